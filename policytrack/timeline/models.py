@@ -1,0 +1,356 @@
+"""The sourced event log: agencies, instruments, documents (evidence), events, claims.
+
+Status is never typed in: it is derived by ``engine`` from events and their claims, and
+stored as ``StatusPeriod`` rows only so that list pages are one indexed query.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from . import engine
+
+# Open ends of a status period are stored as these sentinels rather than NULL, so that
+# "the period covering D" is two plain range comparisons an index can serve.
+BEGINNING_OF_TIME = datetime.date.min
+END_OF_TIME = datetime.date.max
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+
+
+class Agency(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=255)
+    short_name = models.CharField(max_length=50, blank=True, help_text="Acronym, e.g. BIS.")
+    # PROTECT: removing a parent department must not silently orphan or delete its bureaus.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def _status_on(self, on, **flags):
+        # One filter() call, so every condition applies to the same period row.
+        return self.filter(status_periods__valid_from__lte=on, status_periods__valid_to__gt=on, **{
+            f"status_periods__{name}": value for name, value in flags.items()
+        })
+
+    def in_force(self, on):
+        """Instruments in force on ``on`` (enforced or not), from the stored status periods."""
+        return self._status_on(on, in_force=True)
+
+    def in_phase(self, phase, on):
+        return self._status_on(on, phase=phase)
+
+    def with_phase(self, on):
+        """Annotate ``phase_on`` (None when no period is stored) without a query per row."""
+        periods = StatusPeriod.objects.filter(instrument=models.OuterRef("pk")).covering(on)
+        return self.annotate(phase_on=models.Subquery(periods.values("phase")[:1]))
+
+
+class Instrument(models.Model):
+    class Kind(models.TextChoices):
+        RULE = "rule", "rule"
+        INTERIM_FINAL_RULE = "interim_final_rule", "interim final rule"
+        PROPOSED_RULE = "proposed_rule", "proposed rule"
+        GUIDANCE = "guidance", "guidance"
+        POLICY_STATEMENT = "policy_statement", "policy statement"
+        EXECUTIVE_ORDER = "executive_order", "executive order"
+        STATUTE = "statute", "statute"
+        OTHER = "other", "other"
+
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=500)
+    short_title = models.CharField(max_length=200, blank=True)
+    aliases = models.JSONField(default=list, blank=True, help_text="Other names people use.")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    agencies = models.ManyToManyField(Agency, related_name="instruments", blank=True)
+    rin = models.CharField("RIN", max_length=20, blank=True, help_text="Regulation Identifier Number, e.g. 0694-AJ90.")
+    docket_ids = models.JSONField(default=list, blank=True)
+    cfr_parts = models.JSONField(default=list, blank=True, help_text='e.g. ["15 CFR 734"]')
+    topics = models.ManyToManyField(Topic, related_name="instruments", blank=True)
+    summary = models.TextField(blank=True)
+
+    objects = InstrumentQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[agencies, topics])
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [
+            # The instrument list filters by kind before anything else.
+            models.Index(fields=["kind"], name="instrument_kind_idx"),
+        ]
+
+    def __str__(self):
+        return self.short_title or self.title
+
+    def get_absolute_url(self):
+        return reverse("web:instrument_detail", args=[self.slug])
+
+    def engine_events(self):
+        """This instrument's events and claims as the engine's input, in file order."""
+        events = self.events.order_by("position", "pk").prefetch_related("claims__document")
+        return events_for_engine(events)
+
+    def status(self, on, known=None):
+        return engine.status(self.engine_events(), on=on, known=known)
+
+
+class InstrumentRelation(models.Model):
+    class Kind(models.TextChoices):
+        REPLACES = "replaces", "replaces"
+        REPLACED_BY = "replaced_by", "replaced by"
+        AMENDS = "amends", "amends"
+        AMENDED_BY = "amended_by", "amended by"
+        RELATED = "related", "related to"
+
+    source = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="relations")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    target = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="inverse_relations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source", "kind", "target"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "target"], name="relation_once"),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="relation_not_to_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.get_kind_display()} {self.target}"
+
+
+class Document(models.Model):
+    """One published artifact that serves as evidence. Its publication date is knowledge time."""
+
+    class Kind(models.TextChoices):
+        FEDERAL_REGISTER = "federal_register", "Federal Register document"
+        PRESS_RELEASE = "press_release", "press release"
+        GUIDANCE = "guidance", "agency guidance"
+        STATEMENT = "statement", "statement"
+        COURT_DECISION = "court_decision", "court decision"
+        NEWS = "news", "news article"
+        BLOG = "blog", "blog post"
+        SOCIAL_MEDIA = "social_media", "social-media post"
+        OTHER = "other", "other"
+
+    key = models.SlugField(max_length=200, unique=True, help_text="Stable identifier used in timeline files.")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=1000)
+    publisher = models.CharField(max_length=255, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    published_on = models.DateField(help_text="The public could know what this document says from this date.")
+    retrieved_on = models.DateField(null=True, blank=True)
+    fr_document_number = models.CharField("FR document number", max_length=30, blank=True)
+    citation = models.CharField(max_length=100, blank=True, help_text="e.g. 90 FR 4544")
+    excerpt = models.TextField(blank=True, help_text="Plain text or sanitized HTML.")
+    rank = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Source rank override (1 is best). Empty: the default for the kind. "
+        "Editors choose between disagreeing sources here.",
+    )
+    note = models.TextField(blank=True, help_text="Editor's note, e.g. why a date is estimated.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            # One Federal Register document is one row, however often it is imported.
+            models.UniqueConstraint(
+                fields=["fr_document_number"],
+                condition=~Q(fr_document_number=""),
+                name="document_fr_number_once",
+            ),
+            models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="document_rank_positive"),
+        ]
+        indexes = [models.Index(fields=["published_on"], name="document_published_idx")]
+
+    def __str__(self):
+        return f"{self.citation or self.publisher}: {self.title}" if (self.citation or self.publisher) else self.title
+
+    def get_absolute_url(self):
+        return reverse("web:document_detail", args=[self.pk])
+
+    @property
+    def effective_rank(self):
+        return engine.rank_for(self.kind, self.rank)
+
+
+class EventQuerySet(models.QuerySet):
+    def between(self, start, end):
+        """Events whose recorded date falls in [start, end], both inclusive."""
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class Event(models.Model):
+    """One dated change in an instrument's life. Its date is its best claim's date."""
+
+    Kind = models.TextChoices("Kind", [(k.upper(), (k, k.replace("_", " "))) for k in engine.EVENT_KINDS])
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="events")
+    key = models.SlugField(max_length=100, help_text="Unique within the instrument; used in timeline files.")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    date = models.DateField(help_text="For a sourced event, the date its best source gives.")
+    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    note = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order within the instrument (ties on one date).")
+    target = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="delays",
+        help_text="For a delay: the event it moves.",
+    )
+    new_date = models.DateField(null=True, blank=True, help_text="For a delay: the target's new date.")
+
+    objects = EventQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["instrument", "date", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "key"], name="event_key_once_per_instrument"),
+            # A delay is meaningless without what it moves and where to.
+            models.CheckConstraint(
+                condition=(Q(kind="delayed") & Q(target__isnull=False) & Q(new_date__isnull=False))
+                | (~Q(kind="delayed") & Q(target__isnull=True) & Q(new_date__isnull=True)),
+                name="event_delay_has_target_and_new_date",
+            ),
+        ]
+        indexes = [
+            # Recent changes and the changes between two dates scan events by date.
+            models.Index(fields=["date"], name="event_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument}: {self.get_kind_display()} {self.date.isoformat()}"
+
+
+class Claim(models.Model):
+    """A document asserting an event, with the date that document gives."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="claims")
+    # PROTECT: evidence never vanishes because something still cites it.
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="claims")
+    date = models.DateField()
+    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    quote = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "document"], name="claim_once_per_document"),
+        ]
+
+    def __str__(self):
+        return f"{self.document.key} says {self.event.kind} on {self.date.isoformat()}"
+
+
+class StatusPeriodQuerySet(models.QuerySet):
+    def covering(self, on):
+        """The periods in force on ``on`` (open ends are stored as sentinel dates)."""
+        return self.filter(valid_from__lte=on, valid_to__gt=on)
+
+
+class StatusPeriod(models.Model):
+    """Derived, never edited: an instrument's status over [valid_from, valid_to).
+
+    Rebuilt from the engine in the same transaction as every change to the instrument's
+    events, claims or their documents (see ``periods.py``).
+    """
+
+    Phase = models.TextChoices("Phase", [(p.upper(), (p, p.replace("_", " "))) for p in engine.PHASES])
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="status_periods")
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    in_force = models.BooleanField()
+    enforced = models.BooleanField()
+    obligations_apply = models.BooleanField()
+    rescission_pending = models.BooleanField()
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+
+    objects = StatusPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["instrument", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "valid_from"], name="period_starts_once"),
+            models.CheckConstraint(condition=Q(valid_from__lt=models.F("valid_to")), name="period_not_empty"),
+        ]
+        indexes = [
+            # "Everything in phase P on D": phase first, then the range.
+            models.Index(fields=["phase", "valid_from", "valid_to"], name="period_phase_range_idx"),
+            models.Index(fields=["valid_from", "valid_to"], name="period_range_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument}: {self.phase} [{self.valid_from}, {self.valid_to})"
+
+
+def events_for_engine(events):
+    """Turn Event rows (claims and documents prefetched) into the engine's values."""
+    keys = {event.pk: event.key for event in events}
+    result = []
+    for event in events:
+        claims = tuple(
+            engine.Claim(
+                document=claim.document.key,
+                date=claim.date,
+                published_on=claim.document.published_on,
+                rank=claim.document.effective_rank,
+                precision=claim.precision,
+                quote=claim.quote,
+            )
+            for claim in sorted(event.claims.all(), key=lambda c: (c.position, c.pk))
+        )
+        result.append(
+            engine.Event(
+                key=event.key,
+                kind=event.kind,
+                date=event.date,
+                precision=event.precision,
+                claims=claims,
+                target=keys.get(event.target_id),
+                new_date=event.new_date,
+            )
+        )
+    return result

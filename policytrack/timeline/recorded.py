@@ -1,0 +1,46 @@
+"""Record time: what this tracker held at a past moment, rebuilt from the history tables."""
+
+from __future__ import annotations
+
+from . import engine
+from .models import Claim, Document, Event, Instrument
+
+
+def instrument_as_recorded(slug, moment):
+    """The instrument with this slug as recorded at ``moment`` (a historical record), or None."""
+    return Instrument.history.as_of(moment).filter(slug=slug).first()
+
+
+def events_as_recorded(instrument_id, moment):
+    """The engine's input for an instrument exactly as the tracker held it at ``moment``."""
+    events = sorted(Event.history.as_of(moment).filter(instrument_id=instrument_id), key=lambda e: (e.position, e.id))
+    keys = {event.id: event.key for event in events}
+    claims = list(Claim.history.as_of(moment).filter(event_id__in=list(keys)))
+    documents = {doc.id: doc for doc in Document.history.as_of(moment).filter(id__in={c.document_id for c in claims})}
+    claims_by_event = {}
+    for claim in sorted(claims, key=lambda c: (c.position, c.id)):
+        document = documents.get(claim.document_id)
+        if document is None:
+            continue
+        claims_by_event.setdefault(claim.event_id, []).append(
+            engine.Claim(
+                document=document.key,
+                date=claim.date,
+                published_on=document.published_on,
+                rank=engine.rank_for(document.kind, document.rank),
+                precision=claim.precision,
+                quote=claim.quote,
+            )
+        )
+    return [
+        engine.Event(
+            key=event.key,
+            kind=event.kind,
+            date=event.date,
+            precision=event.precision,
+            claims=tuple(claims_by_event.get(event.id, ())),
+            target=keys.get(event.target_id),
+            new_date=event.new_date,
+        )
+        for event in events
+    ]

@@ -1,0 +1,79 @@
+"""Status in plain words, for pages and the command line."""
+
+from __future__ import annotations
+
+PHASE_LABELS = {
+    "not_yet_issued": "not yet issued",
+    "proposed": "proposed",
+    "issued": "issued, not yet in force",
+    "in_force": "in force",
+    "not_enforced": "in force, not enforced",
+    "suspended": "suspended",
+    "stayed": "stayed by a court",
+    "rescinded": "rescinded",
+    "vacated": "vacated by a court",
+    "expired": "expired",
+    "superseded": "superseded",
+    "withdrawn": "withdrawn",
+}
+
+
+def human_date(value, precision="day"):
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return value.strftime("%B %Y")
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def _last(status, *kinds):
+    for item in reversed(status.applied):
+        if item.kind in kinds:
+            return item
+    return None
+
+
+def describe_status(status, on):
+    """One sentence: the phase on ``on`` and why, e.g. "On 20 May 2025: in force but not
+    enforced — rescission announced 13 May 2025, formal notice pending"."""
+    phase = status.phase
+    since = {
+        "suspended": ("suspended",), "stayed": ("stayed",), "rescinded": ("rescinded",),
+        "vacated": ("vacated",), "expired": ("expired",), "superseded": ("superseded",),
+        "withdrawn": ("withdrawn",), "proposed": ("proposed",), "issued": ("issued", "published"),
+        "in_force": ("effective",),
+    }
+    if phase == "not_enforced":
+        text = "in force but not enforced"
+        stop = _last(status, "enforcement_suspended")
+        if stop:
+            text += f" since {human_date(stop.date)}"
+    else:
+        text = PHASE_LABELS[phase]
+        event = _last(status, *since.get(phase, ()))
+        if event:
+            text += f" since {human_date(event.date)}"
+    details = []
+    if status.rescission_pending:
+        announced = _last(status, "rescission_announced")
+        details.append(
+            f"rescission announced {human_date(announced.date)}, formal notice pending" if announced
+            else "rescission announced, formal notice pending"
+        )
+    if status.enforced:
+        if status.obligations_apply:
+            details.append("compliance obligations apply")
+        elif status.upcoming and status.upcoming.kind == "compliance_date":
+            details.append(f"compliance not required until {human_date(status.upcoming.date)}")
+        else:
+            details.append("compliance not yet required")
+    sentence = f"On {human_date(on)}: {text}"
+    if details:
+        sentence += " — " + "; ".join(details)
+    return sentence
+
+
+def status_document(slug, on, known, status):
+    """The status as the JSON object that the ``status`` command and the API share."""
+    return {"instrument": slug, "on": on.isoformat(), "known": known.isoformat() if known else None,
+            **status.as_dict()}
