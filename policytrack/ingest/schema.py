@@ -1,0 +1,451 @@
+"""Reading and checking ``policytrack-timeline/1`` files, before anything is written.
+
+``parse_timeline`` turns the text of a file into plain, checked dictionaries, or raises
+``TimelineError`` listing every problem with its place in the file
+(``instruments[0].events[3].date``) and what was expected. Cross-references to records
+already in the database (an agency or document defined by an earlier file) are resolved
+through the ``existing`` lookups the caller passes in, so this module needs no database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from policytrack.timeline import engine
+
+FORMAT = "policytrack-timeline/1"
+INSTRUMENT_KINDS = ("rule", "interim_final_rule", "proposed_rule", "guidance", "policy_statement",
+                    "executive_order", "statute", "other")
+RELATION_KINDS = ("replaces", "replaced_by", "amends", "amended_by", "related")
+DOCUMENT_KINDS = tuple(engine.DOCUMENT_KIND_RANKS)
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MISSING = object()
+
+
+class TimelineError(Exception):
+    """Everything wrong with one file; nothing from it was written."""
+
+    def __init__(self, source, problems):
+        self.source = source
+        self.problems = problems
+        super().__init__(str(self))
+
+    def __str__(self):
+        return "\n".join(f"{self.source}: {path}: {message}" if path else f"{self.source}: {message}"
+                         for path, message in self.problems)
+
+
+@dataclass
+class Existing:
+    """What the database already holds, for references a file does not define itself."""
+
+    agencies: set = field(default_factory=set)
+    instruments: set = field(default_factory=set)
+    # document key -> (kind, rank override, published_on, fr_document_number)
+    documents: dict = field(default_factory=dict)
+
+
+@dataclass
+class Timeline:
+    agencies: list
+    documents: list
+    instruments: list
+    warnings: list
+
+
+# --- values -------------------------------------------------------------------------------
+
+class _Invalid(Exception):
+    pass
+
+
+def _text(max_length=None):
+    def check(value):
+        if not isinstance(value, str):
+            raise _Invalid(f"expected text, got {_describe(value)}")
+        value = value.strip()
+        if max_length and len(value) > max_length:
+            raise _Invalid(f"expected at most {max_length} characters, got {len(value)}")
+        return value
+    return check
+
+
+def _required_text(max_length=None):
+    plain = _text(max_length)
+
+    def check(value):
+        value = plain(value)
+        if not value:
+            raise _Invalid("must not be empty")
+        return value
+    return check
+
+
+def _slug(value):
+    if not isinstance(value, str) or not SLUG_RE.match(value):
+        raise _Invalid(f"expected a slug of lower-case letters, digits and hyphens, got {_describe(value)}")
+    if len(value) > 100:
+        raise _Invalid("expected a slug of at most 100 characters")
+    return value
+
+
+def _date(value):
+    if isinstance(value, datetime.datetime):
+        raise _Invalid(f"expected a date as YYYY-MM-DD, got a date and time {value.isoformat()!r}")
+    if isinstance(value, datetime.date):  # YAML reads unquoted dates as dates
+        return value
+    if not isinstance(value, str) or not DATE_RE.match(value):
+        raise _Invalid(f"expected a date as YYYY-MM-DD, got {_describe(value)}")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise _Invalid(f"expected a date as YYYY-MM-DD, got {value!r}, which does not exist ({error})") from None
+
+
+def _choice(choices):
+    def check(value):
+        if value not in choices:
+            raise _Invalid(f"expected one of {', '.join(choices)}; got {_describe(value)}")
+        return value
+    return check
+
+
+def _text_list(value):
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _Invalid(f"expected a list of text, got {_describe(value)}")
+    return [item.strip() for item in value if item.strip()]
+
+
+def _rank(value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 99:
+        raise _Invalid(f"expected a whole number from 1 (best) to 99, got {_describe(value)}")
+    return value
+
+
+def _url(value):
+    value = _text(1000)(value)
+    if value and not re.match(r"^https?://\S+$", value):
+        raise _Invalid(f"expected an http(s) URL, got {value!r}")
+    return value
+
+
+def _describe(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return repr(shown)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+# (checker, default or _MISSING when required)
+AGENCY_FIELDS = {"slug": (_slug, _MISSING), "name": (_required_text(255), _MISSING),
+                 "short_name": (_text(50), ""), "parent": (lambda v: None if v is None else _slug(v), None)}
+DOCUMENT_FIELDS = {
+    "key": (_slug, _MISSING), "kind": (_choice(DOCUMENT_KINDS), _MISSING),
+    "title": (_required_text(1000), _MISSING), "publisher": (_text(255), ""), "url": (_url, ""),
+    "published_on": (_date, _MISSING), "retrieved_on": (lambda v: None if v is None else _date(v), None),
+    "fr_document_number": (_text(30), ""), "citation": (_text(100), ""), "excerpt": (_text(), ""),
+    "rank": (lambda v: None if v is None else _rank(v), None), "note": (_text(), ""),
+}
+INSTRUMENT_FIELDS = {
+    "slug": (_slug, _MISSING), "title": (_required_text(500), _MISSING), "short_title": (_text(200), ""),
+    "aliases": (_text_list, []), "kind": (_choice(INSTRUMENT_KINDS), _MISSING),
+    "agencies": (_text_list, []), "rin": (_text(20), ""), "docket_ids": (_text_list, []),
+    "cfr_parts": (_text_list, []), "topics": (_text_list, []), "summary": (_text(), ""),
+    "relations": (None, []), "events": (None, []),
+}
+RELATION_FIELDS = {"kind": (_choice(RELATION_KINDS), _MISSING), "instrument": (_slug, _MISSING)}
+EVENT_FIELDS = {
+    "key": (lambda v: None if v is None else _slug(v), None), "kind": (_choice(engine.EVENT_KINDS), _MISSING),
+    "date": (lambda v: None if v is None else _date(v), None),
+    "precision": (lambda v: None if v is None else _choice(engine.PRECISIONS)(v), None),
+    "note": (_text(), ""), "claims": (None, []),
+    "target": (lambda v: None if v is None else _slug(v), None),
+    "new_date": (lambda v: None if v is None else _date(v), None),
+}
+CLAIM_FIELDS = {"document": (_slug, _MISSING), "date": (_date, _MISSING),
+                "precision": (_choice(engine.PRECISIONS), "day"), "quote": (_text(), "")}
+
+
+# --- the file ------------------------------------------------------------------------------
+
+class _Reader:
+    def __init__(self):
+        self.problems = []
+        self.warnings = []
+
+    def error(self, path, message):
+        self.problems.append((path, message))
+
+    def record(self, value, path, fields):
+        """Check one object against its fields; returns the cleaned dict or None."""
+        if not isinstance(value, dict):
+            self.error(path, f"expected an object, got {_describe(value)}")
+            return None
+        unknown = sorted(set(value) - set(fields))
+        for name in unknown:
+            self.error(f"{path}.{name}", f"unknown field (expected one of {', '.join(fields)})")
+        cleaned = {}
+        for name, (check, default) in fields.items():
+            if name not in value or (value[name] is None and default is not _MISSING):
+                if default is _MISSING:
+                    self.error(f"{path}.{name}", "is required")
+                cleaned[name] = list(default) if isinstance(default, list) else default
+                continue
+            if check is None:
+                cleaned[name] = value[name]
+                continue
+            try:
+                cleaned[name] = check(value[name])
+            except _Invalid as problem:
+                self.error(f"{path}.{name}", str(problem))
+                cleaned[name] = None
+        return cleaned
+
+    def records(self, value, path, fields):
+        if not isinstance(value, list):
+            self.error(path, f"expected a list, got {_describe(value)}")
+            return []
+        return [(f"{path}[{i}]", self.record(item, f"{path}[{i}]", fields)) for i, item in enumerate(value)]
+
+
+def load_text(text, source):
+    """Decode JSON (or YAML, for .yaml/.yml files) into Python values."""
+    if source.lower().endswith((".yaml", ".yml")):
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+            raise TimelineError(source, [("", f"not valid YAML: {where}{getattr(error, 'problem', error)}")]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise TimelineError(source, [("", f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")]) from None
+
+
+def parse_timeline(data, source, existing=None):
+    """Check a decoded timeline; returns a ``Timeline`` or raises ``TimelineError``."""
+    existing = existing or Existing()
+    reader = _Reader()
+    if not isinstance(data, dict):
+        raise TimelineError(source, [("", f"expected a JSON object with \"format\": \"{FORMAT}\", got {_describe(data)}")])
+    if data.get("format") != FORMAT:
+        raise TimelineError(source, [("format", f"expected \"{FORMAT}\", got {_describe(data.get('format'))}")])
+    for name in sorted(set(data) - {"format", "agencies", "documents", "instruments"}):
+        reader.error(name, "unknown field (expected format, agencies, documents, instruments)")
+
+    agencies = reader.records(data.get("agencies", []), "agencies", AGENCY_FIELDS)
+    documents = reader.records(data.get("documents", []), "documents", DOCUMENT_FIELDS)
+    instruments = reader.records(data.get("instruments", []), "instruments", INSTRUMENT_FIELDS)
+
+    agency_slugs = _unique(reader, agencies, "slug")
+    document_keys = _unique(reader, documents, "key")
+    instrument_slugs = _unique(reader, instruments, "slug")
+    _check_agencies(reader, agencies, agency_slugs | existing.agencies)
+    doc_facts = dict(existing.documents)
+    _check_documents(reader, documents, existing)
+    for _, doc in documents:
+        if doc and doc["key"] and doc["kind"] and doc["published_on"]:
+            doc_facts[doc["key"]] = (doc["kind"], doc["rank"], doc["published_on"], doc["fr_document_number"])
+
+    for path, instrument in instruments:
+        if instrument is None:
+            continue
+        for i, slug in enumerate(instrument["agencies"]):
+            if slug not in agency_slugs and slug not in existing.agencies:
+                reader.error(f"{path}.agencies[{i}]", f"unknown agency {slug!r} (define it under \"agencies\")")
+        relations = reader.records(instrument["relations"], f"{path}.relations", RELATION_FIELDS)
+        instrument["relations"] = []
+        for rpath, relation in relations:
+            if relation is None or relation["instrument"] is None:
+                continue
+            target = relation["instrument"]
+            if target == instrument["slug"]:
+                reader.error(f"{rpath}.instrument", "an instrument cannot relate to itself")
+            elif target not in instrument_slugs and target not in existing.instruments:
+                reader.error(f"{rpath}.instrument", f"unknown instrument {target!r}")
+            instrument["relations"].append(relation)
+        instrument["events"] = _check_events(reader, instrument, path, document_keys, doc_facts)
+
+    if reader.problems:
+        raise TimelineError(source, reader.problems)
+    return Timeline(
+        agencies=[a for _, a in agencies],
+        documents=[d for _, d in documents],
+        instruments=[i for _, i in instruments],
+        warnings=[f"{source}: {path}: {message}" for path, message in reader.warnings],
+    )
+
+
+def _unique(reader, items, name):
+    seen = set()
+    for path, item in items:
+        if item is None or item.get(name) is None:
+            continue
+        if item[name] in seen:
+            reader.error(f"{path}.{name}", f"{item[name]!r} appears twice in this file")
+        seen.add(item[name])
+    return seen
+
+
+def _check_agencies(reader, agencies, known):
+    parents = {a["slug"]: a["parent"] for _, a in agencies if a and a["slug"]}
+    for path, agency in agencies:
+        if agency is None or agency["parent"] is None:
+            continue
+        if agency["parent"] not in known:
+            reader.error(f"{path}.parent", f"unknown agency {agency['parent']!r}")
+            continue
+        seen, slug = {agency["slug"]}, agency["parent"]
+        while slug in parents:
+            if slug in seen:
+                reader.error(f"{path}.parent", f"{agency['slug']!r} would be its own ancestor")
+                break
+            seen.add(slug)
+            slug = parents[slug]
+
+
+def _check_documents(reader, documents, existing):
+    numbers = {}
+    for key, (_, _, _, number) in existing.documents.items():
+        if number:
+            numbers[number] = key
+    for path, doc in documents:
+        if doc is None or not doc["fr_document_number"]:
+            continue
+        owner = numbers.get(doc["fr_document_number"])
+        if owner is not None and owner != doc["key"]:
+            reader.error(f"{path}.fr_document_number",
+                         f"{doc['fr_document_number']} is already document {owner!r}; one document per FR number")
+        numbers[doc["fr_document_number"]] = doc["key"]
+
+
+def _period_start(value, precision):
+    if precision == "month":
+        return value.replace(day=1)
+    if precision == "year":
+        return value.replace(month=1, day=1)
+    return value
+
+
+def _check_events(reader, instrument, path, document_keys, doc_facts):
+    events = reader.records(instrument["events"], f"{path}.events", EVENT_FIELDS)
+    keys, cleaned = set(), []
+    counters = {}
+    for epath, event in events:
+        if event is None:
+            continue
+        if event["key"] is None and event["kind"]:
+            counters[event["kind"]] = counters.get(event["kind"], 0) + 1
+            n = counters[event["kind"]]
+            event["key"] = event["kind"].replace("_", "-") + (f"-{n}" if n > 1 else "")
+        if event["key"] in keys:
+            reader.error(f"{epath}.key", f"{event['key']!r} appears twice in this instrument")
+        keys.add(event["key"])
+        claims = reader.records(event["claims"], f"{epath}.claims", CLAIM_FIELDS)
+        event["claims"] = []
+        cited = set()
+        for cpath, claim in claims:
+            if claim is None:
+                continue
+            if claim["document"] and claim["document"] not in document_keys and claim["document"] not in doc_facts:
+                reader.error(f"{cpath}.document", f"unknown document {claim['document']!r} (define it under \"documents\")")
+            elif claim["document"] in cited:
+                reader.error(f"{cpath}.document", f"{claim['document']!r} already makes a claim for this event")
+            cited.add(claim["document"])
+            if claim["date"] and claim["precision"] and claim["date"] != _period_start(claim["date"], claim["precision"]):
+                reader.error(f"{cpath}.date", f"with precision {claim['precision']!r} the date must be the first day "
+                                              f"of its {claim['precision']} ({_period_start(claim['date'], claim['precision'])})")
+            event["claims"].append(claim)
+        cleaned.append((epath, event))
+
+    for epath, event in cleaned:
+        _check_event_dates(reader, event, epath, keys, doc_facts)
+    _check_delay_cycles(reader, cleaned)
+    _warn_about_dates(reader, [e for _, e in cleaned], f"{path} ({instrument['slug']})")
+    return [event for _, event in cleaned]
+
+
+def _check_delay_cycles(reader, events):
+    targets = {e["key"]: e["target"] for _, e in events if e["kind"] == "delayed" and e["target"]}
+    for path, event in events:
+        seen, key = set(), event["key"]
+        while key in targets:
+            if key in seen:
+                reader.error(f"{path}.target", "delays that move each other in a circle")
+                break
+            seen.add(key)
+            key = targets[key]
+
+
+def _check_event_dates(reader, event, path, keys, doc_facts):
+    if event["kind"] == "delayed":
+        if event["target"] is None:
+            reader.error(f"{path}.target", "a delayed event needs the key of the event it moves")
+        elif event["target"] not in keys:
+            reader.error(f"{path}.target", f"no event with key {event['target']!r} in this instrument")
+        elif event["target"] == event["key"]:
+            reader.error(f"{path}.target", "a delay cannot move itself")
+        if event["new_date"] is None:
+            reader.error(f"{path}.new_date", "a delayed event needs the date it moves its target to")
+    else:
+        for name in ("target", "new_date"):
+            if event[name] is not None:
+                reader.error(f"{path}.{name}", "only a delayed event has a target and a new date")
+
+    claims = [c for c in event["claims"] if c["date"] and c["document"] in doc_facts]
+    if len(claims) != len(event["claims"]):
+        return  # already reported
+    if not claims:
+        if event["date"] is None:
+            reader.error(f"{path}.date", "is required for an event without claims")
+        else:
+            event["precision"] = event["precision"] or "day"
+            if event["date"] != _period_start(event["date"], event["precision"]):
+                reader.error(f"{path}.date", f"with precision {event['precision']!r} the date must be the first day "
+                                             f"of its {event['precision']}")
+            reader.warnings.append((path, f"{event['kind']} on {event['date']} has no source; it is shown as unsourced"))
+        return
+    best = engine.best_claim(
+        [engine.Claim(document=c["document"], date=c["date"], published_on=doc_facts[c["document"]][2],
+                      rank=engine.rank_for(doc_facts[c["document"]][0], doc_facts[c["document"]][1]),
+                      precision=c["precision"]) for c in claims],
+        None,
+    )
+    if event["date"] is not None and event["date"] != best.date:
+        reader.error(f"{path}.date", f"{event['date']} differs from {best.date}, the date its best source "
+                                     f"({best.document}) gives; choose between sources with a document's rank")
+    if event["precision"] is not None and event["precision"] != best.precision:
+        reader.error(f"{path}.precision", f"{event['precision']!r} differs from {best.precision!r}, "
+                                          f"the precision its best source ({best.document}) gives")
+    event["date"], event["precision"] = best.date, best.precision
+
+
+def _warn_about_dates(reader, events, path):
+    first = {}
+    for event in events:
+        if event["date"] is not None:
+            first[event["kind"]] = min(event["date"], first.get(event["kind"], event["date"]))
+    effective, published = first.get("effective"), first.get("published")
+    if effective and published and effective < published:
+        reader.warnings.append((path, f"effective {effective} is before publication {published}: "
+                                      "possible (the rule applied before it was printed), but check the sources"))
+    compliance = first.get("compliance_date")
+    if compliance and effective and compliance < effective:
+        reader.warnings.append((path, f"compliance date {compliance} is before the effective date {effective}"))
