@@ -1,0 +1,92 @@
+"""The rows of an instrument's timeline page: each known event with its sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policytrack.timeline import engine
+from policytrack.timeline.wording import human_date
+
+
+@dataclass
+class SourceRow:
+    claim: engine.Claim
+    document: object  # the Document row
+    best: bool
+    date_text: str
+    differs: bool  # gives another date than the canonical one
+
+
+@dataclass
+class TimelineRow:
+    key: str
+    kind: str
+    label: str
+    date: object
+    date_text: str
+    state: str  # "applied", "scheduled" or "preempted"
+    note: str
+    sources: list
+    disputed: bool
+    why: str  # why the canonical date is the canonical one
+    unsourced: bool
+    preempted_by: str
+    delayed_by: str
+    later_sources: int  # claims from documents published after the knowledge date
+
+
+def _why(best, others):
+    if not others:
+        return ""
+    if all(best.rank < c.rank for c in others):
+        return f"the best-ranked source (rank {best.rank}) gives this date"
+    if all(best.rank < c.rank or best.published_on > c.published_on for c in others):
+        return f"among sources of rank {best.rank}, the most recently published gives this date"
+    return "among equally ranked sources published the same day, the earliest date given"
+
+
+def timeline_rows(events, rows, documents, on, known):
+    by_key = {row.key: row for row in rows}
+    resolved = engine.timeline(events, known)
+    out = []
+    for item in resolved:
+        row = by_key[item.event.key]
+        disagreeing = [c for c in item.known_claims if c is not item.best_claim and c.date != item.best_claim.date] \
+            if item.best_claim else []
+        sources = [
+            SourceRow(
+                claim=claim,
+                document=documents[claim.document],
+                best=claim is item.best_claim,
+                date_text=human_date(claim.date, claim.precision),
+                differs=item.best_claim is not None and claim.date != item.best_claim.date,
+            )
+            for claim in item.known_claims
+        ]
+        if item.preempted_by is not None:
+            state = "preempted"
+        elif item.date <= on:
+            state = "applied"
+        else:
+            state = "scheduled"
+        out.append(
+            TimelineRow(
+                key=item.event.key,
+                kind=item.event.kind,
+                label=row.get_kind_display(),
+                date=item.date,
+                date_text=human_date(item.date, item.precision),
+                state=state,
+                note=row.note,
+                sources=sources,
+                disputed=item.disputed,
+                why=_why(item.best_claim, [c for c in item.known_claims if c is not item.best_claim])
+                if item.disputed or disagreeing else "",
+                unsourced=item.unsourced,
+                preempted_by=(f"{item.preempted_by.kind.replace('_', ' ')} on {human_date(item.preempted_by.date)}"
+                              if item.preempted_by else ""),
+                delayed_by=item.delayed_by or "",
+                later_sources=len(item.event.claims) - len(item.known_claims),
+            )
+        )
+    return out
