@@ -1,0 +1,67 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import ManagementUtility
+from django.db import connections
+
+from policytrack.ingest.timeline import import_timeline_file
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "fixtures" / "ai-diffusion-rule.json"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def demo(db):
+    """The AI Diffusion Rule timeline, imported as a user would."""
+    import_timeline_file(DEMO)
+    from policytrack.timeline.models import Instrument
+
+    return Instrument.objects.get(slug="ai-diffusion-rule")
+
+
+@pytest.fixture
+def demo_data():
+    return json.loads(DEMO.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def write_json(tmp_path):
+    """Write a timeline (dict, or raw text) to a file and return its path."""
+
+    def write(data, name="timeline.json"):
+        path = tmp_path / name
+        path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run ``manage.py ARGS`` in-process, as a user would; returns (exit status, stdout, stderr)."""
+    # manage.py closes every connection when a command ends; inside a test's transaction on
+    # PostgreSQL that would end the test's own connection.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+    def run_command(*args):
+        try:
+            ManagementUtility(["manage.py", *map(str, args)]).execute()
+            code = 0
+        except SystemExit as exit:
+            code = exit.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run_command
+
+
+@pytest.fixture
+def analyst(django_user_model):
+    return django_user_model.objects.create_user("alice", password="analyst-password-1")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_superuser("bob", password="editor-password-1")

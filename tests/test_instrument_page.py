@@ -1,0 +1,100 @@
+"""The instrument page: the timeline with its sources, disputes, and the status on a date."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from policytrack.timeline.models import Document
+
+
+def page(client, **params):
+    return client.get(reverse("web:instrument_detail", args=["ai-diffusion-rule"]), params)
+
+
+def text(response):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())).replace("&#x27;", "'")
+
+
+def test_it_shows_the_status_on_a_date_in_words(demo, client):
+    response = page(client, on="2025-05-20")
+    assert response.status_code == 200
+    body = text(response)
+    assert "On 20 May 2025: in force but not enforced since 13 May 2025 — rescission announced 13 May 2025, formal notice pending" in body
+    assert "Compliance obligations apply: no" in body
+
+
+def test_as_known_earlier_it_shows_what_readers_then_expected(demo, client):
+    body = text(page(client, on="2025-05-20", known="2025-05-01"))
+    assert "On 20 May 2025: in force since 13 January 2025 — compliance obligations apply" in body
+    assert "As the public could know it on 1 May 2025" in body
+    assert "Rescission announced" not in body  # no source published by 1 May reports it
+
+
+def test_the_timeline_lists_events_in_date_order_with_their_sources(demo, client):
+    body = text(page(client, on="2025-05-20"))
+    order = [body.index("13 January 2025 Issued"), body.index("15 January 2025 Published"),
+             body.index("13 May 2025 Rescission announced"), body.index("15 January 2026 Compliance date")]
+    assert order == sorted(order)
+    assert "90 FR 4544" in body
+    assert "“On June 11, 2025, the U.S. Department of Commerce (DOC) officially rescinded" in body
+
+
+def test_a_disputed_date_shows_every_claim_and_why_the_canonical_one_won(demo, client):
+    html = page(client, on="2025-05-20").content.decode()
+    announced = html[html.index('id="event-rescission-announced"'):]
+    announced = announced[: announced.index("</li>\n  \n    <li") if "</li>\n  \n    <li" in announced else None]
+    assert "disputed" in announced
+    for claimed in ("8 May 2025", "12 May 2025", "13 May 2025", "11 June 2025"):
+        assert claimed in announced
+    assert "canonical: among sources of rank 2, the most recently published gives this date" in announced
+
+
+def test_a_scheduled_date_is_marked_as_such(demo, client):
+    html = page(client, on="2025-02-01").content.decode()
+    compliance = html[html.index('id="event-compliance-date"'):][:600]
+    assert "scheduled" in compliance
+
+
+@pytest.mark.parametrize("params", [{"on": "2025-02-30"}, {"on": "tomorrow"}, {"known": "2025-13-01"}])
+def test_a_bad_date_gets_a_400_page_that_says_what_was_wrong(demo, client, params):
+    response = page(client, **params)
+    assert response.status_code == 400
+    name, value = next(iter(params.items()))
+    assert f"{name} must be a real date written YYYY-MM-DD, not '{value}'" in text(response)
+
+
+def test_an_unknown_slug_gets_a_404_page_naming_it(db, client):
+    response = client.get("/instruments/no-such-rule/")
+    assert response.status_code == 404
+    assert "No instrument has the slug “no-such-rule”" in response.content.decode()
+
+
+def test_imported_text_is_escaped(demo, client):
+    Document.objects.filter(key="seed-002").update(excerpt="<script>alert(1)</script>")
+    claim = demo.events.get(kind="rescission_announced").claims.get(document__key="seed-002")
+    claim.quote = "<script>alert(2)</script>"
+    claim.save()
+    html = page(client, on="2025-05-20").content.decode()
+    assert "<script>alert(2)" not in html
+    assert "&lt;script&gt;alert(2)" in html
+    doc = client.get(Document.objects.get(key="seed-002").get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in doc
+
+
+def test_the_document_page_lists_the_events_it_supports(demo, client):
+    response = client.get(Document.objects.get(key="seed-002").get_absolute_url())
+    body = text(response)
+    assert response.status_code == 200
+    assert "Rescission announced — this source says 11 June 2025 (canonical date: 13 May 2025)" in body
+
+
+def test_the_query_count_does_not_grow_with_events(demo, client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        page(client, on="2025-05-20")
+
+
+def test_the_home_page_lists_instruments_with_status_today(demo, client):
+    body = text(client.get("/"))
+    assert "AI Diffusion Rule" in body
+    assert "in force, not enforced" in body

@@ -1,0 +1,52 @@
+"""Record time: what this tracker said at a past moment, from the history tables."""
+
+import datetime
+import json
+
+import time_machine
+
+from policytrack.ingest.timeline import import_timeline_file
+from policytrack.timeline.models import Document, Instrument
+
+from conftest import DEMO
+
+UTC = datetime.timezone.utc
+
+
+def phase(run, *args):
+    code, out, err = run("status", "ai-diffusion-rule", "--on", "2025-05-20", "--json", *args)
+    assert code == 0, err
+    return json.loads(out)["phase"]
+
+
+def test_recorded_shows_the_status_before_a_later_correction(db, run):
+    with time_machine.travel(datetime.datetime(2025, 5, 14, 9, 0, tzinfo=UTC), tick=False):
+        import_timeline_file(DEMO)
+    with time_machine.travel(datetime.datetime(2025, 6, 1, 9, 0, tzinfo=UTC), tick=False):
+        rule = Instrument.objects.get(slug="ai-diffusion-rule")
+        rule.events.get(kind="enforcement_suspended").delete()  # an editor removes it
+
+    assert phase(run) == "in_force"
+    assert phase(run, "--recorded", "2025-05-20T12:00") == "not_enforced"
+    assert phase(run, "--recorded", "2025-05-20") == "not_enforced"  # a bare date: the end of that day
+    assert phase(run, "--recorded", "2025-06-01T10:00:00+00:00") == "in_force"
+
+
+def test_recorded_follows_a_rank_change(db, run):
+    with time_machine.travel(datetime.datetime(2025, 5, 14, 9, 0, tzinfo=UTC), tick=False):
+        import_timeline_file(DEMO)
+    with time_machine.travel(datetime.datetime(2025, 7, 1, 9, 0, tzinfo=UTC), tick=False):
+        seed = Document.objects.get(key="seed-002")
+        seed.rank = 1
+        seed.save()  # now the June article decides: enforcement suspended in June
+
+    assert phase(run) == "in_force"
+    assert phase(run, "--recorded", "2025-06-30T00:00") == "not_enforced"
+
+
+def test_before_the_instrument_was_recorded_it_says_so(db, run):
+    with time_machine.travel(datetime.datetime(2025, 5, 14, 9, 0, tzinfo=UTC), tick=False):
+        import_timeline_file(DEMO)
+    code, out, err = run("status", "ai-diffusion-rule", "--on", "2025-05-20", "--recorded", "2025-01-01T00:00")
+    assert code == 2
+    assert "no instrument with slug 'ai-diffusion-rule' was recorded at 2025-01-01T00:00:00+00:00" in err

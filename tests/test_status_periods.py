@@ -1,0 +1,136 @@
+"""Stored status periods: always in step with the engine, so a list is one indexed query."""
+
+import datetime
+
+from hypothesis import HealthCheck, given, settings
+
+from policytrack.timeline import engine
+from policytrack.timeline.models import (
+    BEGINNING_OF_TIME, END_OF_TIME, Claim, Document, Event, Instrument, StatusPeriod,
+)
+
+from engine_strategies import FIRST_DAY, LAST_DAY, timelines
+
+D = datetime.date
+
+
+def stored_status(instrument, on):
+    period = StatusPeriod.objects.covering(on).get(instrument=instrument)
+    return (period.phase, period.in_force, period.enforced, period.obligations_apply, period.rescission_pending)
+
+
+def engine_status(events, on):
+    s = engine.status(events, on=on)
+    return (s.phase, s.in_force, s.enforced, s.obligations_apply, s.rescission_pending)
+
+
+def test_the_demo_rule_is_listed_in_force_and_not_enforced_on_20_may(demo, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        in_force = list(Instrument.objects.in_force(on=D(2025, 5, 20)).values_list("slug", flat=True))
+    assert "ai-diffusion-rule" in in_force
+    assert list(Instrument.objects.in_phase("not_enforced", on=D(2025, 5, 20))) == [demo]
+    assert demo not in Instrument.objects.in_force(on=D(2024, 12, 1))
+
+
+def test_periods_cover_all_time_without_gaps(demo):
+    periods = list(demo.status_periods.order_by("valid_from"))
+    assert periods[0].valid_from == BEGINNING_OF_TIME
+    assert periods[-1].valid_to == END_OF_TIME
+    assert all(a.valid_to == b.valid_from for a, b in zip(periods, periods[1:]))
+    assert [p.phase for p in periods] == ["not_yet_issued", "in_force", "not_enforced"]
+
+
+def test_deleting_an_event_rebuilds_the_periods(demo):
+    demo.events.get(kind="enforcement_suspended").delete()
+    assert stored_status(demo, D(2025, 5, 20))[0] == "in_force"
+
+
+def test_adding_a_claim_rebuilds_the_periods_and_moves_the_event(demo):
+    event = demo.events.get(kind="enforcement_suspended")
+    notice = Document.objects.create(key="fr-notice", kind="federal_register", title="Notice",
+                                     published_on=D(2025, 6, 1))
+    Claim.objects.create(event=event, document=notice, date=D(2025, 6, 1))
+    event.refresh_from_db()
+    assert event.date == D(2025, 6, 1)  # the Federal Register outranks the press release
+    assert stored_status(demo, D(2025, 5, 20))[0] == "in_force"
+    assert stored_status(demo, D(2025, 6, 1))[0] == "not_enforced"
+
+
+def test_changing_a_documents_rank_rebuilds_every_instrument_it_supports(demo):
+    seed = Document.objects.get(key="seed-002")
+    seed.rank = 1  # an editor decides the June article is the best source
+    seed.save()
+    event = demo.events.get(kind="enforcement_suspended")
+    event.refresh_from_db()
+    assert (event.date, event.precision) == (D(2025, 6, 1), "month")
+    assert stored_status(demo, D(2025, 5, 20))[0] == "in_force"
+
+
+def test_deleting_an_instrument_keeps_its_evidence(demo):
+    documents = Document.objects.count()
+    demo.delete()
+    assert Document.objects.count() == documents
+    assert not StatusPeriod.objects.filter(instrument_id=demo.pk).exists()
+
+
+def store(instrument, events):
+    """Write engine events as rows, as an editor would, one save at a time."""
+    rows = {}
+    for position, event in enumerate(events):
+        rows[event.key] = Event(instrument=instrument, key=event.key, kind=event.kind, date=event.date,
+                                precision=event.precision, position=position)
+    for event in events:
+        if event.kind == "delayed":
+            rows[event.key].target = rows[event.target]
+            rows[event.key].new_date = event.new_date
+    for event in sorted(events, key=lambda e: e.kind == "delayed"):
+        rows[event.key].save()
+    for event in events:
+        for position, claim in enumerate(event.claims):
+            document, _ = Document.objects.get_or_create(
+                key=claim.document, defaults={"kind": "other", "title": claim.document,
+                                              "published_on": claim.published_on, "rank": claim.rank})
+            Claim.objects.create(event=rows[event.key], document=document, date=claim.date,
+                                 precision=claim.precision, position=position)
+
+
+def storable(events):
+    """Drop delays the importer would refuse (no target, or themselves); documents agree."""
+    keys = {e.key for e in events}
+    return [e for e in events if e.kind != "delayed" or (e.target in keys and e.target != e.key
+                                                          and _no_cycle(events, e))]
+
+
+def _no_cycle(events, event):
+    targets = {e.key: e.target for e in events if e.kind == "delayed"}
+    seen, key = set(), event.key
+    while key in targets:
+        if key in seen:
+            return False
+        seen.add(key)
+        key = targets[key]
+    return True
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(events=timelines(max_events=8))
+def test_stored_periods_agree_with_the_engine_on_every_date(db, events):
+    Instrument.objects.all().delete()
+    Document.objects.all().delete()
+    # One document key means one document: give every claim of a key the same facts.
+    facts = {}
+    events = [
+        engine.Event(e.key, e.kind, e.date, e.precision, tuple(
+            engine.Claim(c.document, c.date, *facts.setdefault(c.document, (c.published_on, c.rank)), c.precision)
+            for c in e.claims), e.target, e.new_date)
+        for e in storable(events)
+    ]
+    instrument = Instrument.objects.create(slug="random", title="Random", kind="rule")
+    store(instrument, events)
+    stored = list(instrument.status_periods.all())
+    day = FIRST_DAY - datetime.timedelta(days=1)
+    while day <= LAST_DAY + datetime.timedelta(days=1):
+        [period] = [p for p in stored if p.valid_from <= day < p.valid_to]
+        flags = (period.phase, period.in_force, period.enforced, period.obligations_apply, period.rescission_pending)
+        assert flags == engine_status(events, day), day
+        day += datetime.timedelta(days=1)
