@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "django_filters",
     "policytrack.timeline",
     "policytrack.ingest",
     "policytrack.web",

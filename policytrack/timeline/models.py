@@ -73,10 +73,11 @@ class InstrumentQuerySet(models.QuerySet):
     def in_phase(self, phase, on):
         return self._status_on(on, phase=phase)
 
-    def with_phase(self, on):
-        """Annotate ``phase_on`` (None when no period is stored) without a query per row."""
+    def with_phase(self, on, name="phase_on"):
+        """Annotate the phase on ``on`` as ``name`` (None when no period is stored), in the
+        same query as the rows."""
         periods = StatusPeriod.objects.filter(instrument=models.OuterRef("pk")).covering(on)
-        return self.annotate(phase_on=models.Subquery(periods.values("phase")[:1]))
+        return self.annotate(**{name: models.Subquery(periods.values("phase")[:1])})
 
 
 class Instrument(models.Model):

@@ -1,0 +1,142 @@
+"""What changed between two dates, and which dates are coming: the questions behind
+``/changes/``, the home page, the feeds and the calendar.
+
+Each function costs a fixed number of queries whatever the number of instruments.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch, Q
+
+from . import engine
+from .models import Claim, Event, Instrument, events_for_engine
+
+ONE_DAY = datetime.timedelta(days=1)
+
+# The dates an analyst plans around: the home page and the calendar show these.
+CALENDAR_KINDS = engine.UPCOMING_KINDS | {"comment_period_closes"}
+
+
+@dataclass
+class InstrumentChange:
+    """One instrument's changes in a window: its phase before and after, and the events."""
+
+    instrument: Instrument
+    before: str  # the phase on the day before the window opens
+    after: str  # the phase on the window's last day
+    events: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return self.before != self.after
+
+
+@dataclass
+class Changes:
+    start: datetime.date
+    end: datetime.date
+    events: list  # Event rows dated in the window, by date (instrument selected, claims prefetched)
+    instruments: list  # InstrumentChange, by title
+
+    @property
+    def before(self):
+        return self.start - ONE_DAY
+
+
+def _with_sources(events):
+    return events.select_related("instrument").prefetch_related(
+        Prefetch("claims", queryset=Claim.objects.select_related("document").order_by("position", "pk"))
+    )
+
+
+def changes_between(start, end, instruments=None):
+    """Events dated ``start`` to ``end`` (both inclusive) and, per instrument, the phase on the
+    day before ``start`` against the phase on ``end``.
+
+    The window includes both ends because that is how people read "changes from 1 May to
+    31 May"; comparing with the day before ``start`` makes an event on ``start`` show up as a
+    change of phase too. An instrument is listed when an event falls in the window or its
+    phase differs (a delay can move a change into the window without an event dated there).
+    """
+    if instruments is None:
+        instruments = Instrument.objects.all()
+    events = list(
+        _with_sources(Event.objects.between(start, end).filter(instrument__in=instruments.values("pk")))
+        .order_by("date", "instrument__title", "position", "pk")
+    )
+    touched = {event.instrument_id for event in events}
+    rows = (
+        Instrument.objects.filter(pk__in=instruments.values("pk"))
+        .with_phase(start - ONE_DAY, name="phase_before")
+        .with_phase(end, name="phase_after")
+        .filter(Q(pk__in=touched) | ~Q(phase_before=F("phase_after")))
+        .prefetch_related("agencies")
+        .order_by("title")
+    )
+    by_instrument = {}
+    for event in events:
+        by_instrument.setdefault(event.instrument_id, []).append(event)
+    changed = [
+        InstrumentChange(row, row.phase_before, row.phase_after, by_instrument.get(row.pk, []))
+        for row in rows
+    ]
+    return Changes(start, end, events, changed)
+
+
+@dataclass
+class DueDate:
+    """A date coming up: an event as the engine places it (after delays), not pre-empted."""
+
+    instrument: Instrument
+    event: Event
+    kind: str
+    date: datetime.date
+    precision: str
+    delayed: bool
+
+
+def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS):
+    """Dates after ``start`` up to ``end`` (inclusive) on which something is due to happen.
+
+    Only instruments with an event or a delay's new date in the window are read, and each is
+    run through the engine, so delays and pre-emption are honoured: a compliance date
+    pre-empted by a rescission is not announced, and a delayed one appears on its new date.
+    """
+    if instruments is None:
+        instruments = Instrument.objects.all()
+    in_window = Event.objects.filter(
+        Q(date__gt=start, date__lte=end) | Q(new_date__gt=start, new_date__lte=end)
+    ).filter(instrument__in=instruments.values("pk"))
+    candidates = (
+        Instrument.objects.filter(pk__in=in_window.values("instrument_id"))
+        .prefetch_related(
+            Prefetch("events", queryset=Event.objects.order_by("position", "pk").prefetch_related(
+                Prefetch("claims", queryset=Claim.objects.select_related("document"))
+            ))
+        )
+    )
+    due = []
+    for instrument in candidates:
+        rows = list(instrument.events.all())
+        by_key = {row.key: row for row in rows}
+        for item in engine.timeline(events_for_engine(rows)):
+            if (
+                item.event.kind in kinds
+                and item.preempted_by is None
+                and start < item.date <= end
+            ):
+                due.append(DueDate(instrument, by_key[item.event.key], item.event.kind, item.date,
+                                   item.precision, item.delayed_by is not None))
+    due.sort(key=lambda d: (d.date, d.instrument.title, engine.EVENT_KINDS.index(d.kind)))
+    return due
+
+
+def recent_events(on, limit=10, instruments=None):
+    """The latest events dated on or before ``on``, newest first."""
+    events = Event.objects.filter(date__lte=on)
+    if instruments is not None:
+        events = events.filter(instrument__in=instruments.values("pk"))
+    return list(_with_sources(events).order_by("-date", "-position", "-pk")[:limit])

@@ -1,0 +1,123 @@
+"""The instrument filters, shared by the HTML list, the point-in-time view, the JSON API,
+the calendar and the CSV exports, so that one URL query means the same thing everywhere."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from . import engine
+from .dates import BadDate, parse_date
+from .models import Agency, Claim, Instrument, Topic
+from .wording import PHASE_LABELS
+
+
+class IsoDateField(forms.Field):
+    """A date written YYYY-MM-DD and nothing else, with our usual message."""
+
+    def __init__(self, *, param="date", **kwargs):
+        self.param = param
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_date(value.strip(), self.param)
+        except BadDate as error:
+            raise forms.ValidationError(f"{error}.", code="invalid") from None
+
+
+class IsoDateFilter(django_filters.Filter):
+    field_class = IsoDateField
+
+    def filter(self, qs, value):
+        return qs  # the date is read by the filter set, not filtered on by itself
+
+
+def agency_and_descendants(slugs):
+    """The primary keys of the agencies named and every agency below them (BIS under Commerce).
+
+    The agency tree is small, so it is read once and walked in Python.
+    """
+    children = {}
+    by_slug = {}
+    for pk, slug, parent in Agency.objects.values_list("pk", "slug", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+        by_slug[slug] = pk
+    found, stack = set(), [by_slug[slug] for slug in slugs if slug in by_slug]
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, ()))
+    return found
+
+
+class InstrumentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search", method="search",
+        help_text="Words from a title, alias, RIN, docket id, CFR part, FR citation or document number.",
+    )
+    agency = django_filters.ModelMultipleChoiceFilter(
+        queryset=Agency.objects.all(), to_field_name="slug", method="filter_agency",
+        label="Agency", help_text="An agency's slug; includes the agencies under it.",
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=Instrument.Kind.choices, label="Kind")
+    topic = django_filters.ModelMultipleChoiceFilter(
+        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", distinct=True, label="Topic",
+    )
+    on = IsoDateFilter(param="on", label="On", help_text="The date the phase is read on (YYYY-MM-DD); today if left out.")
+    phase = django_filters.MultipleChoiceFilter(
+        choices=[(phase, PHASE_LABELS[phase]) for phase in engine.PHASES], method="filter_phase",
+        label="Phase on that date",
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("title", "title"), ("kind", "kind"), ("rin", "rin"), ("phase_on", "phase")),
+        field_labels={"title": "Title", "kind": "Kind", "rin": "RIN", "phase_on": "Phase"},
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Instrument
+        fields = []  # every filter is declared above
+
+    @property
+    def on_date(self):
+        """The date the list is read on: ``on`` when valid, else today."""
+        value = self.form.cleaned_data.get("on") if self.is_bound and self.is_valid() else None
+        return value or timezone.localdate()
+
+    def filter_queryset(self, queryset):
+        # Annotate before filtering so that the phase filter and the sort can use ``phase_on``.
+        return super().filter_queryset(queryset.with_phase(self.on_date))
+
+    def search(self, queryset, name, value):
+        condition = Q()
+        for word in value.split():
+            documents = Claim.objects.filter(event__instrument=OuterRef("pk")).filter(
+                Q(document__citation__icontains=word) | Q(document__fr_document_number__icontains=word)
+            )
+            condition &= (
+                Q(title__icontains=word) | Q(short_title__icontains=word) | Q(slug__icontains=word)
+                | Q(aliases__icontains=word) | Q(rin__icontains=word) | Q(docket_ids__icontains=word)
+                | Q(cfr_parts__icontains=word) | Exists(documents)
+            )
+        return queryset.filter(condition)
+
+    def filter_agency(self, queryset, name, value):
+        if not value:
+            return queryset
+        agencies = agency_and_descendants([agency.slug for agency in value])
+        return queryset.filter(Exists(Instrument.agencies.through.objects.filter(
+            instrument=OuterRef("pk"), agency__in=agencies)))
+
+    def filter_phase(self, queryset, name, value):
+        return queryset.filter(phase_on__in=value) if value else queryset
+
+
+def error_messages(filterset):
+    """The filter set's errors as "name: message" lines, for a 400 page."""
+    return [f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()]
