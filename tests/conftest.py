@@ -1,4 +1,6 @@
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,11 @@ from policytrack.ingest.timeline import import_timeline_file
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "ai-diffusion-rule.json"
 SHARED = ROOT.parent / "shared"
+
+
+def text(response):
+    """A page's text as a reader sees it: tags dropped, entities decoded, spaces collapsed."""
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 @pytest.fixture

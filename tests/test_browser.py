@@ -45,23 +45,51 @@ def demo_server(live_server, transactional_db):
     return live_server
 
 
-def test_the_date_picker_answers_what_applied_on_20_may_2025(demo_server, page):
+def shoot(page, name):
+    """Screenshots of a page at desktop and phone widths, kept in docs/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=SCREENSHOTS / f"{name}-desktop.png", full_page=False)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=SCREENSHOTS / f"{name}-phone.png", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_two_clicks_from_home_answer_what_was_in_force_on_20_may_2025_and_why(demo_server, page):
     page.goto(f"{demo_server.url}/")
-    page.get_by_role("link", name="AI Diffusion Rule").click()
+    shoot(page, "home")
+    page.get_by_label("What was in force on").fill("2025-05-20")
+    page.get_by_role("button", name="Show").click()  # first click
+
+    assert page.url.endswith("/on/2025-05-20/")
+    assert page.get_by_role("heading", name="Everything as it stood on 20 May 2025").is_visible()
+    not_enforced = page.locator("section.phase-group", has_text="in force, not enforced")
+    assert "AI Diffusion Rule" in not_enforced.inner_text()
+    shoot(page, "on-date")
+    not_enforced.get_by_role("link", name="AI Diffusion Rule").click()  # second click
+
+    assert "on=2025-05-20" in page.url
+    status = page.locator(".status-box").inner_text()
+    assert "in force but not enforced since 13 May 2025" in status
+    source = page.locator("#event-enforcement-suspended li.best").inner_text()
+    assert "Department of Commerce Announces Rescission of Biden-Era Artificial Intelligence Diffusion Rule" in source
+
+
+def test_the_instrument_page_draws_the_timeline_and_takes_a_date(demo_server, page):
+    page.goto(f"{demo_server.url}/instruments/ai-diffusion-rule/")
     page.get_by_label("Status on").fill("2025-05-20")
     page.get_by_role("button", name="Show").click()
 
     assert "on=2025-05-20" in page.url
-    status = page.locator(".status-box")
-    assert "in force but not enforced since 13 May 2025" in status.inner_text()
+    drawing = page.locator(".drawing-scroll svg")
+    assert drawing.is_visible()
+    assert drawing.locator("text.on-label").text_content() == "20 May 2025"
+    assert [band.text_content().strip() for band in drawing.locator("g.band title").all()][-2:] == [
+        "in force: from 13 January 2025 to 12 May 2025", "in force, not enforced: from 13 May 2025 onwards"]
     announced = page.locator("#event-rescission-announced")
     assert "disputed" in announced.inner_text()
     assert "11 June 2025" in announced.inner_text()
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "instrument-desktop.png", full_page=False)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=SCREENSHOTS / "instrument-phone.png", full_page=False)
+    shoot(page, "instrument")
 
 
 def test_the_permalink_reproduces_the_knowledge_date(demo_server, page):
@@ -69,3 +97,63 @@ def test_the_permalink_reproduces_the_knowledge_date(demo_server, page):
     page.get_by_role("link", name="Permalink to this view").click()
     assert page.url.endswith("?on=2025-05-20&known=2025-05-01")
     assert "compliance obligations apply" in page.locator(".status-box").inner_text()
+
+
+def test_the_list_filters_by_kind_and_phase_on_a_date(demo_server, page):
+    page.goto(f"{demo_server.url}/instruments/")
+    page.get_by_label("Status on").fill("2025-05-20")
+    page.get_by_label("Phase on that date").select_option("in_force")
+    page.get_by_role("button", name="Apply").click()
+
+    rows = page.locator("table.list tbody tr")
+    assert rows.count() == 3
+    assert "AI Diffusion Rule" not in page.locator("table.list").inner_text()
+    page.get_by_label("Kind").select_option("interim_final_rule")
+    page.get_by_label("Phase on that date").select_option("")
+    page.get_by_role("button", name="Apply").click()
+    assert rows.count() == 1 and "in force, not enforced" in rows.first.inner_text()
+    shoot(page, "instrument-list")
+
+    page.get_by_role("link", name="Permalink").click()
+    assert "kind=interim_final_rule" in page.url and "on=2025-05-20" in page.url
+    assert page.locator("table.list tbody tr").count() == 1
+
+
+def test_the_changes_page_compares_two_dates(demo_server, page):
+    page.goto(f"{demo_server.url}/changes/")
+    page.get_by_label("From", exact=True).fill("2025-05-01")
+    page.get_by_label("To", exact=True).fill("2025-05-31")
+    page.get_by_role("button", name="Apply").click()
+
+    change = page.locator("section.change", has_text="AI Diffusion Rule")
+    assert "in force" in change.locator(".transition").inner_text()
+    assert "in force, not enforced" in change.locator(".transition").inner_text()
+    assert "Enforcement suspended" in change.inner_text()
+    shoot(page, "changes")
+    page.get_by_role("link", name="Permalink").click()
+    assert "from=2025-05-01" in page.url and "to=2025-05-31" in page.url
+
+
+def test_a_document_page_lists_the_events_it_supports(demo_server, page):
+    page.goto(f"{demo_server.url}/instruments/ai-diffusion-rule/")
+    page.locator("#event-published li.best a").first.click()
+    assert page.get_by_role("heading", name="Framework for Artificial Intelligence Diffusion").is_visible()
+    assert "90 FR 4544" in page.locator("dl.facts").inner_text()
+    assert "this source says 13 January 2025" in page.inner_text("main")
+
+
+def test_pages_work_without_javascript(demo_server):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(java_script_enabled=False)
+        page.goto(f"{demo_server.url}/")
+        page.get_by_label("Find an instrument").fill("0694-AJ90")
+        page.get_by_role("button", name="Search").last.click()
+        assert page.locator("table.list tbody tr").count() == 1
+        page.get_by_role("link", name="AI Diffusion Rule").click()
+        assert page.locator(".drawing-scroll svg").is_visible()
+        browser.close()

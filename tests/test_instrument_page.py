@@ -1,19 +1,18 @@
 """The instrument page: the timeline with its sources, disputes, and the status on a date."""
 
-import re
 
 import pytest
 from django.urls import reverse
 
 from policytrack.timeline.models import Document
 
+from conftest import text
+
 
 def page(client, **params):
     return client.get(reverse("web:instrument_detail", args=["ai-diffusion-rule"]), params)
 
 
-def text(response):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())).replace("&#x27;", "'")
 
 
 def test_it_shows_the_status_on_a_date_in_words(demo, client):

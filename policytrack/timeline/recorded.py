@@ -11,15 +11,19 @@ def instrument_as_recorded(slug, moment):
     return Instrument.history.as_of(moment).filter(slug=slug).first()
 
 
-def events_as_recorded(instrument_id, moment):
-    """The engine's input for an instrument exactly as the tracker held it at ``moment``."""
-    events = sorted(Event.history.as_of(moment).filter(instrument_id=instrument_id), key=lambda e: (e.position, e.id))
-    keys = {event.id: event.key for event in events}
+def snapshot(instrument_id, moment):
+    """An instrument's events exactly as the tracker held them at ``moment``.
+
+    Returns ``(rows, documents, events)``: the Event rows (as model instances, in file
+    order), the documents they cite by key (as they were then), and the engine's input.
+    """
+    rows = sorted(Event.history.as_of(moment).filter(instrument_id=instrument_id), key=lambda e: (e.position, e.id))
+    keys = {event.id: event.key for event in rows}
     claims = list(Claim.history.as_of(moment).filter(event_id__in=list(keys)))
-    documents = {doc.id: doc for doc in Document.history.as_of(moment).filter(id__in={c.document_id for c in claims})}
+    by_id = {doc.id: doc for doc in Document.history.as_of(moment).filter(id__in={c.document_id for c in claims})}
     claims_by_event = {}
     for claim in sorted(claims, key=lambda c: (c.position, c.id)):
-        document = documents.get(claim.document_id)
+        document = by_id.get(claim.document_id)
         if document is None:
             continue
         claims_by_event.setdefault(claim.event_id, []).append(
@@ -32,7 +36,7 @@ def events_as_recorded(instrument_id, moment):
                 quote=claim.quote,
             )
         )
-    return [
+    events = [
         engine.Event(
             key=event.key,
             kind=event.kind,
@@ -42,5 +46,11 @@ def events_as_recorded(instrument_id, moment):
             target=keys.get(event.target_id),
             new_date=event.new_date,
         )
-        for event in events
+        for event in rows
     ]
+    return rows, {doc.key: doc for doc in by_id.values()}, events
+
+
+def events_as_recorded(instrument_id, moment):
+    """The engine's input for an instrument exactly as the tracker held it at ``moment``."""
+    return snapshot(instrument_id, moment)[2]

@@ -1,0 +1,65 @@
+"""``?format=csv`` for every list page: the same rows as the page, every page of them."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import StreamingHttpResponse
+
+from policytrack.timeline.wording import PHASE_LABELS
+
+
+class _Echo:
+    """A file-like object whose ``write`` returns the line, for a streamed CSV."""
+
+    def write(self, value):
+        return value
+
+
+def _stream(rows, filename):
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _agencies(instrument):
+    return "; ".join(agency.short_name or agency.name for agency in instrument.agencies.all())
+
+
+def instrument_csv(request, instruments, on, filename):
+    """One row per instrument with its phase on ``on``, in the page's order."""
+
+    def rows():
+        yield ["slug", "title", "short_title", "kind", "agencies", "rin", "on", "phase", "status", "url"]
+        for instrument in instruments.iterator(chunk_size=2000):
+            phase = instrument.phase_on or ""
+            yield [instrument.slug, instrument.title, instrument.short_title, instrument.kind, _agencies(instrument),
+                   instrument.rin, on.isoformat(), phase, PHASE_LABELS.get(phase, ""),
+                   request.build_absolute_uri(instrument.get_absolute_url())]
+
+    return _stream(rows(), filename)
+
+
+def changes_csv(request, changes, filename):
+    """One row per event in the window, with its instrument's phase before and after."""
+    phases = {change.instrument.pk: change for change in changes.instruments}
+
+    def rows():
+        yield ["date", "precision", "instrument", "title", "event", "phase_before", "phase_after", "sources", "url"]
+        for event in changes.events:
+            change = phases.get(event.instrument_id)
+            sources = "; ".join(
+                " ".join(filter(None, [claim.document.publisher or claim.document.title, claim.document.citation]))
+                for claim in event.claims.all()
+            )
+            yield [event.date.isoformat(), event.precision, event.instrument.slug, event.instrument.title, event.kind,
+                   change.before if change else "", change.after if change else "", sources,
+                   request.build_absolute_uri(f"{event.instrument.get_absolute_url()}#event-{event.key}")]
+        # Instruments whose phase changed without an event dated in the window (a delay moved it).
+        for change in changes.instruments:
+            if not change.events:
+                yield ["", "", change.instrument.slug, change.instrument.title, "", change.before, change.after, "",
+                       request.build_absolute_uri(change.instrument.get_absolute_url())]
+
+    return _stream(rows(), filename)

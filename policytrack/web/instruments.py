@@ -1,0 +1,151 @@
+"""The instrument list and one instrument's timeline page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from policytrack.timeline import engine
+from policytrack.timeline.dates import BadDate, parse_datetime
+from policytrack.timeline.filters import InstrumentFilter, error_messages
+from policytrack.timeline.models import Agency, Claim, Event, Instrument, Topic, events_for_engine
+from policytrack.timeline.recorded import instrument_as_recorded, snapshot
+from policytrack.timeline.wording import PHASE_LABELS, describe_status
+
+from . import exports
+from .drawing import draw_instrument
+from .timeline import timeline_rows
+from .views import bad_request, not_found, optional_date, query_without_blanks
+
+PAGE_SIZE = 50
+
+
+def filtered_instruments(request, **overrides):
+    """The InstrumentFilter for this request (blank values dropped, ``overrides`` applied)."""
+    data = query_without_blanks(request.GET)
+    for name, value in overrides.items():
+        data[name] = value
+    queryset = Instrument.objects.prefetch_related("agencies").order_by("title", "pk")
+    return InstrumentFilter(data, queryset=queryset)
+
+
+def filter_choices():
+    """Options for the filter form: agencies as a tree (children indented), topics, kinds, phases."""
+    agencies = list(Agency.objects.order_by("name"))
+    children = {}
+    for agency in agencies:
+        children.setdefault(agency.parent_id, []).append(agency)
+    tree = []
+
+    def walk(parent, depth):
+        for agency in children.get(parent, []):
+            tree.append((agency.slug, "\u2003" * depth + (agency.short_name or agency.name)))
+            walk(agency.pk, depth + 1)
+
+    walk(None, 0)
+    return {
+        "agencies": tree,
+        "topics": [(t.slug, t.name) for t in Topic.objects.order_by("name")],
+        "kinds": Instrument.Kind.choices,
+        "phases": [(phase, PHASE_LABELS[phase]) for phase in engine.PHASES],
+    }
+
+
+def instrument_list(request):
+    filterset = filtered_instruments(request)
+    if not filterset.is_valid():
+        return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
+    on = filterset.on_date
+    instruments = filterset.qs
+    if request.GET.get("format") == "csv":
+        return exports.instrument_csv(request, instruments, on, f"instruments-on-{on.isoformat()}.csv")
+    page = Paginator(instruments, PAGE_SIZE).get_page(request.GET.get("page"))
+    current = (filterset.form.cleaned_data.get("sort") or [""])[0]
+    context = {
+        "page": page,
+        # Header links sort by a column, and a second click reverses it.
+        "next_sort": {name: f"-{name}" if current == name else name for name in ("title", "kind", "phase")},
+        "sort_marks": {current.lstrip("-"): " ↓" if current.startswith("-") else " ↑"} if current else {},
+        "on": on,
+        "today": timezone.localdate(),
+        "values": filterset.form.cleaned_data,
+        "filtered": any(filterset.form.cleaned_data.get(name) for name in ("q", "agency", "kind", "topic", "phase")),
+        "labels": PHASE_LABELS,
+        **filter_choices(),
+    }
+    return render(request, "timeline/instrument_list.html", context)
+
+
+def instrument_detail(request, slug):
+    instrument = Instrument.objects.prefetch_related("agencies", "topics").filter(slug=slug).first()
+    if instrument is None:
+        return not_found(request, message=f"No instrument has the slug “{slug}”.")
+    try:
+        on = optional_date(request, "on") or timezone.localdate()
+        known = optional_date(request, "known")
+        raw_recorded = request.GET.get("recorded", "").strip()
+        recorded = parse_datetime(raw_recorded, "recorded") if raw_recorded else None
+    except BadDate as error:
+        return bad_request(request, message=f"{error}.")
+
+    if recorded is not None:
+        held = instrument_as_recorded(slug, recorded)
+        if held is None:
+            return not_found(request, message=(
+                f"This tracker held no instrument “{slug}” at {recorded:%Y-%m-%d %H:%M} UTC; "
+                "it was added later."))
+        rows, documents, events = snapshot(held.id, recorded)
+    else:
+        rows = list(Event.objects.filter(instrument=instrument).order_by("position", "pk").prefetch_related(
+            "claims__document"))
+        events = events_for_engine(rows)
+        documents = {claim.document.key: claim.document for row in rows for claim in row.claims.all()}
+    status = engine.status(events, on=on, known=known)
+    timeline = timeline_rows(events, rows, documents, on, known)
+    context = {
+        "instrument": instrument,
+        "on": on,
+        "known": known,
+        "recorded": recorded,
+        "raw_recorded": raw_recorded,
+        "status": status,
+        "sentence": describe_status(status, on),
+        "phase_label": PHASE_LABELS[status.phase],
+        "rows": timeline,
+        "drawing": draw_instrument(timeline, events, on, known),
+        "unknown_count": len(events) - len(engine.timeline(events, known)),
+        "relations": _relations(instrument),
+        "history": _history(instrument),
+    }
+    return render(request, "timeline/instrument_detail.html", context)
+
+
+def _relations(instrument):
+    relations = [(r.get_kind_display(), r.target) for r in instrument.relations.select_related("target")]
+    shown = {other.pk for _, other in relations}
+    relations += [(f"{r.get_kind_display()} (from the other side)", r.source)
+                  for r in instrument.inverse_relations.select_related("source") if r.source_id not in shown]
+    return relations
+
+
+def _history(instrument, limit=15):
+    """The latest recorded changes to the instrument, its events and their claims, newest first,
+    each with the moment to pass as ``?recorded=`` to see the page as it was just after."""
+    verbs = {"+": "added", "~": "changed", "-": "deleted"}
+    entries = [
+        (h.history_date, h.history_user, f"{verbs[h.history_type]} the instrument")
+        for h in instrument.history.select_related("history_user")[:limit]
+    ]
+    entries += [
+        (h.history_date, h.history_user,
+         f"{verbs[h.history_type]} event “{h.key}” ({h.kind.replace('_', ' ')}, {h.date})")
+        for h in Event.history.filter(instrument_id=instrument.pk).select_related("history_user")[:limit]
+    ]
+    entries += [
+        (h.history_date, h.history_user, f"{verbs[h.history_type]} a claim of {h.document.key} ({h.date})")
+        for h in Claim.history.filter(event__instrument_id=instrument.pk)
+        .select_related("history_user", "document")[:limit]
+    ]
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    return entries[:limit]
