@@ -8,7 +8,7 @@ import time_machine
 from policytrack.ingest.timeline import import_timeline_file
 from policytrack.timeline.models import Document, Instrument
 
-from conftest import DEMO
+from conftest import DEMO, text
 
 UTC = datetime.timezone.utc
 
@@ -50,3 +50,32 @@ def test_before_the_instrument_was_recorded_it_says_so(db, run):
     code, out, err = run("status", "ai-diffusion-rule", "--on", "2025-05-20", "--recorded", "2025-01-01T00:00")
     assert code == 2
     assert "no instrument with slug 'ai-diffusion-rule' was recorded at 2025-01-01T00:00:00+00:00" in err
+
+
+def test_the_page_shows_the_timeline_as_recorded_at_a_past_moment(db, client):
+    with time_machine.travel(datetime.datetime(2025, 5, 14, 9, 0, tzinfo=UTC), tick=False):
+        import_timeline_file(DEMO)
+    with time_machine.travel(datetime.datetime(2025, 6, 1, 9, 0, tzinfo=UTC), tick=False):
+        Instrument.objects.get(slug="ai-diffusion-rule").events.get(kind="enforcement_suspended").delete()
+
+    now = text(client.get("/instruments/ai-diffusion-rule/", {"on": "2025-05-20"}))
+    assert "Enforcement suspended" not in now
+    then = client.get("/instruments/ai-diffusion-rule/", {"on": "2025-05-20", "recorded": "2025-05-20T12:00"})
+    body = text(then)
+    assert "as this tracker recorded it at 20 May 2025, 12:00 UTC" in body
+    assert "On 20 May 2025: in force but not enforced since 13 May 2025" in body
+    assert "13 May 2025 Enforcement suspended" in body
+    assert 'recorded=2025-05-20T12%3A00' in then.content.decode()  # the permalink keeps the moment
+    history = now[now.index("Edit history"):]
+    assert "deleted event “enforcement-suspended”" in history and "as it was then" in history
+
+
+def test_the_page_refuses_a_bad_moment_and_one_before_the_instrument_existed(db, client):
+    with time_machine.travel(datetime.datetime(2025, 5, 14, 9, 0, tzinfo=UTC), tick=False):
+        import_timeline_file(DEMO)
+    bad = client.get("/instruments/ai-diffusion-rule/", {"recorded": "last week"})
+    assert bad.status_code == 400
+    assert "recorded must be a date and time like 2025-05-20T14:30, not 'last week'" in text(bad)
+    early = client.get("/instruments/ai-diffusion-rule/", {"recorded": "2025-01-01T00:00"})
+    assert early.status_code == 404
+    assert "This tracker held no instrument “ai-diffusion-rule” at 2025-01-01 00:00 UTC" in text(early)
