@@ -67,7 +67,7 @@ class InstrumentFilter(django_filters.FilterSet):
     )
     kind = django_filters.MultipleChoiceFilter(choices=Instrument.Kind.choices, label="Kind")
     topic = django_filters.ModelMultipleChoiceFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics", distinct=True, label="Topic",
+        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics__slug", distinct=True, label="Topic",
     )
     on = IsoDateFilter(param="on", label="On", help_text="The date the phase is read on (YYYY-MM-DD); today if left out.")
     phase = django_filters.MultipleChoiceFilter(
