@@ -327,12 +327,14 @@ class StatusPeriod(models.Model):
         return f"{self.instrument}: {self.phase} [{self.valid_from}, {self.valid_to})"
 
 
-def events_for_engine(events):
-    """Turn Event rows (claims and documents prefetched) into the engine's values."""
+def events_for_engine(events, claims=None):
+    """Turn Event rows into the engine's values. Their claims (with documents) come from
+    ``claims``, a mapping of event id to Claim rows, or else from a prefetch."""
     keys = {event.pk: event.key for event in events}
     result = []
     for event in events:
-        claims = tuple(
+        rows = claims.get(event.pk, ()) if claims is not None else event.claims.all()
+        claims_ = tuple(
             engine.Claim(
                 document=claim.document.key,
                 date=claim.date,
@@ -341,7 +343,7 @@ def events_for_engine(events):
                 precision=claim.precision,
                 quote=claim.quote,
             )
-            for claim in sorted(event.claims.all(), key=lambda c: (c.position, c.pk))
+            for claim in sorted(rows, key=lambda c: (c.position, c.pk))
         )
         result.append(
             engine.Event(
@@ -349,7 +351,7 @@ def events_for_engine(events):
                 kind=event.kind,
                 date=event.date,
                 precision=event.precision,
-                claims=claims,
+                claims=claims_,
                 target=keys.get(event.target_id),
                 new_date=event.new_date,
             )

@@ -84,20 +84,50 @@ def rebuild_status_periods(instrument_ids=None, batch_size=500):
     return len(instrument_ids)
 
 
-def _rebuild_batch(instrument_ids):
+def _engine_input(instrument_ids):
+    """Each instrument's Event rows and engine events, read in two queries."""
     events_by_instrument = defaultdict(list)
-    events = (
-        Event.objects.filter(instrument_id__in=instrument_ids)
-        .order_by("instrument_id", "position", "pk")
-        .prefetch_related("claims__document")
-    )
-    for event in events:
+    for event in Event.objects.filter(instrument_id__in=instrument_ids).order_by("instrument_id", "position", "pk"):
         events_by_instrument[event.instrument_id].append(event)
-
-    rows = []
+    claims = defaultdict(list)
+    for claim in Claim.objects.filter(event__instrument_id__in=instrument_ids).select_related("document"):
+        claims[claim.event_id].append(claim)
     for instrument_id in instrument_ids:
-        rows_events = events_by_instrument.get(instrument_id, [])
-        engine_events = events_for_engine(rows_events)
+        rows = events_by_instrument.get(instrument_id, [])
+        yield instrument_id, rows, events_for_engine(rows, claims)
+
+
+def _stored(period):
+    return (period.phase, period.in_force, period.enforced, period.obligations_apply, period.rescission_pending,
+            period.valid_from or BEGINNING_OF_TIME, period.valid_to or END_OF_TIME)
+
+
+def find_stale_status_periods(instrument_ids=None, batch_size=500):
+    """Yield the ids of instruments whose stored periods differ from what the engine derives now."""
+    if instrument_ids is None:
+        instrument_ids = Instrument.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=5000)
+    batch = []
+    for instrument_id in instrument_ids:
+        batch.append(instrument_id)
+        if len(batch) == batch_size:
+            yield from _stale_in(batch)
+            batch = []
+    if batch:
+        yield from _stale_in(batch)
+
+
+def _stale_in(instrument_ids):
+    stored = defaultdict(list)
+    for period in StatusPeriod.objects.filter(instrument_id__in=instrument_ids).order_by("instrument_id", "valid_from"):
+        stored[period.instrument_id].append(_stored(period))
+    for instrument_id, _, events in _engine_input(instrument_ids):
+        if stored.get(instrument_id, []) != [_stored(period) for period in engine.periods(events)]:
+            yield instrument_id
+
+
+def _rebuild_batch(instrument_ids):
+    rows = []
+    for instrument_id, rows_events, engine_events in _engine_input(instrument_ids):
         _sync_event_dates(rows_events, engine_events)
         for period in engine.periods(engine_events):
             rows.append(

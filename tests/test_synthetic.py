@@ -1,0 +1,64 @@
+"""Synthetic portfolios for scale, and the check that stored status periods match the engine."""
+
+import datetime
+
+from django.db.models import Count
+
+from policytrack.timeline import engine
+from policytrack.timeline.models import Agency, Event, Instrument, StatusPeriod
+
+
+def test_generate_synthetic_builds_realistic_sourced_timelines(db, run):
+    code, out, err = run("generate_synthetic", "--instruments", "120", "--seed", "7", "--batch", "50")
+    assert code == 0, err
+    assert "Added 120 instruments with" in out
+    assert "120/120 instruments" in err  # progress
+
+    assert Instrument.objects.filter(slug__startswith="synthetic-7-").count() == 120
+    per_instrument = [row["n"] for row in Event.objects.values("instrument").annotate(n=Count("pk"))]
+    assert min(per_instrument) >= 5 and max(per_instrument) <= 15
+    kinds = set(Event.objects.values_list("kind", flat=True))
+    assert {"issued", "published", "effective", "compliance_date", "amended"} <= kinds
+    assert Agency.objects.filter(parent__isnull=False).exists()
+    dates = Event.objects.values_list("date", flat=True)
+    assert min(dates) >= datetime.date(1994, 1, 1)
+    # every sourced event is dated by its best claim (rule 3), and some claims disagree
+    disputed = 0
+    for event in Event.objects.prefetch_related("claims__document")[:400]:
+        claims = [engine.Claim(c.document.key, c.date, c.document.published_on, c.document.effective_rank)
+                  for c in event.claims.all()]
+        assert engine.best_claim(claims).date == event.date
+        disputed += len({c.date for c in claims}) > 1
+    assert disputed > 0
+    assert StatusPeriod.objects.values("instrument").distinct().count() == 120
+
+
+def test_the_same_seed_twice_is_refused_and_nothing_is_added(db, run):
+    run("generate_synthetic", "--instruments", "5", "--seed", "3")
+    code, _, err = run("generate_synthetic", "--instruments", "5", "--seed", "3")
+    assert code != 0
+    assert "synthetic data for seed 3 is already in this database" in err
+    assert Instrument.objects.count() == 5
+
+
+def test_status_periods_are_checked_and_repaired(db, run):
+    run("generate_synthetic", "--instruments", "40", "--seed", "1")
+    code, out, _ = run("check_status_periods")
+    assert (code, out.startswith("All 40 instruments' status periods agree with the engine")) == (0, True)
+
+    broken = list(Instrument.objects.order_by("pk").values_list("slug", flat=True)[:2])
+    StatusPeriod.objects.filter(instrument__slug=broken[0]).update(phase="vacated")  # as a bad restore might
+    StatusPeriod.objects.filter(instrument__slug=broken[1]).delete()
+    code, out, _ = run("check_status_periods")
+    assert code == 1
+    assert f"2 of 40 instruments have stale status periods: {', '.join(sorted(broken))}" in out
+    assert "Run again with --repair" in out
+
+    code, out, _ = run("check_status_periods", "--repair")
+    assert code == 0 and "Rebuilt the status periods of 2 instruments; they now agree." in out
+    assert run("check_status_periods")[0] == 0
+
+
+def test_check_status_periods_names_an_unknown_slug(db, run):
+    code, _, err = run("check_status_periods", "no-such-rule")
+    assert code == 2 and "No instrument has the slug 'no-such-rule'." in err
