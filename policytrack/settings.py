@@ -53,9 +53,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "policytrack.timeline",
     "policytrack.ingest",
     "policytrack.web",
+    "policytrack.api",
 ]
 
 MIDDLEWARE = [
@@ -113,3 +117,38 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# The JSON API is read-only and open: every API view answers GET only, so anonymous reads are
+# all there is to allow, and no authentication is needed.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "policytrack API",
+    "DESCRIPTION": "What applied on a given date, and how we know: instruments, their sourced "
+    "events, and their status on any date (`on`), as known on any date (`known`).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads Swagger UI from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name for each choice set, wherever it appears.
+    "ENUM_NAME_OVERRIDES": {
+        "PhaseEnum": "policytrack.timeline.models.StatusPeriod.Phase",
+        "EventKindEnum": "policytrack.timeline.models.Event.Kind",
+        "InstrumentKindEnum": "policytrack.timeline.models.Instrument.Kind",
+        "DocumentKindEnum": "policytrack.timeline.models.Document.Kind",
+        "RelationKindEnum": "policytrack.timeline.models.InstrumentRelation.Kind",
+    },
+}

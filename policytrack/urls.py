@@ -3,6 +3,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("policytrack.api.urls")),
+    # Feeds and calendars sit beside the pages they follow (/instruments/<slug>/changes.atom).
+    path("", include("policytrack.api.feed_urls")),
     path("", include("policytrack.web.urls")),
 ]
 

@@ -1,0 +1,102 @@
+"""iCalendar feeds of the dates coming up (effective dates, compliance dates, comment
+deadlines, suspensions, ...), for calendar apps to subscribe to.
+
+Each date is an all-day event whose UID is ``<slug>.<event-key>@policytrack``: when a source
+moves a date, subscribers see the entry move instead of a second one appearing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+from icalendar import vDuration
+
+from policytrack.timeline.changes import upcoming_dates
+from policytrack.timeline.filters import InstrumentFilter, error_messages
+from policytrack.timeline.models import Instrument
+from policytrack.timeline.wording import human_date
+
+from .caching import polled, validators
+from .describe import event_path, event_uid, sources_text
+
+# Recent dates stay visible for a month; dates are announced up to two years ahead.
+LOOK_BACK = datetime.timedelta(days=30)
+LOOK_AHEAD = datetime.timedelta(days=730)
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+REFRESH = datetime.timedelta(hours=12)
+
+
+@polled
+def upcoming_calendar(request):
+    """Upcoming dates of the instruments the instrument-list filters select (all by default)."""
+    filterset = InstrumentFilter(request.GET, queryset=Instrument.objects.all(), request=request)
+    if not filterset.is_valid():
+        return HttpResponseBadRequest("\n".join(error_messages(filterset)) + "\n",
+                                      content_type="text/plain; charset=utf-8")
+    return _calendar_response(request, "policytrack: upcoming dates", filterset.qs, "policytrack.ics")
+
+
+@polled
+def instrument_calendar(request, slug):
+    instrument = get_object_or_404(Instrument, slug=slug)
+    return _calendar_response(request, f"policytrack: {instrument}", Instrument.objects.filter(pk=instrument.pk),
+                              f"{slug}.ics")
+
+
+def _calendar_response(request, name, instruments, filename):
+    today = timezone.localdate()
+    due = upcoming_dates(today - LOOK_BACK, today + LOOK_AHEAD, instruments)
+    calendar = build_calendar(request, name, due, stamp=validators(request)[1])
+    response = HttpResponse(calendar.to_ical(), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def build_calendar(request, name, due, stamp):
+    """The VCALENDAR for ``due`` (``changes.DueDate`` items). ``stamp`` is when the record last
+    changed, so an unchanged record gives a byte-identical calendar."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//policytrack//upcoming dates//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    # How often subscribers should fetch again (RFC 7986, and the older name Outlook reads).
+    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+    stamp = stamp.astimezone(datetime.timezone.utc)
+    for item in due:
+        calendar.add_component(_calendar_event(request, item, stamp))
+    return calendar
+
+
+def _calendar_event(request, item, stamp):
+    instrument, event = item.instrument, item.event
+    summary = f"{instrument}: {event.get_kind_display()}"
+    if item.precision != "day":
+        summary += f" (some time in {human_date(item.date, item.precision)})"
+    lines = []
+    if item.delayed:
+        lines.append(f"Moved to this date by a delay; the sources first gave {human_date(event.date)}.")
+    if event.note:
+        lines.append(event.note)
+    lines += ["Sources:", *(f"- {line}" for line in sources_text(event))]
+    url = request.build_absolute_uri(event_path(instrument, event))
+    lines += ["", url]
+
+    entry = CalendarEvent()
+    entry.add("uid", event_uid(instrument, event))
+    entry.add("dtstamp", stamp)
+    entry.add("dtstart", item.date)  # a date, so an all-day event (VALUE=DATE)
+    entry.add("dtend", item.date + datetime.timedelta(days=1))
+    entry.add("summary", summary)
+    entry.add("description", "\n".join(lines))
+    entry.add("url", url)
+    entry.add("categories", [event.kind.replace("_", " ")])
+    entry.add("transp", "TRANSPARENT")  # a deadline to know about, not time taken
+    return entry

@@ -1,0 +1,127 @@
+"""Atom feeds of changes: one entry per event, newest first, each naming its sources and
+linking to the event's row on the instrument's timeline."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Max
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+
+from policytrack.timeline.changes import recent_events
+from policytrack.timeline.filters import agency_and_descendants
+from policytrack.timeline.models import Agency, Claim, Event, Instrument, Topic
+
+from .describe import event_path, event_title, event_uid, sources_html
+
+
+@dataclass
+class Selection:
+    """What one feed request follows."""
+
+    title: str
+    link: str  # the HTML page the feed mirrors
+    feed_url: str
+    instruments: object  # an Instrument queryset
+
+
+def _midnight(date):
+    return datetime.datetime.combine(date, datetime.time.min, tzinfo=datetime.timezone.utc)
+
+
+class ChangesFeed(Feed):
+    """All changes; ``?agency=SLUG`` (with the agencies under it) and ``?topic=SLUG`` narrow it."""
+
+    feed_type = Atom1Feed
+    limit = 50
+
+    def get_object(self, request):
+        instruments, names, query = Instrument.objects.all(), [], {}
+        for slug in request.GET.getlist("agency"):
+            agency = Agency.objects.filter(slug=slug).first()
+            if agency is None:
+                raise Http404(f"No agency has the slug “{slug}”.")
+            instruments = instruments.filter(agencies__in=agency_and_descendants([slug]))
+            names.append(agency.short_name or agency.name)
+            query.setdefault("agency", []).append(slug)
+        for slug in request.GET.getlist("topic"):
+            topic = Topic.objects.filter(slug=slug).first()
+            if topic is None:
+                raise Http404(f"No topic has the slug “{slug}”.")
+            instruments = instruments.filter(topics=topic)
+            names.append(topic.name)
+            query.setdefault("topic", []).append(slug)
+        query_string = f"?{urlencode(query, doseq=True)}" if query else ""
+        title = "policytrack: changes" + (f" — {', '.join(names)}" if names else "")
+        return Selection(title, reverse("web:changes") + query_string,
+                         reverse("feeds:changes") + query_string, instruments.distinct())
+
+    def title(self, selection):
+        return selection.title
+
+    def link(self, selection):
+        return selection.link
+
+    def feed_url(self, selection):
+        return selection.feed_url
+
+    def subtitle(self, selection):
+        return "Dated, sourced changes in the status of regulations, newest first."
+
+    def items(self, selection):
+        events = recent_events(timezone.localdate(), limit=self.limit, instruments=selection.instruments)
+        _note_when_recorded(events)
+        return events
+
+    def item_title(self, event):
+        return event_title(event.instrument, event)
+
+    def item_link(self, event):
+        return event_path(event.instrument, event)
+
+    def item_guid(self, event):
+        return f"tag:policytrack,2025:{event_uid(event.instrument, event)}"
+
+    def item_description(self, event):
+        note = format_html("<p>{}</p>", event.note) if event.note else ""
+        return format_html("{}{}", note, sources_html(event))
+
+    def item_pubdate(self, event):
+        return _midnight(event.date)
+
+    def item_updateddate(self, event):
+        return max(filter(None, (event.recorded_at, _midnight(event.date))))
+
+    def item_categories(self, event):
+        return [event.kind, event.instrument.slug]
+
+
+class InstrumentChangesFeed(ChangesFeed):
+    """One instrument's changes."""
+
+    def get_object(self, request, slug):
+        instrument = Instrument.objects.filter(slug=slug).first()
+        if instrument is None:
+            raise Http404(f"No instrument has the slug “{slug}”.")
+        return Selection(f"policytrack: {instrument}", instrument.get_absolute_url(),
+                         reverse("feeds:instrument_changes", args=[slug]), Instrument.objects.filter(pk=instrument.pk))
+
+
+def _note_when_recorded(events):
+    """Set ``recorded_at`` on each event: the last time it or one of its claims was edited, so a
+    feed reader sees a corrected entry as updated. Two queries whatever the number of events."""
+    ids = [event.pk for event in events]
+    latest = dict(Event.history.filter(id__in=ids).values_list("id").annotate(Max("history_date")).order_by())
+    by_claims = (Claim.history.filter(event_id__in=ids).values_list("event_id").annotate(Max("history_date"))
+                 .order_by())
+    for event_id, moment in by_claims:
+        latest[event_id] = max(filter(None, (latest.get(event_id), moment)))
+    for event in events:
+        event.recorded_at = latest.get(event.pk)

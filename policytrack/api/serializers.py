@@ -1,0 +1,275 @@
+"""The JSON shapes of the API. Every field is read-only: nothing is written through the API."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument, InstrumentRelation, StatusPeriod, Topic
+
+
+def _absolute(serializer, path):
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _api(serializer, name, *args):
+    return reverse(f"api:{name}", args=args, request=serializer.context.get("request"))
+
+
+class AgencyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["slug", "name", "short_name"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The parent agency's slug.")
+
+    class Meta:
+        model = Agency
+        fields = ["slug", "name", "short_name", "parent"]
+
+
+class TopicSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Topic
+        fields = ["slug", "name"]
+
+
+class InstrumentRowSerializer(serializers.ModelSerializer):
+    """One row of the instrument list."""
+
+    agencies = AgencyBriefSerializer(many=True, read_only=True)
+    topics = TopicSerializer(many=True, read_only=True)
+    phase = serializers.ChoiceField(
+        choices=StatusPeriod.Phase.choices, source="phase_on", read_only=True, allow_null=True,
+        help_text="The phase on the list's date (`on`, today if left out); null when no status is stored.",
+    )
+    url = serializers.SerializerMethodField(help_text="The instrument's timeline page.")
+    api_url = serializers.SerializerMethodField(help_text="This instrument in the API.")
+
+    class Meta:
+        model = Instrument
+        fields = ["slug", "title", "short_title", "kind", "agencies", "topics", "rin", "phase", "url", "api_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, instrument):
+        return _absolute(self, instrument.get_absolute_url())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, instrument):
+        return _api(self, "instrument-detail", instrument.slug)
+
+
+class DocumentBriefSerializer(serializers.ModelSerializer):
+    """A document as cited by a claim."""
+
+    rank = serializers.IntegerField(source="effective_rank", read_only=True,
+                                    help_text="Source rank, 1 best: the editor's override or the kind's default.")
+    url = serializers.URLField(read_only=True, help_text="Where the document itself is published.")
+    page_url = serializers.SerializerMethodField(help_text="The document's page on this site.")
+    api_url = serializers.SerializerMethodField(help_text="This document in the API.")
+
+    class Meta:
+        model = Document
+        fields = ["id", "key", "kind", "title", "publisher", "url", "published_on", "citation",
+                  "fr_document_number", "rank", "page_url", "api_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page_url(self, document):
+        return _absolute(self, document.get_absolute_url())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, document):
+        return _api(self, "document-detail", document.pk)
+
+
+class DocumentSerializer(DocumentBriefSerializer):
+    class Meta(DocumentBriefSerializer.Meta):
+        fields = ["id", "key", "kind", "title", "publisher", "url", "published_on", "retrieved_on", "citation",
+                  "fr_document_number", "rank", "excerpt", "note", "page_url", "api_url"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    document = DocumentBriefSerializer(read_only=True)
+    date = serializers.DateField(read_only=True, help_text="The date this document gives for the event.")
+
+    class Meta:
+        model = Claim
+        fields = ["document", "date", "precision", "quote"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    date = serializers.DateField(read_only=True, help_text="The date the event's best source gives.")
+    target = serializers.SerializerMethodField(help_text="For a delay: the key of the event it moves.")
+    claims = ClaimSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField(help_text="The event on the instrument's timeline page.")
+
+    class Meta:
+        model = Event
+        fields = ["key", "kind", "date", "precision", "note", "target", "new_date", "claims", "url"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_target(self, event):
+        return event.target.key if event.target_id else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, event):
+        return _absolute(self, f"{event.instrument.get_absolute_url()}#event-{event.key}")
+
+
+class InstrumentLinkSerializer(InstrumentRowSerializer):
+    class Meta(InstrumentRowSerializer.Meta):
+        fields = ["slug", "title", "short_title", "url", "api_url"]
+
+
+class RelationSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=InstrumentRelation.Kind.values)
+    direction = serializers.ChoiceField(
+        choices=["outgoing", "incoming"],
+        help_text="outgoing: this instrument <kind> the other; incoming: the other <kind> this one.",
+    )
+    instrument = InstrumentLinkSerializer()
+
+
+class InstrumentDetailSerializer(InstrumentRowSerializer):
+    aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
+    docket_ids = serializers.ListField(child=serializers.CharField(), read_only=True)
+    cfr_parts = serializers.ListField(child=serializers.CharField(), read_only=True)
+    relations = serializers.SerializerMethodField()
+    events = EventSerializer(many=True, read_only=True)
+    status_url = serializers.SerializerMethodField(help_text="The status endpoint (add ?on=DATE&known=DATE).")
+
+    class Meta(InstrumentRowSerializer.Meta):
+        fields = ["slug", "title", "short_title", "aliases", "kind", "agencies", "topics", "rin", "docket_ids",
+                  "cfr_parts", "summary", "relations", "events", "url", "api_url", "status_url"]
+
+    @extend_schema_field(RelationSerializer(many=True))
+    def get_relations(self, instrument):
+        rows = [{"kind": r.kind, "direction": "outgoing", "instrument": r.target} for r in instrument.relations.all()]
+        # A relation recorded from both sides is listed once, from this side.
+        shown = {r.target_id for r in instrument.relations.all()}
+        rows += [{"kind": r.kind, "direction": "incoming", "instrument": r.source}
+                 for r in instrument.inverse_relations.all() if r.source_id not in shown]
+        return RelationSerializer(rows, many=True, context=self.context).data
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_status_url(self, instrument):
+        return _api(self, "instrument-status", instrument.slug)
+
+
+class SupportedEventSerializer(serializers.ModelSerializer):
+    """A claim seen from its document: the event it supports and the date it gives."""
+
+    instrument = InstrumentLinkSerializer(source="event.instrument", read_only=True)
+    event = serializers.CharField(source="event.key", read_only=True, help_text="The event's key.")
+    kind = serializers.ChoiceField(choices=Event.Kind.choices, source="event.kind", read_only=True)
+    event_date = serializers.DateField(source="event.date", read_only=True, help_text="The event's date.")
+    date = serializers.DateField(read_only=True, help_text="The date this document gives.")
+
+    class Meta:
+        model = Claim
+        fields = ["instrument", "event", "kind", "event_date", "date", "precision", "quote"]
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    claims = SupportedEventSerializer(many=True, read_only=True, help_text="The events this document supports.")
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "claims"]
+
+
+# The status document (the same object as `manage.py status --json`). Used to describe the
+# response in the schema; the view returns ``wording.status_document`` itself.
+
+class DatedSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Event.Kind.choices)
+    date = serializers.DateField()
+
+
+class DisputeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Event.Kind.choices)
+    dates = serializers.ListField(child=serializers.DateField(), help_text="Every date the known sources give, sorted.")
+
+
+class StatusSerializer(serializers.Serializer):
+    instrument = serializers.SlugField(help_text="The instrument's slug.")
+    on = serializers.DateField(help_text="Valid time: the date the status applies on.")
+    known = serializers.DateField(allow_null=True, help_text="Knowledge time; null means everything held today.")
+    phase = serializers.ChoiceField(choices=StatusPeriod.Phase.choices)
+    in_force = serializers.BooleanField()
+    enforced = serializers.BooleanField()
+    obligations_apply = serializers.BooleanField()
+    rescission_pending = serializers.BooleanField()
+    applied = DatedSerializer(many=True, help_text="The events that applied on or before `on`, in order.")
+    upcoming = DatedSerializer(allow_null=True, help_text="The next change a reader could foresee on `on`.")
+    disputed = DisputeSerializer(many=True, help_text="Known events whose sources disagree on the date.")
+
+
+# Changes between two dates.
+
+class ChangeEventSerializer(EventSerializer):
+    instrument = serializers.SlugField(source="instrument.slug", read_only=True, help_text="The instrument's slug.")
+
+    class Meta(EventSerializer.Meta):
+        fields = ["instrument", *EventSerializer.Meta.fields]
+
+
+class InstrumentChangeSerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="instrument.slug")
+    title = serializers.CharField(source="instrument.title")
+    short_title = serializers.CharField(source="instrument.short_title")
+    agencies = AgencyBriefSerializer(source="instrument.agencies", many=True)
+    phase_before = serializers.ChoiceField(
+        choices=StatusPeriod.Phase.choices, source="before", allow_null=True, help_text="The phase on the day before `from`.")
+    phase_after = serializers.ChoiceField(
+        choices=StatusPeriod.Phase.choices, source="after", allow_null=True, help_text="The phase on `to`.")
+    changed = serializers.BooleanField(help_text="Whether the phase differs.")
+    events = serializers.SerializerMethodField(help_text="The keys of its events in the window.")
+    url = serializers.SerializerMethodField()
+    api_url = serializers.SerializerMethodField()
+
+    def get_events(self, change) -> list[str]:
+        return [event.key for event in change.events]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, change):
+        return _absolute(self, change.instrument.get_absolute_url())
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, change):
+        return _api(self, "instrument-detail", change.instrument.slug)
+
+
+class ChangesSerializer(serializers.Serializer):
+    """``changes.Changes``: the window, its events by date, and each instrument touched."""
+
+    to = serializers.DateField(source="end", help_text="The window's last day (inclusive).")
+    events = ChangeEventSerializer(many=True, help_text="The events dated in the window, by date.")
+    instruments = InstrumentChangeSerializer(many=True, help_text="Each instrument with an event in the window "
+                                             "or a different phase at its end than before it, by title.")
+
+    def get_fields(self):
+        # "from" is a Python keyword, so it cannot be declared as a class attribute.
+        fields = super().get_fields()
+        return {"from": serializers.DateField(source="start", help_text="The window's first day (inclusive)."),
+                **fields}
+
+
+# Error bodies, for the schema.
+
+BAD_REQUEST = {
+    "type": "object",
+    "description": "Each bad parameter, with what was expected.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"on": ["on must be a real date written YYYY-MM-DD, not '2025-13-01'."]},
+}
+
+NOT_FOUND = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}

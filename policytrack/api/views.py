@@ -1,0 +1,223 @@
+"""The read-only JSON API: instruments, their status on a date, changes, documents, agencies.
+
+List and detail endpoints are DRF generic views (they fit exactly); the instrument filters are
+``timeline.filters.InstrumentFilter``, the same filter set as the HTML list, so one query
+string means the same thing on a page, in the API and in a calendar.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from policytrack.timeline import engine
+from policytrack.timeline.changes import changes_between
+from policytrack.timeline.filters import InstrumentFilter
+from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument, InstrumentRelation
+from policytrack.timeline.recorded import events_as_recorded, instrument_as_recorded
+from policytrack.timeline.wording import status_document
+
+from . import params, serializers
+from .caching import polled
+
+ERRORS = {
+    400: OpenApiResponse(serializers.BAD_REQUEST, description="A parameter is not valid; each is named."),
+    404: OpenApiResponse(serializers.NOT_FOUND, description="No such object (or no such page)."),
+}
+SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The instrument's slug.",
+                        examples=[OpenApiExample("AI Diffusion Rule", value="ai-diffusion-rule")])
+
+
+class Page(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class InstrumentPage(Page):
+    """A page of instruments, with the date their phase is read on."""
+
+    on = None  # set by the view from the filter set
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data = {"on": self.on.isoformat(), **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        on = {"type": "string", "format": "date", "description": "The date each row's phase is read on."}
+        paginated["properties"] = {"on": on, **paginated["properties"]}
+        paginated["required"] = ["on", *paginated["required"]]
+        return paginated
+
+
+class InstrumentFilterBackend(DjangoFilterBackend):
+    """The usual backend (400 naming each bad parameter), keeping the filter set on the view:
+    its ``on_date`` is the date the rows' phase is read on."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
+class FilteredSchema(AutoSchema):
+    """Documents the instrument filters on endpoints that take them without listing instruments."""
+
+    def get_filter_backends(self):
+        return getattr(self.view, "filter_backends", [])
+
+
+@method_decorator(polled, name="dispatch")
+@extend_schema(tags=["instruments"], responses={200: serializers.InstrumentRowSerializer(many=True), **ERRORS})
+class InstrumentList(generics.ListAPIView):
+    """Instruments, filtered as on the HTML list, each with its phase on `on` (today if left out)."""
+
+    queryset = Instrument.objects.prefetch_related("agencies", "topics").order_by("title", "pk")
+    serializer_class = serializers.InstrumentRowSerializer
+    filter_backends = [InstrumentFilterBackend]
+    filterset_class = InstrumentFilter
+    pagination_class = InstrumentPage
+
+    def paginate_queryset(self, queryset):
+        self.paginator.on = self.filterset.on_date
+        return super().paginate_queryset(queryset)
+
+
+@method_decorator(polled, name="dispatch")
+@extend_schema(tags=["instruments"], parameters=[SLUG], responses={200: serializers.InstrumentDetailSerializer, **ERRORS})
+class InstrumentDetail(generics.RetrieveAPIView):
+    """One instrument: its events with their claims and documents, relations, agencies, topics."""
+
+    serializer_class = serializers.InstrumentDetailSerializer
+    lookup_field = "slug"
+    queryset = Instrument.objects.prefetch_related(
+        "agencies",
+        "topics",
+        Prefetch("events", queryset=Event.objects.select_related("instrument", "target")
+                 .order_by("date", "position", "pk")
+                 .prefetch_related(Prefetch("claims", queryset=Claim.objects.select_related("document")
+                                            .order_by("position", "pk")))),
+        Prefetch("relations", queryset=InstrumentRelation.objects.select_related("target")),
+        Prefetch("inverse_relations", queryset=InstrumentRelation.objects.select_related("source")),
+    )
+
+    def get_object(self):
+        instrument = self.get_queryset().filter(slug=self.kwargs["slug"]).first()
+        if instrument is None:
+            raise NotFound(f"No instrument has the slug {self.kwargs['slug']!r}.")
+        return instrument
+
+
+@method_decorator(polled, name="dispatch")
+class InstrumentStatus(generics.GenericAPIView):
+    queryset = Instrument.objects.all()
+    filter_backends = []
+    pagination_class = None
+
+    @extend_schema(
+        tags=["instruments"],
+        operation_id="instruments_status",
+        parameters=[SLUG, params.ON, params.KNOWN, params.RECORDED],
+        responses={200: serializers.StatusSerializer, **ERRORS},
+        examples=[OpenApiExample("Not enforced on 20 May 2025", response_only=True, value={
+            "instrument": "ai-diffusion-rule", "on": "2025-05-20", "known": None, "phase": "not_enforced",
+            "in_force": True, "enforced": False, "obligations_apply": False, "rescission_pending": True,
+            "applied": [{"kind": "effective", "date": "2025-01-13"}], "upcoming": None, "disputed": [],
+        })],
+    )
+    def get(self, request, slug):
+        """The status on `on` as known on `known` (as recorded at `recorded`): exactly the
+        object that `manage.py status SLUG --json` prints."""
+        dates = params.read_params(request, on="date", known="date", recorded="datetime")
+        on, known, moment = dates["on"] or timezone.localdate(), dates["known"], dates["recorded"]
+        if moment is None:
+            instrument = Instrument.objects.filter(slug=slug).first()
+            if instrument is None:
+                raise NotFound(f"No instrument has the slug {slug!r}.")
+            events = instrument.engine_events()
+        else:
+            instrument = instrument_as_recorded(slug, moment)
+            if instrument is None:
+                raise NotFound(f"No instrument with the slug {slug!r} was recorded at {moment.isoformat()}.")
+            events = events_as_recorded(instrument.id, moment)
+        return Response(status_document(slug, on, known, engine.status(events, on=on, known=known)))
+
+
+@method_decorator(polled, name="dispatch")
+class ChangesView(generics.GenericAPIView):
+    queryset = Instrument.objects.all()
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = InstrumentFilter
+    pagination_class = None
+    schema = FilteredSchema()
+
+    @extend_schema(
+        tags=["changes"],
+        operation_id="changes",
+        parameters=[params.FROM, params.TO],
+        responses={200: serializers.ChangesSerializer, 400: ERRORS[400]},
+    )
+    def get(self, request):
+        """What changed from `from` to `to` (both inclusive), for the instruments the filters
+        select: the events dated in the window, and each instrument's phase before and after."""
+        dates = params.read_params(request, **{"from": "date", "to": "date"})
+        end = dates["to"] or timezone.localdate()
+        start = dates["from"] or max(end - datetime.timedelta(days=30), params.EARLIEST_START)
+        if start < params.EARLIEST_START:
+            params.refuse("from", f"from must be after {datetime.date.min.isoformat()}.")
+        if start > end:
+            params.refuse("to", f"to ({end.isoformat()}) must not be before from ({start.isoformat()}).")
+        instruments = self.filter_queryset(self.get_queryset())
+        changes = changes_between(start, end, instruments)
+        return Response(serializers.ChangesSerializer(changes, context={"request": request}).data)
+
+
+@method_decorator(polled, name="dispatch")
+@extend_schema(tags=["documents"], responses={200: serializers.DocumentSerializer(many=True), **ERRORS})
+class DocumentList(generics.ListAPIView):
+    """The documents held as evidence, latest published first."""
+
+    queryset = Document.objects.order_by("-published_on", "title", "pk")
+    serializer_class = serializers.DocumentSerializer
+    filterset_fields = ["kind"]
+    pagination_class = Page
+
+
+@method_decorator(polled, name="dispatch")
+@extend_schema(tags=["documents"], responses={200: serializers.DocumentDetailSerializer, **ERRORS})
+class DocumentDetail(generics.RetrieveAPIView):
+    """One document, with the events it supports and the date it gives for each."""
+
+    queryset = Document.objects.prefetch_related(
+        Prefetch("claims", queryset=Claim.objects.select_related("event__instrument")
+                 .order_by("event__instrument__title", "event__date", "pk"))
+    )
+    serializer_class = serializers.DocumentDetailSerializer
+    filter_backends = []
+
+    def get_object(self):
+        document = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if document is None:
+            raise NotFound(f"No document has the id {self.kwargs['pk']}.")
+        return document
+
+
+@method_decorator(polled, name="dispatch")
+@extend_schema(tags=["agencies"], responses={200: serializers.AgencySerializer(many=True), **ERRORS})
+class AgencyList(generics.ListAPIView):
+    """Agencies, with their parent (BIS under the Department of Commerce)."""
+
+    queryset = Agency.objects.select_related("parent").order_by("name", "pk")
+    serializer_class = serializers.AgencySerializer
+    filter_backends = []
+    pagination_class = Page
