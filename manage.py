@@ -5,9 +5,13 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policytrack.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:  # a missing or bad setting: say which, without a traceback
+        sys.exit(f"policytrack is not configured: {error}")
 
 
 if __name__ == "__main__":
