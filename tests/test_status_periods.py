@@ -83,8 +83,12 @@ def store(instrument, events):
         if event.kind == "delayed":
             rows[event.key].target = rows[event.target]
             rows[event.key].new_date = event.new_date
-    for event in sorted(events, key=lambda e: e.kind == "delayed"):
-        rows[event.key].save()
+    saved = set()
+    while len(saved) < len(rows):  # targets before the delays that move them
+        for event in events:
+            if event.key not in saved and (event.kind != "delayed" or event.target in saved):
+                rows[event.key].save()
+                saved.add(event.key)
     for event in events:
         for position, claim in enumerate(event.claims):
             document, _ = Document.objects.get_or_create(
@@ -95,10 +99,15 @@ def store(instrument, events):
 
 
 def storable(events):
-    """Drop delays the importer would refuse (no target, or themselves); documents agree."""
-    keys = {e.key for e in events}
-    return [e for e in events if e.kind != "delayed" or (e.target in keys and e.target != e.key
-                                                          and _no_cycle(events, e))]
+    """Drop delays the importer would refuse (no target, themselves, a cycle), and then those
+    whose target was dropped, until every delay's target is kept."""
+    while True:
+        keys = {e.key for e in events}
+        kept = [e for e in events if e.kind != "delayed" or (e.target in keys and e.target != e.key
+                                                             and _no_cycle(events, e))]
+        if len(kept) == len(events):
+            return kept
+        events = kept
 
 
 def _no_cycle(events, event):

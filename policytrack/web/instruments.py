@@ -5,11 +5,19 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from policytrack.timeline import engine
 from policytrack.timeline.dates import BadDate, parse_datetime
 from policytrack.timeline.filters import InstrumentFilter, error_messages
-from policytrack.timeline.models import Agency, Claim, Event, Instrument, Topic, events_for_engine
+from policytrack.timeline.models import (
+    Agency,
+    Claim,
+    Event,
+    Instrument,
+    Topic,
+    events_for_engine,
+)
 from policytrack.timeline.recorded import instrument_as_recorded, snapshot
 from policytrack.timeline.wording import PHASE_LABELS, describe_status
 
@@ -52,6 +60,7 @@ def filter_choices():
     }
 
 
+@require_safe
 def instrument_list(request):
     filterset = filtered_instruments(request)
     if not filterset.is_valid():
@@ -77,6 +86,7 @@ def instrument_list(request):
     return render(request, "timeline/instrument_list.html", context)
 
 
+@require_safe
 def instrument_detail(request, slug):
     instrument = Instrument.objects.prefetch_related("agencies", "topics").filter(slug=slug).first()
     if instrument is None:

@@ -5,9 +5,20 @@ from __future__ import annotations
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between
@@ -36,6 +47,7 @@ def _neighbours(on, instruments):
     return found["previous"], found["next"]
 
 
+@require_safe
 def on_date(request, date):
     try:
         on = parse_date(date, "the date in the address")
@@ -69,6 +81,7 @@ def on_date(request, date):
     return render(request, "timeline/on_date.html", context)
 
 
+@require_safe
 def changes(request):
     try:
         end = optional_date(request, "to") or timezone.localdate()

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from policytrack.timeline import engine
 from policytrack.timeline.changes import recent_events, upcoming_dates
@@ -48,6 +49,7 @@ def optional_date(request, name):
     return parse_date(value, name) if value else None
 
 
+@require_safe
 def home(request):
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
@@ -72,12 +74,14 @@ def phase_counts(on, instruments=None):
     return [(phase, found[phase]) for phase in engine.PHASES if phase in found]
 
 
+@require_safe
 def document_detail(request, pk):
     document = get_object_or_404(Document, pk=pk)
     claims = document.claims.select_related("event__instrument").order_by("event__date")
     return render(request, "timeline/document_detail.html", {"document": document, "claims": claims})
 
 
+@require_safe
 def go_to_date(request):
     """The date picker's target: ``/on/?date=2025-05-20`` → ``/on/2025-05-20/``."""
     try:

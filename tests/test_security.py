@@ -1,0 +1,73 @@
+"""Who may write: repeated failed logins are locked out, passwords must be strong, the public
+pages are read-only, and nobody reaches the admin without being staff."""
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from policytrack.timeline.models import Instrument
+
+from conftest import text
+
+LOGIN = "/admin/login/?next=/admin/"
+
+
+def attempt(client, password):
+    return client.post(LOGIN, {"username": "bob", "password": password})
+
+
+def test_five_failed_logins_lock_the_account_for_that_address(db, editor, client):
+    for _ in range(4):
+        assert attempt(client, "wrong-guess").status_code == 200  # the form again, with an error
+    locked = attempt(client, "wrong-guess")
+    assert locked.status_code == 429
+    assert "Too many failed logins" in text(locked)
+    assert "locked for an hour after 5 failed logins" in text(locked)
+    # even the right password is refused while locked
+    assert attempt(client, "editor-password-1").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_login_resets_the_count(db, editor, client):
+    for _ in range(3):
+        attempt(client, "wrong-guess")
+    assert attempt(client, "editor-password-1").status_code == 302
+    client.logout()
+    for _ in range(3):
+        assert attempt(client, "wrong-guess").status_code == 200
+
+
+@pytest.mark.parametrize("password", ["short-1", "password1234", "123456789012", "bobbobbob-bob"])
+def test_weak_passwords_are_refused(django_user_model, password):
+    user = django_user_model(username="bobbobbob")
+    with pytest.raises(ValidationError):
+        validate_password(password, user)
+
+
+def test_sessions_expire(settings):
+    assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+@pytest.mark.parametrize("address", ["/", "/instruments/", "/instruments/ai-diffusion-rule/", "/on/2025-05-20/",
+                                     "/changes/"])
+def test_public_pages_refuse_writes(demo, client, address):
+    assert client.post(address, {"title": "x"}).status_code == 405
+
+
+def test_anonymous_visitors_never_reach_the_admin(demo, client):
+    response = client.get("/admin/timeline/instrument/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    change = reverse("admin:timeline_instrument_change", args=[demo.pk])
+    posted = client.post(change, {"title": "Hijacked"})
+    assert posted.status_code == 302 and posted["Location"].startswith("/admin/login/")
+    assert Instrument.objects.get(pk=demo.pk).title == "Framework for Artificial Intelligence Diffusion"
+
+
+def test_a_logged_in_reader_without_staff_rights_cannot_write(demo, client, analyst):
+    client.force_login(analyst)
+    change = reverse("admin:timeline_instrument_change", args=[demo.pk])
+    response = client.post(change, {"title": "Hijacked"})
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert Instrument.objects.get(pk=demo.pk).title == "Framework for Artificial Intelligence Diffusion"
