@@ -84,6 +84,7 @@ def test_the_list_is_paginated(demo, client):
     [
         ({"on": "2025-13-01"}, "on", "on must be a real date written YYYY-MM-DD, not '2025-13-01'."),
         ({"on": "20 May 2025"}, "on", "on must be a real date written YYYY-MM-DD, not '20 May 2025'."),
+        ({"on": "100%"}, "on", "on must be a real date written YYYY-MM-DD, not '100%'."),
         ({"kind": "law"}, "kind", "law"),
         ({"agency": "nasa"}, "agency", "nasa"),
         ({"phase": "sleeping"}, "phase", "sleeping"),
@@ -185,7 +186,8 @@ def test_status_as_recorded_reads_the_history(db, client):
 
 @pytest.mark.parametrize(
     "params, name",
-    [({"on": "2025-02-30"}, "on"), ({"known": "yesterday"}, "known"), ({"recorded": "last week"}, "recorded")],
+    [({"on": "2025-02-30"}, "on"), ({"known": "yesterday"}, "known"), ({"recorded": "last week"}, "recorded"),
+     ({"recorded": "0001-01-01T00:00+01:00"}, "recorded")],
 )
 def test_status_with_a_bad_date_is_a_400_naming_it(demo, client, params, name):
     errors = get_json(client, instrument_url("instrument-status"), status=400, **params)
@@ -240,6 +242,7 @@ def test_changes_default_to_the_last_30_days(demo, client):
         ({"from": "2025-06-01", "to": "2025-05-01"}, "to"),
         ({"from": "2025-05-01", "on": "soon"}, "on"),
         ({"from": "0001-01-01", "to": "0001-01-02"}, "from"),
+        ({"to": "0001-01-01"}, "to"),
     ],
 )
 def test_bad_changes_parameters_give_400_naming_them(demo, client, params, name):

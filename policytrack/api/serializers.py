@@ -26,7 +26,8 @@ class AgencyBriefSerializer(serializers.ModelSerializer):
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The parent agency's slug.")
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True,
+                                          help_text="The parent agency's slug; null for a top-level agency.")
 
     class Meta:
         model = Agency
@@ -69,7 +70,7 @@ class DocumentBriefSerializer(serializers.ModelSerializer):
 
     rank = serializers.IntegerField(source="effective_rank", read_only=True,
                                     help_text="Source rank, 1 best: the editor's override or the kind's default.")
-    url = serializers.URLField(read_only=True, help_text="Where the document itself is published.")
+    url = serializers.CharField(read_only=True, help_text="Where the document itself is published; empty if nowhere online.")
     page_url = serializers.SerializerMethodField(help_text="The document's page on this site.")
     api_url = serializers.SerializerMethodField(help_text="This document in the API.")
 

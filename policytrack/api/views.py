@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
@@ -87,6 +88,11 @@ class InstrumentList(generics.ListAPIView):
     filter_backends = [InstrumentFilterBackend]
     filterset_class = InstrumentFilter
     pagination_class = InstrumentPage
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Pages need a total order: whatever the sort, ties go by title, then by id.
+        return queryset.order_by(*dict.fromkeys([*queryset.query.order_by, "title", "pk"]))
 
     def paginate_queryset(self, queryset):
         self.paginator.on = self.filterset.on_date
@@ -172,9 +178,10 @@ class ChangesView(generics.GenericAPIView):
         select: the events dated in the window, and each instrument's phase before and after."""
         dates = params.read_params(request, **{"from": "date", "to": "date"})
         end = dates["to"] or timezone.localdate()
-        start = dates["from"] or max(end - datetime.timedelta(days=30), params.EARLIEST_START)
-        if start < params.EARLIEST_START:
-            params.refuse("from", f"from must be after {datetime.date.min.isoformat()}.")
+        for name, value in (("to", end), ("from", dates["from"])):
+            if value is not None and value < params.EARLIEST_START:
+                params.refuse(name, f"{name} must be after {datetime.date.min.isoformat()}.")
+        start = dates["from"] or end - min(datetime.timedelta(days=30), end - params.EARLIEST_START)
         if start > end:
             params.refuse("to", f"to ({end.isoformat()}) must not be before from ({start.isoformat()}).")
         instruments = self.filter_queryset(self.get_queryset())
@@ -221,3 +228,9 @@ class AgencyList(generics.ListAPIView):
     serializer_class = serializers.AgencySerializer
     filter_backends = []
     pagination_class = Page
+
+
+def not_found(request, path=""):
+    """Anything else under /api/: a JSON 404, as API clients expect, not the HTML page."""
+    return JsonResponse({"detail": f"There is nothing at {request.path}. The endpoints are listed at /api/docs/."},
+                        status=404)

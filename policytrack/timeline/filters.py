@@ -27,7 +27,8 @@ class IsoDateField(forms.Field):
         try:
             return parse_date(value.strip(), self.param)
         except BadDate as error:
-            raise forms.ValidationError(f"{error}.", code="invalid") from None
+            # The message quotes what was typed, which may hold "%": pass it as a parameter.
+            raise forms.ValidationError("%(message)s", code="invalid", params={"message": f"{error}."}) from None
 
 
 class IsoDateFilter(django_filters.Filter):
