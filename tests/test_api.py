@@ -286,6 +286,13 @@ def test_agencies_with_their_parent(demo, client):
     assert agencies["commerce"]["parent"] is None
 
 
+def test_the_root_lists_the_endpoints_and_anything_else_is_a_json_404(db, client):
+    root = get_json(client, "/api/")
+    assert root["instruments"] == "http://testserver/api/instruments/"
+    assert root["docs"] == "http://testserver/api/docs/"
+    assert "nothing at /api/nowhere/" in get_json(client, "/api/nowhere/", status=404)["detail"]
+
+
 def test_the_api_is_read_only(demo, client):
     response = client.post(reverse("api:instrument-list"), {"slug": "x"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 405

@@ -28,6 +28,7 @@ def test_the_feed_has_an_entry_for_the_enforcement_suspension_naming_its_sources
     feed = read_feed(client, reverse("feeds:changes"))
     assert feed.tag == f"{ATOM}feed"
     assert feed.findtext(f"{ATOM}title") == "policytrack: changes"
+    assert feed.findtext(f"{ATOM}author/{ATOM}name") == "policytrack"
     entry = entries(feed)["AI Diffusion Rule: enforcement suspended (13 May 2025)"]
     link = entry.find(f"{ATOM}link").get("href")
     assert link == "http://testserver/instruments/ai-diffusion-rule/#event-enforcement-suspended"

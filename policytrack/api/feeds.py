@@ -41,6 +41,7 @@ class ChangesFeed(Feed):
 
     feed_type = Atom1Feed
     limit = 50
+    author_name = "policytrack"  # Atom requires an author for the feed or for every entry
 
     def get_object(self, request):
         instruments, names, query = Instrument.objects.all(), [], {}

@@ -6,6 +6,7 @@ from . import views
 app_name = "api"
 
 urlpatterns = [
+    path("", views.api_root, name="root"),
     path("instruments/", views.InstrumentList.as_view(), name="instrument-list"),
     path("instruments/<slug:slug>/", views.InstrumentDetail.as_view(), name="instrument-detail"),
     path("instruments/<slug:slug>/status/", views.InstrumentStatus.as_view(), name="instrument-status"),

@@ -17,9 +17,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between
@@ -228,6 +230,15 @@ class AgencyList(generics.ListAPIView):
     serializer_class = serializers.AgencySerializer
     filter_backends = []
     pagination_class = Page
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+def api_root(request):
+    """Where everything is."""
+    names = {"instruments": "instrument-list", "changes": "changes", "documents": "document-list",
+             "agencies": "agency-list", "schema": "schema", "docs": "docs"}
+    return Response({key: reverse(f"api:{name}", request=request) for key, name in names.items()})
 
 
 def not_found(request, path=""):
