@@ -205,6 +205,8 @@ class _Reader:
             if name not in value or (value[name] is None and default is not _MISSING):
                 if default is _MISSING:
                     self.error(f"{path}.{name}", "is required")
+                    cleaned[name] = None  # reported; later checks skip what is None
+                    continue
                 cleaned[name] = list(default) if isinstance(default, list) else default
                 continue
             if check is None:
@@ -214,7 +216,7 @@ class _Reader:
                 cleaned[name] = check(value[name])
             except _Invalid as problem:
                 self.error(f"{path}.{name}", str(problem))
-                cleaned[name] = None
+                cleaned[name] = [] if isinstance(default, list) else None  # reported; checks skip it
         return cleaned
 
     def records(self, value, path, fields):

@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from . import engine
 from .models import Agency, Claim, Document, Event, Instrument, Topic
@@ -56,7 +57,7 @@ SIDE_KINDS = ["press_release", "guidance", "statement", "court_decision", "news"
 
 
 def _slug(name):
-    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-").replace("--", "-")
+    return slugify(name.replace("&", "and"))
 
 
 @dataclass
