@@ -1,0 +1,179 @@
+"""policytrack at scale: server time of the main pages against the bare SQL behind them.
+
+    bench/run                       # SQLite and PostgreSQL, 10,000 and 100,000 instruments
+    bench/run --sizes 10000 --databases sqlite
+
+For each database and size it builds a fresh database with ``generate_synthetic``, times a full
+status-period rebuild and the Federal Register import, then requests each page many times
+in-process (Django's test client: server time, no network), counting queries, and times the
+hand-written SQL that returns the same rows. It prints one table per run. Not part of the test
+suite: it takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES = "postgres://postgres@127.0.0.1:5432/{name}"
+REQUESTS = 40
+
+
+def database_url(kind, size):
+    if kind == "sqlite":
+        return f"sqlite:////tmp/policytrack-bench-{size}.sqlite3"
+    return POSTGRES.format(name=f"policytrack_bench_{size}")
+
+
+def fresh_database(kind, size):
+    if kind == "sqlite":
+        Path(f"/tmp/policytrack-bench-{size}.sqlite3").unlink(missing_ok=True)
+        return
+    for statement in (f"DROP DATABASE IF EXISTS policytrack_bench_{size}", f"CREATE DATABASE policytrack_bench_{size}"):
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", statement], check=True)
+
+
+def manage(url, *args):
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "true"}
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def prepare(kind, size):
+    fresh_database(kind, size)
+    url = database_url(kind, size)
+    manage(url, "migrate", "--noinput", "-v0")
+    manage(url, "import_timeline", str(ROOT / "fixtures" / "ai-diffusion-rule.json"))
+    generated = manage(url, "generate_synthetic", "--instruments", str(size), "--seed", "1")
+    return url, generated
+
+
+# The measurements, run inside a child process with DATABASE_URL set.
+
+
+def _percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(size, generated):
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policytrack.settings")
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from bench import bare_sql
+    from policytrack.timeline.models import Agency, Instrument
+    from policytrack.timeline.periods import rebuild_status_periods
+
+    setup_test_environment()
+    rng = random.Random(5)
+    slugs = list(Instrument.objects.order_by("?").values_list("slug", flat=True)[:REQUESTS])
+    agencies = list(Agency.objects.filter(parent__isnull=False).values_list("slug", flat=True))
+
+    def some_day():
+        return datetime.date(1996, 1, 1) + datetime.timedelta(days=rng.randint(0, 30 * 365))
+
+    pages = {
+        "/on/<date>/": lambda i: (f"/on/{some_day()}/", {}),
+        "/instruments/?on=&agency=&kind=": lambda i: (
+            "/instruments/", {"on": str(some_day()), "agency": rng.choice(agencies), "kind": "rule"}),
+        "/instruments/<slug>/": lambda i: (f"/instruments/{slugs[i]}/", {"on": str(some_day())}),
+        "/changes/ (one month)": lambda i: ("/changes/", {
+            "from": str(day := some_day()), "to": str(day + datetime.timedelta(days=30))}),
+        "/api/instruments/<slug>/status/": lambda i: (
+            f"/api/instruments/{slugs[i]}/status/", {"on": str(some_day())}),
+        "/feeds/changes.atom": lambda i: ("/feeds/changes.atom", {"agency": rng.choice(agencies)}),
+    }
+    client = Client()
+    rows = []
+    for name, make in pages.items():
+        times, queries, sql_times = [], [], []
+        for i in range(REQUESTS + 3):
+            address, params = make(i % REQUESTS)
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(address, params)
+                if hasattr(response, "streaming_content"):
+                    b"".join(response.streaming_content)
+                elapsed = time.perf_counter() - started
+            assert response.status_code == 200, (address, params, response.status_code)
+            started = time.perf_counter()
+            bare_sql.run(name, address, params)
+            sql_elapsed = time.perf_counter() - started
+            if i >= 3:  # the first requests warm caches
+                times.append(elapsed)
+                queries.append(len(captured))
+                sql_times.append(sql_elapsed)
+        median, p95 = statistics.median(times), _percentile(times, 0.95)
+        sql = statistics.median(sql_times)
+        rows.append({"page": name, "median_ms": median * 1000, "p95_ms": p95 * 1000,
+                     "queries": f"{min(queries)}–{max(queries)}" if min(queries) != max(queries) else str(queries[0]),
+                     "sql_ms": sql * 1000, "ratio": median / sql if sql else float("nan")})
+
+    started = time.perf_counter()
+    count = rebuild_status_periods(batch_size=1000)
+    rebuild = time.perf_counter() - started
+    return {"rows": rows, "rebuild_s": rebuild, "rebuilt": count, "generated_s": generated,
+            "fr_per_s": _federal_register_throughput()}
+
+
+def _federal_register_throughput():
+    """Documents imported per second from a recorded search page, if the importer exists."""
+    try:
+        from policytrack.ingest import federal_register
+    except ImportError:
+        return None
+    return federal_register.benchmark_throughput() if hasattr(federal_register, "benchmark_throughput") else None
+
+
+def print_table(kind, size, result):
+    print(f"\n{kind}, {size:,} instruments (+ the demo): generated in {result['generated_s']:.0f} s; "
+          f"full status-period rebuild {result['rebuild_s']:.1f} s for {result['rebuilt']:,} instruments; "
+          f"Federal Register import: "
+          + (f"{result['fr_per_s']:,.0f} documents/s" if result["fr_per_s"] else "not measured"))
+    print(f"| page | median ms | p95 ms | queries | bare SQL ms | page ÷ SQL |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for row in result["rows"]:
+        print(f"| {row['page']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['queries']} | "
+              f"{row['sql_ms']:.1f} | {row['ratio']:.1f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        size, generated = int(args.child[0]), float(args.child[1])
+        print(json.dumps(measure(size, generated)))
+        return
+    for kind in args.databases:
+        for size in args.sizes:
+            print(f"preparing {kind} with {size:,} instruments…", file=sys.stderr, flush=True)
+            url, generated = prepare(kind, size)
+            child = subprocess.run(
+                [sys.executable, "-m", "bench.bench", "--child", str(size), str(generated)], cwd=ROOT,
+                env={**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "true"}, capture_output=True, text=True)
+            if child.returncode:
+                sys.exit(f"measuring {kind} at {size:,} failed:\n{child.stderr}")
+            print_table(kind, size, json.loads(child.stdout.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    main()
