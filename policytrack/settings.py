@@ -44,6 +44,9 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is false")
 
+# Where import_federal_register fetches documents given by number.
+FEDERAL_REGISTER_API = os.environ.get("FEDERAL_REGISTER_API", "https://www.federalregister.gov/api/v1")
+
 # Production hardening: on whenever DEBUG is off. `python manage.py check --deploy
 # --fail-level WARNING` passes with these. Behind a proxy that terminates TLS, set
 # DJANGO_SECURE_SSL_REDIRECT=false (the proxy redirects) and DJANGO_BEHIND_PROXY=true so that
