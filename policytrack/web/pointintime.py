@@ -7,12 +7,11 @@ import datetime
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
+    F,
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -56,10 +55,10 @@ def on_date(request, date):
     filterset = filtered_instruments(request, on=on.isoformat())
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
-    since = StatusPeriod.objects.filter(instrument=OuterRef("pk")).covering(on).values("valid_from")[:1]
     group = Case(*[When(phase_on=phase, then=Value(n)) for n, phase in enumerate(GROUP_ORDER)],
                  default=Value(len(GROUP_ORDER)), output_field=IntegerField())
-    instruments = filterset.qs.annotate(since=Subquery(since), group=group).order_by("group", "title", "pk")
+    instruments = filterset.qs.annotate(since=F("_phase_on_period__valid_from"), group=group).order_by(
+        "group", "title", "pk")
     if request.GET.get("format") == "csv":
         return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv")
     page = Paginator(instruments, PAGE_SIZE).get_page(request.GET.get("page"))
