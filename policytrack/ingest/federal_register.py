@@ -76,7 +76,8 @@ def read_source(argument, fetch=None):
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FederalRegisterError(argument, [("", "no such file, and not a document number like 2025-00636")]) from None
+        raise FederalRegisterError(argument, [("", "no such file, and not a document number like 2025-00636")]) \
+            from None
     except (OSError, UnicodeDecodeError) as error:
         raise FederalRegisterError(argument, [("", f"cannot be read ({error})")]) from None
     return argument, documents_in(text, argument)
@@ -248,17 +249,26 @@ def _instrument_kind(doc):
     return "other"
 
 
-def _find_instrument(doc):
+def _by_number(number):
+    # The empty-number condition lets the database use the partial unique index on the number.
+    return Document.objects.filter(fr_document_number=number).exclude(fr_document_number="").first()
+
+
+def _instrument_of(document):
+    if document is None:
+        return None
+    claim = Claim.objects.filter(document=document).select_related("event__instrument").order_by("pk").first()
+    return claim.event.instrument if claim else None
+
+
+def _find_instrument(doc, document):
     """The instrument this document belongs to: the one it was imported into before, the
     corrected document's, or one sharing a RIN or a docket id."""
-    earlier = Claim.objects.filter(document__fr_document_number=doc["number"]).select_related("event__instrument")
-    if earlier := earlier.order_by("pk").first():
-        return earlier.event.instrument
-    if doc["correction_of"]:
-        number = doc["correction_of"].rstrip("/").split("/")[-1]
-        claim = Claim.objects.filter(document__fr_document_number=number).select_related("event__instrument").first()
-        if claim:
-            return claim.event.instrument
+    if earlier := _instrument_of(document):
+        return earlier
+    corrected = doc["correction_of"].rstrip("/").split("/")[-1]
+    if corrected and (instrument := _instrument_of(_by_number(corrected))):
+        return instrument
     if doc["rins"]:
         found = Instrument.objects.filter(rin__in=doc["rins"]).order_by("pk").first()
         if found:
@@ -310,11 +320,11 @@ def _write(doc, report):
         "note": "; ".join(filter(None, [doc["type"], doc["action"], f"PDF: {doc['pdf_url']}" if doc["pdf_url"] else "",
                                         "CFR: " + ", ".join(doc["cfr"]) if doc["cfr"] else ""])),
     }
-    existing = Document.objects.filter(fr_document_number=doc["number"]).first()
+    existing = _by_number(doc["number"])
     key = existing.key if existing else f"fr-{doc['number'].lower()}"
     document = _upsert(Document, {"key": key}, {**values, "fr_document_number": doc["number"]}, report, "document")
 
-    instrument = _find_instrument(doc)
+    instrument = _find_instrument(doc, existing)
     if instrument is None:
         instrument = Instrument.objects.create(
             slug=_new_slug(doc["title"], doc["number"]), title=doc["title"][:500], kind=_instrument_kind(doc),
