@@ -98,20 +98,32 @@ class DueDate:
     delayed: bool
 
 
-def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS):
+def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=None):
     """Dates after ``start`` up to ``end`` (inclusive) on which something is due to happen.
 
     Only instruments with an event or a delay's new date in the window are read, and each is
     run through the engine, so delays and pre-emption are honoured: a compliance date
     pre-empted by a rescission is not announced, and a delayed one appears on its new date.
+
+    With ``limit``, only the instruments of the earliest ``2 × limit`` stored dates and delays'
+    new dates are read, and the first ``limit`` due dates returned: a page showing the next
+    few dates then costs the same whatever the size of the portfolio. (Should more than
+    ``limit`` of those candidates turn out pre-empted or moved out of the window, fewer dates
+    are shown than exist; the calendar, which asks for all of them, is exact.)
     """
     if instruments is None:
         instruments = Instrument.objects.all()
-    in_window = Event.objects.filter(
-        Q(date__gt=start, date__lte=end) | Q(new_date__gt=start, new_date__lte=end)
-    ).filter(instrument__in=instruments.values("pk"))
+    mine = Event.objects.filter(instrument__in=instruments.values("pk"))
+    dated = mine.filter(date__gt=start, date__lte=end, kind__in=kinds)
+    moved = mine.filter(new_date__gt=start, new_date__lte=end)
+    if limit is None:
+        wanted = Event.objects.filter(Q(pk__in=dated.values("pk")) | Q(pk__in=moved.values("pk")))
+        wanted = wanted.values("instrument_id")
+    else:
+        wanted = {*dated.order_by("date").values_list("instrument_id", flat=True)[:2 * limit],
+                  *moved.order_by("new_date").values_list("instrument_id", flat=True)[:2 * limit]}
     candidates = (
-        Instrument.objects.filter(pk__in=in_window.values("instrument_id"))
+        Instrument.objects.filter(pk__in=wanted)
         .prefetch_related(
             Prefetch("events", queryset=Event.objects.order_by("position", "pk").prefetch_related(
                 Prefetch("claims", queryset=Claim.objects.select_related("document"))
@@ -131,7 +143,7 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS):
                 due.append(DueDate(instrument, by_key[item.event.key], item.event.kind, item.date,
                                    item.precision, item.delayed_by is not None))
     due.sort(key=lambda d: (d.date, d.instrument.title, engine.EVENT_KINDS.index(d.kind)))
-    return due
+    return due if limit is None else due[:limit]
 
 
 def recent_events(on, limit=10, instruments=None):

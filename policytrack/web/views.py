@@ -17,6 +17,7 @@ from policytrack.timeline.models import Document, StatusPeriod
 from policytrack.timeline.wording import PHASE_LABELS
 
 UPCOMING_DAYS = 90
+UPCOMING_SHOWN = 20
 
 
 def bad_request(request, exception=None, message=None, problems=()):
@@ -59,7 +60,7 @@ def home(request):
         "horizon": horizon,
         "upcoming_days": UPCOMING_DAYS,
         "recent": recent_events(today, limit=12),
-        "upcoming": upcoming_dates(today, horizon),
+        "upcoming": upcoming_dates(today, horizon, limit=UPCOMING_SHOWN),
         "counts": [(phase, PHASE_LABELS[phase], count) for phase, count in counts],
     }
     return render(request, "web/home.html", context)
