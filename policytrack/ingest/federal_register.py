@@ -25,6 +25,9 @@ from django.utils.text import slugify
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
 from policytrack.timeline.periods import deferred_rebuilds
 
+from .rows import upsert
+from .schema import TimelineError
+
 DOCUMENT_NUMBER = re.compile(r"^(?:[A-Z]\d-)?\d{2,4}-\d{3,6}$")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE_IN_TEXT = rf"({MONTHS})\s+(\d{{1,2}}),\s+(\d{{4}})"
@@ -34,16 +37,8 @@ COMPLIANCE_TEXT = re.compile(rf"\bcompliance\s+date\b[^.;]*?{DATE_IN_TEXT}", re.
 ONCE = {"issued", "published", "effective", "comment_period_closes"}
 
 
-class FederalRegisterError(Exception):
+class FederalRegisterError(TimelineError):
     """Everything wrong with one file or document number; nothing from it was written."""
-
-    def __init__(self, source, problems):
-        self.source, self.problems = source, problems
-        super().__init__(str(self))
-
-    def __str__(self):
-        return "\n".join(f"{self.source}: {path}: {message}" if path else f"{self.source}: {message}"
-                         for path, message in self.problems)
 
 
 @dataclass
@@ -200,16 +195,10 @@ def check(raw, where):
 
 
 def _upsert(model, lookup, values, report, label):
-    instance = model.objects.filter(**lookup).first()
-    if instance is None:
-        instance = model.objects.create(**lookup, **values)
+    instance, outcome, changed = upsert(model, lookup, values)
+    if outcome == "created":
         report.note(f"{label}s created", f"create {label} {instance}")
-        return instance
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    if changed:
-        for name in changed:
-            setattr(instance, name, values[name])
-        instance.save()
+    elif outcome == "updated":
         report.note(f"{label}s updated", f"update {label} {instance} ({', '.join(changed)})")
     return instance
 

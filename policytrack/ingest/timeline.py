@@ -26,6 +26,7 @@ from policytrack.timeline.models import (
 )
 from policytrack.timeline.periods import deferred_rebuilds
 
+from .rows import upsert
 from .schema import FORMAT, Existing, TimelineError, load_text, parse_timeline
 
 
@@ -88,20 +89,8 @@ class _Writer:
 
     def upsert(self, model, label, lookup, values, instance=None):
         """Create, update or leave alone one row; only real changes make history."""
-        if instance is None:
-            instance = model.objects.filter(**lookup).first()
-        if instance is None:
-            instance = model.objects.create(**lookup, **values)
-            self.result.counts[(label, "created")] += 1
-            return instance
-        changed = [name for name, value in values.items() if getattr(instance, name) != value]
-        if changed:
-            for name in changed:
-                setattr(instance, name, values[name])
-            instance.save()
-            self.result.counts[(label, "updated")] += 1
-        else:
-            self.result.counts[(label, "unchanged")] += 1
+        instance, outcome, _ = upsert(model, lookup, values, instance)
+        self.result.counts[(label, outcome)] += 1
         return instance
 
     def write(self, timeline):
