@@ -9,10 +9,17 @@ exactly as it was.
 import copy
 import datetime
 import json
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from policytrack.ingest.federal_register import (
+    FederalRegisterError,
+    documents_in,
+    import_documents,
+)
 from policytrack.ingest.schema import TimelineError
 from policytrack.ingest.timeline import export_timeline, import_timeline_data
 from policytrack.timeline import engine
@@ -153,3 +160,75 @@ def test_a_backup_of_synthetic_data_restores_every_answer_on_every_date(db, run)
     restore_into_an_empty_database(backup)
     assert answers() == before
     assert run("check_status_periods")[0] == 0
+
+
+# Federal Register documents
+
+FR_BASE = json.loads((Path(__file__).parent / "data" / "federal_register" / "regulatory-document.json").read_text())
+FR_FIELDS = ["document_number", "title", "type", "action", "publication_date", "effective_on", "comments_close_on",
+             "signing_date", "dates", "docket_ids", "regulation_id_numbers", "agencies", "citation", "abstract",
+             "correction_of", "cfr_references", "html_url", "volume", "start_page", "subtype"]
+
+
+@st.composite
+def broken_fr_documents(draw):
+    document = copy.deepcopy(FR_BASE)
+    for _ in range(draw(st.integers(1, 4))):
+        name = draw(st.sampled_from(FR_FIELDS))
+        if draw(st.booleans()):
+            document.pop(name, None)
+        else:
+            document[name] = draw(ODD_VALUES)
+    if draw(st.booleans()):
+        return {"results": [document, copy.deepcopy(FR_BASE) | {"document_number": "2024-99999"}]}
+    return document
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                    HealthCheck.too_slow])
+@given(data=broken_fr_documents())
+def test_broken_federal_register_documents_are_refused_cleanly_and_write_nothing(db, data):
+    before = snapshot()
+    try:
+        raws = documents_in(json.dumps(data, default=str), "fuzz.json")
+        import_documents(raws, "fuzz.json")
+    except FederalRegisterError as error:
+        assert str(error).startswith("fuzz.json")
+        assert snapshot() == before
+    else:
+        Instrument.objects.all().delete()
+        Event.objects.all().delete()
+        Document.objects.all().delete()
+        Agency.objects.all().delete()
+
+
+class Killed(Exception):
+    """The process dying half-way through an import."""
+
+
+def kill_after(monkeypatch, model, creates):
+    original = model.objects.create
+    calls = []
+
+    def create(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > creates:
+            raise Killed
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(model.objects, "create", create)
+
+
+def test_a_timeline_import_killed_half_way_leaves_nothing(db, monkeypatch, demo_data):
+    kill_after(monkeypatch, Claim, 10)
+    with pytest.raises(Killed):
+        import_timeline_data(demo_data, "demo.json")
+    assert snapshot() == [[]] * 7
+
+
+def test_a_federal_register_import_killed_half_way_leaves_nothing(db, monkeypatch):
+    page = json.loads((Path(__file__).parent / "data" / "federal_register" / "search-results-page.json").read_text())
+    kill_after(monkeypatch, Event, 1)
+    with pytest.raises(Killed):
+        import_documents(page["results"], "page.json")
+    assert snapshot() == [[]] * 7

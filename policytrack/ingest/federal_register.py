@@ -28,6 +28,7 @@ from policytrack.timeline.periods import deferred_rebuilds
 from .rows import upsert
 from .schema import TimelineError
 
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DOCUMENT_NUMBER = re.compile(r"^(?:[A-Z]\d-)?\d{2,4}-\d{3,6}$")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE_IN_TEXT = rf"({MONTHS})\s+(\d{{1,2}}),\s+(\d{{4}})"
@@ -181,13 +182,31 @@ def check(raw, where):
     if not citation and raw.get("volume") and raw.get("start_page"):
         citation = f"{raw['volume']} FR {raw['start_page']}"
     doc["citation"] = citation if isinstance(citation, str) else ""
-    doc["cfr"] = [f"{ref.get('title')} CFR {ref.get('part')}" for ref in raw.get("cfr_references") or []
+    references = raw.get("cfr_references") or []
+    if not isinstance(references, list):
+        problems.append((f"{where}cfr_references", "expected a list"))
+        references = []
+    doc["cfr"] = [f"{ref.get('title')} CFR {ref.get('part')}"[:50] for ref in references
                   if isinstance(ref, dict) and ref.get("title") and ref.get("part")]
     agencies = raw.get("agencies") or []
     if not isinstance(agencies, list):
         problems.append((f"{where}agencies", "expected a list"))
         agencies = []
-    doc["agencies"] = [a for a in agencies if isinstance(a, dict) and isinstance(a.get("slug"), str) and a.get("name")]
+    doc["agencies"] = []
+    for index, agency in enumerate(agencies):
+        if not isinstance(agency, dict):
+            problems.append((f"{where}agencies[{index}]", "expected an agency object"))
+        elif not (isinstance(agency.get("slug"), str) and SLUG.match(agency["slug"])):
+            problems.append((f"{where}agencies[{index}].slug", f"expected a slug, got {agency.get('slug')!r}"))
+        elif not isinstance(agency.get("name"), str) or not agency["name"].strip() or len(agency["name"]) > 255:
+            problems.append((f"{where}agencies[{index}].name", "expected a name of at most 255 characters"))
+        else:
+            doc["agencies"].append(agency)
+    if len(doc["number"]) > 30:
+        problems.append((f"{where}document_number", "expected at most 30 characters"))
+    for name in ("url", "pdf_url"):
+        if not (doc[name].startswith(("https://", "http://")) and len(doc[name]) <= 1000):
+            doc[name] = ""  # a link is a convenience; a broken one is dropped, not fatal
     return (None if problems else doc), problems
 
 
@@ -207,11 +226,12 @@ def _agencies(doc, report):
     by_fr_id = {agency.get("id"): agency for agency in doc["agencies"]}
     saved = {}
 
-    def save(agency):
+    def save(agency, seen=()):
         if agency["slug"] in saved:
             return saved[agency["slug"]]
         parent = by_fr_id.get(agency.get("parent_id")) if agency.get("parent_id") else None
-        parent_row = save(parent) if parent and parent is not agency else None
+        seen = (*seen, agency["slug"])
+        parent_row = save(parent, seen) if parent and parent["slug"] not in seen else None
         row = Agency.objects.filter(slug=agency["slug"]).first()
         if row is None:
             row = Agency.objects.create(slug=agency["slug"], name=agency["name"], parent=parent_row)

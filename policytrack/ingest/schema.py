@@ -122,6 +122,14 @@ def _text_list(value):
     return [item.strip() for item in value if item.strip()]
 
 
+def _topic_list(value):
+    topics = _text_list(value)
+    for topic in topics:
+        if len(topic) > 100:
+            raise _Invalid(f"expected topics of at most 100 characters, got one of {len(topic)}")
+    return topics
+
+
 def _rank(value):
     if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 99:
         raise _Invalid(f"expected a whole number from 1 (best) to 99, got {_describe(value)}")
@@ -166,7 +174,7 @@ INSTRUMENT_FIELDS = {
     "slug": (_slug, _MISSING), "title": (_required_text(500), _MISSING), "short_title": (_text(200), ""),
     "aliases": (_text_list, []), "kind": (_choice(INSTRUMENT_KINDS), _MISSING),
     "agencies": (_text_list, []), "rin": (_text(20), ""), "docket_ids": (_text_list, []),
-    "cfr_parts": (_text_list, []), "topics": (_text_list, []), "summary": (_text(), ""),
+    "cfr_parts": (_text_list, []), "topics": (_topic_list, []), "summary": (_text(), ""),
     "relations": (None, []), "events": (None, []),
 }
 RELATION_FIELDS = {"kind": (_choice(RELATION_KINDS), _MISSING), "instrument": (_slug, _MISSING)}

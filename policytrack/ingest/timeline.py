@@ -129,8 +129,10 @@ class _Writer:
         return instrument
 
     def topic(self, name):
-        topic = Topic.objects.filter(name__iexact=name).first()
-        return topic or Topic.objects.create(name=name, slug=slugify(name)[:100] or "topic")
+        slug = slugify(name)[:100] or "topic"
+        # "Export controls" and "export controls!" are one topic: the slug decides.
+        topic = Topic.objects.filter(name__iexact=name).first() or Topic.objects.filter(slug=slug).first()
+        return topic or Topic.objects.create(name=name, slug=slug)
 
     def write_events(self, instrument, events):
         wanted = {event["key"] for event in events}

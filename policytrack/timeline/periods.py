@@ -116,12 +116,18 @@ def find_stale_status_periods(instrument_ids=None, batch_size=500):
         yield from _stale_in(batch)
 
 
+def _storable(periods):
+    """The engine's periods as stored: open ends become sentinel dates. A change dated on the
+    last representable day (9999-12-31) cannot start a half-open period, so it is not stored."""
+    return [period for period in periods if period.valid_from is None or period.valid_from < END_OF_TIME]
+
+
 def _stale_in(instrument_ids):
     stored = defaultdict(list)
     for period in StatusPeriod.objects.filter(instrument_id__in=instrument_ids).order_by("instrument_id", "valid_from"):
         stored[period.instrument_id].append(_stored(period))
     for instrument_id, _, events in _engine_input(instrument_ids):
-        if stored.get(instrument_id, []) != [_stored(period) for period in engine.periods(events)]:
+        if stored.get(instrument_id, []) != [_stored(period) for period in _storable(engine.periods(events))]:
             yield instrument_id
 
 
@@ -129,7 +135,7 @@ def _rebuild_batch(instrument_ids):
     rows = []
     for instrument_id, rows_events, engine_events in _engine_input(instrument_ids):
         _sync_event_dates(rows_events, engine_events)
-        for period in engine.periods(engine_events):
+        for period in _storable(engine.periods(engine_events)):
             rows.append(
                 StatusPeriod(
                     instrument_id=instrument_id,
