@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Prefetch, Q
 
 from . import engine
-from .models import Claim, Event, Instrument, events_for_engine
+from .models import Claim, Event, Instrument, StatusPeriod, events_for_engine
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -68,8 +68,15 @@ def changes_between(start, end, instruments=None):
         .order_by("date", "instrument__title", "position", "pk")
     )
     touched = {event.instrument_id for event in events}
+    # A phase can only differ between the day before the window and its last day if a status
+    # period starts inside the window: only those instruments are compared (an indexed range
+    # on valid_from), not every instrument in the portfolio.
+    starting = StatusPeriod.objects.filter(valid_from__gte=start, valid_from__lte=end)
+    if instruments.query.where:
+        starting = starting.filter(instrument__in=instruments.values("pk"))
+    candidates = touched | set(starting.values_list("instrument_id", flat=True))
     rows = (
-        Instrument.objects.filter(pk__in=instruments.values("pk"))
+        Instrument.objects.filter(pk__in=candidates)
         .with_phase(start - ONE_DAY, name="phase_before")
         .with_phase(end, name="phase_after")
         .filter(Q(pk__in=touched) | ~Q(phase_before=F("phase_after")))

@@ -38,7 +38,9 @@ DEFAULT_WINDOW = datetime.timedelta(days=30)
 
 def _neighbours(on, instruments):
     """The nearest dates before and after ``on`` on which some listed instrument's status changes."""
-    periods = StatusPeriod.objects.filter(instrument__in=instruments.values("pk"), valid_from__gt=datetime.date.min)
+    periods = StatusPeriod.objects.filter(valid_from__gt=datetime.date.min)
+    if instruments.query.where:  # unfiltered, the range index on valid_from answers at once
+        periods = periods.filter(instrument__in=instruments.values("pk"))
     found = periods.aggregate(
         previous=Max("valid_from", filter=Q(valid_from__lt=on)),
         next=Min("valid_from", filter=Q(valid_from__gt=on)),
@@ -61,7 +63,10 @@ def on_date(request, date):
         "group", "title", "pk")
     if request.GET.get("format") == "csv":
         return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv")
-    page = Paginator(instruments, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = phase_counts(on, filterset.qs)
+    paginator = Paginator(instruments, PAGE_SIZE)
+    paginator.count = sum(count for _, count in counts)  # already counted, by phase
+    page = paginator.get_page(request.GET.get("page"))
     for instrument in page:
         if instrument.since == datetime.date.min:
             instrument.since = None
@@ -71,7 +76,7 @@ def on_date(request, date):
         "page": page,
         "previous": previous,
         "next": following,
-        "counts": [(phase, PHASE_LABELS[phase], count) for phase, count in phase_counts(on, filterset.qs)],
+        "counts": [(phase, PHASE_LABELS[phase], count) for phase, count in counts],
         "values": filterset.form.cleaned_data,
         "labels": PHASE_LABELS,
         "today": timezone.localdate(),

@@ -69,7 +69,7 @@ def home(request):
 def phase_counts(on, instruments=None):
     """How many instruments are in each phase on ``on``, in the engine's phase order."""
     periods = StatusPeriod.objects.covering(on)
-    if instruments is not None:
+    if instruments is not None and instruments.query.where:  # no filter: no need to join
         periods = periods.filter(instrument__in=instruments.values("pk"))
     found = dict(periods.values_list("phase").order_by().annotate(n=Count("pk")))
     return [(phase, found[phase]) for phase in engine.PHASES if phase in found]
