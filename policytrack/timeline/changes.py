@@ -52,7 +52,7 @@ def _with_sources(events):
     )
 
 
-def changes_between(start, end, instruments=None):
+def changes_between(start, end, instruments=None, with_events=True):
     """Events dated ``start`` to ``end`` (both inclusive) and, per instrument, the phase on the
     day before ``start`` against the phase on ``end``.
 
@@ -60,14 +60,14 @@ def changes_between(start, end, instruments=None):
     31 May"; comparing with the day before ``start`` makes an event on ``start`` show up as a
     change of phase too. An instrument is listed when an event falls in the window or its
     phase differs (a delay can move a change into the window without an event dated there).
+    With ``with_events=False`` the events are left for ``attach_events`` to read, page by page.
     """
     if instruments is None:
         instruments = Instrument.objects.all()
-    events = list(
-        _with_sources(Event.objects.between(start, end).filter(instrument__in=instruments.values("pk")))
-        .order_by("date", "instrument__title", "position", "pk")
-    )
-    touched = {event.instrument_id for event in events}
+    in_window = Event.objects.between(start, end)
+    if instruments.query.where:
+        in_window = in_window.filter(instrument__in=instruments.values("pk"))
+    touched = set(in_window.order_by().values_list("instrument_id", flat=True).distinct())
     # A phase can only differ between the day before the window and its last day if a status
     # period starts inside the window: only those instruments are compared (an indexed range
     # on valid_from), not every instrument in the portfolio.
@@ -80,17 +80,29 @@ def changes_between(start, end, instruments=None):
         .with_phase(start - ONE_DAY, name="phase_before")
         .with_phase(end, name="phase_after")
         .filter(Q(pk__in=touched) | ~Q(phase_before=F("phase_after")))
-        .prefetch_related("agencies")
-        .order_by("title")
+        .order_by("title", "pk")
+    )
+    changes = Changes(start, end, [], [InstrumentChange(row, row.phase_before, row.phase_after) for row in rows])
+    if with_events:
+        attach_events(changes, changes.instruments)
+    return changes
+
+
+def attach_events(changes, items):
+    """Read the events in the window, with their sources, of these InstrumentChanges only — a
+    page of fifty need not load a month of events across the whole portfolio."""
+    items = list(items)
+    events = list(
+        _with_sources(Event.objects.between(changes.start, changes.end)
+                      .filter(instrument_id__in=[item.instrument.pk for item in items])).order_by()
     )
     by_instrument = {}
     for event in events:
         by_instrument.setdefault(event.instrument_id, []).append(event)
-    changed = [
-        InstrumentChange(row, row.phase_before, row.phase_after, by_instrument.get(row.pk, []))
-        for row in rows
-    ]
-    return Changes(start, end, events, changed)
+    for item in items:
+        item.events = by_instrument.get(item.instrument.pk, [])
+    changes.events.extend(events)
+    changes.events.sort(key=lambda event: (event.date, event.instrument.title, event.position, event.pk))
 
 
 @dataclass

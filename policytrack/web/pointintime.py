@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.timeline import engine
-from policytrack.timeline.changes import changes_between
+from policytrack.timeline.changes import attach_events, changes_between
 from policytrack.timeline.dates import BadDate, parse_date
 from policytrack.timeline.filters import error_messages
 from policytrack.timeline.models import StatusPeriod
@@ -98,10 +98,12 @@ def changes(request):
     filterset = filtered_instruments(request)
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
-    found = changes_between(start, end, filterset.qs)
-    if request.GET.get("format") == "csv":
+    csv = request.GET.get("format") == "csv"
+    found = changes_between(start, end, filterset.qs, with_events=csv)
+    if csv:
         return exports.changes_csv(request, found, f"changes-{start.isoformat()}-to-{end.isoformat()}.csv")
     page = Paginator(found.instruments, PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_events(found, page.object_list)
     context = {
         "changes": found,
         "page": page,
