@@ -82,6 +82,8 @@ def changes_between(start, end, instruments=None, with_events=True):
         .filter(Q(pk__in=touched) | ~Q(phase_before=F("phase_after")))
         .order_by("title", "pk")
     )
+    if with_events:  # the whole answer at once (API, CSV) names each instrument's agencies too
+        rows = rows.prefetch_related("agencies")
     changes = Changes(start, end, [], [InstrumentChange(row, row.phase_before, row.phase_after) for row in rows])
     if with_events:
         attach_events(changes, changes.instruments)
