@@ -56,3 +56,22 @@ def _connection_lost(exception):
         "connection", "could not connect", "server closed", "terminating", "unable to open database",
         "the database system is", "timeout",
     ))
+
+
+class LoginRequiredMiddleware:
+    """With POLICYTRACK_LOGIN_REQUIRED, every page but the login page and static files asks
+    anonymous visitors to log in first (for a tracker kept private to a team)."""
+
+    OPEN = ("/admin/login/", "/admin/logout/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (getattr(settings, "POLICYTRACK_LOGIN_REQUIRED", False) and not request.user.is_authenticated
+                and not request.path.startswith((*self.OPEN, settings.STATIC_URL if settings.STATIC_URL.startswith("/")
+                                                 else f"/{settings.STATIC_URL}"))):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path(), "/admin/login/")
+        return self.get_response(request)

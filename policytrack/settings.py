@@ -44,6 +44,9 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is false")
 
+# A private tracker: every page asks for a login (DJANGO_LOGIN_REQUIRED=true).
+POLICYTRACK_LOGIN_REQUIRED = envbool("DJANGO_LOGIN_REQUIRED", False)
+
 # Where import_federal_register fetches documents given by number.
 FEDERAL_REGISTER_API = os.environ.get("FEDERAL_REGISTER_API", "https://www.federalregister.gov/api/v1")
 
@@ -105,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the request user on every history row, so the history says who changed what.
     "simple_history.middleware.HistoryRequestMiddleware",
+    "policytrack.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]

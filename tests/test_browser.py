@@ -157,3 +157,25 @@ def test_pages_work_without_javascript(demo_server):
         page.get_by_role("link", name="AI Diffusion Rule").click()
         assert page.locator(".drawing-scroll svg").is_visible()
         browser.close()
+
+
+def test_an_editor_previews_a_federal_register_import_then_confirms_it(live_server, transactional_db, page,
+                                                                        django_user_model):
+    django_user_model.objects.create_superuser("bob", password="editor-password-1")
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/timeline/document/")
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill("editor-password-1")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Import from the Federal Register").click()
+    page.get_by_label("or a JSON file").set_input_files(str(ROOT / "tests" / "data" / "federal_register"
+                                                           / "regulatory-document.json"))
+    page.get_by_role("button", name="Preview").click()
+
+    preview = page.locator("#content-main").inner_text()
+    assert "Preview: what importing 1 document would do" in preview
+    assert "create event effective 2025-01-30" in preview
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "admin-import-preview.png", full_page=True)
+    page.get_by_role("button", name="Confirm import").click()
+    assert "Imported 1 Federal Register document" in page.locator(".messagelist").inner_text()
+    assert "89 FR 107012" in page.locator("#result_list").inner_text()

@@ -30,7 +30,7 @@ def counts():
 def test_a_rule_becomes_a_document_an_instrument_and_dated_events(db, run):
     code, out, err = run("import_federal_register", RULE)
     assert code == 0, err
-    assert "1 document: 1 agencies created, 2 claims created, 1 documents created, 2 events created" in out
+    assert "1 document: 1 agency created, 2 claims created, 1 document created, 2 events created" in out
 
     document = Document.objects.get(fr_document_number="2024-31396")
     assert (document.kind, document.citation, document.published_on) == ("federal_register", "89 FR 107012",
@@ -82,7 +82,7 @@ def test_a_later_version_updates_the_same_rows(db, run, tmp_path):
     changed = raw(RULE) | {"effective_on": "2025-02-14", "title": "Air Plan Revisions; California (corrected title)"}
     (tmp_path / "v2.json").write_text(json.dumps(changed))
     code, out, _ = run("import_federal_register", tmp_path / "v2.json")
-    assert code == 0 and "documents updated" in out and "claims updated" in out
+    assert code == 0 and "1 document updated" in out and "1 claim updated" in out
     assert Document.objects.count() == 1
     assert Instrument.objects.get().events.get(kind="effective").date == D(2025, 2, 14)
 

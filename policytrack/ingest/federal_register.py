@@ -42,6 +42,10 @@ class FederalRegisterError(TimelineError):
     """Everything wrong with one file or document number; nothing from it was written."""
 
 
+SINGULAR = {"agencies": "agency", "documents": "document", "instruments": "instrument", "events": "event",
+            "claims": "claim"}
+
+
 @dataclass
 class Report:
     """What an import did (or, in a preview, would do), in words an editor can check."""
@@ -56,7 +60,10 @@ class Report:
         self.lines.append(text)
 
     def summary(self):
-        parts = [f"{n} {what}" for what, n in sorted(self.counts.items())]
+        parts = []
+        for what, n in sorted(self.counts.items()):
+            noun, verb = what.split(" ", 1)
+            parts.append(f"{n} {SINGULAR.get(noun, noun) if n == 1 else noun} {verb}")
         return ", ".join(parts) if parts else "nothing to do"
 
 

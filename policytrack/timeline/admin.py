@@ -1,8 +1,44 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db import models
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agency, Claim, Document, Event, Instrument, InstrumentRelation, StatusPeriod, Topic
+
+
+class VersionedForm(forms.ModelForm):
+    """Refuses to save over someone else's change: the form remembers the version it was
+    opened at, and the save goes through only if the row still has that version."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if self.instance.pk is not None and opened is not None:
+            # Locks the row (PostgreSQL) until this save commits, so two saves cannot both pass.
+            current = (type(self.instance).objects.select_for_update().filter(pk=self.instance.pk)
+                       .values_list("version", flat=True).first())
+            if current is not None and current != opened:
+                name = self.instance._meta.verbose_name
+                raise forms.ValidationError(
+                    f"Someone else changed this {name} since you opened it; nothing was saved. "
+                    "Reload the page to see their change, then make yours again.", code="stale")
+        return cleaned
+
+
+class VersionedAdmin(SimpleHistoryAdmin):
+    form = VersionedForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "opened_version" in fields else [*fields, "opened_version"]
 
 
 @admin.register(Agency)
@@ -48,13 +84,17 @@ class StatusPeriodInline(admin.TabularInline):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(SimpleHistoryAdmin):
+class InstrumentAdmin(VersionedAdmin):
     list_display = ["title", "short_title", "kind", "rin"]
     list_filter = ["kind", "agencies", "topics"]
     search_fields = ["title", "short_title", "slug", "rin"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["agencies", "topics"]
     inlines = [EventInline, RelationInline, StatusPeriodInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_about_dates(request, form.instance)
 
 
 class ClaimInline(admin.TabularInline):
@@ -65,7 +105,7 @@ class ClaimInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(VersionedAdmin):
     list_display = ["instrument", "kind", "date", "precision", "key"]
     list_filter = ["kind", "precision"]
     search_fields = ["instrument__title", "instrument__short_title", "key", "note"]
@@ -73,14 +113,26 @@ class EventAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["instrument", "target"]
     inlines = [ClaimInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_about_dates(request, form.instance.instrument)
+
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(VersionedAdmin):
     list_display = ["title", "kind", "publisher", "published_on", "citation", "rank"]
     list_filter = ["kind"]
     search_fields = ["title", "citation", "fr_document_number", "publisher", "key"]
     date_hierarchy = "published_on"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_list_template = "admin/timeline/document/change_list.html"
+
+    def get_urls(self):
+        from policytrack.ingest.admin_import import import_federal_register
+
+        view = self.admin_site.admin_view(lambda request: import_federal_register(self, request))
+        return [path("import-federal-register/", view, name="timeline_document_import_federal_register"),
+                *super().get_urls()]
 
 
 @admin.register(Claim)
@@ -108,3 +160,16 @@ class StatusPeriodAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def warn_about_dates(request, instrument):
+    """Dates that look wrong but can be real are warnings, not errors."""
+    dates = {kind: min(instrument.events.filter(kind=kind).values_list("date", flat=True), default=None)
+             for kind in ("published", "effective", "compliance_date")}
+    if dates["effective"] and dates["published"] and dates["effective"] < dates["published"]:
+        messages.warning(request, f"{instrument}: effective {dates['effective']} is before publication "
+                                  f"{dates['published']} — possible (a rule can apply before it is printed), "
+                                  "but check the sources.")
+    if dates["compliance_date"] and dates["effective"] and dates["compliance_date"] < dates["effective"]:
+        messages.warning(request, f"{instrument}: compliance date {dates['compliance_date']} is before the "
+                                  f"effective date {dates['effective']} — check the sources.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -59,6 +60,23 @@ class Topic(models.Model):
         return self.name
 
 
+class Versioned(models.Model):
+    """A counter raised by every save, so that an editor's form can tell whether someone else
+    saved the row since it was opened (optimistic concurrency; see admin.py)."""
+
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
 class InstrumentQuerySet(models.QuerySet):
     def _status_on(self, on, **flags):
         # One filter() call, so every condition applies to the same period row.
@@ -87,7 +105,7 @@ class InstrumentQuerySet(models.QuerySet):
         return query.annotate(**{since: models.F(f"{alias}__valid_from")}) if since else query
 
 
-class Instrument(models.Model):
+class Instrument(Versioned):
     class Kind(models.TextChoices):
         RULE = "rule", "rule"
         INTERIM_FINAL_RULE = "interim_final_rule", "interim final rule"
@@ -160,7 +178,7 @@ class InstrumentRelation(models.Model):
         return f"{self.source} {self.get_kind_display()} {self.target}"
 
 
-class Document(models.Model):
+class Document(Versioned):
     """One published artifact that serves as evidence. Its publication date is knowledge time."""
 
     class Kind(models.TextChoices):
@@ -224,7 +242,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(date__gte=start, date__lte=end)
 
 
-class Event(models.Model):
+class Event(Versioned):
     """One dated change in an instrument's life. Its date is its best claim's date."""
 
     Kind = models.TextChoices("Kind", [(k.upper(), (k, k.replace("_", " "))) for k in engine.EVENT_KINDS])
@@ -267,6 +285,27 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.instrument}: {self.get_kind_display()} {self.date.isoformat()}"
+
+    def clean(self):
+        """A delay names what it moves and where to; nothing else may (the check constraint
+        event_delay_has_target_and_new_date holds the same rule in the database)."""
+        problems = {}
+        if self.kind == "delayed":
+            if self.target_id is None:
+                problems["target"] = "A delay needs the event it moves."
+            elif self.target_id == self.pk:
+                problems["target"] = "A delay cannot move itself."
+            elif self.instrument_id is not None and self.target.instrument_id != self.instrument_id:
+                problems["target"] = "A delay can only move an event of the same instrument."
+            if self.new_date is None:
+                problems["new_date"] = "A delay needs the date it moves its target to."
+        else:
+            if self.target_id is not None:
+                problems["target"] = "Only a delay moves another event; leave this empty."
+            if self.new_date is not None:
+                problems["new_date"] = "Only a delay has a new date; leave this empty."
+        if problems:
+            raise ValidationError(problems)
 
 
 class Claim(models.Model):

@@ -1,0 +1,211 @@
+"""Editors at work in the admin: the Federal Register import with its preview, groups and
+permissions, validation and warnings, and two editors saving the same event at once."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from policytrack.ingest import federal_register
+from policytrack.timeline.models import Claim, Document, Event, Instrument
+
+from conftest import text
+
+DATA = Path(__file__).parent / "data" / "federal_register"
+IMPORT = "/admin/timeline/document/import-federal-register/"
+
+
+@pytest.fixture
+def staff(django_user_model):
+    def make(name, group):
+        user = django_user_model.objects.create_user(name, password=f"{name}-password-123", is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+def counts():
+    return [model.objects.count() for model in (Document, Instrument, Event, Claim)]
+
+
+# The import page
+
+
+def test_an_upload_is_previewed_then_imported_on_confirmation(db, client, staff):
+    client.force_login(staff("erin", "Editors"))
+    with open(DATA / "regulatory-document.json", "rb") as upload:
+        preview = client.post(IMPORT, {"file": upload, "preview": "Preview"})
+    body = text(preview)
+    assert "Preview: what importing 1 document would do" in body
+    assert "1 agency created, 2 claims created, 1 document created, 2 events created, 1 instrument created" in body
+    assert "create document 89 FR 107012: Air Plan Revisions; California" in body
+    assert "create instrument air-plan-revisions-california-feather-river-air-quality-management-district (rule)" in body
+    assert "create event effective 2025-01-30" in body
+    assert counts() == [0, 0, 0, 0]  # a preview writes nothing
+
+    payload = preview.context["payload"]
+    done = client.post(IMPORT, {"payload": payload, "confirm": "Confirm import"}, follow=True)
+    assert "Imported 1 Federal Register document" in text(done)
+    assert counts() == [1, 1, 2, 2]
+    assert Document.history.latest().history_user.username == "erin"  # attributed
+
+
+def test_numbers_are_fetched_once_and_the_previewed_documents_imported(db, client, editor, monkeypatch):
+    fetched = []
+
+    def fetch(number):
+        fetched.append(number)
+        return json.loads((DATA / "executive-order-document.json").read_text())
+
+    monkeypatch.setattr(federal_register, "fetch_document", fetch)
+    client.force_login(editor)
+    preview = client.post(IMPORT, {"numbers": "2026-19417", "preview": "Preview"})
+    assert "create instrument restoring-american-saltwater-angling-and-recreation (executive order)" in text(preview)
+    client.post(IMPORT, {"payload": preview.context["payload"], "confirm": "Confirm import"})
+    assert fetched == ["2026-19417"]
+    assert Instrument.objects.get().kind == "executive_order"
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"numbers": "not-a-number"}, "not-a-number: not a Federal Register document number like 2025-00636"),
+    ({"numbers": ""}, "Paste at least one document number or choose a JSON file."),
+])
+def test_bad_input_on_the_import_page_is_named_and_nothing_written(db, client, editor, data, message):
+    client.force_login(editor)
+    body = text(client.post(IMPORT, {**data, "preview": "Preview"}))
+    assert message in body and "Nothing was imported." in body
+    assert counts() == [0, 0, 0, 0]
+
+
+def test_an_offline_fetch_or_an_impossible_date_is_shown_not_thrown(db, client, editor, monkeypatch, tmp_path):
+    def offline(number):
+        raise federal_register.FederalRegisterError(number, [("", "cannot reach the Federal Register API")])
+
+    monkeypatch.setattr(federal_register, "fetch_document", offline)
+    client.force_login(editor)
+    assert "2025-00636: cannot reach the Federal Register API" in text(
+        client.post(IMPORT, {"numbers": "2025-00636", "preview": "Preview"}))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(json.loads((DATA / "regulatory-document.json").read_text())
+                              | {"publication_date": "2024-02-30"}))
+    with open(bad, "rb") as upload:
+        body = text(client.post(IMPORT, {"file": upload, "preview": "Preview"}))
+    assert "publication_date: expected a real date as YYYY-MM-DD, got '2024-02-30'" in body
+    assert counts() == [0, 0, 0, 0]
+
+
+def test_the_document_list_links_to_the_import_page_for_editors_only(db, client, staff):
+    client.force_login(staff("erin", "Editors"))
+    assert IMPORT in client.get("/admin/timeline/document/").content.decode()
+    client.force_login(staff("ann", "Analysts"))
+    listing = client.get("/admin/timeline/document/")
+    assert listing.status_code == 200 and IMPORT not in listing.content.decode()
+
+
+# Groups and permissions on every write path
+
+
+def test_analysts_can_read_the_admin_but_not_write_or_import(demo, client, staff):
+    client.force_login(staff("ann", "Analysts"))
+    event = demo.events.get(kind="effective")
+    assert client.get(reverse("admin:timeline_event_change", args=[event.pk])).status_code == 200  # view only
+    assert client.post(reverse("admin:timeline_event_change", args=[event.pk]), {"kind": "rescinded"}).status_code == 403
+    assert client.get(reverse("admin:timeline_document_add")).status_code == 403
+    assert client.post(IMPORT, {"numbers": "2025-00636"}).status_code == 403
+    assert Event.objects.get(pk=event.pk).kind == "effective"
+
+
+def test_editors_may_change_but_never_delete_evidence(demo, client, staff):
+    client.force_login(staff("erin", "Editors"))
+    document = Document.objects.get(key="seed-002")
+    assert client.get(reverse("admin:timeline_document_change", args=[document.pk])).status_code == 200
+    assert client.post(reverse("admin:timeline_document_delete", args=[document.pk]), {"post": "yes"}).status_code == 403
+    claim = Claim.objects.first()
+    assert client.post(reverse("admin:timeline_claim_delete", args=[claim.pk]), {"post": "yes"}).status_code == 403
+    assert Document.objects.filter(pk=document.pk).exists() and Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_anonymous_visitors_cannot_import(db, client):
+    response = client.post(IMPORT, {"numbers": "2025-00636"})
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_the_whole_site_can_be_made_login_only(demo, client, settings, analyst):
+    settings.POLICYTRACK_LOGIN_REQUIRED = True
+    for address in ("/", "/instruments/ai-diffusion-rule/", "/api/instruments/"):
+        response = client.get(address)
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/?next=")
+    assert client.get("/admin/login/").status_code == 200
+    client.force_login(analyst)
+    assert client.get("/").status_code == 200
+
+
+# Validation and warnings
+
+
+def event_form(event, **changes):
+    data = {"instrument": event.instrument_id, "key": event.key, "kind": event.kind, "date": event.date,
+            "precision": event.precision, "position": event.position, "note": event.note,
+            "target": event.target_id or "", "new_date": event.new_date or "", "opened_version": event.version,
+            "claims-TOTAL_FORMS": "0", "claims-INITIAL_FORMS": "0", "claims-MIN_NUM_FORMS": "0",
+            "claims-MAX_NUM_FORMS": "1000"}
+    data.update(changes)
+    return {key: ("" if value is None else value) for key, value in data.items()}
+
+
+def test_a_delay_needs_its_target_and_new_date(demo, client, editor):
+    client.force_login(editor)
+    event = demo.events.get(kind="compliance_date", date=datetime.date(2025, 5, 15))
+    response = client.post(reverse("admin:timeline_event_change", args=[event.pk]), event_form(event, kind="delayed"))
+    assert response.status_code == 200
+    body = text(response)
+    assert "A delay needs the event it moves." in body and "A delay needs the date it moves its target to." in body
+    other = client.post(reverse("admin:timeline_event_change", args=[event.pk]),
+                        event_form(event, new_date="2025-09-01"))
+    assert "Only a delay has a new date; leave this empty." in text(other)
+    assert Event.objects.get(pk=event.pk).kind == "compliance_date"
+
+
+def test_a_claim_must_name_a_document(demo, client, editor):
+    client.force_login(editor)
+    event = demo.events.get(kind="effective")
+    data = event_form(event, **{"claims-TOTAL_FORMS": "1", "claims-0-date": "2025-01-13", "claims-0-precision": "day",
+                                "claims-0-position": "0", "claims-0-document": "", "claims-0-quote": "Effective."})
+    response = client.post(reverse("admin:timeline_event_change", args=[event.pk]), data)
+    assert response.status_code == 200 and "This field is required." in text(response)
+
+
+def test_an_effective_date_before_publication_is_a_warning_not_an_error(demo, client, editor):
+    client.force_login(editor)
+    event = demo.events.get(kind="comment_period_closes")
+    response = client.post(reverse("admin:timeline_event_change", args=[event.pk]),
+                           event_form(event, note="Comments closed as scheduled."), follow=True)
+    assert response.status_code == 200
+    assert "effective 2025-01-13 is before publication 2025-01-15 — possible" in text(response)
+    assert Event.objects.get(pk=event.pk).note == "Comments closed as scheduled."
+
+
+# Two editors at once
+
+
+def test_the_second_of_two_simultaneous_saves_is_refused_and_loses_nothing(demo, client, editor, staff,
+                                                                          django_user_model):
+    other = staff("erin", "Editors")
+    event = demo.events.get(kind="comment_period_closes")
+    first, second = event_form(event, note="Bob's note."), event_form(event, note="Erin's note.")  # both opened now
+
+    client.force_login(editor)
+    assert client.post(reverse("admin:timeline_event_change", args=[event.pk]), first).status_code == 302
+    client.force_login(other)
+    refused = client.post(reverse("admin:timeline_event_change", args=[event.pk]), second)
+    assert refused.status_code == 200
+    assert "Someone else changed this event since you opened it; nothing was saved." in text(refused)
+    assert Event.objects.get(pk=event.pk).note == "Bob's note."
+
+    reopened = event_form(Event.objects.get(pk=event.pk), note="Erin's note.")
+    assert client.post(reverse("admin:timeline_event_change", args=[event.pk]), reopened).status_code == 302
+    assert Event.objects.get(pk=event.pk).note == "Erin's note."
