@@ -89,3 +89,29 @@ def test_other_database_errors_are_not_hidden_as_outages(demo, client, monkeypat
     client.raise_request_exception = True
     with pytest.raises(OperationalError):
         client.get("/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_database_outage_gives_503_and_the_site_recovers(live_server, settings):
+    """PostgreSQL only: the server's connection is killed from outside, as a restart or a
+    failover would; the next request gets the 503 page, the one after is served again."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL, where a connection can be killed from outside")
+    import httpx
+
+    from policytrack.ingest.timeline import import_timeline_file
+
+    from conftest import DEMO
+
+    import_timeline_file(DEMO)
+    with httpx.Client(base_url=live_server.url, timeout=10) as http:
+        assert http.get("/instruments/").status_code == 200  # the server thread now holds a connection
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        outage = http.get("/instruments/")
+        assert outage.status_code == 503
+        assert "cannot reach its database just now" in outage.text
+        assert http.get("/instruments/").status_code == 200
