@@ -1,13 +1,21 @@
 import html
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 from django.core.management import ManagementUtility
 from django.db import connections
+from hypothesis import settings as hypothesis_settings
 
 from policytrack.ingest.timeline import import_timeline_file
+
+# Property tests run the same examples every time, so CI is repeatable; set
+# HYPOTHESIS_PROFILE=explore to search new random examples (and keep any failure found).
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "ai-diffusion-rule.json"

@@ -44,7 +44,7 @@ def _gather(request):
             except FederalRegisterError as error:
                 problems.append(str(error))
     for number in _numbers(request.POST.get("numbers", "")):
-        if not DOCUMENT_NUMBER.match(number):
+        if not DOCUMENT_NUMBER.fullmatch(number):
             problems.append(f"{number}: not a Federal Register document number like 2025-00636")
             continue
         try:

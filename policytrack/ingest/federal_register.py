@@ -74,7 +74,7 @@ def read_source(argument, fetch=None):
     """The raw documents named by one command-line argument: a JSON file, or a document number
     fetched from the API. Returns (source name, list of document dicts)."""
     path = Path(argument)
-    if not path.exists() and DOCUMENT_NUMBER.match(argument):
+    if not path.exists() and DOCUMENT_NUMBER.fullmatch(argument):
         return argument, [(fetch or fetch_document)(argument)]
     try:
         text = path.read_text(encoding="utf-8")
@@ -92,6 +92,8 @@ def documents_in(text, source):
     except json.JSONDecodeError as error:
         raise FederalRegisterError(source, [("", f"not valid JSON: {error.msg} at line {error.lineno}, "
                                                  f"column {error.colno}")]) from None
+    if (where := _nul(data)) is not None:
+        raise FederalRegisterError(source, [(where, "contains a NUL character, which no text can hold")])
     if isinstance(data, dict) and "results" in data:
         if not isinstance(data["results"], list):
             raise FederalRegisterError(source, [("results", "expected a list of documents")])
@@ -100,6 +102,18 @@ def documents_in(text, source):
         return [data]
     raise FederalRegisterError(source, [("", "expected a Federal Register API v1 document (with document_number) "
                                              "or a search page (with results)")])
+
+
+def _nul(value, path=""):
+    """The place of the first string holding a NUL character (PostgreSQL text cannot), or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _nul(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def fetch_document(number, base_url=None, transport=None, timeout=15.0):
@@ -203,7 +217,7 @@ def check(raw, where):
     for index, agency in enumerate(agencies):
         if not isinstance(agency, dict):
             problems.append((f"{where}agencies[{index}]", "expected an agency object"))
-        elif not (isinstance(agency.get("slug"), str) and SLUG.match(agency["slug"])):
+        elif not (isinstance(agency.get("slug"), str) and SLUG.fullmatch(agency["slug"])):
             problems.append((f"{where}agencies[{index}].slug", f"expected a slug, got {agency.get('slug')!r}"))
         elif not isinstance(agency.get("name"), str) or not agency["name"].strip() or len(agency["name"]) > 255:
             problems.append((f"{where}agencies[{index}].name", "expected a name of at most 255 characters"))

@@ -69,6 +69,8 @@ def _text(max_length=None):
     def check(value):
         if not isinstance(value, str):
             raise _Invalid(f"expected text, got {_describe(value)}")
+        if "\x00" in value:
+            raise _Invalid("contains a NUL character, which no text can hold")
         value = value.strip()
         if max_length and len(value) > max_length:
             raise _Invalid(f"expected at most {max_length} characters, got {len(value)}")
@@ -88,7 +90,7 @@ def _required_text(max_length=None):
 
 
 def _slug(value):
-    if not isinstance(value, str) or not SLUG_RE.match(value):
+    if not isinstance(value, str) or not SLUG_RE.fullmatch(value):
         raise _Invalid(f"expected a slug of lower-case letters, digits and hyphens, got {_describe(value)}")
     if len(value) > 100:
         raise _Invalid("expected a slug of at most 100 characters")
@@ -119,6 +121,8 @@ def _choice(choices):
 def _text_list(value):
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise _Invalid(f"expected a list of text, got {_describe(value)}")
+    if any("\x00" in item for item in value):
+        raise _Invalid("contains a NUL character, which no text can hold")
     return [item.strip() for item in value if item.strip()]
 
 
