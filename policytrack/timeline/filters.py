@@ -66,9 +66,10 @@ class InstrumentFilter(django_filters.FilterSet):
         queryset=Agency.objects.all(), to_field_name="slug", method="filter_agency",
         label="Agency", help_text="An agency's slug; includes the agencies under it.",
     )
-    kind = django_filters.MultipleChoiceFilter(choices=Instrument.Kind.choices, label="Kind")
+    # A column, not a relation: no DISTINCT (which would make the database sort whole rows).
+    kind = django_filters.MultipleChoiceFilter(choices=Instrument.Kind.choices, label="Kind", distinct=False)
     topic = django_filters.ModelMultipleChoiceFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", field_name="topics__slug", distinct=True, label="Topic",
+        queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic", label="Topic",
     )
     on = IsoDateFilter(param="on", label="On", help_text="The date the phase is read on (YYYY-MM-DD); today if left out.")
     phase = django_filters.MultipleChoiceFilter(
@@ -114,6 +115,12 @@ class InstrumentFilter(django_filters.FilterSet):
         agencies = agency_and_descendants([agency.slug for agency in value])
         return queryset.filter(Exists(Instrument.agencies.through.objects.filter(
             instrument=OuterRef("pk"), agency__in=agencies)))
+
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Exists(Instrument.topics.through.objects.filter(
+            instrument=OuterRef("pk"), topic__in=[topic.pk for topic in value])))
 
     def filter_phase(self, queryset, name, value):
         return queryset.filter(phase_on__in=value) if value else queryset
