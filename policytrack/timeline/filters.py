@@ -96,6 +96,14 @@ class InstrumentFilter(django_filters.FilterSet):
         # Annotate before filtering so that the phase filter and the sort can use ``phase_on``.
         return super().filter_queryset(queryset.with_phase(self.on_date))
 
+    def count(self):
+        """How many instruments match, without the join on status periods when no phase is
+        filtered or sorted on (a count over 100,000 instruments then skips 100,000 joins)."""
+        cleaned = self.form.cleaned_data
+        if cleaned.get("phase") or any("phase" in field for field in cleaned.get("sort") or ()):
+            return self.qs.count()
+        return super().filter_queryset(self.queryset.all()).count()
+
     def search(self, queryset, name, value):
         condition = Q()
         for word in value.split():

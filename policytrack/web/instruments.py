@@ -69,7 +69,9 @@ def instrument_list(request):
     instruments = filterset.qs
     if request.GET.get("format") == "csv":
         return exports.instrument_csv(request, instruments, on, f"instruments-on-{on.isoformat()}.csv")
-    page = Paginator(instruments, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(instruments, PAGE_SIZE)
+    paginator.count = filterset.count()
+    page = paginator.get_page(request.GET.get("page"))
     current = (filterset.form.cleaned_data.get("sort") or [""])[0]
     context = {
         "page": page,
