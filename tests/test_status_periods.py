@@ -1,13 +1,17 @@
 """Stored status periods: always in step with the engine, so a list is one indexed query."""
 
 import datetime
+from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 
 from policytrack.timeline import engine
+from django.db.models import Count
+
 from policytrack.timeline.models import (
     BEGINNING_OF_TIME, END_OF_TIME, Claim, Document, Event, Instrument, StatusPeriod,
 )
+from policytrack.timeline.periods import phase_counts_on, tally_differences
 
 from engine_strategies import FIRST_DAY, LAST_DAY, timelines
 
@@ -71,6 +75,43 @@ def test_deleting_an_instrument_keeps_its_evidence(demo):
     demo.delete()
     assert Document.objects.count() == documents
     assert not StatusPeriod.objects.filter(instrument_id=demo.pk).exists()
+
+
+def counted_from_periods(on):
+    return dict(StatusPeriod.objects.covering(on).values_list("phase").order_by().annotate(n=Count("pk")))
+
+
+TALLY_DAYS = [D(2024, 12, 31), D(2025, 1, 13), D(2025, 5, 12), D(2025, 5, 14), D(2025, 5, 15), D(2025, 7, 1)]
+
+
+def test_the_phase_tally_counts_like_the_periods_through_edits_renames_and_deletions(demo):
+    def agree():
+        assert tally_differences() == []
+        for day in TALLY_DAYS:
+            assert phase_counts_on(day) == counted_from_periods(day), day
+
+    agree()
+    before = {day: Counter(phase_counts_on(day)) for day in TALLY_DAYS}
+    other = Instrument.objects.create(slug="other", title="Another rule", kind="rule")
+    published = Document.objects.create(key="other-fr", kind="federal_register", title="Another rule",
+                                        published_on=D(2025, 1, 2))
+    effective = Event.objects.create(instrument=other, key="effective", kind="effective", date=D(2025, 5, 13))
+    Claim.objects.create(event=effective, document=published, date=D(2025, 5, 13))
+    agree()
+    assert phase_counts_on(D(2025, 5, 14)) == before[D(2025, 5, 14)] + Counter(in_force=1)
+    assert phase_counts_on(D(2025, 5, 12)) == before[D(2025, 5, 12)] + Counter(not_yet_issued=1)
+
+    effective.claims.update(date=D(2025, 5, 20))  # behind the signals' back: the tally follows the periods
+    effective.claims.first().save()
+    agree()
+    other.title = "A renamed rule"
+    other.save()
+    assert set(StatusPeriod.objects.filter(instrument=other).values_list("title", flat=True)) == {"A renamed rule"}
+    assert phase_counts_on(D(2025, 5, 14)) == before[D(2025, 5, 14)] + Counter(not_yet_issued=1)
+    demo.delete()
+    agree()
+    Instrument.objects.all().delete()
+    assert phase_counts_on(D(2025, 5, 14)) == {}
 
 
 def store(instrument, events):
@@ -142,4 +183,6 @@ def test_stored_periods_agree_with_the_engine_on_every_date(db, events):
         [period] = [p for p in stored if p.valid_from <= day < p.valid_to]
         flags = (period.phase, period.in_force, period.enforced, period.obligations_apply, period.rescission_pending)
         assert flags == engine_status(events, day), day
+        assert phase_counts_on(day) == {period.phase: 1}, day
         day += datetime.timedelta(days=1)
+    assert tally_differences() == []

@@ -2,10 +2,10 @@
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from policytrack.timeline import engine
-from policytrack.timeline.models import Agency, Event, Instrument, StatusPeriod
+from policytrack.timeline.models import Agency, Event, Instrument, PhaseTally, StatusPeriod
 
 
 def test_generate_synthetic_builds_realistic_sourced_timelines(db, run):
@@ -56,6 +56,22 @@ def test_status_periods_are_checked_and_repaired(db, run):
 
     code, out, _ = run("check_status_periods", "--repair")
     assert code == 0 and "Rebuilt the status periods of 2 instruments; they now agree." in out
+    # Periods changed behind its back had left the tally out of step: repaired too.
+    assert "Rebuilt the phase tally from the status periods." in out
+    assert run("check_status_periods")[0] == 0
+
+
+def test_check_status_periods_finds_and_repairs_a_wrong_phase_tally(db, run):
+    run("generate_synthetic", "--instruments", "20", "--seed", "3")
+    day = PhaseTally.objects.order_by("day").values_list("day", flat=True)[5]
+    PhaseTally.objects.filter(day=day).update(delta=F("delta") + 7)
+    code, out, _ = run("check_status_periods")
+    assert code == 1
+    # the day, and its year's total (reported as 1 January), no longer add up
+    assert (f"The phase tally (the counts of the point-in-time pages) disagrees with the stored status periods "
+            f"on 2 days, from {day.year}-01-01 to {day}.") in out
+    code, out, _ = run("check_status_periods", "--repair")
+    assert code == 0 and "Rebuilt the phase tally from the status periods." in out
     assert run("check_status_periods")[0] == 0
 
 

@@ -161,6 +161,9 @@ class StatusPeriodAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the phase tally counts the stored periods: they go only with a rebuild
+
 
 def warn_about_dates(request, instrument):
     """Dates that look wrong but can be real are warnings, not errors."""

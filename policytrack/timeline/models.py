@@ -21,6 +21,12 @@ from . import engine
 BEGINNING_OF_TIME = datetime.date.min
 END_OF_TIME = datetime.date.max
 
+# The order of the phases on a point-in-time page: what applies first, what has ended last.
+# Stored on each status period (``listing_rank``) so that one index serves the page in order.
+LISTING_ORDER = ("in_force", "not_enforced", "suspended", "stayed", "issued", "proposed", "rescinded",
+                 "vacated", "superseded", "expired", "withdrawn", "not_yet_issued")
+LISTING_RANK = {phase: rank for rank, phase in enumerate(LISTING_ORDER)}
+
 
 class Precision(models.TextChoices):
     DAY = "day", "day"
@@ -134,8 +140,9 @@ class Instrument(Versioned):
     class Meta:
         ordering = ["title"]
         indexes = [
-            # The instrument list filters by kind before anything else.
-            models.Index(fields=["kind"], name="instrument_kind_idx"),
+            # The instrument list in its order, whole or of one kind: read in order, stop at fifty.
+            models.Index(fields=["title", "id"], name="instrument_title_idx"),
+            models.Index(fields=["kind", "title", "id"], name="instrument_kind_title_idx"),
         ]
 
     def __str__(self):
@@ -336,6 +343,10 @@ class StatusPeriodQuerySet(models.QuerySet):
         """The periods in force on ``on`` (open ends are stored as sentinel dates)."""
         return self.filter(valid_from__lte=on, valid_to__gt=on)
 
+    def listed(self):
+        """In the order of a point-in-time page: by phase (``LISTING_ORDER``), then title."""
+        return self.order_by("listing_rank", "title", "instrument_id")
+
 
 class StatusPeriod(models.Model):
     """Derived, never edited: an instrument's status over [valid_from, valid_to).
@@ -354,6 +365,9 @@ class StatusPeriod(models.Model):
     rescission_pending = models.BooleanField()
     valid_from = models.DateField()
     valid_to = models.DateField()
+    # Copies, for one index in the order of a point-in-time page (see ``listed``).
+    listing_rank = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500)
 
     objects = StatusPeriodQuerySet.as_manager()
 
@@ -367,10 +381,47 @@ class StatusPeriod(models.Model):
             # "Everything in phase P on D": phase first, then the range.
             models.Index(fields=["phase", "valid_from", "valid_to"], name="period_phase_range_idx"),
             models.Index(fields=["valid_from", "valid_to"], name="period_range_idx"),
+            # "Page 3 of everything on D, by phase then title": read in order, stop after fifty.
+            models.Index(fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to"],
+                         name="period_listing_idx"),
+            # "This instrument's phase on D", for a few thousand instruments at once (changes):
+            # answered from the index alone.
+            models.Index(fields=["instrument", "valid_from", "valid_to", "phase"], name="period_instrument_phase_idx"),
         ]
 
     def __str__(self):
         return f"{self.instrument}: {self.phase} [{self.valid_from}, {self.valid_to})"
+
+
+class PhaseTally(models.Model):
+    """How many status periods start (+1) and end (−1) in each phase on each day: the number of
+    instruments in a phase on D is the sum of the deltas up to D. Kept in step with the periods
+    by ``periods.py``, it counts a whole portfolio on any date without reading every period:
+    the years before D from ``PhaseTallyYear``, then the days of D's own year up to D."""
+
+    day = models.DateField()
+    phase = models.CharField(max_length=20)
+    delta = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "phase"], name="tally_once_per_day_and_phase")]
+
+    def __str__(self):
+        return f"{self.day}: {self.phase} {self.delta:+d}"
+
+
+class PhaseTallyYear(models.Model):
+    """The sum of a year's ``PhaseTally`` deltas, per phase."""
+
+    year = models.PositiveSmallIntegerField()
+    phase = models.CharField(max_length=20)
+    delta = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "phase"], name="tally_once_per_year_and_phase")]
+
+    def __str__(self):
+        return f"{self.year}: {self.phase} {self.delta:+d}"
 
 
 def events_for_engine(events, claims=None):

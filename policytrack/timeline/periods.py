@@ -8,11 +8,13 @@ that disagree with the events beside them. Bulk work (an import) wraps itself in
 
 from __future__ import annotations
 
+import datetime
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Sum
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -20,12 +22,14 @@ from . import engine
 from .models import (
     BEGINNING_OF_TIME,
     END_OF_TIME,
+    LISTING_RANK,
     Claim,
     Document,
     Event,
     Instrument,
+    PhaseTally,
+    PhaseTallyYear,
     StatusPeriod,
-    events_for_engine,
 )
 
 _local = threading.local()
@@ -85,21 +89,27 @@ def rebuild_status_periods(instrument_ids=None, batch_size=500):
 
 
 def _engine_input(instrument_ids):
-    """Each instrument's Event rows and engine events, read in two queries."""
+    """Yield each instrument's id, its events' stored ``(pk, date, precision)`` and its engine
+    events, read in two queries as plain tuples (model instances cost more than the engine)."""
     events_by_instrument = defaultdict(list)
-    for event in Event.objects.filter(instrument_id__in=instrument_ids).order_by("instrument_id", "position", "pk"):
-        events_by_instrument[event.instrument_id].append(event)
+    for row in (Event.objects.filter(instrument_id__in=instrument_ids).order_by("instrument_id", "position", "pk")
+                .values_list("instrument_id", "pk", "key", "kind", "date", "precision", "target_id", "new_date")):
+        events_by_instrument[row[0]].append(row[1:])
     claims = defaultdict(list)
-    for claim in Claim.objects.filter(event__instrument_id__in=instrument_ids).select_related("document"):
-        claims[claim.event_id].append(claim)
+    for event_id, *claim in (Claim.objects.filter(event__instrument_id__in=instrument_ids)
+                             .order_by("event_id", "position", "pk")
+                             .values_list("event_id", "document__key", "date", "document__published_on", "document__kind",
+                                          "document__rank", "precision", "quote")):
+        key, day, published_on, kind, rank, precision, quote = claim
+        claims[event_id].append(engine.Claim(document=key, date=day, published_on=published_on,
+                                             rank=engine.rank_for(kind, rank), precision=precision, quote=quote))
     for instrument_id in instrument_ids:
         rows = events_by_instrument.get(instrument_id, [])
-        yield instrument_id, rows, events_for_engine(rows, claims)
-
-
-def _stored(period):
-    return (period.phase, period.in_force, period.enforced, period.obligations_apply, period.rescission_pending,
-            period.valid_from or BEGINNING_OF_TIME, period.valid_to or END_OF_TIME)
+        keys = {pk: key for pk, key, *_ in rows}
+        yield instrument_id, [(pk, day, precision) for pk, _, _, day, precision, *_ in rows], [
+            engine.Event(key=key, kind=kind, date=day, precision=precision, claims=tuple(claims.get(pk, ())),
+                         target=keys.get(target_id), new_date=new_date)
+            for pk, key, kind, day, precision, target_id, new_date in rows]
 
 
 def find_stale_status_periods(instrument_ids=None, batch_size=500):
@@ -122,43 +132,148 @@ def _storable(periods):
     return [period for period in periods if period.valid_from is None or period.valid_from < END_OF_TIME]
 
 
-def _stale_in(instrument_ids):
+_PERIOD_COLUMNS = ("instrument_id", "phase", "in_force", "enforced", "obligations_apply", "rescission_pending",
+                   "valid_from", "valid_to", "listing_rank", "title")
+
+
+def _derived(instrument_ids, sync_dates=False):
+    """Each instrument's periods as the engine derives them now, as rows of ``_PERIOD_COLUMNS``
+    (open ends become sentinel dates), by instrument id."""
+    titles = dict(Instrument.objects.filter(pk__in=instrument_ids).values_list("pk", "title"))
+    derived = {}
+    for instrument_id, stored_dates, engine_events in _engine_input(instrument_ids):
+        if sync_dates:
+            _sync_event_dates(stored_dates, engine_events)
+        derived[instrument_id] = [
+            (instrument_id, period.phase, period.in_force, period.enforced, period.obligations_apply,
+             period.rescission_pending, period.valid_from or BEGINNING_OF_TIME, period.valid_to or END_OF_TIME,
+             LISTING_RANK[period.phase], titles.get(instrument_id, ""))
+            for period in _storable(engine.periods(engine_events))]
+    return derived
+
+
+def _stored(instrument_ids):
     stored = defaultdict(list)
-    for period in StatusPeriod.objects.filter(instrument_id__in=instrument_ids).order_by("instrument_id", "valid_from"):
-        stored[period.instrument_id].append(_stored(period))
-    for instrument_id, _, events in _engine_input(instrument_ids):
-        if stored.get(instrument_id, []) != [_stored(period) for period in _storable(engine.periods(events))]:
+    for row in (StatusPeriod.objects.filter(instrument_id__in=instrument_ids).order_by("instrument_id", "valid_from")
+                .values_list(*_PERIOD_COLUMNS)):
+        stored[row[0]].append(row)
+    return stored
+
+
+def _stale_in(instrument_ids):
+    stored = _stored(instrument_ids)
+    for instrument_id, rows in _derived(instrument_ids).items():
+        if stored.get(instrument_id, []) != rows:
             yield instrument_id
 
 
 def _rebuild_batch(instrument_ids):
-    rows = []
-    for instrument_id, rows_events, engine_events in _engine_input(instrument_ids):
-        _sync_event_dates(rows_events, engine_events)
-        for period in _storable(engine.periods(engine_events)):
-            rows.append(
-                StatusPeriod(
-                    instrument_id=instrument_id,
-                    phase=period.phase,
-                    in_force=period.in_force,
-                    enforced=period.enforced,
-                    obligations_apply=period.obligations_apply,
-                    rescission_pending=period.rescission_pending,
-                    valid_from=period.valid_from or BEGINNING_OF_TIME,
-                    valid_to=period.valid_to or END_OF_TIME,
-                )
-            )
-    StatusPeriod.objects.filter(instrument_id__in=instrument_ids).delete()
-    StatusPeriod.objects.bulk_create(rows, batch_size=1000)
+    derived, stored = _derived(instrument_ids, sync_dates=True), _stored(instrument_ids)
+    # Only instruments whose periods differ are rewritten (most edits leave them as they were),
+    # so that the rows, their six indexes and the tally are not churned for nothing.
+    changed = [pk for pk in instrument_ids if derived.get(pk, []) != stored.get(pk, [])]
+    if not changed:
+        return
+    rows = [row for pk in changed for row in derived.get(pk, [])]
+    tally = _tally_of(((row[1], row[6], row[7]) for pk in changed for row in stored.get(pk, [])), sign=-1)
+    tally.update(_tally_of(((row[1], row[6], row[7]) for row in rows), sign=+1))
+    StatusPeriod.objects.filter(instrument_id__in=changed).delete()
+    # A plain parameterised INSERT: bulk_create spends more time compiling SQL than the
+    # database spends writing (the rows are derived, have no history and fire no signals).
+    connection = connections[router.db_for_write(StatusPeriod)]
+    columns = ", ".join(connection.ops.quote_name(column) for column in _PERIOD_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(_PERIOD_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {connection.ops.quote_name(StatusPeriod._meta.db_table)} ({columns}) "
+                           f"VALUES ({placeholders})", rows)
+    _add_to_tally(tally)
 
 
-def _sync_event_dates(rows, engine_events):
+# The phase tally: +1 on the day a period starts, −1 on the day it ends, per phase.
+
+
+def _tally_of(periods, sign):
+    tally = Counter()
+    for phase, valid_from, valid_to in periods:
+        tally[valid_from, phase] += sign
+        tally[valid_to, phase] -= sign
+    return tally
+
+
+def _add_to_tally(tally):
+    """Add deltas, (day, phase) → n, to the stored tallies of days and of years."""
+    years = Counter()
+    for (day, phase), delta in tally.items():
+        years[day.year, phase] += delta
+    _upsert_deltas(PhaseTally, "day", tally)
+    _upsert_deltas(PhaseTallyYear, "year", years)
+
+
+def _upsert_deltas(model, unit, deltas, chunk=2000):
+    """A few multi-row upserts, in a fixed order so that two transactions touching the same
+    rows lock them in the same order."""
+    rows = sorted((key, phase, delta) for (key, phase), delta in deltas.items() if delta)
+    connection = connections[router.db_for_write(model)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            cursor.execute(
+                f"INSERT INTO {table} ({unit}, phase, delta) VALUES {', '.join(['(%s, %s, %s)'] * len(part))} "
+                f"ON CONFLICT ({unit}, phase) DO UPDATE SET delta = {table}.delta + EXCLUDED.delta",
+                [value for row in part for value in row])
+
+
+def expected_tally():
+    """The tally as the stored periods say it should be: (day, phase) → delta, zeros left out."""
+    tally = _tally_of(StatusPeriod.objects.values_list("phase", "valid_from", "valid_to").iterator(chunk_size=10000),
+                      sign=+1)
+    return {key: delta for key, delta in tally.items() if delta}
+
+
+def tally_differences():
+    """The (day, phase) entries where the stored tally of days disagrees with the stored periods,
+    and the (1 January of the year, phase) entries where the tally of years disagrees with it."""
+    expected = expected_tally()
+    stored = {(day, phase): delta for day, phase, delta in PhaseTally.objects.values_list("day", "phase", "delta")
+              if delta}
+    wrong = {key for key in expected.keys() | stored.keys() if expected.get(key) != stored.get(key)}
+    years = Counter()
+    for (day, phase), delta in stored.items():
+        years[day.year, phase] += delta
+    stored_years = dict(((year, phase), delta) for year, phase, delta
+                        in PhaseTallyYear.objects.values_list("year", "phase", "delta") if delta)
+    wrong |= {(datetime.date(year, 1, 1), phase) for year, phase in years.keys() | stored_years.keys()
+              if years.get((year, phase), 0) != stored_years.get((year, phase), 0)}
+    return sorted(wrong)
+
+
+def rebuild_tally():
+    with transaction.atomic():
+        PhaseTally.objects.all().delete()
+        PhaseTallyYear.objects.all().delete()
+        _add_to_tally(Counter(expected_tally()))
+
+
+def phase_counts_on(on):
+    """How many instruments are in each phase on ``on``, from the tallies (a few thousand rows
+    at most, however many periods): phase → count."""
+    found = Counter()
+    for phase, n in (PhaseTallyYear.objects.filter(year__lt=on.year).values_list("phase").order_by()
+                     .annotate(n=Sum("delta"))):
+        found[phase] += n
+    for phase, n in (PhaseTally.objects.filter(day__gte=datetime.date(on.year, 1, 1), day__lte=on)
+                     .values_list("phase").order_by().annotate(n=Sum("delta"))):
+        found[phase] += n
+    return {phase: n for phase, n in found.items() if n}
+
+
+def _sync_event_dates(stored_dates, engine_events):
     """A sourced event's date is its best claim's, with every document known (rule 3)."""
-    for row, event in zip(rows, engine_events):
+    for (pk, day, precision), event in zip(stored_dates, engine_events):
         best = engine.best_claim(event.claims, None)
-        if best is None:
-            continue
-        if (row.date, row.precision) != (best.date, best.precision):
+        if best is not None and (day, precision) != (best.date, best.precision):
+            row = Event.objects.get(pk=pk)  # rare: saved as before, so the change enters the history
             row.date, row.precision = best.date, best.precision
             row.save(update_fields=["date", "precision"])
 
@@ -189,9 +304,17 @@ def _instrument_saved(sender, instance, created, **kwargs):
         mark_changed({instance.pk})
 
 
+@receiver(post_save, sender=Instrument)
+def _instrument_retitled(sender, instance, created, **kwargs):
+    if not created:  # the periods carry the title for the point-in-time page's order
+        StatusPeriod.objects.filter(instrument=instance).exclude(title=instance.title).update(title=instance.title)
+
+
 @receiver(pre_delete, sender=Instrument)
 def _instrument_deleting(sender, instance, **kwargs):
     _state().deleting.add(instance.pk)
+    # Its periods go with it (a cascade that sends no signals): take them out of the tally.
+    _add_to_tally(_tally_of(instance.status_periods.values_list("phase", "valid_from", "valid_to"), sign=-1))
 
 
 @receiver(post_delete, sender=Instrument)
