@@ -163,6 +163,27 @@ def test_a_date_groups_everything_by_phase(demo, client):
     assert "in force 3" in body and "in force, not enforced 1" in body
 
 
+def test_a_date_lists_each_phase_by_title_and_follows_a_renaming(demo, client):
+    guidance = list(Instrument.objects.filter(short_title__in=GUIDANCE).order_by("title"))
+    body = text(get(client, "on_date", "2025-05-20"))
+    assert sorted(guidance, key=lambda i: body.index(i.short_title)) == guidance  # all three in force
+    guidance[0].title = "Zeta"  # the first by title becomes the last
+    guidance[0].save()
+    body = text(get(client, "on_date", "2025-05-20"))
+    assert sorted(guidance, key=lambda i: body.index(i.short_title)) == [*guidance[1:], guidance[0]]
+
+
+def test_a_date_pages_through_a_phase_in_title_order(demo, client):
+    for n in range(55):
+        Instrument.objects.create(slug=f"extra-{n:02}", title=f"Extra guidance {n:02}", kind="guidance")
+    names = [i.short_title or i.title for i in Instrument.objects.order_by("title")]  # all not yet issued
+    first, second = text(get(client, "on_date", "2024-12-01")), text(get(client, "on_date", "2024-12-01", page="2"))
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert [name in first for name in names] == [True] * 50 + [False] * (len(names) - 50)
+    assert [name in second for name in names] == [False] * 50 + [True] * (len(names) - 50)
+    assert sorted(names[:50], key=first.index) == names[:50]
+
+
 def test_a_date_links_to_the_previous_and_next_change(demo, client):
     response = get(client, "on_date", "2025-02-01")
     body = text(response)

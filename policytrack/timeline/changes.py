@@ -7,7 +7,9 @@ Each function costs a fixed number of queries whatever the number of instruments
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
@@ -39,7 +41,7 @@ class Changes:
     start: datetime.date
     end: datetime.date
     events: list  # Event rows dated in the window, by date (instrument selected, claims prefetched)
-    instruments: list  # InstrumentChange, by title
+    instruments: Sequence  # InstrumentChange, by title (a ChangeList when read page by page)
 
     @property
     def before(self):
@@ -67,27 +69,53 @@ def changes_between(start, end, instruments=None, with_events=True):
     in_window = Event.objects.between(start, end)
     if instruments.query.where:
         in_window = in_window.filter(instrument__in=instruments.values("pk"))
-    touched = set(in_window.order_by().values_list("instrument_id", flat=True).distinct())
+    touched = in_window.order_by().values("instrument_id")
     # A phase can only differ between the day before the window and its last day if a status
     # period starts inside the window: only those instruments are compared (an indexed range
     # on valid_from), not every instrument in the portfolio.
     starting = StatusPeriod.objects.filter(valid_from__gte=start, valid_from__lte=end)
     if instruments.query.where:
         starting = starting.filter(instrument__in=instruments.values("pk"))
-    candidates = touched | set(starting.values_list("instrument_id", flat=True))
     rows = (
-        Instrument.objects.filter(pk__in=candidates)
+        # One subquery of the union, not an OR of two: the database then estimates a few thousand
+        # candidates, not a third of the portfolio, and looks up their periods by index.
+        Instrument.objects.filter(pk__in=touched.union(starting.order_by().values("instrument_id")))
         .with_phase(start - ONE_DAY, name="phase_before")
         .with_phase(end, name="phase_after")
         .filter(Q(pk__in=touched) | ~Q(phase_before=F("phase_after")))
         .order_by("title", "pk")
     )
-    if with_events:  # the whole answer at once (API, CSV) names each instrument's agencies too
-        rows = rows.prefetch_related("agencies")
-    changes = Changes(start, end, [], [InstrumentChange(row, row.phase_before, row.phase_after) for row in rows])
-    if with_events:
-        attach_events(changes, changes.instruments)
+    if not with_events:
+        return Changes(start, end, [], ChangeList(rows))
+    # The whole answer at once (API, CSV) names each instrument's agencies too.
+    changes = Changes(start, end, [], list(ChangeList(rows.prefetch_related("agencies"))))
+    attach_events(changes, changes.instruments)
     return changes
+
+
+class ChangeList(Sequence):
+    """The InstrumentChanges of a window, by title, for pages of them: one query reads every
+    candidate's id and phases (narrow rows, however many), and a page then reads its fifty
+    instruments whole — not a sort of every candidate's full row, twice (count and page)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    @cached_property
+    def _phases(self):
+        return list(self.rows.values_list("pk", "phase_before", "phase_after"))
+
+    def __len__(self):
+        return len(self._phases)
+
+    def __getitem__(self, index):
+        wanted = self._phases[index] if isinstance(index, slice) else [self._phases[index]]
+        instruments = self.rows.model.objects.in_bulk([pk for pk, _, _ in wanted])
+        found = [InstrumentChange(instruments[pk], before, after) for pk, before, after in wanted]
+        return found if isinstance(index, slice) else found[0]
+
+    def __iter__(self):
+        return (InstrumentChange(row, row.phase_before, row.phase_after) for row in self.rows)
 
 
 def attach_events(changes, items):

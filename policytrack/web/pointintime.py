@@ -5,16 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import (
-    Case,
-    F,
-    IntegerField,
-    Max,
-    Min,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -23,29 +14,44 @@ from policytrack.timeline import engine
 from policytrack.timeline.changes import attach_events, changes_between
 from policytrack.timeline.dates import BadDate, parse_date
 from policytrack.timeline.filters import error_messages
-from policytrack.timeline.models import StatusPeriod
+from policytrack.timeline.models import LISTING_RANK, StatusPeriod
 from policytrack.timeline.wording import PHASE_LABELS
 
 from . import exports
 from .instruments import PAGE_SIZE, filter_choices, filtered_instruments
 from .views import bad_request, optional_date, phase_counts
 
-# The order of the groups on a point-in-time page: what applies first, what has ended last.
-GROUP_ORDER = ("in_force", "not_enforced", "suspended", "stayed", "issued", "proposed", "rescinded",
-               "vacated", "superseded", "expired", "withdrawn", "not_yet_issued")
 DEFAULT_WINDOW = datetime.timedelta(days=30)
 
 
 def _neighbours(on, instruments):
-    """The nearest dates before and after ``on`` on which some listed instrument's status changes."""
+    """The nearest dates before and after ``on`` on which some listed instrument's status changes:
+    two walks of the index on valid_from that stop at the first row."""
     periods = StatusPeriod.objects.filter(valid_from__gt=datetime.date.min)
-    if instruments.query.where:  # unfiltered, the range index on valid_from answers at once
+    if instruments.query.where:
         periods = periods.filter(instrument__in=instruments.values("pk"))
-    found = periods.aggregate(
-        previous=Max("valid_from", filter=Q(valid_from__lt=on)),
-        next=Min("valid_from", filter=Q(valid_from__gt=on)),
-    )
-    return found["previous"], found["next"]
+    dates = periods.values_list("valid_from", flat=True)
+    return (dates.filter(valid_from__lt=on).order_by("-valid_from").first(),
+            dates.filter(valid_from__gt=on).order_by("valid_from").first())
+
+
+def _listed_page(request, on, filterset, count):
+    """The page of instruments asked for, by phase (``LISTING_ORDER``) then title, each with
+    ``phase_on`` and ``since``. The page's fifty ids are read in order from the index on the
+    periods covering ``on``; only those fifty instruments are then read whole."""
+    periods = StatusPeriod.objects.covering(on)
+    if filterset.qs.query.where:
+        periods = periods.filter(instrument__in=filterset.qs.values("pk"))
+    paginator = Paginator(periods.listed().values_list("instrument_id", flat=True), PAGE_SIZE)
+    paginator.count = count  # already counted, by phase
+    page = paginator.get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = {instrument.pk: instrument for instrument in filterset.queryset.filter(pk__in=ids).with_phase(on, since="since")}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    for instrument in page.object_list:
+        if instrument.since == datetime.date.min:
+            instrument.since = None
+    return page
 
 
 @require_safe
@@ -57,19 +63,13 @@ def on_date(request, date):
     filterset = filtered_instruments(request, on=on.isoformat())
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
-    group = Case(*[When(phase_on=phase, then=Value(n)) for n, phase in enumerate(GROUP_ORDER)],
-                 default=Value(len(GROUP_ORDER)), output_field=IntegerField())
-    instruments = filterset.qs.annotate(since=F("_phase_on_period__valid_from"), group=group).order_by(
-        "group", "title", "pk")
     if request.GET.get("format") == "csv":
+        rank = Case(*[When(phase_on=phase, then=Value(n)) for phase, n in LISTING_RANK.items()],
+                    default=Value(len(LISTING_RANK)), output_field=IntegerField())
+        instruments = filterset.qs.annotate(rank=rank).order_by("rank", "title", "pk")
         return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv")
     counts = phase_counts(on, filterset.qs)
-    paginator = Paginator(instruments, PAGE_SIZE)
-    paginator.count = sum(count for _, count in counts)  # already counted, by phase
-    page = paginator.get_page(request.GET.get("page"))
-    for instrument in page:
-        if instrument.since == datetime.date.min:
-            instrument.since = None
+    page = _listed_page(request, on, filterset, sum(count for _, count in counts))
     previous, following = _neighbours(on, filterset.qs)
     context = {
         "on": on,

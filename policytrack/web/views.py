@@ -14,6 +14,7 @@ from policytrack.timeline import engine
 from policytrack.timeline.changes import recent_events, upcoming_dates
 from policytrack.timeline.dates import BadDate, parse_date
 from policytrack.timeline.models import Document, StatusPeriod
+from policytrack.timeline.periods import phase_counts_on
 from policytrack.timeline.wording import PHASE_LABELS
 
 UPCOMING_DAYS = 90
@@ -67,11 +68,14 @@ def home(request):
 
 
 def phase_counts(on, instruments=None):
-    """How many instruments are in each phase on ``on``, in the engine's phase order."""
-    periods = StatusPeriod.objects.covering(on)
-    if instruments is not None and instruments.query.where:  # no filter: no need to join
-        periods = periods.filter(instrument__in=instruments.values("pk"))
-    found = dict(periods.values_list("phase").order_by().annotate(n=Count("pk")))
+    """How many instruments are in each phase on ``on``, in the engine's phase order. The
+    whole portfolio is counted from the phase tally (a few thousand rows, not every period);
+    a filtered selection by its periods covering ``on``."""
+    if instruments is not None and instruments.query.where:
+        periods = StatusPeriod.objects.covering(on).filter(instrument__in=instruments.values("pk"))
+        found = dict(periods.values_list("phase").order_by().annotate(n=Count("pk")))
+    else:
+        found = phase_counts_on(on)
     return [(phase, found[phase]) for phase in engine.PHASES if phase in found]
 
 
