@@ -7,9 +7,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from policytrack.ingest import federal_register
-from policytrack.ingest.federal_register import FederalRegisterError, fetch_document
+from policytrack.ingest.federal_register import FederalRegisterError, fetch_document, import_documents
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
 
 DATA = Path(__file__).parent / "data" / "federal_register"
@@ -148,6 +150,111 @@ def test_many_documents_show_progress(db, run, tmp_path):
     code, out, err = run("import_federal_register", tmp_path / "many.json")
     assert code == 0 and "25 documents" in out
     assert "25/25 documents" in err
+
+
+# One page, many documents: planned in order, written in bulk
+
+
+def rule(number, **changes):
+    return raw(RULE) | {"document_number": number, "title": f"Rule {number}", **changes}
+
+
+def test_a_later_document_joins_the_instrument_an_earlier_one_started_by_docket(db, run):
+    report = import_documents([rule("2025-00001", docket_ids=["EPA-1"]),
+                               rule("2025-00002", docket_ids=["EPA-1", "EPA-2"], effective_on="2025-03-01"),
+                               rule("2025-00003", docket_ids=["EPA-2"], regulation_id_numbers=[])], "page.json")
+    instrument = Instrument.objects.get()
+    assert instrument.docket_ids == ["EPA-1", "EPA-2"]  # new in the batch, so saved once, with both
+    assert report.lines.count(f"attach to instrument {instrument.slug}") == 2
+    published = instrument.events.get(kind="published")  # happens once: later documents are new sources
+    assert sorted(published.claims.values_list("document__fr_document_number", flat=True)) == [
+        "2025-00001", "2025-00002", "2025-00003"]
+    assert instrument.events.get(kind="effective").claims.count() == 3
+    assert report.summary() == ("1 agency created, 6 claims created, 3 documents created, 2 events created, "
+                                "1 instrument created")
+    assert run("check_status_periods")[0] == 0  # rebuilt although bulk writes send no signals
+
+
+def test_a_correction_in_the_same_page_marks_the_instrument_of_the_document_it_corrects(db, run):
+    correction = rule("2025-00101", correction_of="https://www.federalregister.gov/d/2025-00100/", docket_ids=[],
+                      publication_date="2025-01-20", effective_on=None, dates=None)
+    report = import_documents([rule("2025-00100", docket_ids=["EPA-9"]), correction], "page.json")
+    instrument = Instrument.objects.get()
+    assert instrument.events.get(kind="corrected").claims.get().document.fr_document_number == "2025-00101"
+    assert "create event corrected 2025-01-20 on Rule 2025-00100" in report.lines
+    assert run("check_status_periods")[0] == 0
+
+
+def test_the_same_number_twice_in_a_page_is_one_document_updated(db):
+    report = import_documents([rule("2025-00200"), rule("2025-00200", title="Rule, corrected title")], "page.json")
+    document = Document.objects.get()
+    assert (document.title, document.version) == ("Rule, corrected title", 0)  # written once
+    assert "update document 89 FR 107012: Rule, corrected title (title)" in report.lines
+    assert Instrument.objects.count() == 1
+
+
+def test_new_instruments_take_free_slugs(db):
+    Instrument.objects.create(slug="same-title", title="Same title", kind="rule")
+    import_documents([rule(f"2025-0030{n}", title="Same title", docket_ids=[f"D-{n}"]) for n in range(3)],
+                     "page.json")
+    assert sorted(Instrument.objects.values_list("slug", flat=True)) == [
+        "same-title", "same-title-2", "same-title-3", "same-title-4"]
+
+
+def test_a_page_costs_the_same_number_of_queries_whatever_its_size(db):
+    def queries(numbers):
+        # One event each, so that SQLite's limit of 999 parameters a statement splits no insert.
+        page = [rule(f"2025-{n:05d}", docket_ids=[f"D-{n}"], effective_on=None, dates=None) for n in numbers]
+        with CaptureQueriesContext(connection) as captured:
+            import_documents(page, "page.json")
+        return len(captured)
+
+    queries(range(900, 901))  # the agency exists from now on
+    assert queries(range(5)) == queries(range(100, 150))
+    assert (Instrument.objects.count(), Claim.objects.count()) == (56, 56)
+
+
+def test_imported_rows_have_history_and_importing_again_adds_none(db):
+    import_documents([raw(RULE)], "rule.json")
+    instrument = Instrument.objects.get()
+    (record,) = instrument.history.all()
+    assert record.history_type == "+"
+    assert [row.agency.slug for row in record.agencies.all()] == ["environmental-protection-agency"]
+    assert [model.history.count() for model in (Agency, Document, Instrument, Event, Claim)] == [1, 1, 1, 2, 2]
+
+    import_documents([raw(RULE)], "rule.json")
+    assert [model.history.count() for model in (Agency, Document, Instrument, Event, Claim)] == [1, 1, 1, 2, 2]
+
+    import_documents([raw(RULE) | {"effective_on": "2025-02-14", "title": "Air Plan Revisions (corrected)",
+                                   "docket_ids": ["EPA-R09-OAR-2023-0649", "NEW-1"]}], "v2.json")
+    assert Document.objects.get().version == 1
+    assert [model.history.filter(history_type="~").count() for model in (Document, Instrument, Claim)] == [1, 1, 1]
+    instrument.refresh_from_db()
+    assert instrument.version == 1 and instrument.docket_ids[-1] == "NEW-1"
+    latest = instrument.history.first()
+    assert latest.history_type == "~" and latest.agencies.count() == 1
+
+
+def test_a_new_agency_joins_an_instrument_that_already_has_others(db):
+    import_documents([raw(RULE)], "rule.json")
+    import_documents([raw(RULE) | {"document_number": "2025-00400", "agencies": [
+        {"id": 9, "slug": "department-of-energy", "name": "Department of Energy"}]}], "joint.json")
+    instrument = Instrument.objects.get()
+    assert sorted(instrument.agencies.values_list("slug", flat=True)) == [
+        "department-of-energy", "environmental-protection-agency"]
+    assert instrument.version == 0  # links are not fields: the row was not saved
+    assert sorted(row.agency.slug for row in instrument.history.first().agencies.all()) == [
+        "department-of-energy", "environmental-protection-agency"]
+
+
+def test_an_import_failing_half_way_through_its_writes_leaves_nothing(db, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Claim.objects, "bulk_create", fail)
+    with pytest.raises(RuntimeError):
+        import_documents(raw(SEARCH)["results"], "page.json")
+    assert counts() == [0, 0, 0, 0, 0]
 
 
 # Fetching by number, never touching the network

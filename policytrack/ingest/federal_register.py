@@ -5,14 +5,16 @@ One document (or a search page with ``results``) becomes a Document of kind
 signed (presidential documents), and effective or compliance dates found in its free-text
 ``dates``. It joins the instrument sharing a RIN or docket id, or starts a new one. Each file
 or fetched document is imported whole or not at all; importing again updates, never duplicates.
+The documents of a page are planned in memory, in order, and written in bulk (see ``_Batch``).
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +22,14 @@ import httpx
 import nh3
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
-from policytrack.timeline.periods import deferred_rebuilds
+from policytrack.timeline.periods import deferred_rebuilds, mark_changed
 
-from .rows import upsert
+from .rows import HoldsAnyOf, apply, bulk_history_with_m2m, rows_where
 from .schema import TimelineError
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -233,37 +237,8 @@ def check(raw, where):
 
 # Writing
 
-
-def _upsert(model, lookup, values, report, label):
-    instance, outcome, changed = upsert(model, lookup, values)
-    if outcome == "created":
-        report.note(f"{label}s created", f"create {label} {instance}")
-    elif outcome == "updated":
-        report.note(f"{label}s updated", f"update {label} {instance} ({', '.join(changed)})")
-    return instance
-
-
-def _agencies(doc, report):
-    by_fr_id = {agency.get("id"): agency for agency in doc["agencies"]}
-    saved = {}
-
-    def save(agency, seen=()):
-        if agency["slug"] in saved:
-            return saved[agency["slug"]]
-        parent = by_fr_id.get(agency.get("parent_id")) if agency.get("parent_id") else None
-        seen = (*seen, agency["slug"])
-        parent_row = save(parent, seen) if parent and parent["slug"] not in seen else None
-        row = Agency.objects.filter(slug=agency["slug"]).first()
-        if row is None:
-            row = Agency.objects.create(slug=agency["slug"], name=agency["name"], parent=parent_row)
-            report.note("agencies created", f"create agency {row.name}")
-        elif parent_row and row.parent_id is None:
-            row.parent = parent_row
-            row.save()
-        saved[agency["slug"]] = row
-        return row
-
-    return [save(agency) for agency in doc["agencies"]]
+# Documents planned and written together: a batch costs the same few queries whatever its size.
+BATCH = 500
 
 
 def _instrument_kind(doc):
@@ -279,118 +254,354 @@ def _instrument_kind(doc):
     return "other"
 
 
-def _by_number(number):
-    # The empty-number condition lets the database use the partial unique index on the number.
-    return Document.objects.filter(fr_document_number=number).exclude(fr_document_number="").first()
-
-
-def _instrument_of(document):
-    if document is None:
-        return None
-    claim = Claim.objects.filter(document=document).select_related("event__instrument").order_by("pk").first()
-    return claim.event.instrument if claim else None
-
-
-def _find_instrument(doc, document):
-    """The instrument this document belongs to: the one it was imported into before, the
-    corrected document's, or one sharing a RIN or a docket id."""
-    if earlier := _instrument_of(document):
-        return earlier
-    corrected = doc["correction_of"].rstrip("/").split("/")[-1]
-    if corrected and (instrument := _instrument_of(_by_number(corrected))):
-        return instrument
-    if doc["rins"]:
-        found = Instrument.objects.filter(rin__in=doc["rins"]).order_by("pk").first()
-        if found:
-            return found
-    for docket in doc["dockets"]:
-        for candidate in Instrument.objects.filter(docket_ids__icontains=docket).order_by("pk"):
-            if docket in candidate.docket_ids:
-                return candidate
-    return None
-
-
-def _new_slug(title, number):
-    base = slugify(title)[:80].strip("-") or f"fr-{number}"
-    slug, n = base, 2
-    while Instrument.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def _claim_event(instrument, document, kind, day, quote, report, number):
-    event = None
-    if kind in ONCE:
-        event = instrument.events.filter(kind=kind).order_by("position", "pk").first()
-    else:
-        event = instrument.events.filter(kind=kind, date=day).order_by("position", "pk").first()
-    if event is None:
-        key = f"fr-{number}-{kind.replace('_', '-')}"
-        position = (instrument.events.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-        event = Event.objects.create(instrument=instrument, key=key, kind=kind, date=day, position=position)
-        report.note("events created", f"create event {kind.replace('_', ' ')} {day} on {instrument}")
-    claim = Claim.objects.filter(event=event, document=document).first()
-    if claim is None:
-        Claim.objects.create(event=event, document=document, date=day, quote=quote[:1000])
-        report.note("claims created", f"{document.fr_document_number} says {kind.replace('_', ' ')} {day} "
-                                      f"({instrument})")
-    elif claim.date != day or claim.quote != quote[:1000]:
-        claim.date, claim.quote = day, quote[:1000]
-        claim.save()
-        report.note("claims updated", f"{document.fr_document_number} now says {kind.replace('_', ' ')} {day}")
-    return event
-
-
-def _write(doc, report):
-    agencies = _agencies(doc, report)
-    values = {
+def _document_values(doc):
+    return {
         "kind": "federal_register", "title": doc["title"][:1000], "publisher": "Federal Register",
         "url": doc["url"], "published_on": doc["published"], "citation": doc["citation"][:100],
         "excerpt": doc["abstract"],
         "note": "; ".join(filter(None, [doc["type"], doc["action"], f"PDF: {doc['pdf_url']}" if doc["pdf_url"] else "",
                                         "CFR: " + ", ".join(doc["cfr"]) if doc["cfr"] else ""])),
+        "fr_document_number": doc["number"],
     }
-    existing = _by_number(doc["number"])
-    key = existing.key if existing else f"fr-{doc['number'].lower()}"
-    document = _upsert(Document, {"key": key}, {**values, "fr_document_number": doc["number"]}, report, "document")
 
-    instrument = _find_instrument(doc, existing)
-    if instrument is None:
-        instrument = Instrument.objects.create(
-            slug=_new_slug(doc["title"], doc["number"]), title=doc["title"][:500], kind=_instrument_kind(doc),
-            rin=(doc["rins"] or [""])[0][:20], docket_ids=doc["dockets"], cfr_parts=doc["cfr"],
-            summary=doc["abstract"])
-        report.note("instruments created", f"create instrument {instrument.slug} ({instrument.get_kind_display()})")
-    else:
-        report.lines.append(f"attach to instrument {instrument.slug}")
-        added = [d for d in doc["dockets"] if d not in instrument.docket_ids]
-        added_cfr = [c for c in doc["cfr"] if c not in instrument.cfr_parts]
-        if added or added_cfr:
-            instrument.docket_ids = instrument.docket_ids + added
-            instrument.cfr_parts = instrument.cfr_parts + added_cfr
-            instrument.save()
-    instrument.agencies.add(*agencies)
 
-    number, dates_text = doc["number"], doc["dates_text"]
-    events = []
+def _claims_made(doc):
+    """What a document says, as (event kind, date, quote) in the order it is claimed, and the
+    effective date it gives (or None)."""
+    dates_text = doc["dates_text"]
+    claims = []
     if doc["correction_of"]:
-        events.append(("corrected", doc["published"], f"Correction of {doc['correction_of']}."))
+        claims.append(("corrected", doc["published"], f"Correction of {doc['correction_of']}."))
     if doc["signed"] and _instrument_kind(doc) == "executive_order":
-        events.append(("issued", doc["signed"], f"Signed {doc['signed']:%B %-d, %Y}."))
-    events.append(("published", doc["published"], f"Published in the Federal Register, {doc['citation']}."))
+        claims.append(("issued", doc["signed"], f"Signed {doc['signed']:%B %-d, %Y}."))
+    claims.append(("published", doc["published"], f"Published in the Federal Register, {doc['citation']}."))
     effective = doc["effective"] or next(iter(_dates_in_text(EFFECTIVE_TEXT, dates_text)), None)
     if effective:
-        events.append(("effective", effective, dates_text or f"Effective {effective:%B %-d, %Y}."))
+        claims.append(("effective", effective, dates_text or f"Effective {effective:%B %-d, %Y}."))
     for day in _dates_in_text(COMPLIANCE_TEXT, dates_text):
-        events.append(("compliance_date", day, dates_text))
+        claims.append(("compliance_date", day, dates_text))
     if doc["comments_close"]:
-        events.append(("comment_period_closes", doc["comments_close"], f"Comments close {doc['comments_close']}."))
-    for kind, day, quote in events:
-        _claim_event(instrument, document, kind, day, quote, report, number)
-    if effective and effective < doc["published"]:
-        report.warnings.append(f"{number}: effective {effective} is before publication {doc['published']}: "
-                               "possible, but check the document")
-    return document
+        claims.append(("comment_period_closes", doc["comments_close"], f"Comments close {doc['comments_close']}."))
+    return claims, effective
+
+
+def _corrected_number(doc):
+    return doc["correction_of"].rstrip("/").split("/")[-1]
+
+
+def _slug_base(doc):
+    return slugify(doc["title"])[:80].strip("-") or f"fr-{doc['number']}"
+
+
+def _slugs(base, start, stop):
+    """The slugs a new instrument may take, in the order they are tried: base, base-2, base-3…"""
+    return [base if n == 1 else f"{base}-{n}" for n in range(start, stop)]
+
+
+@dataclass(eq=False)
+class _Event:
+    row: Event
+    claims: dict = field(default_factory=dict)  # document key → Claim
+
+
+@dataclass(eq=False)
+class _Instrument:
+    """An instrument as planned. ``order`` puts stored rows by pk before new ones by creation,
+    as a query ordered by pk would find them."""
+
+    row: Instrument
+    order: tuple
+    events: list = field(default_factory=list)  # _Event, by position then pk
+    agency_ids: set = field(default_factory=set)  # stored links
+    new_links: dict = field(default_factory=dict)  # agency slug → Agency
+    changed: bool = False  # a stored row's docket_ids or cfr_parts
+
+    def link(self, agency):
+        if agency.slug not in self.new_links and (agency.pk is None or agency.pk not in self.agency_ids):
+            self.new_links[agency.slug] = agency
+
+
+class _Batch:
+    """Up to BATCH checked documents, imported as if one after another.
+
+    Everything they can touch is read first in a fixed number of queries; each document is then
+    planned in memory, in order, so that a later one sees what an earlier one created (an
+    instrument to join, an event to claim); and the plan is written with bulk statements, which
+    record history but fire no signals, so the touched instruments are marked for a rebuild."""
+
+    def __init__(self, docs, report):
+        self.docs, self.report = docs, report
+        self.new_agencies, self.reparented = [], {}  # reparented: slug → (agency, the parent it lacked)
+        self.new_documents, self.changed_documents = [], {}  # changed: key → (document, changed fields)
+        self.new_instruments = []
+        self.new_events, self.new_claims, self.changed_claims = [], [], {}
+        self.touched = set()  # instruments whose status may have changed
+        self.citing = set()  # ids of instruments citing a document that changed
+        self._read()
+
+    def run(self):
+        for doc in self.docs:
+            self._plan(doc)
+        self._write()
+
+    # Reading
+
+    def _read(self):
+        slugs = {agency["slug"] for doc in self.docs for agency in doc["agencies"]}
+        self.agencies = {row.slug: row for row in rows_where(Agency.objects.order_by(), "slug", slugs)}
+        first_instrument = self._read_documents()
+        self._read_instruments(first_instrument)
+        bases = Counter(_slug_base(doc) for doc in self.docs)
+        self.slugs_checked, self.slugs_taken = set(), set()
+        self._check_slugs(slug for base, n in bases.items() for slug in _slugs(base, 1, n + 2))
+
+    def _read_documents(self):
+        """The stored documents with the batch's numbers (or the numbers they correct), else with
+        the key a new one would take, and their claims. Returns, by document key, the instrument
+        id of each one's first claim: the instrument it belongs to."""
+        numbers = {doc["number"] for doc in self.docs} | ({_corrected_number(doc) for doc in self.docs} - {""})
+        # The empty-number condition lets the database use the partial unique index on the number.
+        numbered = Document.objects.order_by().exclude(fr_document_number="")
+        self.by_number = {row.fr_document_number: row for row in rows_where(numbered, "fr_document_number", numbers)}
+        self.documents = {row.key: row for row in self.by_number.values()}  # by key
+        keys = {f"fr-{doc['number'].lower()}" for doc in self.docs if doc["number"] not in self.by_number}
+        for row in rows_where(Document.objects.order_by(), "key", keys - self.documents.keys()):
+            self.documents[row.key] = row
+
+        keys_by_pk = {row.pk: row.key for row in self.documents.values()}
+        first, self.cited_by, self.claims = {}, defaultdict(set), defaultdict(dict)  # claims: event pk → key → Claim
+        for claim in rows_where(Claim.objects.annotate(instrument_id=F("event__instrument_id")).order_by("pk"),
+                                "document_id", keys_by_pk):
+            key = keys_by_pk[claim.document_id]
+            self.claims[claim.event_id][key] = claim
+            first.setdefault(key, claim.instrument_id)
+            self.cited_by[key].add(claim.instrument_id)
+        return first
+
+    def _read_instruments(self, first_instrument):
+        """The stored instruments the batch may join (the documents' own, or sharing a RIN or a
+        docket id), indexed for lookup, with their events and agency links."""
+        rins = {rin for doc in self.docs for rin in doc["rins"]}
+        dockets = {docket for doc in self.docs for docket in doc["dockets"]}
+        instruments = Instrument.objects.order_by()
+        found = [*rows_where(instruments, "pk", set(first_instrument.values())), *rows_where(instruments, "rin", rins),
+                 *rows_where(instruments, lambda chunk: HoldsAnyOf("docket_ids", chunk), dockets)]
+        self.stored, self.by_rin, self.by_docket = {}, {}, {}  # stored: pk → _Instrument
+        for row in sorted(found, key=lambda row: row.pk):
+            if row.pk not in self.stored:
+                self.stored[row.pk] = planned = _Instrument(row, order=(0, row.pk))
+                self._index(planned, [row.rin], row.docket_ids if isinstance(row.docket_ids, list) else [])
+        # document key → _Instrument
+        self.instrument_of = {key: self.stored[pk] for key, pk in first_instrument.items()}
+        events = Event.objects.order_by("instrument_id", "position", "pk")
+        for event in rows_where(events, "instrument_id", self.stored):
+            self.stored[event.instrument_id].events.append(_Event(event, self.claims.get(event.pk, {})))
+        links = Instrument.agencies.through.objects.values_list("instrument_id", "agency_id")
+        for instrument_id, agency_id in rows_where(links, "instrument_id", self.stored):
+            self.stored[instrument_id].agency_ids.add(agency_id)
+
+    def _check_slugs(self, slugs):
+        slugs = set(slugs) - self.slugs_checked
+        self.slugs_taken |= set(rows_where(Instrument.objects.order_by().values_list("slug", flat=True), "slug", slugs))
+        self.slugs_checked |= slugs
+
+    def _index(self, planned, rins, dockets):
+        """Let later documents find ``planned`` by these RINs and docket ids; the first by pk wins."""
+        for index, values in ((self.by_rin, rins), (self.by_docket, dockets)):
+            for value in values:
+                if value and isinstance(value, str):
+                    holder = index.get(value)
+                    if holder is None or planned.order < holder.order:
+                        index[value] = planned
+
+    # Planning, one document after another
+
+    def _plan(self, doc):
+        agencies = self._agencies(doc)
+        document, existing = self._document(doc)
+        instrument = self._instrument(doc, existing)
+        for agency in agencies:
+            instrument.link(agency)
+        claims, effective = _claims_made(doc)
+        for kind, day, quote in claims:
+            self._claim(instrument, document, kind, day, quote[:1000], doc["number"])
+        if effective and effective < doc["published"]:
+            self.report.warnings.append(f"{doc['number']}: effective {effective} is before publication "
+                                        f"{doc['published']}: possible, but check the document")
+
+    def _agencies(self, doc):
+        """The document's agencies, new ones created under their parent, stored ones given the
+        parent they lacked."""
+        by_fr_id = {agency.get("id"): agency for agency in doc["agencies"]}
+        planned = {}
+
+        def plan(agency, seen=()):
+            if agency["slug"] in planned:
+                return planned[agency["slug"]]
+            parent = by_fr_id.get(agency.get("parent_id")) if agency.get("parent_id") else None
+            seen = (*seen, agency["slug"])
+            parent_row = plan(parent, seen) if parent and parent["slug"] not in seen else None
+            row = self.agencies.get(agency["slug"])
+            if row is None:
+                row = Agency(slug=agency["slug"], name=agency["name"], parent=parent_row)
+                self.agencies[row.slug] = row
+                self.new_agencies.append(row)
+                self.report.note("agencies created", f"create agency {row.name}")
+            elif parent_row and row.parent_id is None and row.parent is None and row.slug not in self.reparented:
+                self.reparented[row.slug] = (row, parent_row)
+            planned[agency["slug"]] = row
+            return row
+
+        return [plan(agency) for agency in doc["agencies"]]
+
+    def _document(self, doc):
+        """The document's row, created or updated; and the row that had its number before."""
+        existing = self.by_number.get(doc["number"])
+        key = existing.key if existing else f"fr-{doc['number'].lower()}"
+        document = self.documents.get(key)
+        if document is None:
+            document = self.documents[key] = Document(key=key, **_document_values(doc))
+            self.new_documents.append(document)
+            self.report.note("documents created", f"create document {document}")
+        else:
+            number = document.fr_document_number
+            if changed := apply(document, _document_values(doc)):
+                self.report.note("documents updated", f"update document {document} ({', '.join(changed)})")
+                if document.pk is not None:
+                    self.changed_documents.setdefault(key, (document, set()))[1].update(changed)
+                    self.citing |= self.cited_by[key]
+                if number and self.by_number.get(number) is document:
+                    del self.by_number[number]
+        self.by_number[doc["number"]] = document
+        return document, existing
+
+    def _instrument(self, doc, existing):
+        """The instrument the document joins (taking its new docket ids and CFR parts), or a new one."""
+        planned = self._find_instrument(doc, existing)
+        if planned is None:
+            row = Instrument(slug=self._new_slug(doc), title=doc["title"][:500], kind=_instrument_kind(doc),
+                             rin=(doc["rins"] or [""])[0][:20], docket_ids=list(doc["dockets"]),
+                             cfr_parts=list(doc["cfr"]), summary=doc["abstract"])
+            planned = _Instrument(row, order=(1, len(self.new_instruments)))
+            self.new_instruments.append(planned)
+            self.touched.add(planned)
+            self._index(planned, [row.rin], row.docket_ids)
+            self.report.note("instruments created", f"create instrument {row.slug} ({row.get_kind_display()})")
+            return planned
+        row = planned.row
+        self.report.lines.append(f"attach to instrument {row.slug}")
+        added = [docket for docket in doc["dockets"] if docket not in row.docket_ids]
+        added_cfr = [part for part in doc["cfr"] if part not in row.cfr_parts]
+        if added or added_cfr:
+            row.docket_ids, row.cfr_parts = row.docket_ids + added, row.cfr_parts + added_cfr
+            planned.changed = True
+            self._index(planned, [], added)
+        return planned
+
+    def _find_instrument(self, doc, existing):
+        """The instrument this document belongs to: the one it was imported into before, the
+        corrected document's, or the first one sharing a RIN, else a docket id (in its order)."""
+        if existing is not None and (earlier := self.instrument_of.get(existing.key)):
+            return earlier
+        corrected = self.by_number.get(_corrected_number(doc))
+        if corrected is not None and (instrument := self.instrument_of.get(corrected.key)):
+            return instrument
+        if found := [self.by_rin[rin] for rin in doc["rins"] if rin in self.by_rin]:
+            return min(found, key=lambda planned: planned.order)
+        return next((self.by_docket[docket] for docket in doc["dockets"] if docket in self.by_docket), None)
+
+    def _new_slug(self, doc):
+        base = _slug_base(doc)
+        for n in itertools.count(1):
+            slug = base if n == 1 else f"{base}-{n}"
+            if slug not in self.slugs_checked:  # more clashes than foreseen: look further ahead
+                self._check_slugs(_slugs(base, n, n + 50))
+            if slug not in self.slugs_taken:
+                self.slugs_taken.add(slug)
+                return slug
+
+    def _claim(self, instrument, document, kind, day, quote, number):
+        """The document's claim on the instrument's event of this kind (of any date for events
+        that happen once, else of this date), the event created if need be."""
+        label = kind.replace("_", " ")
+        event = next((event for event in instrument.events
+                      if event.row.kind == kind and (kind in ONCE or event.row.date == day)), None)
+        if event is None:
+            position = max((event.row.position for event in instrument.events), default=0) + 1
+            event = _Event(Event(instrument=instrument.row, key=f"fr-{number}-{kind.replace('_', '-')}", kind=kind,
+                                 date=day, position=position))
+            instrument.events.append(event)
+            self.new_events.append(event.row)
+            self.report.note("events created", f"create event {label} {day} on {instrument.row}")
+        claim = event.claims.get(document.key)
+        if claim is None:
+            event.claims[document.key] = claim = Claim(event=event.row, document=document, date=day, quote=quote)
+            self.new_claims.append(claim)
+            self.instrument_of.setdefault(document.key, instrument)
+            self.report.note("claims created", f"{number} says {label} {day} ({instrument.row})")
+        elif (claim.date, claim.quote) != (day, quote):
+            claim.date, claim.quote = day, quote
+            if claim.pk is not None:
+                self.changed_claims[claim.pk] = claim
+            self.report.note("claims updated", f"{number} now says {label} {day}")
+        else:
+            return
+        self.touched.add(instrument)
+
+    # Writing
+
+    def _write(self):
+        self._write_agencies()
+        # Updates first: one may free the number a new document takes (a document found by key
+        # that had another number).
+        _update_versioned(Document, [row for row, _ in self.changed_documents.values()],
+                          {name for _, changed in self.changed_documents.values() for name in changed})
+        bulk_create_with_history(self.new_documents, Document)
+        self._write_instruments()
+        bulk_create_with_history(self.new_events, Event)
+        bulk_create_with_history(self.new_claims, Claim)
+        bulk_update_with_history(list(self.changed_claims.values()), Claim, ["date", "quote"])
+        mark_changed({planned.row.pk for planned in self.touched} | self.citing)
+
+    def _write_agencies(self):
+        """New agencies a generation at a time (a parent is planned before its children), then
+        the parents stored agencies lacked."""
+        generation = {}
+        for row in self.new_agencies:
+            parent = row.parent
+            generation[row.slug] = generation[parent.slug] + 1 if parent and parent.slug in generation else 0
+        for n in sorted(set(generation.values())):
+            bulk_create_with_history([row for row in self.new_agencies if generation[row.slug] == n], Agency)
+        for row, parent in self.reparented.values():
+            row.parent = parent
+        bulk_update_with_history([row for row, _ in self.reparented.values()], Agency, ["parent"])
+
+    def _write_instruments(self):
+        """New and changed instruments, their new agency links, and then their history: one
+        record each, holding the agencies they have now."""
+        new = [planned.row for planned in self.new_instruments]
+        linked = [planned for planned in self.stored.values() if planned.changed or planned.new_links]
+        Instrument.objects.bulk_create(new)
+        changed = [planned.row for planned in linked if planned.changed]
+        _update_versioned(Instrument, changed, ["docket_ids", "cfr_parts"], history=False)
+        through = Instrument.agencies.through
+        through.objects.bulk_create(through(instrument=planned.row, agency=agency)
+                                    for planned in [*self.new_instruments, *linked]
+                                    for agency in planned.new_links.values())
+        bulk_history_with_m2m(Instrument, new)
+        bulk_history_with_m2m(Instrument, [planned.row for planned in linked], update=True)
+
+
+def _update_versioned(model, rows, fields, history=True):
+    """Save ``fields`` of Versioned rows in bulk, raising each row's version as ``save()`` does,
+    with a history record unless the caller writes its own."""
+    for row in rows:
+        row.version += 1
+    fields = sorted({*fields, "version"})
+    if history:
+        bulk_update_with_history(rows, model, fields)
+    else:
+        model.objects.bulk_update(rows, fields)
 
 
 def import_documents(raws, source, progress=None, preview=False):
@@ -406,10 +617,11 @@ def import_documents(raws, source, progress=None, preview=False):
     report = Report(source)
     with transaction.atomic():
         with deferred_rebuilds():
-            for n, doc in enumerate(checked, 1):
-                _write(doc, report)
+            for start in range(0, len(checked), BATCH):
+                batch = checked[start : start + BATCH]
+                _Batch(batch, report).run()
                 if progress:
-                    progress(n, len(checked))
+                    progress(start + len(batch), len(checked))
         if preview:
             transaction.set_rollback(True)
     return report
