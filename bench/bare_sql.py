@@ -11,12 +11,17 @@ ONE_DAY = datetime.timedelta(days=1)
 
 COVERING = "p.valid_from <= %s AND p.valid_to > %s"
 
+# The fastest SQL known for the page: its fifty rows in order from the index on the periods
+# covering the date, and the counts by phase from the tallies of years and days.
 ON_DATE = f"""
 SELECT i.id, i.slug, i.title, i.short_title, i.kind, p.phase, p.valid_from
-FROM timeline_instrument i JOIN timeline_statusperiod p ON p.instrument_id = i.id AND {COVERING}
-ORDER BY CASE p.phase WHEN 'in_force' THEN 0 WHEN 'not_enforced' THEN 1 ELSE 2 END, i.title
-LIMIT 50"""
-PHASE_COUNTS = f"SELECT p.phase, COUNT(*) FROM timeline_statusperiod p WHERE {COVERING} GROUP BY p.phase"
+FROM timeline_statusperiod p JOIN timeline_instrument i ON i.id = p.instrument_id
+WHERE {COVERING} ORDER BY p.listing_rank, p.title, p.instrument_id LIMIT 50"""
+PHASE_COUNTS = """
+SELECT phase, SUM(delta) FROM (
+    SELECT phase, delta FROM timeline_phasetallyyear WHERE year < %s
+    UNION ALL SELECT phase, delta FROM timeline_phasetally WHERE day >= %s AND day <= %s) AS deltas
+GROUP BY phase"""
 
 AGENCY_TREE = """
 SELECT a.id FROM timeline_agency a LEFT JOIN timeline_agency parent ON parent.id = a.parent_id
@@ -38,17 +43,41 @@ FROM timeline_instrument i JOIN timeline_event e ON e.instrument_id = i.id
 LEFT JOIN timeline_claim c ON c.event_id = e.id LEFT JOIN timeline_document d ON d.id = c.document_id
 WHERE i.slug = %s ORDER BY e.position, e.id"""
 
+# Everything else the instrument page shows: its agencies and topics, related instruments both
+# ways, and the latest fifteen recorded changes to it, its events and their claims.
+INSTRUMENT_PAGE = [
+    "SELECT i.* FROM timeline_instrument i WHERE i.slug = %s",
+    """SELECT a.* FROM timeline_agency a JOIN timeline_instrument_agencies ia ON ia.agency_id = a.id
+       JOIN timeline_instrument i ON i.id = ia.instrument_id WHERE i.slug = %s""",
+    """SELECT t.* FROM timeline_topic t JOIN timeline_instrument_topics it ON it.topic_id = t.id
+       JOIN timeline_instrument i ON i.id = it.instrument_id WHERE i.slug = %s""",
+    """SELECT r.kind, o.slug, o.title FROM timeline_instrumentrelation r JOIN timeline_instrument i ON i.slug = %s
+       JOIN timeline_instrument o ON o.id = CASE WHEN r.source_id = i.id THEN r.target_id ELSE r.source_id END
+       WHERE r.source_id = i.id OR r.target_id = i.id""",
+    """SELECT h.history_date, h.history_type, h.history_user_id FROM timeline_historicalinstrument h
+       JOIN timeline_instrument i ON i.id = h.id WHERE i.slug = %s ORDER BY h.history_date DESC LIMIT 15""",
+    """SELECT h.history_date, h.history_type, h.key, h.kind, h.date FROM timeline_historicalevent h
+       JOIN timeline_instrument i ON i.id = h.instrument_id WHERE i.slug = %s
+       ORDER BY h.history_date DESC LIMIT 15""",
+    """SELECT h.history_date, h.history_type, h.date, d.key FROM timeline_historicalclaim h
+       JOIN timeline_event e ON e.id = h.event_id JOIN timeline_instrument i ON i.id = e.instrument_id
+       LEFT JOIN timeline_document d ON d.id = h.document_id WHERE i.slug = %s
+       ORDER BY h.history_date DESC LIMIT 15""",
+]
+
 WINDOW_EVENTS = """
 SELECT e.id, e.key, e.kind, e.date, i.slug, i.title, d.publisher, d.citation
 FROM timeline_event e JOIN timeline_instrument i ON i.id = e.instrument_id
 LEFT JOIN timeline_claim c ON c.event_id = e.id LEFT JOIN timeline_document d ON d.id = c.document_id
-WHERE e.date >= %s AND e.date <= %s ORDER BY e.date, i.title"""
-WINDOW_PHASES = f"""
-SELECT i.id, before.phase, after.phase FROM timeline_instrument i
-JOIN timeline_statusperiod before ON before.instrument_id = i.id
-     AND before.valid_from <= %s AND before.valid_to > %s
+WHERE e.date >= %s AND e.date <= %s AND e.instrument_id IN ({ids}) ORDER BY e.date, i.title"""
+WINDOW_PHASES = """
+SELECT i.id, i.title, before.phase, after.phase FROM timeline_instrument i
+JOIN timeline_statusperiod before ON before.instrument_id = i.id AND before.valid_from <= %s AND before.valid_to > %s
 JOIN timeline_statusperiod after ON after.instrument_id = i.id AND after.valid_from <= %s AND after.valid_to > %s
-WHERE before.phase <> after.phase OR i.id IN (SELECT instrument_id FROM timeline_event WHERE date >= %s AND date <= %s)"""
+WHERE i.id IN (SELECT instrument_id FROM timeline_event WHERE date >= %s AND date <= %s
+               UNION SELECT instrument_id FROM timeline_statusperiod WHERE valid_from >= %s AND valid_from <= %s)
+  AND (before.phase <> after.phase OR i.id IN (SELECT instrument_id FROM timeline_event WHERE date >= %s AND date <= %s))
+ORDER BY i.title"""
 
 FEED = """
 SELECT e.id, e.key, e.kind, e.date, i.slug, i.title, d.title, d.publisher, d.citation
@@ -74,17 +103,23 @@ def run(page, address, params):
     if page.startswith("/on/"):
         day = datetime.date.fromisoformat(address.strip("/").split("/")[1])
         _fetch(ON_DATE, [day, day])
-        _fetch(PHASE_COUNTS, [day, day])
+        _fetch(PHASE_COUNTS, [day.year, datetime.date(day.year, 1, 1), day])
     elif page.startswith("/instruments/?"):
         day, agencies = datetime.date.fromisoformat(params["on"]), _agencies(params["agency"])
         _fetch(LIST_PAGE.format(agencies=agencies), [day, day, params["kind"]])
         _fetch(LIST_COUNT.format(agencies=agencies), [params["kind"]])
-    elif page in ("/instruments/<slug>/", "/api/instruments/<slug>/status/"):
-        _fetch(TIMELINE, [address.strip("/").split("/")[-2 if page.startswith("/api") else -1]])
+    elif page == "/instruments/<slug>/":
+        slug = address.strip("/").split("/")[-1]
+        _fetch(TIMELINE, [slug])
+        for sql in INSTRUMENT_PAGE:
+            _fetch(sql, [slug])
+    elif page == "/api/instruments/<slug>/status/":
+        _fetch(TIMELINE, [address.strip("/").split("/")[-2]])
     elif page.startswith("/changes/"):
         start, end = (datetime.date.fromisoformat(params[name]) for name in ("from", "to"))
-        _fetch(WINDOW_EVENTS, [start, end])
-        _fetch(WINDOW_PHASES, [start - ONE_DAY, start - ONE_DAY, end, end, start, end])
+        listed = _fetch(WINDOW_PHASES, [start - ONE_DAY, start - ONE_DAY, end, end, start, end, start, end, start, end])
+        ids = ", ".join(str(int(row[0])) for row in listed[:50]) or "0"  # the page's fifty
+        _fetch(WINDOW_EVENTS.format(ids=ids), [start, end])
     elif page.startswith("/feeds/"):
         _fetch(FEED.format(agencies=_agencies(params["agency"])), [])
     else:

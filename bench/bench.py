@@ -67,7 +67,7 @@ def _percentile(values, fraction):
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def measure(size, generated):
+def measure(size, generated, only=None, skip_writes=False):
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policytrack.settings")
@@ -102,6 +102,8 @@ def measure(size, generated):
     client = Client()
     rows = []
     for name, make in pages.items():
+        if only and not any(word in name for word in only):
+            continue
         times, queries, sql_times = [], [], []
         for i in range(REQUESTS + 3):
             address, params = make(i % REQUESTS)
@@ -125,6 +127,8 @@ def measure(size, generated):
                      "queries": f"{min(queries)}–{max(queries)}" if min(queries) != max(queries) else str(queries[0]),
                      "sql_ms": sql * 1000, "ratio": median / sql if sql else float("nan")})
 
+    if skip_writes:
+        return {"rows": rows, "rebuild_s": None, "rebuilt": 0, "generated_s": generated, "fr_per_s": None}
     started = time.perf_counter()
     count = rebuild_status_periods(batch_size=1000)
     rebuild = time.perf_counter() - started
@@ -151,10 +155,11 @@ def _federal_register_throughput(count=500):
 
 
 def print_table(kind, size, result):
-    print(f"\n{kind}, {size:,} instruments (+ the demo): generated in {result['generated_s']:.0f} s; "
-          f"full status-period rebuild {result['rebuild_s']:.1f} s for {result['rebuilt']:,} instruments; "
-          f"Federal Register import: "
-          + (f"{result['fr_per_s']:,.0f} documents/s" if result["fr_per_s"] else "not measured"))
+    generated = f"generated in {result['generated_s']:.0f} s" if result["generated_s"] else "reused"
+    rebuild = (f"full status-period rebuild {result['rebuild_s']:.1f} s for {result['rebuilt']:,} instruments"
+               if result["rebuild_s"] is not None else "rebuild not measured")
+    imported = f"{result['fr_per_s']:,.0f} documents/s" if result["fr_per_s"] else "not measured"
+    print(f"\n{kind}, {size:,} instruments (+ the demo): {generated}; {rebuild}; Federal Register import: {imported}")
     print(f"| page | median ms | p95 ms | queries | bare SQL ms | page ÷ SQL |")
     print("|---|---:|---:|---:|---:|---:|")
     for row in result["rows"]:
@@ -166,18 +171,28 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the databases a previous run built instead of building them again")
+    parser.add_argument("--pages", nargs="+", metavar="WORD",
+                        help="measure only the pages whose name contains one of these words")
+    parser.add_argument("--pages-only", action="store_true",
+                        help="skip the rebuild and the import (which write to the database)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         size, generated = int(args.child[0]), float(args.child[1])
-        print(json.dumps(measure(size, generated)))
+        print(json.dumps(measure(size, generated, args.pages, args.pages_only)))
         return
     for kind in args.databases:
         for size in args.sizes:
-            print(f"preparing {kind} with {size:,} instruments…", file=sys.stderr, flush=True)
-            url, generated = prepare(kind, size)
+            if args.reuse:
+                url, generated = database_url(kind, size), 0.0
+            else:
+                print(f"preparing {kind} with {size:,} instruments…", file=sys.stderr, flush=True)
+                url, generated = prepare(kind, size)
+            options = [*(["--pages", *args.pages] if args.pages else []), *(["--pages-only"] if args.pages_only else [])]
             child = subprocess.run(
-                [sys.executable, "-m", "bench.bench", "--child", str(size), str(generated)], cwd=ROOT,
+                [sys.executable, "-m", "bench.bench", "--child", str(size), str(generated), *options], cwd=ROOT,
                 env={**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "true"}, capture_output=True, text=True)
             if child.returncode:
                 sys.exit(f"measuring {kind} at {size:,} failed:\n{child.stderr}")
