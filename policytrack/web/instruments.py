@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -34,8 +37,29 @@ def filtered_instruments(request, **overrides):
     data = query_without_blanks(request.GET)
     for name, value in overrides.items():
         data[name] = value
-    queryset = Instrument.objects.prefetch_related("agencies").order_by("title", "pk")
-    return InstrumentFilter(data, queryset=queryset)
+    return InstrumentFilter(data, queryset=Instrument.objects.order_by("title", "pk"))
+
+
+def as_rows(instruments, on):
+    """Ready a page of instruments for a list: each gets ``link`` (its page as of ``on``),
+    ``kind_label`` and ``agency_names`` ((name, abbreviation) pairs, read in one query).
+
+    Plain attributes, so that fifty rows render without reversing fifty URLs or building fifty
+    related managers: the rows of /on/ took 19 ms of its 50 at 100,000 instruments."""
+    instruments = list(instruments)
+    names = defaultdict(list)
+    links = Instrument.agencies.through.objects.filter(instrument__in=[row.pk for row in instruments])
+    for instrument_id, name, short_name in links.order_by("agency__name").values_list(
+            "instrument_id", "agency__name", "agency__short_name"):
+        names[instrument_id].append((name, short_name or name))
+    prefix = reverse("web:instrument_detail", args=["-"])[:-2]
+    query = f"?on={on.isoformat()}" if on else ""
+    kinds = dict(Instrument.Kind.choices)
+    for row in instruments:
+        row.link = f"{prefix}{row.slug}/{query}"
+        row.kind_label = kinds.get(row.kind, row.kind).capitalize()
+        row.agency_names = names[row.pk]
+    return instruments
 
 
 def filter_choices():
@@ -72,6 +96,7 @@ def instrument_list(request):
     paginator = Paginator(instruments, PAGE_SIZE)
     paginator.count = filterset.count()
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = as_rows(page.object_list, on)
     current = (filterset.form.cleaned_data.get("sort") or [""])[0]
     context = {
         "page": page,
