@@ -71,13 +71,16 @@ FROM timeline_event e JOIN timeline_instrument i ON i.id = e.instrument_id
 LEFT JOIN timeline_claim c ON c.event_id = e.id LEFT JOIN timeline_document d ON d.id = c.document_id
 WHERE e.date >= %s AND e.date <= %s AND e.instrument_id IN ({ids}) ORDER BY e.date, i.title"""
 WINDOW_PHASES = """
-SELECT i.id, i.title, before.phase, after.phase FROM timeline_instrument i
-JOIN timeline_statusperiod before ON before.instrument_id = i.id AND before.valid_from <= %s AND before.valid_to > %s
-JOIN timeline_statusperiod after ON after.instrument_id = i.id AND after.valid_from <= %s AND after.valid_to > %s
-WHERE i.id IN (SELECT instrument_id FROM timeline_event WHERE date >= %s AND date <= %s
-               UNION SELECT instrument_id FROM timeline_statusperiod WHERE valid_from >= %s AND valid_from <= %s)
-  AND (before.phase <> after.phase OR i.id IN (SELECT instrument_id FROM timeline_event WHERE date >= %s AND date <= %s))
-ORDER BY i.title"""
+SELECT instrument_id, phase_before, phase_after FROM (
+  SELECT c.instrument_id, MAX(c.touched) AS touched,
+    (SELECT p.title FROM timeline_statusperiod p WHERE p.instrument_id = c.instrument_id AND p.valid_from <= %s AND p.valid_to > %s) AS title,
+    (SELECT p.phase FROM timeline_statusperiod p WHERE p.instrument_id = c.instrument_id AND p.valid_from <= %s AND p.valid_to > %s) AS phase_before,
+    (SELECT p.phase FROM timeline_statusperiod p WHERE p.instrument_id = c.instrument_id AND p.valid_from <= %s AND p.valid_to > %s) AS phase_after
+  FROM (SELECT instrument_id, 1 AS touched FROM timeline_event WHERE date >= %s AND date <= %s
+        UNION ALL SELECT instrument_id, 0 FROM timeline_statusperiod WHERE valid_from >= %s AND valid_from <= %s) c
+  GROUP BY c.instrument_id) listed
+WHERE touched = 1 OR phase_before <> phase_after
+ORDER BY title, instrument_id"""
 
 FEED = """
 SELECT e.id, e.key, e.kind, e.date, i.slug, i.title, d.title, d.publisher, d.citation
@@ -117,7 +120,7 @@ def run(page, address, params):
         _fetch(TIMELINE, [address.strip("/").split("/")[-2]])
     elif page.startswith("/changes/"):
         start, end = (datetime.date.fromisoformat(params[name]) for name in ("from", "to"))
-        listed = _fetch(WINDOW_PHASES, [start - ONE_DAY, start - ONE_DAY, end, end, start, end, start, end, start, end])
+        listed = _fetch(WINDOW_PHASES, [end, end, start - ONE_DAY, start - ONE_DAY, end, end, start, end, start, end])
         ids = ", ".join(str(int(row[0])) for row in listed[:50]) or "0"  # the page's fifty
         _fetch(WINDOW_EVENTS.format(ids=ids), [start, end])
     elif page.startswith("/feeds/"):

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from policytrack.timeline.models import Agency, Document, Event, Instrument
+from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
 
 from conftest import text
 
@@ -226,6 +226,29 @@ def test_changes_compare_the_status_before_and_after_the_window(demo, client):
 def test_changes_on_the_first_day_of_the_window_count(demo, client):
     body = text(get(client, "changes", **{"from": "2025-05-13", "to": "2025-05-13"}))
     assert f"{DIFFUSION} 12 May 2025 in force → then 13 May 2025 in force, not enforced" in body
+
+
+def test_changes_page_through_instruments_in_title_order_and_follow_a_renaming(demo, client):
+    notice = Document.objects.create(key="extra-fr", kind="federal_register", title="Extra rules",
+                                     published_on=datetime.date(2025, 3, 1))
+    for n in range(55):
+        rule = Instrument.objects.create(slug=f"extra-{n:02}", title=f"Extra rule {n:02}", kind="rule")
+        event = Event.objects.create(instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 3, 10))
+        Claim.objects.create(event=event, document=notice, date=datetime.date(2025, 3, 10))
+    names = [f"Extra rule {n:02}" for n in range(55)]
+    window = {"from": "2025-03-01", "to": "2025-03-31"}
+    first, second = text(get(client, "changes", **window)), text(get(client, "changes", **window, page="2"))
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert [name in first for name in names] == [True] * 50 + [False] * 5
+    assert sorted(names[:50], key=first.index) == names[:50]
+    assert "10 March 2025 Effective — source: Extra rules" in first
+    renamed = Instrument.objects.get(slug="extra-00")
+    renamed.title = "Zeta rule"  # the first by title becomes the last
+    renamed.save()
+    second = text(get(client, "changes", **window, page="2"))
+    assert second.index("Extra rule 54") < second.index("Zeta rule")
+    quiet = text(get(client, "changes", **{"from": "2025-03-11", "to": "2025-03-31"}))
+    assert "Nothing changed between 11 March 2025 and 31 March 2025." in quiet
 
 
 def test_a_quiet_window_says_nothing_changed(demo, client):

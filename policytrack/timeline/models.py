@@ -286,8 +286,9 @@ class Event(Versioned):
             ),
         ]
         indexes = [
-            # Recent changes and the changes between two dates scan events by date.
-            models.Index(fields=["date"], name="event_date_idx"),
+            # Recent changes and the changes between two dates scan events by date; the
+            # instruments with an event in a window are read from the index alone.
+            models.Index(fields=["date", "instrument"], name="event_date_idx"),
         ]
 
     def __str__(self):
@@ -380,13 +381,16 @@ class StatusPeriod(models.Model):
         indexes = [
             # "Everything in phase P on D": phase first, then the range.
             models.Index(fields=["phase", "valid_from", "valid_to"], name="period_phase_range_idx"),
-            models.Index(fields=["valid_from", "valid_to"], name="period_range_idx"),
+            # The periods starting in a window (changes, the next and previous change).
+            models.Index(fields=["valid_from", "valid_to", "instrument"], name="period_start_idx"),
             # "Page 3 of everything on D, by phase then title": read in order, stop after fifty.
             models.Index(fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to"],
                          name="period_listing_idx"),
-            # "This instrument's phase on D", for a few thousand instruments at once (changes):
-            # answered from the index alone.
-            models.Index(fields=["instrument", "valid_from", "valid_to", "phase"], name="period_instrument_phase_idx"),
+            # "This instrument's phase and title on D", for a few thousand instruments at once
+            # (changes): answered from the index alone (on SQLite, which has no INCLUDE, the
+            # title is read from the row).
+            models.Index(fields=["instrument", "valid_from", "valid_to", "phase"], include=["title"],
+                         name="period_instrument_on_idx"),
         ]
 
     def __str__(self):

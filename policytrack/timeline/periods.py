@@ -257,13 +257,13 @@ def rebuild_tally():
 
 def phase_counts_on(on):
     """How many instruments are in each phase on ``on``, from the tallies (a few thousand rows
-    at most, however many periods): phase → count."""
+    at most, however many periods): phase → count. One query: the years before, and the days
+    of this year up to ``on``."""
+    years = PhaseTallyYear.objects.filter(year__lt=on.year).values_list("phase").order_by().annotate(n=Sum("delta"))
+    days = (PhaseTally.objects.filter(day__gte=datetime.date(on.year, 1, 1), day__lte=on)
+            .values_list("phase").order_by().annotate(n=Sum("delta")))
     found = Counter()
-    for phase, n in (PhaseTallyYear.objects.filter(year__lt=on.year).values_list("phase").order_by()
-                     .annotate(n=Sum("delta"))):
-        found[phase] += n
-    for phase, n in (PhaseTally.objects.filter(day__gte=datetime.date(on.year, 1, 1), day__lte=on)
-                     .values_list("phase").order_by().annotate(n=Sum("delta"))):
+    for phase, n in years.union(days, all=True):
         found[phase] += n
     return {phase: n for phase, n in found.items() if n}
 

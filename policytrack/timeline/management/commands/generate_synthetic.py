@@ -41,7 +41,11 @@ class Command(BaseCommand):
         self.stderr.write("")
         # Fresh planner statistics: after a bulk load PostgreSQL would otherwise scan whole
         # tables for a single instrument's claims until autovacuum catches up (270 ms → 20 ms).
+        # VACUUM sets PostgreSQL's visibility map too, without which an index-only scan still
+        # reads every row it finds (the filtered list's rows at 100,000: 49 → 6 ms).
+        self.stderr.write("Refreshing the database's statistics…")
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block  # not in a transaction
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         self.stdout.write(f"Added {done:,} instruments with {events:,} events and {claims:,} claims "
                           f"in {time.monotonic() - started:.1f} s (seed {seed}).")
