@@ -4,6 +4,7 @@ document — what a reader sees on the demo timeline, and how bad addresses are 
 import csv
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -99,6 +100,13 @@ def test_kind_and_phase_on_a_date_filter_the_list(demo, client):
     assert listed(get(client, "instrument_list", on="2025-05-20", phase="not_enforced")) == [DIFFUSION]
     assert listed(get(client, "instrument_list", on="2025-02-01", phase="in_force")) == [DIFFUSION]
     assert listed(get(client, "instrument_list", on="2024-12-01", phase="in_force")) == []
+
+
+@pytest.mark.parametrize("name", ["instrument_list", "changes"])
+def test_the_form_shows_the_filters_chosen(demo, client, name):
+    page = get(client, name, agency="commerce", kind="interim_final_rule", phase="not_enforced").content.decode()
+    selected = re.findall(r'<option value="([^"]*)" selected>', page)
+    assert selected == ["commerce", "interim_final_rule"] + (["not_enforced"] if name == "instrument_list" else [])
 
 
 def test_blank_form_fields_mean_any(demo, client):

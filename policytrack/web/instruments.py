@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -62,8 +63,11 @@ def as_rows(instruments, on):
     return instruments
 
 
-def filter_choices():
-    """Options for the filter form: agencies as a tree (children indented), topics, kinds, phases."""
+def filter_choices(values):
+    """Options for the filter form, each with whether ``values`` (the form's cleaned data) chose
+    it: agencies as a tree (children indented), topics, kinds, phases."""
+    chosen = {name: {getattr(value, "slug", value) for value in values.get(name) or ()}
+              for name in ("agency", "topic", "kind", "phase")}
     agencies = list(Agency.objects.order_by("name"))
     children = {}
     for agency in agencies:
@@ -72,15 +76,15 @@ def filter_choices():
 
     def walk(parent, depth):
         for agency in children.get(parent, []):
-            tree.append((agency.slug, "\u2003" * depth + (agency.short_name or agency.name)))
+            tree.append((agency.slug, "\u2003" * depth + (agency.short_name or agency.name), agency.slug in chosen["agency"]))
             walk(agency.pk, depth + 1)
 
     walk(None, 0)
     return {
         "agencies": tree,
-        "topics": [(t.slug, t.name) for t in Topic.objects.order_by("name")],
-        "kinds": Instrument.Kind.choices,
-        "phases": [(phase, PHASE_LABELS[phase]) for phase in engine.PHASES],
+        "topics": [(t.slug, t.name, t.slug in chosen["topic"]) for t in Topic.objects.order_by("name")],
+        "kinds": [(value, capfirst(label), value in chosen["kind"]) for value, label in Instrument.Kind.choices],
+        "phases": [(phase, capfirst(PHASE_LABELS[phase]), phase in chosen["phase"]) for phase in engine.PHASES],
     }
 
 
@@ -108,7 +112,7 @@ def instrument_list(request):
         "values": filterset.form.cleaned_data,
         "filtered": any(filterset.form.cleaned_data.get(name) for name in ("q", "agency", "kind", "topic", "phase")),
         "labels": PHASE_LABELS,
-        **filter_choices(),
+        **filter_choices(filterset.form.cleaned_data),
     }
     return render(request, "timeline/instrument_list.html", context)
 

@@ -15,7 +15,7 @@ from policytrack.timeline import engine
 from policytrack.timeline.changes import attach_events, changes_between
 from policytrack.timeline.dates import BadDate, parse_date
 from policytrack.timeline.filters import error_messages
-from policytrack.timeline.models import LISTING_RANK, Event, StatusPeriod
+from policytrack.timeline.models import LISTING_RANK, Event, Instrument, StatusPeriod
 from policytrack.timeline.wording import PHASE_LABELS, human_date
 
 from . import exports
@@ -38,20 +38,25 @@ def _neighbours(on, instruments):
 
 def _listed_page(request, on, filterset, count):
     """The page of instruments asked for, by phase (``LISTING_ORDER``) then title, each with
-    ``phase_on`` and ``since``. The page's fifty ids are read in order from the index on the
-    periods covering ``on``; only those fifty instruments are then read whole."""
+    ``phase_on`` and ``since``. The page's fifty rows — id, rank (which names the phase) and start
+    of the covering period — are read in order from the index on the periods covering ``on``;
+    then only those fifty instruments, by primary key."""
     periods = StatusPeriod.objects.covering(on)
     if filterset.qs.query.where:
         periods = periods.filter(instrument__in=filterset.qs.values("pk"))
-    paginator = Paginator(periods.listed().values_list("instrument_id", flat=True), PAGE_SIZE)
+    paginator = Paginator(periods.listed().values_list("instrument_id", "listing_rank", "valid_from"), PAGE_SIZE)
     paginator.count = count  # already counted, by phase
     page = paginator.get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    rows = {instrument.pk: instrument for instrument in filterset.queryset.filter(pk__in=ids).with_phase(on, since="since")}
-    page.object_list = as_rows([rows[pk] for pk in ids if pk in rows], on)
-    for instrument in page.object_list:
-        if instrument.since == datetime.date.min:
-            instrument.since = None
+    listed = list(page.object_list)
+    instruments = Instrument.objects.in_bulk([pk for pk, _, _ in listed])
+    phases = {rank: phase for phase, rank in LISTING_RANK.items()}
+    page.object_list = []
+    for pk, rank, since in listed:
+        if instrument := instruments.get(pk):
+            instrument.phase_on = phases[rank]
+            instrument.since = None if since == datetime.date.min else since
+            page.object_list.append(instrument)
+    page.object_list = as_rows(page.object_list, on)
     return page
 
 
@@ -81,7 +86,7 @@ def on_date(request, date):
         "values": filterset.form.cleaned_data,
         "labels": PHASE_LABELS,
         "today": timezone.localdate(),
-        **filter_choices(),
+        **filter_choices(filterset.form.cleaned_data),
     }
     return render(request, "timeline/on_date.html", context)
 
@@ -134,6 +139,6 @@ def changes(request):
         "phase_order": engine.PHASES,
         "labels": PHASE_LABELS,
         "values": filterset.form.cleaned_data,
-        **filter_choices(),
+        **filter_choices(filterset.form.cleaned_data),
     }
     return render(request, "timeline/changes.html", context)
