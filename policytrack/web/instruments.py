@@ -41,6 +41,13 @@ def filtered_instruments(request, **overrides):
     return InstrumentFilter(data, queryset=Instrument.objects.order_by("title", "pk"))
 
 
+def path_maker(name, placeholder):
+    """A function giving ``reverse(name, args=[value])`` for any value, reversing once: a page of
+    fifty rows with a hundred links otherwise spends milliseconds in the URL resolver."""
+    path = reverse(name, args=[placeholder])
+    return lambda value: path.replace(str(placeholder), str(value), 1)
+
+
 def as_rows(instruments, on):
     """Ready a page of instruments for a list: each gets ``link`` (its page as of ``on``),
     ``kind_label`` and ``agency_names`` ((name, abbreviation) pairs, read in one query).
@@ -53,11 +60,11 @@ def as_rows(instruments, on):
     for instrument_id, name, short_name in links.order_by("agency__name").values_list(
             "instrument_id", "agency__name", "agency__short_name"):
         names[instrument_id].append((name, short_name or name))
-    prefix = reverse("web:instrument_detail", args=["-"])[:-2]
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
     query = f"?on={on.isoformat()}" if on else ""
     kinds = dict(Instrument.Kind.choices)
     for row in instruments:
-        row.link = f"{prefix}{row.slug}/{query}"
+        row.link = f"{instrument_path(row.slug)}{query}"
         row.kind_label = kinds.get(row.kind, row.kind).capitalize()
         row.agency_names = names[row.pk]
     return instruments
