@@ -6,13 +6,19 @@ from __future__ import annotations
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from policytrack.timeline.models import Document, Event
 from policytrack.timeline.wording import human_date
+
+# Labels by value: ``get_kind_display()`` rebuilds its dictionary of choices on every call, and a
+# feed of fifty entries calls it hundreds of times.
+EVENT_KINDS = dict(Event.Kind.choices)
+DOCUMENT_KINDS = dict(Document.Kind.choices)
 
 
 def event_title(instrument, event, date=None, precision=None):
     """ "AI Diffusion Rule: enforcement suspended (13 May 2025)" """
     when = human_date(date or event.date, precision or event.precision)
-    return f"{instrument}: {event.get_kind_display()} ({when})"
+    return f"{instrument}: {EVENT_KINDS.get(event.kind, event.kind)} ({when})"
 
 
 def event_path(instrument, event):
@@ -32,7 +38,7 @@ def _claims(event):
 
 def _source_parts(claim):
     document = claim.document
-    parts = [document.publisher or document.get_kind_display()]
+    parts = [document.publisher or DOCUMENT_KINDS.get(document.kind, document.kind)]
     if document.citation:
         parts.append(document.citation)
     return parts
@@ -43,7 +49,8 @@ def sources_text(event):
     lines = []
     for claim in _claims(event):
         document = claim.document
-        line = f"{', '.join(_source_parts(claim))}: “{document.title}” ({document.get_kind_display()}, " \
+        kind = DOCUMENT_KINDS.get(document.kind, document.kind)
+        line = f"{', '.join(_source_parts(claim))}: “{document.title}” ({kind}, " \
                f"published {human_date(document.published_on)}) gives {human_date(claim.date, claim.precision)}"
         if document.url:
             line += f" — {document.url}"
@@ -57,7 +64,7 @@ def _source_html(claim):
         else format_html("“{}”", document.title)
     quote = format_html(": <q>{}</q>", claim.quote) if claim.quote else ""
     return format_html("<li>{}: {} ({}, published {}) gives {}{}</li>", ", ".join(_source_parts(claim)), title,
-                       document.get_kind_display(), human_date(document.published_on),
+                       DOCUMENT_KINDS.get(document.kind, document.kind), human_date(document.published_on),
                        human_date(claim.date, claim.precision), quote)
 
 
