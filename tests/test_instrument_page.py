@@ -4,7 +4,7 @@
 import pytest
 from django.urls import reverse
 
-from policytrack.timeline.models import Document
+from policytrack.timeline.models import Document, Instrument, InstrumentRelation
 
 from conftest import text
 
@@ -97,3 +97,15 @@ def test_the_home_page_lists_instruments_with_status_today(demo, client):
     body = text(client.get("/"))
     assert "AI Diffusion Rule" in body
     assert "in force, not enforced" in body
+
+
+def test_it_lists_its_relations_and_those_others_have_to_it_once(demo, client):
+    diffusion = Instrument.objects.get(slug="ai-diffusion-rule")
+    gp10 = Instrument.objects.get(slug="gp10-guidance")
+    InstrumentRelation.objects.create(source=Instrument.objects.create(slug="later", title="A later rule", kind="rule"),
+                                      kind="amends", target=diffusion)
+    body = text(page(client))
+    related = body[body.index("Related instruments"):]
+    assert f"related to: {gp10}" in related  # both ways in the record, shown once
+    assert related.count(str(gp10)) == 1
+    assert "amends (from the other side): A later rule" in related

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -19,6 +21,7 @@ from policytrack.timeline.models import (
     Claim,
     Event,
     Instrument,
+    InstrumentRelation,
     Topic,
     events_for_engine,
 )
@@ -170,11 +173,21 @@ def instrument_detail(request, slug):
 
 
 def _relations(instrument):
-    relations = [(r.get_kind_display(), r.target) for r in instrument.relations.select_related("target")]
+    """(label, other instrument): its own relations, then those other instruments have to it
+    (one query for both)."""
+    rows = list(InstrumentRelation.objects.filter(Q(source=instrument) | Q(target=instrument))
+                .select_related("source", "target"))
+    relations = [(r.get_kind_display(), r.target) for r in rows if r.source_id == instrument.pk]
     shown = {other.pk for _, other in relations}
     relations += [(f"{r.get_kind_display()} (from the other side)", r.source)
-                  for r in instrument.inverse_relations.select_related("source") if r.source_id not in shown]
+                  for r in rows if r.target_id == instrument.pk and r.source_id not in shown]
     return relations
+
+
+@functools.cache
+def _historical(model):
+    # ``Model.history`` builds a manager class on every use.
+    return model.history.model
 
 
 def _history(instrument, limit=15):
@@ -183,16 +196,16 @@ def _history(instrument, limit=15):
     verbs = {"+": "added", "~": "changed", "-": "deleted"}
     entries = [
         (h.history_date, h.history_user, f"{verbs[h.history_type]} the instrument")
-        for h in instrument.history.select_related("history_user")[:limit]
+        for h in _historical(Instrument).objects.filter(id=instrument.pk).select_related("history_user")[:limit]
     ]
     entries += [
         (h.history_date, h.history_user,
          f"{verbs[h.history_type]} event “{h.key}” ({h.kind.replace('_', ' ')}, {h.date})")
-        for h in Event.history.filter(instrument_id=instrument.pk).select_related("history_user")[:limit]
+        for h in _historical(Event).objects.filter(instrument_id=instrument.pk).select_related("history_user")[:limit]
     ]
     entries += [
         (h.history_date, h.history_user, f"{verbs[h.history_type]} a claim of {h.document.key} ({h.date})")
-        for h in Claim.history.filter(event__instrument_id=instrument.pk)
+        for h in _historical(Claim).objects.filter(event__instrument_id=instrument.pk)
         .select_related("history_user", "document")[:limit]
     ]
     entries.sort(key=lambda entry: entry[0], reverse=True)
