@@ -221,6 +221,14 @@ def test_imported_rows_have_history_and_importing_again_adds_none(db):
     assert record.history_type == "+"
     assert [row.agency.slug for row in record.agencies.all()] == ["environmental-protection-agency"]
     assert [model.history.count() for model in (Agency, Document, Instrument, Event, Claim)] == [1, 1, 1, 2, 2]
+    # Each record holds the row as it was stored (the database copies it).
+    assert (record.slug, record.title, record.docket_ids) == (instrument.slug, instrument.title, instrument.docket_ids)
+    for model in (Document, Event, Claim):
+        for row in model.objects.all():
+            (copy,) = row.history.all()
+            assert copy.instance == row and copy.history_type == "+" and copy.history_user is None
+            assert [getattr(copy, f.attname) for f in model._meta.concrete_fields] == [
+                getattr(row, f.attname) for f in model._meta.concrete_fields]
 
     import_documents([raw(RULE)], "rule.json")
     assert [model.history.count() for model in (Agency, Document, Instrument, Event, Claim)] == [1, 1, 1, 2, 2]

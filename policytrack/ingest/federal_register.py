@@ -24,12 +24,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
 from policytrack.timeline.periods import deferred_rebuilds, mark_changed
 
-from .rows import HoldsAnyOf, apply, bulk_history_with_m2m, rows_where
+from .rows import HoldsAnyOf, apply, create_with_history, record_history, rows_where
 from .schema import TimelineError
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -385,7 +385,8 @@ class _Batch:
         dockets = {docket for doc in self.docs for docket in doc["dockets"]}
         instruments = Instrument.objects.order_by()
         found = [*rows_where(instruments, "pk", set(first_instrument.values())), *rows_where(instruments, "rin", rins),
-                 *rows_where(instruments, lambda chunk: HoldsAnyOf("docket_ids", chunk), dockets)]
+                 *rows_where(instruments, lambda chunk: HoldsAnyOf("docket_ids", chunk), dockets,
+                            chunk_size=HoldsAnyOf.CHUNK)]
         self.stored, self.by_rin, self.by_docket = {}, {}, {}  # stored: pk → _Instrument
         for row in sorted(found, key=lambda row: row.pk):
             if row.pk not in self.stored:
@@ -556,10 +557,10 @@ class _Batch:
         # that had another number).
         _update_versioned(Document, [row for row, _ in self.changed_documents.values()],
                           {name for _, changed in self.changed_documents.values() for name in changed})
-        bulk_create_with_history(self.new_documents, Document)
+        create_with_history(Document, self.new_documents)
         self._write_instruments()
-        bulk_create_with_history(self.new_events, Event)
-        bulk_create_with_history(self.new_claims, Claim)
+        create_with_history(Event, self.new_events)
+        create_with_history(Claim, self.new_claims)
         bulk_update_with_history(list(self.changed_claims.values()), Claim, ["date", "quote"])
         mark_changed({planned.row.pk for planned in self.touched} | self.citing)
 
@@ -571,7 +572,7 @@ class _Batch:
             parent = row.parent
             generation[row.slug] = generation[parent.slug] + 1 if parent and parent.slug in generation else 0
         for n in sorted(set(generation.values())):
-            bulk_create_with_history([row for row in self.new_agencies if generation[row.slug] == n], Agency)
+            create_with_history(Agency, [row for row in self.new_agencies if generation[row.slug] == n])
         for row, parent in self.reparented.values():
             row.parent = parent
         bulk_update_with_history([row for row, _ in self.reparented.values()], Agency, ["parent"])
@@ -588,8 +589,8 @@ class _Batch:
         through.objects.bulk_create(through(instrument=planned.row, agency=agency)
                                     for planned in [*self.new_instruments, *linked]
                                     for agency in planned.new_links.values())
-        bulk_history_with_m2m(Instrument, new)
-        bulk_history_with_m2m(Instrument, [planned.row for planned in linked], update=True)
+        record_history(Instrument, new)
+        record_history(Instrument, [planned.row for planned in linked], update=True)
 
 
 def _update_versioned(model, rows, fields, history=True):
