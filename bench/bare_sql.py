@@ -1,5 +1,7 @@
-"""The hand-written SQL that returns the rows each benchmarked page shows: what the database
-itself must do, so that page time ÷ SQL time says what Django, the engine and the templates add."""
+"""The hand-written SQL that returns the rows each benchmarked page shows — all of them: its
+list, and the filter form, neighbouring dates, agencies and Last-Modified beside it — what the
+database itself must do, so that page time ÷ SQL time says what Django, the engine and the
+templates add."""
 
 from __future__ import annotations
 
@@ -22,6 +24,31 @@ SELECT phase, SUM(delta) FROM (
     SELECT phase, delta FROM timeline_phasetallyyear WHERE year < %s
     UNION ALL SELECT phase, delta FROM timeline_phasetally WHERE day >= %s AND day <= %s) AS deltas
 GROUP BY phase"""
+
+# What every list page shows beside its rows: the filter form's agencies and topics, and the
+# agencies of the page's instruments.
+FILTER_FORM = [
+    "SELECT a.id, a.slug, a.name, a.short_name, a.parent_id FROM timeline_agency a ORDER BY a.name",
+    "SELECT t.slug, t.name FROM timeline_topic t ORDER BY t.name",
+]
+ROW_AGENCIES = """
+SELECT ia.instrument_id, a.name, a.short_name FROM timeline_instrument_agencies ia
+JOIN timeline_agency a ON a.id = ia.agency_id WHERE ia.instrument_id IN ({ids}) ORDER BY a.name"""
+# The previous and next change /on/<date>/ links to.
+NEIGHBOURS = [
+    "SELECT valid_from FROM timeline_statusperiod WHERE valid_from > %s AND valid_from < %s "
+    "ORDER BY valid_from DESC LIMIT 1",
+    "SELECT valid_from FROM timeline_statusperiod WHERE valid_from > %s ORDER BY valid_from LIMIT 1",
+]
+# The moment the record last changed: every JSON and Atom response's Last-Modified and ETag.
+LAST_RECORDED = "SELECT MAX(latest) FROM (" + " UNION ALL ".join(
+    f"SELECT MAX(history_date) AS latest FROM timeline_historical{name}"
+    for name in ("agency", "topic", "instrument", "instrumentrelation", "document", "event", "claim")) + ") AS recorded"
+# When each event of a feed was last recorded (its entry's <updated>).
+FEED_RECORDED = [
+    "SELECT id, MAX(history_date) FROM timeline_historicalevent WHERE id IN ({ids}) GROUP BY id",
+    "SELECT event_id, MAX(history_date) FROM timeline_historicalclaim WHERE event_id IN ({ids}) GROUP BY event_id",
+]
 
 AGENCY_TREE = """
 SELECT a.id FROM timeline_agency a LEFT JOIN timeline_agency parent ON parent.id = a.parent_id
@@ -102,28 +129,48 @@ def _agencies(slug):
     return ", ".join(str(int(pk)) for pk in ids)
 
 
+def _ids(rows):
+    return ", ".join(str(int(row[0])) for row in rows) or "0"
+
+
+def _beside_rows(rows):
+    """The filter form and the agencies of the listed rows."""
+    for sql in FILTER_FORM:
+        _fetch(sql, [])
+    _fetch(ROW_AGENCIES.format(ids=_ids(rows)), [])
+
+
 def run(page, address, params):
     if page.startswith("/on/"):
         day = datetime.date.fromisoformat(address.strip("/").split("/")[1])
-        _fetch(ON_DATE, [day, day])
+        rows = _fetch(ON_DATE, [day, day])
         _fetch(PHASE_COUNTS, [day.year, datetime.date(day.year, 1, 1), day])
+        _fetch(NEIGHBOURS[0], [datetime.date.min, day])
+        _fetch(NEIGHBOURS[1], [day])
+        _beside_rows(rows)
     elif page.startswith("/instruments/?"):
         day, agencies = datetime.date.fromisoformat(params["on"]), _agencies(params["agency"])
-        _fetch(LIST_PAGE.format(agencies=agencies), [day, day, params["kind"]])
+        rows = _fetch(LIST_PAGE.format(agencies=agencies), [day, day, params["kind"]])
         _fetch(LIST_COUNT.format(agencies=agencies), [params["kind"]])
+        _beside_rows(rows)
     elif page == "/instruments/<slug>/":
         slug = address.strip("/").split("/")[-1]
         _fetch(TIMELINE, [slug])
         for sql in INSTRUMENT_PAGE:
             _fetch(sql, [slug])
     elif page == "/api/instruments/<slug>/status/":
+        _fetch(LAST_RECORDED, [])
         _fetch(TIMELINE, [address.strip("/").split("/")[-2]])
     elif page.startswith("/changes/"):
         start, end = (datetime.date.fromisoformat(params[name]) for name in ("from", "to"))
         listed = _fetch(WINDOW_PHASES, [end, end, start - ONE_DAY, start - ONE_DAY, end, end, start, end, start, end])
-        ids = ", ".join(str(int(row[0])) for row in listed[:50]) or "0"  # the page's fifty
-        _fetch(WINDOW_EVENTS.format(ids=ids), [start, end])
+        _fetch(WINDOW_EVENTS.format(ids=_ids(listed[:50])), [start, end])  # the page's fifty
+        for sql in FILTER_FORM:
+            _fetch(sql, [])
     elif page.startswith("/feeds/"):
-        _fetch(FEED.format(agencies=_agencies(params["agency"])), [])
+        _fetch(LAST_RECORDED, [])
+        events = _fetch(FEED.format(agencies=_agencies(params["agency"])), [])
+        for sql in FEED_RECORDED:
+            _fetch(sql.format(ids=_ids(events)), [])
     else:
         raise ValueError(f"no bare SQL for {page}")

@@ -311,3 +311,16 @@ def test_the_command_fetches_numbers_and_fails_clearly_offline(db, run, monkeypa
     monkeypatch.setattr(federal_register, "fetch_document", offline)
     code, _, err = run("import_federal_register", "2025-00636")
     assert code == 2 and "2025-00636: cannot reach the Federal Register API" in err
+
+
+def test_documents_find_their_instruments_by_docket_past_one_lookups_worth(db):
+    # Docket ids are looked up a hundred at a time (PostgreSQL's index takes no more): 150 later
+    # documents, each naming the docket of an earlier one, join those instruments, none is new.
+    import_documents([rule(f"2025-{n:05d}", docket_ids=[f"D-{n}"]) for n in range(150)], "first.json")
+    report = import_documents([rule(f"2026-{n:05d}", docket_ids=[f"D-{n}"], regulation_id_numbers=[])
+                               for n in range(150)], "second.json")
+    assert Instrument.objects.count() == 150
+    assert "instruments created" not in report.counts
+    instrument = Document.objects.get(fr_document_number="2025-00149").claims.first().event.instrument
+    assert sorted(instrument.events.get(kind="published").claims.values_list(
+        "document__fr_document_number", flat=True)) == ["2025-00149", "2026-00149"]

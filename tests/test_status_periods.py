@@ -3,6 +3,7 @@
 import datetime
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from policytrack.timeline import engine
@@ -186,3 +187,24 @@ def test_stored_periods_agree_with_the_engine_on_every_date(db, events):
         assert phase_counts_on(day) == {period.phase: 1}, day
         day += datetime.timedelta(days=1)
     assert tally_differences() == []
+
+
+def test_a_rebuild_inside_a_transaction_leaves_the_planners_settings_as_it_found_them(demo):
+    """PostgreSQL only: a rebuild lowers random_page_cost for its own reads (SET LOCAL); the rest
+    of the caller's transaction — an import's later queries — must plan as before."""
+    from django.db import connection, transaction
+
+    from policytrack.timeline.periods import rebuild_status_periods
+
+    if connection.vendor != "postgresql":
+        pytest.skip("random_page_cost is PostgreSQL's")
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW random_page_cost")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL random_page_cost = 3.5")
+        rebuild_status_periods([demo.pk])
+        assert setting() == "3.5"  # not the 1.1 of the rebuild's reads
