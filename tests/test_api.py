@@ -139,6 +139,13 @@ def test_an_unknown_instrument_is_a_404_in_json(demo, client):
 # Status
 
 
+def test_an_instrument_without_events_yet_is_not_yet_issued(db, client):
+    Instrument.objects.create(slug="draft-rule", title="A draft rule", kind="rule")
+    body = get_json(client, instrument_url("instrument-status", "draft-rule"), on="2025-05-20")
+    assert (body["instrument"], body["phase"], body["applied"], body["upcoming"]) == (
+        "draft-rule", "not_yet_issued", [], None)
+
+
 def test_status_on_20_may_2025_is_not_enforced(demo, client):
     status = get_json(client, instrument_url("instrument-status"), on="2025-05-20")
     assert status["phase"] == "not_enforced"

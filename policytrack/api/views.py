@@ -26,7 +26,15 @@ from rest_framework.reverse import reverse
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between
 from policytrack.timeline.filters import InstrumentFilter
-from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument, InstrumentRelation
+from policytrack.timeline.models import (
+    Agency,
+    Claim,
+    Document,
+    Event,
+    Instrument,
+    InstrumentRelation,
+    engine_input,
+)
 from policytrack.timeline.recorded import events_as_recorded, instrument_as_recorded
 from policytrack.timeline.wording import status_document
 
@@ -149,10 +157,12 @@ class InstrumentStatus(generics.GenericAPIView):
         dates = params.read_params(request, on="date", known="date", recorded="datetime")
         on, known, moment = dates["on"] or timezone.localdate(), dates["known"], dates["recorded"]
         if moment is None:
-            instrument = Instrument.objects.filter(slug=slug).first()
-            if instrument is None:
+            # One query for the events with their sources; the instrument is looked for only
+            # when it has none (or does not exist).
+            found = engine_input(Event.objects.filter(instrument__slug=slug))
+            if not found and not Instrument.objects.filter(slug=slug).exists():
                 raise NotFound(f"No instrument has the slug {slug!r}.")
-            events = instrument.engine_events()
+            events = next(iter(found.values()), ([], []))[1]
         else:
             instrument = instrument_as_recorded(slug, moment)
             if instrument is None:

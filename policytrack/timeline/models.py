@@ -157,7 +157,7 @@ class Instrument(Versioned):
 
     def engine_events(self):
         """This instrument's events and claims as the engine's input, in file order."""
-        return engine_input([self.pk]).get(self.pk, ([], []))[1]
+        return engine_input(self.events.all()).get(self.pk, ([], []))[1]
 
     def status(self, on, known=None):
         return engine.status(self.engine_events(), on=on, known=known)
@@ -463,28 +463,28 @@ def events_for_engine(events, claims=None):
     return result
 
 
-def engine_input(instrument_ids):
-    """Each instrument's events as the engine's input, read in two queries as plain tuples
-    (model instances cost more than the engine): instrument id → (its events' stored
-    ``(pk, date, precision)``, its engine events), in file order. Instruments without events
-    are left out."""
-    events_by_instrument = defaultdict(list)
-    for row in (Event.objects.filter(instrument_id__in=instrument_ids).order_by("instrument_id", "position", "pk")
-                .values_list("instrument_id", "pk", "key", "kind", "date", "precision", "target_id", "new_date")):
-        events_by_instrument[row[0]].append(row[1:])
-    claims = defaultdict(list)
-    for event_id, *claim in (Claim.objects.filter(event__instrument_id__in=instrument_ids)
-                             .order_by("event_id", "position", "pk")
-                             .values_list("event_id", "document__key", "date", "document__published_on",
-                                          "document__kind", "document__rank", "precision", "quote")):
-        key, day, published_on, kind, rank, precision, quote = claim
-        claims[event_id].append(engine.Claim(document=key, date=day, published_on=published_on,
-                                             rank=engine.rank_for(kind, rank), precision=precision, quote=quote))
+def engine_input(events):
+    """The engine's input for the instruments of ``events`` (an Event queryset, e.g. filtered by
+    instrument), read in one query as plain tuples — model instances cost more than the engine:
+    instrument id → (its events' stored ``(pk, date, precision)``, its engine events), in file
+    order. Instruments without events are left out."""
+    rows = (events.order_by("instrument_id", "position", "pk", "claims__position", "claims__pk")
+            .values_list("instrument_id", "pk", "key", "kind", "date", "precision", "target_id", "new_date",
+                         "claims__pk", "claims__document__key", "claims__date", "claims__document__published_on",
+                         "claims__document__kind", "claims__document__rank", "claims__precision", "claims__quote"))
+    by_instrument = defaultdict(dict)  # instrument id → event pk → (event row, claims)
+    for instrument_id, pk, *event, claim_pk, key, day, published_on, kind, rank, precision, quote in rows:
+        _, claims = by_instrument[instrument_id].setdefault(pk, (event, []))
+        if claim_pk is not None:
+            claims.append(engine.Claim(document=key, date=day, published_on=published_on,
+                                       rank=engine.rank_for(kind, rank), precision=precision, quote=quote))
     found = {}
-    for instrument_id, rows in events_by_instrument.items():
-        keys = {pk: key for pk, key, *_ in rows}
-        found[instrument_id] = ([(pk, day, precision) for pk, _, _, day, precision, *_ in rows], [
-            engine.Event(key=key, kind=kind, date=day, precision=precision, claims=tuple(claims.get(pk, ())),
-                         target=keys.get(target_id), new_date=new_date)
-            for pk, key, kind, day, precision, target_id, new_date in rows])
+    for instrument_id, instrument_events in by_instrument.items():
+        keys = {pk: event[0] for pk, (event, _) in instrument_events.items()}
+        stored, engine_events = [], []
+        for pk, ((key, kind, day, precision, target_id, new_date), claims) in instrument_events.items():
+            stored.append((pk, day, precision))
+            engine_events.append(engine.Event(key=key, kind=kind, date=day, precision=precision, claims=tuple(claims),
+                                              target=keys.get(target_id), new_date=new_date))
+        found[instrument_id] = (stored, engine_events)
     return found

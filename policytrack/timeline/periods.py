@@ -114,7 +114,7 @@ def _engine_input(instrument_ids):
     """Yield each instrument's id, its events' stored ``(pk, date, precision)`` and its engine
     events (see ``engine_input``)."""
     with _reads_by_index(router.db_for_read(Claim)):
-        found = engine_input(instrument_ids)
+        found = engine_input(Event.objects.filter(instrument_id__in=instrument_ids))
     for instrument_id in instrument_ids:
         yield instrument_id, *found.get(instrument_id, ([], []))
 
