@@ -22,7 +22,7 @@ from policytrack.timeline.models import Instrument
 from policytrack.timeline.wording import human_date
 
 from .caching import polled, validators
-from .describe import event_path, event_uid, sources_text
+from .describe import EVENT_KINDS, event_path_maker, event_uid, sources_text
 
 # Recent dates stay visible for a month; dates are announced up to two years ahead.
 LOOK_BACK = datetime.timedelta(days=30)
@@ -70,14 +70,15 @@ def build_calendar(request, name, due, stamp):
     calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
     stamp = stamp.astimezone(datetime.timezone.utc)
+    path = event_path_maker()
     for item in due:
-        calendar.add_component(_calendar_event(request, item, stamp))
+        calendar.add_component(_calendar_event(request, item, stamp, path))
     return calendar
 
 
-def _calendar_event(request, item, stamp):
+def _calendar_event(request, item, stamp, path):
     instrument, event = item.instrument, item.event
-    summary = f"{instrument}: {event.get_kind_display()}"
+    summary = f"{instrument}: {EVENT_KINDS.get(event.kind, event.kind)}"
     if item.precision != "day":
         summary += f" (some time in {human_date(item.date, item.precision)})"
     lines = []
@@ -86,7 +87,7 @@ def _calendar_event(request, item, stamp):
     if event.note:
         lines.append(event.note)
     lines += ["Sources:", *(f"- {line}" for line in sources_text(event))]
-    url = request.build_absolute_uri(event_path(instrument, event))
+    url = request.build_absolute_uri(path(instrument, event))
     lines += ["", url]
 
     entry = CalendarEvent()

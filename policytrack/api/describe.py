@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 
 from policytrack.timeline.models import Document, Event
 from policytrack.timeline.wording import human_date
+from policytrack.web.paths import path_maker
 
 # Labels by value: ``get_kind_display()`` rebuilds its dictionary of choices on every call, and a
 # feed of fifty entries calls it hundreds of times.
@@ -21,9 +22,11 @@ def event_title(instrument, event, date=None, precision=None):
     return f"{instrument}: {EVENT_KINDS.get(event.kind, event.kind)} ({when})"
 
 
-def event_path(instrument, event):
-    """The event's row on the timeline page (the page gives each row ``id="event-<key>"``)."""
-    return f"{instrument.get_absolute_url()}#event-{event.key}"
+def event_path_maker():
+    """A function giving an event's row on its timeline page (the page gives each row
+    ``id="event-<key>"``), for many events, reversing the address once."""
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
+    return lambda instrument, event: f"{instrument_path(instrument.slug)}#event-{event.key}"
 
 
 def event_uid(instrument, event):

@@ -19,7 +19,7 @@ from policytrack.timeline.changes import recent_events
 from policytrack.timeline.filters import agency_and_descendants
 from policytrack.timeline.models import Agency, Claim, Event, Instrument, Topic
 
-from .describe import event_path, event_title, event_uid, sources_html
+from .describe import event_path_maker, event_title, event_uid, sources_html
 
 
 @dataclass
@@ -83,13 +83,16 @@ class ChangesFeed(Feed):
     def items(self, selection):
         events = recent_events(timezone.localdate(), limit=self.limit, where=selection.events)
         _note_when_recorded(events)
+        path = event_path_maker()
+        for event in events:  # worked out once: the framework asks for an item's link twice
+            event.path = path(event.instrument, event)
         return events
 
     def item_title(self, event):
         return event_title(event.instrument, event)
 
     def item_link(self, event):
-        return event_path(event.instrument, event)
+        return event.path
 
     def item_guid(self, event):
         return f"tag:policytrack,2025:{event_uid(event.instrument, event)}"

@@ -19,7 +19,8 @@ from policytrack.timeline.models import LISTING_RANK, Event, Instrument, StatusP
 from policytrack.timeline.wording import PHASE_LABELS, human_date
 
 from . import exports
-from .instruments import PAGE_SIZE, as_rows, filter_choices, filtered_instruments, path_maker
+from .instruments import PAGE_SIZE, as_rows, filter_choices, filtered_instruments
+from .paths import path_maker
 from .views import bad_request, optional_date, phase_counts
 
 DEFAULT_WINDOW = datetime.timedelta(days=30)
