@@ -109,3 +109,16 @@ def test_it_lists_its_relations_and_those_others_have_to_it_once(demo, client):
     assert f"related to: {gp10}" in related  # both ways in the record, shown once
     assert related.count(str(gp10)) == 1
     assert "amends (from the other side): A later rule" in related
+
+
+def test_the_edit_history_names_who_made_each_change(demo, client, django_user_model):
+    erin = django_user_model.objects.create_user("erin", password="a long enough password")
+    event = demo.events.get(key="enforcement-suspended")
+    event._history_user, event.note = erin, "Checked against the BIS statement."
+    event.save()
+    page = client.get(demo.get_absolute_url()).content.decode()
+    history = page[page.index("Edit history"):]
+    body = history.index("<tbody>")
+    newest = history[body:history.index("</tr>", body)]
+    assert "erin" in newest and "changed event “enforcement-suspended” (enforcement suspended, 2025-05-13)" in newest
+    assert "import (no user)" in history  # the demo itself was imported by no one

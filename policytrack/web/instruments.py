@@ -6,7 +6,7 @@ import functools
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.utils import timezone
@@ -142,7 +142,7 @@ def instrument_detail(request, slug):
         rows, documents, events = snapshot(held.id, recorded)
     else:
         rows = list(Event.objects.filter(instrument=instrument).order_by("position", "pk").prefetch_related(
-            "claims__document"))
+            Prefetch("claims", queryset=Claim.objects.select_related("document"))))
         events = events_for_engine(rows)
         documents = {claim.document.key: claim.document for row in rows for claim in row.claims.all()}
     status = engine.status(events, on=on, known=known)
@@ -185,21 +185,24 @@ def _historical(model):
 
 def _history(instrument, limit=15):
     """The latest recorded changes to the instrument, its events and their claims, newest first,
-    each with the moment to pass as ``?recorded=`` to see the page as it was just after."""
+    each with the moment to pass as ``?recorded=`` to see the page as it was just after. Read
+    as tuples: building historical model instances was a fifth of the page's time."""
     verbs = {"+": "added", "~": "changed", "-": "deleted"}
+    who = "history_user__username"
     entries = [
-        (h.history_date, h.history_user, f"{verbs[h.history_type]} the instrument")
-        for h in _historical(Instrument).objects.filter(id=instrument.pk).select_related("history_user")[:limit]
+        (when, user, f"{verbs[kind]} the instrument")
+        for when, user, kind in _historical(Instrument).objects.filter(id=instrument.pk)
+        .values_list("history_date", who, "history_type")[:limit]
     ]
     entries += [
-        (h.history_date, h.history_user,
-         f"{verbs[h.history_type]} event “{h.key}” ({h.kind.replace('_', ' ')}, {h.date})")
-        for h in _historical(Event).objects.filter(instrument_id=instrument.pk).select_related("history_user")[:limit]
+        (when, user, f"{verbs[kind]} event “{key}” ({event_kind.replace('_', ' ')}, {day})")
+        for when, user, kind, key, event_kind, day in _historical(Event).objects.filter(instrument_id=instrument.pk)
+        .values_list("history_date", who, "history_type", "key", "kind", "date")[:limit]
     ]
     entries += [
-        (h.history_date, h.history_user, f"{verbs[h.history_type]} a claim of {h.document.key} ({h.date})")
-        for h in _historical(Claim).objects.filter(event__instrument_id=instrument.pk)
-        .select_related("history_user", "document")[:limit]
+        (when, user, f"{verbs[kind]} a claim of {document} ({day})")
+        for when, user, kind, document, day in _historical(Claim).objects.filter(event__instrument_id=instrument.pk)
+        .values_list("history_date", who, "history_type", "document__key", "date")[:limit]
     ]
     entries.sort(key=lambda entry: entry[0], reverse=True)
     return entries[:limit]
