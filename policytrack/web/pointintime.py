@@ -94,8 +94,8 @@ def on_date(request, date):
 
 def _label_changes(items, end):
     """Give a page of changes what its template shows, worked out once: each instrument's
-    ``link``, and each event's ``link``, ``kind_label`` and ``sources`` (address, name, and the
-    date a source gives when it differs). A month's page rendered in 45 ms from the models'
+    ``link``, and each event's ``iso_date``, ``when`` (in words), ``link``, ``kind_label`` and
+    ``sources`` (address, name, and the date a source gives when it differs). A month's page rendered in 45 ms from the models'
     methods at 100,000 instruments."""
     kinds = dict(Event.Kind.choices)
     instrument_path = path_maker("web:instrument_detail", "__slug__")
@@ -104,7 +104,8 @@ def _label_changes(items, end):
         url = instrument_path(item.instrument.slug)
         item.link = f"{url}?on={end.isoformat()}"
         for event in item.events:
-            event.link = f"{url}?on={event.date.isoformat()}#event-{event.key}"
+            event.iso_date, event.when = event.date.isoformat(), human_date(event.date, event.precision)
+            event.link = f"{url}?on={event.iso_date}#event-{event.key}"
             event.kind_label = capfirst(kinds.get(event.kind, event.kind))
             event.sources = [
                 (document_path(claim.document.pk),
@@ -139,6 +140,8 @@ def changes(request):
         "page": page,
         "start": start,
         "end": end,
+        "before_label": human_date(found.before),  # shown on every row: worked out once
+        "end_label": human_date(end),
         "phase_order": engine.PHASES,
         "labels": PHASE_LABELS,
         "values": filterset.form.cleaned_data,
