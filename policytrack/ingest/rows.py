@@ -105,27 +105,28 @@ def record_history(model, instances, update=False):
            f"history_change_reason, history_type, history_user_id) "
            f"SELECT {', '.join(columns)}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
            f"WHERE {quote(model._meta.pk.column)} IN ({{}}) RETURNING history_id")
-    history_ids = []
     with connection.cursor() as cursor:
         for chunk in _chunks([instance.pk for instance in instances]):
             cursor.execute(sql.format(", ".join(["%s"] * len(chunk))), [*extra, *chunk])
-            history_ids += [row[0] for row in cursor.fetchall()]
-        for field in history._history_m2m_fields:
-            _record_m2m_history(cursor, quote, model, history, field, history_ids)
+            history_ids = [row[0] for row in cursor.fetchall()]
+            for field in history._history_m2m_fields:
+                _record_m2m_history(cursor, quote, model, history, field, history_ids, chunk)
 
 
-def _record_m2m_history(cursor, quote, model, history, field, history_ids):
-    """Copy the links of ``field`` into its history table, against the records just made."""
+def _record_m2m_history(cursor, quote, model, history, field, history_ids, pks):
+    """Copy the links of rows ``pks`` in ``field`` into its history table, against their records
+    just made, ``history_ids`` (the rows are named so that their links are read by index)."""
     through, m2m_history = getattr(model, field.name).through, getattr(history, field.name).model
-    owner = through._meta.get_field(get_m2m_field_name(field)).column
+    owner = quote(through._meta.get_field(get_m2m_field_name(field)).column)
     columns = [quote(column.column) for column in through._meta.fields]
-    for chunk in _chunks(history_ids):
-        cursor.execute(
-            f"INSERT INTO {quote(m2m_history._meta.db_table)} ({', '.join(columns)}, history_id) "
-            f"SELECT {', '.join(f'link.{column}' for column in columns)}, record.history_id "
-            f"FROM {quote(through._meta.db_table)} link JOIN {quote(history._meta.db_table)} record "
-            f"ON record.{quote(model._meta.pk.column)} = link.{quote(owner)} WHERE record.history_id IN ({', '.join(['%s'] * len(chunk))})",
-            chunk)
+    cursor.execute(
+        f"INSERT INTO {quote(m2m_history._meta.db_table)} ({', '.join(columns)}, history_id) "
+        f"SELECT {', '.join(f'link.{column}' for column in columns)}, record.history_id "
+        f"FROM {quote(through._meta.db_table)} link JOIN {quote(history._meta.db_table)} record "
+        f"ON record.{quote(model._meta.pk.column)} = link.{owner} "
+        f"WHERE link.{owner} IN ({', '.join(['%s'] * len(pks))}) "
+        f"AND record.history_id IN ({', '.join(['%s'] * len(history_ids))})",
+        [*pks, *history_ids])
 
 
 def _chunks(values):
