@@ -186,6 +186,12 @@ def _rewrite_every_period():
         rebuild_status_periods(batch_size=1000)
         elapsed = time.perf_counter() - started
         transaction.set_rollback(True)
+    if connection.vendor == "postgresql":
+        # The rolled-back rows leave the indexes twice their size (106 against 37 MB for the
+        # largest at 100,000), which slowed the changes page by a third in later runs.
+        with connection.cursor() as cursor:
+            for model in (StatusPeriod, PhaseTally, PhaseTallyYear):
+                cursor.execute(f"REINDEX TABLE {connection.ops.quote_name(model._meta.db_table)}")
     return elapsed
 
 
