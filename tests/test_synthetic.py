@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.db.models import Count, F
 
 from policytrack.timeline import engine
@@ -78,3 +79,28 @@ def test_check_status_periods_finds_and_repairs_a_wrong_phase_tally(db, run):
 def test_check_status_periods_names_an_unknown_slug(db, run):
     code, _, err = run("check_status_periods", "no-such-rule")
     assert code == 2 and "No instrument has the slug 'no-such-rule'." in err
+
+
+def test_check_status_periods_reports_progress_on_long_runs(db, run, monkeypatch):
+    from policytrack.timeline.management.commands import check_status_periods
+
+    monkeypatch.setattr(check_status_periods, "PROGRESS_EVERY", 10)
+    run("generate_synthetic", "--instruments", "40", "--seed", "5")
+    StatusPeriod.objects.all().delete()  # as a restore that lost them
+    code, out, err = run("check_status_periods", "--repair")
+    assert code == 0 and "Rebuilt the status periods of 40 instruments; they now agree." in out
+    assert "10/40 instruments checked" in err and "40/40 instruments checked" in err
+    assert "40/40 instruments rebuilt" in err
+    assert "Reindexed" not in out  # inside the test's transaction it cannot run, and does not try
+
+
+def test_a_repair_of_most_instruments_reindexes_their_periods_on_postgresql(transactional_db, run):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("REINDEX CONCURRENTLY is PostgreSQL's")
+    run("generate_synthetic", "--instruments", "20", "--seed", "6")
+    StatusPeriod.objects.all().delete()
+    code, out, _ = run("check_status_periods", "--repair")
+    assert code == 0 and "Reindexed the status periods" in out
+    assert run("check_status_periods")[0] == 0

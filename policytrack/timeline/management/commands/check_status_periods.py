@@ -7,8 +7,11 @@ from policytrack.timeline.periods import (
     find_stale_status_periods,
     rebuild_status_periods,
     rebuild_tally,
+    reindex_status_periods,
     tally_differences,
 )
+
+PROGRESS_EVERY = 5000  # instruments between progress lines
 
 
 class Command(BaseCommand):
@@ -31,7 +34,8 @@ class Command(BaseCommand):
             instruments = instruments.filter(pk__in=found.values())
         total = instruments.count()
         started = time.monotonic()
-        stale = list(find_stale_status_periods(instruments.values_list("pk", flat=True).iterator(chunk_size=5000)))
+        ids = self._counted(instruments.values_list("pk", flat=True).iterator(chunk_size=5000), total, "checked")
+        stale = list(find_stale_status_periods(ids))
         tally_off = tally_differences()
         elapsed = time.monotonic() - started
         if not stale and not tally_off:
@@ -52,14 +56,29 @@ class Command(BaseCommand):
             self.stdout.write("Run again with --repair to rebuild them.")
             raise SystemExit(1)
         if stale:
-            rebuild_status_periods(stale)
+            progress = self._progress if len(stale) >= PROGRESS_EVERY else None
+            rebuild_status_periods(stale, progress=progress and (lambda done, of: progress(done, of, "rebuilt")))
             left = list(find_stale_status_periods(stale))
             if left:
                 self.stderr.write(f"{len(left):,} instruments are still stale after the rebuild.")
                 raise SystemExit(1)
             self.stdout.write(f"Rebuilt the status periods of {len(stale):,} instruments; they now agree.")
+            if len(stale) * 10 >= total and reindex_status_periods():
+                self.stdout.write("Reindexed the status periods: rewriting so many had left their indexes "
+                                  "about twice their size.")
         # Periods changed behind the tally's back (a restore, a hand edit) leave it wrong even
         # after they are rebuilt: check it again.
         if tally_differences():
             rebuild_tally()
             self.stdout.write("Rebuilt the phase tally from the status periods.")
+
+    def _progress(self, done, total, verb):
+        self.stderr.write(f"\r  {done:,}/{total:,} instruments {verb}", ending="\n" if done == total else "")
+        self.stderr.flush()
+
+    def _counted(self, ids, total, verb):
+        """``ids``, reporting progress on the way when there are many."""
+        for done, pk in enumerate(ids, 1):
+            yield pk
+            if total >= PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
+                self._progress(done, total, verb)
