@@ -324,3 +324,14 @@ def test_documents_find_their_instruments_by_docket_past_one_lookups_worth(db):
     instrument = Document.objects.get(fr_document_number="2025-00149").claims.first().event.instrument
     assert sorted(instrument.events.get(kind="published").claims.values_list(
         "document__fr_document_number", flat=True)) == ["2025-00149", "2026-00149"]
+
+
+def test_every_row_of_a_page_larger_than_a_chunk_gets_its_history(db):
+    # History is copied by the database 500 rows a statement: 1,200 documents cross two bounds.
+    import_documents([rule(f"2025-{n:05d}", docket_ids=[f"D-{n}"]) for n in range(1200)], "big.json")
+    for model in (Document, Instrument, Event, Claim):
+        assert model.history.filter(history_type="+").count() == model.objects.count() > 0
+    records = Instrument.history.model.objects.all()
+    assert all(list(record.agencies.values_list("agency__slug", flat=True)) == ["environmental-protection-agency"]
+               for record in records.order_by("?")[:50])
+    assert Instrument.history.model.agencies.model.objects.count() == 1200
