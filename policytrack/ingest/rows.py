@@ -38,9 +38,7 @@ def upsert(model, lookup, values, instance=None):
 def rows_where(queryset, match, values, chunk_size=CHUNK):
     """The rows of ``queryset`` matching ``values``, read in chunks (no query for no values).
     ``match`` names the field that is one of them, or makes the filter for a chunk of them."""
-    values = sorted(set(values))
-    for start in range(0, len(values), chunk_size):
-        chunk = values[start : start + chunk_size]
+    for chunk in _chunks(sorted(set(values)), chunk_size):
         yield from queryset.filter(match(chunk) if callable(match) else Q(**{f"{match}__in": chunk}))
 
 
@@ -129,6 +127,6 @@ def _record_m2m_history(cursor, quote, model, history, field, history_ids, pks):
         [*pks, *history_ids])
 
 
-def _chunks(values):
+def _chunks(values, size=CHUNK):
     values = list(values)
-    return [values[start : start + CHUNK] for start in range(0, len(values), CHUNK)]
+    return [values[start : start + size] for start in range(0, len(values), size)]

@@ -209,6 +209,14 @@ def _rebuild_batch(instrument_ids):
 _PERIOD_TYPES = ("bigint", "varchar", "boolean", "boolean", "boolean", "boolean", "date", "date", "smallint", "varchar")
 
 
+def _insert_arrays(cursor, table, columns, types, rows, suffix=""):
+    """PostgreSQL: INSERT ``rows`` as one statement over one array per column. A statement per
+    row (executemany) cost a round trip each, and a multi-row VALUES list a parse of thousands of
+    placeholders."""
+    cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST("
+                   f"{', '.join(f'%s::{kind}[]' for kind in types)}) {suffix}", [list(column) for column in zip(*rows)])
+
+
 def _insert_periods(rows):
     """Write derived periods with plain SQL: bulk_create spends more time compiling SQL than
     the database spends writing (the rows are derived, have no history and fire no signals)."""
@@ -217,10 +225,7 @@ def _insert_periods(rows):
     columns = ", ".join(connection.ops.quote_name(column) for column in _PERIOD_COLUMNS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and rows:
-            # One statement over one array per column: a statement per row (executemany) cost
-            # a round trip each, and a multi-row VALUES list a parse of thousands of placeholders.
-            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST("
-                           f"{', '.join(f'%s::{kind}[]' for kind in _PERIOD_TYPES)})", [list(c) for c in zip(*rows)])
+            _insert_arrays(cursor, table, columns, _PERIOD_TYPES, rows)
         else:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_PERIOD_COLUMNS))})",
                                rows)
@@ -255,11 +260,9 @@ def _upsert_deltas(model, unit, deltas, chunk=2000):
     upsert = f"ON CONFLICT ({unit}, phase) DO UPDATE SET delta = {table}.delta + EXCLUDED.delta"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Arrays, in one statement: thousands of placeholders took longer to send than to write.
             if rows:
-                cursor.execute(f"INSERT INTO {table} ({unit}, phase, delta) SELECT * FROM UNNEST(%s::"
-                               f"{'date' if unit == 'day' else 'smallint'}[], %s::varchar[], %s::integer[]) {upsert}",
-                               [list(column) for column in zip(*rows)])
+                _insert_arrays(cursor, table, f"{unit}, phase, delta",
+                               ("date" if unit == "day" else "smallint", "varchar", "integer"), rows, upsert)
             return
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
