@@ -120,9 +120,7 @@ class InstrumentDetail(generics.RetrieveAPIView):
         "agencies",
         "topics",
         Prefetch("events", queryset=Event.objects.select_related("instrument", "target")
-                 .order_by("date", "position", "pk")
-                 .prefetch_related(Prefetch("claims", queryset=Claim.objects.select_related("document")
-                                            .order_by("position", "pk")))),
+                 .order_by("date", "position", "pk").with_sources()),
         Prefetch("relations", queryset=InstrumentRelation.objects.select_related("target")),
         Prefetch("inverse_relations", queryset=InstrumentRelation.objects.select_related("source")),
     )

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 
 from . import engine
-from .models import Claim, Event, Instrument, StatusPeriod, events_for_engine
+from .models import Event, Instrument, StatusPeriod, events_for_engine
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -50,9 +50,7 @@ class Changes:
 
 
 def _with_sources(events):
-    return events.select_related("instrument").prefetch_related(
-        Prefetch("claims", queryset=Claim.objects.select_related("document").order_by("position", "pk"))
-    )
+    return events.select_related("instrument").with_sources()
 
 
 def changes_between(start, end, instruments=None, with_events=True):
@@ -148,9 +146,8 @@ class ChangeList(Sequence):
     def _phases(self, ids, chunk=500):
         """Instrument id → (phase on the day before the window, phase on its last day)."""
         before, phases = self.start - ONE_DAY, {pk: (None, None) for pk in ids}
+        covering = Q(valid_from__lte=before, valid_to__gt=before) | Q(valid_from__lte=self.end, valid_to__gt=self.end)
         for start in range(0, len(ids), chunk):
-            covering = Q(valid_from__lte=before, valid_to__gt=before) | Q(valid_from__lte=self.end,
-                                                                          valid_to__gt=self.end)
             for pk, valid_from, valid_to, phase in (StatusPeriod.objects.filter(covering)
                                                     .filter(instrument_id__in=ids[start : start + chunk])
                                                     .values_list("instrument_id", "valid_from", "valid_to", "phase")):
@@ -219,9 +216,7 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
     candidates = (
         Instrument.objects.filter(pk__in=wanted)
         .prefetch_related(
-            Prefetch("events", queryset=Event.objects.order_by("position", "pk").prefetch_related(
-                Prefetch("claims", queryset=Claim.objects.select_related("document"))
-            ))
+            Prefetch("events", queryset=Event.objects.order_by("position", "pk").with_sources())
         )
     )
     due = []

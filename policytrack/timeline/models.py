@@ -251,6 +251,12 @@ class EventQuerySet(models.QuerySet):
         """Events whose recorded date falls in [start, end], both inclusive."""
         return self.filter(date__gte=start, date__lte=end)
 
+    def with_sources(self):
+        """Each event's claims prefetched in file order, each with its document: two queries
+        more, whatever the number of events."""
+        return self.prefetch_related(models.Prefetch(
+            "claims", queryset=Claim.objects.select_related("document").order_by("position", "pk")))
+
 
 class Event(Versioned):
     """One dated change in an instrument's life. Its date is its best claim's date."""

@@ -6,7 +6,7 @@ import functools
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import CharField, DateField, Prefetch, Q, Value
+from django.db.models import CharField, DateField, Q, Value
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.utils import timezone
@@ -141,8 +141,7 @@ def instrument_detail(request, slug):
                 "it was added later."))
         rows, documents, events = snapshot(held.id, recorded)
     else:
-        rows = list(Event.objects.filter(instrument=instrument).order_by("position", "pk").prefetch_related(
-            Prefetch("claims", queryset=Claim.objects.select_related("document"))))
+        rows = list(Event.objects.filter(instrument=instrument).order_by("position", "pk").with_sources())
         events = events_for_engine(rows)
         documents = {claim.document.key: claim.document for row in rows for claim in row.claims.all()}
     status = engine.status(events, on=on, known=known)

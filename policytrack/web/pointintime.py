@@ -95,8 +95,8 @@ def on_date(request, date):
 def _label_changes(items, end):
     """Give a page of changes what its template shows, worked out once: each instrument's
     ``link``, and each event's ``iso_date``, ``when`` (in words), ``link``, ``kind_label`` and
-    ``sources`` (address, name, and the date a source gives when it differs). A month's page rendered in 45 ms from the models'
-    methods at 100,000 instruments."""
+    ``sources`` (address, name, and the date a source gives when it differs). A month's page
+    rendered in 45 ms from the models' methods at 100,000 instruments."""
     kinds = dict(Event.Kind.choices)
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     document_path = path_maker("web:document_detail", 2**31 - 1)
