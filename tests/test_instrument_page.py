@@ -122,3 +122,20 @@ def test_the_edit_history_names_who_made_each_change(demo, client, django_user_m
     newest = history[body:history.index("</tr>", body)]
     assert "erin" in newest and "changed event “enforcement-suspended” (enforcement suspended, 2025-05-13)" in newest
     assert "import (no user)" in history  # the demo itself was imported by no one
+
+
+def test_changes_recorded_at_the_same_moment_are_listed_newest_record_first(db, client):
+    # An import records all its events at one moment: they are listed newest record first.
+    import json
+    from pathlib import Path
+
+    from policytrack.ingest.federal_register import import_documents
+
+    rule = json.loads((Path(__file__).parent / "data" / "federal_register" / "regulatory-document.json").read_text())
+    import_documents([rule], "rule.json")
+    instrument = Instrument.objects.get()
+    body = text(client.get(instrument.get_absolute_url()))
+    history = body[body.index("Edit history"):]
+    events = [f"added event “{key}”" for key in instrument.events.order_by("-pk").values_list("key", flat=True)]
+    places = [history.index(line) for line in events]
+    assert places == sorted(places) and len(places) == 2

@@ -6,7 +6,7 @@ import functools
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import CharField, DateField, Q, Value
+from django.db.models import CharField, DateField, IntegerField, Q, Value
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.utils import timezone
@@ -189,23 +189,28 @@ def _history(instrument, limit=15):
     One query, a union of the three history tables, read as tuples: three queries building
     historical model instances were a fifth of the page's time."""
     verbs = {"+": "added", "~": "changed", "-": "deleted"}
-    columns = ("history_date", "history_user__username", "history_type")
+    # ``part`` keeps the order of the three lists merged by date, as before: on the same moment,
+    # the instrument, then its events, then their claims, each newest record first.
+    columns = ("history_date", "history_user__username", "history_type", "part", "history_id")
     blank = Value("", output_field=CharField())
-    # Each part unordered (a union's parts may not be ordered on SQLite), the whole by date.
-    itself = (_historical(Instrument).objects.filter(id=instrument.pk).order_by()
-              .values_list(*columns, blank, blank, Value(None, output_field=DateField())))
-    events = (_historical(Event).objects.filter(instrument_id=instrument.pk).order_by()
-              .values_list(*columns, "key", "kind", "date"))
-    claims = (_historical(Claim).objects.filter(event__instrument_id=instrument.pk).order_by()
-              .values_list(*columns, "document__key", blank, "date"))
+
+    def records(model, part, **where):
+        # Each part unordered (a union's parts may not be ordered on SQLite), the whole by date.
+        return (_historical(model).objects.filter(**where).annotate(part=Value(part, output_field=IntegerField()))
+                .order_by())
+
+    itself = records(Instrument, 0, id=instrument.pk).values_list(
+        *columns, blank, blank, Value(None, output_field=DateField()))
+    events = records(Event, 1, instrument_id=instrument.pk).values_list(*columns, "key", "kind", "date")
+    claims = records(Claim, 2, event__instrument_id=instrument.pk).values_list(*columns, "document__key", blank, "date")
+    latest = itself.union(events, claims, all=True).order_by("-history_date", "part", "-history_id")[:limit]
     entries = []
-    latest = itself.union(events, claims, all=True).order_by("-history_date")[:limit]
-    for when, user, kind, key, event_kind, day in latest:
-        if event_kind:
-            what = f"event “{key}” ({event_kind.replace('_', ' ')}, {day})"
-        elif key:
-            what = f"a claim of {key} ({day})"
-        else:
+    for when, user, change, part, _, key, kind, day in latest:
+        if part == 0:
             what = "the instrument"
-        entries.append((when, user, f"{verbs[kind]} {what}"))
+        elif part == 1:
+            what = f"event “{key}” ({kind.replace('_', ' ')}, {day})"
+        else:
+            what = f"a claim of {key} ({day})"
+        entries.append((when, user, f"{verbs[change]} {what}"))
     return entries
