@@ -42,6 +42,15 @@ def fresh_database(kind, size):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", statement], check=True)
 
 
+def exists(kind, size):
+    if kind == "sqlite":
+        return Path(f"/tmp/policytrack-bench-{size}.sqlite3").exists()
+    found = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc",
+                            f"SELECT 1 FROM pg_database WHERE datname = 'policytrack_bench_{size}'"],
+                           capture_output=True, text=True, check=True)
+    return found.stdout.strip() == "1"
+
+
 def production(url):
     """Settings as in production (debugging off, static files collected), so that pages are timed
     as users get them; only the host name is the test client's."""
@@ -233,7 +242,8 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
     parser.add_argument("--reuse", action="store_true",
-                        help="measure the databases a previous run built instead of building them again")
+                        help="measure the databases a previous run built instead of building them again "
+                             "(those missing are built)")
     parser.add_argument("--pages", nargs="+", metavar="WORD",
                         help="measure only the pages whose name contains one of these words")
     parser.add_argument("--pages-only", action="store_true",
@@ -248,10 +258,11 @@ def main():
                    env=production(database_url("sqlite", 0)), check=True)
     for kind in args.databases:
         for size in args.sizes:
-            if args.reuse:
+            if args.reuse and exists(kind, size):
                 url, generated = database_url(kind, size), 0.0
             else:
-                print(f"preparing {kind} with {size:,} instruments…", file=sys.stderr, flush=True)
+                reason = " (none to reuse)" if args.reuse else ""
+                print(f"preparing {kind} with {size:,} instruments{reason}…", file=sys.stderr, flush=True)
                 url, generated = prepare(kind, size)
             options = [*(["--pages", *args.pages] if args.pages else []), *(["--pages-only"] if args.pages_only else [])]
             child = subprocess.run(
