@@ -14,7 +14,6 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 from django.db import connections, router, transaction
-from django.db.models import Sum
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -305,14 +304,19 @@ def rebuild_tally():
 def phase_counts_on(on):
     """How many instruments are in each phase on ``on``, from the tallies (a few thousand rows
     at most, however many periods): phase → count. One query: the years before, and the days
-    of this year up to ``on``."""
-    years = PhaseTallyYear.objects.filter(year__lt=on.year).values_list("phase").order_by().annotate(n=Sum("delta"))
-    days = (PhaseTally.objects.filter(day__gte=datetime.date(on.year, 1, 1), day__lte=on)
-            .values_list("phase").order_by().annotate(n=Sum("delta")))
-    found = Counter()
-    for phase, n in years.union(days, all=True):
-        found[phase] += n
-    return {phase: n for phase, n in found.items() if n}
+    of this year up to ``on``. Written as SQL: the ORM's union of two aggregates took twice as
+    long to compile as the database took to answer it."""
+    connection = connections[router.db_for_read(PhaseTally)]
+    name = connection.ops.quote_name
+    sql = (f"SELECT {name('phase')}, SUM({name('delta')}) FROM ("
+           f"SELECT {name('phase')}, {name('delta')} FROM {name(PhaseTallyYear._meta.db_table)} "
+           f"WHERE {name('year')} < %s UNION ALL "
+           f"SELECT {name('phase')}, {name('delta')} FROM {name(PhaseTally._meta.db_table)} "
+           f"WHERE {name('day')} >= %s AND {name('day')} <= %s) AS deltas GROUP BY {name('phase')}")
+    day = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [on.year, day(datetime.date(on.year, 1, 1)), day(on)])
+        return {phase: n for phase, n in cursor.fetchall() if n}
 
 
 def _sync_event_dates(stored_dates, engine_events):
