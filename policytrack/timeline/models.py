@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -484,13 +485,51 @@ def engine_input(events):
         if claim_pk is not None:
             claims.append(engine.Claim(document=key, date=day, published_on=published_on,
                                        rank=engine.rank_for(kind, rank), precision=precision, quote=quote))
-    found = {}
-    for instrument_id, instrument_events in by_instrument.items():
-        keys = {pk: event[0] for pk, (event, _) in instrument_events.items()}
-        stored, engine_events = [], []
-        for pk, ((key, kind, day, precision, target_id, new_date), claims) in instrument_events.items():
-            stored.append((pk, day, precision))
-            engine_events.append(engine.Event(key=key, kind=kind, date=day, precision=precision, claims=tuple(claims),
-                                              target=keys.get(target_id), new_date=new_date))
-        found[instrument_id] = (stored, engine_events)
-    return found
+    return {instrument_id: _engine_events(instrument_events) for instrument_id, instrument_events in by_instrument.items()}
+
+
+def _engine_events(events):
+    """``events``, event pk → ((key, kind, date, precision, target_id, new_date), engine claims) in
+    file order, as (their stored ``(pk, date, precision)``, the engine's events)."""
+    keys = {pk: event[0] for pk, (event, _) in events.items()}
+    stored, engine_events = [], []
+    for pk, ((key, kind, day, precision, target_id, new_date), claims) in events.items():
+        stored.append((pk, day, precision))
+        engine_events.append(engine.Event(key=key, kind=kind, date=day, precision=precision, claims=tuple(claims),
+                                          target=keys.get(target_id), new_date=new_date))
+    return stored, engine_events
+
+
+class Cited(NamedTuple):
+    """What an instrument's page shows of a document one of its events cites."""
+
+    id: int
+    key: str
+    kind: str
+    title: str
+    publisher: str
+    citation: str
+    published_on: datetime.date
+
+
+def timeline_input(instrument_id):
+    """One instrument's events for its page, read in one query of tuples (its events left-joined
+    to their claims and documents): ``(events, notes, documents)`` — the engine's events in file
+    order, each event's note by key, and the documents cited, by key, as ``Cited``."""
+    rows = (Event.objects.filter(instrument_id=instrument_id)
+            .order_by("position", "pk", "claims__position", "claims__pk")
+            .values_list("pk", "key", "kind", "date", "precision", "target_id", "new_date", "note",
+                         "claims__pk", "claims__date", "claims__precision", "claims__quote", "claims__document__rank",
+                         "claims__document__id", "claims__document__key", "claims__document__kind",
+                         "claims__document__title", "claims__document__publisher", "claims__document__citation",
+                         "claims__document__published_on"))
+    events, notes, documents = {}, {}, {}
+    for pk, key, kind, day, precision, target_id, new_date, note, claim_pk, claim_day, claim_precision, quote, rank, \
+            *document in rows:
+        _, claims = events.setdefault(pk, ((key, kind, day, precision, target_id, new_date), []))
+        notes[key] = note
+        if claim_pk is not None:
+            cited = documents.get(document[1]) or documents.setdefault(document[1], Cited(*document))
+            claims.append(engine.Claim(document=cited.key, date=claim_day, published_on=cited.published_on,
+                                       rank=engine.rank_for(cited.kind, rank), precision=claim_precision, quote=quote))
+    return _engine_events(events)[1], notes, documents

@@ -19,7 +19,7 @@ from policytrack.timeline.models import LISTING_RANK, Event, Instrument, StatusP
 from policytrack.timeline.wording import PHASE_LABELS, human_date
 
 from . import exports
-from .instruments import PAGE_SIZE, as_rows, filter_choices, filtered_instruments
+from .instruments import PAGE_SIZE, as_rows, filter_choices, filtered_instruments, listed_instruments
 from .paths import path_maker
 from .views import bad_request, optional_date, phase_counts
 
@@ -41,7 +41,7 @@ def _listed_page(request, on, filterset, count):
     """The page of instruments asked for, by phase (``LISTING_ORDER``) then title, each with
     ``phase_on`` and ``since``. The page's fifty rows — id, rank (which names the phase) and start
     of the covering period — are read in order from the index on the periods covering ``on``;
-    then only those fifty instruments, by primary key."""
+    then only those fifty instruments, by primary key, with their agencies."""
     periods = StatusPeriod.objects.covering(on)
     if filterset.qs.query.where:
         periods = periods.filter(instrument__in=filterset.qs.values("pk"))
@@ -49,15 +49,15 @@ def _listed_page(request, on, filterset, count):
     paginator.count = count  # already counted, by phase
     page = paginator.get_page(request.GET.get("page"))
     listed = list(page.object_list)
-    instruments = Instrument.objects.in_bulk([pk for pk, _, _ in listed])
+    found = listed_instruments([pk for pk, _, _ in listed])
     phases = {rank: phase for phase, rank in LISTING_RANK.items()}
     page.object_list = []
     for pk, rank, since in listed:
-        if instrument := instruments.get(pk):
-            instrument.phase_on = phases[rank]
-            instrument.since = None if since == datetime.date.min else since
-            page.object_list.append(instrument)
-    page.object_list = as_rows(page.object_list, on)
+        if row := found.get(pk):
+            row.phase_on = phases[rank]
+            row.since = None if since == datetime.date.min else since
+            page.object_list.append(row)
+    page.object_list = as_rows(page.object_list, on, read_agencies=False)
     return page
 
 

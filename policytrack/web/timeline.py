@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.text import capfirst
+
 from policytrack.timeline import engine
+from policytrack.timeline.models import Document, Event
 from policytrack.timeline.wording import human_date
+
+from .paths import path_maker
 
 
 @dataclass
 class SourceRow:
     claim: engine.Claim
-    document: object  # the Document row
+    url: str  # the document's page
+    title: str
+    description: str  # its kind, publisher, citation, publication date and rank, in words
     best: bool
     date_text: str
     differs: bool  # gives another date than the canonical one
@@ -45,24 +52,35 @@ def _why(best, others):
     return "among equally ranked sources published the same day, the earliest date given"
 
 
-def timeline_rows(events, rows, documents, on, known):
-    by_key = {row.key: row for row in rows}
+def _describe(document, rank, kinds):
+    details = [kinds.get(document.kind, document.kind), document.publisher, document.citation,
+               f"published {human_date(document.published_on)}", f"rank {rank}"]
+    return ", ".join(detail for detail in details if detail)
+
+
+def timeline_rows(events, notes, documents, on, known):
+    """``events`` (the engine's), each event's note by key, and the documents cited by key
+    (anything with their ``id``, ``kind``, ``title``, ``publisher``, ``citation`` and
+    ``published_on``: ``Cited`` tuples, or documents as they were recorded) as rows of text."""
     resolved = engine.timeline(events, known)
+    event_kinds, document_kinds = dict(Event.Kind.choices), dict(Document.Kind.choices)
+    document_path = path_maker("web:document_detail", 2**31 - 1)
     out = []
     for item in resolved:
-        row = by_key[item.event.key]
         disagreeing = [c for c in item.known_claims if c is not item.best_claim and c.date != item.best_claim.date] \
             if item.best_claim else []
-        sources = [
-            SourceRow(
+        sources = []
+        for claim in item.known_claims:
+            document = documents[claim.document]
+            sources.append(SourceRow(
                 claim=claim,
-                document=documents[claim.document],
+                url=document_path(document.id),
+                title=document.title,
+                description=_describe(document, claim.rank, document_kinds),
                 best=claim is item.best_claim,
                 date_text=human_date(claim.date, claim.precision),
                 differs=item.best_claim is not None and claim.date != item.best_claim.date,
-            )
-            for claim in item.known_claims
-        ]
+            ))
         if item.preempted_by is not None:
             state = "preempted"
         elif item.date <= on:
@@ -73,11 +91,11 @@ def timeline_rows(events, rows, documents, on, known):
             TimelineRow(
                 key=item.event.key,
                 kind=item.event.kind,
-                label=row.get_kind_display(),
+                label=capfirst(event_kinds.get(item.event.kind, item.event.kind)),
                 date=item.date,
                 date_text=human_date(item.date, item.precision),
                 state=state,
-                note=row.note,
+                note=notes.get(item.event.key, ""),
                 sources=sources,
                 disputed=item.disputed,
                 why=_why(item.best_claim, [c for c in item.known_claims if c is not item.best_claim])

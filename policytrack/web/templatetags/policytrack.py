@@ -1,3 +1,5 @@
+from html import escape
+
 import nh3
 from django import template
 from django.utils.safestring import mark_safe
@@ -29,6 +31,41 @@ def kind_label(value):
 @register.filter
 def phase_label(value):
     return PHASE_LABELS.get(value, str(value).replace("_", " "))
+
+
+@register.simple_tag
+def options(choices):
+    """The ``<option>`` elements of (value, label, chosen) triples. One tag, not a loop of
+    template nodes: the filter form's sixty-odd options were a fifth of the time /on/ spent in
+    its template."""
+    return mark_safe("".join(f'<option value="{escape(value)}"{" selected" if chosen else ""}>{escape(label)}</option>'
+                             for value, label, chosen in choices))
+
+
+@register.filter
+def abbreviations(names):
+    """(name, abbreviation) pairs as ``<abbr>`` elements, comma-separated: a list's agencies."""
+    return mark_safe(", ".join(f'<abbr title="{escape(name)}">{escape(short)}</abbr>' for name, short in names))
+
+
+@register.simple_tag
+def phase_rows(rows):
+    """The table rows of one phase on /on/<date>/: each instrument (linked, its long title under
+    a short one), its kind, agencies, and since when it has been in this phase. Written here
+    rather than as a template loop, as Django's admin writes its change list's rows: fifty rows
+    took 1.9 ms as template nodes, 0.1 ms as this."""
+    html = []
+    for row in rows:
+        link = escape(row.link)
+        subtitle = f'\n          <div class="muted">{escape(row.title)}</div>' if row.short_title else ""
+        since = (f'<a href="{link}">{_human_date(row.since)}</a>' if row.since
+                 else '<span class="muted">always</span>')
+        html.append(
+            f'<tr>\n        <td><a href="{link}">{escape(row.short_title or row.title)}</a>{subtitle}</td>\n'
+            f'        <td>{escape(row.kind_label)}</td>\n'
+            f'        <td>{abbreviations(row.agency_names)}</td>\n'
+            f'        <td>{since}</td>\n      </tr>')
+    return mark_safe("\n      ".join(html))
 
 
 @register.filter
