@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import time_machine
 
@@ -79,3 +80,23 @@ def test_the_page_refuses_a_bad_moment_and_one_before_the_instrument_existed(db,
     early = client.get("/instruments/ai-diffusion-rule/", {"recorded": "2025-01-01T00:00"})
     assert early.status_code == 404
     assert "This tracker held no instrument “ai-diffusion-rule” at 2025-01-01 00:00 UTC" in text(early)
+
+
+def test_each_edit_links_to_the_page_as_it_was_just_after_it_with_sources_linked(db, client):
+    with time_machine.travel(datetime.datetime(2025, 5, 14, 9, 0, tzinfo=UTC), tick=False):
+        import_timeline_file(DEMO)
+    with time_machine.travel(datetime.datetime(2025, 6, 1, 9, 30, tzinfo=UTC), tick=False):
+        Instrument.objects.get(slug="ai-diffusion-rule").events.get(kind="enforcement_suspended").delete()
+    page = client.get("/instruments/ai-diffusion-rule/", {"on": "2025-05-20"}).content.decode()
+    history = page[page.index("Edit history"):]
+    newest = history[history.index("<tbody>"):history.index("</tr>", history.index("<tbody>"))]
+    assert "1 Jun 2025 09:30 UTC" in newest and "deleted event “enforcement-suspended”" in newest
+    link = re.search(r'href="(\?[^"]+)">as it was then', newest).group(1).replace("&amp;", "&")
+    assert "recorded=2025-06-01T09%3A30%3A00.000000%2B0000" in link  # the moment, with its offset
+
+    before_the_edit = client.get("/instruments/ai-diffusion-rule/" + link)
+    assert "as this tracker recorded it at 1 June 2025, 09:30 UTC" in text(before_the_edit)
+    earlier = client.get("/instruments/ai-diffusion-rule/", {"on": "2025-05-20", "recorded": "2025-05-20T12:00"})
+    sources = re.findall(r'<span class="claimed-date">[^<]*</span>\s*<a href="([^"]*)">', earlier.content.decode())
+    documents = {f"/documents/{pk}/" for pk in Document.objects.values_list("pk", flat=True)}
+    assert sources and set(sources) <= documents  # each source of the recorded view links to its document

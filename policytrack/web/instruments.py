@@ -7,8 +7,10 @@ import datetime
 import functools
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import CharField, DateField, IntegerField, Q, Value
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.utils import timezone
@@ -20,6 +22,7 @@ from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import (
     Agency,
     Claim,
+    Document,
     Event,
     Instrument,
     InstrumentRelation,
@@ -158,7 +161,8 @@ def instrument_list(request):
 
 @require_safe
 def instrument_detail(request, slug):
-    instrument = Instrument.objects.prefetch_related("agencies", "topics").filter(slug=slug).first()
+    related = InstrumentRelation.objects.filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))
+    instrument = Instrument.objects.filter(slug=slug).annotate(related=Exists(related)).first()
     if instrument is None:
         return not_found(request, message=f"No instrument has the slug “{slug}”.")
     try:
@@ -193,10 +197,24 @@ def instrument_detail(request, slug):
         "rows": timeline,
         "drawing": draw_instrument(timeline, events, on, known),
         "unknown_count": len(events) - len(engine.timeline(events, known)),
-        "relations": _relations(instrument),
+        "relations": _relations(instrument) if instrument.related else [],
+        **_agencies_and_topics(instrument),
         "history": _history(instrument),
     }
     return render(request, "timeline/instrument_detail.html", context)
+
+
+def _agencies_and_topics(instrument):
+    """Its agencies ("name (abbreviation)") and topics, by name: one query of tuples, not two
+    prefetches of model instances."""
+    agencies, topics = {}, {}
+    for name, short_name, topic in (Instrument.objects.filter(pk=instrument.pk).order_by("agencies__name", "topics__name")
+                                    .values_list("agencies__name", "agencies__short_name", "topics__name")):
+        if name is not None:
+            agencies[name] = f"{name} ({short_name})" if short_name else name
+        if topic is not None:
+            topics[topic] = topic
+    return {"agencies": list(agencies.values()), "topics": list(topics)}
 
 
 def _relations(instrument):
@@ -212,9 +230,32 @@ def _relations(instrument):
 
 
 @functools.cache
-def _historical(model):
-    # ``Model.history`` builds a manager class on every use.
-    return model.history.model
+def _history_sql(vendor):
+    """The union of the three history tables behind ``_history``: written as SQL, since compiling
+    it through the ORM took four times as long (2.6 ms) as the database took to answer it."""
+    table = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
+        ("instrument", Instrument.history.model), ("event", Event.history.model), ("claim", Claim.history.model),
+        ("current_event", Event), ("document", Document), ("user", get_user_model()))}
+    common = "h.history_date, u.username, h.history_type"
+    user = f"LEFT JOIN {table['user']} u ON u.id = h.history_user_id"
+    # ``part`` keeps the order of the three lists merged by date, as before: on the same moment,
+    # the instrument, then its events, then their claims, each newest record first.
+    return (
+        f"SELECT {common}, 0 AS part, h.history_id, '' AS item, '' AS kind, NULL AS day "
+        f"FROM {table['instrument']} h {user} WHERE h.id = %s "
+        f"UNION ALL SELECT {common}, 1, h.history_id, h.key, h.kind, h.date "
+        f"FROM {table['event']} h {user} WHERE h.instrument_id = %s "
+        f"UNION ALL SELECT {common}, 2, h.history_id, d.key, '', h.date FROM {table['claim']} h "
+        f"JOIN {table['current_event']} e ON e.id = h.event_id {user} "
+        f"LEFT JOIN {table['document']} d ON d.id = h.document_id WHERE e.instrument_id = %s "
+        f"ORDER BY 1 DESC, 4, 5 DESC LIMIT %s")
+
+
+def _moment(value):
+    """A history date as read by hand: SQLite gives naive UTC (or text), PostgreSQL aware."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.timezone.utc)
 
 
 def _history(instrument, limit=15):
@@ -224,28 +265,16 @@ def _history(instrument, limit=15):
     One query, a union of the three history tables, read as tuples: three queries building
     historical model instances were a fifth of the page's time."""
     verbs = {"+": "added", "~": "changed", "-": "deleted"}
-    # ``part`` keeps the order of the three lists merged by date, as before: on the same moment,
-    # the instrument, then its events, then their claims, each newest record first.
-    columns = ("history_date", "history_user__username", "history_type", "part", "history_id")
-    blank = Value("", output_field=CharField())
-
-    def records(model, part, **where):
-        # Each part unordered (a union's parts may not be ordered on SQLite), the whole by date.
-        return (_historical(model).objects.filter(**where).annotate(part=Value(part, output_field=IntegerField()))
-                .order_by())
-
-    itself = records(Instrument, 0, id=instrument.pk).values_list(
-        *columns, blank, blank, Value(None, output_field=DateField()))
-    events = records(Event, 1, instrument_id=instrument.pk).values_list(*columns, "key", "kind", "date")
-    claims = records(Claim, 2, event__instrument_id=instrument.pk).values_list(*columns, "document__key", blank, "date")
-    latest = itself.union(events, claims, all=True).order_by("-history_date", "part", "-history_id")[:limit]
+    with connection.cursor() as cursor:
+        cursor.execute(_history_sql(connection.vendor), [instrument.pk] * 3 + [limit])
+        latest = cursor.fetchall()
     entries = []
-    for when, user, change, part, _, key, kind, day in latest:
+    for when, user, change, part, _, key, kind, day in latest:  # day: a date, or its ISO text on SQLite
         if part == 0:
             what = "the instrument"
         elif part == 1:
             what = f"event “{key}” ({kind.replace('_', ' ')}, {day})"
         else:
             what = f"a claim of {key} ({day})"
-        entries.append((when, user, f"{verbs[change]} {what}"))
+        entries.append((_moment(when), user, f"{verbs[change]} {what}"))
     return entries
