@@ -201,6 +201,18 @@ def test_a_date_links_to_the_previous_and_next_change(demo, client):
     assert "No earlier change" in text(get(client, "on_date", "2024-12-01"))
 
 
+def test_the_previous_and_next_change_are_those_of_the_instruments_listed(demo, client):
+    rule = Instrument.objects.create(slug="a-rule", title="A rule", kind="rule")
+    Event.objects.create(instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 3, 1))
+    everything = text(get(client, "on_date", "2025-02-01"))
+    assert "← Previous change: 13 January 2025" in everything and "Next change: 1 March 2025 →" in everything
+    diffusion = text(get(client, "on_date", "2025-02-01", kind="interim_final_rule"))
+    assert "← Previous change: 13 January 2025" in diffusion and "Next change: 13 May 2025 →" in diffusion
+    nothing = text(get(client, "on_date", "2025-02-01", kind="statute"))
+    assert "No instrument matches these filters" in nothing
+    assert "No earlier change" in nothing and "No later change" in nothing
+
+
 def test_a_date_before_anything_shows_everything_not_yet_issued(demo, client):
     body = text(get(client, "on_date", "2024-12-01"))
     assert "not yet issued Instrument" in body and "always" in body

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Subquery, Value, When
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.utils import timezone
@@ -26,39 +26,40 @@ from .views import bad_request, optional_date, phase_counts
 DEFAULT_WINDOW = datetime.timedelta(days=30)
 
 
-def _neighbours(on, instruments):
-    """The nearest dates before and after ``on`` on which some listed instrument's status changes:
-    two walks of the index on valid_from that stop at the first row."""
-    periods = StatusPeriod.objects.filter(valid_from__gt=datetime.date.min)
-    if instruments.query.where:
-        periods = periods.filter(instrument__in=instruments.values("pk"))
-    dates = periods.values_list("valid_from", flat=True)
-    return (dates.filter(valid_from__lt=on).order_by("-valid_from").first(),
-            dates.filter(valid_from__gt=on).order_by("valid_from").first())
-
-
 def _listed_page(request, on, filterset, count):
     """The page of instruments asked for, by phase (``LISTING_ORDER``) then title, each with
-    ``phase_on`` and ``since``. The page's fifty rows — id, rank (which names the phase) and start
-    of the covering period — are read in order from the index on the periods covering ``on``;
-    then only those fifty instruments, by primary key, with their agencies."""
-    periods = StatusPeriod.objects.covering(on)
+    ``phase_on`` and ``since``, and the nearest dates before and after ``on`` on which some
+    listed instrument's status changes: ``(page, previous, next)``.
+
+    The page's fifty rows — id, rank (which names the phase) and start of the covering period —
+    are read in order from the index on the periods covering ``on``, each with the two
+    neighbouring dates (subqueries that do not depend on the row, so the database works them
+    out once, each a walk of the index on valid_from that stops at its first row: one round
+    trip rather than three); then only those fifty instruments, by primary key, with their
+    agencies."""
+    periods = StatusPeriod.objects.all()
     if filterset.qs.query.where:
         periods = periods.filter(instrument__in=filterset.qs.values("pk"))
-    paginator = Paginator(periods.listed().values_list("instrument_id", "listing_rank", "valid_from"), PAGE_SIZE)
+    starts = periods.filter(valid_from__gt=datetime.date.min).values("valid_from")
+    listing = periods.covering(on).listed().annotate(
+        previous=Subquery(starts.filter(valid_from__lt=on).order_by("-valid_from")[:1]),
+        following=Subquery(starts.filter(valid_from__gt=on).order_by("valid_from")[:1]))
+    paginator = Paginator(listing.values_list("instrument_id", "listing_rank", "valid_from", "previous", "following"),
+                          PAGE_SIZE)
     paginator.count = count  # already counted, by phase
     page = paginator.get_page(request.GET.get("page"))
     listed = list(page.object_list)
-    found = listed_instruments([pk for pk, _, _ in listed])
+    found = listed_instruments([pk for pk, *_ in listed])
     phases = {rank: phase for phase, rank in LISTING_RANK.items()}
     page.object_list = []
-    for pk, rank, since in listed:
+    for pk, rank, since, _, _ in listed:
         if row := found.get(pk):
             row.phase_on = phases[rank]
             row.since = None if since == datetime.date.min else since
             page.object_list.append(row)
     page.object_list = as_rows(page.object_list, on, read_agencies=False)
-    return page
+    previous, following = listed[0][3:] if listed else (None, None)
+    return page, previous, following
 
 
 @require_safe
@@ -76,8 +77,7 @@ def on_date(request, date):
         instruments = filterset.qs.annotate(rank=rank).order_by("rank", "title", "pk")
         return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv")
     counts = phase_counts(on, filterset.qs)
-    page = _listed_page(request, on, filterset, sum(count for _, count in counts))
-    previous, following = _neighbours(on, filterset.qs)
+    page, previous, following = _listed_page(request, on, filterset, sum(count for _, count in counts))
     context = {
         "on": on,
         "page": page,
