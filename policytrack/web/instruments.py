@@ -90,13 +90,27 @@ def as_rows(instruments, on, read_agencies=True):
     return instruments
 
 
+@functools.cache
+def _listed_sql(count):
+    links = Instrument.agencies.through._meta
+    instruments, agencies, link_table = (connection.ops.quote_name(table) for table in (
+        Instrument._meta.db_table, Agency._meta.db_table, links.db_table))
+    to_instrument, to_agency = (links.get_field(name).column for name in ("instrument", "agency"))
+    return (f"SELECT i.id, i.slug, i.title, i.short_title, i.kind, a.name, a.short_name FROM {instruments} i "
+            f"LEFT JOIN {link_table} ia ON ia.{to_instrument} = i.id LEFT JOIN {agencies} a ON a.id = ia.{to_agency} "
+            f"WHERE i.id IN ({', '.join(['%s'] * count)}) ORDER BY a.name")
+
+
 def listed_instruments(pks):
     """The instruments ``pks`` as ``ListedInstrument`` rows (id → row), each with its agencies'
     names: one query of tuples, the agencies joined, rather than model instances and a second
-    query."""
+    query. Written as SQL: the ORM took longer to build it (0.9 ms) than the database to answer."""
     found = {}
-    rows = (Instrument.objects.filter(pk__in=pks).order_by("agencies__name")
-            .values_list("pk", "slug", "title", "short_title", "kind", "agencies__name", "agencies__short_name"))
+    if not pks:
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(_listed_sql(len(pks)), list(pks))
+        rows = cursor.fetchall()
     for pk, slug, title, short_title, kind, name, short_name in rows:
         row = found.get(pk) or found.setdefault(pk, ListedInstrument(pk, slug, title, short_title, kind))
         if name is not None:
@@ -104,15 +118,28 @@ def listed_instruments(pks):
     return found
 
 
+@functools.cache
+def _choices_sql():
+    """Every agency and topic, by name, in one round trip: written as SQL, since the ORM took
+    longer to build the two queries than the database took to answer them."""
+    agencies, topics = (connection.ops.quote_name(model._meta.db_table) for model in (Agency, Topic))
+    return (f"SELECT 0 AS part, id, slug, name, short_name, parent_id FROM {agencies} "
+            f"UNION ALL SELECT 1, id, slug, name, '', NULL FROM {topics} ORDER BY 1, 4")
+
+
 def filter_choices(values):
     """Options for the filter form, each with whether ``values`` (the form's cleaned data) chose
     it: agencies as a tree (children indented), topics, kinds, phases."""
     chosen = {name: {getattr(value, "slug", value) for value in values.get(name) or ()}
               for name in ("agency", "topic", "kind", "phase")}
-    children = {}
-    for pk, slug, name, short_name, parent in Agency.objects.order_by("name").values_list(
-            "pk", "slug", "name", "short_name", "parent_id"):
-        children.setdefault(parent, []).append((pk, slug, short_name or name))
+    children, topics = {}, []
+    with connection.cursor() as cursor:
+        cursor.execute(_choices_sql())
+        for part, pk, slug, name, short_name, parent in cursor.fetchall():
+            if part == 0:
+                children.setdefault(parent, []).append((pk, slug, short_name or name))
+            else:
+                topics.append((slug, name, slug in chosen["topic"]))
     tree = []
 
     def walk(parent, depth):
@@ -123,8 +150,7 @@ def filter_choices(values):
     walk(None, 0)
     return {
         "agencies": tree,
-        "topics": [(slug, name, slug in chosen["topic"])
-                   for slug, name in Topic.objects.order_by("name").values_list("slug", "name")],
+        "topics": topics,
         "kinds": [(value, capfirst(label), value in chosen["kind"]) for value, label in Instrument.Kind.choices],
         "phases": [(phase, capfirst(PHASE_LABELS[phase]), phase in chosen["phase"]) for phase in engine.PHASES],
     }
