@@ -92,6 +92,12 @@ class InstrumentFilter(django_filters.FilterSet):
         value = self.form.cleaned_data.get("on") if self.is_bound and self.is_valid() else None
         return value or timezone.localdate()
 
+    @property
+    def narrows(self):
+        """Whether any filter leaves instruments out (the date and the sort do not)."""
+        cleaned = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
+        return any(cleaned.get(name) for name in ("q", "agency", "kind", "topic", "phase"))
+
     def filter_queryset(self, queryset):
         # Annotate before filtering so that the phase filter and the sort can use ``phase_on``.
         return super().filter_queryset(queryset.with_phase(self.on_date))

@@ -178,7 +178,7 @@ def instrument_list(request):
         "on": on,
         "today": timezone.localdate(),
         "values": filterset.form.cleaned_data,
-        "filtered": any(filterset.form.cleaned_data.get(name) for name in ("q", "agency", "kind", "topic", "phase")),
+        "filtered": filterset.narrows,
         "labels": PHASE_LABELS,
         **filter_choices(filterset.form.cleaned_data),
     }

@@ -26,10 +26,11 @@ from .views import bad_request, optional_date, phase_counts
 DEFAULT_WINDOW = datetime.timedelta(days=30)
 
 
-def _listed_page(request, on, filterset, count):
-    """The page of instruments asked for, by phase (``LISTING_ORDER``) then title, each with
-    ``phase_on`` and ``since``, and the nearest dates before and after ``on`` on which some
-    listed instrument's status changes: ``(page, previous, next)``.
+def _listed_page(request, on, selection, count):
+    """The page asked for of ``selection`` (the instruments the filters leave; None: all), by
+    phase (``LISTING_ORDER``) then title, each with ``phase_on`` and ``since``, and the nearest
+    dates before and after ``on`` on which some listed instrument's status changes:
+    ``(page, previous, next)``.
 
     The page's fifty rows — id, rank (which names the phase) and start of the covering period —
     are read in order from the index on the periods covering ``on``, each with the two
@@ -38,8 +39,8 @@ def _listed_page(request, on, filterset, count):
     trip rather than three); then only those fifty instruments, by primary key, with their
     agencies."""
     periods = StatusPeriod.objects.all()
-    if filterset.qs.query.where:
-        periods = periods.filter(instrument__in=filterset.qs.values("pk"))
+    if selection is not None:
+        periods = periods.filter(instrument__in=selection.values("pk"))
     starts = periods.filter(valid_from__gt=datetime.date.min).values("valid_from")
     listing = periods.covering(on).listed().annotate(
         previous=Subquery(starts.filter(valid_from__lt=on).order_by("-valid_from")[:1]),
@@ -76,8 +77,10 @@ def on_date(request, date):
                     default=Value(len(LISTING_RANK)), output_field=IntegerField())
         instruments = filterset.qs.annotate(rank=rank).order_by("rank", "title", "pk")
         return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv")
-    counts = phase_counts(on, filterset.qs)
-    page, previous, following = _listed_page(request, on, filterset, sum(count for _, count in counts))
+    # The instruments the filters leave, or None for all of them (without building the query).
+    selection = filterset.qs if filterset.narrows else None
+    counts = phase_counts(on, selection)
+    page, previous, following = _listed_page(request, on, selection, sum(count for _, count in counts))
     context = {
         "on": on,
         "page": page,
