@@ -157,3 +157,22 @@ def test_queries_do_not_grow_with_the_number_of_events(demo, client, django_asse
         Event.objects.create(instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 4, 1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         read_feed(client, reverse("feeds:changes"), agency="bis")
+
+
+def test_markup_in_a_source_or_a_note_reaches_the_reader_as_text(demo, client):
+    from policytrack.timeline.models import Claim, Document
+
+    event = Event.objects.get(instrument__slug="ai-diffusion-rule", key="enforcement-suspended")
+    event.note = "<b>bold</b> & <script>alert(1)</script>"
+    event.save()
+    claim = Claim.objects.filter(event=event).first()
+    claim.quote = '<img src=x onerror="alert(2)">'
+    claim.save()
+    Document.objects.filter(pk=claim.document_id).update(title="<i>Rescission</i> & more", publisher="A <u>publisher</u>",
+                                                          url='https://example.org/?a=1&b="2"')
+    summary = entries(read_feed(client, reverse("feeds:changes")))[
+        "AI Diffusion Rule: enforcement suspended (13 May 2025)"].findtext(f"{ATOM}summary")
+    assert "<p>&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;</p>" in summary
+    assert "<q>&lt;img src=x onerror=&quot;alert(2)&quot;&gt;</q>" in summary
+    assert '<a href="https://example.org/?a=1&amp;b=&quot;2&quot;">“&lt;i&gt;Rescission&lt;/i&gt; &amp; more”</a>' in summary
+    assert "A &lt;u&gt;publisher&lt;/u&gt;" in summary and "<script>" not in summary and "<u>" not in summary

