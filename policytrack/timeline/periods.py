@@ -204,10 +204,6 @@ def _rebuild_batch(instrument_ids):
     _add_to_tally(tally)
 
 
-# PostgreSQL array types of the columns written in bulk, for UNNEST.
-_PERIOD_TYPES = ("bigint", "varchar", "boolean", "boolean", "boolean", "boolean", "date", "date", "smallint", "varchar")
-
-
 def _insert_arrays(cursor, table, columns, types, rows, suffix=""):
     """PostgreSQL: INSERT ``rows`` as one statement over one array per column. A statement per
     row (executemany) cost a round trip each, and a multi-row VALUES list a parse of thousands of
@@ -217,14 +213,19 @@ def _insert_arrays(cursor, table, columns, types, rows, suffix=""):
 
 
 def _insert_periods(rows):
-    """Write derived periods with plain SQL: bulk_create spends more time compiling SQL than
-    the database spends writing (the rows are derived, have no history and fire no signals)."""
+    """Write derived periods with plain SQL (COPY on PostgreSQL): bulk_create spends more time
+    compiling SQL than the database spends writing (the rows are derived, have no history and
+    fire no signals)."""
     connection = connections[router.db_for_write(StatusPeriod)]
     table = connection.ops.quote_name(StatusPeriod._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column in _PERIOD_COLUMNS)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and rows:
-            _insert_arrays(cursor, table, columns, _PERIOD_TYPES, rows)
+        if connection.vendor == "postgresql":
+            # COPY: psycopg formats the rows in C; arrays for UNNEST were quoted element by
+            # element in Python (a fifth of a rewrite's time).
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_PERIOD_COLUMNS))})",
                                rows)
