@@ -378,3 +378,10 @@ def test_markup_in_titles_agencies_and_topics_is_shown_as_text_in_lists_and_filt
         assert '<option value="markup">&lt;u&gt;Markup&lt;/u&gt;</option>' in html  # the topic filter
     chosen = get(client, "on_date", "2025-05-20", agency="odd", topic="markup").content.decode()
     assert '<option value="odd" selected>' in chosen and '<option value="markup" selected>' in chosen
+
+
+def test_markup_in_a_source_is_shown_as_text_on_the_changes_page(demo, client):
+    claim = Claim.objects.filter(event__key="enforcement-suspended").first()
+    Document.objects.filter(pk=claim.document_id).update(publisher='<b>"Bold"</b> & Co')
+    html = get(client, "changes", **{"from": "2025-05-01", "to": "2025-05-31"}).content.decode()
+    assert "&lt;b&gt;&quot;Bold&quot;&lt;/b&gt; &amp; Co</a>" in html and "<b>" not in html

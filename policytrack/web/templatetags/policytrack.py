@@ -68,6 +68,25 @@ def phase_rows(rows):
     return mark_safe("\n      ".join(html))
 
 
+@register.simple_tag
+def dated_events(events):
+    """The ``<li>`` of each event of an instrument on the changes page: its date, its kind
+    (linked to its row on the timeline) and its sources, each saying the date it gives where it
+    differs. Written here for the reason ``phase_rows`` is: fifty instruments' events and
+    sources were most of the page's 5 ms of template."""
+    items = []
+    for event in events:
+        sources = ""
+        if event.sources:
+            named = "; ".join(f'<a href="{escape(url)}">{escape(name)}</a>' + (f" says {escape(says)}" if says else "")
+                              for url, name, says in event.sources)
+            sources = f'<span class="muted">— source{"" if len(event.sources) == 1 else "s"}: {named}</span>'
+        items.append(f'<li><time datetime="{event.iso_date}">{escape(event.when)}</time>\n'
+                     f'      <a href="{escape(event.link)}">{escape(event.kind_label)}</a>\n'
+                     f'      {sources}\n    </li>')
+    return mark_safe("\n    ".join(items))
+
+
 @register.filter
 def sanitized(value):
     """Imported HTML cleaned down to harmless markup (plain text comes out escaped)."""
