@@ -14,9 +14,9 @@ import hashlib
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import condition
 
+from policytrack.timeline.dates import stored_moment
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument, InstrumentRelation, Topic
 
 TRACKED = (Agency, Topic, Instrument, InstrumentRelation, Document, Event, Claim)
@@ -31,11 +31,7 @@ def last_recorded():
     with connection.cursor() as cursor:
         cursor.execute(_latest_sql())
         (value,) = cursor.fetchone()
-    if isinstance(value, str):  # SQLite hands back text for an aggregate over a datetime column
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = value.replace(tzinfo=datetime.timezone.utc)
-    return value
+    return stored_moment(value)
 
 
 @functools.cache

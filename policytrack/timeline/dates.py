@@ -30,3 +30,14 @@ def parse_datetime(value, name="datetime"):
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     return moment
+
+
+def stored_moment(value):
+    """A moment read from the database with hand-written SQL, as an aware datetime (None stays
+    None): PostgreSQL hands back an aware one, SQLite a naive one in UTC, or text for an
+    aggregate such as MAX."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return value

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.timeline import engine
-from policytrack.timeline.dates import BadDate, parse_datetime
+from policytrack.timeline.dates import BadDate, parse_datetime, stored_moment
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import (
     Agency,
@@ -277,13 +277,6 @@ def _history_sql():
         f"ORDER BY 1 DESC, 4, 5 DESC LIMIT %s")
 
 
-def _moment(value):
-    """A history date as read by hand: SQLite gives naive UTC (or text), PostgreSQL aware."""
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.timezone.utc)
-
-
 def _history(instrument, limit=15):
     """The latest recorded changes to the instrument, its events and their claims, newest first,
     each with the moment to pass as ``?recorded=`` to see the page as it was just after.
@@ -302,5 +295,5 @@ def _history(instrument, limit=15):
             what = f"event “{key}” ({kind.replace('_', ' ')}, {day})"
         else:
             what = f"a claim of {key} ({day})"
-        entries.append((_moment(when), user, f"{verbs[change]} {what}"))
+        entries.append((stored_moment(when), user, f"{verbs[change]} {what}"))
     return entries
