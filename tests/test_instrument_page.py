@@ -139,3 +139,18 @@ def test_changes_recorded_at_the_same_moment_are_listed_newest_record_first(db, 
     events = [f"added event “{key}”" for key in instrument.events.order_by("-pk").values_list("key", flat=True)]
     places = [history.index(line) for line in events]
     assert places == sorted(places) and len(places) == 2
+
+
+def test_the_facts_name_every_agency_and_topic_once_even_agencies_sharing_a_name(demo, client):
+    from policytrack.timeline.models import Agency, Topic
+
+    diffusion = Instrument.objects.get(slug="ai-diffusion-rule")
+    for slug, short in (("office-a", "OA"), ("office-b", "OB")):
+        diffusion.agencies.add(Agency.objects.create(slug=slug, name="Office of Exports", short_name=short))
+    for slug, name in (("chips", "Chips"), ("exports", "Exports")):
+        diffusion.topics.add(Topic.objects.create(slug=slug, name=name))
+    body = text(page(client))
+    facts = body[body.index("Agency"):body.index("Timeline")]
+    assert "Office of Exports (OA); Office of Exports (OB)" in facts
+    assert facts.count("Office of Exports (OA)") == 1
+    assert "Chips, Exports" in facts

@@ -233,14 +233,15 @@ def instrument_detail(request, slug):
 def _agencies_and_topics(instrument):
     """Its agencies ("name (abbreviation)") and topics, by name: one query of tuples, not two
     prefetches of model instances."""
-    agencies, topics = {}, {}
-    for name, short_name, topic in (Instrument.objects.filter(pk=instrument.pk).order_by("agencies__name", "topics__name")
-                                    .values_list("agencies__name", "agencies__short_name", "topics__name")):
-        if name is not None:
-            agencies[name] = f"{name} ({short_name})" if short_name else name
-        if topic is not None:
-            topics[topic] = topic
-    return {"agencies": list(agencies.values()), "topics": list(topics)}
+    agencies, topics = {}, {}  # by id: the join repeats each agency once per topic, and two may share a name
+    rows = (Instrument.objects.filter(pk=instrument.pk).order_by("agencies__name", "topics__name")
+            .values_list("agencies__pk", "agencies__name", "agencies__short_name", "topics__pk", "topics__name"))
+    for agency_id, name, short_name, topic_id, topic in rows:
+        if agency_id is not None:
+            agencies[agency_id] = f"{name} ({short_name})" if short_name else name  # as Agency.__str__
+        if topic_id is not None:
+            topics[topic_id] = topic
+    return {"agencies": list(agencies.values()), "topics": list(topics.values())}
 
 
 def _relations(instrument):
