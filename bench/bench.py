@@ -28,27 +28,37 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432/{name}"
 REQUESTS = 40
 
 
+def _sqlite_file(size):
+    return Path(f"/tmp/policytrack-bench-{size}.sqlite3")
+
+
+def _postgres_name(size):
+    return f"policytrack_bench_{size}"
+
+
+def _psql(*args):
+    return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", *args],
+                          capture_output=True, text=True, check=True).stdout
+
+
 def database_url(kind, size):
     if kind == "sqlite":
-        return f"sqlite:////tmp/policytrack-bench-{size}.sqlite3"
-    return POSTGRES.format(name=f"policytrack_bench_{size}")
+        return f"sqlite:///{_sqlite_file(size)}"
+    return POSTGRES.format(name=_postgres_name(size))
 
 
 def fresh_database(kind, size):
     if kind == "sqlite":
-        Path(f"/tmp/policytrack-bench-{size}.sqlite3").unlink(missing_ok=True)
+        _sqlite_file(size).unlink(missing_ok=True)
         return
-    for statement in (f"DROP DATABASE IF EXISTS policytrack_bench_{size}", f"CREATE DATABASE policytrack_bench_{size}"):
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", statement], check=True)
+    for statement in (f"DROP DATABASE IF EXISTS {_postgres_name(size)}", f"CREATE DATABASE {_postgres_name(size)}"):
+        _psql("-qc", statement)
 
 
 def exists(kind, size):
     if kind == "sqlite":
-        return Path(f"/tmp/policytrack-bench-{size}.sqlite3").exists()
-    found = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc",
-                            f"SELECT 1 FROM pg_database WHERE datname = 'policytrack_bench_{size}'"],
-                           capture_output=True, text=True, check=True)
-    return found.stdout.strip() == "1"
+        return _sqlite_file(size).exists()
+    return _psql("-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{_postgres_name(size)}'").strip() == "1"
 
 
 def production(url):
