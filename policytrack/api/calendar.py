@@ -19,10 +19,10 @@ from icalendar import vDuration
 from policytrack.timeline.changes import upcoming_dates
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import Instrument
-from policytrack.timeline.wording import human_date
+from policytrack.timeline.wording import EVENT_KIND_LABELS, human_date
 
 from .caching import polled, validators
-from .describe import EVENT_KINDS, event_path_maker, event_uid, sources_text
+from .describe import event_path_maker, event_uid, sources_text
 
 # Recent dates stay visible for a month; dates are announced up to two years ahead.
 LOOK_BACK = datetime.timedelta(days=30)
@@ -78,7 +78,7 @@ def build_calendar(request, name, due, stamp):
 
 def _calendar_event(request, item, stamp, path):
     instrument, event = item.instrument, item.event
-    summary = f"{instrument}: {EVENT_KINDS.get(event.kind, event.kind)}"
+    summary = f"{instrument}: {EVENT_KIND_LABELS.get(event.kind, event.kind)}"
     if item.precision != "day":
         summary += f" (some time in {human_date(item.date, item.precision)})"
     lines = []

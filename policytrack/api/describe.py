@@ -7,20 +7,14 @@ from html import escape
 
 from django.utils.safestring import mark_safe
 
-from policytrack.timeline.models import Document, Event
-from policytrack.timeline.wording import human_date
+from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, EVENT_KIND_LABELS, human_date
 from policytrack.web.paths import path_maker
-
-# Labels by value: ``get_kind_display()`` rebuilds its dictionary of choices on every call, and a
-# feed of fifty entries calls it hundreds of times.
-EVENT_KINDS = dict(Event.Kind.choices)
-DOCUMENT_KINDS = dict(Document.Kind.choices)
 
 
 def event_title(instrument, event, date=None, precision=None):
     """ "AI Diffusion Rule: enforcement suspended (13 May 2025)" """
     when = human_date(date or event.date, precision or event.precision)
-    return f"{instrument}: {EVENT_KINDS.get(event.kind, event.kind)} ({when})"
+    return f"{instrument}: {EVENT_KIND_LABELS.get(event.kind, event.kind)} ({when})"
 
 
 def event_path_maker():
@@ -42,7 +36,7 @@ def _claims(event):
 
 def _source_parts(claim):
     document = claim.document
-    parts = [document.publisher or DOCUMENT_KINDS.get(document.kind, document.kind)]
+    parts = [document.publisher or DOCUMENT_KIND_LABELS.get(document.kind, document.kind)]
     if document.citation:
         parts.append(document.citation)
     return parts
@@ -53,7 +47,7 @@ def sources_text(event):
     lines = []
     for claim in _claims(event):
         document = claim.document
-        kind = DOCUMENT_KINDS.get(document.kind, document.kind)
+        kind = DOCUMENT_KIND_LABELS.get(document.kind, document.kind)
         line = f"{', '.join(_source_parts(claim))}: “{document.title}” ({kind}, " \
                f"published {human_date(document.published_on)}) gives {human_date(claim.date, claim.precision)}"
         if document.url:
@@ -69,7 +63,7 @@ def _source_html(claim):
         title = f'<a href="{escape(document.url)}">{title}</a>'
     quote = f": <q>{escape(claim.quote)}</q>" if claim.quote else ""
     return (f"<li>{escape(', '.join(_source_parts(claim)))}: {title} "
-            f"({escape(DOCUMENT_KINDS.get(document.kind, document.kind))}, published "
+            f"({escape(DOCUMENT_KIND_LABELS.get(document.kind, document.kind))}, published "
             f"{human_date(document.published_on)}) gives {human_date(claim.date, claim.precision)}{quote}</li>")
 
 

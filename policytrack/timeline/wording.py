@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from .models import Document, Event
+
+# Kinds' labels by value: ``get_kind_display()`` rebuilds its dictionary of choices on every call,
+# and a feed or a page of fifty events calls it hundreds of times.
+EVENT_KIND_LABELS = dict(Event.Kind.choices)
+DOCUMENT_KIND_LABELS = dict(Document.Kind.choices)
+
 PHASE_LABELS = {
     "not_yet_issued": "not yet issued",
     "proposed": "proposed",

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from django.utils.text import capfirst
 
 from policytrack.timeline import engine
-from policytrack.timeline.models import Document, Event
-from policytrack.timeline.wording import human_date
+from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, EVENT_KIND_LABELS, human_date
 
 from .paths import path_maker
 
@@ -52,8 +51,8 @@ def _why(best, others):
     return "among equally ranked sources published the same day, the earliest date given"
 
 
-def _describe(document, rank, kinds):
-    details = [kinds.get(document.kind, document.kind), document.publisher, document.citation,
+def _describe(document, rank):
+    details = [DOCUMENT_KIND_LABELS.get(document.kind, document.kind), document.publisher, document.citation,
                f"published {human_date(document.published_on)}", f"rank {rank}"]
     return ", ".join(detail for detail in details if detail)
 
@@ -63,7 +62,6 @@ def timeline_rows(events, notes, documents, on, known):
     (anything with their ``id``, ``kind``, ``title``, ``publisher``, ``citation`` and
     ``published_on``: ``Cited`` tuples, or documents as they were recorded) as rows of text."""
     resolved = engine.timeline(events, known)
-    event_kinds, document_kinds = dict(Event.Kind.choices), dict(Document.Kind.choices)
     document_path = path_maker("web:document_detail", 2**31 - 1)
     out = []
     for item in resolved:
@@ -76,7 +74,7 @@ def timeline_rows(events, notes, documents, on, known):
                 claim=claim,
                 url=document_path(document.id),
                 title=document.title,
-                description=_describe(document, claim.rank, document_kinds),
+                description=_describe(document, claim.rank),
                 best=claim is item.best_claim,
                 date_text=human_date(claim.date, claim.precision),
                 differs=item.best_claim is not None and claim.date != item.best_claim.date,
@@ -91,7 +89,7 @@ def timeline_rows(events, notes, documents, on, known):
             TimelineRow(
                 key=item.event.key,
                 kind=item.event.kind,
-                label=capfirst(event_kinds.get(item.event.kind, item.event.kind)),
+                label=capfirst(EVENT_KIND_LABELS.get(item.event.kind, item.event.kind)),
                 date=item.date,
                 date_text=human_date(item.date, item.precision),
                 state=state,
