@@ -147,6 +147,14 @@ def test_an_unchanged_feed_answers_304(demo, client):
         assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
+def test_a_feed_answers_304_to_the_last_modified_it_sent_when_its_entries_are_older(demo, client):
+    url = reverse("feeds:changes")
+    with time_machine.travel(datetime.datetime.now(UTC) + datetime.timedelta(minutes=5)):
+        Topic.objects.create(name="Recorded later", slug="recorded-later")  # after every entry
+        first = client.get(url)
+        assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+
 def test_queries_do_not_grow_with_the_number_of_events(demo, client, django_assert_max_num_queries):
     with django_assert_max_num_queries(10) as few:
         read_feed(client, reverse("feeds:changes"), agency="bis")

@@ -64,7 +64,19 @@ def validators(request):
 
 def polled(view):
     """Give ``view`` an ETag and a Last-Modified, and answer 304 when the client's copy is current."""
+
+    @functools.wraps(view)
+    def answer(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        # Django's feeds send their latest entry's date as Last-Modified, and ``condition`` keeps
+        # a header the view set: a reader sending it back as If-Modified-Since was compared
+        # with the latest record, later whenever anything else had been recorded since (a
+        # source, a topic), and got the whole feed again. The header is ``condition``'s own.
+        if response.has_header("Last-Modified"):
+            del response["Last-Modified"]
+        return response
+
     return condition(
         etag_func=lambda request, *args, **kwargs: validators(request)[0],
         last_modified_func=lambda request, *args, **kwargs: validators(request)[1],
-    )(view)
+    )(answer)
