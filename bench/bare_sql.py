@@ -99,14 +99,13 @@ LEFT JOIN timeline_claim c ON c.event_id = e.id LEFT JOIN timeline_document d ON
 WHERE e.date >= %s AND e.date <= %s AND e.instrument_id IN ({ids}) ORDER BY e.date, i.title"""
 WINDOW_PHASES = """
 SELECT instrument_id, phase_before, phase_after FROM (
-  SELECT c.instrument_id, MAX(c.touched) AS touched,
-    (SELECT p.title FROM timeline_statusperiod p WHERE p.instrument_id = c.instrument_id AND p.valid_from <= %s AND p.valid_to > %s) AS title,
-    (SELECT p.phase FROM timeline_statusperiod p WHERE p.instrument_id = c.instrument_id AND p.valid_from <= %s AND p.valid_to > %s) AS phase_before,
-    (SELECT p.phase FROM timeline_statusperiod p WHERE p.instrument_id = c.instrument_id AND p.valid_from <= %s AND p.valid_to > %s) AS phase_after
-  FROM (SELECT instrument_id, 1 AS touched FROM timeline_event WHERE date >= %s AND date <= %s
-        UNION ALL SELECT instrument_id, 0 FROM timeline_statusperiod WHERE valid_from >= %s AND valid_from <= %s) c
+  SELECT c.instrument_id, MAX(c.touched) AS touched, MAX(c.title) AS title,
+    CASE WHEN MAX(c.touched) = 1 THEN NULL ELSE (SELECT p.phase FROM timeline_statusperiod p WHERE p.instrument_id = c.instrument_id AND p.valid_from <= %s AND p.valid_to > %s) END AS phase_before,
+    CASE WHEN MAX(c.touched) = 1 THEN NULL ELSE (SELECT p.phase FROM timeline_statusperiod p WHERE p.instrument_id = c.instrument_id AND p.valid_from <= %s AND p.valid_to > %s) END AS phase_after
+  FROM (SELECT instrument_id, 1 AS touched, instrument_title AS title FROM timeline_event WHERE date >= %s AND date <= %s
+        UNION ALL SELECT instrument_id, 0, title FROM timeline_statusperiod WHERE valid_from >= %s AND valid_from <= %s) c
   GROUP BY c.instrument_id) listed
-WHERE touched = 1 OR phase_before <> phase_after
+WHERE touched = 1 OR COALESCE(phase_before, '') <> COALESCE(phase_after, '')
 ORDER BY title, instrument_id"""
 
 FEED = """
@@ -163,7 +162,7 @@ def run(page, address, params):
         _fetch(TIMELINE, [address.strip("/").split("/")[-2]])
     elif page.startswith("/changes/"):
         start, end = (datetime.date.fromisoformat(params[name]) for name in ("from", "to"))
-        listed = _fetch(WINDOW_PHASES, [end, end, start - ONE_DAY, start - ONE_DAY, end, end, start, end, start, end])
+        listed = _fetch(WINDOW_PHASES, [start - ONE_DAY, start - ONE_DAY, end, end, start, end, start, end])
         _fetch(WINDOW_EVENTS.format(ids=_ids(listed[:50])), [start, end])  # the page's fifty
         for sql in FILTER_FORM:
             _fetch(sql, [])

@@ -115,6 +115,20 @@ def test_the_phase_tally_counts_like_the_periods_through_edits_renames_and_delet
     assert phase_counts_on(D(2025, 5, 14)) == {}
 
 
+def test_events_keep_a_copy_of_their_instruments_title_for_the_changes_pages_order(db):
+    rule = Instrument.objects.create(slug="copied", title="A rule", kind="rule")
+    Event.objects.create(instrument=rule, key="proposed", kind="proposed", date=D(2024, 1, 1))
+    Event.objects.create(instrument_id=rule.pk, key="issued", kind="issued", date=D(2024, 6, 1))  # not at hand
+
+    def copies():
+        return set(Event.objects.filter(instrument=rule).values_list("instrument_title", flat=True))
+
+    assert copies() == {"A rule"}
+    rule.title = "A renamed rule"
+    rule.save()
+    assert copies() == {"A renamed rule"}
+
+
 def store(instrument, events):
     """Write engine events as rows, as an editor would, one save at a time."""
     rows = {}

@@ -47,16 +47,20 @@ def test_status_periods_are_checked_and_repaired(db, run):
     code, out, _ = run("check_status_periods")
     assert (code, out.startswith("All 40 instruments' status periods agree with the engine")) == (0, True)
 
-    broken = list(Instrument.objects.order_by("pk").values_list("slug", flat=True)[:2])
+    broken = list(Instrument.objects.order_by("pk").values_list("slug", flat=True)[:3])
     StatusPeriod.objects.filter(instrument__slug=broken[0]).update(phase="vacated")  # as a bad restore might
     StatusPeriod.objects.filter(instrument__slug=broken[1]).delete()
+    Event.objects.filter(instrument__slug=broken[2]).update(instrument_title="An old title")
     code, out, _ = run("check_status_periods")
     assert code == 1
-    assert f"2 of 40 instruments have stale status periods: {', '.join(sorted(broken))}" in out
+    assert (f"3 of 40 instruments have stale status periods (or events with an old copy of their title): "
+            f"{', '.join(sorted(broken))}") in out
     assert "Run again with --repair" in out
 
     code, out, _ = run("check_status_periods", "--repair")
-    assert code == 0 and "Rebuilt the status periods of 2 instruments; they now agree." in out
+    assert code == 0 and "Rebuilt the status periods of 3 instruments; they now agree." in out
+    assert set(Event.objects.filter(instrument__slug=broken[2]).values_list("instrument_title", flat=True)) == {
+        Instrument.objects.get(slug=broken[2]).title}
     # Periods changed behind its back had left the tally out of step: repaired too.
     assert "Rebuilt the phase tally from the status periods." in out
     assert run("check_status_periods")[0] == 0

@@ -529,8 +529,8 @@ class _Batch:
                       if event.row.kind == kind and (kind in ONCE or event.row.date == day)), None)
         if event is None:
             position = max((event.row.position for event in instrument.events), default=0) + 1
-            event = _Event(Event(instrument=instrument.row, key=f"fr-{number}-{kind.replace('_', '-')}", kind=kind,
-                                 date=day, position=position))
+            event = _Event(Event(instrument=instrument.row, instrument_title=instrument.row.title,
+                                 key=f"fr-{number}-{kind.replace('_', '-')}", kind=kind, date=day, position=position))
             instrument.events.append(event)
             self.new_events.append(event.row)
             self.report.note("events created", f"create event {label} {day} on {instrument.row}")

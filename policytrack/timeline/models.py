@@ -280,9 +280,13 @@ class Event(Versioned):
         help_text="For a delay: the event it moves.",
     )
     new_date = models.DateField(null=True, blank=True, help_text="For a delay: the target's new date.")
+    # A copy, so that the instruments with an event in a window come out of the date index with
+    # the title they are listed by (see ``changes.ChangeList``). Kept in step by ``periods.py``,
+    # like the status periods' copy; not part of the event's history.
+    instrument_title = models.CharField(max_length=500, editable=False, default="")
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["instrument_title"])
 
     class Meta:
         ordering = ["instrument", "date", "position"]
@@ -297,12 +301,20 @@ class Event(Versioned):
         ]
         indexes = [
             # Recent changes and the changes between two dates scan events by date; the
-            # instruments with an event in a window are read from the index alone.
-            models.Index(fields=["date", "instrument"], name="event_date_idx"),
+            # instruments with an event in a window, and their titles, are read from the index
+            # alone (on SQLite, which has no INCLUDE, the title is read from the row).
+            models.Index(fields=["date", "instrument"], include=["instrument_title"], name="event_date_idx"),
         ]
 
     def __str__(self):
         return f"{self.instrument}: {self.get_kind_display()} {self.date.isoformat()}"
+
+    def save(self, *args, **kwargs):
+        # The copy of the title from the instrument at hand; ``periods.py`` puts right any other
+        # (it rebuilds after every save, in the same transaction).
+        if self.instrument_id is not None and Event.instrument.is_cached(self):
+            self.instrument_title = self.instrument.title
+        super().save(*args, **kwargs)
 
     def clean(self):
         """A delay names what it moves and where to; nothing else may (the check constraint
@@ -391,8 +403,9 @@ class StatusPeriod(models.Model):
         indexes = [
             # "Everything in phase P on D": phase first, then the range.
             models.Index(fields=["phase", "valid_from", "valid_to"], name="period_phase_range_idx"),
-            # The periods starting in a window (changes, the next and previous change).
-            models.Index(fields=["valid_from", "valid_to", "instrument"], name="period_start_idx"),
+            # The periods starting in a window (changes, the next and previous change), with the
+            # title the changes page lists them by.
+            models.Index(fields=["valid_from", "valid_to", "instrument"], include=["title"], name="period_start_idx"),
             # "Page 3 of everything on D, by phase then title": read in order, stop after fifty.
             models.Index(fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to"],
                          name="period_listing_idx"),

@@ -1,4 +1,5 @@
-"""Keeping stored status periods (and sourced events' dates) in step with the evidence.
+"""Keeping stored status periods (and sourced events' dates, and events' copies of their
+instrument's title) in step with the evidence.
 
 Any save or delete of an event, a claim or a cited document marks its instruments; they
 are rebuilt at once, inside the caller's transaction, so a list page never sees periods
@@ -14,6 +15,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 from django.db import connections, router, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -184,12 +186,22 @@ def _stored(instrument_ids):
 
 def _stale_in(instrument_ids):
     stored = _stored(instrument_ids)
+    mistitled = set(_mistitled_events(instrument_ids).values_list("instrument_id", flat=True))
     for instrument_id, rows in _derived(instrument_ids).items():
-        if stored.get(instrument_id, []) != rows:
+        if stored.get(instrument_id, []) != rows or instrument_id in mistitled:
             yield instrument_id
 
 
+def _mistitled_events(instrument_ids):
+    """The events of these instruments whose copy of their instrument's title is out of date."""
+    return Event.objects.filter(instrument_id__in=instrument_ids).exclude(instrument_title=F("instrument__title"))
+
+
 def _rebuild_batch(instrument_ids):
+    # New events (saved with no copy of the title) and events changed behind the signals' back:
+    # one UPDATE, and none when every copy is right.
+    _mistitled_events(instrument_ids).update(
+        instrument_title=Subquery(Instrument.objects.filter(pk=OuterRef("instrument_id")).values("title")[:1]))
     derived, stored = _derived(instrument_ids, sync_dates=True), _stored(instrument_ids)
     # Only instruments whose periods differ are rewritten (most edits leave them as they were),
     # so that the rows, their six indexes and the tally are not churned for nothing.
@@ -358,8 +370,9 @@ def _instrument_saved(sender, instance, created, **kwargs):
 
 @receiver(post_save, sender=Instrument)
 def _instrument_retitled(sender, instance, created, **kwargs):
-    if not created:  # the periods carry the title for the point-in-time page's order
+    if not created:  # the periods and events carry the title for the order of the pages listing them
         StatusPeriod.objects.filter(instrument=instance).exclude(title=instance.title).update(title=instance.title)
+        instance.events.exclude(instrument_title=instance.title).update(instrument_title=instance.title)
 
 
 @receiver(pre_delete, sender=Instrument)

@@ -238,7 +238,7 @@ class Generator:
                                     for plan in plans for topic in plan.topics], batch_size=5000)
         for plan in plans:
             for event, _, _ in plan.events:
-                event.instrument_id = plan.instrument.pk
+                event.instrument_id, event.instrument_title = plan.instrument.pk, plan.instrument.title
         plain = [event for plan in plans for event, _, target in plan.events if target is None]
         Event.objects.bulk_create(plain, batch_size=2000)
         delays = []

@@ -15,8 +15,8 @@ PROGRESS_EVERY = 5000  # instruments between progress lines
 
 
 class Command(BaseCommand):
-    help = ("Check that every instrument's stored status periods agree with the status engine, "
-            "and the phase tally with the periods; with --repair, rebuild what disagrees. Exit status 1 when "
+    help = ("Check that every instrument's stored status periods agree with the status engine (and its "
+            "events' copies of its title with its title), and the phase tally with the periods; with --repair, rebuild what disagrees. Exit status 1 when "
             "anything stale is left.")
 
     def add_arguments(self, parser):
@@ -45,7 +45,8 @@ class Command(BaseCommand):
         if stale:
             names = sorted(Instrument.objects.filter(pk__in=stale[:20]).values_list("slug", flat=True))
             more = f" and {len(stale) - 20:,} more" if len(stale) > 20 else ""
-            self.stdout.write(f"{len(stale):,} of {total:,} instruments have stale status periods: "
+            self.stdout.write(f"{len(stale):,} of {total:,} instruments have stale status periods "
+                              f"(or events with an old copy of their title): "
                               f"{', '.join(names)}{more}.")
         if tally_off:
             days = len({day for day, _ in tally_off})
