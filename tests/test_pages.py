@@ -271,6 +271,19 @@ def test_changes_page_through_instruments_in_title_order_and_follow_a_renaming(d
     assert "Nothing changed between 11 March 2025 and 31 March 2025." in quiet
 
 
+def test_changes_list_each_instruments_events_by_date_whatever_order_they_were_entered_in(db, client):
+    notice = Document.objects.create(key="late-fr", kind="federal_register", title="A late notice",
+                                     published_on=datetime.date(2025, 3, 1))
+    rule = Instrument.objects.create(slug="late", title="A rule entered backwards", kind="rule")
+    for key, kind, day in [("effective", "effective", 20), ("published", "published", 12), ("issued", "issued", 5)]:
+        event = Event.objects.create(instrument=rule, key=key, kind=kind, date=datetime.date(2025, 3, day))
+        Claim.objects.create(event=event, document=notice, date=event.date)
+    body = text(get(client, "changes", **{"from": "2025-03-01", "to": "2025-03-31"}))
+    dated = ["5 March 2025 Issued", "12 March 2025 Published", "20 March 2025 Effective"]
+    assert all(line in body for line in dated)
+    assert sorted(dated, key=body.index) == dated
+
+
 def test_a_quiet_window_says_nothing_changed(demo, client):
     body = text(get(client, "changes", **{"from": "2025-03-01", "to": "2025-03-31"}))
     assert "Nothing changed between 1 March 2025 and 31 March 2025." in body

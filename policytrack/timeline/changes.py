@@ -61,7 +61,8 @@ def changes_between(start, end, instruments=None, with_events=True):
     31 May"; comparing with the day before ``start`` makes an event on ``start`` show up as a
     change of phase too. An instrument is listed when an event falls in the window or its
     phase differs (a delay can move a change into the window without an event dated there).
-    With ``with_events=False`` the events are left for ``attach_events`` to read, page by page.
+    With ``with_events=False`` the events are left for the caller to read, page by page (a page
+    of fifty need not load a month of events across the whole portfolio).
     """
     if instruments is None:
         instruments = Instrument.objects.all()
@@ -70,7 +71,7 @@ def changes_between(start, end, instruments=None, with_events=True):
         return Changes(start, end, [], listed)
     # The whole answer at once (API, CSV) names each instrument's agencies too.
     changes = Changes(start, end, [], list(listed.read(listed.listed, "agencies")))
-    attach_events(changes, changes.instruments)
+    _attach_events(changes, changes.instruments)
     return changes
 
 
@@ -160,14 +161,13 @@ class ChangeList(Sequence):
         return phases
 
 
-def attach_events(changes, items):
-    """Read the events in the window, with their sources, of these InstrumentChanges only — a
-    page of fifty need not load a month of events across the whole portfolio."""
+def _attach_events(changes, items):
+    """Read the events in the window, with their sources, of these InstrumentChanges: each
+    item's by date, and all of them in ``changes.events``, by date then title."""
     items = list(items)
-    events = list(
-        _with_sources(Event.objects.between(changes.start, changes.end)
-                      .filter(instrument_id__in=[item.instrument.pk for item in items])).order_by()
-    )
+    events = list(_with_sources(Event.objects.between(changes.start, changes.end)
+                                .filter(instrument_id__in=[item.instrument.pk for item in items]))
+                  .order_by("date", "position", "pk"))
     by_instrument = {}
     for event in events:
         by_instrument.setdefault(event.instrument_id, []).append(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Subquery, Value, When
@@ -12,10 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.timeline import engine
-from policytrack.timeline.changes import attach_events, changes_between
+from policytrack.timeline.changes import changes_between
 from policytrack.timeline.dates import BadDate, parse_date
 from policytrack.timeline.filters import error_messages
-from policytrack.timeline.models import LISTING_RANK, StatusPeriod
+from policytrack.timeline.models import LISTING_RANK, Event, StatusPeriod
 from policytrack.timeline.wording import EVENT_KIND_LABELS, PHASE_LABELS, human_date
 
 from . import exports
@@ -95,26 +96,46 @@ def on_date(request, date):
     return render(request, "timeline/on_date.html", context)
 
 
-def _label_changes(items, end):
-    """Give a page of changes what its template shows, worked out once: each instrument's
-    ``link``, and each event's ``iso_date``, ``when`` (in words), ``link``, ``kind_label`` and
-    ``sources`` (address, name, and the date a source gives when it differs). A month's page
-    rendered in 45 ms from the models' methods at 100,000 instruments."""
+class DatedEvent(NamedTuple):
+    """An event as a page of changes shows it (see the ``dated_events`` tag)."""
+
+    iso_date: str
+    when: str  # its date in words, as precise as it is known
+    link: str  # its row on its instrument's timeline, as on its date
+    kind_label: str
+    sources: list  # (address, name, the date this source gives where it differs), in file order
+
+
+def _with_events(items, start, end):
+    """Give each instrument of a page of changes its ``link`` and its ``events`` dated from
+    ``start`` to ``end``, by date, as ``DatedEvent`` — read in one query of tuples, the events
+    left-joined to their claims and documents. Event instances with their claims and documents
+    prefetched (three queries) took 9 ms of the page's 30 at 100,000 instruments, of which 2 in
+    the database; working out each value from the models' methods in the template, 45 ms."""
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     document_path = path_maker("web:document_detail", 2**31 - 1)
+    paths = {}
     for item in items:
-        url = instrument_path(item.instrument.slug)
-        item.link = f"{url}?on={end.isoformat()}"
-        for event in item.events:
-            event.iso_date, event.when = event.date.isoformat(), human_date(event.date, event.precision)
-            event.link = f"{url}?on={event.iso_date}#event-{event.key}"
-            event.kind_label = capfirst(EVENT_KIND_LABELS.get(event.kind, event.kind))
-            event.sources = [
-                (document_path(claim.document.pk),
-                 (claim.document.publisher or claim.document.title)
-                 + (f" ({claim.document.citation})" if claim.document.citation else ""),
-                 human_date(claim.date, claim.precision) if claim.date != event.date else "")
-                for claim in event.claims.all()]
+        paths[item.instrument.pk] = path = instrument_path(item.instrument.slug)
+        item.link, item.events = f"{path}?on={end.isoformat()}", []
+    by_instrument = {item.instrument.pk: item.events for item in items}
+    rows = (Event.objects.between(start, end).filter(instrument_id__in=list(paths))
+            .order_by("instrument_id", "date", "position", "pk", "claims__position", "claims__pk")
+            .values_list("instrument_id", "pk", "key", "kind", "date", "precision", "claims__date",
+                         "claims__precision", "claims__document_id", "claims__document__title",
+                         "claims__document__publisher", "claims__document__citation"))
+    event_pk = None
+    for instrument_id, pk, key, kind, day, precision, says, says_precision, document_id, title, publisher, citation \
+            in rows:
+        if pk != event_pk:
+            event_pk, iso_date = pk, day.isoformat()
+            event = DatedEvent(iso_date, human_date(day, precision), f"{paths[instrument_id]}?on={iso_date}#event-{key}",
+                               capfirst(EVENT_KIND_LABELS.get(kind, kind)), [])
+            by_instrument[instrument_id].append(event)
+        if document_id is not None:
+            event.sources.append((document_path(document_id),
+                                  (publisher or title) + (f" ({citation})" if citation else ""),
+                                  human_date(says, says_precision) if says != day else ""))
 
 
 @require_safe
@@ -135,8 +156,7 @@ def changes(request):
     if csv:
         return exports.changes_csv(request, found, f"changes-{start.isoformat()}-to-{end.isoformat()}.csv")
     page = Paginator(found.instruments, PAGE_SIZE).get_page(request.GET.get("page"))
-    attach_events(found, page.object_list)
-    _label_changes(page.object_list, end)
+    _with_events(page.object_list, start, end)
     context = {
         "changes": found,
         "page": page,
