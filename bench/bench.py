@@ -94,10 +94,10 @@ def _percentile(values, fraction):
 
 
 def measure(size, generated, only=None, skip_writes=False):
-    import django
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policytrack.settings")
-    django.setup()
+    # Loaded as a gunicorn worker loads it (which sets Django up, then freezes the startup heap
+    # out of the garbage collector's sight: see policytrack/wsgi.py).
+    import policytrack.wsgi  # noqa: F401
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
