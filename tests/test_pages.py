@@ -393,8 +393,11 @@ def test_markup_in_titles_agencies_and_topics_is_shown_as_text_in_lists_and_filt
     assert '<option value="odd" selected>' in chosen and '<option value="markup" selected>' in chosen
 
 
-def test_markup_in_a_source_is_shown_as_text_on_the_changes_page(demo, client):
+def test_markup_in_a_source_or_a_title_is_shown_as_text_on_the_changes_page(demo, client):
     claim = Claim.objects.filter(event__key="enforcement-suspended").first()
     Document.objects.filter(pk=claim.document_id).update(publisher='<b>"Bold"</b> & Co')
+    demo.short_title = "<em>Diffusion</em> & co"
+    demo.save()
     html = get(client, "changes", **{"from": "2025-05-01", "to": "2025-05-31"}).content.decode()
     assert "&lt;b&gt;&quot;Bold&quot;&lt;/b&gt; &amp; Co</a>" in html and "<b>" not in html
+    assert "&lt;em&gt;Diffusion&lt;/em&gt; &amp; co</a></h2>" in html and "<em>" not in html

@@ -97,7 +97,7 @@ def on_date(request, date):
 
 
 class DatedEvent(NamedTuple):
-    """An event as a page of changes shows it (see the ``dated_events`` tag)."""
+    """An event as a page of changes shows it (see the ``change_sections`` tag)."""
 
     iso_date: str
     when: str  # its date in words, as precise as it is known
