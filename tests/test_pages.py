@@ -284,6 +284,16 @@ def test_changes_list_each_instruments_events_by_date_whatever_order_they_were_e
     assert sorted(dated, key=body.index) == dated
 
 
+def test_a_long_list_of_changes_is_read_in_chunks_to_the_same_answer(demo):
+    from policytrack.timeline.changes import ChangeList
+
+    changes = ChangeList(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31), Instrument.objects.all())
+    whole = [(change.instrument.slug, change.before, change.after) for change in changes.read(changes.listed)]
+    assert len(whole) >= 3 and ("ai-diffusion-rule", "not_yet_issued", "not_enforced") in whole
+    assert [(change.instrument.slug, change.before, change.after)
+            for change in changes.read(changes.listed, chunk=2)] == whole
+
+
 def test_a_quiet_window_says_nothing_changed(demo, client):
     body = text(get(client, "changes", **{"from": "2025-03-01", "to": "2025-03-31"}))
     assert "Nothing changed between 1 March 2025 and 31 March 2025." in body
