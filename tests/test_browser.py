@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from policytrack.ingest.timeline import import_timeline_file
 
@@ -62,7 +63,7 @@ def test_two_clicks_from_home_answer_what_was_in_force_on_20_may_2025_and_why(de
     page.get_by_role("button", name="Show").click()  # first click
 
     assert page.url.endswith("/on/2025-05-20/")
-    assert page.get_by_role("heading", name="Everything as it stood on 20 May 2025").is_visible()
+    expect(page.get_by_role("heading", name="Everything as it stood on 20 May 2025")).to_be_visible()
     not_enforced = page.locator("section.phase-group", has_text="in force, not enforced")
     assert "AI Diffusion Rule" in not_enforced.inner_text()
     shoot(page, "on-date")
@@ -82,7 +83,7 @@ def test_the_instrument_page_draws_the_timeline_and_takes_a_date(demo_server, pa
 
     assert "on=2025-05-20" in page.url
     drawing = page.locator(".drawing-scroll svg")
-    assert drawing.is_visible()
+    expect(drawing).to_be_visible()
     assert drawing.locator("text.on-label").text_content() == "20 May 2025"
     assert [band.text_content().strip() for band in drawing.locator("g.band title").all()][-2:] == [
         "in force: from 13 January 2025 to 12 May 2025", "in force, not enforced: from 13 May 2025 onwards"]
@@ -137,7 +138,7 @@ def test_the_changes_page_compares_two_dates(demo_server, page):
 def test_a_document_page_lists_the_events_it_supports(demo_server, page):
     page.goto(f"{demo_server.url}/instruments/ai-diffusion-rule/")
     page.locator("#event-published li.best a").first.click()
-    assert page.get_by_role("heading", name="Framework for Artificial Intelligence Diffusion").is_visible()
+    expect(page.get_by_role("heading", name="Framework for Artificial Intelligence Diffusion")).to_be_visible()
     assert "90 FR 4544" in page.locator("dl.facts").inner_text()
     assert "this source says 13 January 2025" in page.inner_text("main")
 
@@ -155,7 +156,7 @@ def test_pages_work_without_javascript(demo_server):
         page.get_by_role("button", name="Search").last.click()
         assert page.locator("table.list tbody tr").count() == 1
         page.get_by_role("link", name="AI Diffusion Rule").click()
-        assert page.locator(".drawing-scroll svg").is_visible()
+        expect(page.locator(".drawing-scroll svg")).to_be_visible()
         browser.close()
 
 
