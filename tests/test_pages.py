@@ -294,6 +294,14 @@ def test_a_long_list_of_changes_is_read_in_chunks_to_the_same_answer(demo):
             for change in changes.read(changes.listed, chunk=2)] == whole
 
 
+def test_changes_say_no_status_where_the_stored_periods_are_missing(demo, client):
+    from policytrack.timeline.models import StatusPeriod
+
+    StatusPeriod.objects.filter(instrument=demo).delete()  # as a bad restore might leave it
+    body = text(get(client, "changes", **{"from": "2025-05-01", "to": "2025-05-31"}))
+    assert f"{DIFFUSION} 30 April 2025 no status → then 31 May 2025 no status" in body
+
+
 def test_a_quiet_window_says_nothing_changed(demo, client):
     body = text(get(client, "changes", **{"from": "2025-03-01", "to": "2025-03-31"}))
     assert "Nothing changed between 1 March 2025 and 31 March 2025." in body

@@ -93,6 +93,8 @@ def change_sections(changes, before_label, end_label):
 
 
 def _badge(phase):
+    if phase is None:  # no stored period covers the day (check_status_periods --repair mends that)
+        return '<span class="muted">no status</span>'
     return f'<span class="badge phase-{escape(phase)}">{escape(phase_label(phase))}</span>'
 
 
