@@ -15,6 +15,7 @@ from policytrack.timeline.models import Agency, Claim, Document, Event, Instrume
 from conftest import text
 
 DIFFUSION = "AI Diffusion Rule"
+DIFFUSION_TITLE = "Framework for Artificial Intelligence Diffusion"
 GUIDANCE = ("GP10 guidance on PRC advanced-computing ICs", "Policy statement on chips used to train AI models",
             "Diversion red-flags guidance")
 
@@ -237,15 +238,16 @@ def test_a_bad_date_in_the_address_gets_a_400_page(demo, client, address):
 def test_changes_compare_the_status_before_and_after_the_window(demo, client):
     body = text(get(client, "changes", **{"from": "2025-05-01", "to": "2025-05-31"}))
     assert "What changed from 1 May 2025 to 31 May 2025" in body
-    section = body[body.index(f"{DIFFUSION} 30 April 2025"):]
-    assert section.startswith(f"{DIFFUSION} 30 April 2025 in force → then 31 May 2025 in force, not enforced")
+    section = body[body.index(f"{DIFFUSION} {DIFFUSION_TITLE} 30 April 2025"):]
+    assert section.startswith(f"{DIFFUSION} {DIFFUSION_TITLE} 30 April 2025 in force → then 31 May 2025 in force, "
+                              "not enforced")
     assert "13 May 2025 Enforcement suspended — sources: Bureau of Industry and Security" in section
     assert "AI Sigil (aisigil.com, seed copy) says 11 June 2025" in section  # disputed dates named
 
 
 def test_changes_on_the_first_day_of_the_window_count(demo, client):
     body = text(get(client, "changes", **{"from": "2025-05-13", "to": "2025-05-13"}))
-    assert f"{DIFFUSION} 12 May 2025 in force → then 13 May 2025 in force, not enforced" in body
+    assert f"{DIFFUSION} {DIFFUSION_TITLE} 12 May 2025 in force → then 13 May 2025 in force, not enforced" in body
 
 
 def test_changes_page_through_instruments_in_title_order_and_follow_a_renaming(demo, client):
@@ -299,7 +301,7 @@ def test_changes_say_no_status_where_the_stored_periods_are_missing(demo, client
 
     StatusPeriod.objects.filter(instrument=demo).delete()  # as a bad restore might leave it
     body = text(get(client, "changes", **{"from": "2025-05-01", "to": "2025-05-31"}))
-    assert f"{DIFFUSION} 30 April 2025 no status → then 31 May 2025 no status" in body
+    assert f"{DIFFUSION} {DIFFUSION_TITLE} 30 April 2025 no status → then 31 May 2025 no status" in body
 
 
 def test_a_quiet_window_says_nothing_changed(demo, client):

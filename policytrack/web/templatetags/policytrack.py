@@ -71,7 +71,7 @@ def phase_rows(rows):
 @register.simple_tag
 def change_sections(changes, before_label, end_label):
     """The ``<section>`` of each instrument on a page of changes: its name (linked to its
-    timeline at the window's end), its phase the day before the window against its phase on the
+    timeline at the window's end; its full title under a short one), its phase the day before the window against its phase on the
     last day, and its events in the window. Written here for the reason ``phase_rows`` is: as
     template nodes, fifty sections were three quarters of the page's template (3 of 4 ms)."""
     before, end = escape(before_label), escape(end_label)
@@ -81,10 +81,13 @@ def change_sections(changes, before_label, end_label):
         unchanged = "" if change.changed else '\n    <span class="muted">(status unchanged)</span>'
         events = (f'<ul class="dated-list">\n    {_dated_events(change.events)}\n  </ul>' if change.events else
                   '<p class="muted">No event is dated in the window: a delay moved a change into it.</p>')
+        # Listed by full title: shown under a short one, so that the order can be followed.
+        full = (f'  <p class="full-title muted">{escape(change.instrument.title)}</p>\n'
+                if change.instrument.short_title else "")
         html.append(
             f'<section class="change" aria-labelledby="change-{slug}">\n'
             f'  <h2 id="change-{slug}"><a href="{escape(change.link)}">{escape(str(change.instrument))}</a></h2>\n'
-            f'  <p class="transition">\n'
+            f'{full}  <p class="transition">\n'
             f'    <span class="muted">{before}</span> {_badge(change.before)}\n'
             f'    <span aria-hidden="true">→</span><span class="visually-hidden">then</span>\n'
             f'    <span class="muted">{end}</span> {_badge(change.after)}{unchanged}\n'
