@@ -98,7 +98,7 @@ FROM timeline_event e JOIN timeline_instrument i ON i.id = e.instrument_id
 LEFT JOIN timeline_claim c ON c.event_id = e.id LEFT JOIN timeline_document d ON d.id = c.document_id
 WHERE e.date >= %s AND e.date <= %s AND e.instrument_id IN ({ids}) ORDER BY e.date, i.title"""
 WINDOW_PHASES = """
-SELECT instrument_id, phase_before, phase_after FROM (
+SELECT instrument_id FROM (
   SELECT c.instrument_id, MAX(c.touched) AS touched, MAX(c.title) AS title,
     CASE WHEN MAX(c.touched) = 1 THEN NULL ELSE (SELECT p.phase FROM timeline_statusperiod p WHERE p.instrument_id = c.instrument_id AND p.valid_from <= %s AND p.valid_to > %s) END AS phase_before,
     CASE WHEN MAX(c.touched) = 1 THEN NULL ELSE (SELECT p.phase FROM timeline_statusperiod p WHERE p.instrument_id = c.instrument_id AND p.valid_from <= %s AND p.valid_to > %s) END AS phase_after

@@ -96,8 +96,7 @@ class ChangeList(Sequence):
 
     @functools.cached_property
     def listed(self):
-        """(instrument id, phase before, phase after) of every instrument listed, by title; the
-        phases are None where an event in the window lists the instrument anyway."""
+        """The ids of every instrument listed, by title."""
         in_window = Event.objects.between(self.start, self.end)
         starting = StatusPeriod.objects.filter(valid_from__gte=self.start, valid_from__lte=self.end)
         if self.instruments.query.where:
@@ -112,7 +111,7 @@ class ChangeList(Sequence):
                     f"WHERE p.instrument_id = c.instrument_id AND p.valid_from <= %s AND p.valid_to > %s) END")
 
         sql = (
-            f"SELECT instrument_id, phase_before, phase_after FROM ("
+            f"SELECT instrument_id FROM ("
             f"SELECT c.instrument_id, MAX(c.touched) AS touched, MAX(c.title) AS title, "
             f"{phase_on} AS phase_before, {phase_on} AS phase_after "
             f"FROM (SELECT instrument_id, 1 AS touched, instrument_title AS title FROM ({touched}) t "
@@ -123,7 +122,7 @@ class ChangeList(Sequence):
         params = [before, before, self.end, self.end, *touched_params, *started_params]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return [pk for (pk,) in cursor.fetchall()]
 
     def __len__(self):
         return len(self.listed)
@@ -135,12 +134,13 @@ class ChangeList(Sequence):
     def __iter__(self):
         return iter(self.read(self.listed))
 
-    def read(self, listed, *related, chunk=500):
-        """InstrumentChanges for rows of ``listed``: their instruments (with ``related``
-        prefetched), each read with its phase on the day before the window and on its last day."""
-        ids, found = [pk for pk, _, _ in listed], {}
+    def read(self, ids, *related, chunk=500):
+        """InstrumentChanges for these instrument ids (of ``listed``): their instruments (with
+        ``related`` prefetched), each read with its phase on the day before the window and on its
+        last day."""
+        before, found = self.start - ONE_DAY, {}
         for start in range(0, len(ids), chunk):
-            before, part = self.start - ONE_DAY, ids[start : start + chunk]
+            part = ids[start : start + chunk]
             rows = Instrument.objects.raw(_with_phases_sql(len(part)), [before, before, self.end, self.end, *part])
             found.update((instrument.pk, instrument) for instrument in rows.prefetch_related(*related))
         return [InstrumentChange(found[pk], found[pk].phase_before, found[pk].phase_after) for pk in ids]

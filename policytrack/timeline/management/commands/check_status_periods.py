@@ -16,8 +16,8 @@ PROGRESS_EVERY = 5000  # instruments between progress lines
 
 class Command(BaseCommand):
     help = ("Check that every instrument's stored status periods agree with the status engine (and its "
-            "events' copies of its title with its title), and the phase tally with the periods; with --repair, rebuild what disagrees. Exit status 1 when "
-            "anything stale is left.")
+            "events' copies of its title with its title), and the phase tally with the periods; with --repair, "
+            "rebuild what disagrees. Exit status 1 when anything stale is left.")
 
     def add_arguments(self, parser):
         parser.add_argument("--repair", action="store_true", help="Rebuild the periods that disagree.")
