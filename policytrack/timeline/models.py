@@ -281,8 +281,9 @@ class Event(Versioned):
     )
     new_date = models.DateField(null=True, blank=True, help_text="For a delay: the target's new date.")
     # A copy, so that the instruments with an event in a window come out of the date index with
-    # the title they are listed by (see ``changes.ChangeList``). Kept in step by ``periods.py``,
-    # like the status periods' copy; not part of the event's history.
+    # the title they are listed by (see ``changes.ChangeList``). Kept in step by ``periods.py``
+    # (the rebuild after every save sets it), like the status periods' copy; rows written in
+    # bulk carry it from the start. Not part of the event's history.
     instrument_title = models.CharField(max_length=500, editable=False, default="")
 
     objects = EventQuerySet.as_manager()
@@ -308,13 +309,6 @@ class Event(Versioned):
 
     def __str__(self):
         return f"{self.instrument}: {self.get_kind_display()} {self.date.isoformat()}"
-
-    def save(self, *args, **kwargs):
-        # The copy of the title from the instrument at hand; ``periods.py`` puts right any other
-        # (it rebuilds after every save, in the same transaction).
-        if self.instrument_id is not None and Event.instrument.is_cached(self):
-            self.instrument_title = self.instrument.title
-        super().save(*args, **kwargs)
 
     def clean(self):
         """A delay names what it moves and where to; nothing else may (the check constraint
