@@ -1,0 +1,131 @@
+"""fr_dates: the DATES text of a Federal Register document, read sentence by sentence.
+
+The real texts are in data/fr_dates/real_dates.json, each with the address it was read at."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+from policytrack.ingest.fr_dates import read_dates, split_sentences
+
+D = datetime.date
+REAL = json.loads((Path(__file__).parent / "data" / "fr_dates" / "real_dates.json").read_text())
+DATED = {"effective", "compliance_date", "comment_period_closes", "reply_comments", "delayed", "withdrawn",
+         "stayed", "suspended", "rescinded", "expired"}
+
+
+def found(reading):
+    out = []
+    for f in reading.findings:
+        out.append([f.kind, f.date.isoformat(), f.old_date.isoformat()] if f.old_date else [f.kind, f.date.isoformat()])
+    return out
+
+
+@pytest.mark.parametrize("case", REAL, ids=[case["source"].split("//")[-1][:60] for case in REAL])
+def test_it_reads_real_dates_texts(case):
+    reading = read_dates(case["text"], published=D.fromisoformat(case["published"]), default=case.get("default"))
+    assert found(reading) == case["expect"]
+    assert reading.not_understood == []
+    for finding in reading.findings:
+        assert finding.sentence in case["text"]  # verbatim
+    for citation in case.get("citations", []):
+        assert citation in reading.citations
+
+
+def test_a_delay_never_takes_the_delayed_rules_publication_date():
+    text = ("The effective date of the rule published January 10, 2025 (90 FR 1234) is delayed until "
+            "March 21, 2025.")
+    reading = read_dates(text, published=D(2025, 1, 28))
+    assert found(reading) == [["delayed", "2025-03-21"]]
+    assert reading.findings[0].target == "effective"
+    assert reading.citations == ("90 FR 1234",)
+    assert reading.sentences[0].references == [D(2025, 1, 10)]
+
+
+def test_it_reads_an_effective_date_after_a_time_of_day():
+    reading = read_dates("This rule is effective from 7:30 a.m. on March 10, 2025.", published=D(2025, 2, 1))
+    assert found(reading) == [["effective", "2025-03-10"]]
+    assert reading.findings[0].sentence == "This rule is effective from 7:30 a.m. on March 10, 2025."
+
+
+def test_an_exception_is_a_scoped_date_beside_the_rules_own():
+    text = "This rule is effective March 10, 2025, except § 52.220, which is effective January 1, 2026."
+    reading = read_dates(text, published=D(2025, 2, 1))
+    assert found(reading) == [["effective", "2025-03-10"], ["effective", "2026-01-01"]]
+    assert [f.scope for f in reading.findings] == ["", "§ 52.220"]
+    assert [f.date for f in reading.of("effective")] == [D(2025, 3, 10)]
+
+
+def test_relative_dates_are_computed_and_keep_their_sentence():
+    reading = read_dates("This rule is effective 60 days after publication in the Federal Register. "
+                         "Comments must be received on or before [INSERT DATE 30 DAYS AFTER DATE OF PUBLICATION "
+                         "IN THE FEDERAL REGISTER].", published=D(2025, 1, 15))
+    assert found(reading) == [["effective", "2025-03-16"], ["comment_period_closes", "2025-02-14"]]
+    assert reading.findings[0].relative == "60 days after publication"
+    assert reading.findings[0].sentence == "This rule is effective 60 days after publication in the Federal Register."
+
+
+def test_upon_publication_and_on_signature():
+    assert found(read_dates("This rule is effective upon publication in the Federal Register.",
+                            published=D(2025, 4, 2))) == [["effective", "2025-04-02"]]
+    reading = read_dates("This order is effective on the date of signature.", published=D(2025, 4, 2),
+                         signed=D(2025, 3, 28))
+    assert found(reading) == [["effective", "2025-03-28"]]
+    assert reading.findings[0].relative == "on signature"
+
+
+def test_a_signature_date_unknown_is_reported_not_guessed():
+    reading = read_dates("This order is effective on the date of signature.", published=D(2025, 4, 2))
+    assert reading.findings == []
+    assert reading.not_understood == ["This order is effective on the date of signature."]
+
+
+def test_it_reads_several_compliance_dates():
+    text = ("This rule is effective March 3, 2025. The compliance date for the reporting requirements is "
+            "September 2, 2025. Small entities must comply by March 2, 2026.")
+    assert found(read_dates(text, published=D(2025, 1, 31))) == [
+        ["effective", "2025-03-03"], ["compliance_date", "2025-09-02"], ["compliance_date", "2026-03-02"]]
+
+
+def test_sentences_it_cannot_place_are_reported_not_dropped():
+    text = "This rule is effective March 3, 2025. The Secretary will decide by June 1, 2025."
+    reading = read_dates(text, published=D(2025, 1, 31))
+    assert found(reading) == [["effective", "2025-03-03"]]
+    assert reading.not_understood == ["The Secretary will decide by June 1, 2025."]
+
+
+def test_an_impossible_date_is_not_understood():
+    reading = read_dates("This rule is effective February 30, 2025.", published=D(2025, 1, 31))
+    assert reading.findings == [] and reading.not_understood == ["This rule is effective February 30, 2025."]
+
+
+def test_a_stay_and_its_end():
+    text = "Effective May 1, 2025, 40 CFR 60.5398b is stayed until July 31, 2025."
+    reading = read_dates(text, published=D(2025, 5, 1))
+    assert [(f.kind, f.date, f.until) for f in reading.findings if f.kind != "effective"] == [
+        ("stayed", D(2025, 5, 1), D(2025, 7, 31))] or [(f.kind, f.until) for f in reading.findings] == [
+        ("effective", None), ("stayed", D(2025, 7, 31))]
+
+
+def test_sentences_are_split_but_not_at_abbreviations():
+    text = "Effective at 12:01 a.m. Eastern Time on April 5, 2025. See 90 FR 1234. Comments close May 1, 2025."
+    assert [s for _, s in split_sentences(text)] == [
+        "Effective at 12:01 a.m. Eastern Time on April 5, 2025.", "See 90 FR 1234.", "Comments close May 1, 2025."]
+
+
+def test_fr_document_numbers_are_returned_for_the_joiner():
+    reading = read_dates("The interim final rule (FR Doc. 2025-00636) is withdrawn as of March 1, 2025.",
+                         published=D(2025, 3, 1))
+    assert "2025-00636" in reading.citations
+    assert found(reading) == [["withdrawn", "2025-03-01"]]
+
+
+def test_accuracy_on_the_real_texts_is_reported(capsys):
+    right = total = 0
+    for case in REAL:
+        got = found(read_dates(case["text"], published=D.fromisoformat(case["published"]), default=case.get("default")))
+        total += len(case["expect"]) + len([g for g in got if g not in case["expect"]])
+        right += len([g for g in got if g in case["expect"]])
+    assert right / total >= 0.95
