@@ -53,11 +53,17 @@ def test_a_rule_becomes_a_document_an_instrument_and_dated_events(db, run):
     assert instrument.status(D(2025, 2, 1)).phase == "in_force"
 
 
-def test_an_executive_order_is_signed_then_published(db, run):
-    assert run("import_federal_register", ORDER)[0] == 0
+def test_an_executive_order_is_signed_then_published_and_in_force_from_signing(db, run):
+    code, _, err = run("import_federal_register", ORDER)
+    assert code == 0 and "before publication" not in err
     order = Instrument.objects.get()
     assert order.kind == "executive_order"
-    assert {e.kind: e.date for e in order.events.all()} == {"issued": D(2026, 9, 17), "published": D(2026, 9, 22)}
+    assert {e.kind: e.date for e in order.events.all()} == {"issued": D(2026, 9, 17), "published": D(2026, 9, 22),
+                                                             "effective": D(2026, 9, 17)}
+    assert order.status(D(2026, 9, 18)).phase == "in_force"
+    effective = order.events.get(kind="effective")
+    assert effective.claims.get().quote == ""  # no sentence says it: the note names the field
+    assert "signing_date" in effective.note and "in force from signing" in effective.note
     assert order.agencies.get().name == "Executive Office of the President"
 
 

@@ -6,6 +6,7 @@ signed (presidential documents), and effective or compliance dates found in its 
 ``dates``. It joins the instrument sharing a RIN or docket id, or starts a new one. Each file
 or fetched document is imported whole or not at all; importing again updates, never duplicates.
 The documents of a page are planned in memory, in order, and written in bulk (see ``_Batch``).
+What a document is and what it claims come from ``fr_classify`` and ``fr_dates``.
 """
 
 from __future__ import annotations
@@ -29,17 +30,14 @@ from simple_history.utils import bulk_update_with_history
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
 from policytrack.timeline.periods import deferred_rebuilds, mark_changed
 
+from . import fr_classify, fr_dates
 from .rows import HoldsAnyOf, apply, create_with_history, record_history, rows_where
 from .schema import TimelineError
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DOCUMENT_NUMBER = re.compile(r"^(?:[A-Z]\d-)?\d{2,4}-\d{3,6}$")
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-DATE_IN_TEXT = rf"({MONTHS})\s+(\d{{1,2}}),\s+(\d{{4}})"
-EFFECTIVE_TEXT = re.compile(rf"\beffective\b[^.;]*?\b(?:on\s+)?{DATE_IN_TEXT}", re.I)
-COMPLIANCE_TEXT = re.compile(rf"\bcompliance\s+date\b[^.;]*?{DATE_IN_TEXT}", re.I)
 # Events that happen once in an instrument's life: a new source for one joins the event there.
-ONCE = {"issued", "published", "effective", "comment_period_closes"}
+ONCE = {"proposed", "issued", "published", "effective", "comment_period_closes"}
 
 
 class FederalRegisterError(TimelineError):
@@ -165,14 +163,13 @@ def _strings(raw, name, problems, where):
     return [item.strip() for item in value if item.strip()]
 
 
-def _dates_in_text(pattern, text):
-    found = []
-    for month, day, year in pattern.findall(text or ""):
-        try:
-            found.append(datetime.datetime.strptime(f"{month} {day} {year}", "%B %d %Y").date())
-        except ValueError:
-            continue  # "February 30": not a date; the editor sees the text in the excerpt
-    return found
+def _moment(raw, name):
+    """The date of an API timestamp ("2025-01-14T08:45:00.000-05:00"), or None."""
+    value = raw.get(name)
+    try:
+        return datetime.date.fromisoformat(value[:10]) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def check(raw, where):
@@ -202,6 +199,10 @@ def check(raw, where):
         "pdf_url": raw.get("pdf_url") if isinstance(raw.get("pdf_url"), str) else "",
         "abstract": nh3.clean(raw["abstract"], tags=set()) if isinstance(raw.get("abstract"), str) else "",
         "correction_of": raw.get("correction_of") if isinstance(raw.get("correction_of"), str) else "",
+        "presidential_type": str(raw.get("presidential_document_type") or ""),
+        "filed": _moment(raw, "filed_at"),
+        # A public-inspection copy has a filing time and no place in a printed issue yet.
+        "public_inspection": bool(raw.get("filed_at")) and not (raw.get("citation") or raw.get("start_page")),
     }
     citation = raw.get("citation")
     if not citation and raw.get("volume") and raw.get("start_page"):
@@ -232,6 +233,11 @@ def check(raw, where):
     for name in ("url", "pdf_url"):
         if not (doc[name].startswith(("https://", "http://")) and len(doc[name]) <= 1000):
             doc[name] = ""  # a link is a convenience; a broken one is dropped, not fatal
+    if not problems:
+        doc["class"] = fr_classify.classify(doc)
+        # A bare date under an "EFFECTIVE DATE:" heading is the rule's effective date.
+        doc["reading"] = fr_dates.read_dates(doc["dates_text"], published=doc["published"], signed=doc["signed"],
+                                             default="effective" if doc["type"].lower() == "rule" else None)
     return (None if problems else doc), problems
 
 
@@ -242,16 +248,9 @@ BATCH = 500
 
 
 def _instrument_kind(doc):
-    text = f"{doc['type']} {doc['action']} {doc['subtype']}".lower()
-    if "presidential" in text or "executive order" in text:
-        return "executive_order"
-    if "proposed" in text:
-        return "proposed_rule"
-    if "interim" in text:
-        return "interim_final_rule"
-    if doc["type"].lower() == "rule":
-        return "rule"
-    return "other"
+    if kind := fr_classify.INSTRUMENT_KIND.get(doc["class"]):
+        return kind
+    return "rule" if doc["type"].lower() == "rule" else "other"
 
 
 def _document_values(doc):
@@ -266,23 +265,28 @@ def _document_values(doc):
 
 
 def _claims_made(doc):
-    """What a document says, as (event kind, date, quote) in the order it is claimed, and the
-    effective date it gives (or None)."""
-    dates_text = doc["dates_text"]
-    claims = []
-    if doc["correction_of"]:
-        claims.append(("corrected", doc["published"], f"Correction of {doc['correction_of']}."))
-    if doc["signed"] and _instrument_kind(doc) == "executive_order":
-        claims.append(("issued", doc["signed"], f"Signed {doc['signed']:%B %-d, %Y}."))
-    claims.append(("published", doc["published"], f"Published in the Federal Register, {doc['citation']}."))
-    effective = doc["effective"] or next(iter(_dates_in_text(EFFECTIVE_TEXT, dates_text)), None)
-    if effective:
-        claims.append(("effective", effective, dates_text or f"Effective {effective:%B %-d, %Y}."))
-    for day in _dates_in_text(COMPLIANCE_TEXT, dates_text):
-        claims.append(("compliance_date", day, dates_text))
-    if doc["comments_close"]:
-        claims.append(("comment_period_closes", doc["comments_close"], f"Comments close {doc['comments_close']}."))
-    return claims, effective
+    """What a document says, as ``fr_classify.Claim``s in the order they are claimed, and the
+    warnings an editor should read (sentences not understood, text and fields disagreeing)."""
+    claims, warnings = fr_classify.claims_for(doc, doc["class"], doc["reading"])
+    warnings += [f"a sentence of its DATES text gives a date this importer could not place: \"{text}\""
+                 for text in doc["reading"].not_understood]
+    return claims, warnings
+
+
+def _source(claim):
+    """Where a claim's date comes from, in words for the report."""
+    if claim.quote:
+        return f"\"{claim.quote}\"" + (f", {claim.relative}" if claim.relative else "")
+    return f"field {claim.field}" + (f", {claim.relative}" if claim.relative else "")
+
+
+def _field_note(claim, number):
+    """An event's note when the document that dates it says so in a structured field only:
+    the claim's quote stays empty, and the note says where the date came from."""
+    if claim.quote:
+        return ""
+    how = f" ({claim.relative})" if claim.relative else ""
+    return f"Dated by the Federal Register API field {claim.field} of {number}{how}; no sentence of the document states it."
 
 
 def _corrected_number(doc):
@@ -334,7 +338,7 @@ class _Batch:
         self.new_agencies, self.reparented = [], {}  # reparented: slug → (agency, the parent it lacked)
         self.new_documents, self.changed_documents = [], {}  # changed: key → (document, changed fields)
         self.new_instruments = []
-        self.new_events, self.new_claims, self.changed_claims = [], [], {}
+        self.new_events, self.new_delays, self.new_claims, self.changed_claims = [], [], [], {}
         self.touched = set()  # instruments whose status may have changed
         self.citing = set()  # ids of instruments citing a document that changed
         self._read()
@@ -420,15 +424,26 @@ class _Batch:
     def _plan(self, doc):
         agencies = self._agencies(doc)
         document, existing = self._document(doc)
+        created = len(self.new_instruments)
         instrument = self._instrument(doc, existing)
         for agency in agencies:
             instrument.link(agency)
-        claims, effective = _claims_made(doc)
-        for kind, day, quote in claims:
-            self._claim(instrument, document, kind, day, quote[:1000], doc["number"])
-        if effective and effective < doc["published"]:
-            self.report.warnings.append(f"{doc['number']}: effective {effective} is before publication "
-                                        f"{doc['published']}: possible, but check the document")
+        claims, warnings = _claims_made(doc)
+        if doc["class"] in fr_classify.FOLLOW_ON and len(self.new_instruments) > created:
+            # Nothing it could act on was found: keep it as evidence of its own publication and
+            # leave what it changes to an editor rather than guess.
+            warnings.append(f"a {doc['class'].replace('_', ' ')} whose instrument was not found (by correction_of, "
+                            "RIN or docket): recorded as published only; its effect is left for an editor")
+            claims = [fr_classify.Claim("published", doc["published"], field="publication_date")]
+        for claim in claims:
+            if claim.kind == "delayed":
+                self._delay(instrument, document, claim, doc["number"])
+            else:
+                self._claim(instrument, document, claim, doc["number"])
+            if claim.kind == "effective" and claim.date < doc["published"] and claim.field != "signing_date":
+                warnings.append(f"effective {claim.date} is before publication {doc['published']}: possible, "
+                                "but check the document")
+        self.report.warnings += [f"{doc['number']}: {warning}" for warning in warnings]
 
     def _agencies(self, doc):
         """The document's agencies, new ones created under their parent, stored ones given the
@@ -464,6 +479,8 @@ class _Batch:
             document = self.documents[key] = Document(key=key, **_document_values(doc))
             self.new_documents.append(document)
             self.report.note("documents created", f"create document {document}")
+        elif doc["public_inspection"] and document.published_on is not None and document.citation:
+            pass  # a public-inspection copy never overwrites the published document's record
         else:
             number = document.fr_document_number
             if changed := apply(document, _document_values(doc)):
@@ -521,33 +538,71 @@ class _Batch:
                 self.slugs_taken.add(slug)
                 return slug
 
-    def _claim(self, instrument, document, kind, day, quote, number):
+    def _claim(self, instrument, document, claim, number, event=None):
         """The document's claim on the instrument's event of this kind (of any date for events
         that happen once, else of this date), the event created if need be."""
+        kind, day, quote = claim.kind, claim.date, claim.quote
         label = kind.replace("_", " ")
-        event = next((event for event in instrument.events
-                      if event.row.kind == kind and (kind in ONCE or event.row.date == day)), None)
         if event is None:
-            position = max((event.row.position for event in instrument.events), default=0) + 1
+            event = next((event for event in instrument.events
+                          if event.row.kind == kind and (kind in ONCE or event.row.date == day)), None)
+        if event is None:
             event = _Event(Event(instrument=instrument.row, instrument_title=instrument.row.title,
-                                 key=f"fr-{number}-{kind.replace('_', '-')}", kind=kind, date=day, position=position))
+                                 key=self._new_key(instrument, f"fr-{number}-{kind.replace('_', '-')}"), kind=kind,
+                                 date=day, position=self._next_position(instrument), note=_field_note(claim, number)))
             instrument.events.append(event)
             self.new_events.append(event.row)
             self.report.note("events created", f"create event {label} {day} on {instrument.row}")
-        claim = event.claims.get(document.key)
-        if claim is None:
-            event.claims[document.key] = claim = Claim(event=event.row, document=document, date=day, quote=quote)
-            self.new_claims.append(claim)
+        said = f" ({_source(claim)})"
+        claim_row = event.claims.get(document.key)
+        if claim_row is None:
+            event.claims[document.key] = Claim(event=event.row, document=document, date=day, quote=quote)
+            self.new_claims.append(event.claims[document.key])
             self.instrument_of.setdefault(document.key, instrument)
-            self.report.note("claims created", f"{number} says {label} {day} ({instrument.row})")
-        elif (claim.date, claim.quote) != (day, quote):
-            claim.date, claim.quote = day, quote
-            if claim.pk is not None:
-                self.changed_claims[claim.pk] = claim
-            self.report.note("claims updated", f"{number} now says {label} {day}")
+            self.report.note("claims created", f"{number} says {label} {day}{said} ({instrument.row})")
+        elif (claim_row.date, claim_row.quote) != (day, quote):
+            claim_row.date, claim_row.quote = day, quote
+            if claim_row.pk is not None:
+                self.changed_claims[claim_row.pk] = claim_row
+            self.report.note("claims updated", f"{number} now says {label} {day}{said}")
         else:
             return
         self.touched.add(instrument)
+
+    def _delay(self, instrument, document, claim, number):
+        """A delay of the instrument's one event of the target kind, as its own event; with no
+        such event, or several, nothing is guessed: the editor is told."""
+        targets = [event for event in instrument.events if event.row.kind == claim.target]
+        if len(targets) != 1:
+            self.report.warnings.append(
+                f"{number}: delays the {claim.target.replace('_', ' ')} to {claim.new_date}, but "
+                f"{instrument.row.slug} has {len(targets) or 'no'} such event{'s' if len(targets) > 1 else ''}: "
+                f"no delay recorded, left for an editor (\"{claim.quote}\")")
+            return
+        target = targets[0].row
+        event = next((event for event in instrument.events if event.row.kind == "delayed"
+                      and event.row.target is target and event.row.new_date == claim.new_date), None)
+        if event is None:
+            event = _Event(Event(instrument=instrument.row, instrument_title=instrument.row.title,
+                                 key=self._new_key(instrument, f"fr-{number}-delayed"), kind="delayed",
+                                 date=claim.date, target=target, new_date=claim.new_date,
+                                 position=self._next_position(instrument), note=_field_note(claim, number)))
+            instrument.events.append(event)
+            # Written after the other new events: its target may be one of them.
+            self.new_delays.append(event.row)
+            self.report.note("events created", f"create event delayed {claim.date} on {instrument.row}: "
+                                               f"{claim.target.replace('_', ' ')} {target.date} → {claim.new_date}")
+        self._claim(instrument, document, claim, number, event=event)
+
+    @staticmethod
+    def _new_key(instrument, key):
+        taken = {event.row.key for event in instrument.events}
+        return next(candidate for n in itertools.count(1)
+                    if (candidate := key if n == 1 else f"{key}-{n}") not in taken)
+
+    @staticmethod
+    def _next_position(instrument):
+        return max((event.row.position for event in instrument.events), default=0) + 1
 
     # Writing
 
@@ -560,6 +615,9 @@ class _Batch:
         create_with_history(Document, self.new_documents)
         self._write_instruments()
         create_with_history(Event, self.new_events)
+        for row in self.new_delays:
+            row.target = row.target  # the target's primary key, now that it has one
+        create_with_history(Event, self.new_delays)
         create_with_history(Claim, self.new_claims)
         bulk_update_with_history(list(self.changed_claims.values()), Claim, ["date", "quote"])
         mark_changed({planned.row.pk for planned in self.touched} | self.citing)
