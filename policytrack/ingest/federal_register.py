@@ -273,6 +273,13 @@ def _claims_made(doc):
     return claims, warnings
 
 
+def _moves(delay, target):
+    """Whether a delay row moves ``target`` (either may be stored or new in this batch)."""
+    if target.pk is not None and delay.target_id is not None:
+        return delay.target_id == target.pk
+    return delay.target_id is None and delay.target is target
+
+
 def _source(claim):
     """Where a claim's date comes from, in words for the report."""
     if claim.quote:
@@ -581,7 +588,7 @@ class _Batch:
             return
         target = targets[0].row
         event = next((event for event in instrument.events if event.row.kind == "delayed"
-                      and event.row.target is target and event.row.new_date == claim.new_date), None)
+                      and _moves(event.row, target) and event.row.new_date == claim.new_date), None)
         if event is None:
             event = _Event(Event(instrument=instrument.row, instrument_title=instrument.row.title,
                                  key=self._new_key(instrument, f"fr-{number}-delayed"), kind="delayed",

@@ -99,6 +99,8 @@ _REFERENCE_TAIL = re.compile(
     re.I)
 _PUBLISHED_BEFORE = re.compile(r"\b(?:published|issued|dated|appearing)\b[^.;]{0,80}$|\bFederal\s+Register\s+of\s*$"
                                r"|\(\s*$|\b\d{1,3}\s+FR\s+\d{1,6}\s*\)?,?\s*(?:on\s+)?$", re.I)
+_PAST_DELAY = re.compile(r"\b(?:which|that)\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:delayed|postponed)"
+                         r"\b[^;]*$|\bpreviously\s+(?:delayed|postponed)\b[^;]*$", re.I)
 _FROM_TAIL = re.compile(r"\bfrom\s*$", re.I)
 _UNTIL_TAIL = re.compile(r"\b(?:until|through|to|till)\s*$", re.I)
 _SCOPE = re.compile(r"\bexcept\s+(?:for\s+)?(?P<what>[^,;]+?),\s*which\b|\b(?:amendments?|amendatory\s+instructions?|"
@@ -297,6 +299,9 @@ def read_sentence(text, start, published=None, signed=None, default=None):
             continue
         kind = _cue(window) or _cue(before_in_clause) or label_default
         if action in (DELAYED,) and (action_end >= 0):
+            if _PAST_DELAY.search(window):
+                sentence.references.append(day)  # "…, which was delayed to March 21, 2025 (90 FR 8000), …"
+                continue
             if _FROM_TAIL.search(window):
                 pending_delay = day
                 continue
