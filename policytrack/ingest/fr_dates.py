@@ -60,6 +60,10 @@ DATE = re.compile(
     r"(?:\s+(?:of\s+this\s+(?:document|rule|notice)\s+)?in\s+the\s+Federal\s+Register)?)"
     r"|(?P<now>\bimmediately\b)",
     re.I)
+# Most sentences give only written dates: this much cheaper pattern reads them (the lookahead lets
+# the scan skip every position that cannot start a month).
+WRITTEN = re.compile(rf"(?=[ADFJMNOS])(?P<month>{_MONTH})\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<year>\d{{4}})")
+_RELATIVE_WORDS = ("publication", "signature", "signing", "immediately", "insert")
 CITATION = re.compile(r"\b(\d{1,3})\s+FR\s+(\d{1,6})\b")
 DOCUMENT_NUMBER = re.compile(r"\bFR\s+Doc(?:ument)?\.?\s*(?:No\.?\s*)?((?:E\d-)?\d{2,4}-\d{3,6})\b", re.I)
 
@@ -92,11 +96,7 @@ _ACTIONS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     (SUSPENDED, r"\b(?:is|are|be|been|hereby)\s+(?:hereby\s+)?suspended\b|\bsuspends?\s+the\b"),
     (RESCINDED, r"\b(?:is|are|be|been|hereby)\s+(?:hereby\s+)?(?:rescinded|revoked|repealed)\b"),
 ]]
-# A date ending one of these is another document's date, or the old date of a delay.
-_REFERENCE_TAIL = re.compile(
-    r"(?:\bpublished|\bissued|\bdated|\bsigned|\bappearing|\bRegister|\bof|\bon|\bat|\bin|\bfrom|\bsince"
-    r"|\(|FR\s+\d{1,6}|FR\s+\d{1,6}\)?)\s*(?:on\s+|in\s+the\s+Federal\s+Register\s+(?:on\s+|of\s+)?)?,?\s*$",
-    re.I)
+# A date ending one of these is another document's date (or, after "from", a delay's old date).
 _PUBLISHED_BEFORE = re.compile(r"\b(?:published|issued|dated|appearing)\b[^.;]{0,80}$|\bFederal\s+Register\s+of\s*$"
                                r"|\(\s*$|\b\d{1,3}\s+FR\s+\d{1,6}\s*\)?,?\s*(?:on\s+)?$", re.I)
 _PAST_DELAY = re.compile(r"\b(?:which|that)\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:delayed|postponed)"
@@ -107,7 +107,6 @@ _SCOPE = re.compile(r"\bexcept\s+(?:for\s+)?(?P<what>[^,;]+?),\s*which\b|\b(?:am
                     r"revisions?)\s+to\s+(?P<to>§+\s*[\d.()a-z\-]+)|(?:the\s+)?amendments?\s+in\s+(?P<in>[^,]+?)\s+(?:is|are)"
                     r"|(?P<sec>§+\s*[\d.()a-zA-Z\-]+(?:\s*(?:and|,)\s*[\d.()a-zA-Z\-]+)*)", re.I)
 _COURT = re.compile(r"\bcourt\b|\bjudge\b|\bvacat", re.I)
-_CONDITIONAL = re.compile(r"\bif\s+(?:adverse\s+)?(?:comments?|the)\b|\bunless\b(?![^.;]*\bcomment)", re.I)
 
 
 @dataclass(frozen=True)
@@ -198,7 +197,7 @@ def _add_months(day, months):
 
 def _resolve(match, published, signed):
     """A date match → (date or None, how it was computed or "")."""
-    if match.group("month"):
+    if match.re is WRITTEN or match.group("month"):
         month = _MONTHS[match.group("month").lower().rstrip(".")]
         try:
             return datetime.date(int(match.group("year")), month, int(match.group("day"))), ""
@@ -221,29 +220,50 @@ def _resolve(match, published, signed):
     return base, f"on {'signature' if base is signed else 'publication'}"
 
 
-def _cue(text, default=None):
-    """The kind whose cue ends last in ``text``, or ``default``."""
-    best, kind = -1, default
-    for candidate, pattern in _CUES:
-        for match in pattern.finditer(text):
-            if match.end() > best:
-                best, kind = match.end(), candidate
-    return kind
+# A pattern is only run on a sentence holding one of its words: most sentences need two or three.
+_CUE_WORDS = {REPLY: ("repl", "rebuttal"), OTHER: ("informat", "paperwork", "hearing", "meeting", "webinar", "workshop",
+                                                   "request", "register to", "nominat", "applicat", "petition",
+                                                   "objection", "disposition"),
+              COMMENTS: ("comment", "submission"), COMPLIANCE: ("compl", "applica", "implementation", "appl"),
+              EFFECTIVE: ("effect",), DELAYED: ("delay", "postpon", "defer", "extended"), WITHDRAWN: ("withdr",),
+              STAYED: ("stay",), SUSPENDED: ("suspend",), RESCINDED: ("rescind", "revoked", "repeal")}
 
 
-def _action(text):
-    """(kind, end) of the last action verb in ``text``, or (None, -1)."""
-    best = (None, -1)
-    for kind, pattern in _ACTIONS:
-        for match in pattern.finditer(text):
-            if match.end() > best[1]:
-                best = (kind, match.end())
-    return best
+def _present(kind, lowered):
+    return any(word in lowered for word in _CUE_WORDS[kind])
+
+
+class _Marks:
+    """Where a sentence's cues and action verbs end, found once per sentence."""
+
+    def __init__(self, body, lowered):
+        self.cues = sorted((m.start(), m.end(), kind) for kind, pattern in _CUES if _present(kind, lowered)
+                           for m in pattern.finditer(body))
+        self.actions = sorted((m.end(), kind) for kind, pattern in _ACTIONS if _present(kind, lowered)
+                              for m in pattern.finditer(body))
+
+    def cue(self, start, end):
+        """The kind whose cue ends last inside body[start:end] (the first listed on a tie), or None."""
+        best, kind = -1, None
+        for cue_start, cue_end, candidate in self.cues:
+            if cue_start >= start and cue_end <= end and cue_end > best:
+                best, kind = cue_end, candidate
+        return kind
+
+    def action(self, end):
+        """(kind, end) of the last action verb ending by ``end``, or (None, -1)."""
+        found = (None, -1)
+        for action_end, kind in self.actions:
+            if action_end <= end:
+                found = (kind, action_end)
+        return found
 
 
 def _scope(clause_text, start, end):
     """The part of the rule a date is for, when the words around it name one."""
     around = clause_text[max(0, start - 160):end]
+    if not any(word in around for word in ("xcept", "§", "mendment", "evision", "nstruction")):
+        return ""
     match = None
     for match in _SCOPE.finditer(around):
         pass
@@ -270,34 +290,40 @@ def read_sentence(text, start, published=None, signed=None, default=None):
     """One sentence → its Sentence, with findings. ``default`` dates a sentence that is a bare
     date with no cue at all (an "EFFECTIVE DATE:" heading's text)."""
     sentence = Sentence(text, start, citations=tuple(
-        [f"{v} FR {p}" for v, p in CITATION.findall(text)] + DOCUMENT_NUMBER.findall(text)))
+        [f"{v} FR {p}" for v, p in CITATION.findall(text)] + DOCUMENT_NUMBER.findall(text)) if "FR" in text else ())
     body, label_default = text, None
     if label := _LABEL.match(text):
         label_default = _label_kind(label.group("label"))
-    dates = [(m, *_resolve(m, published, signed)) for m in DATE.finditer(body)]
+    lowered = body.lower()
+    pattern = DATE if any(word in lowered for word in _RELATIVE_WORDS) else WRITTEN
+    dates = [(m, *_resolve(m, published, signed)) for m in pattern.finditer(body)]
     if not dates:
         return sentence
-    court = bool(_COURT.search(body))
+    marks = _Marks(body, lowered)
+    court = any(word in lowered for word in ("court", "judg", "vacat")) and bool(_COURT.search(body))
     clause_starts = [0] + [m.end() for m in re.finditer(r";", body)]
     previous_end = 0
-    delay_target = COMPLIANCE if re.search(r"compliance\s+date", body, re.I) and not re.search(
-        r"effective\s+date", body, re.I) else EFFECTIVE
+    delay_target = COMPLIANCE if "compliance" in lowered and re.search(r"compliance\s+date", body, re.I) and not \
+        re.search(r"effective\s+date", body, re.I) else EFFECTIVE
     pending_delay = None  # a delay's old date, until its new date is read
     for match, day, relative in dates:
         clause_start = max(s for s in clause_starts if s <= match.start())
-        window = body[max(previous_end, clause_start):match.start()]
+        window_start = max(previous_end, clause_start)
+        window = body[window_start:match.start()]
         before_in_clause = body[clause_start:match.start()]
         previous_end = match.end()
-        if match.group("now") and not re.search(r"effective\s*$|take\s+effect\s*$", window, re.I):
+        groups = match.groupdict()
+        if groups.get("now") and not re.search(r"effective\s*$|take\s+effect\s*$", window, re.I):
             continue  # "immediately" that dates nothing
         if day is None:
             sentence.understood = False
             continue
-        action, action_end = _action(body[:match.start()])
-        if _PUBLISHED_BEFORE.search(window) and not match.group("upon") and not relative:
+        action, action_end = marks.action(match.start())
+        if _PUBLISHED_BEFORE.search(window) and not groups.get("upon") and not relative:
             sentence.references.append(day)
             continue
-        kind = _cue(window) or _cue(before_in_clause) or label_default
+        kind = (marks.cue(window_start, match.start()) or marks.cue(clause_start, match.start())
+                or label_default)
         if action in (DELAYED,) and (action_end >= 0):
             if _PAST_DELAY.search(window):
                 sentence.references.append(day)  # "…, which was delayed to March 21, 2025 (90 FR 8000), …"
@@ -331,7 +357,7 @@ def read_sentence(text, start, published=None, signed=None, default=None):
                 sentence.findings.append(Finding(kind, day, text, relative, "", court=court))
                 continue
         if kind is None and _UNTIL_TAIL.search(window) is None and re.fullmatch(r"[\s,]*(?:on\s+)?", window):
-            kind = default if len(dates) == 1 and not _cue(body) else None
+            kind = default if len(dates) == 1 and not marks.cues else None
         if kind is None:
             sentence.understood = False
             continue
