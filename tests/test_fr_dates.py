@@ -129,3 +129,29 @@ def test_accuracy_on_the_real_texts_is_reported(capsys):
         total += len(case["expect"]) + len([g for g in got if g not in case["expect"]])
         right += len([g for g in got if g in case["expect"]])
     assert right / total >= 0.95
+
+
+def test_a_date_before_its_verb_is_governed_by_the_verb():
+    reading = read_dates("As of January 5, 2025, the proposed rule published October 1, 2024 (89 FR 79000) is "
+                         "withdrawn.", published=D(2025, 1, 5))
+    assert found(reading) == [["withdrawn", "2025-01-05"]]
+
+
+def test_effective_immediately_upon_publication_is_one_date():
+    reading = read_dates("This rule is effective immediately upon publication in the Federal Register.",
+                         published=D(2025, 4, 2))
+    assert found(reading) == [["effective", "2025-04-02"]]
+
+
+def test_an_incorporation_by_reference_approval_dates_nothing_here():
+    text = ("This rule is effective March 21, 2025. The incorporation by reference of certain material listed in "
+            "this rule is approved by the Director of the Federal Register as of March 21, 2025.")
+    reading = read_dates(text, published=D(2025, 2, 19))
+    assert found(reading) == [["effective", "2025-03-21"]] and reading.not_understood == []
+
+
+def test_labelled_parts_of_a_dates_section():
+    text = ("Effective date: This interim final rule is effective March 3, 2025. Comment date: Comments must be "
+            "received on or before May 2, 2025.")
+    assert found(read_dates(text, published=D(2025, 3, 3))) == [
+        ["effective", "2025-03-03"], ["comment_period_closes", "2025-05-02"]]

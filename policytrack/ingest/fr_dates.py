@@ -78,7 +78,7 @@ _LABEL = re.compile(r"^\s*(?P<label>(?:[A-Z][A-Za-z]*(?:\s+[A-Za-z]+){0,3}))\s*:
 # Cues, each a (kind, pattern) pair; for a date, the one ending closest before it wins.
 _CUES = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     (REPLY, r"\brepl(?:y|ies)(?:\s+comments?)?\b|\brebuttal(?:\s+comments?)?"),
-    (OTHER, r"\binformation\s+collection|\bpaperwork\b|\bpublic\s+(?:hearing|meeting)s?\b|\bhearings?\b|\bmeetings?\b"
+    (OTHER, r"\binformation\s+collection|\bincorporation\s+by\s+reference|\bpaperwork\b|\bpublic\s+(?:hearing|meeting)s?\b|\bhearings?\b|\bmeetings?\b"
             r"|\bwebinar|\bworkshop|\brequests?\s+(?:for|to)\b|\bregister\s+to\s+(?:attend|speak)|\bnominations?\b"
             r"|\bapplications?\b|\bpetitions?\b|\bobjections?\b|\bdisposition\b"),
     (COMMENTS, r"\bcomment(?:s|ers?|ing)?\b|\bsubmissions?\b"),
@@ -221,7 +221,7 @@ def _resolve(match, published, signed):
 
 
 # A pattern is only run on a sentence holding one of its words: most sentences need two or three.
-_CUE_WORDS = {REPLY: ("repl", "rebuttal"), OTHER: ("informat", "paperwork", "hearing", "meeting", "webinar", "workshop",
+_CUE_WORDS = {REPLY: ("repl", "rebuttal"), OTHER: ("informat", "incorporat", "paperwork", "hearing", "meeting", "webinar", "workshop",
                                                    "request", "register to", "nominat", "applicat", "petition",
                                                    "objection", "disposition"),
               COMMENTS: ("comment", "submission"), COMPLIANCE: ("compl", "applica", "implementation", "appl"),
@@ -358,6 +358,14 @@ def read_sentence(text, start, published=None, signed=None, default=None):
                 continue
         if kind is None and _UNTIL_TAIL.search(window) is None and re.fullmatch(r"[\s,]*(?:on\s+)?", window):
             kind = default if len(dates) == 1 and not marks.cues else None
+        if kind is None and re.search(r"\b(?:as\s+of|on|effective)\s*$", window, re.I):
+            # "As of January 5, 2025, the proposed rule … is withdrawn.": the verb after governs it.
+            clause_end = min([s for s in clause_starts if s > match.end()] + [len(body)])
+            later = [k for end, k in marks.actions if match.end() < end <= clause_end and k != DELAYED]
+            if later:
+                kind = STAYED if later[0] == SUSPENDED and court else later[0]
+                sentence.findings.append(Finding(kind, day, text, relative, court=court))
+                continue
         if kind is None:
             sentence.understood = False
             continue
@@ -372,6 +380,8 @@ def read_sentence(text, start, published=None, signed=None, default=None):
         scope = _scope(body, match.start(), match.end()) if kind in (EFFECTIVE, COMPLIANCE) else ""
         if kind == EFFECTIVE and scope and not re.search(r"\bexcept\b|§", body[clause_start:match.end()], re.I):
             scope = ""
+        if any(f.kind == kind and f.date == day and f.scope == scope for f in sentence.findings):
+            continue  # "effective immediately upon publication": one date, said twice
         sentence.findings.append(Finding(kind, day, text, relative, scope))
     if pending_delay is not None and not any(f.kind == DELAYED for f in sentence.findings):
         sentence.understood = False  # "delayed from March 1" with no new date
