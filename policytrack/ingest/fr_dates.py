@@ -90,7 +90,7 @@ _CUES = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
 _ACTIONS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     (DELAYED, r"\b(?:is|are|be|been|being|was|were)\s+(?:further\s+|hereby\s+|temporarily\s+)?"
               r"(?:delayed|postponed|deferred|extended)\b|\bdelays?\s+(?:the\s+)?(?:effective|compliance)\b"
-              r"|\bnew\s+effective\s+date\b"),
+              r"|\bnew\s+effective\s+date\b|\b(?:delays?|postpones?|defers?)\s+(?:until|to|through)\b"),
     (WITHDRAWN, r"\b(?:is|are|be|been|hereby)\s+(?:hereby\s+)?withdrawn\b|\bwithdraws?\b"),
     (STAYED, r"\b(?:is|are|be|been|hereby)\s+(?:administratively\s+|hereby\s+)?stayed\b|\bstays?\s+the\b"),
     (SUSPENDED, r"\b(?:is|are|be|been|hereby)\s+(?:hereby\s+)?suspended\b|\bsuspends?\s+the\b"),
@@ -98,6 +98,7 @@ _ACTIONS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
 ]]
 # A date ending one of these is another document's date (or, after "from", a delay's old date).
 _PUBLISHED_BEFORE = re.compile(r"\b(?:published|issued|dated|appearing)\b[^.;]{0,80}$|\bFederal\s+Register\s+of\s*$"
+                               r"|\b(?:memorandum|order|letter|decision|opinion)\s+(?:of|dated)\s*$"
                                r"|\(\s*$|\b\d{1,3}\s+FR\s+\d{1,6}\s*\)?,?\s*(?:on\s+)?$", re.I)
 _PAST_DELAY = re.compile(r"\b(?:which|that)\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:delayed|postponed)"
                          r"\b[^;]*$|\bpreviously\s+(?:delayed|postponed)\b[^;]*$", re.I)
