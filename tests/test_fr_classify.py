@@ -126,7 +126,8 @@ def test_a_field_the_text_contradicts_is_taken_with_a_warning():
 
 def test_an_executive_order_is_in_force_from_signing_unless_its_text_says_otherwise():
     made, _, _ = claims(fc.EXECUTIVE_ORDER, signed=D(2025, 1, 20))
-    assert made == [("issued", D(2025, 1, 20), "", "signing_date"), ("published", D(2025, 1, 15), "", "publication_date"),
+    assert made == [("issued", D(2025, 1, 20), "", "signing_date"),
+                    ("published", D(2025, 1, 15), "", "publication_date"),
                     ("effective", D(2025, 1, 20), "", "signing_date")]
     made, _, _ = claims(fc.PROCLAMATION, "This proclamation is effective at 12:01 a.m. eastern daylight time on "
                                          "March 12, 2025.", signed=D(2025, 2, 10))

@@ -293,7 +293,8 @@ def _field_note(claim, number):
     if claim.quote:
         return ""
     how = f" ({claim.relative})" if claim.relative else ""
-    return f"Dated by the Federal Register API field {claim.field} of {number}{how}; no sentence of the document states it."
+    return (f"Dated by the Federal Register API field {claim.field} of {number}{how}; "
+            "no sentence of the document states it.")
 
 
 def _corrected_number(doc):

@@ -171,6 +171,10 @@ def claims_for(doc, cls, reading):
         if claim is not None:
             claims.append(claim)
 
+    def closes():
+        return _from_text_or_field(reading.of(fr_dates.COMMENTS), doc, "comments_close", "comment_period_closes",
+                                   warnings, "comments close")
+
     if cls == PUBLIC_INSPECTION:
         if doc.get("filed"):
             add(Claim("issued", doc["filed"], field="filed_at"))
@@ -188,7 +192,7 @@ def claims_for(doc, cls, reading):
         return claims, warnings
     if cls == PROPOSED_RULE:
         add(Claim("proposed", published, field="publication_date"))
-        add(_from_text_or_field(reading.of(fr_dates.COMMENTS), doc, "comments_close", "comment_period_closes", warnings, "comments close"))
+        add(closes())
         return claims, warnings
     if cls in (FINAL_RULE, INTERIM_FINAL_RULE, DIRECT_FINAL_RULE, NOTICE):
         add(Claim("published", published, field="publication_date"))
@@ -200,8 +204,7 @@ def claims_for(doc, cls, reading):
         for finding in reading.of(fr_dates.EXPIRED):
             add(Claim("expired", finding.date, finding.sentence, relative=finding.relative))
         if cls != FINAL_RULE or comments is not None:
-            add(_from_text_or_field(reading.of(fr_dates.COMMENTS), doc, "comments_close", "comment_period_closes", warnings,
-                                    "comments close"))
+            add(closes())
         for finding in reading.of(fr_dates.EFFECTIVE, scoped=True):
             if finding.scope:
                 warnings.append(f"{finding.scope} is effective {finding.date}, apart from the rule: left for an "
@@ -218,7 +221,7 @@ def claims_for(doc, cls, reading):
                             "understands: no delay recorded, left for an editor")
         return claims, warnings
     if cls == COMMENT_PERIOD:
-        add(_from_text_or_field(reading.of(fr_dates.COMMENTS), doc, "comments_close", "comment_period_closes", warnings, "comments close"))
+        add(closes())
         return claims, warnings
     if cls == CORRECTION:
         if effective is not None:

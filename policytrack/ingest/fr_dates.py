@@ -78,7 +78,8 @@ _LABEL = re.compile(r"^\s*(?P<label>(?:[A-Z][A-Za-z]*(?:\s+[A-Za-z]+){0,3}))\s*:
 # Cues, each a (kind, pattern) pair; for a date, the one ending closest before it wins.
 _CUES = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     (REPLY, r"\brepl(?:y|ies)(?:\s+comments?)?\b|\brebuttal(?:\s+comments?)?"),
-    (OTHER, r"\binformation\s+collection|\bincorporation\s+by\s+reference|\bpaperwork\b|\bpublic\s+(?:hearing|meeting)s?\b|\bhearings?\b|\bmeetings?\b"
+    (OTHER, r"\binformation\s+collection|\bincorporation\s+by\s+reference|"
+            r"\bpaperwork\b|\bpublic\s+(?:hearing|meeting)s?\b|\bhearings?\b|\bmeetings?\b"
             r"|\bwebinar|\bworkshop|\brequests?\s+(?:for|to)\b|\bregister\s+to\s+(?:attend|speak)|\bnominations?\b"
             r"|\bapplications?\b|\bpetitions?\b|\bobjections?\b|\bdisposition\b"),
     (COMMENTS, r"\bcomment(?:s|ers?|ing)?\b|\bsubmissions?\b"),
@@ -105,7 +106,8 @@ _PAST_DELAY = re.compile(r"\b(?:which|that)\s+(?:was|were|had\s+been|has\s+been)
 _FROM_TAIL = re.compile(r"\bfrom\s*$", re.I)
 _UNTIL_TAIL = re.compile(r"\b(?:until|through|to|till)\s*$", re.I)
 _SCOPE = re.compile(r"\bexcept\s+(?:for\s+)?(?P<what>[^,;]+?),\s*which\b|\b(?:amendments?|amendatory\s+instructions?|"
-                    r"revisions?)\s+to\s+(?P<to>§+\s*[\d.()a-z\-]+)|(?:the\s+)?amendments?\s+in\s+(?P<in>[^,]+?)\s+(?:is|are)"
+                    r"revisions?)\s+to\s+(?P<to>§+\s*[\d.()a-z\-]+)"
+                    r"|(?:the\s+)?amendments?\s+in\s+(?P<in>[^,]+?)\s+(?:is|are)"
                     r"|(?P<sec>§+\s*[\d.()a-zA-Z\-]+(?:\s*(?:and|,)\s*[\d.()a-zA-Z\-]+)*)", re.I)
 _COURT = re.compile(r"\bcourt\b|\bjudge\b|\bvacat", re.I)
 
@@ -217,17 +219,20 @@ def _resolve(match, published, signed):
         n = _number(match.group("n"))
         unit = match.group("unit").lower()
         day = _add_months(base, n) if unit.startswith("month") else base + datetime.timedelta(days=n)
-        return day, f"{n} {unit.rstrip('s') + ('s' if n != 1 else '')} after {'signature' if base is signed else 'publication'}"
+        unit = unit.rstrip("s") + ("s" if n != 1 else "")
+        return day, f"{n} {unit} after {'signature' if base is signed else 'publication'}"
     return base, f"on {'signature' if base is signed else 'publication'}"
 
 
 # A pattern is only run on a sentence holding one of its words: most sentences need two or three.
-_CUE_WORDS = {REPLY: ("repl", "rebuttal"), OTHER: ("informat", "incorporat", "paperwork", "hearing", "meeting", "webinar", "workshop",
-                                                   "request", "register to", "nominat", "applicat", "petition",
-                                                   "objection", "disposition"),
-              COMMENTS: ("comment", "submission"), COMPLIANCE: ("compl", "applica", "implementation", "appl"),
-              EFFECTIVE: ("effect",), DELAYED: ("delay", "postpon", "defer", "extended"), WITHDRAWN: ("withdr",),
-              STAYED: ("stay",), SUSPENDED: ("suspend",), RESCINDED: ("rescind", "revoked", "repeal")}
+_CUE_WORDS = {
+    REPLY: ("repl", "rebuttal"),
+    OTHER: ("informat", "incorporat", "paperwork", "hearing", "meeting", "webinar", "workshop", "request",
+            "register to", "nominat", "applicat", "petition", "objection", "disposition"),
+    COMMENTS: ("comment", "submission"), COMPLIANCE: ("compl", "applica", "implementation", "appl"),
+    EFFECTIVE: ("effect",), DELAYED: ("delay", "postpon", "defer", "extended"), WITHDRAWN: ("withdr",),
+    STAYED: ("stay",), SUSPENDED: ("suspend",), RESCINDED: ("rescind", "revoked", "repeal"),
+}
 
 
 def _present(kind, lowered):
@@ -311,7 +316,6 @@ def read_sentence(text, start, published=None, signed=None, default=None):
         clause_start = max(s for s in clause_starts if s <= match.start())
         window_start = max(previous_end, clause_start)
         window = body[window_start:match.start()]
-        before_in_clause = body[clause_start:match.start()]
         previous_end = match.end()
         groups = match.groupdict()
         if groups.get("now") and not re.search(r"effective\s*$|take\s+effect\s*$", window, re.I):
