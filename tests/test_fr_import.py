@@ -144,3 +144,14 @@ def test_a_public_inspection_copy_never_overwrites_the_published_document(load):
     rule = Instrument.objects.get()
     assert rule.events.get(kind="issued").date == D(2024, 12, 30)
     assert rule.events.get(kind="published").date == D(2024, 12, 31)
+
+
+def test_a_later_rule_joining_a_published_rule_amends_it_and_never_moves_its_dates(load):
+    amendment = fr("2025-11000", "2025-06-10", dates="This rule is effective June 10, 2025.", citation="90 FR 24000")
+    load(FINAL, amendment)
+    published = Instrument.objects.get().events.get(kind="published")
+    assert published.date == D(2024, 12, 31)
+    assert [c.document.fr_document_number for c in published.claims.all()] == ["2024-31396"]
+    rule = Instrument.objects.get()
+    assert rule.events.get(kind="effective").date == D(2025, 1, 30)  # not disputed by the amendment
+    assert rule.events.get(kind="amended").claims.get().quote == "This rule is effective June 10, 2025."

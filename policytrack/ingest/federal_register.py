@@ -11,6 +11,7 @@ What a document is and what it claims come from ``fr_classify`` and ``fr_dates``
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import itertools
 import json
@@ -273,6 +274,13 @@ def _claims_made(doc):
     return claims, warnings
 
 
+def _published_by_another(instrument, document, day):
+    """Whether the instrument's publication is claimed by other documents, on another day."""
+    published = next((event for event in instrument.events if event.row.kind == "published"), None)
+    return (published is not None and bool(published.claims) and document.key not in published.claims
+            and published.row.date != day)
+
+
 def _moves(delay, target):
     """Whether a delay row moves ``target`` (either may be stored or new in this batch)."""
     if target.pk is not None and delay.target_id is not None:
@@ -443,6 +451,14 @@ class _Batch:
             warnings.append(f"a {doc['class'].replace('_', ' ')} whose instrument was not found (by correction_of, "
                             "RIN or docket): recorded as published only; its effect is left for an editor")
             claims = [fr_classify.Claim("published", doc["published"], field="publication_date")]
+        if _published_by_another(instrument, document, doc["published"]):
+            # The instrument's publication is its first document's; a rule joining it on another
+            # day (an amendment, the final rule after an interim one) is not that publication and
+            # never moves it or its effective date: it amends the instrument when it takes effect.
+            self.report.lines.append(f"{doc['number']} joins {instrument.row.slug}, already published: its own "
+                                     "publication is not the instrument's, its effective date is an amendment")
+            claims = [dataclasses.replace(claim, kind="amended") if claim.kind == "effective" else claim
+                      for claim in claims if claim.kind != "published"]
         for claim in claims:
             if claim.kind == "delayed":
                 self._delay(instrument, document, claim, doc["number"])
