@@ -189,3 +189,15 @@ def test_no_claim_quotes_a_generated_sentence():
             assert claim.quote in ("", "This rule is effective March 10, 2025.",
                                    "Comments must be received by April 1, 2025.")
             assert bool(claim.quote) != bool(claim.field)
+
+
+def test_a_stay_effective_from_through_ends_the_day_after():
+    text = "The stay of 40 CFR 60.5398b is effective from April 5, 2025, through July 31, 2025."
+    made, _, _ = claims(fc.STAY, text)
+    assert made == [("suspended", D(2025, 4, 5), text, ""), ("reinstated", D(2025, 8, 1), text, "")]
+
+
+def test_lifting_a_suspension_reinstates():
+    text = "Effective March 1, 2025, the suspension of 40 CFR 63.7 is lifted."
+    made, _, _ = claims(fc.STAY, text, action="Final rule; lifting of suspension.")
+    assert made == [("reinstated", D(2025, 3, 1), text, "")]

@@ -155,3 +155,23 @@ def test_labelled_parts_of_a_dates_section():
             "received on or before May 2, 2025.")
     assert found(read_dates(text, published=D(2025, 3, 3))) == [
         ["effective", "2025-03-03"], ["comment_period_closes", "2025-05-02"]]
+
+
+def test_a_delay_dated_as_of_its_own_date():
+    reading = read_dates("As of March 21, 2025, the effective date of the rule amending 40 CFR part 63 published "
+                         "January 10, 2025 (90 FR 1234), is delayed until May 20, 2025.", published=D(2025, 3, 20))
+    assert found(reading) == [["effective", "2025-03-21"], ["delayed", "2025-05-20"]]
+
+
+def test_a_compliance_date_delayed_from_its_original_date():
+    reading = read_dates("The compliance date for this rule, originally January 1, 2026, is delayed until "
+                         "January 1, 2027.", published=D(2025, 6, 2))
+    assert found(reading) == [["delayed", "2027-01-01", "2026-01-01"]]
+    assert reading.findings[0].target == "compliance_date"
+
+
+def test_a_paperwork_deadline_is_not_the_comment_period():
+    reading = read_dates("Comments must be received on or before April 7, 2025. Under the Paperwork Reduction Act, "
+                         "comments on the information collection provisions are best assured of consideration if "
+                         "OMB receives a copy of your comments on or before March 7, 2025.", published=D(2025, 2, 5))
+    assert found(reading) == [["comment_period_closes", "2025-04-07"]] and reading.not_understood == []

@@ -240,7 +240,16 @@ def claims_for(doc, cls, reading):
         enforcement = bool(re.search(r"\benforcement\b", f"{doc.get('action')} {doc.get('title')}", re.I))
         if enforcement:
             kind = "enforcement_suspended"
+        if re.search(r"\blift(?:s|ed|ing)?\b|\bterminat|\breinstat|\bend(?:s|ing)?\s+(?:of\s+)?(?:the\s+)?(?:stay|susp)",
+                     f"{doc.get('action')} {doc.get('title')}", re.I):
+            add(_dated_by(reading, None, effective, doc, "enforcement_resumed" if enforcement else "reinstated",
+                          fallback=published))
+            return claims, warnings
         stay = _first(stays)
+        if stay is None and effective is not None and reading.of(fr_dates.EXPIRED):
+            # "The stay … is effective from April 5, 2025, through July 31, 2025."
+            stay = fr_dates.Finding(kind, effective.date, effective.sentence, effective.relative,
+                                    until=reading.of(fr_dates.EXPIRED)[0].date)
         if stay is not None:
             add(Claim(kind, stay.date, stay.sentence, relative=stay.relative))
             if stay.until:

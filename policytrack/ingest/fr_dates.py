@@ -104,6 +104,8 @@ _PUBLISHED_BEFORE = re.compile(r"\b(?:published|issued|dated|appearing)\b[^.;]{0
 _PAST_DELAY = re.compile(r"\b(?:which|that)\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:delayed|postponed)"
                          r"\b[^;]*$|\bpreviously\s+(?:delayed|postponed)\b[^;]*$", re.I)
 _FROM_TAIL = re.compile(r"\bfrom\s*$", re.I)
+_ORIGINAL_TAIL = re.compile(r"\b(?:originally|previously|formerly|currently|now)(?:\s+(?:scheduled|set|due))?"
+                            r"(?:\s+(?:for|to\s+be|as))?\s*$", re.I)
 _UNTIL_TAIL = re.compile(r"\b(?:until|through|to|till)\s*$", re.I)
 _SCOPE = re.compile(r"\bexcept\s+(?:for\s+)?(?P<what>[^,;]+?),\s*which\b|\b(?:amendments?|amendatory\s+instructions?|"
                     r"revisions?)\s+to\s+(?P<to>§+\s*[\d.()a-z\-]+)"
@@ -256,6 +258,10 @@ class _Marks:
                 best, kind = cue_end, candidate
         return kind
 
+    def cue_before(self, start, end, kind):
+        """Whether a cue of ``kind`` lies inside body[start:end]."""
+        return any(c == kind and start <= s and e <= end for s, e, c in self.cues)
+
     def action(self, end):
         """(kind, end) of the last action verb ending by ``end``, or (None, -1)."""
         found = (None, -1)
@@ -329,6 +335,11 @@ def read_sentence(text, start, published=None, signed=None, default=None):
             continue
         kind = (marks.cue(window_start, match.start()) or marks.cue(clause_start, match.start())
                 or label_default)
+        if kind == COMMENTS and marks.cue_before(clause_start, match.start(), OTHER):
+            kind = OTHER  # "Under the Paperwork Reduction Act, comments on the information collection …"
+        if _ORIGINAL_TAIL.search(window) and marks.actions and marks.actions[-1][1] == DELAYED:
+            pending_delay = day  # "The compliance date, originally January 1, 2026, is delayed until …"
+            continue
         if action in (DELAYED,) and (action_end >= 0):
             if _PAST_DELAY.search(window):
                 sentence.references.append(day)  # "…, which was delayed to March 21, 2025 (90 FR 8000), …"
@@ -366,8 +377,10 @@ def read_sentence(text, start, published=None, signed=None, default=None):
         if kind is None and re.search(r"\b(?:as\s+of|on|effective)\s*$", window, re.I):
             # "As of January 5, 2025, the proposed rule … is withdrawn.": the verb after governs it.
             clause_end = min([s for s in clause_starts if s > match.end()] + [len(body)])
-            later = [k for end, k in marks.actions if match.end() < end <= clause_end and k != DELAYED]
-            if later:
+            later = [k for end, k in marks.actions if match.end() < end <= clause_end]
+            if later and later[0] == DELAYED:
+                kind = EFFECTIVE  # "As of March 21, 2025, the effective date … is delayed": the notice's own date
+            elif later:
                 kind = STAYED if later[0] == SUSPENDED and court else later[0]
                 sentence.findings.append(Finding(kind, day, text, relative, court=court))
                 continue
