@@ -71,11 +71,18 @@ _CORRECTION = re.compile(r"\bcorrect(?:ion|ions|ing)\b", re.I)
 _WITHDRAWAL = re.compile(r"\bwithdraw(?:al|n|s)?\b", re.I)
 _STAY = re.compile(r"\bstay(?:ed)?\b|\bsuspen(?:sion|ded|d)\b", re.I)
 _RESCISSION = re.compile(r"\b(?:rescission|rescind(?:ed|ing)?|removal|revocation|repeal)\b", re.I)
+_WITHDRAWAL_TITLE = re.compile(r"^withdrawal\b|[;:]\s*withdrawal\b", re.I)
+_STAY_TITLE = re.compile(r"[;:]\s*(?:administrative\s+)?(?:stay|suspension)\b", re.I)
+_PROPOSED = re.compile(r"\bproposed\s+rule|\bproposed\s+rulemaking", re.I)
+_RULE = re.compile(r"\bfinal\s+rule\b|\binterim\s+rule\b", re.I)
 _RESCISSION_TITLE = re.compile(r"^(?:rescission|rescinding|removal|revocation|repeal)\b"
                                r"|[;:]\s*(?:rescission|removal|revocation|repeal)\b", re.I)
 _INTERIM = re.compile(r"\binterim\s+(?:final\s+)?rule\b|\btemporary\s+rule\b|\bemergency\s+(?:rule|action)\b", re.I)
 _DIRECT = re.compile(r"\bdirect\s+final\b", re.I)
 _COURT = re.compile(r"\bcourt\b|\bjudicial\b|\bvacatur\b", re.I)
+_ENFORCEMENT = re.compile(r"\benforcement\b", re.I)
+_LIFTED = re.compile(r"\blift(?:s|ed|ing)?\b|\bterminat|\breinstat"
+                     r"|\bend(?:s|ing)?\s+(?:of\s+)?(?:the\s+)?(?:stay|susp)", re.I)
 
 
 def classify(doc):
@@ -101,15 +108,15 @@ def classify(doc):
         return DELAY
     if _COMMENT_PERIOD.search(action) or (not action and _COMMENT_PERIOD.search(title)):
         return COMMENT_PERIOD
-    if _WITHDRAWAL.search(action) or (not action and re.search(r"^withdrawal\b|[;:]\s*withdrawal\b", title, re.I)):
+    if _WITHDRAWAL.search(action) or (not action and _WITHDRAWAL_TITLE.search(title)):
         return WITHDRAWAL
-    if _STAY.search(action) or re.search(r"[;:]\s*(?:administrative\s+)?(?:stay|suspension)\b", title, re.I):
+    if _STAY.search(action) or _STAY_TITLE.search(title):
         return STAY
     if _RESCISSION.search(action) or _RESCISSION_TITLE.search(title):
         return RESCISSION
-    if kind == "proposed rule" or re.search(r"\bproposed\s+rule|\bproposed\s+rulemaking", said, re.I):
+    if kind == "proposed rule" or _PROPOSED.search(said):
         return PROPOSED_RULE
-    if kind == "rule" or re.search(r"\bfinal\s+rule\b|\binterim\s+rule\b", said, re.I):
+    if kind == "rule" or _RULE.search(said):
         if _DIRECT.search(action) or _DIRECT.search(doc.get("dates_text") or ""):
             return DIRECT_FINAL_RULE
         if _INTERIM.search(action):
@@ -237,11 +244,10 @@ def claims_for(doc, cls, reading):
         court = any(f.court for f in stays) or bool(_COURT.search(f"{doc.get('action')} {doc.get('title')}"))
         kind = "stayed" if court else "suspended"
         # "Stay of enforcement": the rule stands, the agency will not enforce it.
-        enforcement = bool(re.search(r"\benforcement\b", f"{doc.get('action')} {doc.get('title')}", re.I))
+        enforcement = bool(_ENFORCEMENT.search(f"{doc.get('action')} {doc.get('title')}"))
         if enforcement:
             kind = "enforcement_suspended"
-        if re.search(r"\blift(?:s|ed|ing)?\b|\bterminat|\breinstat|\bend(?:s|ing)?\s+(?:of\s+)?(?:the\s+)?(?:stay|susp)",
-                     f"{doc.get('action')} {doc.get('title')}", re.I):
+        if _LIFTED.search(f"{doc.get('action')} {doc.get('title')}"):
             add(_dated_by(reading, None, effective, doc, "enforcement_resumed" if enforcement else "reinstated",
                           fallback=published))
             return claims, warnings

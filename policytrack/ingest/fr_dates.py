@@ -103,6 +103,13 @@ _PUBLISHED_BEFORE = re.compile(r"\b(?:published|issued|dated|appearing)\b[^.;]{0
                                r"|\(\s*$|\b\d{1,3}\s+FR\s+\d{1,6}\s*\)?,?\s*(?:on\s+)?$", re.I)
 _PAST_DELAY = re.compile(r"\b(?:which|that)\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:delayed|postponed)"
                          r"\b[^;]*$|\bpreviously\s+(?:delayed|postponed)\b[^;]*$", re.I)
+_COMPLIANCE_DATE = re.compile(r"compliance\s+date", re.I)
+_EFFECTIVE_DATE = re.compile(r"effective\s+date", re.I)
+_EFFECTIVE_TAIL = re.compile(r"effective\s*$|take\s+effect\s*$", re.I)
+_AS_OF_TAIL = re.compile(r"\b(?:as\s+of|on|effective)\s*$", re.I)
+_BARE = re.compile(r"[\s,]*(?:on\s+)?")
+_THROUGH_TAIL = re.compile(r"\bthrough\s*$", re.I)
+_EXCEPT = re.compile(r"\bexcept\b|§", re.I)
 _FROM_TAIL = re.compile(r"\bfrom\s*$", re.I)
 _ORIGINAL_TAIL = re.compile(r"\b(?:originally|previously|formerly|currently|now)(?:\s+(?:scheduled|set|due))?"
                             r"(?:\s+(?:for|to\s+be|as))?\s*$", re.I)
@@ -313,10 +320,10 @@ def read_sentence(text, start, published=None, signed=None, default=None):
         return sentence
     marks = _Marks(body, lowered)
     court = any(word in lowered for word in ("court", "judg", "vacat")) and bool(_COURT.search(body))
-    clause_starts = [0] + [m.end() for m in re.finditer(r";", body)]
+    clause_starts = [0] + [m.end() for m in re.finditer(";", body)]
     previous_end = 0
-    delay_target = COMPLIANCE if "compliance" in lowered and re.search(r"compliance\s+date", body, re.I) and not \
-        re.search(r"effective\s+date", body, re.I) else EFFECTIVE
+    delay_target = COMPLIANCE if "compliance" in lowered and _COMPLIANCE_DATE.search(body) and not \
+        _EFFECTIVE_DATE.search(body) else EFFECTIVE
     pending_delay = None  # a delay's old date, until its new date is read
     for match, day, relative in dates:
         clause_start = max(s for s in clause_starts if s <= match.start())
@@ -324,7 +331,7 @@ def read_sentence(text, start, published=None, signed=None, default=None):
         window = body[window_start:match.start()]
         previous_end = match.end()
         groups = match.groupdict()
-        if groups.get("now") and not re.search(r"effective\s*$|take\s+effect\s*$", window, re.I):
+        if groups.get("now") and not _EFFECTIVE_TAIL.search(window):
             continue  # "immediately" that dates nothing
         if day is None:
             sentence.understood = False
@@ -372,9 +379,9 @@ def read_sentence(text, start, published=None, signed=None, default=None):
                 kind = STAYED if action == SUSPENDED and court else action
                 sentence.findings.append(Finding(kind, day, text, relative, "", court=court))
                 continue
-        if kind is None and _UNTIL_TAIL.search(window) is None and re.fullmatch(r"[\s,]*(?:on\s+)?", window):
+        if kind is None and _UNTIL_TAIL.search(window) is None and _BARE.fullmatch(window):
             kind = default if len(dates) == 1 and not marks.cues else None
-        if kind is None and re.search(r"\b(?:as\s+of|on|effective)\s*$", window, re.I):
+        if kind is None and _AS_OF_TAIL.search(window):
             # "As of January 5, 2025, the proposed rule … is withdrawn.": the verb after governs it.
             clause_end = min([s for s in clause_starts if s > match.end()] + [len(body)])
             later = [k for end, k in marks.actions if match.end() < end <= clause_end]
@@ -389,14 +396,14 @@ def read_sentence(text, start, published=None, signed=None, default=None):
             continue
         if kind == OTHER:
             continue
-        if kind == EFFECTIVE and re.search(r"\bthrough\s*$", window, re.I) and any(
+        if kind == EFFECTIVE and _THROUGH_TAIL.search(window) and any(
                 f.kind == EFFECTIVE for f in sentence.findings):
             # "effective from December 1, 2021, through November 30, 2026": in force on the last day
             sentence.findings.append(Finding(EXPIRED, day + datetime.timedelta(days=1), text,
                                              f"the day after {match.group(0)}, its last day in force"))
             continue
         scope = _scope(body, match.start(), match.end()) if kind in (EFFECTIVE, COMPLIANCE) else ""
-        if kind == EFFECTIVE and scope and not re.search(r"\bexcept\b|§", body[clause_start:match.end()], re.I):
+        if kind == EFFECTIVE and scope and not _EXCEPT.search(body, clause_start, match.end()):
             scope = ""
         if any(f.kind == kind and f.date == day and f.scope == scope for f in sentence.findings):
             continue  # "effective immediately upon publication": one date, said twice
