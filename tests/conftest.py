@@ -17,6 +17,23 @@ hypothesis_settings.register_profile("repeatable", derandomize=True, database=No
 hypothesis_settings.register_profile("explore")
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
+
+def fuzz_examples(thorough):
+    """How many examples a long fuzz test tries: all of them in CI (CI=true) and under the
+    explore profile, a sixth on a developer's machine, where the suite is run often."""
+    if os.environ.get("CI") or os.environ.get("HYPOTHESIS_PROFILE") == "explore":
+        return thorough
+    return max(thorough // 6, 25)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hasher(django_test_environment):
+    """Tests create and log in users by the dozen; the production hasher costs a third of a
+    second a time by design. (Deployment checks run in their own process, with the real one.)"""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "ai-diffusion-rule.json"
 SHARED = ROOT.parent / "shared"
