@@ -218,3 +218,15 @@ SPECTACULAR_SETTINGS = {
         "RelationKindEnum": "policytrack.timeline.models.InstrumentRelation.Kind",
     },
 }
+
+# --- Production hygiene (issue 17): response headers, cache, rate limits, logging, error
+# reporting. One block, so that it reads, and merges, as one piece.
+
+# Pages need none of the browser's powerful features; saying so means nothing injected can use them.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope",
+    "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "usb",
+    "xr-spatial-tracking",
+))
+MIDDLEWARE.insert(MIDDLEWARE.index("policytrack.middleware.ContentSecurityPolicyMiddleware") + 1,
+                  "policytrack.middleware.PermissionsPolicyMiddleware")
