@@ -230,3 +230,23 @@ PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
 ))
 MIDDLEWARE.insert(MIDDLEWARE.index("policytrack.middleware.ContentSecurityPolicyMiddleware") + 1,
                   "policytrack.middleware.PermissionsPolicyMiddleware")
+
+# Logs go to stderr: JSON lines in production (policytrack/jsonlog.py, for a log collector),
+# plain lines when debugging. Django's own default logs django.* only while debugging, and
+# mails errors to ADMINS (none here): unhandled exceptions went nowhere. Its records now
+# reach the root handler, tracebacks included.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "policytrack.jsonlog.JSONFormatter"},
+        "text": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
+                            "formatter": "text" if DEBUG else "json"}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
+}

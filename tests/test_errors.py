@@ -1,0 +1,43 @@
+"""Errors in production are logged, with their traceback, as JSON lines on stderr."""
+
+import json
+import logging
+
+from test_production import PRODUCTION, manage
+
+FORCED_ERROR = """
+from unittest import mock
+from django.test import Client
+with mock.patch("policytrack.web.views.phase_counts", side_effect=RuntimeError("forced failure")):
+    response = Client(raise_request_exception=False).get("/", secure=True, HTTP_HOST="policytrack.example.org")
+print(response.status_code)
+"""
+
+
+def test_an_unhandled_error_in_production_is_logged_with_its_traceback_as_json():
+    result = manage("shell", "-c", FORCED_ERROR, **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == "500"
+    records = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    error = next(record for record in records if record["logger"] == "django.request")
+    assert error["level"] == "ERROR"
+    assert error["message"] == "Internal Server Error: /"
+    assert (error["method"], error["path"], error["status"]) == ("GET", "/", 500)
+    assert error["exception"].startswith("Traceback (most recent call last):")
+    assert error["exception"].endswith("RuntimeError: forced failure")
+    assert "in home" in error["exception"]  # the view's own frame
+
+
+def test_a_bad_log_level_is_named():
+    result = manage("check", DJANGO_LOG_LEVEL="loud")
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("policytrack is not configured: DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, "
+                                      "ERROR or CRITICAL, not 'LOUD'")
+
+
+def test_an_unhandled_error_reaches_the_log_in_process(db, client, monkeypatch, caplog):
+    monkeypatch.setattr("policytrack.web.views.phase_counts", lambda *args: 1 / 0)
+    client.raise_request_exception = False
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        assert client.get("/").status_code == 500
+    (record,) = [record for record in caplog.records if record.name == "django.request"]
+    assert record.exc_info[0] is ZeroDivisionError
