@@ -250,3 +250,16 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
 }
+
+# Error reporting: with SENTRY_DSN set, unhandled exceptions also go to Sentry (its Django
+# integration turns itself on), without personal data (no user names, addresses or cookies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.utils import BadDsn
+
+    try:
+        sentry_sdk.init(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+                        send_default_pii=False)
+    except BadDsn as error:
+        raise ImproperlyConfigured(f"SENTRY_DSN is not a Sentry DSN: {error}") from None

@@ -41,3 +41,37 @@ def test_an_unhandled_error_reaches_the_log_in_process(db, client, monkeypatch, 
         assert client.get("/").status_code == 500
     (record,) = [record for record in caplog.records if record.name == "django.request"]
     assert record.exc_info[0] is ZeroDivisionError
+
+
+SENTRY = """
+from unittest import mock
+import sentry_sdk
+from django.test import Client
+client = sentry_sdk.get_client()
+print(client.is_active(), client.options["environment"], client.options["send_default_pii"])
+sent = []
+client.transport.capture_envelope = sent.append  # what would go to Sentry, kept here instead
+with mock.patch("policytrack.web.views.phase_counts", side_effect=RuntimeError("forced failure")):
+    Client(raise_request_exception=False).get("/", secure=True, HTTP_HOST="policytrack.example.org")
+client.flush()
+events = [item.payload.json for envelope in sent for item in envelope.items if item.type == "event"]
+print([value["type"] + ": " + value["value"] for event in events for value in event["exception"]["values"]])
+"""
+
+
+def test_with_a_sentry_dsn_an_unhandled_error_is_reported_without_personal_data():
+    result = manage("shell", "-c", SENTRY, SENTRY_DSN="https://public@sentry.example.org/42",
+                    SENTRY_ENVIRONMENT="staging", **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-2:] == ["True staging False", "['RuntimeError: forced failure']"]
+
+
+def test_without_a_sentry_dsn_nothing_is_reported():
+    result = manage("shell", "-c", "import sentry_sdk; print(sentry_sdk.get_client().is_active())", SENTRY_DSN="",
+                    **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_malformed_sentry_dsn_is_named():
+    result = manage("check", SENTRY_DSN="sentry.example.org/42")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("policytrack is not configured: SENTRY_DSN is not a Sentry DSN")
