@@ -1,8 +1,13 @@
-"""Errors in production are logged, with their traceback, as JSON lines on stderr."""
+"""Errors in production are logged, with their traceback, as JSON lines on stderr (and sent
+to Sentry when configured); visitors see a friendly 404 or 500 page."""
 
 import json
 import logging
+import re
 
+from django.template import loader
+
+from conftest import text
 from test_production import PRODUCTION, manage
 
 FORCED_ERROR = """
@@ -75,3 +80,43 @@ def test_a_malformed_sentry_dsn_is_named():
     result = manage("check", SENTRY_DSN="sentry.example.org/42")
     assert result.returncode == 1
     assert result.stderr.strip().startswith("policytrack is not configured: SENTRY_DSN is not a Sentry DSN")
+
+
+# The error pages
+
+
+def test_an_unhandled_error_shows_the_friendly_500_page(db, client, monkeypatch):
+    monkeypatch.setattr("policytrack.web.views.phase_counts", lambda *args: 1 / 0)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Something went wrong policytrack could not answer this request because of an error on our side." in text(
+        response)
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in response.content.decode()
+
+
+def test_the_500_page_needs_no_request_context_or_database():
+    # No db fixture: any query would fail the test. Django renders it just so, with no context.
+    page = loader.get_template("500.html").render()
+    assert "Something went wrong" in page and 'class="site-header"' in page
+
+
+def test_the_500_page_is_laid_out_as_every_other_page(db, client):
+    header = re.compile(r'<header class="site-header">\s*<a class="brand" href="/">policytrack</a>\s*'
+                        r'<nav aria-label="Main">(.*?)</nav>', re.S)
+    links = [re.findall(r'href="([^"]+)"', header.search(page).group(1))
+             for page in (client.get("/").content.decode(), loader.get_template("500.html").render())]
+    assert links[0] == links[1]
+
+
+def test_an_unknown_address_shows_the_friendly_404_page(db, client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert [template.name for template in response.templates][:2] == ["404.html", "base.html"]
+    assert "Not found There is no page at this address. The address may be mistyped" in text(response)
+
+
+def test_a_missing_instrument_is_named_on_the_404_page(db, client):
+    response = client.get("/instruments/no-such-rule/")
+    assert response.status_code == 404
+    assert "Not found No instrument has the slug “no-such-rule”." in text(response)
