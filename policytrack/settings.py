@@ -263,3 +263,36 @@ if SENTRY_DSN:
                         send_default_pii=False)
     except BadDsn as error:
         raise ImproperlyConfigured(f"SENTRY_DSN is not a Sentry DSN: {error}") from None
+
+# The cache: Redis when REDIS_URL is set (Django's own backend, through the redis package), so
+# that every worker shares the rate limits' counts; else each process's memory.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "KEY_PREFIX": "policytrack"} if REDIS_URL else
+          {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "policytrack"}}
+
+
+def envrate(name, default):
+    """A rate limit such as ``120/min`` (per second, minute, hour or day), or ``off``: None."""
+    value = os.environ.get(name, "").strip().lower() or default
+    if value == "off":
+        return None
+    count, _, period = value.partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in (
+            "s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"):
+        raise ImproperlyConfigured(f"{name} must be a number of requests per s, min, hour or day (e.g. {default}), "
+                                   f"or off, not {value!r}")
+    return f"{int(count)}/{period}"
+
+
+# Per-client rate limits (policytrack/throttling.py): past one, a 429 with Retry-After. A
+# client is an address, read as django-axes reads it (policytrack/clientip.py).
+POLICYTRACK_RATE_LIMITS = {
+    "api": envrate("POLICYTRACK_API_RATE", "120/min"),  # the JSON API, feeds and calendars
+    "export": envrate("POLICYTRACK_EXPORT_RATE", "10/min"),  # ?format=csv on any list
+    "search": envrate("POLICYTRACK_SEARCH_RATE", "30/min"),  # ?q= on any list page
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["policytrack.throttling.ClientRateThrottle"]
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "policytrack.throttling.api_exception_handler"
