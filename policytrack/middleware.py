@@ -77,7 +77,7 @@ class LoginRequiredMiddleware:
     """With POLICYTRACK_LOGIN_REQUIRED, every page but the login page and static files asks
     anonymous visitors to log in first (for a tracker kept private to a team)."""
 
-    OPEN = ("/admin/login/", "/admin/logout/")
+    OPEN = ("/admin/login/", "/admin/logout/", "/healthz")
 
     def __init__(self, get_response):
         self.get_response = get_response

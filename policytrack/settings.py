@@ -296,3 +296,6 @@ POLICYTRACK_RATE_LIMITS = {
 }
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["policytrack.throttling.ClientRateThrottle"]
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "policytrack.throttling.api_exception_handler"
+
+# A load balancer may probe /healthz over plain HTTP from inside the network: no redirect there.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

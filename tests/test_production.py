@@ -79,7 +79,7 @@ def test_every_page_carries_a_csp_and_needs_no_inline_script(demo, client, addre
 
 @pytest.mark.parametrize("address", [
     "/", "/instruments/?format=csv", "/api/instruments/", "/calendar.ics", "/admin/login/", "/no-such-page/",
-    "/api/no-such-endpoint/", "/on/2025-13-01/",
+    "/api/no-such-endpoint/", "/on/2025-13-01/", "/healthz",
 ])
 def test_every_response_refuses_the_browsers_powerful_features(demo, client, address):
     policy = client.get(address)["Permissions-Policy"]
