@@ -92,11 +92,15 @@ def test_the_limits_and_the_redis_cache_are_read_from_the_environment():
                                                        "django.core.cache.backends.redis.RedisCache"]
 
 
-def test_a_malformed_limit_is_named():
-    result = manage("check", POLICYTRACK_EXPORT_RATE="lots")
+@pytest.mark.parametrize("name, value, message", [
+    ("POLICYTRACK_EXPORT_RATE", "lots", "POLICYTRACK_EXPORT_RATE must be a number of requests per s, min, hour or "
+                                        "day (e.g. 10/min), or off, not 'lots'"),
+    ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL must start with redis://, rediss:// or unix://, not '127.0.0.1:6379'"),
+])
+def test_a_malformed_limit_or_cache_address_is_named(name, value, message):
+    result = manage("check", **{name: value})
     assert result.returncode == 1
-    assert result.stderr.strip() == ("policytrack is not configured: POLICYTRACK_EXPORT_RATE must be a number of "
-                                      "requests per s, min, hour or day (e.g. 10/min), or off, not 'lots'")
+    assert result.stderr.strip() == f"policytrack is not configured: {message}"
 
 
 @pytest.fixture
