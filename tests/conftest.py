@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import ManagementUtility
 from django.db import connections
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from policytrack.ingest.timeline import import_timeline_file
@@ -42,6 +43,14 @@ SHARED = ROOT.parent / "shared"
 def text(response):
     """A page's text as a reader sees it: tags dropped, entities decoded, spaces collapsed."""
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_rate_limits(django_test_environment):
+    """Tests ask as often as they need: the rate limits are off, except in test_rate_limits.py,
+    which sets its own (a session fixture, so property tests may use it)."""
+    with override_settings(POLICYTRACK_RATE_LIMITS={"api": None, "export": None, "search": None}):
+        yield
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from policytrack.throttling import exporting, rate_limited, searching
 from policytrack.timeline import engine
 from policytrack.timeline.dates import BadDate, parse_datetime, stored_moment
 from policytrack.timeline.filters import InstrumentFilter, error_messages
@@ -156,6 +157,8 @@ def filter_choices(values):
     }
 
 
+@rate_limited("export", when=exporting)
+@rate_limited("search", when=searching)
 @require_safe
 def instrument_list(request):
     filterset = filtered_instruments(request)
