@@ -161,3 +161,18 @@ def test_the_admin_refuses_delays_that_move_each_other_in_a_circle(demo, admin_f
     errors = form_errors(admin_form, Event, first, target=second.pk)
     assert errors["target"] == ["Delays cannot move each other in a circle."]
 
+
+def test_export_refuses_to_write_a_backup_that_would_not_import(demo, run, tmp_path):
+    # A value saved before the rules were one (or behind the admin's back).
+    Document.objects.filter(key="seed-002").update(url="ftp://ftp.example.org/rule.pdf")
+    Event.objects.filter(instrument=demo, key="issued").update(key="Issued")
+    target = tmp_path / "backup.json"
+    code, out, err = run("export_timeline", "--output", target)
+    assert code == 1
+    assert out == ""
+    assert not target.exists() and not list(tmp_path.iterdir())
+    index = sorted(Document.objects.values_list("key", flat=True)).index("seed-002")
+    assert (f"export: documents[{index}] (seed-002).url: expected a web address starting http:// or https://, "
+            "got 'ftp://ftp.example.org/rule.pdf'") in err
+    assert "(ai-diffusion-rule).events[0] (Issued).key: expected a slug of lower-case letters" in err
+    assert "Nothing written: this export would not import." in err
