@@ -4,6 +4,7 @@ was stays readable at any moment before, on its page as in the API."""
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from policytrack.timeline.models import Claim, Document, Event, Instrument, InstrumentRelation, StatusPeriod
 from policytrack.timeline.periods import tally_differences
@@ -56,3 +57,27 @@ def test_an_editor_cannot_delete_an_instrument(demo, client, erin):
     changes = client.get(reverse("admin:timeline_instrument_change", args=[demo.pk])).content.decode()
     assert reverse("admin:timeline_instrument_delete", args=[demo.pk]) not in changes
 
+
+def test_a_deleted_instrument_is_shown_as_it_was_recorded_before_its_deletion(demo, client, editor):
+    before = timezone.now()
+    client.force_login(editor)
+    _, deleted = delete_in_the_admin(client, demo)
+    assert deleted.status_code == 302
+    client.logout()
+    moment = before.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+    api = client.get("/api/instruments/ai-diffusion-rule/status/", {"on": "2025-05-20", "recorded": moment})
+    assert api.status_code == 200
+    page = client.get(PAGE, {"on": "2025-05-20", "recorded": moment})
+    assert page.status_code == 200
+    body = text(page)
+    assert "AI Diffusion Rule" in body and "Framework for Artificial Intelligence Diffusion" in body
+    assert "as this tracker recorded it at" in body
+    assert "Bureau of Industry and Security (BIS)" in body and "export controls" in body
+    assert api.json()["phase"] == "not_enforced"
+    assert "Not enforced" in body or "not enforced" in body
+    assert "rescission announced" in body.lower()
+
+    after = client.get(PAGE, {"recorded": timezone.now().strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")})
+    assert after.status_code == 404
+    assert "This tracker held no instrument “ai-diffusion-rule” at" in text(after)
