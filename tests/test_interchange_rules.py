@@ -53,11 +53,11 @@ def every_kind_of_record(save):
     other = save(Instrument, slug="a", title="A", kind="statute")
     save(InstrumentRelation, source=rule.pk, kind="amended_by", target=other.pk)
     old = save(Document, key="k" * 200, kind="court_decision", title="D" * 1000, publisher="P" * 255,
-               url="http://localhost:8000/a_b?c=d#e", published_on="1000-01-01", retrieved_on="9998-12-31",
+               url="http://localhost:8000/a_b?c=d#e", published_on="1000-01-01", retrieved_on="9000-12-31",
                fr_document_number="2025-" + "0" * 25, citation="C" * 100, excerpt="<p>x</p>", rank="99",
                note="why")
     new = save(Document, key="new_1", kind="social_media", title="New", url="https://example.org/ü",
-               published_on="9998-12-31", rank="1")
+               published_on="9000-12-31", rank="1")
     save(Document, key="uncited", kind="other", title="Cited by nothing", published_on="2025-01-01")
     issued = save(Event, instrument=rule.pk, key="e" * 100, kind="issued", date="1000-01-01", precision="year",
                   position="0", note="the oldest")
@@ -68,8 +68,8 @@ def every_kind_of_record(save):
     save(Claim, event=effective.pk, document=new.pk, date="2025-06-01", precision="month", position="0")
     save(Claim, event=effective.pk, document=old.pk, date="2025-06-01", precision="month", position="1")
     save(Event, instrument=rule.pk, key="delay", kind="delayed", date="2025-05-01", precision="day",
-         target=effective.pk, new_date="9998-12-31", position="2")
-    save(Event, instrument=other.pk, key="unsourced", kind="issued", date="9998-01-01", precision="year",
+         target=effective.pk, new_date="9000-12-31", position="2")
+    save(Event, instrument=other.pk, key="unsourced", kind="issued", date="9000-01-01", precision="year",
          position="0")
 
 
@@ -117,11 +117,11 @@ REFUSED = [
     (Document, "rank", "150", "Enter a whole number from 1 (best) to 99."),
     (Document, "rank", "0", "Enter a whole number from 1 (best) to 99."),
     (Document, "key", "Seed-002", "Use only lower-case letters and digits"),
-    (Document, "published_on", "0202-05-01", "Enter a date from 1000-01-01 to 9998-12-31."),
+    (Document, "published_on", "0202-05-01", "Enter a date between 1000-01-01 and 9000-12-31."),
     (Event, "key", "Effective_Date", "Use only lower-case letters and digits"),
     (Event, "key", "effective__2", "Use only lower-case letters and digits"),
     (Event, "key", "_effective", "Use only lower-case letters and digits"),
-    (Event, "date", "9999-12-31", "Enter a date from 1000-01-01 to 9998-12-31."),
+    (Event, "date", "9001-01-01", "Enter a date between 1000-01-01 and 9000-12-31."),
     (Instrument, "slug", "AI-Diffusion-Rule", "Use only lower-case letters and digits"),
     (Instrument, "aliases", '{"name": "AI rule"}', "Enter a list of text in double quotes"),
     (Instrument, "cfr_parts", "[734]", "Enter a list of text in double quotes"),

@@ -4,11 +4,11 @@ the admin accepted, so it must import whole into an empty database."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.utils.deconstruct import deconstructible
+
+from . import dates
 
 # Slugs and keys name records in timeline files and URLs: lower-case words joined by single
 # hyphens (or underscores, which files have always accepted).
@@ -26,11 +26,10 @@ RANK_RULE = f"a whole number from {RANK_MIN} (best) to {RANK_MAX}"
 rank_validators = [MinValueValidator(RANK_MIN, f"Enter {RANK_RULE}."),
                    MaxValueValidator(RANK_MAX, f"Enter {RANK_RULE}.")]
 
-# Status periods store their open ends as 0001-01-01 and 9999-12-31 (``models.BEGINNING_OF_TIME``),
-# so a dated change, with its whole month or year, must fall strictly between them.
-EARLIEST_DATE = datetime.date(1000, 1, 1)
-LATEST_DATE = datetime.date(9998, 12, 31)
-DATE_RULE = f"from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+# Stored dates stay within the dates a reader may ask about (``dates.EARLIEST``, ``LATEST``),
+# well inside the status periods' sentinel ends (0001-01-01 and 9999-12-31).
+EARLIEST_DATE, LATEST_DATE = dates.EARLIEST, dates.LATEST
+DATE_RULE = dates.RANGE_TEXT
 date_validators = [MinValueValidator(EARLIEST_DATE, f"Enter a date {DATE_RULE}."),
                    MaxValueValidator(LATEST_DATE, f"Enter a date {DATE_RULE}.")]
 

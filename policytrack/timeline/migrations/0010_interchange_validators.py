@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='claim',
             name='date',
-            field=models.DateField(validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date from 1000-01-01 to 9998-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9998, 12, 31), 'Enter a date from 1000-01-01 to 9998-12-31.')]),
+            field=models.DateField(validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date between 1000-01-01 and 9000-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9000, 12, 31), 'Enter a date between 1000-01-01 and 9000-12-31.')]),
         ),
         migrations.AlterField(
             model_name='document',
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='document',
             name='published_on',
-            field=models.DateField(help_text='The public could know what this document says from this date.', validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date from 1000-01-01 to 9998-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9998, 12, 31), 'Enter a date from 1000-01-01 to 9998-12-31.')]),
+            field=models.DateField(help_text='The public could know what this document says from this date.', validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date between 1000-01-01 and 9000-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9000, 12, 31), 'Enter a date between 1000-01-01 and 9000-12-31.')]),
         ),
         migrations.AlterField(
             model_name='document',
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='document',
             name='retrieved_on',
-            field=models.DateField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date from 1000-01-01 to 9998-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9998, 12, 31), 'Enter a date from 1000-01-01 to 9998-12-31.')]),
+            field=models.DateField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date between 1000-01-01 and 9000-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9000, 12, 31), 'Enter a date between 1000-01-01 and 9000-12-31.')]),
         ),
         migrations.AlterField(
             model_name='document',
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='event',
             name='date',
-            field=models.DateField(help_text='For a sourced event, the date its best source gives.', validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date from 1000-01-01 to 9998-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9998, 12, 31), 'Enter a date from 1000-01-01 to 9998-12-31.')]),
+            field=models.DateField(help_text='For a sourced event, the date its best source gives.', validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date between 1000-01-01 and 9000-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9000, 12, 31), 'Enter a date between 1000-01-01 and 9000-12-31.')]),
         ),
         migrations.AlterField(
             model_name='event',
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='event',
             name='new_date',
-            field=models.DateField(blank=True, help_text="For a delay: the target's new date.", null=True, validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date from 1000-01-01 to 9998-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9998, 12, 31), 'Enter a date from 1000-01-01 to 9998-12-31.')]),
+            field=models.DateField(blank=True, help_text="For a delay: the target's new date.", null=True, validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date between 1000-01-01 and 9000-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9000, 12, 31), 'Enter a date between 1000-01-01 and 9000-12-31.')]),
         ),
         migrations.AlterField(
             model_name='historicalagency',
@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalclaim',
             name='date',
-            field=models.DateField(validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date from 1000-01-01 to 9998-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9998, 12, 31), 'Enter a date from 1000-01-01 to 9998-12-31.')]),
+            field=models.DateField(validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date between 1000-01-01 and 9000-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9000, 12, 31), 'Enter a date between 1000-01-01 and 9000-12-31.')]),
         ),
         migrations.AlterField(
             model_name='historicaldocument',
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicaldocument',
             name='published_on',
-            field=models.DateField(help_text='The public could know what this document says from this date.', validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date from 1000-01-01 to 9998-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9998, 12, 31), 'Enter a date from 1000-01-01 to 9998-12-31.')]),
+            field=models.DateField(help_text='The public could know what this document says from this date.', validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date between 1000-01-01 and 9000-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9000, 12, 31), 'Enter a date between 1000-01-01 and 9000-12-31.')]),
         ),
         migrations.AlterField(
             model_name='historicaldocument',
@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicaldocument',
             name='retrieved_on',
-            field=models.DateField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date from 1000-01-01 to 9998-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9998, 12, 31), 'Enter a date from 1000-01-01 to 9998-12-31.')]),
+            field=models.DateField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date between 1000-01-01 and 9000-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9000, 12, 31), 'Enter a date between 1000-01-01 and 9000-12-31.')]),
         ),
         migrations.AlterField(
             model_name='historicaldocument',
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalevent',
             name='date',
-            field=models.DateField(help_text='For a sourced event, the date its best source gives.', validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date from 1000-01-01 to 9998-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9998, 12, 31), 'Enter a date from 1000-01-01 to 9998-12-31.')]),
+            field=models.DateField(help_text='For a sourced event, the date its best source gives.', validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date between 1000-01-01 and 9000-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9000, 12, 31), 'Enter a date between 1000-01-01 and 9000-12-31.')]),
         ),
         migrations.AlterField(
             model_name='historicalevent',
@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalevent',
             name='new_date',
-            field=models.DateField(blank=True, help_text="For a delay: the target's new date.", null=True, validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date from 1000-01-01 to 9998-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9998, 12, 31), 'Enter a date from 1000-01-01 to 9998-12-31.')]),
+            field=models.DateField(blank=True, help_text="For a delay: the target's new date.", null=True, validators=[django.core.validators.MinValueValidator(datetime.date(1000, 1, 1), 'Enter a date between 1000-01-01 and 9000-12-31.'), django.core.validators.MaxValueValidator(datetime.date(9000, 12, 31), 'Enter a date between 1000-01-01 and 9000-12-31.')]),
         ),
         migrations.AlterField(
             model_name='historicalinstrument',
