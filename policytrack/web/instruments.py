@@ -203,9 +203,9 @@ def instrument_detail(request, slug):
     if recorded is not None:
         held = instrument_as_recorded(slug, recorded)
         if held is None:
+            why = "it was added later." if instrument is not None else "it had been deleted by then, or was never added."
             return not_found(request, message=(
-                f"This tracker held no instrument “{slug}” at {recorded:%Y-%m-%d %H:%M} UTC; "
-                + ("it was added later." if instrument is not None else "it was added later or deleted before.")))
+                f"This tracker held no instrument “{slug}” at {recorded:%Y-%m-%d %H:%M} UTC; {why}"))
         if instrument is None or instrument.pk != held.id:  # deleted since (its slug perhaps reused)
             instrument, held.related = held, False
             agencies, topics = agencies_and_topics_as_recorded(held, recorded)
