@@ -96,6 +96,19 @@ class InstrumentAdmin(VersionedAdmin):
         super().save_related(request, form, formsets, change)
         warn_about_dates(request, form.instance)
 
+    # Evidence is never deleted by editors. A superuser may delete an instrument created by
+    # mistake: its events, claims, relations and derived status periods go with it (all kept in
+    # the history, so its page still shows it as recorded before); the documents stay, as they
+    # may support other instruments.
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, _, protected = super().get_deleted_objects(objs, request)
+        # What belongs to the instrument goes with it, whatever its own admin allows alone
+        # (status periods are never deleted by hand, claims never by an editor).
+        return deleted, model_count, set(), protected
+
 
 class ClaimInline(admin.TabularInline):
     model = Claim
