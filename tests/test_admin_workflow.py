@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from policytrack.ingest import federal_register
-from policytrack.timeline.models import Claim, Document, Event, Instrument
+from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument, InstrumentRelation, Topic
 
 from conftest import text
 
@@ -209,3 +209,85 @@ def test_the_second_of_two_simultaneous_saves_is_refused_and_loses_nothing(demo,
     reopened = event_form(Event.objects.get(pk=event.pk), note="Erin's note.")
     assert client.post(reverse("admin:timeline_event_change", args=[event.pk]), reopened).status_code == 302
     assert Event.objects.get(pk=event.pk).note == "Erin's note."
+
+
+# Revert from the history page
+
+
+def sent_back(response, **changes):
+    """What the browser sends back from an admin form page: every field of the form and of its
+    inline rows as opened, with ``changes``."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context.get("inline_admin_formsets") or ():
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is True:
+                data[field.html_name] = "on"
+            elif value is not None and value is not False:
+                data[field.html_name] = value
+    return data | changes
+
+
+# Each history-tracked model, with a field a revert would change back.
+REVERTIBLE = [(Agency, "name"), (Topic, "name"), (Instrument, "title"), (Document, "title"), (Event, "note"),
+              (Claim, "quote"), (InstrumentRelation, "kind")]
+
+
+def changed_since_first_record(model, field):
+    """An object whose first history record says ``field`` was something else."""
+    obj = model.objects.first()
+    obj.save()  # a first record, should the import have made none
+    before = getattr(obj, field)
+    setattr(obj, field, "related" if model is InstrumentRelation else f"{before} (changed)")
+    obj.save()
+    return obj, before, obj.history.earliest().history_id
+
+
+def history_page(model, obj, history_id):
+    return reverse(f"admin:timeline_{model._meta.model_name}_simple_history", args=[obj.pk, history_id])
+
+
+@pytest.mark.parametrize("model, field", REVERTIBLE, ids=lambda m: getattr(m, "__name__", ""))
+def test_an_analyst_can_view_an_old_version_but_not_revert_to_it(demo, client, staff, model, field):
+    obj, before, first = changed_since_first_record(model, field)
+    now = getattr(obj, field)
+    client.force_login(staff("ann", "Analysts"))
+    page = client.get(history_page(model, obj, first))
+    assert page.status_code == 200
+    assert client.post(history_page(model, obj, first), sent_back(page)).status_code == 403
+    assert getattr(model.objects.get(pk=obj.pk), field) == now
+    assert obj.history.latest().history_user is None  # nothing recorded in the analyst's name
+
+
+@pytest.mark.parametrize("model, field", REVERTIBLE, ids=lambda m: getattr(m, "__name__", ""))
+def test_an_editor_can_revert_to_an_old_version(demo, client, staff, model, field):
+    obj, before, first = changed_since_first_record(model, field)
+    client.force_login(staff("erin", "Editors"))
+    page = client.get(history_page(model, obj, first))
+    reverted = client.post(history_page(model, obj, first), sent_back(page))
+    assert reverted.status_code == 302, text(reverted)[:3000]
+    assert getattr(model.objects.get(pk=obj.pk), field) == before
+    assert obj.history.latest().history_user.username == "erin"
+
+
+def test_a_deleted_record_is_brought_back_only_by_someone_who_may_add_it(demo, client, staff):
+    topic = Topic.objects.create(slug="export-controls-2", name="Export controls, again")
+    first = topic.history.latest().history_id
+    Topic.objects.get(pk=topic.pk).delete()
+    client.force_login(staff("ann", "Analysts"))
+    page = client.get(history_page(Topic, topic, first))
+    assert page.status_code == 200
+    assert client.post(history_page(Topic, topic, first), sent_back(page)).status_code == 403
+    assert not Topic.objects.filter(pk=topic.pk).exists()
+    client.force_login(staff("erin", "Editors"))
+    assert client.post(history_page(Topic, topic, first), sent_back(page)).status_code == 302
+    assert Topic.objects.get(pk=topic.pk).name == "Export controls, again"
+
+
+def test_a_history_page_with_a_malformed_address_is_not_found(demo, client, staff):
+    client.force_login(staff("erin", "Editors"))
+    assert client.get("/admin/timeline/instrument/abc/history/1/").status_code == 404
+    assert client.post(f"/admin/timeline/instrument/{demo.pk}/history/x/", {"title": "x"}).status_code == 404

@@ -1,8 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router, transaction
+from django.http import Http404
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from .models import Agency, Claim, Document, Event, Instrument, InstrumentRelation, StatusPeriod, Topic
 
@@ -16,7 +20,18 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["opened_version"].initial = self.instance.version
+            self.fields["opened_version"].initial = self.opened_at()
+
+    def opened_at(self):
+        """The version this form is opened at. A history page's form (Revert) holds an old copy
+        but saves over the current row, so it is opened at the current row's version — or, when
+        the row was deleted, at the copy's, so that only the first of two re-creations goes in."""
+        if hasattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME):
+            current = (type(self.instance).objects.filter(pk=self.instance.pk)
+                       .values_list("version", flat=True).first())
+            if current is not None:
+                return current
+        return self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -30,10 +45,34 @@ class VersionedForm(forms.ModelForm):
                 raise forms.ValidationError(
                     f"Someone else changed this {name} since you opened it; nothing was saved. "
                     "Reload the page to see their change, then make yours again.", code="stale")
+            if current is not None:
+                self.instance.version = current  # a reverted old copy must not take the counter back
         return cleaned
 
 
-class VersionedAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The base of every admin here. django-simple-history's history page (Revert) checks only
+    view permission and saves outside a transaction; here it saves as the change form does."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            object_id = self.model._meta.pk.to_python(unquote(object_id))
+            version_id = self.model.history.model._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404("No such version.") from None
+        if request.method == "POST":
+            current = self.model._default_manager.filter(pk=object_id).first()
+            # Reverting a deleted object creates it again.
+            allowed = (self.has_add_permission(request) if current is None
+                       else self.has_change_permission(request, current))
+            if not allowed:
+                raise PermissionDenied
+        # As in the change form: the version check locks the row until the save commits.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, str(object_id), str(version_id), extra_context)
+
+
+class VersionedAdmin(HistoryAdmin):
     form = VersionedForm
 
     def get_fields(self, request, obj=None):
@@ -42,7 +81,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "slug", "parent"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -50,7 +89,7 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -136,14 +175,14 @@ class DocumentAdmin(VersionedAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(HistoryAdmin):
     list_display = ["event", "document", "date", "precision"]
     autocomplete_fields = ["event", "document"]
     search_fields = ["quote", "document__title", "event__instrument__title"]
 
 
 @admin.register(InstrumentRelation)
-class InstrumentRelationAdmin(SimpleHistoryAdmin):
+class InstrumentRelationAdmin(HistoryAdmin):
     list_display = ["source", "kind", "target"]
     autocomplete_fields = ["source", "target"]
 
