@@ -291,3 +291,32 @@ def test_a_history_page_with_a_malformed_address_is_not_found(demo, client, staf
     client.force_login(staff("erin", "Editors"))
     assert client.get("/admin/timeline/instrument/abc/history/1/").status_code == 404
     assert client.post(f"/admin/timeline/instrument/{demo.pk}/history/x/", {"title": "x"}).status_code == 404
+
+
+# Evidence is never deleted by an editor
+
+
+def test_an_editor_cannot_delete_an_event_or_its_claims_through_an_inline_row(demo, client, staff):
+    client.force_login(staff("erin", "Editors"))
+    event = demo.events.get(kind="effective")
+    claims = set(event.claims.values_list("pk", flat=True))
+    assert claims
+    for page_name, obj, row in (("instrument", demo, event), ("event", event, event.claims.first())):
+        change = reverse(f"admin:timeline_{page_name}_change", args=[obj.pk])
+        page = client.get(change)
+        prefix = next(form.prefix for inline in page.context["inline_admin_formsets"]
+                      for form in inline.formset.forms if form.instance == row)
+        assert f'name="{prefix}-DELETE"' not in page.content.decode()  # no Delete box
+        saved = client.post(change, sent_back(page, **{f"{prefix}-DELETE": "on"}), follow=True)
+        assert saved.status_code == 200 and "was changed successfully" in text(saved)
+        assert Event.objects.filter(pk=event.pk).exists()
+        assert set(Claim.objects.filter(event=event).values_list("pk", flat=True)) == claims
+
+
+def test_an_editor_cannot_delete_even_an_event_without_claims(demo, client, staff):
+    event = Event.objects.create(instrument=demo, key="hearing", kind="proposed", date=datetime.date(2024, 1, 2))
+    client.force_login(staff("erin", "Editors"))
+    assert client.post(reverse("admin:timeline_event_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    listing = client.get(reverse("admin:timeline_event_changelist"))
+    assert "Delete selected events" not in text(listing)
+    assert Event.objects.filter(pk=event.pk).exists()

@@ -72,6 +72,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
             return super().history_form_view(request, str(object_id), str(version_id), extra_context)
 
 
+class KeepsEvidence:
+    """Evidence — documents, events and their claims — is never deleted by an editor, by any
+    path: its delete page, the list's bulk action, a Delete box in an inline row, or a cascade
+    from what it belongs to (Django's delete page asks each cascaded model's admin). Only a
+    superuser may remove it."""
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 class VersionedAdmin(HistoryAdmin):
     form = VersionedForm
 
@@ -95,7 +105,7 @@ class TopicAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class EventInline(admin.TabularInline):
+class EventInline(KeepsEvidence, admin.TabularInline):
     model = Event
     fk_name = "instrument"
     fields = ["position", "key", "kind", "date", "precision", "target", "new_date", "note"]
@@ -136,7 +146,7 @@ class InstrumentAdmin(VersionedAdmin):
         warn_about_dates(request, form.instance)
 
 
-class ClaimInline(admin.TabularInline):
+class ClaimInline(KeepsEvidence, admin.TabularInline):
     model = Claim
     fields = ["document", "date", "precision", "quote", "position"]
     autocomplete_fields = ["document"]
@@ -144,7 +154,7 @@ class ClaimInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(VersionedAdmin):
+class EventAdmin(KeepsEvidence, VersionedAdmin):
     list_display = ["instrument", "kind", "date", "precision", "key"]
     list_filter = ["kind", "precision"]
     search_fields = ["instrument__title", "instrument__short_title", "key", "note"]
@@ -158,7 +168,7 @@ class EventAdmin(VersionedAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(VersionedAdmin):
+class DocumentAdmin(KeepsEvidence, VersionedAdmin):
     list_display = ["title", "kind", "publisher", "published_on", "citation", "rank"]
     list_filter = ["kind"]
     search_fields = ["title", "citation", "fr_document_number", "publisher", "key"]
@@ -175,7 +185,7 @@ class DocumentAdmin(VersionedAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(HistoryAdmin):
+class ClaimAdmin(KeepsEvidence, HistoryAdmin):
     list_display = ["event", "document", "date", "precision"]
     autocomplete_fields = ["event", "document"]
     search_fields = ["quote", "document__title", "event__instrument__title"]
