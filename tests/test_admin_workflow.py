@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 
 from policytrack.ingest import federal_register
@@ -320,3 +321,80 @@ def test_an_editor_cannot_delete_even_an_event_without_claims(demo, client, staf
     listing = client.get(reverse("admin:timeline_event_changelist"))
     assert "Delete selected events" not in text(listing)
     assert Event.objects.filter(pk=event.pk).exists()
+
+
+# Every change form is checked against the version it was opened at
+
+
+def test_the_second_of_two_editors_saving_one_claim_is_refused(demo, client, staff):
+    claim = demo.events.get(kind="effective").claims.first()
+    change = reverse("admin:timeline_claim_change", args=[claim.pk])
+    bob, erin = client, Client()
+    bob.force_login(staff("bob", "Editors"))
+    erin.force_login(staff("erin", "Editors"))
+    bobs, erins = bob.get(change), erin.get(change)  # both open the claim
+    assert bob.post(change, sent_back(bobs, quote="Bob's quote.")).status_code == 302
+    refused = erin.post(change, sent_back(erins, quote="Erin's quote."))
+    assert refused.status_code == 200
+    assert "Someone else changed this claim since you opened it; nothing was saved." in text(refused)
+    assert Claim.objects.get(pk=claim.pk).quote == "Bob's quote."
+
+
+@pytest.mark.parametrize("page_name, row_name, field", [("event", "claim", "quote"), ("instrument", "event", "note")])
+def test_a_row_saved_through_an_inline_is_checked_too(demo, client, staff, page_name, row_name, field):
+    event = demo.events.get(kind="effective")
+    obj, row = (event, event.claims.first()) if page_name == "event" else (demo, event)
+    page_address = reverse(f"admin:timeline_{page_name}_change", args=[obj.pk])
+    row_address = reverse(f"admin:timeline_{row_name}_change", args=[row.pk])
+    bob, erin = client, Client()
+    bob.force_login(staff("bob", "Editors"))
+    erin.force_login(staff("erin", "Editors"))
+    erins = erin.get(page_address)  # Erin opens the page with the row inline
+    assert bob.post(row_address, sent_back(bob.get(row_address), **{field: "Bob's text."})).status_code == 302
+    prefix = next(form.prefix for inline in erins.context["inline_admin_formsets"]
+                  for form in inline.formset.forms if form.instance == row)
+    refused = erin.post(page_address, sent_back(erins, **{f"{prefix}-{field}": "Erin's text."}))
+    assert refused.status_code == 200
+    assert f"Someone else changed this {row_name} since you opened it; nothing was saved." in text(refused)
+    assert getattr(type(row).objects.get(pk=row.pk), field) == "Bob's text."
+
+
+def test_an_untouched_inline_row_is_left_alone(demo, client, staff):
+    event = demo.events.get(kind="effective")
+    change = reverse("admin:timeline_instrument_change", args=[demo.pk])
+    client.force_login(staff("erin", "Editors"))
+    opened = Event.objects.get(pk=event.pk).version
+    assert client.post(change, sent_back(client.get(change), summary="Erin's summary.")).status_code == 302
+    assert Instrument.objects.get(pk=demo.pk).summary == "Erin's summary."
+    assert Event.objects.get(pk=event.pk).version == opened
+
+
+@pytest.mark.parametrize("model, field", [(Instrument, "title"), (Document, "title"), (Event, "note"),
+                                          (Claim, "quote")], ids=lambda m: getattr(m, "__name__", ""))
+def test_a_change_sent_without_the_version_it_was_opened_at_is_refused(demo, client, staff, model, field):
+    obj = model.objects.first()
+    before = getattr(obj, field)
+    change = reverse(f"admin:timeline_{model._meta.model_name}_change", args=[obj.pk])
+    client.force_login(staff("erin", "Editors"))
+    data = sent_back(client.get(change), **{field: "Changed blind."})
+    del data["opened_version"]
+    refused = client.post(change, data)
+    assert refused.status_code == 200
+    assert (f"This form did not say which version of the {model._meta.verbose_name} it was opened at; "
+            "nothing was saved.") in text(refused)
+    assert getattr(model.objects.get(pk=obj.pk), field) == before
+
+
+def test_an_inline_row_sent_without_its_version_is_refused(demo, client, staff):
+    event = demo.events.get(kind="effective")
+    change = reverse("admin:timeline_instrument_change", args=[demo.pk])
+    client.force_login(staff("erin", "Editors"))
+    page = client.get(change)
+    prefix = next(form.prefix for form in page.context["inline_admin_formsets"][0].formset.forms
+                  if form.instance == event)
+    data = sent_back(page, **{f"{prefix}-note": "Changed blind."})
+    del data[f"{prefix}-opened_version"]
+    refused = client.post(change, data)
+    assert refused.status_code == 200
+    assert "This form did not say which version of the event it was opened at; nothing was saved." in text(refused)
+    assert Event.objects.get(pk=event.pk).note != "Changed blind."

@@ -13,7 +13,8 @@ from .models import Agency, Claim, Document, Event, Instrument, InstrumentRelati
 
 class VersionedForm(forms.ModelForm):
     """Refuses to save over someone else's change: the form remembers the version it was
-    opened at, and the save goes through only if the row still has that version."""
+    opened at, and the save goes through only if the row still has that version. A change sent
+    without that version is refused too (an add form has none to send)."""
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -35,19 +36,37 @@ class VersionedForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        opened = cleaned.get("opened_version")
-        if self.instance.pk is not None and opened is not None:
-            # Locks the row (PostgreSQL) until this save commits, so two saves cannot both pass.
-            current = (type(self.instance).objects.select_for_update().filter(pk=self.instance.pk)
-                       .values_list("version", flat=True).first())
-            if current is not None and current != opened:
-                name = self.instance._meta.verbose_name
-                raise forms.ValidationError(
-                    f"Someone else changed this {name} since you opened it; nothing was saved. "
-                    "Reload the page to see their change, then make yours again.", code="stale")
-            if current is not None:
-                self.instance.version = current  # a reverted old copy must not take the counter back
+        if self.instance.pk is None or not self.writes_stored_row():
+            return cleaned
+        opened, name = cleaned.get("opened_version"), self.instance._meta.verbose_name
+        if opened is None:
+            raise forms.ValidationError(
+                f"This form did not say which version of the {name} it was opened at; nothing was saved. "
+                "Reload the page, then make your change again.", code="unversioned")
+        # Locks the row (PostgreSQL) until this save commits, so two saves cannot both pass.
+        current = (type(self.instance).objects.select_for_update().filter(pk=self.instance.pk)
+                   .values_list("version", flat=True).first())
+        if current is not None and current != opened:
+            raise forms.ValidationError(
+                f"Someone else changed this {name} since you opened it; nothing was saved. "
+                "Reload the page to see their change, then make yours again.", code="stale")
+        if current is not None:
+            self.instance.version = current  # a reverted old copy must not take the counter back
         return cleaned
+
+    def writes_stored_row(self):
+        return True  # the admin saves a change form's object whether or not anything changed
+
+
+class VersionedInlineForm(VersionedForm):
+    """An inline row: saved, and so checked, only when it differs from the stored row. The
+    version alone does not count, so a row that is as stored is left alone."""
+
+    def has_changed(self):
+        return any(name != "opened_version" for name in self.changed_data)
+
+    def writes_stored_row(self):
+        return self.has_changed()
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -108,7 +127,8 @@ class TopicAdmin(HistoryAdmin):
 class EventInline(KeepsEvidence, admin.TabularInline):
     model = Event
     fk_name = "instrument"
-    fields = ["position", "key", "kind", "date", "precision", "target", "new_date", "note"]
+    form = VersionedInlineForm
+    fields = ["position", "key", "kind", "date", "precision", "target", "new_date", "note", "opened_version"]
     extra = 0
     show_change_link = True  # claims are edited on the event's own page
 
@@ -148,7 +168,8 @@ class InstrumentAdmin(VersionedAdmin):
 
 class ClaimInline(KeepsEvidence, admin.TabularInline):
     model = Claim
-    fields = ["document", "date", "precision", "quote", "position"]
+    form = VersionedInlineForm
+    fields = ["document", "date", "precision", "quote", "position", "opened_version"]
     autocomplete_fields = ["document"]
     extra = 1
 
@@ -185,7 +206,7 @@ class DocumentAdmin(KeepsEvidence, VersionedAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(KeepsEvidence, HistoryAdmin):
+class ClaimAdmin(KeepsEvidence, VersionedAdmin):
     list_display = ["event", "document", "date", "precision"]
     autocomplete_fields = ["event", "document"]
     search_fields = ["quote", "document__title", "event__instrument__title"]

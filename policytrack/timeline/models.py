@@ -332,7 +332,7 @@ class Event(Versioned):
             raise ValidationError(problems)
 
 
-class Claim(models.Model):
+class Claim(Versioned):
     """A document asserting an event, with the date that document gives."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="claims")
