@@ -274,6 +274,18 @@ def test_an_editor_can_revert_to_an_old_version(demo, client, staff, model, fiel
     assert obj.history.latest().history_user.username == "erin"
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("model, field", [(Instrument, "title"), (Event, "note")], ids=["Instrument", "Event"])
+def test_a_revert_saves_in_its_own_transaction(demo, client, staff, model, field):
+    """Outside a test's transaction, as in production: the version check locks the row, which
+    PostgreSQL allows only in a transaction."""
+    obj, before, first = changed_since_first_record(model, field)
+    client.force_login(staff("erin", "Editors"))
+    page = client.get(history_page(model, obj, first))
+    assert client.post(history_page(model, obj, first), sent_back(page)).status_code == 302
+    assert getattr(model.objects.get(pk=obj.pk), field) == before
+
+
 def test_a_deleted_record_is_brought_back_only_by_someone_who_may_add_it(demo, client, staff):
     topic = Topic.objects.create(slug="export-controls-2", name="Export controls, again")
     first = topic.history.latest().history_id
