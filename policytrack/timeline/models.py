@@ -382,7 +382,7 @@ class Event(Versioned):
         return False
 
 
-class Claim(models.Model):
+class Claim(Versioned):
     """A document asserting an event, with the date that document gives."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="claims")
