@@ -18,7 +18,7 @@ def rank_into_range(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('timeline', '0008_event_instrument_title'),
+        ('timeline', '0009_claim_version'),
     ]
 
     operations = [
