@@ -1,5 +1,5 @@
-"""Site-wide response policies: the Content-Security-Policy header, and a 503 page when the
-database stops answering."""
+"""Site-wide response policies: the Content-Security-Policy and Permissions-Policy headers, and
+a 503 page when the database stops answering."""
 
 from __future__ import annotations
 
@@ -24,6 +24,21 @@ class ContentSecurityPolicyMiddleware:
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Tells browsers that no page may use the camera, the microphone, geolocation and the like:
+    none needs them, so a script that slipped in could not either."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
         return response
 
 
@@ -62,7 +77,7 @@ class LoginRequiredMiddleware:
     """With POLICYTRACK_LOGIN_REQUIRED, every page but the login page and static files asks
     anonymous visitors to log in first (for a tracker kept private to a team)."""
 
-    OPEN = ("/admin/login/", "/admin/logout/")
+    OPEN = ("/admin/login/", "/admin/logout/", "/healthz")
 
     def __init__(self, get_response):
         self.get_response = get_response

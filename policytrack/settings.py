@@ -218,3 +218,84 @@ SPECTACULAR_SETTINGS = {
         "RelationKindEnum": "policytrack.timeline.models.InstrumentRelation.Kind",
     },
 }
+
+# --- Production hygiene (issue 17): response headers, cache, rate limits, logging, error
+# reporting. One block, so that it reads, and merges, as one piece.
+
+# Pages need none of the browser's powerful features; saying so means nothing injected can use them.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope",
+    "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "usb",
+    "xr-spatial-tracking",
+))
+MIDDLEWARE.insert(MIDDLEWARE.index("policytrack.middleware.ContentSecurityPolicyMiddleware") + 1,
+                  "policytrack.middleware.PermissionsPolicyMiddleware")
+
+# Logs go to stderr: JSON lines in production (policytrack/jsonlog.py, for a log collector),
+# plain lines when debugging. Django's own default logs django.* only while debugging, and
+# mails errors to ADMINS (none here): unhandled exceptions went nowhere. Its records now
+# reach the root handler, tracebacks included.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "policytrack.jsonlog.JSONFormatter"},
+        "text": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
+                            "formatter": "text" if DEBUG else "json"}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
+}
+
+# Error reporting: with SENTRY_DSN set, unhandled exceptions also go to Sentry (its Django
+# integration turns itself on), without personal data (no user names, addresses or cookies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.utils import BadDsn
+
+    try:
+        sentry_sdk.init(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+                        send_default_pii=False)
+    except BadDsn as error:
+        raise ImproperlyConfigured(f"SENTRY_DSN is not a Sentry DSN: {error}") from None
+
+# The cache: Redis when REDIS_URL is set (Django's own backend, through the redis package), so
+# that every worker shares the rate limits' counts; else each process's memory.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "KEY_PREFIX": "policytrack"} if REDIS_URL else
+          {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "policytrack"}}
+
+
+def envrate(name, default):
+    """A rate limit such as ``120/min`` (per second, minute, hour or day), or ``off``: None."""
+    value = os.environ.get(name, "").strip().lower() or default
+    if value == "off":
+        return None
+    count, _, period = value.partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in (
+            "s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"):
+        raise ImproperlyConfigured(f"{name} must be a number of requests per s, min, hour or day (e.g. {default}), "
+                                   f"or off, not {value!r}")
+    return f"{int(count)}/{period}"
+
+
+# Per-client rate limits (policytrack/throttling.py): past one, a 429 with Retry-After. A
+# client is an address, read as django-axes reads it (policytrack/clientip.py).
+POLICYTRACK_RATE_LIMITS = {
+    "api": envrate("POLICYTRACK_API_RATE", "120/min"),  # the JSON API, feeds and calendars
+    "export": envrate("POLICYTRACK_EXPORT_RATE", "10/min"),  # ?format=csv on any list
+    "search": envrate("POLICYTRACK_SEARCH_RATE", "30/min"),  # ?q= on any list page
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["policytrack.throttling.ClientRateThrottle"]
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "policytrack.throttling.api_exception_handler"
+
+# A load balancer may probe /healthz over plain HTTP from inside the network: no redirect there.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import ManagementUtility
 from django.db import connections
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from policytrack.ingest.timeline import import_timeline_file
@@ -17,6 +18,23 @@ hypothesis_settings.register_profile("repeatable", derandomize=True, database=No
 hypothesis_settings.register_profile("explore")
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
+
+def fuzz_examples(thorough):
+    """How many examples a long fuzz test tries: all of them in CI (CI=true) and under the
+    explore profile, a sixth on a developer's machine, where the suite is run often."""
+    if os.environ.get("CI") or os.environ.get("HYPOTHESIS_PROFILE") == "explore":
+        return thorough
+    return max(thorough // 6, 25)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hasher(django_test_environment):
+    """Tests create and log in users by the dozen; the production hasher costs a third of a
+    second a time by design. (Deployment checks run in their own process, with the real one.)"""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "ai-diffusion-rule.json"
 SHARED = ROOT.parent / "shared"
@@ -25,6 +43,14 @@ SHARED = ROOT.parent / "shared"
 def text(response):
     """A page's text as a reader sees it: tags dropped, entities decoded, spaces collapsed."""
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_rate_limits(django_test_environment):
+    """Tests ask as often as they need: the rate limits are off, except in test_rate_limits.py,
+    which sets its own (a session fixture, so property tests may use it)."""
+    with override_settings(POLICYTRACK_RATE_LIMITS={"api": None, "export": None, "search": None}):
+        yield
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def test_an_edit_in_the_admin_records_who_made_it(demo, client, editor):
     document = Document.objects.get(key="seed-002")
     data = {field: getattr(document, field) or "" for field in
             ("key", "kind", "title", "publisher", "url", "fr_document_number", "citation", "excerpt", "note")}
-    data.update(published_on="2025-06-12", rank="1")
+    data.update(published_on="2025-06-12", rank="1", opened_version=document.version)
     response = client.post(reverse("admin:timeline_document_change", args=[document.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert document.history.latest().history_user == editor

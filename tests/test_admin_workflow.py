@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 
 from policytrack.ingest import federal_register
-from policytrack.timeline.models import Claim, Document, Event, Instrument
+from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument, InstrumentRelation, Topic
 
 from conftest import text
 
@@ -209,3 +210,203 @@ def test_the_second_of_two_simultaneous_saves_is_refused_and_loses_nothing(demo,
     reopened = event_form(Event.objects.get(pk=event.pk), note="Erin's note.")
     assert client.post(reverse("admin:timeline_event_change", args=[event.pk]), reopened).status_code == 302
     assert Event.objects.get(pk=event.pk).note == "Erin's note."
+
+
+# Revert from the history page
+
+
+def sent_back(response, **changes):
+    """What the browser sends back from an admin form page: every field of the form and of its
+    inline rows as opened, with ``changes``."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context.get("inline_admin_formsets") or ():
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is True:
+                data[field.html_name] = "on"
+            elif value is not None and value is not False:
+                data[field.html_name] = value
+    return data | changes
+
+
+# Each history-tracked model, with a field a revert would change back.
+REVERTIBLE = [(Agency, "name"), (Topic, "name"), (Instrument, "title"), (Document, "title"), (Event, "note"),
+              (Claim, "quote"), (InstrumentRelation, "kind")]
+
+
+def changed_since_first_record(model, field):
+    """An object whose first history record says ``field`` was something else."""
+    obj = model.objects.first()
+    obj.save()  # a first record, should the import have made none
+    before = getattr(obj, field)
+    setattr(obj, field, "related" if model is InstrumentRelation else f"{before} (changed)")
+    obj.save()
+    return obj, before, obj.history.earliest().history_id
+
+
+def history_page(model, obj, history_id):
+    return reverse(f"admin:timeline_{model._meta.model_name}_simple_history", args=[obj.pk, history_id])
+
+
+@pytest.mark.parametrize("model, field", REVERTIBLE, ids=lambda m: getattr(m, "__name__", ""))
+def test_an_analyst_can_view_an_old_version_but_not_revert_to_it(demo, client, staff, model, field):
+    obj, before, first = changed_since_first_record(model, field)
+    now = getattr(obj, field)
+    client.force_login(staff("ann", "Analysts"))
+    page = client.get(history_page(model, obj, first))
+    assert page.status_code == 200
+    assert client.post(history_page(model, obj, first), sent_back(page)).status_code == 403
+    assert getattr(model.objects.get(pk=obj.pk), field) == now
+    assert obj.history.latest().history_user is None  # nothing recorded in the analyst's name
+
+
+@pytest.mark.parametrize("model, field", REVERTIBLE, ids=lambda m: getattr(m, "__name__", ""))
+def test_an_editor_can_revert_to_an_old_version(demo, client, staff, model, field):
+    obj, before, first = changed_since_first_record(model, field)
+    client.force_login(staff("erin", "Editors"))
+    page = client.get(history_page(model, obj, first))
+    reverted = client.post(history_page(model, obj, first), sent_back(page))
+    assert reverted.status_code == 302, text(reverted)[:3000]
+    assert getattr(model.objects.get(pk=obj.pk), field) == before
+    assert obj.history.latest().history_user.username == "erin"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("model, field", [(Instrument, "title"), (Event, "note")], ids=["Instrument", "Event"])
+def test_a_revert_saves_in_its_own_transaction(demo, client, staff, model, field):
+    """Outside a test's transaction, as in production: the version check locks the row, which
+    PostgreSQL allows only in a transaction."""
+    obj, before, first = changed_since_first_record(model, field)
+    client.force_login(staff("erin", "Editors"))
+    page = client.get(history_page(model, obj, first))
+    assert client.post(history_page(model, obj, first), sent_back(page)).status_code == 302
+    assert getattr(model.objects.get(pk=obj.pk), field) == before
+
+
+def test_a_deleted_record_is_brought_back_only_by_someone_who_may_add_it(demo, client, staff):
+    topic = Topic.objects.create(slug="export-controls-2", name="Export controls, again")
+    first = topic.history.latest().history_id
+    Topic.objects.get(pk=topic.pk).delete()
+    client.force_login(staff("ann", "Analysts"))
+    page = client.get(history_page(Topic, topic, first))
+    assert page.status_code == 200
+    assert client.post(history_page(Topic, topic, first), sent_back(page)).status_code == 403
+    assert not Topic.objects.filter(pk=topic.pk).exists()
+    client.force_login(staff("erin", "Editors"))
+    assert client.post(history_page(Topic, topic, first), sent_back(page)).status_code == 302
+    assert Topic.objects.get(pk=topic.pk).name == "Export controls, again"
+
+
+def test_a_history_page_with_a_malformed_address_is_not_found(demo, client, staff):
+    client.force_login(staff("erin", "Editors"))
+    assert client.get("/admin/timeline/instrument/abc/history/1/").status_code == 404
+    assert client.post(f"/admin/timeline/instrument/{demo.pk}/history/x/", {"title": "x"}).status_code == 404
+
+
+# Evidence is never deleted by an editor
+
+
+def test_an_editor_cannot_delete_an_event_or_its_claims_through_an_inline_row(demo, client, staff):
+    client.force_login(staff("erin", "Editors"))
+    event = demo.events.get(kind="effective")
+    claims = set(event.claims.values_list("pk", flat=True))
+    assert claims
+    for page_name, obj, row in (("instrument", demo, event), ("event", event, event.claims.first())):
+        change = reverse(f"admin:timeline_{page_name}_change", args=[obj.pk])
+        page = client.get(change)
+        prefix = next(form.prefix for inline in page.context["inline_admin_formsets"]
+                      for form in inline.formset.forms if form.instance == row)
+        assert f'name="{prefix}-DELETE"' not in page.content.decode()  # no Delete box
+        saved = client.post(change, sent_back(page, **{f"{prefix}-DELETE": "on"}), follow=True)
+        assert saved.status_code == 200 and "was changed successfully" in text(saved)
+        assert Event.objects.filter(pk=event.pk).exists()
+        assert set(Claim.objects.filter(event=event).values_list("pk", flat=True)) == claims
+
+
+def test_an_editor_cannot_delete_even_an_event_without_claims(demo, client, staff):
+    event = Event.objects.create(instrument=demo, key="hearing", kind="proposed", date=datetime.date(2024, 1, 2))
+    client.force_login(staff("erin", "Editors"))
+    assert client.post(reverse("admin:timeline_event_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    listing = client.get(reverse("admin:timeline_event_changelist"))
+    assert "Delete selected events" not in text(listing)
+    assert Event.objects.filter(pk=event.pk).exists()
+
+
+# Every change form is checked against the version it was opened at
+
+
+def test_the_second_of_two_editors_saving_one_claim_is_refused(demo, client, staff):
+    claim = demo.events.get(kind="effective").claims.first()
+    change = reverse("admin:timeline_claim_change", args=[claim.pk])
+    bob, erin = client, Client()
+    bob.force_login(staff("bob", "Editors"))
+    erin.force_login(staff("erin", "Editors"))
+    bobs, erins = bob.get(change), erin.get(change)  # both open the claim
+    assert bob.post(change, sent_back(bobs, quote="Bob's quote.")).status_code == 302
+    refused = erin.post(change, sent_back(erins, quote="Erin's quote."))
+    assert refused.status_code == 200
+    assert "Someone else changed this claim since you opened it; nothing was saved." in text(refused)
+    assert Claim.objects.get(pk=claim.pk).quote == "Bob's quote."
+
+
+@pytest.mark.parametrize("page_name, row_name, field", [("event", "claim", "quote"), ("instrument", "event", "note")])
+def test_a_row_saved_through_an_inline_is_checked_too(demo, client, staff, page_name, row_name, field):
+    event = demo.events.get(kind="effective")
+    obj, row = (event, event.claims.first()) if page_name == "event" else (demo, event)
+    page_address = reverse(f"admin:timeline_{page_name}_change", args=[obj.pk])
+    row_address = reverse(f"admin:timeline_{row_name}_change", args=[row.pk])
+    bob, erin = client, Client()
+    bob.force_login(staff("bob", "Editors"))
+    erin.force_login(staff("erin", "Editors"))
+    erins = erin.get(page_address)  # Erin opens the page with the row inline
+    assert bob.post(row_address, sent_back(bob.get(row_address), **{field: "Bob's text."})).status_code == 302
+    prefix = next(form.prefix for inline in erins.context["inline_admin_formsets"]
+                  for form in inline.formset.forms if form.instance == row)
+    refused = erin.post(page_address, sent_back(erins, **{f"{prefix}-{field}": "Erin's text."}))
+    assert refused.status_code == 200
+    assert f"Someone else changed this {row_name} since you opened it; nothing was saved." in text(refused)
+    assert getattr(type(row).objects.get(pk=row.pk), field) == "Bob's text."
+
+
+def test_an_untouched_inline_row_is_left_alone(demo, client, staff):
+    event = demo.events.get(kind="effective")
+    change = reverse("admin:timeline_instrument_change", args=[demo.pk])
+    client.force_login(staff("erin", "Editors"))
+    opened = Event.objects.get(pk=event.pk).version
+    assert client.post(change, sent_back(client.get(change), summary="Erin's summary.")).status_code == 302
+    assert Instrument.objects.get(pk=demo.pk).summary == "Erin's summary."
+    assert Event.objects.get(pk=event.pk).version == opened
+
+
+@pytest.mark.parametrize("model, field", [(Instrument, "title"), (Document, "title"), (Event, "note"),
+                                          (Claim, "quote")], ids=lambda m: getattr(m, "__name__", ""))
+def test_a_change_sent_without_the_version_it_was_opened_at_is_refused(demo, client, staff, model, field):
+    obj = model.objects.first()
+    before = getattr(obj, field)
+    change = reverse(f"admin:timeline_{model._meta.model_name}_change", args=[obj.pk])
+    client.force_login(staff("erin", "Editors"))
+    data = sent_back(client.get(change), **{field: "Changed blind."})
+    del data["opened_version"]
+    refused = client.post(change, data)
+    assert refused.status_code == 200
+    assert (f"This form did not say which version of the {model._meta.verbose_name} it was opened at; "
+            "nothing was saved.") in text(refused)
+    assert getattr(model.objects.get(pk=obj.pk), field) == before
+
+
+def test_an_inline_row_sent_without_its_version_is_refused(demo, client, staff):
+    event = demo.events.get(kind="effective")
+    change = reverse("admin:timeline_instrument_change", args=[demo.pk])
+    client.force_login(staff("erin", "Editors"))
+    page = client.get(change)
+    prefix = next(form.prefix for form in page.context["inline_admin_formsets"][0].formset.forms
+                  if form.instance == event)
+    data = sent_back(page, **{f"{prefix}-note": "Changed blind."})
+    del data[f"{prefix}-opened_version"]
+    refused = client.post(change, data)
+    assert refused.status_code == 200
+    assert "This form did not say which version of the event it was opened at; nothing was saved." in text(refused)
+    assert Event.objects.get(pk=event.pk).note != "Changed blind."

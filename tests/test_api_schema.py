@@ -28,6 +28,8 @@ from schemathesis.generation import GenerationMode
 
 from policytrack.timeline.models import Document, Instrument
 
+from conftest import fuzz_examples
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 
@@ -69,7 +71,7 @@ def test_every_response_matches_the_schema(demo, in_test_transaction):
     for operation in operations:
         # The record is only read, so one demo timeline serves every generated request.
         @given(case=strategies(operation, known))
-        @settings(max_examples=150, deadline=None, database=None, derandomize=True,
+        @settings(max_examples=fuzz_examples(150), deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))
         def responds_as_documented(case):
             case.call_and_validate(checks=CHECKS)

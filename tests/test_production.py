@@ -77,6 +77,15 @@ def test_every_page_carries_a_csp_and_needs_no_inline_script(demo, client, addre
     assert not INLINE_SCRIPT.search(response.content.decode())
 
 
+@pytest.mark.parametrize("address", [
+    "/", "/instruments/?format=csv", "/api/instruments/", "/calendar.ics", "/admin/login/", "/no-such-page/",
+    "/api/no-such-endpoint/", "/on/2025-13-01/", "/healthz",
+])
+def test_every_response_refuses_the_browsers_powerful_features(demo, client, address):
+    policy = client.get(address)["Permissions-Policy"]
+    assert {"camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"} <= set(policy.split(", "))
+
+
 def test_a_lost_database_gives_a_503_page_and_the_next_request_recovers(demo, client, monkeypatch):
     def gone(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")

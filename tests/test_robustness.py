@@ -33,6 +33,8 @@ from policytrack.timeline.models import (
     Topic,
 )
 
+from conftest import fuzz_examples
+
 BASE = {
     "format": "policytrack-timeline/1",
     "agencies": [{"slug": "bis", "name": "Bureau of Industry and Security", "short_name": "BIS"}],
@@ -103,7 +105,7 @@ def snapshot():
             (Agency, Topic, Document, Instrument, Event, Claim, StatusPeriod)]
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=fuzz_examples(1000), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                     HealthCheck.too_slow])
 @given(data=broken_timelines())
 def test_broken_timeline_files_are_refused_cleanly_and_write_nothing(db, data):
@@ -184,7 +186,7 @@ def broken_fr_documents(draw):
     return document
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=fuzz_examples(1000), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                     HealthCheck.too_slow])
 @given(data=broken_fr_documents())
 def test_broken_federal_register_documents_are_refused_cleanly_and_write_nothing(db, data):

@@ -78,6 +78,40 @@ def test_deleting_an_instrument_keeps_its_evidence(demo):
     assert not StatusPeriod.objects.filter(instrument_id=demo.pk).exists()
 
 
+def test_a_deletion_that_fails_leaves_the_instrument_rebuilt_on_later_changes(demo):
+    """A failed delete once left the instrument's id in a per-thread set, and that worker never
+    rebuilt it again: its stored status said not enforced while the engine said rescinded."""
+    from django.db import transaction
+    from django.db.models.signals import post_delete
+
+    def fail(sender, instance, **kwargs):
+        raise RuntimeError("the database went away")
+
+    post_delete.connect(fail, sender=Claim)
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            demo.delete()
+    finally:
+        post_delete.disconnect(fail, sender=Claim)
+
+    document = Document.objects.filter(claims__event__instrument=demo).first()
+    Event.objects.create(instrument=demo, kind="rescinded", date=D(2025, 7, 1), key="rescinded-after-failure")
+    assert stored_status(demo, D(2025, 7, 2))[0] == "rescinded"
+    assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_deleting_an_instrument_inside_a_deferred_block_rebuilds_the_others(demo):
+    from policytrack.timeline.periods import deferred_rebuilds
+
+    other = Instrument.objects.create(slug="other", title="Other", kind="rule")
+    with deferred_rebuilds():
+        Event.objects.create(instrument=demo, kind="rescinded", date=D(2025, 7, 1), key="r")
+        Event.objects.create(instrument=other, kind="effective", date=D(2025, 7, 1), key="e")
+        demo.delete()
+    assert stored_status(other, D(2025, 7, 2))[0] == "in_force"
+    assert not StatusPeriod.objects.filter(instrument_id=demo.pk).exists()
+
+
 def counted_from_periods(on):
     return dict(StatusPeriod.objects.covering(on).values_list("phase").order_by().annotate(n=Count("pk")))
 

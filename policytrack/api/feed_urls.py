@@ -1,13 +1,26 @@
 from django.urls import path
 
+from policytrack.throttling import rate_limited
+from policytrack.times import answers_now_only
+
 from . import calendar, feeds
 from .caching import polled
+
+# Counted with the API: one budget per client for everything read by a program.
+limited = rate_limited("api")
+
+
+def served(view):
+    """A feed or calendar: rate limited, refusing the times it cannot answer."""
+    return limited(answers_now_only(view))
+
 
 app_name = "feeds"
 
 urlpatterns = [
-    path("feeds/changes.atom", polled(feeds.ChangesFeed()), name="changes"),
-    path("instruments/<slug:slug>/changes.atom", polled(feeds.InstrumentChangesFeed()), name="instrument_changes"),
-    path("calendar.ics", calendar.upcoming_calendar, name="calendar"),
-    path("instruments/<slug:slug>/calendar.ics", calendar.instrument_calendar, name="instrument_calendar"),
+    path("feeds/changes.atom", served(polled(feeds.ChangesFeed())), name="changes"),
+    path("instruments/<slug:slug>/changes.atom", served(polled(feeds.InstrumentChangesFeed())),
+         name="instrument_changes"),
+    path("calendar.ics", served(calendar.upcoming_calendar), name="calendar"),
+    path("instruments/<slug:slug>/calendar.ics", served(calendar.instrument_calendar), name="instrument_calendar"),
 ]

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
@@ -12,18 +10,7 @@ from rest_framework.exceptions import ValidationError
 from policytrack.timeline.dates import BadDate, parse_date, parse_datetime
 
 
-
-def parse_moment(value, name):
-    """A moment as ``parse_datetime`` reads it, in UTC: databases refuse odd offsets (PostgreSQL
-    stops at 15:59), and a moment near year 1 or 9999 may have no UTC equivalent at all."""
-    moment = parse_datetime(value, name)
-    try:
-        return moment.astimezone(datetime.timezone.utc)
-    except OverflowError:
-        raise BadDate(f"{name} must be a moment this side of year 1 and year 9999, not {value!r}") from None
-
-
-READERS = {"date": parse_date, "datetime": parse_moment}
+READERS = {"date": parse_date, "datetime": parse_datetime}
 
 
 def read_params(request, **kinds):
@@ -42,10 +29,6 @@ def read_params(request, **kinds):
 
 def refuse(name, message):
     raise ValidationError({name: [message]})
-
-
-# A window's first day is compared with the day before it, which must exist.
-EARLIEST_START = datetime.date.min + datetime.timedelta(days=1)
 
 
 ON = OpenApiParameter(

@@ -1,16 +1,18 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from policytrack.times import answers_now_only
+
 from . import views
 
 app_name = "api"
 
 urlpatterns = [
     path("", views.api_root, name="root"),
-    path("instruments/", views.InstrumentList.as_view(), name="instrument-list"),
+    path("instruments/", answers_now_only(views.InstrumentList.as_view()), name="instrument-list"),
     path("instruments/<slug:slug>/", views.InstrumentDetail.as_view(), name="instrument-detail"),
     path("instruments/<slug:slug>/status/", views.InstrumentStatus.as_view(), name="instrument-status"),
-    path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("changes/", answers_now_only(views.ChangesView.as_view()), name="changes"),
     path("documents/", views.DocumentList.as_view(), name="document-list"),
     path("documents/<int:pk>/", views.DocumentDetail.as_view(), name="document-detail"),
     path("agencies/", views.AgencyList.as_view(), name="agency-list"),

@@ -25,6 +25,7 @@ from rest_framework.reverse import reverse
 
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between
+from policytrack.timeline.dates import EARLIEST
 from policytrack.timeline.filters import InstrumentFilter
 from policytrack.timeline.models import (
     Agency,
@@ -188,10 +189,7 @@ class ChangesView(generics.GenericAPIView):
         select: the events dated in the window, and each instrument's phase before and after."""
         dates = params.read_params(request, **{"from": "date", "to": "date"})
         end = dates["to"] or timezone.localdate()
-        for name, value in (("to", end), ("from", dates["from"])):
-            if value is not None and value < params.EARLIEST_START:
-                params.refuse(name, f"{name} must be after {datetime.date.min.isoformat()}.")
-        start = dates["from"] or end - min(datetime.timedelta(days=30), end - params.EARLIEST_START)
+        start = dates["from"] or max(end - datetime.timedelta(days=30), EARLIEST)
         if start > end:
             params.refuse("to", f"to ({end.isoformat()}) must not be before from ({start.isoformat()}).")
         instruments = self.filter_queryset(self.get_queryset())

@@ -643,7 +643,7 @@ class _Batch:
             row.target = row.target  # the target's primary key, now that it has one
         create_with_history(Event, self.new_delays)
         create_with_history(Claim, self.new_claims)
-        bulk_update_with_history(list(self.changed_claims.values()), Claim, ["date", "quote"])
+        _update_versioned(Claim, list(self.changed_claims.values()), ["date", "quote"])
         mark_changed({planned.row.pk for planned in self.touched} | self.citing)
 
     def _write_agencies(self):

@@ -5,6 +5,10 @@
 (``instruments[0].events[3].date``) and what was expected. Cross-references to records
 already in the database (an agency or document defined by an earlier file) are resolved
 through the ``existing`` lookups the caller passes in, so this module needs no database.
+
+What a value may be is not defined here: kinds, lengths, key patterns, addresses, ranks and
+dates come from the models' fields and ``timeline.validators``, so that anything the admin
+accepts can be exported and imported again.
 """
 
 from __future__ import annotations
@@ -15,15 +19,18 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
+from django.core.exceptions import ValidationError
 
-from policytrack.timeline import engine
+from policytrack.timeline import engine, validators
+from policytrack.timeline.models import Agency, Document, Event, Instrument, InstrumentRelation, Precision, Topic
 
 FORMAT = "policytrack-timeline/1"
-INSTRUMENT_KINDS = ("rule", "interim_final_rule", "proposed_rule", "guidance", "policy_statement",
-                    "executive_order", "statute", "other")
-RELATION_KINDS = ("replaces", "replaced_by", "amends", "amended_by", "related")
-DOCUMENT_KINDS = tuple(engine.DOCUMENT_KIND_RANKS)
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+INSTRUMENT_KINDS = tuple(Instrument.Kind.values)
+RELATION_KINDS = tuple(InstrumentRelation.Kind.values)
+DOCUMENT_KINDS = tuple(Document.Kind.values)
+EVENT_KINDS = tuple(Event.Kind.values)
+PRECISIONS = tuple(Precision.values)
+SLUG_RE = re.compile(validators.KEY_PATTERN)
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MISSING = object()
 
@@ -89,15 +96,32 @@ def _required_text(max_length=None):
     return check
 
 
-def _slug(value):
-    if not isinstance(value, str) or not SLUG_RE.fullmatch(value):
-        raise _Invalid(f"expected a slug of lower-case letters, digits and hyphens, got {_describe(value)}")
-    if len(value) > 100:
-        raise _Invalid("expected a slug of at most 100 characters")
-    return value
+def _length(model, name):
+    return model._meta.get_field(name).max_length
+
+
+def _slug(max_length):
+    def check(value):
+        if not isinstance(value, str) or not SLUG_RE.fullmatch(value):
+            raise _Invalid(f"expected a slug of {validators.KEY_RULE}, got {_describe(value)}")
+        if len(value) > max_length:
+            raise _Invalid(f"expected a slug of at most {max_length} characters, got {len(value)}")
+        return value
+    return check
+
+
+def _optional(check):
+    return lambda value: None if value is None else check(value)
 
 
 def _date(value):
+    value = _any_date(value)
+    if not validators.EARLIEST_DATE <= value <= validators.LATEST_DATE:
+        raise _Invalid(f"expected a date {validators.DATE_RULE}, got {value.isoformat()}")
+    return value
+
+
+def _any_date(value):
     if isinstance(value, datetime.datetime):
         raise _Invalid(f"expected a date as YYYY-MM-DD, got a date and time {value.isoformat()!r}")
     if isinstance(value, datetime.date):  # YAML reads unquoted dates as dates
@@ -128,22 +152,26 @@ def _text_list(value):
 
 def _topic_list(value):
     topics = _text_list(value)
+    longest = _length(Topic, "name")
     for topic in topics:
-        if len(topic) > 100:
-            raise _Invalid(f"expected topics of at most 100 characters, got one of {len(topic)}")
+        if len(topic) > longest:
+            raise _Invalid(f"expected topics of at most {longest} characters, got one of {len(topic)}")
     return topics
 
 
 def _rank(value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 99:
-        raise _Invalid(f"expected a whole number from 1 (best) to 99, got {_describe(value)}")
+    if isinstance(value, bool) or not isinstance(value, int) or not validators.RANK_MIN <= value <= validators.RANK_MAX:
+        raise _Invalid(f"expected {validators.RANK_RULE}, got {_describe(value)}")
     return value
 
 
 def _url(value):
-    value = _text(1000)(value)
-    if value and not re.match(r"^https?://\S+$", value):
-        raise _Invalid(f"expected an http(s) URL, got {value!r}")
+    value = _text(_length(Document, "url"))(value)
+    if value:
+        try:
+            validators.validate_web_url(value)
+        except ValidationError:
+            raise _Invalid(f"expected a web address starting http:// or https://, got {_describe(value)}") from None
     return value
 
 
@@ -164,34 +192,39 @@ def _describe(value):
     return type(value).__name__
 
 
-# (checker, default or _MISSING when required)
-AGENCY_FIELDS = {"slug": (_slug, _MISSING), "name": (_required_text(255), _MISSING),
-                 "short_name": (_text(50), ""), "parent": (lambda v: None if v is None else _slug(v), None)}
+# (checker, default or _MISSING when required); lengths are the model fields'.
+_agency_slug, _document_key = _slug(_length(Agency, "slug")), _slug(_length(Document, "key"))
+_instrument_slug, _event_key = _slug(_length(Instrument, "slug")), _slug(_length(Event, "key"))
+AGENCY_FIELDS = {"slug": (_agency_slug, _MISSING), "name": (_required_text(_length(Agency, "name")), _MISSING),
+                 "short_name": (_text(_length(Agency, "short_name")), ""), "parent": (_optional(_agency_slug), None)}
 DOCUMENT_FIELDS = {
-    "key": (_slug, _MISSING), "kind": (_choice(DOCUMENT_KINDS), _MISSING),
-    "title": (_required_text(1000), _MISSING), "publisher": (_text(255), ""), "url": (_url, ""),
-    "published_on": (_date, _MISSING), "retrieved_on": (lambda v: None if v is None else _date(v), None),
-    "fr_document_number": (_text(30), ""), "citation": (_text(100), ""), "excerpt": (_text(), ""),
-    "rank": (lambda v: None if v is None else _rank(v), None), "note": (_text(), ""),
+    "key": (_document_key, _MISSING), "kind": (_choice(DOCUMENT_KINDS), _MISSING),
+    "title": (_required_text(_length(Document, "title")), _MISSING),
+    "publisher": (_text(_length(Document, "publisher")), ""), "url": (_url, ""),
+    "published_on": (_date, _MISSING), "retrieved_on": (_optional(_date), None),
+    "fr_document_number": (_text(_length(Document, "fr_document_number")), ""),
+    "citation": (_text(_length(Document, "citation")), ""), "excerpt": (_text(), ""),
+    "rank": (_optional(_rank), None), "note": (_text(), ""),
 }
 INSTRUMENT_FIELDS = {
-    "slug": (_slug, _MISSING), "title": (_required_text(500), _MISSING), "short_title": (_text(200), ""),
+    "slug": (_instrument_slug, _MISSING), "title": (_required_text(_length(Instrument, "title")), _MISSING),
+    "short_title": (_text(_length(Instrument, "short_title")), ""),
     "aliases": (_text_list, []), "kind": (_choice(INSTRUMENT_KINDS), _MISSING),
-    "agencies": (_text_list, []), "rin": (_text(20), ""), "docket_ids": (_text_list, []),
+    "agencies": (_text_list, []), "rin": (_text(_length(Instrument, "rin")), ""), "docket_ids": (_text_list, []),
     "cfr_parts": (_text_list, []), "topics": (_topic_list, []), "summary": (_text(), ""),
     "relations": (None, []), "events": (None, []),
 }
-RELATION_FIELDS = {"kind": (_choice(RELATION_KINDS), _MISSING), "instrument": (_slug, _MISSING)}
+RELATION_FIELDS = {"kind": (_choice(RELATION_KINDS), _MISSING), "instrument": (_instrument_slug, _MISSING)}
 EVENT_FIELDS = {
-    "key": (lambda v: None if v is None else _slug(v), None), "kind": (_choice(engine.EVENT_KINDS), _MISSING),
-    "date": (lambda v: None if v is None else _date(v), None),
-    "precision": (lambda v: None if v is None else _choice(engine.PRECISIONS)(v), None),
+    "key": (_optional(_event_key), None), "kind": (_choice(EVENT_KINDS), _MISSING),
+    "date": (_optional(_date), None),
+    "precision": (_optional(_choice(PRECISIONS)), None),
     "note": (_text(), ""), "claims": (None, []),
-    "target": (lambda v: None if v is None else _slug(v), None),
-    "new_date": (lambda v: None if v is None else _date(v), None),
+    "target": (_optional(_event_key), None),
+    "new_date": (_optional(_date), None),
 }
-CLAIM_FIELDS = {"document": (_slug, _MISSING), "date": (_date, _MISSING),
-                "precision": (_choice(engine.PRECISIONS), "day"), "quote": (_text(), "")}
+CLAIM_FIELDS = {"document": (_document_key, _MISSING), "date": (_date, _MISSING),
+                "precision": (_choice(PRECISIONS), "day"), "quote": (_text(), "")}
 
 
 # --- the file ------------------------------------------------------------------------------
@@ -350,12 +383,7 @@ def _check_documents(reader, documents, existing):
         numbers[doc["fr_document_number"]] = doc["key"]
 
 
-def _period_start(value, precision):
-    if precision == "month":
-        return value.replace(day=1)
-    if precision == "year":
-        return value.replace(month=1, day=1)
-    return value
+_period_start = validators.period_start
 
 
 def _check_events(reader, instrument, path, document_keys, doc_facts):

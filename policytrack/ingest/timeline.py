@@ -8,6 +8,7 @@ full before anything is written, and a failure half-way leaves nothing behind.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,6 +238,30 @@ def export_timeline(slugs=None):
         "documents": [_document(d) for d in documents.order_by("key")],
         "instruments": [_instrument(i) for i in instruments],
     }
+
+
+def check_export(data, source="export"):
+    """Read an export back as an import would (with nothing in the database), so that a backup
+    is never written that cannot be restored. Raises ``TimelineError`` naming each refused
+    record by its slug or key, e.g. ``documents[3] (fr-2025-00636).url``."""
+    try:
+        parse_timeline(data, source)
+    except TimelineError as error:
+        raise TimelineError(source, [(_named(data, path), message) for path, message in error.problems]) from None
+
+
+def _named(data, path):
+    """``path`` with the slug or key of each record it passes through, after that record."""
+    named, value = [], data
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        if index:
+            value = value[int(index)] if isinstance(value, list) and int(index) < len(value) else None
+            label = (value.get("slug") or value.get("key")) if isinstance(value, dict) else None
+            named.append(f"[{index}]" + (f" ({label})" if isinstance(label, str) else ""))
+        else:
+            value = value.get(name) if isinstance(value, dict) else None
+            named.append(("." if named else "") + name)
+    return "".join(named)
 
 
 def _agency(agency):

@@ -1,39 +1,107 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router, transaction
+from django.http import Http404
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from .models import Agency, Claim, Document, Event, Instrument, InstrumentRelation, StatusPeriod, Topic
 
 
 class VersionedForm(forms.ModelForm):
     """Refuses to save over someone else's change: the form remembers the version it was
-    opened at, and the save goes through only if the row still has that version."""
+    opened at, and the save goes through only if the row still has that version. A change sent
+    without that version is refused too (an add form has none to send)."""
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["opened_version"].initial = self.instance.version
+            self.fields["opened_version"].initial = self.opened_at()
+
+    def opened_at(self):
+        """The version this form is opened at. A history page's form (Revert) holds an old copy
+        but saves over the current row, so it is opened at the current row's version — or, when
+        the row was deleted, at the copy's, so that only the first of two re-creations goes in."""
+        if hasattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME):
+            current = (type(self.instance).objects.filter(pk=self.instance.pk)
+                       .values_list("version", flat=True).first())
+            if current is not None:
+                return current
+        return self.instance.version
 
     def clean(self):
         cleaned = super().clean()
-        opened = cleaned.get("opened_version")
-        if self.instance.pk is not None and opened is not None:
-            # Locks the row (PostgreSQL) until this save commits, so two saves cannot both pass.
-            current = (type(self.instance).objects.select_for_update().filter(pk=self.instance.pk)
-                       .values_list("version", flat=True).first())
-            if current is not None and current != opened:
-                name = self.instance._meta.verbose_name
-                raise forms.ValidationError(
-                    f"Someone else changed this {name} since you opened it; nothing was saved. "
-                    "Reload the page to see their change, then make yours again.", code="stale")
+        if self.instance.pk is None or not self.writes_stored_row():
+            return cleaned
+        opened, name = cleaned.get("opened_version"), self.instance._meta.verbose_name
+        if opened is None:
+            raise forms.ValidationError(
+                f"This form did not say which version of the {name} it was opened at; nothing was saved. "
+                "Reload the page, then make your change again.", code="unversioned")
+        # Locks the row (PostgreSQL) until this save commits, so two saves cannot both pass.
+        current = (type(self.instance).objects.select_for_update().filter(pk=self.instance.pk)
+                   .values_list("version", flat=True).first())
+        if current is not None and current != opened:
+            raise forms.ValidationError(
+                f"Someone else changed this {name} since you opened it; nothing was saved. "
+                "Reload the page to see their change, then make yours again.", code="stale")
+        if current is not None:
+            self.instance.version = current  # a reverted old copy must not take the counter back
         return cleaned
 
+    def writes_stored_row(self):
+        return True  # the admin saves a change form's object whether or not anything changed
 
-class VersionedAdmin(SimpleHistoryAdmin):
+
+class VersionedInlineForm(VersionedForm):
+    """An inline row: saved, and so checked, only when it differs from the stored row. The
+    version alone does not count, so a row that is as stored is left alone."""
+
+    def has_changed(self):
+        return any(name != "opened_version" for name in self.changed_data)
+
+    def writes_stored_row(self):
+        return self.has_changed()
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The base of every admin here. django-simple-history's history page (Revert) checks only
+    view permission and saves outside a transaction; here it saves as the change form does."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            object_id = self.model._meta.pk.to_python(unquote(object_id))
+            version_id = self.model.history.model._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404("No such version.") from None
+        if request.method == "POST":
+            current = self.model._default_manager.filter(pk=object_id).first()
+            # Reverting a deleted object creates it again.
+            allowed = (self.has_add_permission(request) if current is None
+                       else self.has_change_permission(request, current))
+            if not allowed:
+                raise PermissionDenied
+        # As in the change form: the version check locks the row until the save commits.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, str(object_id), str(version_id), extra_context)
+
+
+class KeepsEvidence:
+    """Evidence — documents, events and their claims — is never deleted by an editor, by any
+    path: its delete page, the list's bulk action, a Delete box in an inline row, or a cascade
+    from what it belongs to (Django's delete page asks each cascaded model's admin). Only a
+    superuser may remove it."""
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class VersionedAdmin(HistoryAdmin):
     form = VersionedForm
 
     def get_fields(self, request, obj=None):
@@ -42,7 +110,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "slug", "parent"]
     search_fields = ["name", "short_name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -50,16 +118,17 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class EventInline(admin.TabularInline):
+class EventInline(KeepsEvidence, admin.TabularInline):
     model = Event
     fk_name = "instrument"
-    fields = ["position", "key", "kind", "date", "precision", "target", "new_date", "note"]
+    form = VersionedInlineForm
+    fields = ["position", "key", "kind", "date", "precision", "target", "new_date", "note", "opened_version"]
     extra = 0
     show_change_link = True  # claims are edited on the event's own page
 
@@ -96,16 +165,30 @@ class InstrumentAdmin(VersionedAdmin):
         super().save_related(request, form, formsets, change)
         warn_about_dates(request, form.instance)
 
+    # Evidence is never deleted by editors. A superuser may delete an instrument created by
+    # mistake: its events, claims, relations and derived status periods go with it (all kept in
+    # the history, so its page still shows it as recorded before); the documents stay, as they
+    # may support other instruments.
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
 
-class ClaimInline(admin.TabularInline):
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, _, protected = super().get_deleted_objects(objs, request)
+        # What belongs to the instrument goes with it, whatever its own admin allows alone
+        # (status periods are never deleted by hand, claims never by an editor).
+        return deleted, model_count, set(), protected
+
+
+class ClaimInline(KeepsEvidence, admin.TabularInline):
     model = Claim
-    fields = ["document", "date", "precision", "quote", "position"]
+    form = VersionedInlineForm
+    fields = ["document", "date", "precision", "quote", "position", "opened_version"]
     autocomplete_fields = ["document"]
     extra = 1
 
 
 @admin.register(Event)
-class EventAdmin(VersionedAdmin):
+class EventAdmin(KeepsEvidence, VersionedAdmin):
     list_display = ["instrument", "kind", "date", "precision", "key"]
     list_filter = ["kind", "precision"]
     search_fields = ["instrument__title", "instrument__short_title", "key", "note"]
@@ -119,7 +202,7 @@ class EventAdmin(VersionedAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(VersionedAdmin):
+class DocumentAdmin(KeepsEvidence, VersionedAdmin):
     list_display = ["title", "kind", "publisher", "published_on", "citation", "rank"]
     list_filter = ["kind"]
     search_fields = ["title", "citation", "fr_document_number", "publisher", "key"]
@@ -136,14 +219,14 @@ class DocumentAdmin(VersionedAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(KeepsEvidence, VersionedAdmin):
     list_display = ["event", "document", "date", "precision"]
     autocomplete_fields = ["event", "document"]
     search_fields = ["quote", "document__title", "event__instrument__title"]
 
 
 @admin.register(InstrumentRelation)
-class InstrumentRelationAdmin(SimpleHistoryAdmin):
+class InstrumentRelationAdmin(HistoryAdmin):
     list_display = ["source", "kind", "target"]
     autocomplete_fields = ["source", "target"]
 

@@ -9,18 +9,31 @@ class BadDate(ValueError):
     pass
 
 
+# The dates a reader may ask about, in every page, API, feed, calendar and command: wide enough
+# for any instrument (and for "not yet issued" long before one), narrow enough that every part
+# can draw a margin around them, step a day or a year past them and store them.
+EARLIEST = datetime.date(1000, 1, 1)
+LATEST = datetime.date(9000, 12, 31)
+RANGE_TEXT = f"between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
+
+
 def parse_date(value, name="date"):
-    """A calendar date written YYYY-MM-DD; anything else raises BadDate naming ``name``."""
+    """A calendar date written YYYY-MM-DD, between EARLIEST and LATEST; anything else raises
+    BadDate naming ``name``."""
     try:
         if len(value) != 10:
             raise ValueError
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise BadDate(f"{name} must be a real date written YYYY-MM-DD, not {value!r}") from None
+    if not EARLIEST <= day <= LATEST:
+        raise BadDate(f"{name} must be a date {RANGE_TEXT}, not {value!r}")
+    return day
 
 
 def parse_datetime(value, name="datetime"):
-    """A moment written YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]; naive means UTC."""
+    """A moment written YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM], returned in UTC (naive
+    means UTC), on a day between EARLIEST and LATEST; anything else raises BadDate."""
     try:
         moment = datetime.datetime.fromisoformat(value)
     except (TypeError, ValueError):
@@ -29,7 +42,11 @@ def parse_datetime(value, name="datetime"):
         moment = moment.replace(hour=23, minute=59, second=59, microsecond=999999)
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment
+    if not EARLIEST <= moment.date() <= LATEST:
+        raise BadDate(f"{name} must be a moment {RANGE_TEXT}, not {value!r}")
+    # In UTC: the databases refuse odd offsets (PostgreSQL stops at 15:59) or, SQLite, compare
+    # them as text.
+    return moment.astimezone(datetime.timezone.utc)
 
 
 def stored_moment(value):

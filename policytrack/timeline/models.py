@@ -17,6 +17,17 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import engine
+from .validators import (
+    RANK_MAX,
+    RANK_MIN,
+    clean_text_list,
+    date_validators,
+    period_start_problem,
+    rank_validators,
+    validate_key,
+    validate_text_list,
+    validate_web_url,
+)
 
 # Open ends of a status period are stored as these sentinels rather than NULL, so that
 # "the period covering D" is two plain range comparisons an index can serve.
@@ -37,7 +48,7 @@ class Precision(models.TextChoices):
 
 
 class Agency(models.Model):
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, validators=[validate_key])
     name = models.CharField(max_length=255)
     short_name = models.CharField(max_length=50, blank=True, help_text="Acronym, e.g. BIS.")
     # PROTECT: removing a parent department must not silently orphan or delete its bureaus.
@@ -53,6 +64,15 @@ class Agency(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def clean(self):
+        """An agency cannot be its own ancestor (nor could a timeline file say so)."""
+        seen, parent = {self.pk}, self.parent
+        while parent is not None:
+            if parent.pk in seen:
+                raise ValidationError({"parent": "An agency cannot be its own parent or ancestor."})
+            seen.add(parent.pk)
+            parent = parent.parent
 
 
 class Topic(models.Model):
@@ -124,15 +144,17 @@ class Instrument(Versioned):
         STATUTE = "statute", "statute"
         OTHER = "other", "other"
 
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, validators=[validate_key])
     title = models.CharField(max_length=500)
     short_title = models.CharField(max_length=200, blank=True)
-    aliases = models.JSONField(default=list, blank=True, help_text="Other names people use.")
+    aliases = models.JSONField(default=list, blank=True, validators=[validate_text_list],
+                               help_text="Other names people use.")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     agencies = models.ManyToManyField(Agency, related_name="instruments", blank=True)
     rin = models.CharField("RIN", max_length=20, blank=True, help_text="Regulation Identifier Number, e.g. 0694-AJ90.")
-    docket_ids = models.JSONField(default=list, blank=True)
-    cfr_parts = models.JSONField(default=list, blank=True, help_text='e.g. ["15 CFR 734"]')
+    docket_ids = models.JSONField(default=list, blank=True, validators=[validate_text_list])
+    cfr_parts = models.JSONField(default=list, blank=True, validators=[validate_text_list],
+                                 help_text='e.g. ["15 CFR 734"]')
     topics = models.ManyToManyField(Topic, related_name="instruments", blank=True)
     summary = models.TextField(blank=True)
 
@@ -155,6 +177,13 @@ class Instrument(Versioned):
 
     def get_absolute_url(self):
         return reverse("web:instrument_detail", args=[self.slug])
+
+    def clean(self):
+        # Stored as a timeline file reads them, so that a backup restores them unchanged.
+        for name in ("aliases", "docket_ids", "cfr_parts"):
+            value = getattr(self, name)
+            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+                setattr(self, name, clean_text_list(value))
 
     def engine_events(self):
         """This instrument's events and claims as the engine's input, in file order."""
@@ -203,20 +232,23 @@ class Document(Versioned):
         SOCIAL_MEDIA = "social_media", "social-media post"
         OTHER = "other", "other"
 
-    key = models.SlugField(max_length=200, unique=True, help_text="Stable identifier used in timeline files.")
+    key = models.SlugField(max_length=200, unique=True, validators=[validate_key],
+                           help_text="Stable identifier used in timeline files.")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=1000)
     publisher = models.CharField(max_length=255, blank=True)
-    url = models.URLField(max_length=1000, blank=True)
-    published_on = models.DateField(help_text="The public could know what this document says from this date.")
-    retrieved_on = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=1000, blank=True, validators=[validate_web_url])
+    published_on = models.DateField(validators=date_validators,
+                                    help_text="The public could know what this document says from this date.")
+    retrieved_on = models.DateField(null=True, blank=True, validators=date_validators)
     fr_document_number = models.CharField("FR document number", max_length=30, blank=True)
     citation = models.CharField(max_length=100, blank=True, help_text="e.g. 90 FR 4544")
     excerpt = models.TextField(blank=True, help_text="Plain text or sanitized HTML.")
     rank = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Source rank override (1 is best). Empty: the default for the kind. "
+        validators=rank_validators,
+        help_text="Source rank override (1 is best, 99 worst). Empty: the default for the kind. "
         "Editors choose between disagreeing sources here.",
     )
     note = models.TextField(blank=True, help_text="Editor's note, e.g. why a date is estimated.")
@@ -232,7 +264,9 @@ class Document(Versioned):
                 condition=~Q(fr_document_number=""),
                 name="document_fr_number_once",
             ),
-            models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="document_rank_positive"),
+            # The range a timeline file accepts, held by the database too.
+            models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=RANK_MIN, rank__lte=RANK_MAX),
+                                   name="document_rank_in_range"),
         ]
         indexes = [models.Index(fields=["published_on"], name="document_published_idx")]
 
@@ -265,9 +299,11 @@ class Event(Versioned):
     Kind = models.TextChoices("Kind", [(k.upper(), (k, k.replace("_", " "))) for k in engine.EVENT_KINDS])
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="events")
-    key = models.SlugField(max_length=100, help_text="Unique within the instrument; used in timeline files.")
+    key = models.SlugField(max_length=100, validators=[validate_key],
+                           help_text="Unique within the instrument; used in timeline files.")
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    date = models.DateField(help_text="For a sourced event, the date its best source gives.")
+    date = models.DateField(validators=date_validators,
+                            help_text="For a sourced event, the date its best source gives.")
     precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
     note = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Order within the instrument (ties on one date).")
@@ -279,7 +315,8 @@ class Event(Versioned):
         related_name="delays",
         help_text="For a delay: the event it moves.",
     )
-    new_date = models.DateField(null=True, blank=True, help_text="For a delay: the target's new date.")
+    new_date = models.DateField(null=True, blank=True, validators=date_validators,
+                                help_text="For a delay: the target's new date.")
     # A copy, so that the instruments with an event in a window come out of the date index with
     # the title they are listed by (see ``changes.ChangeList``). Kept in step by ``periods.py``
     # (the rebuild after every save sets it), like the status periods' copy; rows written in
@@ -321,6 +358,8 @@ class Event(Versioned):
                 problems["target"] = "A delay cannot move itself."
             elif self.instrument_id is not None and self.target.instrument_id != self.instrument_id:
                 problems["target"] = "A delay can only move an event of the same instrument."
+            elif self._delays_in_a_circle():
+                problems["target"] = "Delays cannot move each other in a circle."
             if self.new_date is None:
                 problems["new_date"] = "A delay needs the date it moves its target to."
         else:
@@ -328,17 +367,28 @@ class Event(Versioned):
                 problems["target"] = "Only a delay moves another event; leave this empty."
             if self.new_date is not None:
                 problems["new_date"] = "Only a delay has a new date; leave this empty."
+        if problem := period_start_problem(self.date, self.precision):
+            problems["date"] = problem
         if problems:
             raise ValidationError(problems)
 
+    def _delays_in_a_circle(self):
+        seen, target = {self.pk}, self.target
+        while target is not None and target.kind == "delayed":
+            if target.target_id in seen:
+                return True
+            seen.add(target.pk)
+            target = target.target
+        return False
 
-class Claim(models.Model):
+
+class Claim(Versioned):
     """A document asserting an event, with the date that document gives."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="claims")
     # PROTECT: evidence never vanishes because something still cites it.
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="claims")
-    date = models.DateField()
+    date = models.DateField(validators=date_validators)
     precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
     quote = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -353,6 +403,10 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.document.key} says {self.event.kind} on {self.date.isoformat()}"
+
+    def clean(self):
+        if problem := period_start_problem(self.date, self.precision):
+            raise ValidationError({"date": problem})
 
 
 class StatusPeriodQuerySet(models.QuerySet):

@@ -38,9 +38,10 @@ _local = threading.local()
 
 
 def _state():
+    """This thread's rebuild state. Both parts are set and reset by ``with`` and ``finally``, so
+    a failure part-way can leave nothing behind for the thread's next request."""
     if not hasattr(_local, "pending"):
         _local.pending = None  # a set while rebuilds are deferred
-        _local.deleting = set()  # instruments being deleted: nothing to rebuild
         _local.rebuilding = False
     return _local
 
@@ -55,16 +56,16 @@ def deferred_rebuilds():
     state.pending = set()
     try:
         yield
-        pending = state.pending - state.deleting
+        pending = state.pending
     finally:
         state.pending = None
-    if pending:
-        rebuild_status_periods(pending)
+    if pending:  # less any instrument deleted inside the block
+        rebuild_status_periods(Instrument.objects.filter(pk__in=pending).values_list("pk", flat=True))
 
 
 def mark_changed(instrument_ids):
     state = _state()
-    ids = {pk for pk in instrument_ids if pk is not None} - state.deleting
+    ids = {pk for pk in instrument_ids if pk is not None}
     if not ids or state.rebuilding:
         return
     if state.pending is not None:
@@ -352,15 +353,25 @@ def _sync_event_dates(stored_dates, engine_events):
             row.save(update_fields=["date", "precision"])
 
 
+def _going_with_its_instrument(origin):
+    """Whether a deletion started from an instrument (or a query of instruments): its events
+    and claims then go with it, and there is nothing left to rebuild. Read from the signal's
+    ``origin`` rather than remembered, so a deletion that fails remembers nothing."""
+    return isinstance(origin, Instrument) or getattr(origin, "model", None) is Instrument
+
+
 @receiver(post_save, sender=Event)
 @receiver(post_delete, sender=Event)
-def _event_changed(sender, instance, **kwargs):
-    mark_changed({instance.instrument_id})
+def _event_changed(sender, instance, origin=None, **kwargs):
+    if not _going_with_its_instrument(origin):
+        mark_changed({instance.instrument_id})
 
 
 @receiver(post_save, sender=Claim)
 @receiver(post_delete, sender=Claim)
-def _claim_changed(sender, instance, **kwargs):
+def _claim_changed(sender, instance, origin=None, **kwargs):
+    if _going_with_its_instrument(origin):
+        return
     instrument_id = Event.objects.filter(pk=instance.event_id).values_list("instrument_id", flat=True).first()
     mark_changed({instrument_id})
 
@@ -387,11 +398,5 @@ def _instrument_retitled(sender, instance, created, **kwargs):
 
 @receiver(pre_delete, sender=Instrument)
 def _instrument_deleting(sender, instance, **kwargs):
-    _state().deleting.add(instance.pk)
     # Its periods go with it (a cascade that sends no signals): take them out of the tally.
     _add_to_tally(_tally_of(instance.status_periods.values_list("phase", "valid_from", "valid_to"), sign=-1))
-
-
-@receiver(post_delete, sender=Instrument)
-def _instrument_deleted(sender, instance, **kwargs):
-    _state().deleting.discard(instance.pk)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from . import engine
-from .models import Claim, Document, Event, Instrument
+from .models import Agency, Claim, Document, Event, Instrument, Topic
 
 
 def instrument_as_recorded(slug, moment):
     """The instrument with this slug as recorded at ``moment`` (a historical record), or None."""
     return Instrument.history.as_of(moment).filter(slug=slug).first()
+
+
+def agencies_and_topics_as_recorded(instrument, moment):
+    """The agencies and topics of an instrument from ``instrument_as_recorded``, as recorded at
+    ``moment``: two lists of the names its page shows, in order."""
+    record = instrument._history  # the historical row as_of() read it from
+    agencies = Agency.history.as_of(moment).filter(id__in=list(record.agencies.values_list("agency_id", flat=True)))
+    topics = Topic.history.as_of(moment).filter(id__in=list(record.topics.values_list("topic_id", flat=True)))
+    return sorted(map(str, agencies)), sorted(topic.name for topic in topics)
 
 
 def snapshot(instrument_id, moment):

@@ -16,9 +16,23 @@ class _Echo:
         return value
 
 
+# A cell starting with one of these is read as a formula by Excel, LibreOffice and Google
+# Sheets: a title "=HYPERLINK(...)" would become a live link, or worse (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """``value`` as a CSV cell no spreadsheet runs: a leading quote, as OWASP advises, before
+    anything that would start a formula. Every CSV we write goes through it (``_stream``)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _stream(rows, filename):
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse((writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

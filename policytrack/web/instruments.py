@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from policytrack.throttling import exporting, rate_limited, searching
 from policytrack.timeline import engine
 from policytrack.timeline.dates import BadDate, parse_datetime, stored_moment
 from policytrack.timeline.filters import InstrumentFilter, error_messages
@@ -29,7 +30,7 @@ from policytrack.timeline.models import (
     Topic,
     timeline_input,
 )
-from policytrack.timeline.recorded import instrument_as_recorded, snapshot
+from policytrack.timeline.recorded import agencies_and_topics_as_recorded, instrument_as_recorded, snapshot
 from policytrack.timeline.wording import PHASE_LABELS, describe_status
 
 from . import exports
@@ -156,6 +157,8 @@ def filter_choices(values):
     }
 
 
+@rate_limited("export", when=exporting)
+@rate_limited("search", when=searching)
 @require_safe
 def instrument_list(request):
     filterset = filtered_instruments(request)
@@ -189,22 +192,27 @@ def instrument_list(request):
 def instrument_detail(request, slug):
     related = InstrumentRelation.objects.filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))
     instrument = Instrument.objects.filter(slug=slug).annotate(related=Exists(related)).first()
-    if instrument is None:
+    raw_recorded = request.GET.get("recorded", "").strip()
+    if instrument is None and not raw_recorded:  # a deleted instrument is still shown as recorded before
         return not_found(request, message=f"No instrument has the slug “{slug}”.")
     try:
         on = optional_date(request, "on") or timezone.localdate()
         known = optional_date(request, "known")
-        raw_recorded = request.GET.get("recorded", "").strip()
         recorded = parse_datetime(raw_recorded, "recorded") if raw_recorded else None
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
 
+    labels = None
     if recorded is not None:
         held = instrument_as_recorded(slug, recorded)
         if held is None:
+            why = "it was added later." if instrument is not None else "it had been deleted by then, or was never added."
             return not_found(request, message=(
-                f"This tracker held no instrument “{slug}” at {recorded:%Y-%m-%d %H:%M} UTC; "
-                "it was added later."))
+                f"This tracker held no instrument “{slug}” at {recorded:%Y-%m-%d %H:%M} UTC; {why}"))
+        if instrument is None or instrument.pk != held.id:  # deleted since (its slug perhaps reused)
+            instrument, held.related = held, False
+            agencies, topics = agencies_and_topics_as_recorded(held, recorded)
+            labels = {"agencies": agencies, "topics": topics}
         rows, documents, events = snapshot(held.id, recorded)
         notes = {row.key: row.note for row in rows}
     else:
@@ -224,7 +232,7 @@ def instrument_detail(request, slug):
         "drawing": draw_instrument(timeline, events, on, known),
         "unknown_count": len(events) - len(engine.timeline(events, known)),
         "relations": _relations(instrument) if instrument.related else [],
-        **_agencies_and_topics(instrument),
+        **(labels or _agencies_and_topics(instrument)),
         "history": _history(instrument),
     }
     return render(request, "timeline/instrument_detail.html", context)

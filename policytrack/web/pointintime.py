@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from policytrack.throttling import exporting, rate_limited, searching
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between
 from policytrack.timeline.dates import BadDate, parse_date
@@ -64,6 +65,8 @@ def _listed_page(request, on, selection, count):
     return page, previous, following
 
 
+@rate_limited("export", when=exporting)
+@rate_limited("search", when=searching)
 @require_safe
 def on_date(request, date):
     try:
@@ -138,6 +141,8 @@ def _with_events(items, start, end):
                                   human_date(says, says_precision) if says != day else ""))
 
 
+@rate_limited("export", when=exporting)
+@rate_limited("search", when=searching)
 @require_safe
 def changes(request):
     try:

@@ -1,15 +1,17 @@
 from django.urls import path
 
+from policytrack.times import answers_now_only
+
 from . import instruments, pointintime, views
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("instruments/", instruments.instrument_list, name="instrument_list"),
+    path("", answers_now_only(views.home), name="home"),
+    path("instruments/", answers_now_only(instruments.instrument_list), name="instrument_list"),
     path("instruments/<slug:slug>/", instruments.instrument_detail, name="instrument_detail"),
     path("on/", views.go_to_date, name="go_to_date"),
-    path("on/<str:date>/", pointintime.on_date, name="on_date"),
-    path("changes/", pointintime.changes, name="changes"),
+    path("on/<str:date>/", answers_now_only(pointintime.on_date), name="on_date"),
+    path("changes/", answers_now_only(pointintime.changes), name="changes"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
 ]

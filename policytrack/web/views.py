@@ -32,7 +32,7 @@ def not_found(request, exception=None, message=None):
         message = "There is no page at this address."
         if exception is not None and getattr(exception, "args", None) and isinstance(exception.args[0], str):
             message = exception.args[0] if exception.args[0].startswith("No ") else message
-    return render(request, "web/error.html", {"title": "Not found", "message": message}, status=404)
+    return render(request, "404.html", {"message": message}, status=404)
 
 
 def query_without_blanks(query):

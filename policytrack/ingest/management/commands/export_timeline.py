@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from policytrack.ingest.timeline import export_timeline
+from policytrack.ingest.schema import TimelineError
+from policytrack.ingest.timeline import check_export, export_timeline
 
 
 class Command(BaseCommand):
@@ -23,6 +24,12 @@ class Command(BaseCommand):
             data = export_timeline(slugs or None)
         except LookupError as error:
             raise CommandError(str(error), returncode=2) from None
+        try:
+            check_export(data)
+        except TimelineError as error:
+            raise CommandError(
+                f"{error}\nNothing written: this export would not import. Correct these records in the admin, "
+                "then export again.", returncode=1) from None
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         if not output:
             self.stdout.write(text, ending="")

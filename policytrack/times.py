@@ -1,0 +1,48 @@
+"""Which of the three times a view answers.
+
+An instrument's page and its status in the API answer any valid time, knowledge time and
+record time. The portfolio's lists, exports, feeds and calendars are read from the stored
+status periods, which hold today's knowledge as recorded now: until they hold more, a request
+that asks them for ``known`` or ``recorded`` is refused with a message saying so, never
+answered with hindsight as if the parameter had been read.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.http import HttpResponse, JsonResponse
+
+TIMES = ("known", "recorded")
+
+
+def unanswered_times(request):
+    """The times asked of a view that answers with everything known, as recorded now."""
+    return [name for name in TIMES if request.GET.get(name, "").strip()]
+
+
+def refusal_message(asked):
+    names = " and ".join(f"“{name}”" for name in asked)
+    return (f"This list cannot answer {names} yet: it shows what every source we hold says, as "
+            "recorded now. An instrument's own page (and its status in the API) answers “as known "
+            "on” and “as recorded at”: open the instrument and add the same parameters there.")
+
+
+def answers_now_only(view):
+    """Refuse ``known`` and ``recorded`` with a 400 in the view's own format."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        asked = unanswered_times(request)
+        if not asked:
+            return view(request, *args, **kwargs)
+        message = refusal_message(asked)
+        if request.path.startswith("/api/"):
+            return JsonResponse({name: [message] for name in asked}, status=400)
+        if request.path.endswith((".atom", ".ics")):
+            return HttpResponse(message + "\n", status=400, content_type="text/plain; charset=utf-8")
+        from policytrack.web.views import bad_request
+
+        return bad_request(request, message=message)
+
+    return wrapped

@@ -1,0 +1,52 @@
+"""Views that answer only with everything known, as recorded now, refuse ``known`` and
+``recorded`` with a message instead of silently answering with hindsight (issue 18)."""
+
+import pytest
+
+from conftest import text
+
+PAGES = ["/", "/instruments/", "/instruments/?format=csv", "/on/2025-05-20/", "/on/2025-05-20/?format=csv",
+         "/changes/?from=2025-05-01&to=2025-05-31", "/changes/?from=2025-05-01&to=2025-05-31&format=csv"]
+FEEDS = ["/feeds/changes.atom", "/instruments/ai-diffusion-rule/changes.atom", "/calendar.ics",
+         "/instruments/ai-diffusion-rule/calendar.ics"]
+API = ["/api/instruments/", "/api/changes/?from=2025-05-01&to=2025-05-31"]
+
+
+def with_param(url, param):
+    return f"{url}{'&' if '?' in url else '?'}{param}"
+
+
+@pytest.mark.parametrize("param", ["known=2025-05-01", "recorded=2025-05-01T00:00Z"])
+@pytest.mark.parametrize("url", PAGES)
+def test_a_page_that_cannot_answer_a_time_says_so(client, demo, url, param):
+    response = client.get(with_param(url, param))
+    assert response.status_code == 400
+    name = param.split("=")[0]
+    assert f"cannot answer “{name}” yet" in text(response)
+    assert "AI Diffusion Rule" not in text(response)  # no list answered with hindsight
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_feeds_and_calendars_refuse_a_time_in_plain_text(client, demo, url):
+    response = client.get(with_param(url, "known=2025-05-01"))
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "cannot answer “known” yet" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", API)
+def test_the_api_lists_refuse_a_time_naming_it(client, demo, url):
+    response = client.get(with_param(url, "known=2025-05-01&recorded=2025-05-01"))
+    assert response.status_code == 400
+    assert set(response.json()) == {"known", "recorded"}
+
+
+def test_an_empty_time_is_no_time(client, demo):
+    """Forms send ``known=`` for "leave it out"."""
+    assert client.get("/on/2025-05-20/?known=").status_code == 200
+
+
+def test_the_instrument_page_and_status_still_answer_known(client, demo):
+    assert client.get("/instruments/ai-diffusion-rule/?on=2025-05-20&known=2025-05-01").status_code == 200
+    status = client.get("/api/instruments/ai-diffusion-rule/status/?on=2025-05-20&known=2025-05-01").json()
+    assert status["phase"] == "in_force"
