@@ -175,3 +175,22 @@ def test_a_paperwork_deadline_is_not_the_comment_period():
                          "comments on the information collection provisions are best assured of consideration if "
                          "OMB receives a copy of your comments on or before March 7, 2025.", published=D(2025, 2, 5))
     assert found(reading) == [["comment_period_closes", "2025-04-07"]] and reading.not_understood == []
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+WORDS = st.sampled_from(["This rule is", "effective", "delayed until", "withdrawn as of", "comments", "published",
+                         "March 10, 2025", "February 30, 2025", "60 days after publication", "upon publication",
+                         "a.m.", "(90 FR 1234)", "except § 52.220, which is", ";", ".", ", ", "\n", "stayed until",
+                         "[INSERT DATE 30 DAYS AFTER DATE OF PUBLICATION IN THE FEDERAL REGISTER]", "through"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(WORDS, st.text(max_size=12)), max_size=30), st.booleans())
+def test_any_text_is_read_without_error_and_every_quote_is_verbatim(parts, signed):
+    text = " ".join(parts)
+    reading = read_dates(text, published=D(2025, 1, 15), signed=D(2025, 1, 10) if signed else None)
+    for finding in reading.findings:
+        assert finding.sentence in text
+    for sentence in reading.not_understood:
+        assert sentence in text
