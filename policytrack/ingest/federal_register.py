@@ -31,7 +31,7 @@ from simple_history.utils import bulk_update_with_history
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
 from policytrack.timeline.periods import deferred_rebuilds, mark_changed
 
-from . import fr_classify, fr_dates
+from . import fr_classify, fr_dates, fr_follow_on
 from .rows import HoldsAnyOf, apply, create_with_history, record_history, rows_where
 from .schema import TimelineError
 
@@ -194,7 +194,8 @@ def check(raw, where):
         "comments_close": _date(raw, "comments_close_on", problems, where),
         "signed": _date(raw, "signing_date", problems, where),
         "dates_text": raw.get("dates") if isinstance(raw.get("dates"), str) else "",
-        "dockets": _strings(raw, "docket_ids", problems, where),
+        "dockets": list(dict.fromkeys(fr_follow_on.docket_id(docket)
+                                      for docket in _strings(raw, "docket_ids", problems, where))),
         "rins": _strings(raw, "regulation_id_numbers", problems, where),
         "url": raw.get("html_url") if isinstance(raw.get("html_url"), str) else "",
         "pdf_url": raw.get("pdf_url") if isinstance(raw.get("pdf_url"), str) else "",
@@ -379,11 +380,19 @@ class _Batch:
         """The stored documents with the batch's numbers (or the numbers they correct), else with
         the key a new one would take, and their claims. Returns, by document key, the instrument
         id of each one's first claim: the instrument it belongs to."""
-        numbers = {doc["number"] for doc in self.docs} | ({_corrected_number(doc) for doc in self.docs} - {""})
+        references = {ref for doc in self.docs for ref in fr_follow_on.references(doc)}
+        numbers = ({doc["number"] for doc in self.docs} | ({_corrected_number(doc) for doc in self.docs} - {""})
+                   | {ref for ref in references if " FR " not in ref})
         # The empty-number condition lets the database use the partial unique index on the number.
         numbered = Document.objects.order_by().exclude(fr_document_number="")
         self.by_number = {row.fr_document_number: row for row in rows_where(numbered, "fr_document_number", numbers)}
         self.documents = {row.key: row for row in self.by_number.values()}  # by key
+        # The documents a follow-on names by citation ("90 FR 2332"): the first stored one wins.
+        cited = Document.objects.order_by("pk").exclude(citation="")
+        self.by_citation = {}
+        for row in rows_where(cited, "citation", {ref for ref in references if " FR " in ref}):
+            self.by_citation.setdefault(fr_follow_on.citation_key(row.citation), row)
+            self.documents.setdefault(row.key, row)
         keys = {f"fr-{doc['number'].lower()}" for doc in self.docs if doc["number"] not in self.by_number}
         for row in rows_where(Document.objects.order_by(), "key", keys - self.documents.keys()):
             self.documents[row.key] = row
@@ -438,18 +447,18 @@ class _Batch:
     # Planning, one document after another
 
     def _plan(self, doc):
+        self.claimed = set()  # events this document has claimed so far: its first sentence on each stands
         agencies = self._agencies(doc)
         document, existing = self._document(doc)
-        created = len(self.new_instruments)
-        instrument = self._instrument(doc, existing)
+        instrument, match = self._instrument(doc, existing)
         for agency in agencies:
             instrument.link(agency)
         claims, warnings = _claims_made(doc)
-        if doc["class"] in fr_classify.FOLLOW_ON and len(self.new_instruments) > created:
-            # Nothing it could act on was found: keep it as evidence of its own publication and
-            # leave what it changes to an editor rather than guess.
-            warnings.append(f"a {doc['class'].replace('_', ' ')} whose instrument was not found (by correction_of, "
-                            "RIN or docket): recorded as published only; its effect is left for an editor")
+        if match.unplaced:
+            # Nothing it could act on was found with confidence: keep it as evidence of its own
+            # publication and leave what it changes to an editor rather than guess.
+            self.report.warnings.append(fr_follow_on.needs_editor(
+                doc["number"], f"{match.unplaced}; recorded as published only, its effect is left for an editor"))
             claims = [fr_classify.Claim("published", doc["published"], field="publication_date")]
         if _published_by_another(instrument, document, doc["published"]):
             # The instrument's publication is its first document's; a rule joining it on another
@@ -515,11 +524,15 @@ class _Batch:
                 if number and self.by_number.get(number) is document:
                     del self.by_number[number]
         self.by_number[doc["number"]] = document
+        if document.citation:
+            self.by_citation.setdefault(fr_follow_on.citation_key(document.citation), document)
         return document, existing
 
     def _instrument(self, doc, existing):
-        """The instrument the document joins (taking its new docket ids and CFR parts), or a new one."""
-        planned = self._find_instrument(doc, existing)
+        """The instrument the document joins (taking its new docket ids and CFR parts), or a new
+        one; and the ``fr_follow_on.Match`` that says why."""
+        match = fr_follow_on.find(self, doc, existing)
+        planned = match.planned
         if planned is None:
             row = Instrument(slug=self._new_slug(doc), title=doc["title"][:500], kind=_instrument_kind(doc),
                              rin=(doc["rins"] or [""])[0][:20], docket_ids=list(doc["dockets"]),
@@ -529,28 +542,22 @@ class _Batch:
             self.touched.add(planned)
             self._index(planned, [row.rin], row.docket_ids)
             self.report.note("instruments created", f"create instrument {row.slug} ({row.get_kind_display()})")
-            return planned
+            return planned, match
         row = planned.row
-        self.report.lines.append(f"attach to instrument {row.slug}")
+        self.report.lines.append(f"attach to instrument {row.slug}: {match.why}")
+        if (kind := fr_classify.INSTRUMENT_KIND.get(doc["class"])) and row.kind == "proposed_rule" \
+                and kind != "proposed_rule":
+            # The final rule of a proposal: the instrument is now a rule (its history keeps that it was one).
+            self.report.lines.append(f"change instrument {row.slug} kind: proposed rule → {kind.replace('_', ' ')}")
+            row.kind = kind
+            planned.changed = True
         added = [docket for docket in doc["dockets"] if docket not in row.docket_ids]
         added_cfr = [part for part in doc["cfr"] if part not in row.cfr_parts]
         if added or added_cfr:
             row.docket_ids, row.cfr_parts = row.docket_ids + added, row.cfr_parts + added_cfr
             planned.changed = True
             self._index(planned, [], added)
-        return planned
-
-    def _find_instrument(self, doc, existing):
-        """The instrument this document belongs to: the one it was imported into before, the
-        corrected document's, or the first one sharing a RIN, else a docket id (in its order)."""
-        if existing is not None and (earlier := self.instrument_of.get(existing.key)):
-            return earlier
-        corrected = self.by_number.get(_corrected_number(doc))
-        if corrected is not None and (instrument := self.instrument_of.get(corrected.key)):
-            return instrument
-        if found := [self.by_rin[rin] for rin in doc["rins"] if rin in self.by_rin]:
-            return min(found, key=lambda planned: planned.order)
-        return next((self.by_docket[docket] for docket in doc["dockets"] if docket in self.by_docket), None)
+        return planned, match
 
     def _new_slug(self, doc):
         base = _slug_base(doc)
@@ -578,6 +585,9 @@ class _Batch:
             self.new_events.append(event.row)
             self.report.note("events created", f"create event {label} {day} on {instrument.row}")
         said = f" ({_source(claim)})"
+        if id(event) in self.claimed:
+            return  # a second sentence of the document on the same event: the first one's claim stands
+        self.claimed.add(id(event))
         claim_row = event.claims.get(document.key)
         if claim_row is None:
             event.claims[document.key] = Claim(event=event.row, document=document, date=day, quote=quote)
@@ -666,7 +676,7 @@ class _Batch:
         linked = [planned for planned in self.stored.values() if planned.changed or planned.new_links]
         Instrument.objects.bulk_create(new)
         changed = [planned.row for planned in linked if planned.changed]
-        _update_versioned(Instrument, changed, ["docket_ids", "cfr_parts"], history=False)
+        _update_versioned(Instrument, changed, ["docket_ids", "cfr_parts", "kind"], history=False)
         through = Instrument.agencies.through
         through.objects.bulk_create(through(instrument=planned.row, agency=agency)
                                     for planned in [*self.new_instruments, *linked]

@@ -337,7 +337,11 @@ def read_sentence(text, start, published=None, signed=None, default=None):
             sentence.understood = False
             continue
         action, action_end = marks.action(match.start())
-        if _PUBLISHED_BEFORE.search(window) and not groups.get("upon") and not relative:
+        reference = _PUBLISHED_BEFORE.search(window)
+        # "the rule published at 90 FR 1234 is delayed until May 5": an action verb after the
+        # pointer governs the date, which is this document's.
+        if reference and not groups.get("upon") and not relative \
+                and not (action is not None and action_end > window_start + reference.start()):
             sentence.references.append(day)
             continue
         kind = (marks.cue(window_start, match.start()) or marks.cue(clause_start, match.start())
