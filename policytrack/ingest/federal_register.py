@@ -31,7 +31,7 @@ from simple_history.utils import bulk_update_with_history
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
 from policytrack.timeline.periods import deferred_rebuilds, mark_changed
 
-from . import fr_classify, fr_dates, fr_follow_on
+from . import fr_classify, fr_dates, fr_follow_on, fr_preview
 from .rows import HoldsAnyOf, apply, create_with_history, record_history, rows_where
 from .schema import TimelineError
 
@@ -57,6 +57,7 @@ class Report:
     lines: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
+    documents: list = field(default_factory=list)  # fr_preview.DocumentPreview, one per document
 
     def note(self, what, text):
         self.counts[what] += 1
@@ -448,13 +449,18 @@ class _Batch:
 
     def _plan(self, doc):
         self.claimed = set()  # events this document has claimed so far: its first sentence on each stands
+        self.preview = fr_preview.preview_of(doc)
+        self.report.documents.append(self.preview)
         agencies = self._agencies(doc)
         document, existing = self._document(doc)
         instrument, match = self._instrument(doc, existing)
         for agency in agencies:
             instrument.link(agency)
         claims, warnings = _claims_made(doc)
+        self.preview.joins = f"{instrument.row.slug}: {match.why}" if match.planned else \
+            f"a new instrument, {instrument.row.slug}"
         if match.unplaced:
+            self.preview.editor = match.unplaced
             # Nothing it could act on was found with confidence: keep it as evidence of its own
             # publication and leave what it changes to an editor rather than guess.
             self.report.warnings.append(fr_follow_on.needs_editor(
@@ -549,6 +555,7 @@ class _Batch:
                 and kind != "proposed_rule":
             # The final rule of a proposal: the instrument is now a rule (its history keeps that it was one).
             self.report.lines.append(f"change instrument {row.slug} kind: proposed rule → {kind.replace('_', ' ')}")
+            self.preview.changes.append(f"instrument kind: proposed rule → {kind.replace('_', ' ')}")
             row.kind = kind
             planned.changed = True
         added = [docket for docket in doc["dockets"] if docket not in row.docket_ids]
@@ -577,6 +584,9 @@ class _Batch:
         if event is None:
             event = next((event for event in instrument.events
                           if event.row.kind == kind and (kind in ONCE or event.row.date == day)), None)
+        if event is not None and event.row.date != day and document.key not in event.claims:
+            self.preview.changes.append(f"{label}: {event.row.date} → {day} (a later source; the earlier one's "
+                                        "claim is kept)")
         if event is None:
             event = _Event(Event(instrument=instrument.row, instrument_title=instrument.row.title,
                                  key=self._new_key(instrument, f"fr-{number}-{kind.replace('_', '-')}"), kind=kind,
@@ -595,6 +605,8 @@ class _Batch:
             self.instrument_of.setdefault(document.key, instrument)
             self.report.note("claims created", f"{number} says {label} {day}{said} ({instrument.row})")
         elif (claim_row.date, claim_row.quote) != (day, quote):
+            if claim_row.date != day:
+                self.preview.changes.append(f"{label}, as {number} says it: {claim_row.date} → {day}")
             claim_row.date, claim_row.quote = day, quote
             if claim_row.pk is not None:
                 self.changed_claims[claim_row.pk] = claim_row
@@ -608,10 +620,11 @@ class _Batch:
         such event, or several, nothing is guessed: the editor is told."""
         targets = [event for event in instrument.events if event.row.kind == claim.target]
         if len(targets) != 1:
-            self.report.warnings.append(
-                f"{number}: delays the {claim.target.replace('_', ' ')} to {claim.new_date}, but "
-                f"{instrument.row.slug} has {len(targets) or 'no'} such event{'s' if len(targets) > 1 else ''}: "
-                f"no delay recorded, left for an editor (\"{claim.quote}\")")
+            why = (f"it delays the {claim.target.replace('_', ' ')} to {claim.new_date}, but {instrument.row.slug} "
+                   f"has {len(targets) or 'no'} such event{'s' if len(targets) > 1 else ''}: no delay recorded "
+                   f"(\"{claim.quote}\")")
+            self.report.warnings.append(fr_follow_on.needs_editor(number, why))
+            self.preview.editor = why
             return
         target = targets[0].row
         event = next((event for event in instrument.events if event.row.kind == "delayed"
@@ -626,6 +639,11 @@ class _Batch:
             self.new_delays.append(event.row)
             self.report.note("events created", f"create event delayed {claim.date} on {instrument.row}: "
                                                f"{claim.target.replace('_', ' ')} {target.date} → {claim.new_date}")
+            earlier = [e.row for e in instrument.events if e.row.kind == "delayed" and e.row is not event.row
+                       and _moves(e.row, target)]
+            old = max(earlier, key=lambda row: row.date).new_date if earlier else target.date
+            self.preview.changes.append(f"{claim.target.replace('_', ' ')}: {old} → {claim.new_date} "
+                                        f"(delayed, from {claim.date})")
         self._claim(instrument, document, claim, number, event=event)
 
     @staticmethod

@@ -172,6 +172,14 @@ class Reading:
         return [f for f in self.findings if f.kind == kind and (scoped or not f.scope)]
 
 
+def date_spans(text, published=None, signed=None):
+    """(start, end, date) of every date ``text`` gives, found as ``read_sentence`` finds them (the
+    date None where a relative one has no base), for showing where each date was read."""
+    lowered = text.lower()
+    pattern = DATE if any(word in lowered for word in _RELATIVE_WORDS) else WRITTEN
+    return [(m.start(), m.end(), _resolve(m, published, signed)[0]) for m in pattern.finditer(text)]
+
+
 def split_sentences(text):
     """(start, sentence) pairs: each sentence an exact slice of ``text``, stripped of spaces."""
     pieces, start = [], 0
