@@ -267,6 +267,12 @@ def _document_values(doc):
     }
 
 
+# Fields an editor may rewrite: once a person has saved a document (its history names a user),
+# a re-import fills them only while empty. ``rank`` the importer never writes; the rest is the
+# Federal Register's record, which a later version of the document updates.
+EDITOR_FIELDS = ("title", "excerpt", "note")
+
+
 def _claims_made(doc):
     """What a document says, as ``fr_classify.Claim``s in the order they are claimed, and the
     warnings an editor should read (sentences not understood, text and fields disagreeing)."""
@@ -399,6 +405,8 @@ class _Batch:
             self.documents[row.key] = row
 
         keys_by_pk = {row.pk: row.key for row in self.documents.values()}
+        edits = Document.history.order_by().exclude(history_user_id=None).values_list("id", flat=True)
+        self.edited = set(rows_where(edits, "id", keys_by_pk))  # documents a person has saved
         first, self.cited_by, self.claims = {}, defaultdict(set), defaultdict(dict)  # claims: event pk → key → Claim
         for claim in rows_where(Claim.objects.annotate(instrument_id=F("event__instrument_id")).order_by("pk"),
                                 "document_id", keys_by_pk):
@@ -522,7 +530,11 @@ class _Batch:
             pass  # a public-inspection copy never overwrites the published document's record
         else:
             number = document.fr_document_number
-            if changed := apply(document, _document_values(doc)):
+            values = _document_values(doc)
+            if document.pk in self.edited:
+                values = {name: value for name, value in values.items()
+                          if name not in EDITOR_FIELDS or not getattr(document, name)}
+            if changed := apply(document, values):
                 self.report.note("documents updated", f"update document {document} ({', '.join(changed)})")
                 if document.pk is not None:
                     self.changed_documents.setdefault(key, (document, set()))[1].update(changed)
