@@ -123,3 +123,23 @@ def test_an_extension_of_the_comment_period_found_by_citation_is_a_later_claim(d
     import_documents([extension], "extension")
     close = Instrument.objects.get().events.get(kind="comment_period_closes")
     assert sorted(c.date for c in close.claims.all()) == [D(2024, 8, 2), D(2024, 9, 3)]
+
+
+def test_a_rule_published_after_its_docket_s_rule_was_withdrawn_starts_a_new_instrument(db):
+    # EPA's pattern (docket EPA-R09-OAR-2010-0718): a direct final rule withdrawn after an adverse
+    # comment, then the final rule on the parallel proposal.
+    direct = fr("2010-27634", "2010-11-02", action="Direct final rule.", effective_on="2011-01-03",
+                citation="75 FR 67220", regulation_id_numbers=[], docket_ids=["EPA-R09-OAR-2010-0718"])
+    withdrawal = fr("2010-29937", "2010-11-29", action="Withdrawal of direct final rule.", regulation_id_numbers=[],
+                    docket_ids=[], dates="The direct final rule published at 75 FR 67220 on November 2, 2010, is "
+                                         "withdrawn as of November 29, 2010.")
+    final_rule = fr("2011-221", "2011-01-11", dates="This rule is effective on February 10, 2011.",
+                    citation="76 FR 1532", regulation_id_numbers=[], docket_ids=["EPA-R09-OAR-2010-0718"])
+    import_documents([direct, withdrawal], "earlier")
+    report = import_documents([final_rule], "final")
+    withdrawn, new = Instrument.objects.order_by("pk")
+    assert [withdrawn.status(day).phase for day in (D(2010, 11, 29), D(2011, 2, 10))] == ["withdrawn", "withdrawn"]
+    assert [new.status(day).phase for day in (D(2011, 1, 11), D(2011, 2, 10))] == ["issued", "in_force"]
+    assert report.warnings == [
+        f"2011-221: shares docket EPA-R09-OAR-2010-0718 with {withdrawn.slug}, withdrawn 2010-11-29: a withdrawn "
+        "rule never comes back into force, so this starts a new instrument; link them if they are one rulemaking"]

@@ -467,6 +467,9 @@ class _Batch:
         claims, warnings = _claims_made(doc)
         self.preview.joins = f"{instrument.row.slug}: {match.why}" if match.planned else \
             f"a new instrument, {instrument.row.slug}"
+        if match.note:
+            self.report.warnings.append(f"{doc['number']}: {match.note}")
+            self.preview.joins += f" ({match.note})"
         if match.unplaced:
             self.preview.editor = match.unplaced
             # Nothing it could act on was found with confidence: keep it as evidence of its own

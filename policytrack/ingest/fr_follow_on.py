@@ -8,7 +8,10 @@ A document joins, in this order of confidence:
    document number — the words a follow-on uses to say what it acts on. If the documents it
    names belong to different instruments, a follow-on is left for an editor; any other
    document looks no further than its RIN and docket ids;
-4. the first instrument sharing a RIN, else a docket id.
+4. the first instrument sharing a RIN, else a docket id — unless that instrument was withdrawn
+   before a rule or proposal sharing it was published: a withdrawn rule never comes back into
+   force, so the later one starts a new instrument (EPA's direct final rule withdrawn, then the
+   final rule on its parallel proposal, docket EPA-R09-OAR-2010-0718), and the editor is told.
 
 Every step is a dictionary lookup: the importer reads all the rows a page of documents could
 name in a fixed number of queries first (``federal_register._Batch._read_documents``).
@@ -56,6 +59,7 @@ class Match:
     planned: object = None
     why: str = ""
     unplaced: str = ""
+    note: str = ""  # for the editor, when a new instrument was started on purpose
 
 
 def find(batch, doc, existing):
@@ -82,12 +86,20 @@ def find(batch, doc, existing):
     if len(named) > 1 and follow_on:
         which = "; ".join(f"{', '.join(refs)} ({planned.row.slug})" for planned, refs in named.items())
         return Match(unplaced=f"its DATES text names documents of different instruments: {which}")
+    shared = None
     if found := [(batch.by_rin[rin], rin) for rin in doc["rins"] if rin in batch.by_rin]:
         planned, rin = min(found, key=lambda pair: pair[0].order)
-        return Match(planned, f"it shares RIN {rin}" + _not_held(missing))
-    for docket in doc["dockets"]:
-        if docket in batch.by_docket:
-            return Match(batch.by_docket[docket], f"it shares docket {docket}" + _not_held(missing))
+        shared = Match(planned, f"it shares RIN {rin}" + _not_held(missing))
+    else:
+        shared = next((Match(batch.by_docket[docket], f"it shares docket {docket}" + _not_held(missing))
+                       for docket in doc["dockets"] if docket in batch.by_docket), None)
+    if shared is not None:
+        withdrawn = _withdrawn_before(shared.planned, doc["published"])
+        if withdrawn is None or doc["class"] not in NEW_AFTER_WITHDRAWAL:
+            return shared
+        return Match(note=f"{shared.why[3:]} with {shared.planned.row.slug}, withdrawn {withdrawn}: a withdrawn rule "
+                          "never comes back into force, so this starts a new instrument; link them if they are one "
+                          "rulemaking")
     if follow_on:
         looked = ([f"the documents its DATES text names ({', '.join(missing)})"] if missing else []) + \
                  ([f"FR Doc. {corrected_number} (correction_of)"] if corrected_number else []) + \
@@ -96,6 +108,16 @@ def find(batch, doc, existing):
         return Match(unplaced=f"a {doc['class'].replace('_', ' ')} whose instrument was not found (looked for "
                               f"{'; '.join(looked) or 'a citation, correction_of, RIN or docket: it gives none'})")
     return Match()
+
+
+NEW_AFTER_WITHDRAWAL = {fr_classify.PROPOSED_RULE, fr_classify.FINAL_RULE, fr_classify.INTERIM_FINAL_RULE,
+                        fr_classify.DIRECT_FINAL_RULE}
+
+
+def _withdrawn_before(planned, day):
+    """The date the instrument was withdrawn, if on or before ``day``; else None."""
+    return min((event.row.date for event in planned.events if event.row.kind == "withdrawn" and event.row.date <= day),
+               default=None)
 
 
 def _not_held(missing):
