@@ -3,46 +3,46 @@
 One document (or a search page with ``results``) becomes a Document of kind
 ``federal_register`` and claims on the events it dates: published, effective, comments close,
 signed (presidential documents), and effective or compliance dates found in its free-text
-``dates``. It joins the instrument sharing a RIN or docket id, or starts a new one. Each file
+``dates``. It joins the instrument it names or shares a RIN or docket id with, or starts a new one. Each file
 or fetched document is imported whole or not at all; importing again updates, never duplicates.
 The documents of a page are planned in memory, in order, and written in bulk (see ``_Batch``).
-What a document is and what it claims come from ``fr_classify`` and ``fr_dates``.
+A document is read and checked by ``fr_document``; what it is and what it claims come from
+``fr_classify`` and ``fr_dates``; the instrument it joins, and why, from ``fr_follow_on``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import itertools
-import json
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import nh3
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
-from simple_history.utils import bulk_update_with_history
 
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
-from policytrack.timeline.periods import deferred_rebuilds, mark_changed
+from policytrack.timeline.periods import deferred_rebuilds
 
-from . import fr_classify, fr_dates, fr_follow_on, fr_preview
-from .rows import HoldsAnyOf, apply, create_with_history, record_history, rows_where
-from .schema import TimelineError
+from . import fr_classify, fr_follow_on, fr_preview
+from .fr_document import (  # noqa: F401 (check and documents_in are part of the importer's interface)
+    DOCUMENT_NUMBER,
+    FederalRegisterError,
+    check,
+    claims_made,
+    document_values,
+    documents_in,
+    field_note,
+    source_words,
+)
+from .fr_write import Writer
+from .rows import HoldsAnyOf, apply, rows_where
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DOCUMENT_NUMBER = re.compile(r"^(?:[A-Z]\d-)?\d{2,4}-\d{3,6}$")
 # Events that happen once in an instrument's life: a new source for one joins the event there.
 ONCE = {"proposed", "issued", "published", "effective", "comment_period_closes"}
-
-
-class FederalRegisterError(TimelineError):
-    """Everything wrong with one file or document number; nothing from it was written."""
 
 
 SINGULAR = {"agencies": "agency", "documents": "document", "instruments": "instrument", "events": "event",
@@ -90,36 +90,6 @@ def read_source(argument, fetch=None):
     return argument, documents_in(text, argument)
 
 
-def documents_in(text, source):
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FederalRegisterError(source, [("", f"not valid JSON: {error.msg} at line {error.lineno}, "
-                                                 f"column {error.colno}")]) from None
-    if (where := _nul(data)) is not None:
-        raise FederalRegisterError(source, [(where, "contains a NUL character, which no text can hold")])
-    if isinstance(data, dict) and "results" in data:
-        if not isinstance(data["results"], list):
-            raise FederalRegisterError(source, [("results", "expected a list of documents")])
-        return data["results"]
-    if isinstance(data, dict) and "document_number" in data:
-        return [data]
-    raise FederalRegisterError(source, [("", "expected a Federal Register API v1 document (with document_number) "
-                                             "or a search page (with results)")])
-
-
-def _nul(value, path=""):
-    """The place of the first string holding a NUL character (PostgreSQL text cannot), or None."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        found = _nul(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key))
-        if found is not None:
-            return found
-    return None
-
-
 def fetch_document(number, base_url=None, transport=None, timeout=15.0):
     base_url = (base_url or settings.FEDERAL_REGISTER_API).rstrip("/")
     url = f"{base_url}/documents/{number}.json"
@@ -139,111 +109,6 @@ def fetch_document(number, base_url=None, transport=None, timeout=15.0):
     return documents_in(response.text, number)[0]
 
 
-# Checking
-
-
-def _date(raw, name, problems, where, required=False):
-    value = raw.get(name)
-    if value in (None, ""):
-        if required:
-            problems.append((f"{where}{name}", "is required"))
-        return None
-    try:
-        if not isinstance(value, str) or len(value) != 10:
-            raise ValueError
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        problems.append((f"{where}{name}", f"expected a real date as YYYY-MM-DD, got {value!r}"))
-        return None
-
-
-def _strings(raw, name, problems, where):
-    value = raw.get(name) or []
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        problems.append((f"{where}{name}", "expected a list of strings"))
-        return []
-    return [item.strip() for item in value if item.strip()]
-
-
-def _moment(raw, name):
-    """The date of an API timestamp ("2025-01-14T08:45:00.000-05:00"), or None."""
-    value = raw.get(name)
-    try:
-        return datetime.date.fromisoformat(value[:10]) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def check(raw, where):
-    """One raw document → a dict of clean values, or problems appended to a list."""
-    problems = []
-    if not isinstance(raw, dict):
-        return None, [(where.rstrip("."), "expected a document object")]
-    number = raw.get("document_number")
-    if not isinstance(number, str) or not number.strip():
-        problems.append((f"{where}document_number", "is required"))
-    title = raw.get("title")
-    if not isinstance(title, str) or not title.strip():
-        problems.append((f"{where}title", "is required"))
-    doc = {
-        "number": (number or "").strip() if isinstance(number, str) else "",
-        "title": title.strip() if isinstance(title, str) else "",
-        "type": str(raw.get("type") or ""), "action": str(raw.get("action") or ""),
-        "subtype": str(raw.get("subtype") or ""),
-        "published": _date(raw, "publication_date", problems, where, required=True),
-        "effective": _date(raw, "effective_on", problems, where),
-        "comments_close": _date(raw, "comments_close_on", problems, where),
-        "signed": _date(raw, "signing_date", problems, where),
-        "dates_text": raw.get("dates") if isinstance(raw.get("dates"), str) else "",
-        "dockets": list(dict.fromkeys(fr_follow_on.docket_id(docket)
-                                      for docket in _strings(raw, "docket_ids", problems, where))),
-        "rins": _strings(raw, "regulation_id_numbers", problems, where),
-        "url": raw.get("html_url") if isinstance(raw.get("html_url"), str) else "",
-        "pdf_url": raw.get("pdf_url") if isinstance(raw.get("pdf_url"), str) else "",
-        "abstract": nh3.clean(raw["abstract"], tags=set()) if isinstance(raw.get("abstract"), str) else "",
-        "correction_of": raw.get("correction_of") if isinstance(raw.get("correction_of"), str) else "",
-        "presidential_type": str(raw.get("presidential_document_type") or ""),
-        "filed": _moment(raw, "filed_at"),
-        # A public-inspection copy has a filing time and no place in a printed issue yet.
-        "public_inspection": bool(raw.get("filed_at")) and not (raw.get("citation") or raw.get("start_page")),
-    }
-    citation = raw.get("citation")
-    if not citation and raw.get("volume") and raw.get("start_page"):
-        citation = f"{raw['volume']} FR {raw['start_page']}"
-    doc["citation"] = citation if isinstance(citation, str) else ""
-    references = raw.get("cfr_references") or []
-    if not isinstance(references, list):
-        problems.append((f"{where}cfr_references", "expected a list"))
-        references = []
-    doc["cfr"] = [f"{ref.get('title')} CFR {ref.get('part')}"[:50] for ref in references
-                  if isinstance(ref, dict) and ref.get("title") and ref.get("part")]
-    agencies = raw.get("agencies") or []
-    if not isinstance(agencies, list):
-        problems.append((f"{where}agencies", "expected a list"))
-        agencies = []
-    doc["agencies"] = []
-    for index, agency in enumerate(agencies):
-        if not isinstance(agency, dict):
-            problems.append((f"{where}agencies[{index}]", "expected an agency object"))
-        elif not (isinstance(agency.get("slug"), str) and SLUG.fullmatch(agency["slug"])):
-            problems.append((f"{where}agencies[{index}].slug", f"expected a slug, got {agency.get('slug')!r}"))
-        elif not isinstance(agency.get("name"), str) or not agency["name"].strip() or len(agency["name"]) > 255:
-            problems.append((f"{where}agencies[{index}].name", "expected a name of at most 255 characters"))
-        else:
-            doc["agencies"].append(agency)
-    if len(doc["number"]) > 30:
-        problems.append((f"{where}document_number", "expected at most 30 characters"))
-    for name in ("url", "pdf_url"):
-        if not (doc[name].startswith(("https://", "http://")) and len(doc[name]) <= 1000):
-            doc[name] = ""  # a link is a convenience; a broken one is dropped, not fatal
-    if not problems:
-        doc["class"] = fr_classify.classify(doc)
-        # A bare date under an "EFFECTIVE DATE:" heading is the rule's effective date.
-        doc["reading"] = fr_dates.read_dates(doc["dates_text"], published=doc["published"], signed=doc["signed"],
-                                             default="effective" if doc["type"].lower() == "rule" else None)
-    return (None if problems else doc), problems
-
-
 # Writing
 
 # Documents planned and written together: a batch costs the same few queries whatever its size.
@@ -256,30 +121,10 @@ def _instrument_kind(doc):
     return "rule" if doc["type"].lower() == "rule" else "other"
 
 
-def _document_values(doc):
-    return {
-        "kind": "federal_register", "title": doc["title"][:1000], "publisher": "Federal Register",
-        "url": doc["url"], "published_on": doc["published"], "citation": doc["citation"][:100],
-        "excerpt": doc["abstract"],
-        "note": "; ".join(filter(None, [doc["type"], doc["action"], f"PDF: {doc['pdf_url']}" if doc["pdf_url"] else "",
-                                        "CFR: " + ", ".join(doc["cfr"]) if doc["cfr"] else ""])),
-        "fr_document_number": doc["number"],
-    }
-
-
 # Fields an editor may rewrite: once a person has saved a document (its history names a user),
 # a re-import fills them only while empty. ``rank`` the importer never writes; the rest is the
 # Federal Register's record, which a later version of the document updates.
 EDITOR_FIELDS = ("title", "excerpt", "note")
-
-
-def _claims_made(doc):
-    """What a document says, as ``fr_classify.Claim``s in the order they are claimed, and the
-    warnings an editor should read (sentences not understood, text and fields disagreeing)."""
-    claims, warnings = fr_classify.claims_for(doc, doc["class"], doc["reading"])
-    warnings += [f"a sentence of its DATES text gives a date this importer could not place: \"{text}\""
-                 for text in doc["reading"].not_understood]
-    return claims, warnings
 
 
 def _published_by_another(instrument, document, day):
@@ -294,23 +139,6 @@ def _moves(delay, target):
     if target.pk is not None and delay.target_id is not None:
         return delay.target_id == target.pk
     return delay.target_id is None and delay.target is target
-
-
-def _source(claim):
-    """Where a claim's date comes from, in words for the report."""
-    if claim.quote:
-        return f"\"{claim.quote}\"" + (f", {claim.relative}" if claim.relative else "")
-    return f"field {claim.field}" + (f", {claim.relative}" if claim.relative else "")
-
-
-def _field_note(claim, number):
-    """An event's note when the document that dates it says so in a structured field only:
-    the claim's quote stays empty, and the note says where the date came from."""
-    if claim.quote:
-        return ""
-    how = f" ({claim.relative})" if claim.relative else ""
-    return (f"Dated by the Federal Register API field {claim.field} of {number}{how}; "
-            "no sentence of the document states it.")
 
 
 def _corrected_number(doc):
@@ -349,7 +177,7 @@ class _Instrument:
             self.new_links[agency.slug] = agency
 
 
-class _Batch:
+class _Batch(Writer):
     """Up to BATCH checked documents, imported as if one after another.
 
     Everything they can touch is read first in a fixed number of queries; each document is then
@@ -464,7 +292,7 @@ class _Batch:
         instrument, match = self._instrument(doc, existing)
         for agency in agencies:
             instrument.link(agency)
-        claims, warnings = _claims_made(doc)
+        claims, warnings = claims_made(doc)
         self.preview.joins = f"{instrument.row.slug}: {match.why}" if match.planned else \
             f"a new instrument, {instrument.row.slug}"
         if match.note:
@@ -526,14 +354,14 @@ class _Batch:
         key = existing.key if existing else f"fr-{doc['number'].lower()}"
         document = self.documents.get(key)
         if document is None:
-            document = self.documents[key] = Document(key=key, **_document_values(doc))
+            document = self.documents[key] = Document(key=key, **document_values(doc))
             self.new_documents.append(document)
             self.report.note("documents created", f"create document {document}")
         elif doc["public_inspection"] and document.published_on is not None and document.citation:
             pass  # a public-inspection copy never overwrites the published document's record
         else:
             number = document.fr_document_number
-            values = _document_values(doc)
+            values = document_values(doc)
             if document.pk in self.edited:
                 values = {name: value for name, value in values.items()
                           if name not in EDITOR_FIELDS or not getattr(document, name)}
@@ -605,11 +433,11 @@ class _Batch:
         if event is None:
             event = _Event(Event(instrument=instrument.row, instrument_title=instrument.row.title,
                                  key=self._new_key(instrument, f"fr-{number}-{kind.replace('_', '-')}"), kind=kind,
-                                 date=day, position=self._next_position(instrument), note=_field_note(claim, number)))
+                                 date=day, position=self._next_position(instrument), note=field_note(claim, number)))
             instrument.events.append(event)
             self.new_events.append(event.row)
             self.report.note("events created", f"create event {label} {day} on {instrument.row}")
-        said = f" ({_source(claim)})"
+        said = f" ({source_words(claim)})"
         if id(event) in self.claimed:
             return  # a second sentence of the document on the same event: the first one's claim stands
         self.claimed.add(id(event))
@@ -648,7 +476,7 @@ class _Batch:
             event = _Event(Event(instrument=instrument.row, instrument_title=instrument.row.title,
                                  key=self._new_key(instrument, f"fr-{number}-delayed"), kind="delayed",
                                  date=claim.date, target=target, new_date=claim.new_date,
-                                 position=self._next_position(instrument), note=_field_note(claim, number)))
+                                 position=self._next_position(instrument), note=field_note(claim, number)))
             instrument.events.append(event)
             # Written after the other new events: its target may be one of them.
             self.new_delays.append(event.row)
@@ -670,64 +498,6 @@ class _Batch:
     @staticmethod
     def _next_position(instrument):
         return max((event.row.position for event in instrument.events), default=0) + 1
-
-    # Writing
-
-    def _write(self):
-        self._write_agencies()
-        # Updates first: one may free the number a new document takes (a document found by key
-        # that had another number).
-        _update_versioned(Document, [row for row, _ in self.changed_documents.values()],
-                          {name for _, changed in self.changed_documents.values() for name in changed})
-        create_with_history(Document, self.new_documents)
-        self._write_instruments()
-        create_with_history(Event, self.new_events)
-        for row in self.new_delays:
-            row.target = row.target  # the target's primary key, now that it has one
-        create_with_history(Event, self.new_delays)
-        create_with_history(Claim, self.new_claims)
-        _update_versioned(Claim, list(self.changed_claims.values()), ["date", "quote"])
-        mark_changed({planned.row.pk for planned in self.touched} | self.citing)
-
-    def _write_agencies(self):
-        """New agencies a generation at a time (a parent is planned before its children), then
-        the parents stored agencies lacked."""
-        generation = {}
-        for row in self.new_agencies:
-            parent = row.parent
-            generation[row.slug] = generation[parent.slug] + 1 if parent and parent.slug in generation else 0
-        for n in sorted(set(generation.values())):
-            create_with_history(Agency, [row for row in self.new_agencies if generation[row.slug] == n])
-        for row, parent in self.reparented.values():
-            row.parent = parent
-        bulk_update_with_history([row for row, _ in self.reparented.values()], Agency, ["parent"])
-
-    def _write_instruments(self):
-        """New and changed instruments, their new agency links, and then their history: one
-        record each, holding the agencies they have now."""
-        new = [planned.row for planned in self.new_instruments]
-        linked = [planned for planned in self.stored.values() if planned.changed or planned.new_links]
-        Instrument.objects.bulk_create(new)
-        changed = [planned.row for planned in linked if planned.changed]
-        _update_versioned(Instrument, changed, ["docket_ids", "cfr_parts", "kind"], history=False)
-        through = Instrument.agencies.through
-        through.objects.bulk_create(through(instrument=planned.row, agency=agency)
-                                    for planned in [*self.new_instruments, *linked]
-                                    for agency in planned.new_links.values())
-        record_history(Instrument, new)
-        record_history(Instrument, [planned.row for planned in linked], update=True)
-
-
-def _update_versioned(model, rows, fields, history=True):
-    """Save ``fields`` of Versioned rows in bulk, raising each row's version as ``save()`` does,
-    with a history record unless the caller writes its own."""
-    for row in rows:
-        row.version += 1
-    fields = sorted({*fields, "version"})
-    if history:
-        bulk_update_with_history(rows, model, fields)
-    else:
-        model.objects.bulk_update(rows, fields)
 
 
 def import_documents(raws, source, progress=None, preview=False):

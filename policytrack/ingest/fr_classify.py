@@ -10,7 +10,7 @@ the document makes, one rule per class (``RULES`` below says them in words):
 - a claim whose date only a structured field gives (``effective_on``, ``signing_date``…) has
   an empty quote and names the field.
 
-``doc`` is the importer's checked document (see ``federal_register.check``): a dict with
+``doc`` is the importer's checked document (see ``fr_document.check``): a dict with
 ``type``, ``action``, ``title``, ``subtype``, ``presidential_type``, ``correction_of``,
 ``public_inspection``, ``published``, ``effective``, ``comments_close``, ``signed``, ``filed``.
 """
