@@ -59,6 +59,17 @@ REAL = [
      "Air Plan Revisions; California; Feather River Air Quality Management District", fc.FINAL_RULE),
     ("https://thefederalregister.org/80-FR/54330", "Notice", "", "Self-Regulatory Organizations; NYSE Arca, Inc.; "
      "Notice of Designation of Longer Period for Commission Action", fc.NOTICE),
+    # From the corpus (tests/data/fr_corpus), once its misses were studied: it is no longer held out.
+    ("https://lexbuild.dev/fr/2007/02/07-485", "Rule", "Direct final rule.", "Withdrawal of Direct Final Rule",
+     fc.WITHDRAWAL),
+    ("http://federal.elaws.us/fr/6/16/2017/2017-12698", "Proposed Rule", "Proposed rule.",
+     "Oil and Natural Gas Sector: Emission Standards for New, Reconstructed, and Modified Sources: Stay of Certain "
+     "Requirements", fc.PROPOSED_RULE),
+    ("https://frtracker.app/fr/2025-08344?from=2025-19687", "Proposed Rule", "Proposed rule; request for comment.",
+     "Rules of Practice for Adjudication Proceedings; Rescission", fc.PROPOSED_RULE),
+    ("http://www.federalregister.com/Browse/Document/usa/na/fr/2025/5/21/2025-08640", "Rule",
+     "Direct final rule; request for comments.", "Rescission of State Official Notification Rules",
+     fc.DIRECT_FINAL_RULE),
 ]
 
 
@@ -201,3 +212,12 @@ def test_lifting_a_suspension_reinstates():
     text = "Effective March 1, 2025, the suspension of 40 CFR 63.7 is lifted."
     made, _, _ = claims(fc.STAY, text, action="Final rule; lifting of suspension.")
     assert made == [("reinstated", D(2025, 3, 1), text, "")]
+
+
+def test_a_final_rule_with_a_comments_close_field_claims_the_comment_deadline():
+    # 2026-10160 (https://www.federalregister.gov/api/v1/documents/2026-10160): comments on its
+    # information collection close June 22, 2026, which comments_close_on gives.
+    text = ("Effective May 21, 2026. Submit comments on information collection issues under the Paperwork "
+            "Reduction Act of 1995 by June 22, 2026.")
+    made, _, _ = claims(fc.FINAL_RULE, text, comments_close=D(2026, 6, 22))
+    assert ("comment_period_closes", D(2026, 6, 22), "", "comments_close_on") in made

@@ -21,13 +21,14 @@ def test_every_document_of_the_corpus_is_read(measured):
 
 
 def test_dates_read_from_real_documents_are_mostly_right(measured):
-    """Floors at what was measured the first time the importer met this corpus (precision
-    90.5 %, recall 77 %, classes 85 %); they only go up. The target is 95 % precision."""
+    """Floors at what was measured: the first time the importer met this corpus, precision
+    90.5 %, recall 77 %, classes 85 %; after its misses were studied (so it is no longer held
+    out), 92.3 %, 81.8 %, 91.9 %. They only go up. The target is 95 % precision."""
     found, misses = measured
     print(json.dumps(found, indent=1), *misses, sep="\n")
-    assert found["precision"] >= 0.90
-    assert found["recall"] >= 0.77
-    assert found["class"] >= 0.85
+    assert found["precision"] >= 0.92
+    assert found["recall"] >= 0.81
+    assert found["class"] >= 0.91
 
 
 def test_the_importer_claims_no_date_a_document_does_not_give(measured):

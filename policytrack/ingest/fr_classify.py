@@ -108,11 +108,17 @@ def classify(doc):
         return DELAY
     if _COMMENT_PERIOD.search(action) or (not action and _COMMENT_PERIOD.search(title)):
         return COMMENT_PERIOD
-    if _WITHDRAWAL.search(action) or (not action and _WITHDRAWAL_TITLE.search(title)):
+    # A title that begins "Withdrawal of…" says what the document does even when its action line
+    # only names the form ("Direct final rule.", 07-485).
+    if _WITHDRAWAL.search(action) or _WITHDRAWAL_TITLE.search(title):
         return WITHDRAWAL
+    # A proposed rule to stay or rescind is a proposal (2017-12698, 2025-08344): it changes nothing yet.
+    if kind == "proposed rule":
+        return PROPOSED_RULE
     if _STAY.search(action) or _STAY_TITLE.search(title):
         return STAY
-    if _RESCISSION.search(action) or _RESCISSION_TITLE.search(title):
+    # A direct final rule that rescinds other rules is still a direct final rule (2025-08640).
+    if _RESCISSION.search(action) or (_RESCISSION_TITLE.search(title) and not _DIRECT.search(action)):
         return RESCISSION
     if kind == "proposed rule" or _PROPOSED.search(said):
         return PROPOSED_RULE
@@ -210,7 +216,7 @@ def claims_for(doc, cls, reading):
             add(Claim("compliance_date", finding.date, finding.sentence, relative=finding.relative))
         for finding in reading.of(fr_dates.EXPIRED):
             add(Claim("expired", finding.date, finding.sentence, relative=finding.relative))
-        if cls != FINAL_RULE or comments is not None:
+        if cls != FINAL_RULE or comments is not None or doc.get("comments_close"):
             add(closes())
         for finding in reading.of(fr_dates.EFFECTIVE, scoped=True):
             if finding.scope:
