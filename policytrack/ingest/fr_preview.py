@@ -26,19 +26,27 @@ class DocumentPreview:
     title: str
     kind: str  # the document's class, in words
     dates_text: str = ""
-    marked: str = ""  # dates_text as HTML, each date in a <mark> naming what it dates
     not_understood: list = field(default_factory=list)
     public_inspection: str = ""  # what a public-inspection copy is, when it is one
     joins: str = ""  # "instrument-slug: why", or "a new instrument slug"
     changes: list = field(default_factory=list)  # "old → new", one per event or field it changes
     editor: str = ""  # why the follow-on needs an editor, when it does
+    reading: object = field(default=None, repr=False)  # fr_dates.Reading of dates_text
+    published: object = field(default=None, repr=False)
+    signed: object = field(default=None, repr=False)
+
+    @property
+    def marked(self):
+        """dates_text as HTML, each date in a <mark> naming what it dates (made when shown: an
+        import that is not previewed never pays for it)."""
+        return marked_dates(self.dates_text, self.reading, self.published, self.signed)
 
 
 def preview_of(doc):
     """The preview of one checked document, before it is planned."""
     preview = DocumentPreview(doc["number"], doc["title"], doc["class"].replace("_", " "), doc["dates_text"],
-                              marked_dates(doc["dates_text"], doc["reading"], doc["published"], doc["signed"]),
-                              list(doc["reading"].not_understood))
+                              list(doc["reading"].not_understood), reading=doc["reading"], published=doc["published"],
+                              signed=doc["signed"])
     if doc["class"] == "public_inspection":
         preview.public_inspection = (
             f"a public-inspection copy, filed {doc['filed'] or '(no filing time given)'}: the day the public could "
