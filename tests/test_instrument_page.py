@@ -20,7 +20,7 @@ def test_it_shows_the_status_on_a_date_in_words(demo, client):
     assert response.status_code == 200
     body = text(response)
     assert "On 20 May 2025: in force but not enforced since 13 May 2025 — rescission announced 13 May 2025, formal notice pending" in body
-    assert "Compliance obligations apply: no" in body
+    assert "Obligations enforced : no" in body
 
 
 def test_as_known_earlier_it_shows_what_readers_then_expected(demo, client):

@@ -24,13 +24,39 @@ PHASE_LABELS = {
     "withdrawn": "withdrawn",
 }
 
+# What each phase means, for the methodology page (and anyone who needs it in a sentence).
+PHASE_MEANINGS = {
+    "not_yet_issued": "Nothing about it had been proposed or issued yet on that date.",
+    "proposed": "Proposed (for example a notice of proposed rulemaking), not yet issued.",
+    "issued": "Signed, announced or published, but not yet effective.",
+    "in_force": "Effective, and enforced as far as the sources show.",
+    "not_enforced": "Effective and still law, but the agency has announced it will not enforce it.",
+    "suspended": "Its legal effect is paused by the agency; it can be reinstated.",
+    "stayed": "Its legal effect is paused by a court; it can be reinstated.",
+    "rescinded": "Formally withdrawn by the agency after it took effect. Ended.",
+    "vacated": "Set aside by a court. Ended, unless a later decision reinstates it.",
+    "expired": "Ended on its own terms (a sunset or end date). Ended.",
+    "superseded": "Replaced by another instrument. Ended.",
+    "withdrawn": "A proposal or an issued instrument abandoned before it took effect. Ended.",
+}
+
+FLAG_LABELS = {
+    "in_force": "In force",
+    "enforced": "Enforced",
+    # "Apply" would be a legal conclusion; what the sources show is whether they are enforced.
+    "obligations_apply": "Obligations enforced",
+    "rescission_pending": "Rescission pending",
+}
+
 
 def human_date(value, precision="day"):
+    # Four-digit years: strftime prints the year 1 as "1", and a reader would see "1 January 1".
+    year = f"{value.year:04d}"
     if precision == "year":
-        return str(value.year)
+        return year
     if precision == "month":
-        return value.strftime("%B %Y")
-    return f"{value.day} {value.strftime('%B %Y')}"
+        return f"{value.strftime('%B')} {year}"
+    return f"{value.day} {value.strftime('%B')} {year}"
 
 
 def _last(status, *kinds):

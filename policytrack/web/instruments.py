@@ -30,7 +30,7 @@ from policytrack.timeline.models import (
     timeline_input,
 )
 from policytrack.timeline.recorded import instrument_as_recorded, snapshot
-from policytrack.timeline.wording import PHASE_LABELS, describe_status
+from policytrack.timeline.wording import FLAG_LABELS, PHASE_LABELS, describe_status
 
 from . import exports
 from .drawing import draw_instrument
@@ -220,6 +220,9 @@ def instrument_detail(request, slug):
         "status": status,
         "sentence": describe_status(status, on),
         "phase_label": PHASE_LABELS[status.phase],
+        # Rescission pending is shown only when it is so: "no" would be noise on most instruments.
+        "flags": [(name, label, getattr(status, name)) for name, label in FLAG_LABELS.items()
+                  if name != "rescission_pending" or status.rescission_pending],
         "rows": timeline,
         "drawing": draw_instrument(timeline, events, on, known),
         "unknown_count": len(events) - len(engine.timeline(events, known)),

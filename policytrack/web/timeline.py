@@ -17,7 +17,7 @@ class SourceRow:
     claim: engine.Claim
     url: str  # the document's page
     title: str
-    description: str  # its kind, publisher, citation, publication date and rank, in words
+    description: str  # its kind, publisher, citation and publication date, in words (the rank is linked apart)
     best: bool
     date_text: str
     differs: bool  # gives another date than the canonical one
@@ -45,7 +45,7 @@ def _why(best, others):
     if not others:
         return ""
     if all(best.rank < c.rank for c in others):
-        return f"the best-ranked source (rank {best.rank}) gives this date"
+        return f"the best-ranked source (source rank {best.rank}) gives this date"
     if all(best.rank < c.rank or best.published_on > c.published_on for c in others):
         return f"among sources of rank {best.rank}, the most recently published gives this date"
     return "among equally ranked sources published the same day, the earliest date given"
@@ -53,7 +53,7 @@ def _why(best, others):
 
 def _describe(document, rank):
     details = [DOCUMENT_KIND_LABELS.get(document.kind, document.kind), document.publisher, document.citation,
-               f"published {human_date(document.published_on)}", f"rank {rank}"]
+               f"published {human_date(document.published_on)}"]
     return ", ".join(detail for detail in details if detail)
 
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("on/", views.go_to_date, name="go_to_date"),
     path("on/<str:date>/", pointintime.on_date, name="on_date"),
     path("changes/", pointintime.changes, name="changes"),
+    path("methodology/", views.methodology, name="methodology"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
 ]

@@ -15,7 +15,8 @@ from policytrack.timeline.changes import recent_events, upcoming_dates
 from policytrack.timeline.dates import BadDate, parse_date
 from policytrack.timeline.models import Document, StatusPeriod
 from policytrack.timeline.periods import phase_counts_on
-from policytrack.timeline.wording import PHASE_LABELS
+from policytrack.timeline.engine import DOCUMENT_KIND_RANKS
+from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, PHASE_LABELS, PHASE_MEANINGS
 
 UPCOMING_DAYS = 90
 UPCOMING_SHOWN = 20
@@ -77,6 +78,16 @@ def phase_counts(on, instruments=None):
     else:
         found = phase_counts_on(on)
     return [(phase, found[phase]) for phase in engine.PHASES if phase in found]
+
+
+@require_safe
+def methodology(request):
+    """How status is derived, in plain words: what every badge, flag and rank links to."""
+    context = {
+        "phases": [(phase, PHASE_LABELS[phase], PHASE_MEANINGS[phase]) for phase in engine.PHASES],
+        "ranks": sorted((rank, DOCUMENT_KIND_LABELS.get(kind, kind)) for kind, rank in DOCUMENT_KIND_RANKS.items()),
+    }
+    return render(request, "web/methodology.html", context)
 
 
 @require_safe

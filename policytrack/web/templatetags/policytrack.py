@@ -2,6 +2,7 @@ from html import escape
 
 import nh3
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from policytrack.timeline.wording import PHASE_LABELS
@@ -31,6 +32,25 @@ def kind_label(value):
 @register.filter
 def phase_label(value):
     return PHASE_LABELS.get(value, str(value).replace("_", " "))
+
+
+def _methodology(anchor):
+    return f"{reverse('web:methodology')}#{anchor}"
+
+
+@register.simple_tag
+def phase_badge(phase):
+    """A phase's badge, linked to what the phase means on the methodology page."""
+    if not phase:
+        return mark_safe('<span class="muted">no status</span>')
+    return mark_safe(f'<a class="badge phase-{escape(phase)}" href="{escape(_methodology("phase-" + phase))}">'
+                     f'{escape(phase_label(phase))}</a>')
+
+
+@register.simple_tag
+def explained(anchor):
+    """The address of ``anchor`` on the methodology page."""
+    return _methodology(anchor)
 
 
 @register.simple_tag
@@ -96,9 +116,8 @@ def change_sections(changes, before_label, end_label):
 
 
 def _badge(phase):
-    if phase is None:  # no stored period covers the day (check_status_periods --repair mends that)
-        return '<span class="muted">no status</span>'
-    return f'<span class="badge phase-{escape(phase)}">{escape(phase_label(phase))}</span>'
+    # None: no stored period covers the day (check_status_periods --repair mends that)
+    return phase_badge(phase)
 
 
 def _dated_events(events):
