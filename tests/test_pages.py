@@ -196,8 +196,8 @@ def test_a_date_pages_through_a_phase_in_title_order(demo, client):
 def test_a_date_links_to_the_previous_and_next_change(demo, client):
     response = get(client, "on_date", "2025-02-01")
     body = text(response)
-    assert "← Previous change: 13 January 2025" in body
-    assert "Next change: 13 May 2025 →" in body
+    assert "← Previous change of status: 13 January 2025" in body
+    assert "Next change of status: 13 May 2025 →" in body
     assert 'href="/on/2025-05-13/"' in response.content.decode()
     assert "No earlier change" in text(get(client, "on_date", "2024-12-01"))
 
@@ -206,17 +206,17 @@ def test_the_previous_and_next_change_are_those_of_the_instruments_listed(demo, 
     rule = Instrument.objects.create(slug="a-rule", title="A rule", kind="rule")
     Event.objects.create(instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 3, 1))
     everything = text(get(client, "on_date", "2025-02-01"))
-    assert "← Previous change: 13 January 2025" in everything and "Next change: 1 March 2025 →" in everything
+    assert "← Previous change of status: 13 January 2025" in everything and "Next change of status: 1 March 2025 →" in everything
     diffusion = text(get(client, "on_date", "2025-02-01", kind="interim_final_rule"))
-    assert "← Previous change: 13 January 2025" in diffusion and "Next change: 13 May 2025 →" in diffusion
+    assert "← Previous change of status: 13 January 2025" in diffusion and "Next change of status: 13 May 2025 →" in diffusion
     nothing = text(get(client, "on_date", "2025-02-01", kind="statute"))
     assert "No instrument matches these filters" in nothing
-    assert "No earlier change" in nothing and "No later change" in nothing
+    assert "No earlier change of status" in nothing and "No later change of status on record" in nothing
 
 
 def test_a_date_before_anything_shows_everything_not_yet_issued(demo, client):
     body = text(get(client, "on_date", "2024-12-01"))
-    assert "not yet issued Instrument" in body and "always" in body
+    assert "not yet issued Instrument" in body and "no earlier change" in body
 
 
 def test_a_date_takes_filters_and_downloads_as_csv(demo, client):
@@ -242,7 +242,7 @@ def test_changes_compare_the_status_before_and_after_the_window(demo, client):
     assert section.startswith(f"{DIFFUSION} {DIFFUSION_TITLE} 30 April 2025 in force → then 31 May 2025 in force, "
                               "not enforced")
     assert "13 May 2025 Enforcement suspended — sources: Bureau of Industry and Security" in section
-    assert "AI Sigil (aisigil.com, seed copy) says 11 June 2025" in section  # disputed dates named
+    assert "AI Sigil (aisigil.com) says 11 June 2025" in section  # disputed dates named
 
 
 def test_changes_on_the_first_day_of_the_window_count(demo, client):

@@ -59,6 +59,26 @@ def human_date(value, precision="day"):
     return f"{value.day} {value.strftime('%B')} {year}"
 
 
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def numbered_kinds(kinds):
+    """Labels for kinds in date order, numbering a kind that occurs more than once ("first
+    compliance date", "second compliance date"), so that two events never share one name."""
+    kinds = list(kinds)
+    repeated = {kind for kind in kinds if kinds.count(kind) > 1}
+    seen = {}
+    labels = []
+    for kind in kinds:
+        label = EVENT_KIND_LABELS.get(kind, kind.replace("_", " "))
+        if kind in repeated:
+            seen[kind] = seen.get(kind, 0) + 1
+            nth = seen[kind]
+            label = f"{ORDINALS[nth - 1] if nth <= len(ORDINALS) else f'{nth}th'} {label}"
+        labels.append(label)
+    return labels
+
+
 def _last(status, *kinds):
     for item in reversed(status.applied):
         if item.kind in kinds:

@@ -30,7 +30,7 @@ from policytrack.timeline.models import (
     timeline_input,
 )
 from policytrack.timeline.recorded import instrument_as_recorded, snapshot
-from policytrack.timeline.wording import FLAG_LABELS, PHASE_LABELS, describe_status
+from policytrack.timeline.wording import EVENT_KIND_LABELS, FLAG_LABELS, PHASE_LABELS, describe_status
 
 from . import exports
 from .drawing import draw_instrument
@@ -224,6 +224,7 @@ def instrument_detail(request, slug):
         "flags": [(name, label, getattr(status, name)) for name, label in FLAG_LABELS.items()
                   if name != "rescission_pending" or status.rescission_pending],
         "rows": timeline,
+        "upcoming_label": _upcoming_label(status, timeline),
         "drawing": draw_instrument(timeline, events, on, known),
         "unknown_count": len(events) - len(engine.timeline(events, known)),
         "relations": _relations(instrument) if instrument.related else [],
@@ -231,6 +232,16 @@ def instrument_detail(request, slug):
         "history": _history(instrument),
     }
     return render(request, "timeline/instrument_detail.html", context)
+
+
+def _upcoming_label(status, rows):
+    """The next change's name as its row on the timeline gives it ("second compliance date")."""
+    if not status.upcoming:
+        return ""
+    for row in rows:
+        if row.kind == status.upcoming.kind and row.date == status.upcoming.date:
+            return row.label.lower()
+    return EVENT_KIND_LABELS.get(status.upcoming.kind, status.upcoming.kind)
 
 
 def _agencies_and_topics(instrument):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.text import capfirst
 
 from policytrack.timeline import engine
-from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, EVENT_KIND_LABELS, human_date
+from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, human_date, numbered_kinds
 
 from .paths import path_maker
 
@@ -64,7 +64,8 @@ def timeline_rows(events, notes, documents, on, known):
     resolved = engine.timeline(events, known)
     document_path = path_maker("web:document_detail", 2**31 - 1)
     out = []
-    for item in resolved:
+    labels = numbered_kinds(item.event.kind for item in resolved)
+    for item, label in zip(resolved, labels):
         disagreeing = [c for c in item.known_claims if c is not item.best_claim and c.date != item.best_claim.date] \
             if item.best_claim else []
         sources = []
@@ -89,7 +90,7 @@ def timeline_rows(events, notes, documents, on, known):
             TimelineRow(
                 key=item.event.key,
                 kind=item.event.kind,
-                label=capfirst(EVENT_KIND_LABELS.get(item.event.kind, item.event.kind)),
+                label=capfirst(label),
                 date=item.date,
                 date_text=human_date(item.date, item.precision),
                 state=state,

@@ -79,7 +79,7 @@ def phase_rows(rows):
         link = escape(row.link)
         subtitle = f'\n          <div class="muted">{escape(row.title)}</div>' if row.short_title else ""
         since = (f'<a href="{link}">{_human_date(row.since)}</a>' if row.since
-                 else '<span class="muted">always</span>')
+                 else '<span class="muted">no earlier change</span>')
         html.append(
             f'<tr>\n        <td><a href="{link}">{escape(row.short_title or row.title)}</a>{subtitle}</td>\n'
             f'        <td>{escape(row.kind_label)}</td>\n'
