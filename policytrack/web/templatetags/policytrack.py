@@ -53,6 +53,23 @@ def explained(anchor):
     return _methodology(anchor)
 
 
+@register.simple_tag(takes_context=True)
+def changes_feed_url(context):
+    """The Atom feed of changes with the page's agency and topic filters (the ones it takes),
+    or "" when there is no feed."""
+    from urllib.parse import urlencode
+
+    from django.urls import NoReverseMatch
+
+    try:
+        url = reverse("feeds:changes")
+    except NoReverseMatch:
+        return ""
+    query = context["request"].GET
+    pairs = [(name, value) for name in ("agency", "topic") for value in query.getlist(name) if value.strip()]
+    return f"{url}?{urlencode(pairs)}" if pairs else url
+
+
 @register.simple_tag
 def options(choices):
     """The ``<option>`` elements of (value, label, chosen) triples. One tag, not a loop of
