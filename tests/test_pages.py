@@ -155,7 +155,7 @@ def test_the_list_downloads_as_csv_with_every_row(demo, client):
                          "diversion-red-flags-guidance"}
     assert rows["ai-diffusion-rule"]["phase"] == "not_enforced"
     assert rows["ai-diffusion-rule"]["status"] == "in force, not enforced"
-    assert rows["ai-diffusion-rule"]["url"] == "http://testserver/instruments/ai-diffusion-rule/"
+    assert rows["ai-diffusion-rule"]["url"] == "http://testserver/instruments/ai-diffusion-rule/?on=2025-05-20"
 
 
 # A date
@@ -223,6 +223,12 @@ def test_a_date_takes_filters_and_downloads_as_csv(demo, client):
     assert listed(get(client, "on_date", "2025-05-20", kind="interim_final_rule")) == [DIFFUSION]
     rows = rows_of(get(client, "on_date", "2025-05-20", format="csv"))
     assert [row["phase"] for row in rows] == ["in_force", "in_force", "in_force", "not_enforced"]
+    # The columns the page shows: since when each has been in its phase, and its page as of that date.
+    diffusion = rows[-1]
+    assert (diffusion["slug"], diffusion["since"]) == ("ai-diffusion-rule", "2025-05-13")
+    assert diffusion["url"] == "http://testserver/instruments/ai-diffusion-rule/?on=2025-05-20"
+    before = rows_of(get(client, "on_date", "2024-12-01", format="csv"))
+    assert {row["since"] for row in before} == {""}  # not yet issued from before the first event
 
 
 @pytest.mark.parametrize("address", ["/on/2025-13-01/", "/on/yesterday/", "/on/2025-5-1/"])
@@ -323,7 +329,7 @@ def test_changes_download_as_csv(demo, client):
     assert suspended["instrument"] == "ai-diffusion-rule"
     assert (suspended["phase_before"], suspended["phase_after"]) == ("in_force", "not_enforced")
     assert "Bureau of Industry and Security" in suspended["sources"]
-    assert suspended["url"].endswith("/instruments/ai-diffusion-rule/#event-enforcement-suspended")
+    assert suspended["url"].endswith("/instruments/ai-diffusion-rule/?on=2025-05-13#event-enforcement-suspended")
 
 
 # Documents

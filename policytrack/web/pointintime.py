@@ -77,7 +77,7 @@ def on_date(request, date):
         rank = Case(*[When(phase_on=phase, then=Value(n)) for phase, n in LISTING_RANK.items()],
                     default=Value(len(LISTING_RANK)), output_field=IntegerField())
         instruments = filterset.qs.annotate(rank=rank).order_by("rank", "title", "pk")
-        return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv")
+        return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv", since=True)
     # The instruments the filters leave, or None for all of them (without building the query).
     selection = filterset.qs if filterset.narrows else None
     counts = phase_counts(on, selection)
@@ -154,7 +154,7 @@ def changes(request):
     csv = request.GET.get("format") == "csv"
     found = changes_between(start, end, filterset.qs, with_events=csv)
     if csv:
-        return exports.changes_csv(request, found, f"changes-{start.isoformat()}-to-{end.isoformat()}.csv")
+        return exports.changes_csv(request, found, f"changes-{start.isoformat()}-to-{end.isoformat()}.csv", end)
     page = Paginator(found.instruments, PAGE_SIZE).get_page(request.GET.get("page"))
     _with_events(page.object_list, start, end)
     context = {
