@@ -229,6 +229,7 @@ def instrument_detail(request, slug):
         "unknown_count": len(events) - len(engine.timeline(events, known)),
         "relations": _relations(instrument) if instrument.related else [],
         **_agencies_and_topics(instrument),
+        "fr_documents": _fr_documents(instrument),
         "history": _history(instrument),
     }
     return render(request, "timeline/instrument_detail.html", context)
@@ -242,6 +243,13 @@ def _upcoming_label(status, rows):
         if row.kind == status.upcoming.kind and row.date == status.upcoming.date:
             return row.label.lower()
     return EVENT_KIND_LABELS.get(status.upcoming.kind, status.upcoming.kind)
+
+
+def _fr_documents(instrument):
+    """(citation, document number) of the Federal Register documents its events cite, oldest first."""
+    documents = (Document.objects.filter(kind=Document.Kind.FEDERAL_REGISTER, claims__event__instrument=instrument)
+                 .exclude(citation="").order_by("published_on", "pk").values_list("citation", "fr_document_number"))
+    return list(dict.fromkeys(documents))
 
 
 def _agencies_and_topics(instrument):

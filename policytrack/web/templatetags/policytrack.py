@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from policytrack.timeline.wording import PHASE_LABELS
+from policytrack.web import identifiers
 from policytrack.timeline.wording import human_date as _human_date
 
 register = template.Library()
@@ -68,6 +69,22 @@ def changes_feed_url(context):
     query = context["request"].GET
     pairs = [(name, value) for name in ("agency", "topic") for value in query.getlist(name) if value.strip()]
     return f"{url}?{urlencode(pairs)}" if pairs else url
+
+
+_LINKERS = {"cfr": identifiers.cfr_url, "rin": identifiers.rin_url, "docket": identifiers.docket_url,
+            "citation": identifiers.fr_citation_url, "fr_document": identifiers.fr_document_url}
+
+
+@register.filter
+def linked(value, kind):
+    """An identifier (or a list of them, comma-separated) linked to where it is kept, as far as
+    its form is recognised; the rest as text."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    out = []
+    for item in values:
+        url = _LINKERS[kind](str(item))
+        out.append(f'<a href="{escape(url)}" rel="noopener">{escape(str(item))}</a>' if url else escape(str(item)))
+    return mark_safe(", ".join(out))
 
 
 @register.simple_tag
