@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.timeline import engine
-from policytrack.timeline.changes import recent_events, upcoming_dates
+from policytrack.timeline.changes import CALENDAR_KINDS, recent_events, upcoming_dates
 from policytrack.timeline.dates import BadDate, parse_date
-from policytrack.timeline.models import Document, StatusPeriod
+from policytrack.timeline.models import Document, Event, StatusPeriod
 from policytrack.timeline.periods import phase_counts_on
 from policytrack.timeline.engine import DOCUMENT_KIND_RANKS
 from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, PHASE_LABELS, PHASE_MEANINGS
@@ -63,6 +63,9 @@ def home(request):
         "upcoming_days": UPCOMING_DAYS,
         "recent": recent_events(today, limit=12),
         "upcoming": upcoming_dates(today, horizon, limit=UPCOMING_SHOWN),
+        # How many are dated in the window, from the index on dates (a delay may still move one).
+        "upcoming_total": Event.objects.filter(date__gt=today, date__lte=horizon, kind__in=CALENDAR_KINDS).count(),
+        "tomorrow": today + datetime.timedelta(days=1),
         "counts": [(phase, PHASE_LABELS[phase], count) for phase, count in counts],
     }
     return render(request, "web/home.html", context)
