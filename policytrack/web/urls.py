@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import instruments, pointintime, views
+from . import documents, instruments, pointintime, views
 
 app_name = "web"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     path("on/<str:date>/", pointintime.on_date, name="on_date"),
     path("changes/", pointintime.changes, name="changes"),
     path("methodology/", views.methodology, name="methodology"),
+    path("documents/", documents.document_list, name="document_list"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
 ]
