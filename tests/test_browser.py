@@ -211,3 +211,20 @@ def test_no_page_scrolls_sideways_on_a_phone_even_with_long_names(demo_server, p
         agency = page.locator("tr", has_text="Interoperability").locator("td").nth(2)
         assert agency.evaluate("cell => cell.scrollWidth - cell.clientWidth") <= 0  # no printing over "Since"
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_methodology_and_the_sources_are_one_click_from_every_page(demo_server, page):
+    page.goto(f"{demo_server.url}/instruments/ai-diffusion-rule/?on=2025-05-20")
+    page.locator(".status-box a.badge").click()
+    assert page.url.endswith("/methodology/#phase-not_enforced")
+    expect(page.locator("#phase-not_enforced")).to_be_visible()
+    page.goto(f"{demo_server.url}/methodology/")
+    shoot(page, "methodology")
+    page.get_by_role("link", name="Sources").first.click()
+    expect(page.get_by_role("heading", name="Sources")).to_be_visible()
+    shoot(page, "documents")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_role("link", name="Framework for Artificial Intelligence Diffusion", exact=True)).to_be_visible()
+    page.goto(f"{demo_server.url}/methodology/#ranks")
+    expect(page.locator("#rank-1")).to_contain_text("Federal Register document")
+    page.set_viewport_size({"width": 1280, "height": 900})

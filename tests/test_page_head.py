@@ -58,4 +58,4 @@ def test_the_visible_feed_links_carry_the_filters_too(demo, client):
 def test_the_home_page_search_landmarks_have_different_names(demo, client):
     html = client.get("/").content.decode()
     labels = re.findall(r'role="search" aria-label="([^"]+)"', html)
-    assert sorted(labels) == ["Find an instrument", "Site search"]
+    assert sorted(labels) == ["Instrument search", "Site search"]
