@@ -197,6 +197,7 @@ def test_no_page_scrolls_sideways_on_a_phone_even_with_long_names(demo_server, p
     event = Event.objects.create(instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 3, 1))
     Claim.objects.create(event=event, document=document, date=datetime.date(2025, 3, 1))
     for path in ("/", "/instruments/", "/on/2025-05-20/", "/changes/?from=2025-01-01&to=2025-06-30", "/methodology/",
+                 "/documents/",
                  f"/documents/{document.pk}/", "/instruments/long-one/", "/instruments/ai-diffusion-rule/"):
         for width in (320, 390, 1280):
             page.set_viewport_size({"width": width, "height": 800})
