@@ -37,7 +37,7 @@ def test_home_lists_the_dates_coming_in_the_next_90_days(demo, client):
     body = text(get(client, "home"))
     upcoming = body[body.index("Coming up in the next 90 days"):body.index("Recent changes")]
     assert "15 May 2025 AI Diffusion Rule : comment period closes" in upcoming
-    assert "15 May 2025 AI Diffusion Rule : compliance date" in upcoming
+    assert "15 May 2025 AI Diffusion Rule : first compliance date" in upcoming
     assert "2026" not in upcoming  # the second compliance date is more than 90 days away
 
 

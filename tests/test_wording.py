@@ -48,3 +48,17 @@ def test_a_phase_held_from_the_start_says_there_was_no_earlier_change(demo, clie
     body = text(client.get("/on/2024-12-01/"))
     assert "no earlier change" in body
     assert "always" not in body
+
+
+def test_lists_of_events_tell_two_of_a_kind_apart(demo, client):
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.date(2026, 1, 20)):
+        home = text(client.get("/"))
+    assert "15 January 2026 AI Diffusion Rule : second compliance date" in home
+    assert "15 May 2025 AI Diffusion Rule : first compliance date" in home
+    changes = text(client.get("/changes/", {"from": "2025-05-14", "to": "2026-01-31"}))
+    assert "15 May 2025 First compliance date" in changes and "15 January 2026 Second compliance date" in changes
+    assert "15 May 2025 Comment period closes" in changes  # a kind that occurs once keeps its plain name

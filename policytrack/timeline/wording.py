@@ -62,6 +62,13 @@ def human_date(value, precision="day"):
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 
 
+def _ordinal(n):
+    if n <= len(ORDINALS):
+        return ORDINALS[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def numbered_kinds(kinds):
     """Labels for kinds in date order, numbering a kind that occurs more than once ("first
     compliance date", "second compliance date"), so that two events never share one name."""
@@ -74,7 +81,7 @@ def numbered_kinds(kinds):
         if kind in repeated:
             seen[kind] = seen.get(kind, 0) + 1
             nth = seen[kind]
-            label = f"{ORDINALS[nth - 1] if nth <= len(ORDINALS) else f'{nth}th'} {label}"
+            label = f"{_ordinal(nth)} {label}"
         labels.append(label)
     return labels
 

@@ -17,9 +17,10 @@ from policytrack.timeline.changes import changes_between
 from policytrack.timeline.dates import BadDate, parse_date
 from policytrack.timeline.filters import error_messages
 from policytrack.timeline.models import LISTING_RANK, Event, StatusPeriod
-from policytrack.timeline.wording import EVENT_KIND_LABELS, PHASE_LABELS, human_date
+from policytrack.timeline.wording import PHASE_LABELS, human_date
 
 from . import exports
+from .labels import event_labels, label_of
 from .instruments import PAGE_SIZE, as_rows, filter_choices, filtered_instruments, listed_instruments
 from .paths import path_maker
 from .views import bad_request, optional_date, phase_counts
@@ -124,13 +125,15 @@ def _with_events(items, start, end):
             .values_list("instrument_id", "pk", "key", "kind", "date", "precision", "claims__date",
                          "claims__precision", "claims__document_id", "claims__document__title",
                          "claims__document__publisher", "claims__document__citation"))
+    rows = list(rows)
+    labels = event_labels({(row[0], row[3]) for row in rows})  # "second compliance date"
     event_pk = None
     for instrument_id, pk, key, kind, day, precision, says, says_precision, document_id, title, publisher, citation \
             in rows:
         if pk != event_pk:
             event_pk, iso_date = pk, day.isoformat()
             event = DatedEvent(iso_date, human_date(day, precision), f"{paths[instrument_id]}?on={iso_date}#event-{key}",
-                               capfirst(EVENT_KIND_LABELS.get(kind, kind)), [])
+                               capfirst(label_of(labels, instrument_id, key, kind)), [])
             by_instrument[instrument_id].append(event)
         if document_id is not None:
             event.sources.append((document_path(document_id),

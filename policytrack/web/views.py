@@ -18,6 +18,8 @@ from policytrack.timeline.periods import phase_counts_on
 from policytrack.timeline.engine import DOCUMENT_KIND_RANKS
 from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, PHASE_LABELS, PHASE_MEANINGS
 
+from .labels import event_labels, label_of
+
 UPCOMING_DAYS = 90
 UPCOMING_SHOWN = 20
 
@@ -57,12 +59,20 @@ def home(request):
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
     counts = phase_counts(today)
+    recent = recent_events(today, limit=12)
+    upcoming = upcoming_dates(today, horizon, limit=UPCOMING_SHOWN)
+    # Two events of a kind in one instrument are told apart ("second compliance date").
+    labels = event_labels([(e.instrument_id, e.kind) for e in recent] + [(d.event.instrument_id, d.kind) for d in upcoming])
+    for event in recent:
+        event.label = label_of(labels, event.instrument_id, event.key, event.kind)
+    for due in upcoming:
+        due.label = label_of(labels, due.event.instrument_id, due.event.key, due.kind)
     context = {
         "today": today,
         "horizon": horizon,
         "upcoming_days": UPCOMING_DAYS,
-        "recent": recent_events(today, limit=12),
-        "upcoming": upcoming_dates(today, horizon, limit=UPCOMING_SHOWN),
+        "recent": recent,
+        "upcoming": upcoming,
         # How many are dated in the window, from the index on dates (a delay may still move one).
         "upcoming_total": Event.objects.filter(date__gt=today, date__lte=horizon, kind__in=CALENDAR_KINDS).count(),
         "tomorrow": today + datetime.timedelta(days=1),
