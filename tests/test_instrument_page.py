@@ -20,7 +20,7 @@ def test_it_shows_the_status_on_a_date_in_words(demo, client):
     assert response.status_code == 200
     body = text(response)
     assert "On 20 May 2025: in force but not enforced since 13 May 2025 — rescission announced 13 May 2025, formal notice pending" in body
-    assert "Compliance obligations apply: no" in body
+    assert "Obligations enforced : no" in body
 
 
 def test_as_known_earlier_it_shows_what_readers_then_expected(demo, client):
@@ -33,7 +33,7 @@ def test_as_known_earlier_it_shows_what_readers_then_expected(demo, client):
 def test_the_timeline_lists_events_in_date_order_with_their_sources(demo, client):
     body = text(page(client, on="2025-05-20"))
     order = [body.index("13 January 2025 Issued"), body.index("15 January 2025 Published"),
-             body.index("13 May 2025 Rescission announced"), body.index("15 January 2026 Compliance date")]
+             body.index("13 May 2025 Rescission announced"), body.index("15 January 2026 Second compliance date")]
     assert order == sorted(order)
     assert "90 FR 4544" in body
     assert "“On June 11, 2025, the U.S. Department of Commerce (DOC) officially rescinded" in body

@@ -31,7 +31,7 @@ from policytrack.timeline.models import (
     timeline_input,
 )
 from policytrack.timeline.recorded import agencies_and_topics_as_recorded, instrument_as_recorded, snapshot
-from policytrack.timeline.wording import PHASE_LABELS, describe_status
+from policytrack.timeline.wording import EVENT_KIND_LABELS, FLAG_LABELS, PHASE_LABELS, describe_status
 
 from . import exports
 from .drawing import draw_instrument
@@ -228,14 +228,36 @@ def instrument_detail(request, slug):
         "status": status,
         "sentence": describe_status(status, on),
         "phase_label": PHASE_LABELS[status.phase],
+        # Rescission pending is shown only when it is so: "no" would be noise on most instruments.
+        "flags": [(name, label, getattr(status, name)) for name, label in FLAG_LABELS.items()
+                  if name != "rescission_pending" or status.rescission_pending],
         "rows": timeline,
+        "upcoming_label": _upcoming_label(status, timeline),
         "drawing": draw_instrument(timeline, events, on, known),
         "unknown_count": len(events) - len(engine.timeline(events, known)),
         "relations": _relations(instrument) if instrument.related else [],
         **(labels or _agencies_and_topics(instrument)),
+        "fr_documents": _fr_documents(instrument),
         "history": _history(instrument),
     }
     return render(request, "timeline/instrument_detail.html", context)
+
+
+def _upcoming_label(status, rows):
+    """The next change's name as its row on the timeline gives it ("second compliance date")."""
+    if not status.upcoming:
+        return ""
+    for row in rows:
+        if row.kind == status.upcoming.kind and row.date == status.upcoming.date:
+            return row.label.lower()
+    return EVENT_KIND_LABELS.get(status.upcoming.kind, status.upcoming.kind)
+
+
+def _fr_documents(instrument):
+    """(citation, document number) of the Federal Register documents its events cite, oldest first."""
+    documents = (Document.objects.filter(kind=Document.Kind.FEDERAL_REGISTER, claims__event__instrument=instrument)
+                 .exclude(citation="").order_by("published_on", "pk").values_list("citation", "fr_document_number"))
+    return list(dict.fromkeys(documents))
 
 
 def _agencies_and_topics(instrument):
