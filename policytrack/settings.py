@@ -139,7 +139,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 if envbool("DJANGO_BEHIND_PROXY", False):
-    AXES_IPWARE_PROXY_COUNT = 1  # the client address is the proxy's X-Forwarded-For
+    # Behind the proxy every request comes from the proxy's address: count each attempt against
+    # the client's (django-ipware reads it), the right-most X-Forwarded-For address, the one our
+    # proxy appended; whatever a client sends in the header itself stays to its left.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_ORDER = "right-most"
 
 ROOT_URLCONF = "policytrack.urls"
 
