@@ -45,6 +45,18 @@ def test_weak_passwords_are_refused(django_user_model, password):
         validate_password(password, user)
 
 
+@pytest.mark.parametrize("password", ["aaaaaaaaaaaa", "editor1editor1", "policytrack2025", "qwertyuiop12"])
+def test_long_but_guessable_passwords_are_refused(django_user_model, password):
+    user = django_user_model(username="bobbobbob")
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, user)
+    assert "Your password is too guessable" in " ".join(refused.value.messages)
+
+
+def test_a_strong_password_is_accepted(django_user_model):
+    validate_password("plover-quartz-mandolin-1987", django_user_model(username="bobbobbob"))
+
+
 def test_sessions_expire(settings):
     assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
