@@ -134,3 +134,17 @@ def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lockout
     locked = client.post(LOGIN, {"username": "bob", "password": "wrong-guess"},
                          HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.9")
     assert locked.status_code == 429
+
+
+FEEDS_AND_CALENDARS = ["/feeds/changes.atom", "/instruments/ai-diffusion-rule/changes.atom", "/calendar.ics",
+                       "/instruments/ai-diffusion-rule/calendar.ics"]
+
+
+@pytest.mark.parametrize("method", ["trace", "options", "post", "put", "delete"])
+@pytest.mark.parametrize("address", FEEDS_AND_CALENDARS)
+def test_feeds_and_calendars_answer_only_get_and_head(demo, client, address, method):
+    response = getattr(client, method)(address)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert client.get(address).status_code == 200
+    assert client.head(address).status_code == 200
