@@ -133,6 +133,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The admin's login page is the only one; after it, a login with no (or an unsafe) ``next`` lands
+# on the home page rather than Django's default /accounts/profile/, which does not exist.
+LOGIN_URL = "/admin/login/"
+LOGIN_REDIRECT_URL = "web:home"
 AXES_FAILURE_LIMIT = int(os.environ.get("POLICYTRACK_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

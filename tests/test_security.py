@@ -148,3 +148,10 @@ def test_feeds_and_calendars_answer_only_get_and_head(demo, client, address, met
     assert response["Allow"] == "GET, HEAD"
     assert client.get(address).status_code == 200
     assert client.head(address).status_code == 200
+
+
+@pytest.mark.parametrize("next_page", ["https://evil.example/", "//evil.example/admin/", ""])
+def test_a_login_with_an_unsafe_or_no_next_lands_on_the_home_page(demo, editor, client, next_page):
+    response = client.post(f"/admin/login/?next={next_page}", {"username": "bob", "password": "editor-password-1"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get(response["Location"]).status_code == 200
