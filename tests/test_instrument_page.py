@@ -169,3 +169,20 @@ def test_the_facts_name_every_agency_and_topic_once_even_agencies_sharing_a_name
     assert "Office of Exports (OA); Office of Exports (OB)" in facts
     assert facts.count("Office of Exports (OA)") == 1
     assert "Chips, Exports" in facts
+
+
+def test_a_federal_register_abstract_reads_as_written_on_the_instrument_and_document_pages(db, client):
+    import json
+
+    from policytrack.ingest.federal_register import import_documents
+
+    from conftest import ROOT
+
+    document = json.loads((ROOT / "tests" / "data" / "federal_register" / "regulatory-document.json").read_text())
+    import_documents([document | {"abstract": "Limits of 5 < 10 ppm for Q&A, <b>in bold</b>."}], "page.json")
+    instrument, imported = Instrument.objects.get(), Document.objects.get()
+    written = "Limits of 5 < 10 ppm for Q&A, in bold."
+    for page in (instrument.get_absolute_url(), f"/documents/{imported.pk}/"):
+        shown = text(client.get(page))
+        assert written in shown, page
+        assert "&lt;" not in shown and "&amp;" not in shown, page  # not escaped twice
