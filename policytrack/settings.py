@@ -62,9 +62,18 @@ FEDERAL_REGISTER_API = os.environ.get("FEDERAL_REGISTER_API", "https://www.feder
 
 # Production hardening: on whenever DEBUG is off. `python manage.py check --deploy
 # --fail-level WARNING` passes with these. Behind a proxy that terminates TLS, set
-# DJANGO_SECURE_SSL_REDIRECT=false (the proxy redirects) and DJANGO_BEHIND_PROXY=true so that
-# Django trusts its X-Forwarded-Proto header.
-SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# DJANGO_BEHIND_PROXY=true so that Django trusts its X-Forwarded-Proto header; when the proxy
+# also redirects http:// to https://, set DJANGO_SSL_REDIRECT_BY_PROXY=true: Django then leaves
+# the redirect to it, and the deployment check that wants Django to redirect (security.W008,
+# which cannot see the proxy) is silenced.
+SSL_REDIRECT_BY_PROXY = envbool("DJANGO_SSL_REDIRECT_BY_PROXY", False)
+SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG and not SSL_REDIRECT_BY_PROXY)
+if SSL_REDIRECT_BY_PROXY and not envbool("DJANGO_BEHIND_PROXY", False):
+    raise ImproperlyConfigured("DJANGO_SSL_REDIRECT_BY_PROXY needs DJANGO_BEHIND_PROXY=true: without it "
+                               "Django cannot tell which requests came over https")
+if SSL_REDIRECT_BY_PROXY and SECURE_SSL_REDIRECT:
+    raise ImproperlyConfigured("DJANGO_SSL_REDIRECT_BY_PROXY and DJANGO_SECURE_SSL_REDIRECT cannot both be true: "
+                               "either the proxy redirects to https or Django does")
 if envbool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365))
@@ -106,6 +115,8 @@ INSTALLED_APPS = [
 # One index carries a column for PostgreSQL's index-only scans (INCLUDE); SQLite builds the
 # index without it, which is what it should do.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+if SSL_REDIRECT_BY_PROXY:
+    SILENCED_SYSTEM_CHECKS.append("security.W008")  # the proxy redirects to https (see above)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
