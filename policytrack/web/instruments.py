@@ -293,7 +293,9 @@ def _history_sql():
     table = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
         ("instrument", Instrument.history.model), ("event", Event.history.model), ("claim", Claim.history.model),
         ("current_event", Event), ("document", Document), ("user", get_user_model()))}
-    common = "h.history_date, u.username, h.history_type"
+    # The editor's full name (NULL: no user, an import), never the login name: the page is public.
+    common = ("h.history_date, CASE WHEN u.id IS NULL THEN NULL ELSE TRIM(u.first_name || ' ' || u.last_name) END, "
+              "h.history_type")
     user = f"LEFT JOIN {table['user']} u ON u.id = h.history_user_id"
     # ``part`` keeps the order of the three lists merged by date, as before: on the same moment,
     # the instrument, then its events, then their claims, each newest record first.
@@ -310,7 +312,8 @@ def _history_sql():
 
 def _history(instrument, limit=15):
     """The latest recorded changes to the instrument, its events and their claims, newest first,
-    each with the moment to pass as ``?recorded=`` to see the page as it was just after.
+    each with the moment to pass as ``?recorded=`` to see the page as it was just after, and who
+    made it: the editor's full name, "an editor" when it has none, None for an import.
 
     One query, a union of the three history tables, read as tuples: three queries building
     historical model instances were a fifth of the page's time."""
@@ -326,5 +329,6 @@ def _history(instrument, limit=15):
             what = f"event “{key}” ({kind.replace('_', ' ')}, {day})"
         else:
             what = f"a claim of {key} ({day})"
-        entries.append((stored_moment(when), user, f"{verbs[change]} {what}"))
+        who = None if user is None else user or "an editor"
+        entries.append((stored_moment(when), who, f"{verbs[change]} {what}"))
     return entries
