@@ -33,8 +33,8 @@ _PATTERNS = [
     ("month_day_year", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b", re.I)),
     ("day_month_year", re.compile(r"\b" + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
     ("month_day", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?!\s*(?:%|percent|million|billion))", re.I)),
-    ("part_month_year", re.compile(r"\b(?P<part>early|mid|late)[-\s]+" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
-    ("part_month", re.compile(r"\b(?P<part>early|mid|late)[-\s]+" + _MONTH + r"(?![\w-])", re.I)),
+    ("part_month_year", re.compile(r"\b(?P<part>early|mid|late|the\s+(?:end|beginning|start|middle)\s+of)[-\s]+" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
+    ("part_month", re.compile(r"\b(?P<part>early|mid|late|the\s+(?:end|beginning|start|middle)\s+of)[-\s]+" + _MONTH + r"(?![\w-])", re.I)),
     ("month_year", re.compile(r"\b" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"\b", re.I)),
     ("last_next_month", re.compile(r"\b(?P<rel>last|next|this)\s+" + _MONTH + r"(?![\w-])", re.I)),
     ("in_month", re.compile(r"\b(?:in|on|by|until|since)\s+(?P<d>" + _MONTH + r")(?![\w-])", re.I)),
@@ -132,11 +132,16 @@ def _resolve(kind, groups, published_on, forward):
     raise AssertionError(kind)
 
 
-def find_dates(sentence, published_on, forward=False):
+_FUTURE_BEFORE = re.compile(r"\b(?:will|shall|set\s+to|due\s+to|scheduled\s+to|slated\s+to|expected\s+to|"
+                            r"going\s+to)\b[^.;]{0,40}$", re.I)
+
+
+def find_dates(sentence, published_on, forward=None):
     """Every date mentioned in ``sentence``, left to right, without overlaps.
 
-    ``forward`` says the sentence speaks of the future ("will take effect Tuesday"), so that a
-    bare weekday is the next one rather than the last one."""
+    A bare weekday is the last one before publication, unless the words just before it speak
+    of the future ("will take effect Tuesday", "due to take effect on Tuesday"); ``forward``
+    forces either reading."""
     taken = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(sentence):
@@ -151,7 +156,8 @@ def find_dates(sentence, published_on, forward=False):
             # "said Wednesday that it will postpone": the saying is past, whatever is said.
             reported = re.search(r"\b(?:said|announced|stated|statement)\W+(?:\w+\W+){0,3}$", sentence[:first], re.I)
             try:
-                resolved = _resolve(kind, match.groupdict(), published_on, forward and not reported)
+                ahead = bool(_FUTURE_BEFORE.search(sentence[:first])) if forward is None else forward
+                resolved = _resolve(kind, match.groupdict(), published_on, ahead and not reported)
             except (ValueError, TypeError):
                 continue  # 31 February, 13/45/2020: not a date
             if resolved is None:
@@ -159,4 +165,13 @@ def find_dates(sentence, published_on, forward=False):
             date, precision, relative = resolved
             text = sentence[first:last]
             taken.append((first, last, DateMention(first, last, text, date, precision, text if relative else None)))
-    return [mention for _, _, mention in sorted(taken, key=lambda item: item[0])]
+    mentions = [mention for _, _, mention in sorted(taken, key=lambda item: item[0])]
+    # "Friday, April 7" is one date: the weekday only names the day that follows it.
+    merged = []
+    for m in mentions:
+        if merged and merged[-1].text.lower() in WEEKDAYS and re.fullmatch(r",?\s*", sentence[merged[-1].end:m.start]):
+            weekday = merged.pop()
+            m = DateMention(weekday.start, m.end, sentence[weekday.start:m.end], m.date, m.precision,
+                            sentence[weekday.start:m.end] if m.resolved_from else None)
+        merged.append(m)
+    return merged

@@ -55,10 +55,16 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     ("enforcement_suspended", r"\bnot\W{0,3}(?:to\s+)?(?:be\s+)?enforc(?:e|ed|ing)\b"),
     ("enforcement_suspended", r"\b(?:suspend(?:ed|s|ing)?|paus(?:ed|es|ing))\s+(?:its\s+|the\s+)?enforcement\b"),
     ("enforcement_resumed", r"\bresum(?:e|ed|es|ing)\s+(?:its\s+|the\s+)?enforc(?:e|ement|ing)\b"),
+    ("delayed", r"\b(?:rule|notice|order)\s+(?:in\s+the\s+federal\s+register\s+)?to\s+(?:extend|delay|postpone)\s+"
+                r"(?:the\s+|its\s+)?(?:effective|compliance|applicability)\s+dates?\b"),
     ("delayed", r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|extend(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|"
                 r"stay(?:s|ed|ing)?)\s+(?:indefinitely\s+)?" + _ACT + r"(?:" + _W + r"){0,3}?"
                 r"(?:effective|compliance)\s+dates?\b"),
-    ("delayed", r"\b(?:effective|compliance)\s+dates?\s+(?:" + _W + r"){0,6}?(?:was|were|is|are|has\s+been|have\s+been)"
+    ("delayed", r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|push(?:es|ed|ing)?(?:\s+back)?|extend(?:s|ed|ing)?)\s+"
+                + _ACT + r"(?:[\w’',.-]+\s+){0,4}?(?:implementation|applicability)\b"),
+    ("delayed", r"\b(?:announc(?:ed|es)|set|sets)\s+(?:updated|new|revised|extended|later)\s+(?:compliance|effective|"
+                r"applicability)\s+dates?\b"),
+    ("delayed", r"\b(?:effective|compliance|applicability|implementation)\s+dates?\s+(?:" + _W + r"){0,6}?(?:was|were|is|are|has\s+been|have\s+been)"
                 r"\s+(?:now\s+|again\s+|further\s+)?(?:delayed|postponed|pushed\s+back|extended|changed)\b"),
     ("delayed", r"\bfurther\s+delay\s+of\b"),
     ("delayed", r"\b(?:has|have|had|was|were|been)\s+(?:again\s+|further\s+|since\s+)?(?:pushed\s+back|postponed|delayed)\b"),
@@ -71,17 +77,23 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     ("vacated", r"\bvacat(?:ed|es)\b"),
     ("vacated", r"\b(?:set|sets)\s+aside\s+(?:the|its|a)\b|\b(?:was|were|been)\s+set\s+aside\b"),
     ("vacated", r"\b(?:struck|strikes)\s+down\b|\btoss(?:ed|es)\s+out\b"),
-    ("stayed", r"\b(?:stayed|stays)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|orders?|requirements?)\b"),
+    ("stayed", r"\b(?:issued|granted|entered|imposed)\s+(?:a|an|the)\s+(?:(?:nationwide|temporary|preliminary|permanent|"
+               r"universal)\s+)*(?:injunction|restraining\s+order)\b"),
+    ("stayed", r"\binjunction\s+(?:halts|halted|blocks|blocked|bars|barred|prevents|prevented)\b|\b(?:enjoined|enjoins)\b"),
+    ("stayed", r"\b(?:blocked|blocks)\s+(?:the\s+)?(?:implementation|enforcement)\b|\b(?:was|were|been)\s+blocked\b"),
+    ("stayed", r"\b(?:stayed|stays)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|orders?|requirements?|"
+               r"implementation)\b"),
     ("stayed", r"\b(?:announced|issued|granted|imposed|ordered|placing|placed|places)\s+(?:a|the)\s+"
                r"(?:[\w-]+\s+){0,2}?stay\b"),
     ("suspended", r"\bsuspend(?:ed|s)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|requirements?)\b"),
     ("reinstated", r"\breinstat(?:ed|es)\b"),
-    ("withdrawn", r"\bwithdr(?:ew|awn|aws)\s+" + _ACT + r"(?:proposed|proposal)\b|\b(?:was|were|been)\s+withdrawn\b"),
+    ("withdrawn", r"\bwithdr(?:ew|awn|aws)\s+(?:\w+\s+){0,3}?(?:proposed\s+rules?|proposals?|rules?|regulations?)\b|"
+                  r"\b(?:is|are|was|were|been)\s+withdrawn\b"),
     ("superseded", r"\b(?:was|were|been|is)\s+superseded\b"),
     ("expired", r"\b(?:rules?|regulations?|orders?|requirements?|provisions?|authority|program)\s+"
                 r"(?:has\s+|have\s+|had\s+)?(?:expired|sunsetted|lapsed)\b"),
     ("proposed", r"\b(?:published|issued|released|unveiled)\s+(?:a|its|the)\s+proposed\s+rule\b"),
-    ("proposed", r"\b(?:was|were|been)\s+proposed\b"),
+    ("proposed", r"\b(?:was|were|been)\s+proposed\b|(?<!the )(?<!a )\bproposed\s+(?:the|a|an|its)\s+(?!proposed)"),
     ("issued", r"\b(?:was|were|been|is)\s+(?:first\s+|formally\s+)?(?:issued|introduced|finali[sz]ed|signed|adopted|"
                r"promulgated|unveiled)\b"),
     ("issued", r"(?<!previously )(?<!already )(?<!originally )\b(?:issued|introduced|finali[sz]ed|adopted|promulgated|"
@@ -97,6 +109,8 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     ("compliance_date", r"\bcompliance\s+(?:date|deadline)s?\b(?:\s+(?:of|is|was|for|will\s+be))?"),
     ("compliance_date", r"\b(?:original\s+)?deadline\s+(?:was|is|of)\b"),
     ("compliance_date", r"\bmust\s+(?:begin\s+to\s+)?comply\b"),
+    ("compliance_date", r"\b(?:become|becomes|became|becoming)\s+applicable\b|\bimplemented\b"),
+    ("compliance_date", r"\b(?:implementation|applicability)(?:\s+dates?)?\b"),
     ("comment_period_closes", r"\bcomments?\s+(?:[\w\s]{0,20}?)until\b|\bcomments?\s+(?:are\s+)?due\b|"
                               r"\bcomment\s+period\s+(?:closes|ends|will\s+close|closed|ended)\b"),
 ]]
@@ -106,7 +120,7 @@ _REPORTING = re.compile(r"\b(?:said|says|announced|announces|stated|states|state
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans?\s+to|intends?\s+to|going\s+to|expected\s+to|set\s+to|"
                      r"scheduled\s+to|slated\s+to|due\s+to|were\s+to|was\s+to|to\s+be)\b", re.I)
 _HYPOTHETICAL = re.compile(r"\b(?:would\s+have|could|might|may|should|must\s+be|if|unless|whether|"
-                           r"in\s+cases\s+where)\b", re.I)
+                           r"in\s+cases\s+where|possibility\s+of|option\s+of|consider(?:s|ed|ing)?)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer|declin(?:ed|es|ing)\s+to|refus(?:ed|es|ing)\s+to)\s+"
                       r"(?!(?:the|a|an)\b)(?:\w+\s+){0,2}$",
                       re.I)
@@ -201,8 +215,12 @@ def _leading(mentions):
 def _refine(kind, sentence, start, end):
     """Kinds that depend on the words around: a stay by a court or by the agency; a "take
     effect" said of compliance requirements; which event a delay moves."""
-    if kind == "stayed" and not _COURT.search(sentence[:start]):
+    if kind == "stayed" and not _COURT.search(sentence[:start]) and "injunction" not in sentence[start:end].lower():
         return "suspended"
+    if kind == "delayed" and sentence[start:end].lower().startswith("stay") and _COURT.search(sentence[:start]):
+        return "stayed"
+    if kind == "published" and re.search(r"\bproposed\b", sentence[max(0, start - 40):start], re.I):
+        return "proposed"
     if kind == "effective" and re.search(r"complian", sentence[max(0, start - 50):start], re.I):
         return "compliance_date"
     return kind
@@ -210,7 +228,7 @@ def _refine(kind, sentence, start, end):
 
 def _delay_target(sentence, start, end):
     window = sentence[max(0, start - 60): end + 60].lower()
-    if re.search(r"complian|comply|deadline", window):
+    if re.search(r"complian|comply|deadline|applicab|implement", window):
         return "compliance_date"
     return "effective" if "effective" in window else None
 
@@ -219,7 +237,7 @@ def _sentence_proposals(sentence, published_on, title):
     triggers = _triggers(sentence)
     if not triggers:
         return []
-    mentions = find_dates(sentence, published_on, forward=bool(_FUTURE.search(sentence)))
+    mentions = find_dates(sentence, published_on)
     # The qualifier checks read the sentence with its dates blanked out: "May 13" is no modal.
     masked = list(sentence)
     for m in mentions:
@@ -233,7 +251,7 @@ def _sentence_proposals(sentence, published_on, title):
         previous_end = triggers[index - 1][2] if index else 0
         next_start = triggers[index + 1][1] if index + 1 < len(triggers) else len(sentence)
         before_text = masked[max(previous_end, start - 60):start]
-        clause = masked[max(0, start - 40):start]
+        clause = masked[max(0, start - 60):start]
         if kind not in ("enforcement_suspended", "rescission_planned") and _NEGATED.search(masked[:start]):
             continue
         if _HYPOTHETICAL.search(clause):
@@ -241,10 +259,13 @@ def _sentence_proposals(sentence, published_on, title):
         if kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"} \
                 and _INFINITIVE.search(masked[:start]):
             continue
+        if start == 0 and re.match(r"\w+ing\b", sentence):
+            continue  # a gerund subject ("Extending implementation … is necessary") asserts nothing
         future = bool(_FUTURE.search(before_text))
         reported = bool(_REPORTING.search(masked[:start]))
-        if future and kind not in STATE_KINDS | {"rescission_planned"} \
-                and not (kind in FUTURE_REPORTED and reported):
+        scheduled = future and kind not in STATE_KINDS | {"rescission_planned"} \
+            and not (kind in FUTURE_REPORTED and reported)
+        if scheduled and kind != "delayed":
             continue
         kind = _refine(kind, sentence, start, end)
         after = [m for m in usable if end <= m.start < next_start]
@@ -253,11 +274,24 @@ def _sentence_proposals(sentence, published_on, title):
         if kind in STATE_KINDS or kind == "issued":
             # A state's date, and an issue date, stand next to their words ("issued on …").
             reach = 110 if "comply" in sentence[start:end].lower() else 80 if kind == "issued" else 30
-            chosen = next((m for m in after if m.start - end <= reach and m not in reporting), None)
-            if chosen is None and (index == 0 or kind == "issued") and kind != "published":
+            chosen = next((m for m in after if m not in reporting and (m.start - end <= reach or re.fullmatch(
+                r"[^.;]{0,80}\b(?:is|are|was|were|will\s+be)\s+(?:now\s+)?|\s+in\s+the\s+federal\s+register\s+"
+                r"(?:on\s+)?", sentence[end:m.start], re.I))), None)
+            # "the rule's April 10 applicability date", "Jan. 1, 2018, implementation"
+            adjacent = next((m for m in usable if 0 <= start - m.end <= 2), None)
+            if chosen is None and adjacent is not None and kind != "issued":
+                chosen = adjacent
+            # "As of January 1, 2006, … goes into effect": a verb may take the opening date, a noun
+            # ("the applicability dates") may not.
+            if chosen is None and index == 0 and kind != "published" \
+                    and not re.search(r"dates?$|implementation$|applicability$|deadlines?$", sentence[start:end], re.I):
                 chosen = leading
         else:
             if kind == "delayed":
+                # A date inside or right before the words is the date being moved, not the delay's.
+                old_date = next((m for m in mentions if start - 2 <= m.end <= end and m.start >= start - 40
+                                 and (m.start >= start or sentence[start:end].split()[0].lower() in (
+                                     "effective", "compliance", "applicability", "implementation"))), None)
                 for m in [m for m in mentions if end <= m.start < next_start]:
                     if new_date is None and _NEW_DATE_BEFORE.search(sentence[:m.start]) and m not in reporting:
                         new_date = m
@@ -267,13 +301,13 @@ def _sentence_proposals(sentence, published_on, title):
             if leading is new_date:
                 leading = None
             befores = [m for m in usable if previous_end <= m.start and m.end <= start and start - m.end <= 60
-                       and m is not leading and m is not new_date]
+                       and m is not leading and m is not new_date and m is not old_date]
             chosen = (leading or (befores[-1] if befores else None)
                       or (reporting[0] if kind == "delayed" and reporting else None)
                       or next((m for m in after if m.start - end <= 60
                                and (kind != "delayed" or re.search(r"\bon\s+$", sentence[:m.start], re.I))), None)
                       or (reporting[0] if reporting else None))
-        if chosen is None and (kind not in UNDATED_OK or title or kind == "rescission_planned"):
+        if chosen is None and (kind not in UNDATED_OK or title or kind == "rescission_planned" or scheduled):
             continue
         proposal = Proposal(kind, chosen.date if chosen else None, chosen.precision if chosen else None, sentence,
                             resolved_from=chosen.resolved_from if chosen else None)
@@ -281,6 +315,14 @@ def _sentence_proposals(sentence, published_on, title):
             proposal.target = _delay_target(sentence, start, end)
             proposal.new_date = new_date.date if new_date else None
         proposals.append(proposal)
+        if kind in STATE_KINDS and chosen is not None:
+            # "will be July 1, 2026, January 1, 2027, and October 1, 2027, respectively"
+            last = chosen
+            for m in [m for m in mentions if m.start > chosen.start]:
+                if not re.fullmatch(r"\s*[,;]?\s*(?:and|or)?\s*", sentence[last.end:m.start]):
+                    break
+                proposals.append(Proposal(kind, m.date, m.precision, sentence, resolved_from=m.resolved_from))
+                last = m
         if old_date is not None and proposal.target:
             # "delayed the effective date from February 10 to March 21" also says when it was due.
             proposals.append(Proposal(proposal.target, old_date.date, old_date.precision, sentence,
