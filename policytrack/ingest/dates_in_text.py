@@ -21,7 +21,10 @@ MONTHS = {name: number for number, names in enumerate((
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Longest names first, so that "sept" wins over "sep"; an abbreviation may carry a full stop.
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = (r"(?P<month>" + "|".join(sorted((m for m in MONTHS if len(m) > 4 or m in ("may", "june", "july")),
+                                           key=len, reverse=True))
+          + "|" + "|".join(sorted((m + r"\.?" for m in MONTHS if len(m) <= 4 and m not in ("may", "june", "july")),
+                                  key=len, reverse=True)) + ")")
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
@@ -36,9 +39,10 @@ _PATTERNS = [
     ("part_month_year", re.compile(r"\b(?P<part>early|mid|late|the\s+(?:end|beginning|start|middle)\s+of)[-\s]+" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
     ("part_month", re.compile(r"\b(?P<part>early|mid|late|the\s+(?:end|beginning|start|middle)\s+of)[-\s]+" + _MONTH + r"(?![\w-])", re.I)),
     ("month_year", re.compile(r"\b" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"\b", re.I)),
+    ("month_of_rel_year", re.compile(r"\b" + _MONTH + r"\s+of\s+(?P<rel>this|last|next)\s+year\b", re.I)),
     ("last_next_month", re.compile(r"\b(?P<rel>last|next|this)\s+" + _MONTH + r"(?![\w-])", re.I)),
     ("in_month", re.compile(r"\b(?:in|on|by|until|since)\s+(?P<d>" + _MONTH + r")(?![\w-])", re.I)),
-    ("relative_day", re.compile(r"\b(?P<rel>today|yesterday|tomorrow)\b", re.I)),
+    ("relative_day", re.compile(r"\b(?P<rel>today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)),
     ("weekday", re.compile(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I)),
     ("relative_period", re.compile(r"\b(?P<rel>last|next|this)\s+(?P<unit>week|month|year)\b(?!\s+of\b)", re.I)),
     ("in_year", re.compile(r"\b(?:in|during)\s+(?P<d>" + _YEAR + r")\b(?![-/])", re.I)),
@@ -97,6 +101,9 @@ def _resolve(kind, groups, published_on, forward):
         return datetime.date(int(groups["year"]), month, 1), "month", False
     if kind in ("part_month", "in_month"):
         return _nearest_year(month, 1, published_on), "month", True
+    if kind == "month_of_rel_year":
+        step = {"last": -1, "this": 0, "next": 1}[groups["rel"].lower()]
+        return datetime.date(published_on.year + step, month, 1), "month", True
     if kind == "last_next_month":
         rel = groups["rel"].lower()
         year = published_on.year
@@ -106,7 +113,8 @@ def _resolve(kind, groups, published_on, forward):
             year += 1
         return datetime.date(year, month, 1), "month", True
     if kind == "relative_day":
-        shift = {"today": 0, "yesterday": -1, "tomorrow": 1}[groups["rel"].lower()]
+        rel = groups["rel"].lower()
+        shift = -1 if rel == "yesterday" else 1 if rel == "tomorrow" else 0
         return published_on + datetime.timedelta(days=shift), "day", True
     if kind == "weekday":
         rel = (groups.get("rel") or "").lower() or None

@@ -61,7 +61,7 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
                 r"stay(?:s|ed|ing)?)\s+(?:indefinitely\s+)?" + _ACT + r"(?:" + _W + r"){0,3}?"
                 r"(?:effective|compliance)\s+dates?\b"),
     ("delayed", r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|push(?:es|ed|ing)?(?:\s+back)?|extend(?:s|ed|ing)?)\s+"
-                + _ACT + r"(?:[\w’',.-]+\s+){0,4}?(?:implementation|applicability)\b"),
+                + _ACT + r"(?:[\w’',.-]+\s+){0,4}?(?:implementation|applicability|enforcement)\b"),
     ("delayed", r"\b(?:announc(?:ed|es)|set|sets)\s+(?:updated|new|revised|extended|later)\s+(?:compliance|effective|"
                 r"applicability)\s+dates?\b"),
     ("delayed", r"\b(?:effective|compliance|applicability|implementation)\s+dates?\s+(?:" + _W + r"){0,6}?(?:was|were|is|are|has\s+been|have\s+been)"
@@ -73,12 +73,17 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     ("delayed", r"\b(?:extend(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back)\s+" + _ACT
                 + r"(?:" + _W + r"){0,2}?(?:deadlines?|dates\s+by\s+which)\b"),
     ("delayed", r"\bnew\s+(?:effective\s+date|compliance\s+date|deadline)\s+(?:is|will\s+be|of)\b"),
+    ("delayed", r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing))\b(?=(?:[^.;]|\.(?=\s*\d)){0,60}\b(?:enforc\w*|effective|compliance|"
+                r"deadlines?|implementation|applicability|start(?:ing)?\s+date)\b)"),
     ("vacated", r"\bgrant(?:ed|s|ing)?\s+(?:" + _W + r"){0,2}?motion\s+to\s+vacate\b"),
     ("vacated", r"\bvacat(?:ed|es)\b"),
     ("vacated", r"\b(?:set|sets)\s+aside\s+(?:the|its|a)\b|\b(?:was|were|been)\s+set\s+aside\b"),
-    ("vacated", r"\b(?:struck|strikes)\s+down\b|\btoss(?:ed|es)\s+out\b"),
+    ("vacated", r"\b(?:struck|strikes|striking)\s+down\b|\btoss(?:ed|es)\s+out\b|\b(?:overturned|overturns|"
+                r"invalidated|invalidates)\b|\bset\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?aside\b"),
     ("stayed", r"\b(?:issued|granted|entered|imposed)\s+(?:a|an|the)\s+(?:(?:nationwide|temporary|preliminary|permanent|"
                r"universal)\s+)*(?:injunction|restraining\s+order)\b"),
+    ("stayed", r"\b(?:order|decision|determined|voted)\s+to\s+stay\b|\border\s+issuing\s+stay\b|"
+               r"\b(?:court|judge)\b[^.;]{0,60}\bblock(?:ed|s)\b"),
     ("stayed", r"\binjunction\s+(?:halts|halted|blocks|blocked|bars|barred|prevents|prevented)\b|\b(?:enjoined|enjoins)\b"),
     ("stayed", r"\b(?:blocked|blocks)\s+(?:the\s+)?(?:implementation|enforcement)\b|\b(?:was|were|been)\s+blocked\b"),
     ("stayed", r"\b(?:stayed|stays)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|orders?|requirements?|"
@@ -94,16 +99,20 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
                 r"(?:has\s+|have\s+|had\s+)?(?:expired|sunsetted|lapsed)\b"),
     ("proposed", r"\b(?:published|issued|released|unveiled)\s+(?:a|its|the)\s+proposed\s+rule\b"),
     ("proposed", r"\b(?:was|were|been)\s+proposed\b|(?<!the )(?<!a )\bproposed\s+(?:the|a|an|its)\s+(?!proposed)"),
-    ("issued", r"\b(?:was|were|been|is)\s+(?:first\s+|formally\s+)?(?:issued|introduced|finali[sz]ed|signed|adopted|"
+    ("issued", r"\b(?:was|were|been|is)\s+(?:first\s+|formally\s+)?(?:issued|introduced|finali[sz]ed|signed|adopted|approved|"
                r"promulgated|unveiled)\b"),
+    ("issued", r"\bapproved\s+(?=(?:the|its|a|an|new|final)\b)(?!(?:a|an|the)\s+(?:request|budget|bill|plan|merger))"),
     ("issued", r"(?<!previously )(?<!already )(?<!originally )\b(?:issued|introduced|finali[sz]ed|adopted|promulgated|"
                r"unveiled)\s+(?=(?:the|its|a|an|two|three|four|five|new|final|interim|guidance|on|in|last|this)\b)"
                r"(?!(?:a|an|the)\s+(?:press|news)\s+release|(?:a|an|the)\s+(?:statement|notice|letter|report|"
-               r"remand|limited|proposed))"),
+               r"remand|limited|proposed|order|ruling|decision|opinion|stay|injunction|preliminary|temporary|"
+               r"nationwide|request))"),
     ("published", r"\b(?:published|publication)\b(?!\s+(?:a|an|the)\s+(?:notice|proposed))"),
     ("effective", r"\b(?:take|takes|took|taken|taking|come|comes|came|coming|go|goes|went|going|gone)\s+into\s+"
                   r"(?:full\s+)?effect\b|\b(?:take|takes|taken|taking|took)\s+effect\b"),
     ("effective", r"\b(?:become|becomes|became|becoming)\s+effective\b"),
+    ("effective", r"\b(?:begin|begins|began|commence|commences|commenced)\b(?=\s+(?:on\s+)?(?:jan|feb|mar|apr|may|jun|jul|"
+                  r"aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)"),
     ("effective", r"\beffective\s+dates?\b(?:\s+(?:of|is|was|will\s+be|for))?|\beffective\b(?=\s+(?:on\s+|as\s+of\s+)?"
                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)"),
     ("compliance_date", r"\bcompliance\s+(?:date|deadline)s?\b(?:\s+(?:of|is|was|for|will\s+be))?"),
@@ -215,20 +224,20 @@ def _leading(mentions):
 def _refine(kind, sentence, start, end):
     """Kinds that depend on the words around: a stay by a court or by the agency; a "take
     effect" said of compliance requirements; which event a delay moves."""
-    if kind == "stayed" and not _COURT.search(sentence[:start]) and "injunction" not in sentence[start:end].lower():
+    if kind == "stayed" and not _COURT.search(sentence[:end]) and "injunction" not in sentence[start:end].lower():
         return "suspended"
     if kind == "delayed" and sentence[start:end].lower().startswith("stay") and _COURT.search(sentence[:start]):
         return "stayed"
     if kind == "published" and re.search(r"\bproposed\b", sentence[max(0, start - 40):start], re.I):
         return "proposed"
-    if kind == "effective" and re.search(r"complian", sentence[max(0, start - 50):start], re.I):
+    if kind == "effective" and re.search(r"complian|obligation", sentence[max(0, start - 50):start], re.I):
         return "compliance_date"
     return kind
 
 
 def _delay_target(sentence, start, end):
     window = sentence[max(0, start - 60): end + 60].lower()
-    if re.search(r"complian|comply|deadline|applicab|implement", window):
+    if re.search(r"complian|comply|deadline|applicab|implement|enforc", window):
         return "compliance_date"
     return "effective" if "effective" in window else None
 
@@ -252,8 +261,14 @@ def _sentence_proposals(sentence, published_on, title):
         next_start = triggers[index + 1][1] if index + 1 < len(triggers) else len(sentence)
         before_text = masked[max(previous_end, start - 60):start]
         clause = masked[max(0, start - 60):start]
-        if kind not in ("enforcement_suspended", "rescission_planned") and _NEGATED.search(masked[:start]):
+        if kind not in ("enforcement_suspended", "rescission_planned") and _NEGATED.search(masked[:start]) \
+                and not (kind in STATE_KINDS and re.search(r"\bas\s+(?:originally\s+)?(?:scheduled|planned)\b",
+                                                           sentence[end:], re.I)):
             continue
+        if kind == "delayed" and re.match(r"delay\b(?!\s+of\b)", sentence[start:end], re.I) and re.search(
+                r"\b(?:the|a|an|this|that|its|further|additional|proposed|final|any|[\w]+-(?:year|month|week|day))\s+$",
+                sentence[:start], re.I):
+            continue  # "the delay", "a three month delay": a noun, not an act
         if _HYPOTHETICAL.search(clause):
             continue
         if kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"} \
@@ -300,11 +315,12 @@ def _sentence_proposals(sentence, published_on, title):
                 after = [m for m in after if m is not new_date]
             if leading is new_date:
                 leading = None
-            befores = [m for m in usable if previous_end <= m.start and m.end <= start and start - m.end <= 60
+            befores = [m for m in usable if previous_end <= m.start and m.end <= start and start - m.end <= 90
+                       and not re.search(r",\s+(?:yet|but|while|although|though)\b|;", sentence[m.end:start])
                        and m is not leading and m is not new_date and m is not old_date]
             chosen = (leading or (befores[-1] if befores else None)
                       or (reporting[0] if kind == "delayed" and reporting else None)
-                      or next((m for m in after if m.start - end <= 60
+                      or next((m for m in after if m.start - end <= 90
                                and (kind != "delayed" or re.search(r"\bon\s+$", sentence[:m.start], re.I))), None)
                       or (reporting[0] if reporting else None))
         if chosen is None and (kind not in UNDATED_OK or title or kind == "rescission_planned" or scheduled):
