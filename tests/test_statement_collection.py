@@ -2,7 +2,7 @@
 against an answer key written by reading each text.
 
 Splits: ``dev`` (the rules were written against these), ``heldout`` (read while the rules were
-designed, run only once they were written), ``fresh`` and ``fresh2`` (collected and keyed after
+designed, run only once they were written), ``fresh``, ``fresh2`` and ``fresh3`` (collected and keyed after
 the engine existed, each run once before any rule was changed for them). The figures of each
 split are printed; the thresholds apply to the whole collection and to each split."""
 
@@ -17,7 +17,7 @@ from policytrack.ingest.statements import propose
 
 from statement_collection import HERE, answers, read_statement, score
 
-SPLITS = ("dev", "heldout", "fresh", "fresh2")
+SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3")
 SHARED_SEEDS = Path(os.environ.get("POLICYTRACK_SHARED", "/work/shared")) / "seeds"
 
 

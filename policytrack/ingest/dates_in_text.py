@@ -33,6 +33,7 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _PATTERNS = [
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
     ("numeric", re.compile(r"\b(?P<month>1[0-2]|0?[1-9])/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)?\d\d)\b")),
+    ("numeric_no_year", re.compile(r"(?<=\()(?P<month>1[0-2]|0?[1-9])/(?P<day>[0-3]?\d)(?=\))")),
     ("month_day_year", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b", re.I)),
     ("day_month_year", re.compile(r"\b" + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
     ("month_day", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?!\s*(?:%|percent|million|billion))", re.I)),
@@ -88,7 +89,10 @@ def _weekday(name, rel, published_on, forward):
 
 def _resolve(kind, groups, published_on, forward):
     """(date, precision, resolved) for one match, or None when it is not a real date."""
-    month = MONTHS.get((groups.get("month") or "").lower().rstrip(".")) if kind not in ("iso", "numeric") else None
+    month = MONTHS.get((groups.get("month") or "").lower().rstrip(".")) if not kind.startswith(("iso", "numeric")) \
+        else None
+    if kind == "numeric_no_year":
+        return _nearest_year(int(groups["month"]), int(groups["day"]), published_on), "day", True
     if kind in ("iso", "numeric"):
         year = int(groups["year"])
         year += 2000 if year < 100 else 0
@@ -177,7 +181,7 @@ def find_dates(sentence, published_on, forward=None):
     # "Friday, April 7" is one date: the weekday only names the day that follows it.
     merged = []
     for m in mentions:
-        if merged and merged[-1].text.lower() in WEEKDAYS and re.fullmatch(r",?\s*", sentence[merged[-1].end:m.start]):
+        if merged and merged[-1].text.lower() in WEEKDAYS and re.fullmatch(r",?\s*\(?", sentence[merged[-1].end:m.start]):
             weekday = merged.pop()
             m = DateMention(weekday.start, m.end, sentence[weekday.start:m.end], m.date, m.precision,
                             sentence[weekday.start:m.end] if m.resolved_from else None)

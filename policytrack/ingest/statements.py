@@ -50,7 +50,8 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     ("rescission_announced", r"\b(?:initiat(?:ed|es|ing)|announc(?:ed|es|ing)|began|begins)\s+(?:a|the|its)\s+"
                              r"(?:formal\s+)?(?:rescission|recission|revocation|repeal)\b"),
     ("rescission_announced", r"\bannounces\s+(?:the\s+)?(?:rescission|recission|revocation|repeal)\b"),
-    ("rescinded", r"\b(?:rescinded|revoked|repealed|rescinds|revokes|repeals)\s+(?:the|its|a|an|this|that|both|all)\b"),
+    ("rescinded", r"\b(?:rescinded|revoked|repealed|rescinds|revokes|repeals)(?:\s+and\s+replaced)?\s+"
+                  r"(?:the|its|a|an|this|that|both|all)\b"),
     ("rescinded", r"\b(?:was|were|been|is|are|being)\s+(?:officially\s+|formally\s+)?(?:rescinded|revoked|repealed)\b"),
     ("enforcement_suspended", r"\bnot\W{0,3}(?:to\s+)?(?:be\s+)?enforc(?:e|ed|ing)\b"),
     ("enforcement_suspended", r"\b(?:suspend(?:ed|s|ing)?|paus(?:ed|es|ing))\s+(?:its\s+|the\s+)?enforcement\b"),
@@ -67,7 +68,10 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     ("delayed", r"\b(?:effective|compliance|applicability|implementation)\s+dates?\s+(?:" + _W + r"){0,6}?(?:was|were|is|are|has\s+been|have\s+been)"
                 r"\s+(?:now\s+|again\s+|further\s+)?(?:delayed|postponed|pushed\s+back|extended|changed)\b"),
     ("delayed", r"\bfurther\s+delay\s+of\b"),
-    ("delayed", r"\b(?:has|have|had|was|were|been)\s+(?:again\s+|further\s+|since\s+)?(?:pushed\s+back|postponed|delayed)\b"),
+    ("delayed", r"\b(?:has|have|had|was|were|been|be)\s+(?:again\s+|further\s+|since\s+)?(?:pushed\s+back|postponed|delayed)\b"),
+    ("delayed", r"\bannounc(?:ed|es)\s+(?:a|the|its|new)\s+(?:(?!proposed\b)[\w-]+\s+){0,2}?(?:delays?|extensions?|"
+                r"postponements?)\b"),
+    ("delayed", r"\b(?:interim\s+)?(?:final\s+)?rule\s+(?:extending|delaying|postponing)\b"),
     ("delayed", r"\b(?:delay(?:s|ed)?|postpon(?:e|ed|es))\s+(?:for\s+(?:" + _W + r"){1,3}?)?" + _ACT
                 + r"(?:" + _W + r"){0,2}?(?:rules?|regulations?|requirements?)\b"),
     ("delayed", r"\b(?:extend(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back)\s+" + _ACT
@@ -76,7 +80,7 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     ("delayed", r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing))\b(?=(?:[^.;]|\.(?=\s*\d)){0,60}\b(?:enforc\w*|effective|compliance|"
                 r"deadlines?|implementation|applicability|start(?:ing)?\s+date)\b)"),
     ("vacated", r"\bgrant(?:ed|s|ing)?\s+(?:" + _W + r"){0,2}?motion\s+to\s+vacate\b"),
-    ("vacated", r"\bvacat(?:ed|es)\b"),
+    ("vacated", r"\bvacat(?:ed|es)\b|\b(?:in|by)\s+vacating\b"),
     ("vacated", r"\b(?:set|sets)\s+aside\s+(?:the|its|a)\b|\b(?:was|were|been)\s+set\s+aside\b"),
     ("vacated", r"\b(?:struck|strikes|striking)\s+down\b|\btoss(?:ed|es)\s+out\b|\b(?:overturned|overturns|"
                 r"invalidated|invalidates)\b|\bset\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?aside\b"),
@@ -84,6 +88,7 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
                r"universal)\s+)*(?:injunction|restraining\s+order)\b"),
     ("stayed", r"\b(?:order|decision|determined|voted)\s+to\s+stay\b|\border\s+issuing\s+stay\b|"
                r"\b(?:court|judge)\b[^.;]{0,60}\bblock(?:ed|s)\b"),
+    ("stayed", r"\b(?:was|were|been|is)\s+stayed\b(?!\s+(?:the|its)\s+(?:effective|compliance))"),
     ("stayed", r"\binjunction\s+(?:halts|halted|blocks|blocked|bars|barred|prevents|prevented)\b|\b(?:enjoined|enjoins)\b"),
     ("stayed", r"\b(?:blocked|blocks)\s+(?:the\s+)?(?:implementation|enforcement)\b|\b(?:was|were|been)\s+blocked\b"),
     ("stayed", r"\b(?:stayed|stays)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|orders?|requirements?|"
@@ -99,14 +104,15 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
                 r"(?:has\s+|have\s+|had\s+)?(?:expired|sunsetted|lapsed)\b"),
     ("proposed", r"\b(?:published|issued|released|unveiled)\s+(?:a|its|the)\s+proposed\s+rule\b"),
     ("proposed", r"\b(?:was|were|been)\s+proposed\b|(?<!the )(?<!a )\bproposed\s+(?:the|a|an|its)\s+(?!proposed)"),
-    ("issued", r"\b(?:was|were|been|is)\s+(?:first\s+|formally\s+)?(?:issued|introduced|finali[sz]ed|signed|adopted|approved|"
+    ("issued", r"\b(?:was|were|placed|put)\s+on\s+public\s+inspection\b|\breauthori[sz]ed\s+(?=the|its)"),
+    ("issued", r"\b(?:was|were|been|is)\s+(?:first\s+|formally\s+)?(?:issued|introduced|finali[sz]ed|signed|adopted|approved|released|"
                r"promulgated|unveiled)\b"),
     ("issued", r"\bapproved\s+(?=(?:the|its|a|an|new|final)\b)(?!(?:a|an|the)\s+(?:request|budget|bill|plan|merger))"),
     ("issued", r"(?<!previously )(?<!already )(?<!originally )\b(?:issued|introduced|finali[sz]ed|adopted|promulgated|"
                r"unveiled)\s+(?=(?:the|its|a|an|two|three|four|five|new|final|interim|guidance|on|in|last|this)\b)"
                r"(?!(?:a|an|the)\s+(?:press|news)\s+release|(?:a|an|the)\s+(?:statement|notice|letter|report|"
                r"remand|limited|proposed|order|ruling|decision|opinion|stay|injunction|preliminary|temporary|"
-               r"nationwide|request))"),
+               r"nationwide|request|series))"),
     ("published", r"\b(?:published|publication)\b(?!\s+(?:a|an|the)\s+(?:notice|proposed))"),
     ("effective", r"\b(?:take|takes|took|taken|taking|come|comes|came|coming|go|goes|went|going|gone)\s+into\s+"
                   r"(?:full\s+)?effect\b|\b(?:take|takes|taken|taking|took)\s+effect\b"),
@@ -116,7 +122,7 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
     ("effective", r"\beffective\s+dates?\b(?:\s+(?:of|is|was|will\s+be|for))?|\beffective\b(?=\s+(?:on\s+|as\s+of\s+)?"
                   r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)"),
     ("compliance_date", r"\bcompliance\s+(?:date|deadline)s?\b(?:\s+(?:of|is|was|for|will\s+be))?"),
-    ("compliance_date", r"\b(?:original\s+)?deadline\s+(?:was|is|of)\b"),
+    ("compliance_date", r"\b(?:original\s+)?deadline\s+(?:was|is|of|had\s+been|has\s+been)\b"),
     ("compliance_date", r"\bmust\s+(?:begin\s+to\s+)?comply\b"),
     ("compliance_date", r"\b(?:become|becomes|became|becoming)\s+applicable\b|\bimplemented\b"),
     ("compliance_date", r"\b(?:implementation|applicability)(?:\s+dates?)?\b"),
@@ -125,11 +131,13 @@ TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
 ]]
 
 _COURT = re.compile(r"\b(?:court|judge|circuit|panel|justices?)\b", re.I)
-_REPORTING = re.compile(r"\b(?:said|says|announced|announces|stated|states|statement|release|indicated|notice)\b", re.I)
+_REPORTING = re.compile(r"\b(?:said|says|saying|announced|announces|stated|states|statement|release|indicated|notice)\b",
+                        re.I)
 _FUTURE = re.compile(r"\b(?:will|would|shall|plans?\s+to|intends?\s+to|going\s+to|expected\s+to|set\s+to|"
                      r"scheduled\s+to|slated\s+to|due\s+to|were\s+to|was\s+to|to\s+be)\b", re.I)
 _HYPOTHETICAL = re.compile(r"\b(?:would\s+have|could|might|may|should|must\s+be|if|unless|whether|"
-                           r"in\s+cases\s+where|possibility\s+of|option\s+of|consider(?:s|ed|ing)?)\b", re.I)
+                           r"in\s+cases\s+where|possibility\s+of|option\s+of|consider(?:s|ed|ing)?|"
+                           r"required\s+to|needs?\s+to)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer|declin(?:ed|es|ing)\s+to|refus(?:ed|es|ing)\s+to)\s+"
                       r"(?!(?:the|a|an)\b)(?:\w+\s+){0,2}$",
                       re.I)
@@ -214,7 +222,10 @@ def _triggers(sentence):
             if any(match.start() < end and start < match.end() for _, start, end in found):
                 continue
             found.append((kind, match.start(), match.end()))
-    return sorted(found, key=lambda item: item[1])
+    found.sort(key=lambda item: item[1])
+    # "issued an interim final rule extending the reporting period": what was issued is the delay.
+    return [item for item in found if not (item[0] == "issued" and any(
+        other[0] == "delayed" and 0 < other[1] - item[2] <= 30 for other in found))]
 
 
 def _leading(mentions):
@@ -224,7 +235,7 @@ def _leading(mentions):
 def _refine(kind, sentence, start, end):
     """Kinds that depend on the words around: a stay by a court or by the agency; a "take
     effect" said of compliance requirements; which event a delay moves."""
-    if kind == "stayed" and not _COURT.search(sentence[:end]) and "injunction" not in sentence[start:end].lower():
+    if kind == "stayed" and not _COURT.search(sentence) and "injunction" not in sentence[start:end].lower():
         return "suspended"
     if kind == "delayed" and sentence[start:end].lower().startswith("stay") and _COURT.search(sentence[:start]):
         return "stayed"
@@ -262,6 +273,7 @@ def _sentence_proposals(sentence, published_on, title):
         before_text = masked[max(previous_end, start - 60):start]
         clause = masked[max(0, start - 60):start]
         if kind not in ("enforcement_suspended", "rescission_planned") and _NEGATED.search(masked[:start]) \
+                and not re.match(r"\s+until\b", sentence[end:], re.I) \
                 and not (kind in STATE_KINDS and re.search(r"\bas\s+(?:originally\s+)?(?:scheduled|planned)\b",
                                                            sentence[end:], re.I)):
             continue
@@ -269,6 +281,8 @@ def _sentence_proposals(sentence, published_on, title):
                 r"\b(?:the|a|an|this|that|its|further|additional|proposed|final|any|[\w]+-(?:year|month|week|day))\s+$",
                 sentence[:start], re.I):
             continue  # "the delay", "a three month delay": a noun, not an act
+        if kind == "delayed" and re.match(r"delayed\s+(?:rules|regulations|requirements)\b", sentence[start:end], re.I):
+            continue  # "Delayed regulations include …": an adjective
         if _HYPOTHETICAL.search(clause):
             continue
         if kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"} \
@@ -317,6 +331,7 @@ def _sentence_proposals(sentence, published_on, title):
                 leading = None
             befores = [m for m in usable if previous_end <= m.start and m.end <= start and start - m.end <= 90
                        and not re.search(r",\s+(?:yet|but|while|although|though)\b|;", sentence[m.end:start])
+                       and not _NEW_DATE_BEFORE.search(sentence[:m.start])
                        and m is not leading and m is not new_date and m is not old_date]
             chosen = (leading or (befores[-1] if befores else None)
                       or (reporting[0] if kind == "delayed" and reporting else None)
