@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "policytrack.ingest",
     "policytrack.web",
     "policytrack.api",
+    "policytrack.review",
 ]
 
 # One index carries a column for PostgreSQL's index-only scans (INCLUDE); SQLite builds the
