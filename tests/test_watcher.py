@@ -14,7 +14,7 @@ from werkzeug import Response
 
 from policytrack.review.models import Proposal, WatchCursor, WatchResponse
 from policytrack.review.tasks import watch_federal_register
-from policytrack.timeline.models import Instrument
+from policytrack.timeline.models import Agency, Instrument
 
 DATA = Path(__file__).parent / "data" / "watcher"
 
@@ -35,6 +35,9 @@ def federal_register(httpserver, settings):
 
     def answer(request):
         asked.append(request.args)
+        if request.args.get("conditions[agencies][]") == "bis":  # not a Federal Register agency slug
+            return Response('{"errors": {"conditions": {"agencies": "bis is not a valid agency"}}}', status=400,
+                            content_type="application/json")
         if request.args.get("conditions[docket_id]"):
             name = "docket-page-2.json" if request.args.get("page") == "2" else "docket-page-1.json"
         elif request.args.get("conditions[regulation_id_number]"):
@@ -100,6 +103,15 @@ def test_it_follows_next_page_url_up_to_its_page_cap(tracked, federal_register, 
     assert all(int(args.get("per_page", 0)) <= 1000 for args in federal_register if "per_page" in args)
     run("watch_federal_register", "--since", "2024-12-01")
     assert "fr:2024-31440" in filed()
+
+
+def test_a_query_the_api_refuses_is_named_and_the_others_go_on(tracked, federal_register, run):
+    Agency.objects.create(slug="bis", name="Bureau of Industry and Security")
+    code, out, err = run("watch_federal_register", "--since", "2024-12-01")
+    assert code == 0
+    assert "warning: agency:bis: the Federal Register API answered HTTP 400" in err
+    assert "4 new proposals, 1 query refused" in out
+    assert not WatchCursor.objects.filter(query="agency:bis").exists()
 
 
 def test_without_a_network_it_fails_in_one_line(tracked, run, settings):

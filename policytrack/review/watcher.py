@@ -44,6 +44,10 @@ class WatchError(Exception):
     """The watcher cannot go on (the API cannot be reached or answers nonsense); one line."""
 
 
+class QueryRefused(Exception):
+    """The API refused one query (4xx: e.g. an agency slug it does not know); the others go on."""
+
+
 @dataclass
 class Query:
     name: str  # stable: the cursor's key, e.g. "rin:0694-AJ90"
@@ -56,10 +60,13 @@ class Outcome:
     pages: int = 0
     documents: int = 0
     filed: list = field(default_factory=list)  # document numbers filed as proposals
+    problems: list = field(default_factory=list)  # queries the API refused, in words
 
     def summary(self):
+        n = len(self.problems)
+        refused = f", {n} {'query' if n == 1 else 'queries'} refused" if n else ""
         return (f"{self.queries} queries, {self.pages} pages, {self.documents} documents seen, "
-                f"{len(self.filed)} new proposals")
+                f"{len(self.filed)} new proposals{refused}")
 
 
 def tracked_queries():
@@ -94,6 +101,8 @@ def _get(client, url, params, query):
         raise WatchError(f"cannot reach the Federal Register API at {url} ({error}); check the network") from None
     WatchResponse.objects.create(query=query.name, url=str(response.url), status_code=response.status_code,
                                  body=response.text, retrieved_at=timezone.now())
+    if 400 <= response.status_code < 500:
+        raise QueryRefused(f"{query.name}: the Federal Register API answered HTTP {response.status_code}")
     if response.status_code != 200:
         raise WatchError(f"the Federal Register API answered HTTP {response.status_code} to {response.url}")
     try:
@@ -150,7 +159,11 @@ def watch(since=None, max_pages=MAX_PAGES, per_page=PER_PAGE, base_url=None, tra
                       "order": "oldest", "per_page": per_page, "fields[]": list(FIELDS)}
             url, latest = f"{base}/documents.json", start
             for _ in range(max_pages):
-                page = _get(client, url, params, query)
+                try:
+                    page = _get(client, url, params, query)
+                except QueryRefused as refused:
+                    outcome.problems.append(str(refused))
+                    break
                 outcome.pages += 1
                 for raw in page.get("results") or []:
                     outcome.documents += 1

@@ -33,6 +33,8 @@ class Command(BaseCommand):
             outcome = watcher.watch(since=day, max_pages=max_pages)
         except watcher.WatchError as error:
             raise CommandError(str(error), returncode=1) from None
+        for problem in outcome.problems:
+            self.stderr.write(f"warning: {problem}; its cursor stays where it was")
         for number in outcome.filed:
             self.stdout.write(f"proposed {number}")
         self.stdout.write(outcome.summary())
