@@ -218,3 +218,30 @@ def test_a_proposal_is_decided_once(demo, client, staff):
     for _ in range(2):
         client.post(QUEUE, {"action": "accept_selected", "_selected_action": [proposal.pk]})
     assert Event.objects.filter(kind="rescinded").count() == 1
+
+
+def test_a_proposal_page_shows_its_preview_and_the_decision_buttons(demo, client, staff):
+    proposal = rescission()
+    client.force_login(staff("erin", "Editors"))
+    page = client.get(reverse("admin:review_proposal_change", args=[proposal.pk]))
+    assert page.status_code == 200
+    body = text(page)
+    assert "(new) → 2027-01-15" in body and "not enforced → rescinded" in body
+    assert 'name="_accept"' in page.content.decode() and 'name="_reject"' in page.content.decode()
+    assert client.get(reverse("admin:review_proposal_add")).status_code == 200
+    client.post(QUEUE, {"action": "accept_selected", "_selected_action": [proposal.pk]})
+    decided = client.get(reverse("admin:review_proposal_change", args=[proposal.pk]))
+    assert decided.status_code == 200 and 'name="_accept"' not in decided.content.decode()
+
+
+def test_proposals_can_be_rejected_from_the_queue_with_one_reason(demo, client, staff):
+    first, second = rescission(), later_suspension()
+    client.force_login(staff("erin", "Editors"))
+    chosen = {"action": "reject_selected", "_selected_action": [first.pk, second.pk]}
+    asked = client.post(QUEUE, chosen)
+    assert asked.status_code == 200 and "Why (kept with each proposal)" in text(asked)
+    refused = client.post(QUEUE, {**chosen, "apply": "Reject", "reason": " "})
+    assert "A rejection needs a reason" in text(refused)
+    assert Proposal.objects.filter(status="pending").count() == 2
+    client.post(QUEUE, {**chosen, "apply": "Reject", "reason": "Duplicates of what the record holds."})
+    assert set(Proposal.objects.values_list("status", "reason")) == {("rejected", "Duplicates of what the record holds.")}

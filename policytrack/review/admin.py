@@ -4,9 +4,10 @@ change events — decide."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -41,6 +42,8 @@ def describe(found):
 
 
 class ProposalForm(forms.ModelForm):
+    source_url = forms.URLField(max_length=1000, required=False, assume_scheme="https")
+
     class Meta:
         model = Proposal
         fields = ["kind", "origin", "summary", "payload", "source_publisher", "source_title", "source_url", "reason"]
@@ -59,13 +62,12 @@ class ProposalForm(forms.ModelForm):
 @admin.register(Proposal)
 class ProposalAdmin(SimpleHistoryAdmin):
     form = ProposalForm
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/review/proposal/change_form.html"
     list_display = ["created_at", "summary", "origin", "source", "would_change", "status"]
     list_filter = ["status", "origin", "kind"]
     search_fields = ["summary", "source_title", "source_ref", "source_publisher"]
     list_per_page = 50
-    actions = ["accept_selected"]
+    actions = ["accept_selected", "reject_selected"]
     readonly_fields = ["status", "decided_by", "decided_at", "classification", "source_ref", "would_change",
                        "created_at", "updated_at"]
 
@@ -108,6 +110,19 @@ class ProposalAdmin(SimpleHistoryAdmin):
     @admin.action(description="Accept the selected proposals", permissions=["change"])
     def accept_selected(self, request, queryset):
         self._decide(request, queryset.filter(status=Proposal.Status.PENDING), accept)
+
+    @admin.action(description="Reject the selected proposals (asks for the reason)", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        pending = queryset.filter(status=Proposal.Status.PENDING)
+        if "apply" in request.POST:
+            if request.POST.get("reason", "").strip():
+                self._decide(request, pending, reject, request.POST["reason"])
+                return None
+            self.message_user(request, "A rejection needs a reason, so that the next editor knows why.",
+                              messages.ERROR)
+        return TemplateResponse(request, "admin/review/proposal/reject.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "proposals": pending,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME, "title": "Reject proposals"})
 
     def _decide(self, request, proposals, decision, *args):
         if not is_editor(request.user):
