@@ -110,6 +110,9 @@ INSTALLED_APPS = [
     "policytrack.ingest",
     "policytrack.web",
     "policytrack.api",
+    "policytrack.review",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 # One index carries a column for PostgreSQL's index-only scans (INCLUDE); SQLite builds the
@@ -343,3 +346,8 @@ REST_FRAMEWORK["EXCEPTION_HANDLER"] = "policytrack.throttling.api_exception_hand
 
 # A load balancer may probe /healthz over plain HTTP from inside the network: no redirect there.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Background tasks (django-tasks, the backport of Django 6's django.tasks) on the database
+# (django-tasks-db): `python manage.py db_worker` runs them; nothing else to install. README,
+# "Background tasks", says how to move them to Redis (django-tasks-rq).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
