@@ -25,6 +25,16 @@ def envbool(name, default):
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+def envint(name, default):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
 def envlist(name, default):
     value = os.environ.get(name)
     if not value:
@@ -52,9 +62,18 @@ FEDERAL_REGISTER_API = os.environ.get("FEDERAL_REGISTER_API", "https://www.feder
 
 # Production hardening: on whenever DEBUG is off. `python manage.py check --deploy
 # --fail-level WARNING` passes with these. Behind a proxy that terminates TLS, set
-# DJANGO_SECURE_SSL_REDIRECT=false (the proxy redirects) and DJANGO_BEHIND_PROXY=true so that
-# Django trusts its X-Forwarded-Proto header.
-SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# DJANGO_BEHIND_PROXY=true so that Django trusts its X-Forwarded-Proto header; when the proxy
+# also redirects http:// to https://, set DJANGO_SSL_REDIRECT_BY_PROXY=true: Django then leaves
+# the redirect to it, and the deployment check that wants Django to redirect (security.W008,
+# which cannot see the proxy) is silenced.
+SSL_REDIRECT_BY_PROXY = envbool("DJANGO_SSL_REDIRECT_BY_PROXY", False)
+SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG and not SSL_REDIRECT_BY_PROXY)
+if SSL_REDIRECT_BY_PROXY and not envbool("DJANGO_BEHIND_PROXY", False):
+    raise ImproperlyConfigured("DJANGO_SSL_REDIRECT_BY_PROXY needs DJANGO_BEHIND_PROXY=true: without it "
+                               "Django cannot tell which requests came over https")
+if SSL_REDIRECT_BY_PROXY and SECURE_SSL_REDIRECT:
+    raise ImproperlyConfigured("DJANGO_SSL_REDIRECT_BY_PROXY and DJANGO_SECURE_SSL_REDIRECT cannot both be true: "
+                               "either the proxy redirects to https or Django does")
 if envbool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365))
@@ -91,11 +110,16 @@ INSTALLED_APPS = [
     "policytrack.ingest",
     "policytrack.web",
     "policytrack.api",
+    "policytrack.review",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 # One index carries a column for PostgreSQL's index-only scans (INCLUDE); SQLite builds the
 # index without it, which is what it should do.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+if SSL_REDIRECT_BY_PROXY:
+    SILENCED_SYSTEM_CHECKS.append("security.W008")  # the proxy redirects to https (see above)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -123,13 +147,21 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The admin's login page is the only one; after it, a login with no (or an unsafe) ``next`` lands
+# on the home page rather than Django's default /accounts/profile/, which does not exist.
+LOGIN_URL = "/admin/login/"
+LOGIN_REDIRECT_URL = "web:home"
 AXES_FAILURE_LIMIT = int(os.environ.get("POLICYTRACK_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 if envbool("DJANGO_BEHIND_PROXY", False):
-    AXES_IPWARE_PROXY_COUNT = 1  # the client address is the proxy's X-Forwarded-For
+    # Behind the proxy every request comes from the proxy's address: count each attempt against
+    # the client's (django-ipware reads it), the right-most X-Forwarded-For address, the one our
+    # proxy appended; whatever a client sends in the header itself stays to its left.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_ORDER = "right-most"
 
 ROOT_URLCONF = "policytrack.urls"
 
@@ -156,6 +188,16 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compiled a long search in a way that neither a cancel nor a terminate could stop (the
+    # backend ran on for minutes), and spent 220 of a 2-word search's 231 ms: our queries gain
+    # nothing from it. The statement timeout (seconds, 0 for none) is the backstop for any query
+    # a request should never take that long on; manage.py sets it to 0, so that migrations,
+    # rebuilds and imports run as long as they need.
+    timeout = envint("DJANGO_STATEMENT_TIMEOUT", 30)
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Our settings first: a -c given in DATABASE_URL's ?options= comes later and wins.
+    options["options"] = f"-c jit=off -c statement_timeout={timeout * 1000} {options.get('options', '')}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -164,7 +206,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Length is not strength ("aaaaaaaaaaaa", "editor1editor1"): zxcvbn estimates how many guesses a
+    # password takes. 3 of 4: safe unless the database itself is stolen — these accounts edit the record.
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+PASSWORD_MINIMAL_STRENGTH = 3
+PASSWORD_EXTRA_DICTIONARY = ["policytrack", "editor", "analyst"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -299,3 +346,8 @@ REST_FRAMEWORK["EXCEPTION_HANDLER"] = "policytrack.throttling.api_exception_hand
 
 # A load balancer may probe /healthz over plain HTTP from inside the network: no redirect there.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Background tasks (django-tasks, the backport of Django 6's django.tasks) on the database
+# (django-tasks-db): `python manage.py db_worker` runs them; nothing else to install. README,
+# "Background tasks", says how to move them to Redis (django-tasks-rq).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

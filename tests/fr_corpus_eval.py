@@ -13,17 +13,17 @@ document does not give.
 
 from __future__ import annotations
 
-import datetime
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent / "data" / "fr_corpus"
+CORPUS = Path(os.environ.get("POLICYTRACK_FR_CORPUS") or Path(__file__).resolve().parent / "data" / "fr_corpus")
 
 # The key's kinds that are events in policytrack's vocabulary, as the importer names them.
 KEY_KINDS = {"effective": "effective", "comment_period_closes": "comment_period_closes", "delayed": "delayed",
              "withdrawn": "withdrawn", "rescinded": "rescinded", "stayed": "stayed", "signed": "issued",
-             "compliance_date": "compliance_date", "comment_period_reopened": None}
+             "compliance_date": "compliance_date", "compliance": "compliance_date", "comment_period_reopened": None}
 # Kinds the importer may use for what the key calls stayed (a stay by the agency is a suspension).
 SAME = {"stayed": {"stayed", "suspended", "enforcement_suspended"}}
 # What the key and the tracker's vocabulary name differently for one class of document: a
@@ -129,7 +129,6 @@ def figures(tally):
 
 
 if __name__ == "__main__":
-    import os
     import sys
 
     import django

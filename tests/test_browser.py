@@ -180,3 +180,52 @@ def test_an_editor_previews_a_federal_register_import_then_confirms_it(live_serv
     page.get_by_role("button", name="Confirm import").click()
     assert "Imported 1 Federal Register document" in page.locator(".messagelist").inner_text()
     assert "89 FR 107012" in page.locator("#result_list").inner_text()
+
+
+def test_no_page_scrolls_sideways_on_a_phone_even_with_long_names(demo_server, page):
+    import datetime
+
+    from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
+
+    agency = Agency.objects.create(slug="long-agency", name="Office of the Assistant Secretary for Administration and "
+                                   "Management, Occupational Safety and Health Review Commission Liaison Directorate")
+    rule = Instrument.objects.create(slug="long-one", kind="rule", title="Interoperabilityrequirementsforcrossjuris"
+                                     "dictionalreportingwithoutanyspacesatall regulation")
+    rule.agencies.add(agency)
+    document = Document.objects.create(key="long", kind="news", title="A long address", published_on=datetime.date(2025, 3, 1),
+                                       url="https://example.org/" + "a-very-long-path-segment-" * 8)
+    event = Event.objects.create(instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 3, 1))
+    Claim.objects.create(event=event, document=document, date=datetime.date(2025, 3, 1))
+    for path in ("/", "/instruments/", "/on/2025-05-20/", "/changes/?from=2025-01-01&to=2025-06-30", "/methodology/",
+                 "/documents/",
+                 f"/documents/{document.pk}/", "/instruments/long-one/", "/instruments/ai-diffusion-rule/"):
+        for width in (320, 390, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(f"{demo_server.url}{path}")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} at {width} px scrolls {overflow} px sideways"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{demo_server.url}/on/2025-05-20/")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{demo_server.url}/on/2025-05-20/")
+        agency = page.locator("tr", has_text="Interoperability").locator("td").nth(2)
+        assert agency.evaluate("cell => cell.scrollWidth - cell.clientWidth") <= 0  # no printing over "Since"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_methodology_and_the_sources_are_one_click_from_every_page(demo_server, page):
+    page.goto(f"{demo_server.url}/instruments/ai-diffusion-rule/?on=2025-05-20")
+    page.locator(".status-box a.badge").click()
+    assert page.url.endswith("/methodology/#phase-not_enforced")
+    expect(page.locator("#phase-not_enforced")).to_be_visible()
+    page.goto(f"{demo_server.url}/methodology/")
+    shoot(page, "methodology")
+    page.get_by_role("link", name="Sources").first.click()
+    expect(page.get_by_role("heading", name="Sources")).to_be_visible()
+    shoot(page, "documents")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_role("link", name="Framework for Artificial Intelligence Diffusion", exact=True)).to_be_visible()
+    page.goto(f"{demo_server.url}/methodology/#ranks")
+    expect(page.locator("#rank-1")).to_contain_text("Federal Register document")
+    page.set_viewport_size({"width": 1280, "height": 900})

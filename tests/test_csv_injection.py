@@ -63,7 +63,7 @@ def test_ordinary_values_come_out_unchanged(evil, client):
     effective = dict(zip(header, next(row for row in rows if row[header.index("event")] == "effective")))
     assert effective["date"] == "2025-02-14"
     assert effective["instrument"] == "evil-rule"
-    assert effective["url"] == "http://testserver/instruments/evil-rule/#event-effective"
+    assert effective["url"] == "http://testserver/instruments/evil-rule/?on=2025-02-14#event-effective"
 
 
 @pytest.mark.parametrize("value, written", [

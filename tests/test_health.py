@@ -13,7 +13,8 @@ from test_production import PRODUCTION, manage
 def test_a_healthy_site_says_ok(db, client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    # The task queue (django-tasks-db, configured in settings) is checked too.
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "task_queue": "ok"}}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -25,7 +26,8 @@ def test_a_database_that_does_not_answer_is_named(db, client, monkeypatch, caplo
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "checks": {"database": "failed: OperationalError",
-                                                                   "cache": "ok"}, "failed": ["database"]}
+                                                                   "cache": "ok", "task_queue": "ok"},
+                                "failed": ["database"]}
     assert "health check failed: database" in caplog.text and "server closed the connection" in caplog.text
 
 

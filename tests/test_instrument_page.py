@@ -20,7 +20,7 @@ def test_it_shows_the_status_on_a_date_in_words(demo, client):
     assert response.status_code == 200
     body = text(response)
     assert "On 20 May 2025: in force but not enforced since 13 May 2025 — rescission announced 13 May 2025, formal notice pending" in body
-    assert "Compliance obligations apply: no" in body
+    assert "Obligations enforced : no" in body
 
 
 def test_as_known_earlier_it_shows_what_readers_then_expected(demo, client):
@@ -33,7 +33,7 @@ def test_as_known_earlier_it_shows_what_readers_then_expected(demo, client):
 def test_the_timeline_lists_events_in_date_order_with_their_sources(demo, client):
     body = text(page(client, on="2025-05-20"))
     order = [body.index("13 January 2025 Issued"), body.index("15 January 2025 Published"),
-             body.index("13 May 2025 Rescission announced"), body.index("15 January 2026 Compliance date")]
+             body.index("13 May 2025 Rescission announced"), body.index("15 January 2026 Second compliance date")]
     assert order == sorted(order)
     assert "90 FR 4544" in body
     assert "“On June 11, 2025, the U.S. Department of Commerce (DOC) officially rescinded" in body
@@ -111,17 +111,32 @@ def test_it_lists_its_relations_and_those_others_have_to_it_once(demo, client):
     assert "amends (from the other side): A later rule" in related
 
 
-def test_the_edit_history_names_who_made_each_change(demo, client, django_user_model):
-    erin = django_user_model.objects.create_user("erin", password="a long enough password")
+def newest_change(client, instrument):
+    page = client.get(instrument.get_absolute_url()).content.decode()
+    history = page[page.index("Edit history"):]
+    body = history.index("<tbody>")
+    return page, history, history[body:history.index("</tr>", body)]
+
+
+def test_the_edit_history_names_who_made_each_change_by_full_name(demo, client, django_user_model):
+    erin = django_user_model.objects.create_user("erin-login", password="a long enough password",
+                                                 first_name="Erin", last_name="Example")
     event = demo.events.get(key="enforcement-suspended")
     event._history_user, event.note = erin, "Checked against the BIS statement."
     event.save()
-    page = client.get(demo.get_absolute_url()).content.decode()
-    history = page[page.index("Edit history"):]
-    body = history.index("<tbody>")
-    newest = history[body:history.index("</tr>", body)]
-    assert "erin" in newest and "changed event “enforcement-suspended” (enforcement suspended, 2025-05-13)" in newest
+    page, history, newest = newest_change(client, demo)
+    assert "Erin Example" in newest and "changed event “enforcement-suspended” (enforcement suspended, 2025-05-13)" in newest
     assert "import (no user)" in history  # the demo itself was imported by no one
+    assert "erin-login" not in page  # the login name is half of what a password guesser needs
+
+
+def test_an_editor_without_a_name_is_shown_as_an_editor(demo, client, django_user_model):
+    frank = django_user_model.objects.create_user("frank-login", password="a long enough password")
+    demo._history_user, demo.summary = frank, "Checked."
+    demo.save()
+    page, _, newest = newest_change(client, demo)
+    assert "an editor" in newest and "changed the instrument" in newest
+    assert "frank-login" not in page
 
 
 def test_changes_recorded_at_the_same_moment_are_listed_newest_record_first(db, client):
@@ -154,3 +169,20 @@ def test_the_facts_name_every_agency_and_topic_once_even_agencies_sharing_a_name
     assert "Office of Exports (OA); Office of Exports (OB)" in facts
     assert facts.count("Office of Exports (OA)") == 1
     assert "Chips, Exports" in facts
+
+
+def test_a_federal_register_abstract_reads_as_written_on_the_instrument_and_document_pages(db, client):
+    import json
+
+    from policytrack.ingest.federal_register import import_documents
+
+    from conftest import ROOT
+
+    document = json.loads((ROOT / "tests" / "data" / "federal_register" / "regulatory-document.json").read_text())
+    import_documents([document | {"abstract": "Limits of 5 < 10 ppm for Q&A, <b>in bold</b>."}], "page.json")
+    instrument, imported = Instrument.objects.get(), Document.objects.get()
+    written = "Limits of 5 < 10 ppm for Q&A, in bold."
+    for page in (instrument.get_absolute_url(), f"/documents/{imported.pk}/"):
+        shown = text(client.get(page))
+        assert written in shown, page
+        assert "&lt;" not in shown and "&amp;" not in shown, page  # not escaped twice

@@ -37,7 +37,7 @@ def test_home_lists_the_dates_coming_in_the_next_90_days(demo, client):
     body = text(get(client, "home"))
     upcoming = body[body.index("Coming up in the next 90 days"):body.index("Recent changes")]
     assert "15 May 2025 AI Diffusion Rule : comment period closes" in upcoming
-    assert "15 May 2025 AI Diffusion Rule : compliance date" in upcoming
+    assert "15 May 2025 AI Diffusion Rule : first compliance date" in upcoming
     assert "2026" not in upcoming  # the second compliance date is more than 90 days away
 
 
@@ -155,7 +155,7 @@ def test_the_list_downloads_as_csv_with_every_row(demo, client):
                          "diversion-red-flags-guidance"}
     assert rows["ai-diffusion-rule"]["phase"] == "not_enforced"
     assert rows["ai-diffusion-rule"]["status"] == "in force, not enforced"
-    assert rows["ai-diffusion-rule"]["url"] == "http://testserver/instruments/ai-diffusion-rule/"
+    assert rows["ai-diffusion-rule"]["url"] == "http://testserver/instruments/ai-diffusion-rule/?on=2025-05-20"
 
 
 # A date
@@ -196,8 +196,8 @@ def test_a_date_pages_through_a_phase_in_title_order(demo, client):
 def test_a_date_links_to_the_previous_and_next_change(demo, client):
     response = get(client, "on_date", "2025-02-01")
     body = text(response)
-    assert "← Previous change: 13 January 2025" in body
-    assert "Next change: 13 May 2025 →" in body
+    assert "← Previous change of status: 13 January 2025" in body
+    assert "Next change of status: 13 May 2025 →" in body
     assert 'href="/on/2025-05-13/"' in response.content.decode()
     assert "No earlier change" in text(get(client, "on_date", "2024-12-01"))
 
@@ -206,23 +206,29 @@ def test_the_previous_and_next_change_are_those_of_the_instruments_listed(demo, 
     rule = Instrument.objects.create(slug="a-rule", title="A rule", kind="rule")
     Event.objects.create(instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 3, 1))
     everything = text(get(client, "on_date", "2025-02-01"))
-    assert "← Previous change: 13 January 2025" in everything and "Next change: 1 March 2025 →" in everything
+    assert "← Previous change of status: 13 January 2025" in everything and "Next change of status: 1 March 2025 →" in everything
     diffusion = text(get(client, "on_date", "2025-02-01", kind="interim_final_rule"))
-    assert "← Previous change: 13 January 2025" in diffusion and "Next change: 13 May 2025 →" in diffusion
+    assert "← Previous change of status: 13 January 2025" in diffusion and "Next change of status: 13 May 2025 →" in diffusion
     nothing = text(get(client, "on_date", "2025-02-01", kind="statute"))
     assert "No instrument matches these filters" in nothing
-    assert "No earlier change" in nothing and "No later change" in nothing
+    assert "No earlier change of status" in nothing and "No later change of status on record" in nothing
 
 
 def test_a_date_before_anything_shows_everything_not_yet_issued(demo, client):
     body = text(get(client, "on_date", "2024-12-01"))
-    assert "not yet issued Instrument" in body and "always" in body
+    assert "not yet issued Instrument" in body and "no earlier change" in body
 
 
 def test_a_date_takes_filters_and_downloads_as_csv(demo, client):
     assert listed(get(client, "on_date", "2025-05-20", kind="interim_final_rule")) == [DIFFUSION]
     rows = rows_of(get(client, "on_date", "2025-05-20", format="csv"))
     assert [row["phase"] for row in rows] == ["in_force", "in_force", "in_force", "not_enforced"]
+    # The columns the page shows: since when each has been in its phase, and its page as of that date.
+    diffusion = rows[-1]
+    assert (diffusion["slug"], diffusion["since"]) == ("ai-diffusion-rule", "2025-05-13")
+    assert diffusion["url"] == "http://testserver/instruments/ai-diffusion-rule/?on=2025-05-20"
+    before = rows_of(get(client, "on_date", "2024-12-01", format="csv"))
+    assert {row["since"] for row in before} == {""}  # not yet issued from before the first event
 
 
 @pytest.mark.parametrize("address", ["/on/2025-13-01/", "/on/yesterday/", "/on/2025-5-1/"])
@@ -242,7 +248,7 @@ def test_changes_compare_the_status_before_and_after_the_window(demo, client):
     assert section.startswith(f"{DIFFUSION} {DIFFUSION_TITLE} 30 April 2025 in force → then 31 May 2025 in force, "
                               "not enforced")
     assert "13 May 2025 Enforcement suspended — sources: Bureau of Industry and Security" in section
-    assert "AI Sigil (aisigil.com, seed copy) says 11 June 2025" in section  # disputed dates named
+    assert "AI Sigil (aisigil.com) says 11 June 2025" in section  # disputed dates named
 
 
 def test_changes_on_the_first_day_of_the_window_count(demo, client):
@@ -323,7 +329,7 @@ def test_changes_download_as_csv(demo, client):
     assert suspended["instrument"] == "ai-diffusion-rule"
     assert (suspended["phase_before"], suspended["phase_after"]) == ("in_force", "not_enforced")
     assert "Bureau of Industry and Security" in suspended["sources"]
-    assert suspended["url"].endswith("/instruments/ai-diffusion-rule/#event-enforcement-suspended")
+    assert suspended["url"].endswith("/instruments/ai-diffusion-rule/?on=2025-05-13#event-enforcement-suspended")
 
 
 # Documents

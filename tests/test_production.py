@@ -62,6 +62,39 @@ def test_the_ssl_redirect_can_be_left_to_a_proxy():
     assert result.stdout.strip().splitlines()[-1] == "False ('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
+BEHIND_A_REDIRECTING_PROXY = PRODUCTION | {"DJANGO_BEHIND_PROXY": "true", "DJANGO_SSL_REDIRECT_BY_PROXY": "true"}
+
+
+def test_the_documented_proxy_set_up_passes_the_deployment_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **BEHIND_A_REDIRECTING_PROXY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+    settings = "from django.conf import settings; print(settings.SECURE_SSL_REDIRECT, settings.SECURE_PROXY_SSL_HEADER)"
+    result = manage("shell", "-c", settings, **BEHIND_A_REDIRECTING_PROXY)
+    assert result.stdout.strip().splitlines()[-1] == "False ('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_turning_the_redirect_off_without_saying_the_proxy_does_it_still_fails_the_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_SECURE_SSL_REDIRECT="false",
+                    DJANGO_BEHIND_PROXY="true", **PRODUCTION)
+    assert result.returncode == 1
+    assert "security.W008" in result.stderr
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"DJANGO_SSL_REDIRECT_BY_PROXY": "true"},
+     "DJANGO_SSL_REDIRECT_BY_PROXY needs DJANGO_BEHIND_PROXY=true: without it Django cannot tell which requests "
+     "came over https"),
+    (BEHIND_A_REDIRECTING_PROXY | {"DJANGO_SECURE_SSL_REDIRECT": "true"},
+     "DJANGO_SSL_REDIRECT_BY_PROXY and DJANGO_SECURE_SSL_REDIRECT cannot both be true: either the proxy "
+     "redirects to https or Django does"),
+])
+def test_a_contradictory_proxy_set_up_is_refused(env, message):
+    result = manage("check", **(PRODUCTION | env))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"policytrack is not configured: {message}"
+
+
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 
 

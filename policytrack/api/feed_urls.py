@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from policytrack.throttling import rate_limited
 from policytrack.times import answers_now_only
@@ -11,8 +12,9 @@ limited = rate_limited("api")
 
 
 def served(view):
-    """A feed or calendar: rate limited, refusing the times it cannot answer."""
-    return limited(answers_now_only(view))
+    """A feed or calendar: read only (GET and HEAD; anything else, TRACE and OPTIONS too, is a
+    405 before it counts against the rate limit), rate limited, refusing the times it cannot answer."""
+    return require_safe(limited(answers_now_only(view)))
 
 
 app_name = "feeds"

@@ -13,6 +13,7 @@ A document is read and checked by ``fr_document``; what it is and what it claims
 from __future__ import annotations
 
 import dataclasses
+import html
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -385,7 +386,7 @@ class _Batch(Writer):
         if planned is None:
             row = Instrument(slug=self._new_slug(doc), title=doc["title"][:500], kind=_instrument_kind(doc),
                              rin=(doc["rins"] or [""])[0][:20], docket_ids=list(doc["dockets"]),
-                             cfr_parts=list(doc["cfr"]), summary=doc["abstract"])
+                             cfr_parts=list(doc["cfr"]), summary=html.unescape(doc["abstract"]))
             planned = _Instrument(row, order=(1, len(self.new_instruments)))
             self.new_instruments.append(planned)
             self.touched.add(planned)

@@ -57,10 +57,28 @@ def agency_and_descendants(slugs):
     return found
 
 
+# Each word of a search adds eight ORs and an EXISTS to the query, ANDed with the others: 50
+# words kept PostgreSQL busy for 11.5 s. Nobody types more than a few, so longer searches are
+# refused (400) before any query is made.
+SEARCH_MAX_WORDS = 12
+SEARCH_MAX_LENGTH = 200
+
+
+def few_enough_words(value):
+    count = len(value.split())
+    if count > SEARCH_MAX_WORDS:
+        raise forms.ValidationError(
+            "Search for at most %(limit)d words at a time; this search has %(count)d.",
+            code="too_many_words", params={"limit": SEARCH_MAX_WORDS, "count": count})
+
+
 class InstrumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="search",
-        help_text="Words from a title, alias, RIN, docket id, CFR part, FR citation or document number.",
+        help_text="Words from a title, alias, RIN, docket id, CFR part, FR citation or document number "
+        f"(at most {SEARCH_MAX_WORDS} words, {SEARCH_MAX_LENGTH} characters).",
+        max_length=SEARCH_MAX_LENGTH, validators=[few_enough_words],
+        error_messages={"max_length": "Search for at most %(limit_value)d characters; this search has %(show_value)d."},
     )
     agency = django_filters.ModelMultipleChoiceFilter(
         queryset=Agency.objects.all(), to_field_name="slug", method="filter_agency",

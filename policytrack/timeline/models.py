@@ -268,7 +268,13 @@ class Document(Versioned):
             models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=RANK_MIN, rank__lte=RANK_MAX),
                                    name="document_rank_in_range"),
         ]
-        indexes = [models.Index(fields=["published_on"], name="document_published_idx")]
+        indexes = [
+            models.Index(fields=["published_on"], name="document_published_idx"),
+            # The index of sources (/documents/), newest first, filtered by kind or by publisher:
+            # each filter reads its page from an index rather than sorting every document.
+            models.Index(fields=["kind", "-published_on", "-id"], name="document_kind_published_idx"),
+            models.Index(fields=["publisher", "-published_on", "-id"], name="document_publisher_idx"),
+        ]
 
     def __str__(self):
         return f"{self.citation or self.publisher}: {self.title}" if (self.citation or self.publisher) else self.title

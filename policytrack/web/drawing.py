@@ -15,6 +15,8 @@ BAND_TOP, BAND_HEIGHT = 26, 30
 MARKER_Y = 88
 AXIS_Y = 106
 HEIGHT = 130
+ENDED = {"rescinded", "vacated", "expired", "superseded", "withdrawn"}
+HELD = {"not_enforced", "suspended", "stayed"}
 
 
 @dataclass
@@ -25,6 +27,7 @@ class Band:
     phase: str
     label: str  # shown inside the band when it fits
     title: str  # always available as a tooltip and to screen readers
+    pattern: str = ""  # "ended" (hatched) or "held" (dotted): so that colour is not all that tells them apart
 
 
 @dataclass
@@ -108,7 +111,8 @@ def draw(rows, periods, on):
         until = f" to {human_date(period.valid_to - datetime.timedelta(days=1))}" if period.valid_to else " onwards"
         width = x(hi) - x(lo)
         bands.append(Band(x(lo), width, x(lo) + 6, period.phase, label if width > 7.5 * len(label) else "",
-                          f"{label}: {since}{until}"))
+                          f"{label}: {since}{until}",
+                          "ended" if period.phase in ENDED else "held" if period.phase in HELD else ""))
 
     markers = []
     seen = {}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime
 
+from django.db.models import OuterRef, Subquery
 from django.http import StreamingHttpResponse
 
+from policytrack.timeline.models import StatusPeriod
 from policytrack.timeline.wording import PHASE_LABELS
 
 
@@ -41,21 +44,29 @@ def _agencies(instrument):
     return "; ".join(agency.short_name or agency.name for agency in instrument.agencies.all())
 
 
-def instrument_csv(request, instruments, on, filename):
-    """One row per instrument with its phase on ``on``, in the page's order."""
+def instrument_csv(request, instruments, on, filename, since=False):
+    """One row per instrument with its phase on ``on``, in the page's order, each linking to its
+    page as of ``on``; with ``since``, the day it entered that phase (as /on/<date>/ shows it;
+    empty when it has been in it from before its first event)."""
+    if since:
+        covering = StatusPeriod.objects.covering(on).filter(instrument=OuterRef("pk"))
+        instruments = instruments.annotate(since_on=Subquery(covering.values("valid_from")[:1]))
 
     def rows():
-        yield ["slug", "title", "short_title", "kind", "agencies", "rin", "on", "phase", "status", "url"]
+        yield ["slug", "title", "short_title", "kind", "agencies", "rin", "on", "phase", "status",
+               *(["since"] if since else []), "url"]
         for instrument in instruments.iterator(chunk_size=2000):
             phase = instrument.phase_on or ""
+            began = getattr(instrument, "since_on", None)
             yield [instrument.slug, instrument.title, instrument.short_title, instrument.kind, _agencies(instrument),
                    instrument.rin, on.isoformat(), phase, PHASE_LABELS.get(phase, ""),
-                   request.build_absolute_uri(instrument.get_absolute_url())]
+                   *([began.isoformat() if began and began != datetime.date.min else ""] if since else []),
+                   request.build_absolute_uri(f"{instrument.get_absolute_url()}?on={on.isoformat()}")]
 
     return _stream(rows(), filename)
 
 
-def changes_csv(request, changes, filename):
+def changes_csv(request, changes, filename, end=None):
     """One row per event in the window, with its instrument's phase before and after."""
     phases = {change.instrument.pk: change for change in changes.instruments}
 
@@ -69,11 +80,13 @@ def changes_csv(request, changes, filename):
             )
             yield [event.date.isoformat(), event.precision, event.instrument.slug, event.instrument.title, event.kind,
                    change.before if change else "", change.after if change else "", sources,
-                   request.build_absolute_uri(f"{event.instrument.get_absolute_url()}#event-{event.key}")]
+                   request.build_absolute_uri(
+                       f"{event.instrument.get_absolute_url()}?on={event.date.isoformat()}#event-{event.key}")]
         # Instruments whose phase changed without an event dated in the window (a delay moved it).
         for change in changes.instruments:
             if not change.events:
                 yield ["", "", change.instrument.slug, change.instrument.title, "", change.before, change.after, "",
-                       request.build_absolute_uri(change.instrument.get_absolute_url())]
+                       request.build_absolute_uri(change.instrument.get_absolute_url()
+                                                  + (f"?on={end.isoformat()}" if end else ""))]
 
     return _stream(rows(), filename)

@@ -31,7 +31,7 @@ from policytrack.timeline.models import (
     timeline_input,
 )
 from policytrack.timeline.recorded import agencies_and_topics_as_recorded, instrument_as_recorded, snapshot
-from policytrack.timeline.wording import PHASE_LABELS, describe_status
+from policytrack.timeline.wording import EVENT_KIND_LABELS, FLAG_LABELS, PHASE_LABELS, describe_status
 
 from . import exports
 from .drawing import draw_instrument
@@ -228,14 +228,36 @@ def instrument_detail(request, slug):
         "status": status,
         "sentence": describe_status(status, on),
         "phase_label": PHASE_LABELS[status.phase],
+        # Rescission pending is shown only when it is so: "no" would be noise on most instruments.
+        "flags": [(name, label, getattr(status, name)) for name, label in FLAG_LABELS.items()
+                  if name != "rescission_pending" or status.rescission_pending],
         "rows": timeline,
+        "upcoming_label": _upcoming_label(status, timeline),
         "drawing": draw_instrument(timeline, events, on, known),
         "unknown_count": len(events) - len(engine.timeline(events, known)),
         "relations": _relations(instrument) if instrument.related else [],
         **(labels or _agencies_and_topics(instrument)),
+        "fr_documents": _fr_documents(instrument),
         "history": _history(instrument),
     }
     return render(request, "timeline/instrument_detail.html", context)
+
+
+def _upcoming_label(status, rows):
+    """The next change's name as its row on the timeline gives it ("second compliance date")."""
+    if not status.upcoming:
+        return ""
+    for row in rows:
+        if row.kind == status.upcoming.kind and row.date == status.upcoming.date:
+            return row.label.lower()
+    return EVENT_KIND_LABELS.get(status.upcoming.kind, status.upcoming.kind)
+
+
+def _fr_documents(instrument):
+    """(citation, document number) of the Federal Register documents its events cite, oldest first."""
+    documents = (Document.objects.filter(kind=Document.Kind.FEDERAL_REGISTER, claims__event__instrument=instrument)
+                 .exclude(citation="").order_by("published_on", "pk").values_list("citation", "fr_document_number"))
+    return list(dict.fromkeys(documents))
 
 
 def _agencies_and_topics(instrument):
@@ -271,7 +293,9 @@ def _history_sql():
     table = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
         ("instrument", Instrument.history.model), ("event", Event.history.model), ("claim", Claim.history.model),
         ("current_event", Event), ("document", Document), ("user", get_user_model()))}
-    common = "h.history_date, u.username, h.history_type"
+    # The editor's full name (NULL: no user, an import), never the login name: the page is public.
+    common = ("h.history_date, CASE WHEN u.id IS NULL THEN NULL ELSE TRIM(u.first_name || ' ' || u.last_name) END, "
+              "h.history_type")
     user = f"LEFT JOIN {table['user']} u ON u.id = h.history_user_id"
     # ``part`` keeps the order of the three lists merged by date, as before: on the same moment,
     # the instrument, then its events, then their claims, each newest record first.
@@ -288,7 +312,8 @@ def _history_sql():
 
 def _history(instrument, limit=15):
     """The latest recorded changes to the instrument, its events and their claims, newest first,
-    each with the moment to pass as ``?recorded=`` to see the page as it was just after.
+    each with the moment to pass as ``?recorded=`` to see the page as it was just after, and who
+    made it: the editor's full name, "an editor" when it has none, None for an import.
 
     One query, a union of the three history tables, read as tuples: three queries building
     historical model instances were a fifth of the page's time."""
@@ -304,5 +329,6 @@ def _history(instrument, limit=15):
             what = f"event “{key}” ({kind.replace('_', ' ')}, {day})"
         else:
             what = f"a claim of {key} ({day})"
-        entries.append((stored_moment(when), user, f"{verbs[change]} {what}"))
+        who = None if user is None else user or "an editor"
+        entries.append((stored_moment(when), who, f"{verbs[change]} {what}"))
     return entries

@@ -18,9 +18,10 @@ from policytrack.timeline.changes import changes_between
 from policytrack.timeline.dates import BadDate, parse_date
 from policytrack.timeline.filters import error_messages
 from policytrack.timeline.models import LISTING_RANK, Event, StatusPeriod
-from policytrack.timeline.wording import EVENT_KIND_LABELS, PHASE_LABELS, human_date
+from policytrack.timeline.wording import PHASE_LABELS, human_date
 
 from . import exports
+from .labels import event_labels, label_of
 from .instruments import PAGE_SIZE, as_rows, filter_choices, filtered_instruments, listed_instruments
 from .paths import path_maker
 from .views import bad_request, optional_date, phase_counts
@@ -80,7 +81,7 @@ def on_date(request, date):
         rank = Case(*[When(phase_on=phase, then=Value(n)) for phase, n in LISTING_RANK.items()],
                     default=Value(len(LISTING_RANK)), output_field=IntegerField())
         instruments = filterset.qs.annotate(rank=rank).order_by("rank", "title", "pk")
-        return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv")
+        return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv", since=True)
     # The instruments the filters leave, or None for all of them (without building the query).
     selection = filterset.qs if filterset.narrows else None
     counts = phase_counts(on, selection)
@@ -127,13 +128,15 @@ def _with_events(items, start, end):
             .values_list("instrument_id", "pk", "key", "kind", "date", "precision", "claims__date",
                          "claims__precision", "claims__document_id", "claims__document__title",
                          "claims__document__publisher", "claims__document__citation"))
+    rows = list(rows)
+    labels = event_labels({(row[0], row[3]) for row in rows})  # "second compliance date"
     event_pk = None
     for instrument_id, pk, key, kind, day, precision, says, says_precision, document_id, title, publisher, citation \
             in rows:
         if pk != event_pk:
             event_pk, iso_date = pk, day.isoformat()
             event = DatedEvent(iso_date, human_date(day, precision), f"{paths[instrument_id]}?on={iso_date}#event-{key}",
-                               capfirst(EVENT_KIND_LABELS.get(kind, kind)), [])
+                               capfirst(label_of(labels, instrument_id, key, kind)), [])
             by_instrument[instrument_id].append(event)
         if document_id is not None:
             event.sources.append((document_path(document_id),
@@ -159,7 +162,7 @@ def changes(request):
     csv = request.GET.get("format") == "csv"
     found = changes_between(start, end, filterset.qs, with_events=csv)
     if csv:
-        return exports.changes_csv(request, found, f"changes-{start.isoformat()}-to-{end.isoformat()}.csv")
+        return exports.changes_csv(request, found, f"changes-{start.isoformat()}-to-{end.isoformat()}.csv", end)
     page = Paginator(found.instruments, PAGE_SIZE).get_page(request.GET.get("page"))
     _with_events(page.object_list, start, end)
     context = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.text import capfirst
 
 from policytrack.timeline import engine
-from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, EVENT_KIND_LABELS, human_date
+from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, human_date, numbered_kinds
 
 from .paths import path_maker
 
@@ -17,7 +17,7 @@ class SourceRow:
     claim: engine.Claim
     url: str  # the document's page
     title: str
-    description: str  # its kind, publisher, citation, publication date and rank, in words
+    description: str  # its kind, publisher, citation and publication date, in words (the rank is linked apart)
     best: bool
     date_text: str
     differs: bool  # gives another date than the canonical one
@@ -45,7 +45,7 @@ def _why(best, others):
     if not others:
         return ""
     if all(best.rank < c.rank for c in others):
-        return f"the best-ranked source (rank {best.rank}) gives this date"
+        return f"the best-ranked source (source rank {best.rank}) gives this date"
     if all(best.rank < c.rank or best.published_on > c.published_on for c in others):
         return f"among sources of rank {best.rank}, the most recently published gives this date"
     return "among equally ranked sources published the same day, the earliest date given"
@@ -53,7 +53,7 @@ def _why(best, others):
 
 def _describe(document, rank):
     details = [DOCUMENT_KIND_LABELS.get(document.kind, document.kind), document.publisher, document.citation,
-               f"published {human_date(document.published_on)}", f"rank {rank}"]
+               f"published {human_date(document.published_on)}"]
     return ", ".join(detail for detail in details if detail)
 
 
@@ -64,7 +64,8 @@ def timeline_rows(events, notes, documents, on, known):
     resolved = engine.timeline(events, known)
     document_path = path_maker("web:document_detail", 2**31 - 1)
     out = []
-    for item in resolved:
+    labels = numbered_kinds(item.event.kind for item in resolved)
+    for item, label in zip(resolved, labels):
         disagreeing = [c for c in item.known_claims if c is not item.best_claim and c.date != item.best_claim.date] \
             if item.best_claim else []
         sources = []
@@ -89,7 +90,7 @@ def timeline_rows(events, notes, documents, on, known):
             TimelineRow(
                 key=item.event.key,
                 kind=item.event.kind,
-                label=capfirst(EVENT_KIND_LABELS.get(item.event.kind, item.event.kind)),
+                label=capfirst(label),
                 date=item.date,
                 date_text=human_date(item.date, item.precision),
                 state=state,

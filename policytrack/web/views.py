@@ -11,11 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.timeline import engine
-from policytrack.timeline.changes import recent_events, upcoming_dates
+from policytrack.timeline.changes import CALENDAR_KINDS, recent_events, upcoming_dates
 from policytrack.timeline.dates import BadDate, parse_date
-from policytrack.timeline.models import Document, StatusPeriod
+from policytrack.timeline.models import Document, Event, StatusPeriod
 from policytrack.timeline.periods import phase_counts_on
-from policytrack.timeline.wording import PHASE_LABELS
+from policytrack.timeline.engine import DOCUMENT_KIND_RANKS
+from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, PHASE_LABELS, PHASE_MEANINGS
+
+from .labels import event_labels, label_of
 
 UPCOMING_DAYS = 90
 UPCOMING_SHOWN = 20
@@ -56,12 +59,23 @@ def home(request):
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
     counts = phase_counts(today)
+    recent = recent_events(today, limit=12)
+    upcoming = upcoming_dates(today, horizon, limit=UPCOMING_SHOWN)
+    # Two events of a kind in one instrument are told apart ("second compliance date").
+    labels = event_labels([(e.instrument_id, e.kind) for e in recent] + [(d.event.instrument_id, d.kind) for d in upcoming])
+    for event in recent:
+        event.label = label_of(labels, event.instrument_id, event.key, event.kind)
+    for due in upcoming:
+        due.label = label_of(labels, due.event.instrument_id, due.event.key, due.kind)
     context = {
         "today": today,
         "horizon": horizon,
         "upcoming_days": UPCOMING_DAYS,
-        "recent": recent_events(today, limit=12),
-        "upcoming": upcoming_dates(today, horizon, limit=UPCOMING_SHOWN),
+        "recent": recent,
+        "upcoming": upcoming,
+        # How many are dated in the window, from the index on dates (a delay may still move one).
+        "upcoming_total": Event.objects.filter(date__gt=today, date__lte=horizon, kind__in=CALENDAR_KINDS).count(),
+        "tomorrow": today + datetime.timedelta(days=1),
         "counts": [(phase, PHASE_LABELS[phase], count) for phase, count in counts],
     }
     return render(request, "web/home.html", context)
@@ -77,6 +91,16 @@ def phase_counts(on, instruments=None):
     else:
         found = phase_counts_on(on)
     return [(phase, found[phase]) for phase in engine.PHASES if phase in found]
+
+
+@require_safe
+def methodology(request):
+    """How status is derived, in plain words: what every badge, flag and rank links to."""
+    context = {
+        "phases": [(phase, PHASE_LABELS[phase], PHASE_MEANINGS[phase]) for phase in engine.PHASES],
+        "ranks": sorted((rank, DOCUMENT_KIND_LABELS.get(kind, kind)) for kind, rank in DOCUMENT_KIND_RANKS.items()),
+    }
+    return render(request, "web/methodology.html", context)
 
 
 @require_safe

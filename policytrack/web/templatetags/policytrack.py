@@ -2,9 +2,11 @@ from html import escape
 
 import nh3
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from policytrack.timeline.wording import PHASE_LABELS
+from policytrack.web import identifiers
 from policytrack.timeline.wording import human_date as _human_date
 
 register = template.Library()
@@ -33,6 +35,58 @@ def phase_label(value):
     return PHASE_LABELS.get(value, str(value).replace("_", " "))
 
 
+def _methodology(anchor):
+    return f"{reverse('web:methodology')}#{anchor}"
+
+
+@register.simple_tag
+def phase_badge(phase):
+    """A phase's badge, linked to what the phase means on the methodology page."""
+    if not phase:
+        return mark_safe('<span class="muted">no status</span>')
+    return mark_safe(f'<a class="badge phase-{escape(phase)}" href="{escape(_methodology("phase-" + phase))}">'
+                     f'{escape(phase_label(phase))}</a>')
+
+
+@register.simple_tag
+def explained(anchor):
+    """The address of ``anchor`` on the methodology page."""
+    return _methodology(anchor)
+
+
+@register.simple_tag(takes_context=True)
+def changes_feed_url(context):
+    """The Atom feed of changes with the page's agency and topic filters (the ones it takes),
+    or "" when there is no feed."""
+    from urllib.parse import urlencode
+
+    from django.urls import NoReverseMatch
+
+    try:
+        url = reverse("feeds:changes")
+    except NoReverseMatch:
+        return ""
+    query = context["request"].GET
+    pairs = [(name, value) for name in ("agency", "topic") for value in query.getlist(name) if value.strip()]
+    return f"{url}?{urlencode(pairs)}" if pairs else url
+
+
+_LINKERS = {"cfr": identifiers.cfr_url, "rin": identifiers.rin_url, "docket": identifiers.docket_url,
+            "citation": identifiers.fr_citation_url, "fr_document": identifiers.fr_document_url}
+
+
+@register.filter
+def linked(value, kind):
+    """An identifier (or a list of them, comma-separated) linked to where it is kept, as far as
+    its form is recognised; the rest as text."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    out = []
+    for item in values:
+        url = _LINKERS[kind](str(item))
+        out.append(f'<a href="{escape(url)}" rel="noopener">{escape(str(item))}</a>' if url else escape(str(item)))
+    return mark_safe(", ".join(out))
+
+
 @register.simple_tag
 def options(choices):
     """The ``<option>`` elements of (value, label, chosen) triples. One tag, not a loop of
@@ -59,7 +113,7 @@ def phase_rows(rows):
         link = escape(row.link)
         subtitle = f'\n          <div class="muted">{escape(row.title)}</div>' if row.short_title else ""
         since = (f'<a href="{link}">{_human_date(row.since)}</a>' if row.since
-                 else '<span class="muted">always</span>')
+                 else '<span class="muted">no earlier change</span>')
         html.append(
             f'<tr>\n        <td><a href="{link}">{escape(row.short_title or row.title)}</a>{subtitle}</td>\n'
             f'        <td>{escape(row.kind_label)}</td>\n'
@@ -96,9 +150,8 @@ def change_sections(changes, before_label, end_label):
 
 
 def _badge(phase):
-    if phase is None:  # no stored period covers the day (check_status_periods --repair mends that)
-        return '<span class="muted">no status</span>'
-    return f'<span class="badge phase-{escape(phase)}">{escape(phase_label(phase))}</span>'
+    # None: no stored period covers the day (check_status_periods --repair mends that)
+    return phase_badge(phase)
 
 
 def _dated_events(events):
