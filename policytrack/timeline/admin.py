@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
@@ -8,6 +8,13 @@ from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from .admin_editing import (
+    SourcedDateForm,
+    retract_view,
+    retraction_cell,
+    warn_about_dates,
+    warn_about_replaced_date,
+)
 from .models import Agency, Claim, Document, Event, Instrument, InstrumentRelation, StatusPeriod, Topic
 
 
@@ -124,10 +131,14 @@ class TopicAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class EventInlineForm(SourcedDateForm, VersionedInlineForm):
+    pass
+
+
 class EventInline(KeepsEvidence, admin.TabularInline):
     model = Event
     fk_name = "instrument"
-    form = VersionedInlineForm
+    form = EventInlineForm
     fields = ["position", "key", "kind", "date", "precision", "target", "new_date", "note", "opened_version"]
     extra = 0
     show_change_link = True  # claims are edited on the event's own page
@@ -182,13 +193,23 @@ class InstrumentAdmin(VersionedAdmin):
 class ClaimInline(KeepsEvidence, admin.TabularInline):
     model = Claim
     form = VersionedInlineForm
-    fields = ["document", "date", "precision", "quote", "position", "opened_version"]
+    fields = ["document", "date", "precision", "quote", "position", "retraction", "opened_version"]
+    readonly_fields = ["retraction"]
     autocomplete_fields = ["document"]
     extra = 1
+
+    @admin.display(description="retraction")
+    def retraction(self, claim):
+        return retraction_cell(claim)
+
+
+class EventForm(SourcedDateForm, VersionedForm):
+    pass
 
 
 @admin.register(Event)
 class EventAdmin(KeepsEvidence, VersionedAdmin):
+    form = EventForm
     list_display = ["instrument", "kind", "date", "precision", "key"]
     list_filter = ["kind", "precision"]
     search_fields = ["instrument__title", "instrument__short_title", "key", "note"]
@@ -198,6 +219,7 @@ class EventAdmin(KeepsEvidence, VersionedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        warn_about_replaced_date(request, form)
         warn_about_dates(request, form.instance.instrument)
 
 
@@ -220,9 +242,18 @@ class DocumentAdmin(KeepsEvidence, VersionedAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(KeepsEvidence, VersionedAdmin):
-    list_display = ["event", "document", "date", "precision"]
+    list_display = ["event", "document", "date", "precision", "retraction"]
     autocomplete_fields = ["event", "document"]
     search_fields = ["quote", "document__title", "event__instrument__title"]
+    readonly_fields = ["retraction"]
+
+    @admin.display(description="retraction")
+    def retraction(self, claim):
+        return retraction_cell(claim)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request, object_id: retract_view(self, request, object_id))
+        return [path("<path:object_id>/retract/", view, name="timeline_claim_retract"), *super().get_urls()]
 
 
 @admin.register(InstrumentRelation)
@@ -246,16 +277,3 @@ class StatusPeriodAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # the phase tally counts the stored periods: they go only with a rebuild
-
-
-def warn_about_dates(request, instrument):
-    """Dates that look wrong but can be real are warnings, not errors."""
-    dates = {kind: min(instrument.events.filter(kind=kind).values_list("date", flat=True), default=None)
-             for kind in ("published", "effective", "compliance_date")}
-    if dates["effective"] and dates["published"] and dates["effective"] < dates["published"]:
-        messages.warning(request, f"{instrument}: effective {dates['effective']} is before publication "
-                                  f"{dates['published']} — possible (a rule can apply before it is printed), "
-                                  "but check the sources.")
-    if dates["compliance_date"] and dates["effective"] and dates["compliance_date"] < dates["effective"]:
-        messages.warning(request, f"{instrument}: compliance date {dates['compliance_date']} is before the "
-                                  f"effective date {dates['effective']} — check the sources.")
