@@ -112,3 +112,17 @@ def test_every_constraint_has_words_for_editors():
              for constraint in model._meta.constraints]
     assert len(named) >= 11
     assert [c.name for c in named if c.violation_error_message == BaseConstraint.default_violation_error_message] == []
+
+
+def test_a_new_events_typed_date_overridden_by_its_source_is_said(demo, client, editor):
+    client.force_login(editor)
+    document = demo.events.get(key="effective").claims.get().document
+    response = client.post(reverse("admin:timeline_event_add"), {
+        "instrument": demo.pk, "kind": "compliance_date", "date": "2026-03-01", "precision": "day", "position": "30",
+        "claims-TOTAL_FORMS": "1", "claims-INITIAL_FORMS": "0", "claims-MIN_NUM_FORMS": "0",
+        "claims-MAX_NUM_FORMS": "1000", "claims-0-document": document.pk, "claims-0-date": "2026-04-01",
+        "claims-0-precision": "day", "claims-0-position": "0", "claims-0-quote": "Comply by April 1, 2026."},
+        follow=True)
+    assert ("the date typed, 1 March 2026, is not the one saved: 1 April 2026, the date the best source, 90 FR 4544: "
+            "Framework for Artificial Intelligence Diffusion, gives.") in text(response)
+    assert demo.events.get(position=30).date == datetime.date(2026, 4, 1)

@@ -98,6 +98,8 @@ class SourcedDateForm:
 def warn_about_replaced_date(request, form):
     """After a save: a typed date the best source overrode (a new event saved with its claims) is
     said, not silently replaced."""
+    if "date" not in form.changed_data:  # the date followed a claim edited on the same page: as meant
+        return
     typed = form.cleaned_data.get("date")
     event = Event.objects.filter(pk=form.instance.pk).first()
     if typed is not None and event is not None and event.date != typed:
