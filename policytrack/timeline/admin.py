@@ -251,9 +251,10 @@ class EventForm(SourcedDateForm, VersionedForm):
 class EventAdmin(KeepsEvidence, VersionedAdmin):
     form = EventForm
     list_display = ["instrument", "kind", "date", "precision", "key"]
-    list_filter = ["kind", "precision"]
+    # A date filter rather than date_hierarchy, whose list of years truncates every row's date
+    # (1.2 of the page's 1.6 s at 10,000 instruments on SQLite).
+    list_filter = ["kind", "precision", "date"]
     search_fields = ["instrument__title", "instrument__short_title", "key", "note"]
-    date_hierarchy = "date"
     autocomplete_fields = ["instrument", "target"]
     inlines = [ClaimInline]
 
@@ -281,9 +282,8 @@ class EventAdmin(KeepsEvidence, VersionedAdmin):
 @admin.register(Document)
 class DocumentAdmin(KeepsEvidence, VersionedAdmin):
     list_display = ["title", "kind", "publisher", "published_on", "citation", "rank"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "published_on"]  # not date_hierarchy: see EventAdmin
     search_fields = ["title", "citation", "fr_document_number", "publisher", "key"]
-    date_hierarchy = "published_on"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/timeline/document/change_list.html"
 
