@@ -42,6 +42,15 @@ def envlist(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def envint(name, default, minimum=1):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    return int(value)
+
+
 DEBUG = envbool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -56,6 +65,14 @@ if not DEBUG and not ALLOWED_HOSTS:
 
 # A private tracker: every page asks for a login (DJANGO_LOGIN_REQUIRED=true).
 POLICYTRACK_LOGIN_REQUIRED = envbool("DJANGO_LOGIN_REQUIRED", False)
+
+# The largest file an editor may upload (the Federal Register import), in MB. The import's
+# confirmation sends the previewed documents back as one form field, so the request size Django
+# accepts follows it, with room for the form's other fields; a larger request is named on the
+# page, not refused with a bare 400. (FILE_UPLOAD_MAX_MEMORY_SIZE is left alone: it limits
+# nothing, it only decides when an upload is spooled to a temporary file.)
+POLICYTRACK_UPLOAD_LIMIT_MB = envint("POLICYTRACK_UPLOAD_LIMIT_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = (POLICYTRACK_UPLOAD_LIMIT_MB * 1024 + 64) * 1024
 
 # Where import_federal_register fetches documents given by number.
 FEDERAL_REGISTER_API = os.environ.get("FEDERAL_REGISTER_API", "https://www.federalregister.gov/api/v1")

@@ -31,7 +31,8 @@ def event_uid(instrument, event):
 
 
 def _claims(event):
-    return sorted(event.claims.all(), key=lambda claim: (claim.document.effective_rank, claim.position, claim.pk))
+    return sorted((claim for claim in event.claims.all() if claim.retracted_at is None),
+                  key=lambda claim: (claim.document.effective_rank, claim.position, claim.pk))
 
 
 def _source_parts(claim):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,7 +16,17 @@ from django.template.response import TemplateResponse
 
 from .federal_register import DOCUMENT_NUMBER, FederalRegisterError, documents_in, import_documents, read_source
 
-MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def upload_limit():
+    """The largest upload, in bytes: ``POLICYTRACK_UPLOAD_LIMIT_MB``, which also sizes the request
+    Django accepts (the confirmation sends the previewed documents back)."""
+    return settings.POLICYTRACK_UPLOAD_LIMIT_MB * 1024 * 1024
+
+
+def too_large(name):
+    # A larger request is refused before any view sees it: web.views.bad_request says so.
+    return f"{name}: larger than {settings.POLICYTRACK_UPLOAD_LIMIT_MB} MB, the upload limit (POLICYTRACK_UPLOAD_LIMIT_MB)"
 
 
 def _numbers(text):
@@ -34,8 +45,8 @@ def _gather(request):
             problems.append(str(error))
     upload = request.FILES.get("file")
     if upload is not None:
-        if upload.size > MAX_UPLOAD:
-            problems.append(f"{upload.name}: larger than {MAX_UPLOAD // 1024 // 1024} MB")
+        if upload.size > upload_limit():
+            problems.append(too_large(upload.name))
         else:
             try:
                 documents += documents_in(upload.read().decode("utf-8"), upload.name)
@@ -82,6 +93,9 @@ def import_federal_register(model_admin, request):
                     for warning in report.warnings:
                         messages.warning(request, warning)
                     return redirect("admin:timeline_document_changelist")
-                context.update(report=report, payload=json.dumps({"results": documents}), count=len(documents))
+                # Compact and unescaped: no larger than the file it came from, so that what
+                # could be uploaded can be confirmed (it is sent back as multipart, not URL-encoded).
+                payload = json.dumps({"results": documents}, ensure_ascii=False, separators=(",", ":"))
+                context.update(report=report, payload=payload, count=len(documents))
         context["problems"] = problems
     return TemplateResponse(request, "admin/timeline/document/import_federal_register.html", context)

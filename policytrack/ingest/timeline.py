@@ -159,7 +159,7 @@ class _Writer:
         existing = {claim.document.key: claim for claim in event.claims.select_related("document")}
         wanted = {claim["document"] for claim in claims}
         for key, claim in existing.items():
-            if key not in wanted:
+            if key not in wanted and not claim.retracted:  # retracted claims are not in exported files
                 claim.delete()
                 self.result.counts[("claim", "deleted")] += 1
         for position, claim in enumerate(claims):
@@ -302,5 +302,6 @@ def _event(event):
     data["claims"] = [
         {"document": c.document.key, "date": c.date.isoformat(), "precision": c.precision, "quote": c.quote}
         for c in sorted(event.claims.all(), key=lambda c: (c.position, c.pk))
+        if c.retracted_at is None  # the file format has no retraction; it stays in this database
     ]
     return data

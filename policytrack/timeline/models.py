@@ -10,16 +10,20 @@ import datetime
 from collections import defaultdict
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from . import engine
 from .validators import (
     RANK_MAX,
     RANK_MIN,
+    RANK_RULE,
     clean_text_list,
     date_validators,
     period_start_problem,
@@ -45,6 +49,17 @@ class Precision(models.TextChoices):
     DAY = "day", "day"
     MONTH = "month", "month"
     YEAR = "year", "year"
+
+
+def unique_key(base, taken, max_length):
+    """``base`` made a valid key (see ``validate_key``), with ``-2``, ``-3``… added until
+    ``taken(key)`` is false: keys are generated for editors, never typed."""
+    base = slugify(base)[: max_length - 4].strip("-_") or "item"
+    key, n = base, 1
+    while taken(key):
+        n += 1
+        key = f"{base}-{n}"
+    return key
 
 
 class Agency(models.Model):
@@ -210,8 +225,10 @@ class InstrumentRelation(models.Model):
     class Meta:
         ordering = ["source", "kind", "target"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "kind", "target"], name="relation_once"),
-            models.CheckConstraint(condition=~Q(source=models.F("target")), name="relation_not_to_itself"),
+            models.UniqueConstraint(fields=["source", "kind", "target"], name="relation_once",
+                                    violation_error_message="This relation is already recorded."),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="relation_not_to_itself",
+                                   violation_error_message="An instrument cannot be related to itself."),
         ]
 
     def __str__(self):
@@ -232,8 +249,9 @@ class Document(Versioned):
         SOCIAL_MEDIA = "social_media", "social-media post"
         OTHER = "other", "other"
 
-    key = models.SlugField(max_length=200, unique=True, validators=[validate_key],
-                           help_text="Stable identifier used in timeline files.")
+    key = models.SlugField(max_length=200, unique=True, blank=True, validators=[validate_key],
+                           help_text="Stable identifier used in timeline files. Leave empty: it is made from "
+                           "the FR document number, or from the publisher, date and title.")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=1000)
     publisher = models.CharField(max_length=255, blank=True)
@@ -263,10 +281,12 @@ class Document(Versioned):
                 fields=["fr_document_number"],
                 condition=~Q(fr_document_number=""),
                 name="document_fr_number_once",
+                violation_error_message="Another document already has this FR document number.",
             ),
             # The range a timeline file accepts, held by the database too.
             models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=RANK_MIN, rank__lte=RANK_MAX),
-                                   name="document_rank_in_range"),
+                                   name="document_rank_in_range",
+                                   violation_error_message=f"The rank must be {RANK_RULE}, or empty."),
         ]
         indexes = [
             models.Index(fields=["published_on"], name="document_published_idx"),
@@ -285,6 +305,25 @@ class Document(Versioned):
     @property
     def effective_rank(self):
         return engine.rank_for(self.kind, self.rank)
+
+    def clean(self):
+        self.fill_key()
+
+    def save(self, *args, **kwargs):
+        self.fill_key()
+        super().save(*args, **kwargs)
+
+    def fill_key(self):
+        """A document left without a key gets one: ``fr-`` and its FR document number (as the
+        importer names it), or its publisher, publication date and title."""
+        if self.key:
+            return
+        if self.fr_document_number:
+            base = f"fr-{self.fr_document_number}"
+        else:
+            base = " ".join(str(part) for part in (self.publisher, self.published_on or "", self.title) if part)
+        others = Document.objects.exclude(pk=self.pk) if self.pk else Document.objects.all()
+        self.key = unique_key(base, lambda key: others.filter(key=key).exists(), 200)
 
 
 class EventQuerySet(models.QuerySet):
@@ -305,8 +344,9 @@ class Event(Versioned):
     Kind = models.TextChoices("Kind", [(k.upper(), (k, k.replace("_", " "))) for k in engine.EVENT_KINDS])
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="events")
-    key = models.SlugField(max_length=100, validators=[validate_key],
-                           help_text="Unique within the instrument; used in timeline files.")
+    key = models.SlugField(max_length=100, blank=True, validators=[validate_key],
+                           help_text="Unique within the instrument; used in timeline files. Leave empty: it is "
+                           "made from the kind and date.")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     date = models.DateField(validators=date_validators,
                             help_text="For a sourced event, the date its best source gives.")
@@ -335,12 +375,15 @@ class Event(Versioned):
     class Meta:
         ordering = ["instrument", "date", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["instrument", "key"], name="event_key_once_per_instrument"),
+            models.UniqueConstraint(fields=["instrument", "key"], name="event_key_once_per_instrument",
+                                    violation_error_message="This instrument already has an event with this key."),
             # A delay is meaningless without what it moves and where to.
             models.CheckConstraint(
                 condition=(Q(kind="delayed") & Q(target__isnull=False) & Q(new_date__isnull=False))
                 | (~Q(kind="delayed") & Q(target__isnull=True) & Q(new_date__isnull=True)),
                 name="event_delay_has_target_and_new_date",
+                violation_error_message="A delay needs the event it moves and its new date; other kinds of "
+                "event have neither.",
             ),
         ]
         indexes = [
@@ -353,9 +396,23 @@ class Event(Versioned):
     def __str__(self):
         return f"{self.instrument}: {self.get_kind_display()} {self.date.isoformat()}"
 
+    def save(self, *args, **kwargs):
+        self.fill_key()
+        super().save(*args, **kwargs)
+
+    def fill_key(self):
+        """An event left without a key gets one from its kind and date (``effective-2025-05-15``),
+        unique within its instrument."""
+        if self.key or self.instrument_id is None or not self.kind:
+            return
+        base = "-".join([self.kind.replace("_", "-"), *([str(self.date)] if self.date else [])])
+        others = Event.objects.filter(instrument_id=self.instrument_id).exclude(pk=self.pk)
+        self.key = unique_key(base, lambda key: others.filter(key=key).exists(), 100)
+
     def clean(self):
         """A delay names what it moves and where to; nothing else may (the check constraint
         event_delay_has_target_and_new_date holds the same rule in the database)."""
+        self.fill_key()
         problems = {}
         if self.kind == "delayed":
             if self.target_id is None:
@@ -388,6 +445,12 @@ class Event(Versioned):
         return False
 
 
+class ClaimQuerySet(models.QuerySet):
+    def counting(self):
+        """The claims that count: not retracted."""
+        return self.filter(retracted_at__isnull=True)
+
+
 class Claim(Versioned):
     """A document asserting an event, with the date that document gives."""
 
@@ -398,13 +461,29 @@ class Claim(Versioned):
     precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
     quote = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    # A wrong claim is retracted, never deleted: it stays in the record (and on the pages, struck
+    # through with its reason) but no longer counts towards its event's date or status.
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # PROTECT: who retracted a claim is part of the record.
+    retracted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                     on_delete=models.PROTECT, related_name="retracted_claims")
+    retraction_reason = models.TextField(blank=True, editable=False)
 
+    objects = ClaimQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "document"], name="claim_once_per_document"),
+            models.UniqueConstraint(fields=["event", "document"], name="claim_once_per_document",
+                                    violation_error_message="This document already has a claim on this event."),
+            # A retraction always says when and why; a claim that is not retracted says neither.
+            models.CheckConstraint(
+                condition=(Q(retracted_at__isnull=True) & Q(retraction_reason=""))
+                | (Q(retracted_at__isnull=False) & ~Q(retraction_reason="")),
+                name="claim_retraction_has_reason",
+                violation_error_message="A retracted claim needs the reason it was retracted.",
+            ),
         ]
 
     def __str__(self):
@@ -413,6 +492,23 @@ class Claim(Versioned):
     def clean(self):
         if problem := period_start_problem(self.date, self.precision):
             raise ValidationError({"date": problem})
+
+    @property
+    def retracted(self):
+        return self.retracted_at is not None
+
+    def retract(self, by, reason):
+        """Mark this claim retracted by ``by`` for ``reason`` (required): it stays in the record
+        but stops counting, and its event's date and its instrument's status periods follow
+        (``periods.py`` rebuilds them on the save, in this transaction)."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"retraction_reason": "Say why this claim is retracted."})
+        if self.retracted:
+            raise ValidationError(f"This claim was already retracted on {self.retracted_at:%Y-%m-%d}.")
+        with transaction.atomic():
+            self.retracted_at, self.retracted_by, self.retraction_reason = timezone.now(), by, reason
+            self.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
 
 
 class StatusPeriodQuerySet(models.QuerySet):
@@ -451,8 +547,11 @@ class StatusPeriod(models.Model):
     class Meta:
         ordering = ["instrument", "valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["instrument", "valid_from"], name="period_starts_once"),
-            models.CheckConstraint(condition=Q(valid_from__lt=models.F("valid_to")), name="period_not_empty"),
+            models.UniqueConstraint(fields=["instrument", "valid_from"], name="period_starts_once",
+                                    violation_error_message="Two status periods of one instrument cannot start "
+                                    "on the same day."),
+            models.CheckConstraint(condition=Q(valid_from__lt=models.F("valid_to")), name="period_not_empty",
+                                   violation_error_message="A status period must end after it starts."),
         ]
         indexes = [
             # "Everything in phase P on D": phase first, then the range.
@@ -485,7 +584,8 @@ class PhaseTally(models.Model):
     delta = models.IntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "phase"], name="tally_once_per_day_and_phase")]
+        constraints = [models.UniqueConstraint(fields=["day", "phase"], name="tally_once_per_day_and_phase",
+                                               violation_error_message="This day and phase are already tallied.")]
 
     def __str__(self):
         return f"{self.day}: {self.phase} {self.delta:+d}"
@@ -499,7 +599,8 @@ class PhaseTallyYear(models.Model):
     delta = models.IntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["year", "phase"], name="tally_once_per_year_and_phase")]
+        constraints = [models.UniqueConstraint(fields=["year", "phase"], name="tally_once_per_year_and_phase",
+                                               violation_error_message="This year and phase are already tallied.")]
 
     def __str__(self):
         return f"{self.year}: {self.phase} {self.delta:+d}"
@@ -522,6 +623,7 @@ def events_for_engine(events, claims=None):
                 quote=claim.quote,
             )
             for claim in sorted(rows, key=lambda c: (c.position, c.pk))
+            if claim.retracted_at is None
         )
         result.append(
             engine.Event(
@@ -537,15 +639,23 @@ def events_for_engine(events, claims=None):
     return result
 
 
+def counted_claims():
+    """An event's claims that count (not retracted), joined in the ON clause so that an event
+    whose every claim is retracted still comes out, unsourced. (A new one for each query: Django
+    names a FilteredRelation after the query using it.)"""
+    return models.FilteredRelation("claims", condition=Q(claims__retracted_at__isnull=True))
+
+
 def engine_input(events):
     """The engine's input for the instruments of ``events`` (an Event queryset, e.g. filtered by
     instrument), read in one query as plain tuples — model instances cost more than the engine:
     instrument id → (its events' stored ``(pk, date, precision)``, its engine events), in file
-    order. Instruments without events are left out."""
-    rows = (events.order_by("instrument_id", "position", "pk", "claims__position", "claims__pk")
+    order. Instruments without events are left out. Retracted claims do not count."""
+    rows = (events.annotate(counted=counted_claims())
+            .order_by("instrument_id", "position", "pk", "counted__position", "counted__pk")
             .values_list("instrument_id", "pk", "key", "kind", "date", "precision", "target_id", "new_date",
-                         "claims__pk", "claims__document__key", "claims__date", "claims__document__published_on",
-                         "claims__document__kind", "claims__document__rank", "claims__precision", "claims__quote"))
+                         "counted__pk", "counted__document__key", "counted__date", "counted__document__published_on",
+                         "counted__document__kind", "counted__document__rank", "counted__precision", "counted__quote"))
     by_instrument = defaultdict(dict)  # instrument id → event pk → (event row, claims)
     for instrument_id, pk, *event, claim_pk, key, day, published_on, kind, rank, precision, quote in rows:
         _, claims = by_instrument[instrument_id].setdefault(pk, (event, []))
@@ -567,6 +677,17 @@ def _engine_events(events):
     return stored, engine_events
 
 
+class Retracted(NamedTuple):
+    """A retracted claim, as an instrument's page shows it: struck through, with its reason."""
+
+    document: Cited
+    date: datetime.date
+    precision: str
+    retracted_at: datetime.datetime
+    retracted_by: str
+    reason: str
+
+
 class Cited(NamedTuple):
     """What an instrument's page shows of a document one of its events cites."""
 
@@ -581,22 +702,29 @@ class Cited(NamedTuple):
 
 def timeline_input(instrument_id):
     """One instrument's events for its page, read in one query of tuples (its events left-joined
-    to their claims and documents): ``(events, notes, documents)`` — the engine's events in file
-    order, each event's note by key, and the documents cited, by key, as ``Cited``."""
+    to their claims and documents): ``(events, notes, documents, retracted)`` — the engine's events
+    in file order (without retracted claims), each event's note by key, the documents cited, by
+    key, as ``Cited``, and each event's retracted claims by key, as ``Retracted``."""
     rows = (Event.objects.filter(instrument_id=instrument_id)
             .order_by("position", "pk", "claims__position", "claims__pk")
             .values_list("pk", "key", "kind", "date", "precision", "target_id", "new_date", "note",
+                         "claims__retracted_at", "claims__retracted_by__username", "claims__retraction_reason",
                          "claims__pk", "claims__date", "claims__precision", "claims__quote", "claims__document__rank",
                          "claims__document__id", "claims__document__key", "claims__document__kind",
                          "claims__document__title", "claims__document__publisher", "claims__document__citation",
                          "claims__document__published_on"))
-    events, notes, documents = {}, {}, {}
-    for pk, key, kind, day, precision, target_id, new_date, note, claim_pk, claim_day, claim_precision, quote, rank, \
-            *document in rows:
+    events, notes, documents, retracted = {}, {}, {}, defaultdict(list)
+    for pk, key, kind, day, precision, target_id, new_date, note, retracted_at, retracted_by, reason, claim_pk, \
+            claim_day, claim_precision, quote, rank, *document in rows:
         _, claims = events.setdefault(pk, ((key, kind, day, precision, target_id, new_date), []))
         notes[key] = note
-        if claim_pk is not None:
-            cited = documents.get(document[1]) or documents.setdefault(document[1], Cited(*document))
-            claims.append(engine.Claim(document=cited.key, date=claim_day, published_on=cited.published_on,
-                                       rank=engine.rank_for(cited.kind, rank), precision=claim_precision, quote=quote))
-    return _engine_events(events)[1], notes, documents
+        if claim_pk is None:
+            continue
+        if retracted_at is not None:
+            retracted[key].append(Retracted(Cited(*document), claim_day, claim_precision, retracted_at,
+                                            retracted_by or "", reason))
+            continue
+        cited = documents.get(document[1]) or documents.setdefault(document[1], Cited(*document))
+        claims.append(engine.Claim(document=cited.key, date=claim_day, published_on=cited.published_on,
+                                   rank=engine.rank_for(cited.kind, rank), precision=claim_precision, quote=quote))
+    return _engine_events(events)[1], notes, documents, dict(retracted)

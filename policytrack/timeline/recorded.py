@@ -28,7 +28,8 @@ def snapshot(instrument_id, moment):
     """
     rows = sorted(Event.history.as_of(moment).filter(instrument_id=instrument_id), key=lambda e: (e.position, e.id))
     keys = {event.id: event.key for event in rows}
-    claims = list(Claim.history.as_of(moment).filter(event_id__in=list(keys)))
+    # A claim retracted by then no longer counted.
+    claims = list(Claim.history.as_of(moment).filter(event_id__in=list(keys), retracted_at__isnull=True))
     by_id = {doc.id: doc for doc in Document.history.as_of(moment).filter(id__in={c.document_id for c in claims})}
     claims_by_event = {}
     for claim in sorted(claims, key=lambda c: (c.position, c.id)):

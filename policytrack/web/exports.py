@@ -76,7 +76,7 @@ def changes_csv(request, changes, filename, end=None):
             change = phases.get(event.instrument_id)
             sources = "; ".join(
                 " ".join(filter(None, [claim.document.publisher or claim.document.title, claim.document.citation]))
-                for claim in event.claims.all()
+                for claim in event.claims.all() if claim.retracted_at is None  # a retracted claim is no source
             )
             yield [event.date.isoformat(), event.precision, event.instrument.slug, event.instrument.title, event.kind,
                    change.before if change else "", change.after if change else "", sources,

@@ -214,11 +214,11 @@ def instrument_detail(request, slug):
             agencies, topics = agencies_and_topics_as_recorded(held, recorded)
             labels = {"agencies": agencies, "topics": topics}
         rows, documents, events = snapshot(held.id, recorded)
-        notes = {row.key: row.note for row in rows}
+        notes, retracted = {row.key: row.note for row in rows}, {}
     else:
-        events, notes, documents = timeline_input(instrument.pk)
+        events, notes, documents, retracted = timeline_input(instrument.pk)
     status = engine.status(events, on=on, known=known)
-    timeline = timeline_rows(events, notes, documents, on, known)
+    timeline = timeline_rows(events, notes, documents, on, known, retracted)
     context = {
         "instrument": instrument,
         "on": on,

@@ -17,7 +17,7 @@ from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between
 from policytrack.timeline.dates import BadDate, parse_date
 from policytrack.timeline.filters import error_messages
-from policytrack.timeline.models import LISTING_RANK, Event, StatusPeriod
+from policytrack.timeline.models import LISTING_RANK, Event, StatusPeriod, counted_claims
 from policytrack.timeline.wording import PHASE_LABELS, human_date
 
 from . import exports
@@ -123,11 +123,11 @@ def _with_events(items, start, end):
         paths[item.instrument.pk] = path = instrument_path(item.instrument.slug)
         item.link, item.events = f"{path}?on={end.isoformat()}", []
     by_instrument = {item.instrument.pk: item.events for item in items}
-    rows = (Event.objects.between(start, end).filter(instrument_id__in=list(paths))
-            .order_by("instrument_id", "date", "position", "pk", "claims__position", "claims__pk")
-            .values_list("instrument_id", "pk", "key", "kind", "date", "precision", "claims__date",
-                         "claims__precision", "claims__document_id", "claims__document__title",
-                         "claims__document__publisher", "claims__document__citation"))
+    rows = (Event.objects.between(start, end).filter(instrument_id__in=list(paths)).annotate(counted=counted_claims())
+            .order_by("instrument_id", "date", "position", "pk", "counted__position", "counted__pk")
+            .values_list("instrument_id", "pk", "key", "kind", "date", "precision", "counted__date",
+                         "counted__precision", "counted__document_id", "counted__document__title",
+                         "counted__document__publisher", "counted__document__citation"))
     rows = list(rows)
     labels = event_labels({(row[0], row[3]) for row in rows})  # "second compliance date"
     event_pk = None

@@ -39,6 +39,17 @@ class TimelineRow:
     preempted_by: str
     delayed_by: str
     later_sources: int  # claims from documents published after the knowledge date
+    retracted: list  # RetractedRow: claims that no longer count, shown struck through
+
+
+@dataclass
+class RetractedRow:
+    url: str
+    title: str
+    date_text: str
+    reason: str
+    retracted_by: str
+    retracted_on: str
 
 
 def _why(best, others):
@@ -57,10 +68,12 @@ def _describe(document, rank):
     return ", ".join(detail for detail in details if detail)
 
 
-def timeline_rows(events, notes, documents, on, known):
+def timeline_rows(events, notes, documents, on, known, retracted=None):
     """``events`` (the engine's), each event's note by key, and the documents cited by key
     (anything with their ``id``, ``kind``, ``title``, ``publisher``, ``citation`` and
-    ``published_on``: ``Cited`` tuples, or documents as they were recorded) as rows of text."""
+    ``published_on``: ``Cited`` tuples, or documents as they were recorded) as rows of text;
+    ``retracted``, each event's retracted claims by key (``models.Retracted``), if any."""
+    retracted = retracted or {}
     resolved = engine.timeline(events, known)
     document_path = path_maker("web:document_detail", 2**31 - 1)
     out = []
@@ -104,6 +117,11 @@ def timeline_rows(events, notes, documents, on, known):
                               if item.preempted_by else ""),
                 delayed_by=item.delayed_by or "",
                 later_sources=len(item.event.claims) - len(item.known_claims),
+                retracted=[RetractedRow(url=document_path(claim.document.id), title=claim.document.title,
+                                        date_text=human_date(claim.date, claim.precision), reason=claim.reason,
+                                        retracted_by=claim.retracted_by,
+                                        retracted_on=human_date(claim.retracted_at.date()))
+                           for claim in retracted.get(item.event.key, ())],
             )
         )
     return out

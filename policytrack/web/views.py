@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +27,10 @@ UPCOMING_SHOWN = 20
 
 
 def bad_request(request, exception=None, message=None, problems=()):
+    if isinstance(exception, RequestDataTooBig):  # refused before any view could say so
+        message = (f"What was sent is larger than {settings.POLICYTRACK_UPLOAD_LIMIT_MB} MB, the upload limit "
+                   "(POLICYTRACK_UPLOAD_LIMIT_MB). Nothing was saved.")
+        return render(request, "web/error.html", {"title": "Too large", "message": message, "problems": ()}, status=413)
     message = message or "The request could not be understood."
     context = {"title": "Bad request", "message": message, "problems": problems}
     return render(request, "web/error.html", context, status=400)
