@@ -20,6 +20,7 @@ from policytrack.timeline.changes import upcoming_dates
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import Instrument
 from policytrack.timeline.wording import EVENT_KIND_LABELS, human_date
+from policytrack.web.views import query_without_blanks
 
 from .caching import polled, validators
 from .describe import event_path_maker, event_uid, sources_text
@@ -34,7 +35,7 @@ REFRESH = datetime.timedelta(hours=12)
 @polled
 def upcoming_calendar(request):
     """Upcoming dates of the instruments the instrument-list filters select (all by default)."""
-    filterset = InstrumentFilter(request.GET, queryset=Instrument.objects.all(), request=request)
+    filterset = InstrumentFilter(query_without_blanks(request.GET), queryset=Instrument.objects.all(), request=request)
     if not filterset.is_valid():
         return HttpResponseBadRequest("\n".join(error_messages(filterset)) + "\n",
                                       content_type="text/plain; charset=utf-8")
