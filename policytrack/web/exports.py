@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import StreamingHttpResponse
 
 from policytrack.timeline.changes import ONE_DAY, ChangeList
-from policytrack.timeline.models import Event, Instrument, StatusPeriod
+from policytrack.timeline.models import Claim, Event, Instrument, StatusPeriod
 from policytrack.timeline.wording import PHASE_LABELS
 
 from .paths import path_maker
@@ -88,39 +88,49 @@ def instrument_csv(request, instruments, on, filename):
 
 
 def changes_csv(request, start, end, instruments, filename):
-    """One row per event dated ``start`` to ``end`` of the ``instruments`` (None: all), by date,
-    with its instrument's phase on the day before ``start`` and on ``end`` (read from the stored
-    status periods); then a row per instrument whose phase changed with no event in the window
-    (a delay moved it)."""
+    """One row per event dated ``start`` to ``end`` of the ``instruments``, by date, with its
+    instrument's phase on the day before ``start`` and on ``end`` (read from the stored status
+    periods); then a row per instrument whose phase changed with no event in the window (a
+    delay moved it). Tuples, each chunk's sources in one query: Event instances with their
+    claims prefetched took 1.3 s for a year at 10,000 instruments on SQLite."""
     before = start - ONE_DAY
-    instruments = Instrument.objects.all() if instruments is None else instruments
     events = Event.objects.between(start, end)
     if instruments.query.where:
         events = events.filter(instrument__in=instruments.order_by().values("pk"))
-    events = (events.select_related("instrument").with_sources()
-              .annotate(phase_before=_phase_on(before), phase_after=_phase_on(end))
-              .order_by("date", "instrument__title", "position", "pk"))
+    events = (events.annotate(phase_before=_phase_on(before), phase_after=_phase_on(end))
+              .order_by("date", "instrument__title", "position", "pk")
+              .values_list("pk", "date", "precision", "instrument_id", "instrument__slug", "instrument__title",
+                           "kind", "phase_before", "phase_after", "key"))
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
+    base = request.build_absolute_uri("/").rstrip("/")
 
     def rows():
         yield ["date", "precision", "instrument", "title", "event", "phase_before", "phase_after", "sources", "url"]
         with_events = set()
-        for event in events.iterator(chunk_size=CHUNK):
-            with_events.add(event.instrument_id)
-            sources = "; ".join(
-                " ".join(filter(None, [claim.document.publisher or claim.document.title, claim.document.citation]))
-                for claim in event.claims.all()
-            )
-            yield [event.date.isoformat(), event.precision, event.instrument.slug, event.instrument.title, event.kind,
-                   event.phase_before or "", event.phase_after or "", sources,
-                   request.build_absolute_uri(f"{event.instrument.get_absolute_url()}#event-{event.key}")]
+        for chunk in _chunks(events.iterator(chunk_size=CHUNK)):
+            sources = _sources([row[0] for row in chunk])
+            for pk, day, precision, instrument_id, slug, title, kind, phase_before, phase_after, key in chunk:
+                with_events.add(instrument_id)
+                yield [day.isoformat(), precision, slug, title, kind, phase_before or "", phase_after or "",
+                       sources.get(pk, ""), f"{base}{instrument_path(slug)}#event-{key}"]
         listed = ChangeList(start, end, instruments)
         quiet = [pk for pk in listed.listed if pk not in with_events]
         for chunk in _chunks(quiet, 500):
             for change in listed.read(chunk):
                 yield ["", "", change.instrument.slug, change.instrument.title, "", change.before, change.after, "",
-                       request.build_absolute_uri(change.instrument.get_absolute_url())]
+                       base + instrument_path(change.instrument.slug)]
 
     return _stream(rows(), filename)
+
+
+def _sources(event_ids):
+    """Each event's sources, in file order, as one cell ("Federal Register 90 FR 4544; ...")."""
+    found = {}
+    claims = Claim.objects.filter(event_id__in=event_ids).order_by("event_id", "position", "pk").values_list(
+        "event_id", "document__publisher", "document__title", "document__citation")
+    for event_id, publisher, title, citation in claims:
+        found.setdefault(event_id, []).append(" ".join(filter(None, [publisher or title, citation])))
+    return {pk: "; ".join(names) for pk, names in found.items()}
 
 
 def _phase_on(day):
