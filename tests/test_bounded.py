@@ -98,6 +98,7 @@ def test_a_window_of_a_leap_year_is_answered(db, client):
     ("/api/instruments/ai-diffusion-rule/status/?recorded=", "recorded",
      "recorded is empty: give it a value, or leave it out."),
     ("/api/instruments/?sort=", "sort", "sort is empty: give it a value, or leave it out."),
+    ("/api/changes/?sort=,", "sort", "sort is empty: give it a value, or leave it out."),
     ("/api/instruments/?on=", "on", "on is empty: give it a value, or leave it out."),
     ("/api/changes/?agency=", "agency", "agency is empty: give it a value, or leave it out."),
     ("/api/changes/?from=2015-01-01&to=2020-12-31", "to",

@@ -35,8 +35,12 @@ def refuse_blanks(request):
     """Refuse a parameter given with no value (``?on=``, ``?agency=``, ``?page_size=``): in the
     API an empty value is a client's mistake, never "leave it out" (as it is from an HTML form,
     whose pages drop blanks). ``q`` is the exception: an empty search selects everything."""
+    def empty(name, value):
+        # ``sort`` takes a comma-separated list, which would drop an empty item (``?sort=,``).
+        return any(not part.strip() for part in (value.split(",") if name == "sort" else [value]))
+
     blank = [name for name in request.query_params
-             if name != "q" and any(not value.strip() for value in request.query_params.getlist(name))]
+             if name != "q" and any(empty(name, value) for value in request.query_params.getlist(name))]
     if blank:
         raise ValidationError({name: [f"{name} is empty: give it a value, or leave it out."] for name in blank})
 
