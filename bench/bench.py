@@ -27,13 +27,36 @@ ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = "postgres://postgres@127.0.0.1:5432/{name}"
 REQUESTS = 40
 
+# Every other endpoint, with the worst request a reasonable client makes of it: whole exports,
+# the longest window, the largest page, the whole portfolio's calendar. Each is timed on its own
+# (no bare SQL to compare with): what matters is that it stays within seconds, with a number of
+# queries that does not grow with the portfolio.
+ENDPOINTS = {
+    "/instruments/?format=csv&on=": ("/instruments/", {"format": "csv", "on": "2020-06-01"}),
+    "/on/<date>/?format=csv": ("/on/2020-06-01/", {"format": "csv"}),
+    "/changes/ (a year)": ("/changes/", {"from": "2019-01-01", "to": "2019-12-31"}),
+    "/changes/?format=csv (a year)": ("/changes/", {"from": "2019-01-01", "to": "2019-12-31", "format": "csv"}),
+    "/api/changes/ (a year, largest page)": ("/api/changes/", {"from": "2019-01-01", "to": "2019-12-31",
+                                                             "page_size": "500"}),
+    "/api/instruments/ (largest page)": ("/api/instruments/", {"on": "2020-06-01", "page_size": "500"}),
+    "/api/documents/ (largest page)": ("/api/documents/", {"page_size": "500"}),
+    "/api/agencies/ (largest page)": ("/api/agencies/", {"page_size": "500"}),
+    "/calendar.ics": ("/calendar.ics", {}),
+    "/feeds/changes.atom": ("/feeds/changes.atom", {}),
+    "/": ("/", {}),
+}
+ENDPOINT_REQUESTS = 3
+
+
+NAME = "policytrack-bench"  # --name: databases of one's own, beside another engineer's run
+
 
 def _sqlite_file(size):
-    return Path(f"/tmp/policytrack-bench-{size}.sqlite3")
+    return Path(f"/tmp/{NAME}-{size}.sqlite3")
 
 
 def _postgres_name(size):
-    return f"policytrack_bench_{size}"
+    return f"{NAME.replace('-', '_')}_{size}"
 
 
 def _psql(*args):
@@ -65,7 +88,9 @@ def production(url):
     """Settings as in production (debugging off, static files collected), so that pages are timed
     as users get them; only the host name is the test client's."""
     return {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-" + "x" * 44,
-            "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECURE_SSL_REDIRECT": "false"}
+            "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECURE_SSL_REDIRECT": "false",
+            # One client asking hundreds of times a minute: a rate limit would answer 429.
+            "POLICYTRACK_API_RATE": "off", "POLICYTRACK_EXPORT_RATE": "off", "POLICYTRACK_SEARCH_RATE": "off"}
 
 
 def manage(url, *args):
@@ -165,9 +190,10 @@ def measure(size, generated, only=None, skip_writes=False):
                      "queries": f"{min(queries)}–{max(queries)}" if min(queries) != max(queries) else str(queries[0]),
                      "sql_ms": sql * 1000, "ratio": median / sql if sql else float("nan")})
 
+    endpoints = _endpoints(client, only)
     floor = _floor(client)
     if skip_writes:
-        return {"rows": rows, "rebuild_s": None, "rewrite_s": None, "rebuilt": 0, "generated_s": generated,
+        return {"rows": rows, "endpoints": endpoints, "rebuild_s": None, "rewrite_s": None, "rebuilt": 0, "generated_s": generated,
                 "fr_per_s": None, "floor_ms": floor}
     started = time.perf_counter()
     count = rebuild_status_periods(batch_size=1000)
@@ -175,8 +201,38 @@ def measure(size, generated, only=None, skip_writes=False):
     imported = _federal_register_throughput()
     rewrite = _rewrite_every_period()
     _tidy()  # the rewrite left dead rows that would slow what is measured next
-    return {"rows": rows, "rebuild_s": rebuild, "rewrite_s": rewrite, "rebuilt": count, "generated_s": generated,
+    return {"rows": rows, "endpoints": endpoints, "rebuild_s": rebuild, "rewrite_s": rewrite, "rebuilt": count, "generated_s": generated,
             "fr_per_s": imported, "floor_ms": floor}
+
+
+def _endpoints(client, only):
+    """Each of ``ENDPOINTS``: the median seconds of a few requests (the whole body read, after
+    one to warm the database's caches), the queries and the size of its answer. The cache is
+    cleared before each: the time is that of building the answer, not of a cached copy."""
+    from django.core.cache import cache
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    rows = []
+    for name, (address, params) in ENDPOINTS.items():
+        if only and not any(word in name for word in only):
+            continue
+        times, queries, size = [], [], 0
+        for i in range(ENDPOINT_REQUESTS + 1):
+            cache.clear()
+            reset_queries()  # else the log of the last request is counted from, and then emptied
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(address, params)
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                elapsed = time.perf_counter() - started
+            assert response.status_code == 200, (address, params, response.status_code, body[:300])
+            if i:
+                times.append(elapsed)
+                queries.append(len(captured))
+                size = len(body)
+        rows.append({"endpoint": name, "median_s": statistics.median(times), "queries": max(queries), "bytes": size})
+    return rows
 
 
 def _tidy():
@@ -263,9 +319,15 @@ def print_table(kind, size, result):
     for row in result["rows"]:
         print(f"| {row['page']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['queries']} | "
               f"{row['sql_ms']:.1f} | {row['ratio']:.1f} |")
+    if result.get("endpoints"):
+        print("\n| endpoint (worst reasonable request) | median s | queries | size |")
+        print("|---|---:|---:|---:|")
+        for row in result["endpoints"]:
+            print(f"| {row['endpoint']} | {row['median_s']:.2f} | {row['queries']} | {row['bytes'] / 1e6:.1f} MB |")
 
 
 def main():
+    global NAME
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
@@ -276,8 +338,11 @@ def main():
                         help="measure only the pages whose name contains one of these words")
     parser.add_argument("--pages-only", action="store_true",
                         help="skip the rebuild and the import (which write to the database)")
+    parser.add_argument("--name", default=NAME,
+                        help="the databases' name: /tmp/NAME-SIZE.sqlite3 and NAME_SIZE on PostgreSQL")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    NAME = args.name
     if args.child:
         size, generated = int(args.child[0]), float(args.child[1])
         print(json.dumps(measure(size, generated, args.pages, args.pages_only)))

@@ -358,6 +358,9 @@ POLICYTRACK_RATE_LIMITS = {
     "export": envrate("POLICYTRACK_EXPORT_RATE", "10/min"),  # ?format=csv on any list
     "search": envrate("POLICYTRACK_SEARCH_RATE", "30/min"),  # ?q= on any list page
 }
+# Seconds a built calendar is kept (policytrack/api/calendar.py), under a key that changes with
+# the record and the day; 0: built on every request.
+POLICYTRACK_CALENDAR_CACHE = int(os.environ.get("POLICYTRACK_CALENDAR_CACHE", 24 * 3600))
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["policytrack.throttling.ClientRateThrottle"]
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "policytrack.throttling.api_exception_handler"
 

@@ -49,7 +49,9 @@ def text(response):
 def no_rate_limits(django_test_environment):
     """Tests ask as often as they need: the rate limits are off, except in test_rate_limits.py,
     which sets its own (a session fixture, so property tests may use it)."""
-    with override_settings(POLICYTRACK_RATE_LIMITS={"api": None, "export": None, "search": None}):
+    with override_settings(POLICYTRACK_RATE_LIMITS={"api": None, "export": None, "search": None},
+                           # Tests move the clock backwards; test_calendar.py turns it on to test it.
+                           POLICYTRACK_CALENDAR_CACHE=0):
         yield
 
 

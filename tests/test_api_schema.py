@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -31,7 +32,7 @@ from policytrack.timeline.models import Document, Instrument
 from conftest import fuzz_examples
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_headers_conformance, response_schema_conformance]
+          response_headers_conformance, response_schema_conformance, negative_data_rejection]
 
 
 MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]

@@ -7,6 +7,10 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
+from conftest import DEMO
+from django.core.cache import cache
+
+from policytrack.ingest.timeline import import_timeline_file
 from policytrack.timeline.models import Agency, Event, Instrument
 
 UTC = datetime.timezone.utc
@@ -131,3 +135,46 @@ def test_queries_do_not_grow_with_the_number_of_instruments(may, client, django_
     with django_assert_max_num_queries(len(few.captured_queries)):
         calendar = read_calendar(client, reverse("feeds:calendar"), agency="bis")
     assert "extra-14.effective@policytrack" in events(calendar)
+
+
+def valid_rfc5545(body):
+    """What RFC 5545 (3.4, 3.6, 3.6.1) requires of a calendar, checked on the parsed object."""
+    calendar = Calendar.from_ical(body)
+    assert calendar.name == "VCALENDAR"
+    assert str(calendar["VERSION"]) == "2.0" and str(calendar["PRODID"])
+    assert calendar.subcomponents, "a calendar must hold at least one component"
+    for event in calendar.walk("VEVENT"):
+        assert {"UID", "DTSTAMP", "DTSTART"} <= set(event)
+        assert event.decoded("DTEND") > event.decoded("DTSTART")
+    return calendar
+
+
+def test_every_calendar_is_valid_even_with_nothing_coming(demo, client):
+    addresses = ["/calendar.ics", "/calendar.ics?kind=statute",
+                 *(f"/instruments/{slug}/calendar.ics" for slug in Instrument.objects.values_list("slug", flat=True))]
+    empty = 0
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        calendar = valid_rfc5545(response.content)
+        empty += not calendar.walk("VEVENT")
+    assert empty >= 2  # most instruments (and every one on this day) have no date coming
+
+
+def test_a_calendar_is_built_once_per_state_of_the_record(db, client, settings, django_assert_num_queries):
+    # Cached in service; the other tests turn the cache off, as they move the clock backwards
+    # (which a cache keyed on the last recorded moment cannot see) and edit with update().
+    settings.POLICYTRACK_CALENDAR_CACHE = 3600
+    cache.clear()
+    with time_machine.travel(FIRST_OF_MAY, tick=True):
+        import_timeline_file(DEMO)
+        first = client.get(reverse("feeds:calendar")).content
+        with django_assert_num_queries(1):  # when the record last changed: the cached copy is current
+            assert client.get(reverse("feeds:calendar")).content == first
+        event = Event.objects.get(key="compliance-date")
+        event.note = "Moved by a later notice."
+        event.save()
+        second = client.get(reverse("feeds:calendar")).content
+        assert b"Moved by a later notice." in second
+        with django_assert_num_queries(1):
+            assert client.get(reverse("feeds:calendar")).content == second

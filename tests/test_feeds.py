@@ -116,9 +116,9 @@ def test_topic_narrows_the_feed(demo, client):
 
 
 @pytest.mark.parametrize("params", [{"agency": "nasa"}, {"topic": "knitting"}])
-def test_an_unknown_agency_or_topic_is_a_404(demo, client, params):
+def test_an_unknown_agency_or_topic_is_a_bad_request_as_on_the_lists(demo, client, params):
     response = client.get(reverse("feeds:changes"), params)
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert list(params.values())[0] in response.content.decode()
 
 

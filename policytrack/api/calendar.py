@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, Timezone, TimezoneStandard
 from icalendar import Event as CalendarEvent
 from icalendar import vDuration
 
@@ -20,6 +22,7 @@ from policytrack.timeline.changes import upcoming_dates
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import Instrument
 from policytrack.timeline.wording import EVENT_KIND_LABELS, human_date
+from policytrack.web.views import query_without_blanks
 
 from .caching import polled, validators
 from .describe import event_path_maker, event_uid, sources_text
@@ -34,7 +37,7 @@ REFRESH = datetime.timedelta(hours=12)
 @polled
 def upcoming_calendar(request):
     """Upcoming dates of the instruments the instrument-list filters select (all by default)."""
-    filterset = InstrumentFilter(request.GET, queryset=Instrument.objects.all(), request=request)
+    filterset = InstrumentFilter(query_without_blanks(request.GET), queryset=Instrument.objects.all(), request=request)
     if not filterset.is_valid():
         return HttpResponseBadRequest("\n".join(error_messages(filterset)) + "\n",
                                       content_type="text/plain; charset=utf-8")
@@ -49,10 +52,19 @@ def instrument_calendar(request, slug):
 
 
 def _calendar_response(request, name, instruments, filename):
-    today = timezone.localdate()
-    due = upcoming_dates(today - LOOK_BACK, today + LOOK_AHEAD, instruments)
-    calendar = build_calendar(request, name, due, stamp=validators(request)[1])
-    response = HttpResponse(calendar.to_ical(), content_type=CONTENT_TYPE)
+    # Built once per state of the record, day and address (the ETag says all three): the whole
+    # portfolio's calendar runs the engine over every instrument with a date in the window
+    # (3.9 s at 10,000 instruments on SQLite), and calendar apps poll it all day.
+    etag, stamp = validators(request)
+    key, seconds = f"calendar:{etag}", settings.POLICYTRACK_CALENDAR_CACHE
+    body = cache.get(key) if seconds else None
+    if body is None:
+        today = timezone.localdate()
+        due = upcoming_dates(today - LOOK_BACK, today + LOOK_AHEAD, instruments)
+        body = build_calendar(request, name, due, stamp=stamp).to_ical()
+        if seconds:
+            cache.set(key, body, timeout=seconds)
+    response = HttpResponse(body, content_type=CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
@@ -70,10 +82,25 @@ def build_calendar(request, name, due, stamp):
     calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
     stamp = stamp.astimezone(datetime.timezone.utc)
+    # RFC 5545 (3.6) wants at least one component, and most instruments have no date coming:
+    # every calendar carries the UTC time zone its stamps are in. A placeholder event would put
+    # in subscribers' calendars a date no source gives.
+    calendar.add_component(_utc())
     path = event_path_maker()
     for item in due:
         calendar.add_component(_calendar_event(request, item, stamp, path))
     return calendar
+
+
+def _utc():
+    zone, standard = Timezone(), TimezoneStandard()
+    zone.add("tzid", "UTC")
+    standard.add("dtstart", datetime.datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", datetime.timedelta(0))
+    standard.add("tzoffsetto", datetime.timedelta(0))
+    standard.add("tzname", "UTC")
+    zone.add_component(standard)
+    return zone
 
 
 def _calendar_event(request, item, stamp, path):

@@ -11,15 +11,16 @@ from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, Max, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 
 from policytrack.timeline.changes import recent_events
-from policytrack.timeline.filters import agency_and_descendants
+from policytrack.timeline.filters import InstrumentFilter, agency_and_descendants, error_messages
 from policytrack.timeline.models import Agency, Claim, Event, Instrument, Topic
+from policytrack.web.views import query_without_blanks
 
 from .describe import event_path_maker, event_title, event_uid, sources_html
 
@@ -45,12 +46,21 @@ class ChangesFeed(Feed):
     limit = 50
     author_name = "policytrack"  # Atom requires an author for the feed or for every entry
 
+    def __call__(self, request, *args, **kwargs):
+        # An unknown agency or topic is a bad parameter, as on the lists and in the calendar (a
+        # 400 naming it), not a missing page; blanks are dropped, as a form sends them.
+        filterset = InstrumentFilter(query_without_blanks(request.GET), queryset=Instrument.objects.none())
+        problems = [line for line in error_messages(filterset) if line.startswith(("agency:", "topic:"))]
+        if problems:
+            return HttpResponseBadRequest("\n".join(problems) + "\n", content_type="text/plain; charset=utf-8")
+        return super().__call__(request, *args, **kwargs)
+
     def get_object(self, request):
         # Each condition asks the link table directly, per event: "does this event's instrument
         # have one of these agencies?" is one probe of the index on (agency, instrument) — no
         # join with the instruments, no DISTINCT (18 → 4 ms for one agency at 100,000).
         events, names, query = Q(), [], {}
-        for slug in request.GET.getlist("agency"):
+        for slug in filter(str.strip, request.GET.getlist("agency")):
             agency = Agency.objects.filter(slug=slug).first()
             if agency is None:
                 raise Http404(f"No agency has the slug “{slug}”.")
@@ -58,7 +68,7 @@ class ChangesFeed(Feed):
                 instrument_id=OuterRef("instrument_id"), agency_id__in=agency_and_descendants([slug]))))
             names.append(agency.short_name or agency.name)
             query.setdefault("agency", []).append(slug)
-        for slug in request.GET.getlist("topic"):
+        for slug in filter(str.strip, request.GET.getlist("topic")):
             topic = Topic.objects.filter(slug=slug).first()
             if topic is None:
                 raise Http404(f"No topic has the slug “{slug}”.")

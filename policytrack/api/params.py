@@ -31,6 +31,37 @@ def refuse(name, message):
     raise ValidationError({name: [message]})
 
 
+def refuse_blanks(request):
+    """Refuse a parameter given with no value (``?on=``, ``?agency=``, ``?page_size=``): in the
+    API an empty value is a client's mistake, never "leave it out" (as it is from an HTML form,
+    whose pages drop blanks). ``q`` is the exception: an empty search selects everything."""
+    def empty(name, value):
+        # ``sort`` takes a comma-separated list, which would drop an empty item (``?sort=,``).
+        return any(not part.strip() for part in (value.split(",") if name == "sort" else [value]))
+
+    blank = [name for name in request.query_params
+             if name != "q" and any(empty(name, value) for value in request.query_params.getlist(name))]
+    if blank:
+        raise ValidationError({name: [f"{name} is empty: give it a value, or leave it out."] for name in blank})
+
+
+def whole_number(raw, name, low, high=None):
+    """``raw`` as a whole number from ``low`` (to ``high``), else a 400 naming ``name``."""
+    bounds = f"from {low} to {high}" if high is not None else f"from {low} up"
+    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+    if value is None or value < low or (high is not None and value > high):
+        refuse(name, f"{name} must be a whole number {bounds}, not {raw!r}.")
+    return value
+
+
+class StrictQuery:
+    """For API views: every request's parameters checked before the view reads them."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        refuse_blanks(request)
+
+
 ON = OpenApiParameter(
     "on", OpenApiTypes.DATE, OpenApiParameter.QUERY,
     description="Valid time: the date the status applies on (YYYY-MM-DD). Today if left out.",
@@ -46,8 +77,13 @@ RECORDED = OpenApiParameter(
 )
 FROM = OpenApiParameter(
     "from", OpenApiTypes.DATE, OpenApiParameter.QUERY,
-    description="The window's first day, inclusive (YYYY-MM-DD). 30 days before `to` if left out.",
+    description="The window's first day, inclusive (YYYY-MM-DD). 30 days before `to` if left out. "
+    "A window spans at most 366 days.",
 )
+PAGE = OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY,
+                        description="A page number, from 1 (the first). 1 if left out.")
+PAGE_SIZE = OpenApiParameter("page_size", OpenApiTypes.INT, OpenApiParameter.QUERY,
+                             description="Instruments per page, 1 to 500. 50 if left out.")
 TO = OpenApiParameter(
     "to", OpenApiTypes.DATE, OpenApiParameter.QUERY,
     description="The window's last day, inclusive (YYYY-MM-DD). Today if left out.",

@@ -253,7 +253,8 @@ class ChangesSerializer(serializers.Serializer):
     """``changes.Changes``: the window, its events by date, and each instrument touched."""
 
     to = serializers.DateField(source="end", help_text="The window's last day (inclusive).")
-    events = ChangeEventSerializer(many=True, help_text="The events dated in the window, by date.")
+    events = ChangeEventSerializer(many=True, help_text="The events dated in the window of this page's "
+                                   "instruments, by date.")
     instruments = InstrumentChangeSerializer(many=True, help_text="Each instrument with an event in the window "
                                              "or a different phase at its end than before it, by title.")
 
@@ -262,6 +263,19 @@ class ChangesSerializer(serializers.Serializer):
         fields = super().get_fields()
         return {"from": serializers.DateField(source="start", help_text="The window's first day (inclusive)."),
                 **fields}
+
+
+class ChangesPageSerializer(ChangesSerializer):
+    """A page of the instruments changed in the window (by title), with their events."""
+
+    count = serializers.IntegerField(help_text="How many instruments changed in the window, on every page.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, if any.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, if any.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        order = ["from", "to", "count", "next", "previous", "events", "instruments"]
+        return {name: fields[name] for name in order}
 
 
 # Error bodies, for the schema.

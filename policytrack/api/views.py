@@ -24,8 +24,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from policytrack.timeline import engine
-from policytrack.timeline.changes import changes_between
-from policytrack.timeline.dates import EARLIEST
+from policytrack.timeline.changes import changes_between, changes_of
+from policytrack.timeline.dates import EARLIEST, BadDate, check_window
 from policytrack.timeline.filters import InstrumentFilter
 from policytrack.timeline.models import (
     Agency,
@@ -51,8 +51,22 @@ SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The ins
 
 
 class Page(PageNumberPagination):
+    """Pages of at most 500 rows; a page number or size that is not a whole number in range is a
+    400 naming it, a page past the last a 404 saying so."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
+    invalid_page_message = "There is no page {page_number}: {message}."
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        return self.page_size if raw is None else params.whole_number(raw, "page_size", 1, self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None:
+            params.whole_number(raw, self.page_query_param, 1)
+        return super().paginate_queryset(queryset, request, view)
 
 
 class InstrumentPage(Page):
@@ -91,7 +105,7 @@ class FilteredSchema(AutoSchema):
 
 @method_decorator(polled, name="dispatch")
 @extend_schema(tags=["instruments"], responses={200: serializers.InstrumentRowSerializer(many=True), **ERRORS})
-class InstrumentList(generics.ListAPIView):
+class InstrumentList(params.StrictQuery, generics.ListAPIView):
     """Instruments, filtered as on the HTML list, each with its phase on `on` (today if left out)."""
 
     queryset = Instrument.objects.prefetch_related("agencies", "topics").order_by("title", "pk")
@@ -112,7 +126,7 @@ class InstrumentList(generics.ListAPIView):
 
 @method_decorator(polled, name="dispatch")
 @extend_schema(tags=["instruments"], parameters=[SLUG], responses={200: serializers.InstrumentDetailSerializer, **ERRORS})
-class InstrumentDetail(generics.RetrieveAPIView):
+class InstrumentDetail(params.StrictQuery, generics.RetrieveAPIView):
     """One instrument: its events with their claims and documents, relations, agencies, topics."""
 
     serializer_class = serializers.InstrumentDetailSerializer
@@ -134,7 +148,7 @@ class InstrumentDetail(generics.RetrieveAPIView):
 
 
 @method_decorator(polled, name="dispatch")
-class InstrumentStatus(generics.GenericAPIView):
+class InstrumentStatus(params.StrictQuery, generics.GenericAPIView):
     queryset = Instrument.objects.all()
     filter_backends = []
     pagination_class = None
@@ -171,35 +185,43 @@ class InstrumentStatus(generics.GenericAPIView):
 
 
 @method_decorator(polled, name="dispatch")
-class ChangesView(generics.GenericAPIView):
+class ChangesView(params.StrictQuery, generics.GenericAPIView):
     queryset = Instrument.objects.all()
     filter_backends = [DjangoFilterBackend]
     filterset_class = InstrumentFilter
-    pagination_class = None
+    pagination_class = Page
     schema = FilteredSchema()
 
     @extend_schema(
         tags=["changes"],
         operation_id="changes",
-        parameters=[params.FROM, params.TO],
-        responses={200: serializers.ChangesSerializer, 400: ERRORS[400]},
+        parameters=[params.FROM, params.TO, params.PAGE, params.PAGE_SIZE],
+        responses={200: serializers.ChangesPageSerializer, 400: ERRORS[400], 404: ERRORS[404]},
     )
     def get(self, request):
-        """What changed from `from` to `to` (both inclusive), for the instruments the filters
-        select: the events dated in the window, and each instrument's phase before and after."""
+        """What changed from `from` to `to` (both inclusive, at most 366 days), for the
+        instruments the filters select, a page of instruments at a time (by title): each with its
+        phase before and after, and their events dated in the window."""
         dates = params.read_params(request, **{"from": "date", "to": "date"})
         end = dates["to"] or timezone.localdate()
         start = dates["from"] or max(end - datetime.timedelta(days=30), EARLIEST)
-        if start > end:
-            params.refuse("to", f"to ({end.isoformat()}) must not be before from ({start.isoformat()}).")
         instruments = self.filter_queryset(self.get_queryset())
-        changes = changes_between(start, end, instruments)
-        return Response(serializers.ChangesSerializer(changes, context={"request": request}).data)
+        try:
+            check_window(start, end)
+        except BadDate as error:
+            params.refuse("to", f"{error}.")
+        listed = changes_between(start, end, instruments, with_events=False).instruments
+        ids = self.paginate_queryset(listed.listed)
+        changes = changes_of(listed, ids)
+        data = serializers.ChangesSerializer(changes, context={"request": request}).data
+        paged = self.get_paginated_response([]).data
+        return Response({"from": data["from"], "to": data["to"], "count": paged["count"], "next": paged["next"],
+                         "previous": paged["previous"], "events": data["events"], "instruments": data["instruments"]})
 
 
 @method_decorator(polled, name="dispatch")
 @extend_schema(tags=["documents"], responses={200: serializers.DocumentSerializer(many=True), **ERRORS})
-class DocumentList(generics.ListAPIView):
+class DocumentList(params.StrictQuery, generics.ListAPIView):
     """The documents held as evidence, latest published first."""
 
     queryset = Document.objects.order_by("-published_on", "title", "pk")
@@ -210,7 +232,7 @@ class DocumentList(generics.ListAPIView):
 
 @method_decorator(polled, name="dispatch")
 @extend_schema(tags=["documents"], responses={200: serializers.DocumentDetailSerializer, **ERRORS})
-class DocumentDetail(generics.RetrieveAPIView):
+class DocumentDetail(params.StrictQuery, generics.RetrieveAPIView):
     """One document, with the events it supports and the date it gives for each."""
 
     queryset = Document.objects.prefetch_related(
@@ -229,7 +251,7 @@ class DocumentDetail(generics.RetrieveAPIView):
 
 @method_decorator(polled, name="dispatch")
 @extend_schema(tags=["agencies"], responses={200: serializers.AgencySerializer(many=True), **ERRORS})
-class AgencyList(generics.ListAPIView):
+class AgencyList(params.StrictQuery, generics.ListAPIView):
     """Agencies, with their parent (BIS under the Department of Commerce)."""
 
     queryset = Agency.objects.select_related("parent").order_by("name", "pk")

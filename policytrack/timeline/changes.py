@@ -146,6 +146,15 @@ class ChangeList(Sequence):
         return [InstrumentChange(found[pk], found[pk].phase_before, found[pk].phase_after) for pk in ids]
 
 
+def changes_of(listed, ids):
+    """The Changes of ``listed`` (a ChangeList) for the instruments ``ids`` only — a page of
+    them: each with its agencies, its phases and its events in the window. A fixed number of
+    queries for a page of up to 500."""
+    changes = Changes(listed.start, listed.end, [], listed.read(list(ids), "agencies"))
+    _attach_events(changes, changes.instruments)
+    return changes
+
+
 @functools.cache
 def _with_phases_sql(count):
     """``count`` instruments by id, each with its phases on two days (parameters: the first day

@@ -58,3 +58,20 @@ def stored_moment(value):
     if value is not None and timezone.is_naive(value):
         value = value.replace(tzinfo=datetime.timezone.utc)
     return value
+
+
+# The longest window of changes answered at once, by a page, an export or the API: a year (a
+# leap year's 366 days). A longer one is refused rather than read: at 100,000 instruments six
+# years of changes took the API two minutes and 145 MB. Ask for a year at a time.
+LONGEST_WINDOW_DAYS = 366
+
+
+def check_window(start, end):
+    """Refuse, with BadDate, a window from ``start`` to ``end`` (both inclusive) that runs
+    backwards or spans more than LONGEST_WINDOW_DAYS days."""
+    if start > end:
+        raise BadDate(f"from ({start.isoformat()}) is after to ({end.isoformat()}): the window must run forwards")
+    days = (end - start).days + 1
+    if days > LONGEST_WINDOW_DAYS:
+        raise BadDate(f"from {start.isoformat()} to {end.isoformat()} is {days:,} days; a window may span at most "
+                      f"{LONGEST_WINDOW_DAYS} days: ask for a year at a time")

@@ -8,8 +8,11 @@ import datetime
 from django.db.models import OuterRef, Subquery
 from django.http import StreamingHttpResponse
 
-from policytrack.timeline.models import StatusPeriod
+from policytrack.timeline.changes import ONE_DAY, ChangeList
+from policytrack.timeline.models import Claim, Event, Instrument, StatusPeriod
 from policytrack.timeline.wording import PHASE_LABELS
+
+from .paths import path_maker
 
 
 class _Echo:
@@ -40,53 +43,109 @@ def _stream(rows, filename):
     return response
 
 
-def _agencies(instrument):
-    return "; ".join(agency.short_name or agency.name for agency in instrument.agencies.all())
+# Rows are read and written a chunk at a time, each chunk's agencies and sources in one query:
+# a fixed number of queries per chunk, whatever the number of rows, and memory for one chunk.
+CHUNK = 2000
+
+
+def _chunks(rows, size=CHUNK):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _agency_names(instrument_ids):
+    """Each instrument's agencies, by name, as one cell ("BIS; DOC"): one query for a chunk."""
+    names = {}
+    links = Instrument.agencies.through.objects.filter(instrument_id__in=instrument_ids)
+    for instrument_id, name, short_name in links.order_by("agency__name", "agency_id").values_list(
+            "instrument_id", "agency__name", "agency__short_name"):
+        names.setdefault(instrument_id, []).append(short_name or name)
+    return {pk: "; ".join(found) for pk, found in names.items()}
 
 
 def instrument_csv(request, instruments, on, filename, since=False):
-    """One row per instrument with its phase on ``on``, in the page's order, each linking to its
-    page as of ``on``; with ``since``, the day it entered that phase (as /on/<date>/ shows it;
-    empty when it has been in it from before its first event)."""
+    """One row per instrument with its phase on ``on`` (read from the stored status periods by
+    the queryset's ``phase_on``), in the page's order, each linking to its page as of ``on``; with
+    ``since``, the day it entered that phase (as /on/<date>/ shows it; empty when it has been in
+    it from before its first event)."""
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
+    base = request.build_absolute_uri("/").rstrip("/")
+    fields = ["pk", "slug", "title", "short_title", "kind", "rin", "phase_on"]
     if since:
         covering = StatusPeriod.objects.covering(on).filter(instrument=OuterRef("pk"))
         instruments = instruments.annotate(since_on=Subquery(covering.values("valid_from")[:1]))
+        fields.append("since_on")
 
     def rows():
         yield ["slug", "title", "short_title", "kind", "agencies", "rin", "on", "phase", "status",
                *(["since"] if since else []), "url"]
-        for instrument in instruments.iterator(chunk_size=2000):
-            phase = instrument.phase_on or ""
-            began = getattr(instrument, "since_on", None)
-            yield [instrument.slug, instrument.title, instrument.short_title, instrument.kind, _agencies(instrument),
-                   instrument.rin, on.isoformat(), phase, PHASE_LABELS.get(phase, ""),
-                   *([began.isoformat() if began and began != datetime.date.min else ""] if since else []),
-                   request.build_absolute_uri(f"{instrument.get_absolute_url()}?on={on.isoformat()}")]
+        for chunk in _chunks(instruments.values_list(*fields).iterator(chunk_size=CHUNK)):
+            agencies = _agency_names([row[0] for row in chunk])
+            for pk, slug, title, short_title, kind, rin, phase, *began in chunk:
+                phase = phase or ""
+                began = began[0] if began else None
+                yield [slug, title, short_title, kind, agencies.get(pk, ""), rin, on.isoformat(), phase,
+                       PHASE_LABELS.get(phase, ""),
+                       *([began.isoformat() if began and began != datetime.date.min else ""] if since else []),
+                       f"{base}{instrument_path(slug)}?on={on.isoformat()}"]
 
     return _stream(rows(), filename)
 
 
-def changes_csv(request, changes, filename, end=None):
-    """One row per event in the window, with its instrument's phase before and after."""
-    phases = {change.instrument.pk: change for change in changes.instruments}
+def changes_csv(request, start, end, instruments, filename):
+    """One row per event dated ``start`` to ``end`` of the ``instruments``, by date, with its
+    instrument's phase on the day before ``start`` and on ``end`` (read from the stored status
+    periods); then a row per instrument whose phase changed with no event in the window (a
+    delay moved it). Tuples, each chunk's sources in one query: Event instances with their
+    claims prefetched took 1.3 s for a year at 10,000 instruments on SQLite."""
+    before = start - ONE_DAY
+    events = Event.objects.between(start, end)
+    if instruments.query.where:
+        events = events.filter(instrument__in=instruments.order_by().values("pk"))
+    events = (events.annotate(phase_before=_phase_on(before), phase_after=_phase_on(end))
+              .order_by("date", "instrument__title", "position", "pk")
+              .values_list("pk", "date", "precision", "instrument_id", "instrument__slug", "instrument__title",
+                           "kind", "phase_before", "phase_after", "key"))
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
+    base = request.build_absolute_uri("/").rstrip("/")
 
     def rows():
         yield ["date", "precision", "instrument", "title", "event", "phase_before", "phase_after", "sources", "url"]
-        for event in changes.events:
-            change = phases.get(event.instrument_id)
-            sources = "; ".join(
-                " ".join(filter(None, [claim.document.publisher or claim.document.title, claim.document.citation]))
-                for claim in event.claims.all() if claim.retracted_at is None  # a retracted claim is no source
-            )
-            yield [event.date.isoformat(), event.precision, event.instrument.slug, event.instrument.title, event.kind,
-                   change.before if change else "", change.after if change else "", sources,
-                   request.build_absolute_uri(
-                       f"{event.instrument.get_absolute_url()}?on={event.date.isoformat()}#event-{event.key}")]
-        # Instruments whose phase changed without an event dated in the window (a delay moved it).
-        for change in changes.instruments:
-            if not change.events:
+        with_events = set()
+        for chunk in _chunks(events.iterator(chunk_size=CHUNK)):
+            sources = _sources([row[0] for row in chunk])
+            for pk, day, precision, instrument_id, slug, title, kind, phase_before, phase_after, key in chunk:
+                with_events.add(instrument_id)
+                yield [day.isoformat(), precision, slug, title, kind, phase_before or "", phase_after or "",
+                       sources.get(pk, ""), f"{base}{instrument_path(slug)}?on={day.isoformat()}#event-{key}"]
+        listed = ChangeList(start, end, instruments)
+        quiet = [pk for pk in listed.listed if pk not in with_events]
+        for chunk in _chunks(quiet, 500):
+            for change in listed.read(chunk):
                 yield ["", "", change.instrument.slug, change.instrument.title, "", change.before, change.after, "",
-                       request.build_absolute_uri(change.instrument.get_absolute_url()
-                                                  + (f"?on={end.isoformat()}" if end else ""))]
+                       f"{base}{instrument_path(change.instrument.slug)}?on={end.isoformat()}"]
 
     return _stream(rows(), filename)
+
+
+def _sources(event_ids):
+    """Each event's sources, in file order, as one cell ("Federal Register 90 FR 4544; ..."); a
+    retracted claim is no source."""
+    found = {}
+    claims = Claim.objects.filter(event_id__in=event_ids, retracted_at__isnull=True).order_by("event_id", "position", "pk").values_list(
+        "event_id", "document__publisher", "document__title", "document__citation")
+    for event_id, publisher, title, citation in claims:
+        found.setdefault(event_id, []).append(" ".join(filter(None, [publisher or title, citation])))
+    return {pk: "; ".join(names) for pk, names in found.items()}
+
+
+def _phase_on(day):
+    """The phase of the row's instrument on ``day``, from its stored status periods."""
+    return Subquery(StatusPeriod.objects.filter(instrument_id=OuterRef("instrument_id"))
+                    .covering(day).values("phase")[:1])

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from policytrack.throttling import exporting, rate_limited, searching
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between
-from policytrack.timeline.dates import BadDate, parse_date
+from policytrack.timeline.dates import BadDate, check_window, parse_date
 from policytrack.timeline.filters import error_messages
 from policytrack.timeline.models import LISTING_RANK, Event, StatusPeriod, counted_claims
 from policytrack.timeline.wording import PHASE_LABELS, human_date
@@ -151,18 +151,16 @@ def changes(request):
     try:
         end = optional_date(request, "to") or timezone.localdate()
         start = optional_date(request, "from") or end - DEFAULT_WINDOW
+        check_window(start, end)
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
-    if start > end:
-        return bad_request(request, message=(
-            f"from ({start.isoformat()}) is after to ({end.isoformat()}): the window must run forwards."))
     filterset = filtered_instruments(request)
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
-    csv = request.GET.get("format") == "csv"
-    found = changes_between(start, end, filterset.qs, with_events=csv)
-    if csv:
-        return exports.changes_csv(request, found, f"changes-{start.isoformat()}-to-{end.isoformat()}.csv", end)
+    if request.GET.get("format") == "csv":
+        return exports.changes_csv(request, start, end, filterset.qs,
+                                   f"changes-{start.isoformat()}-to-{end.isoformat()}.csv")
+    found = changes_between(start, end, filterset.qs, with_events=False)
     page = Paginator(found.instruments, PAGE_SIZE).get_page(request.GET.get("page"))
     _with_events(page.object_list, start, end)
     context = {
