@@ -84,6 +84,17 @@ class ProposalAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a decision stays on record
 
+    def get_urls(self):
+        from django.urls import path
+
+        from .intake import propose_from_statement
+
+        def view(function):
+            return self.admin_site.admin_view(lambda request: function(self, request))
+
+        return [path("statement/", view(propose_from_statement), name="review_proposal_statement"),
+                *super().get_urls()]
+
     def changelist_view(self, request, extra_context=None):
         # The queue: pending proposals unless a status is asked for.
         if request.method == "GET" and not any(name.startswith("status") for name in request.GET) \
