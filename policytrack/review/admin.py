@@ -88,11 +88,13 @@ class ProposalAdmin(SimpleHistoryAdmin):
         from django.urls import path
 
         from .intake import propose_from_statement
+        from .record import record_development
 
         def view(function):
             return self.admin_site.admin_view(lambda request: function(self, request))
 
         return [path("statement/", view(propose_from_statement), name="review_proposal_statement"),
+                path("record/", view(record_development), name="review_proposal_record"),
                 *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
