@@ -202,3 +202,27 @@ def test_only_editors_may_file_statements(demo, client, django_user_model):
 def test_the_queue_links_to_the_statement_page(demo, client, erin):
     queue = client.get(QUEUE + "?status__exact=pending")
     assert PAGE in queue.content.decode() and "Propose from a statement" in text(queue)
+
+
+# The door for code: file_for_review
+
+
+def test_file_for_review_files_once_with_its_preview_and_never_publishes(demo, client, erin):
+    from policytrack.review.services import file_for_review
+
+    payload = {"instrument": "ai-diffusion-rule", "event": {"kind": "rescinded", "date": "2027-01-15"},
+               "claims": [{"document": {"key": "fr-2025-00636"}, "date": "2027-01-15", "quote": ""}]}
+    source = {"publisher": "Federal Register", "title": "Rescission notice", "url": "https://example.org/r",
+              "ref": "fr:2027-00001"}
+    why = "rescission of 90 FR 4544: the notice names no RIN; matched by citation only"
+    proposal = file_for_review("importer", source, payload, why)
+    assert (proposal.kind, proposal.origin, proposal.status, proposal.summary) == (
+        "new_event", "importer", "pending", why)
+    assert proposal.preview["instruments"][0]["phases"][-1]["after"] == "rescinded"
+    assert file_for_review("importer", source, payload, why) is None  # filed once per source
+    refused = file_for_review("importer", {}, {**payload, "instrument": "no-such-rule"}, "unsure")
+    assert refused.preview["error"] == "instrument: no instrument with the slug 'no-such-rule'"
+    queue = text(client.get(QUEUE + "?status__exact=pending"))
+    assert why in queue and "Would be refused: instrument: no instrument" in queue
+    assert "2027-01-15" not in client.get("/instruments/ai-diffusion-rule/").content.decode()
+    assert not Event.objects.filter(kind="rescinded").exists()
