@@ -76,10 +76,12 @@ def test_a_held_document_is_chosen_by_autocomplete(demo, client, erin):
 def test_a_held_document_shows_the_instruments_it_concerns_and_why(demo, client, erin):
     page = text(client.post(PAGE, {"step": "start", "document": held("fr-2025-00636")}))
     assert "From Federal Register: Framework for Artificial Intelligence Diffusion (published 15 January 2025)" in page
-    assert ("Framework for Artificial Intelligence Diffusion (ai-diffusion-rule) — matched by it already holds this "
-            "document (2025-00636); it already holds this document (90 FR 4544); title “Framework for Artificial "
-            "Intelligence Diffusion”") in page
+    assert ("Framework for Artificial Intelligence Diffusion (ai-diffusion-rule) — matched by it already cites this "
+            "document; title “Framework for Artificial Intelligence Diffusion”") in page
     assert "compliance-date (compliance date)" in page  # its events, for a delay's target
+    # A statement held as a document leads to the instruments it is already a source for.
+    page = text(client.post(PAGE, {"step": "start", "document": held("seed-001")}))
+    assert "(ai-diffusion-rule) — matched by it already cites this document" in page
 
 
 def test_a_federal_register_number_is_fetched_and_matched_by_docket_rin_citation_and_title(

@@ -106,7 +106,7 @@ class EventForm(forms.Form):
 
 
 def _held(document):
-    return {"ref": {"key": document.key}, "title": document.title, "publisher": document.publisher,
+    return {"ref": {"key": document.key}, "pk": document.pk, "title": document.title, "publisher": document.publisher,
             "url": document.url, "published_on": document.published_on, "citation": document.citation,
             "number": document.fr_document_number, "text": " ".join((document.title, document.excerpt)),
             "dockets": [], "rins": [], "label": f"{document.publisher}: {document.title}"}
@@ -135,13 +135,18 @@ def candidates(source):
         for pk in queryset.values_list("pk", flat=True)[:MAX_CANDIDATES]:
             reasons.setdefault(pk, []).append(why)
 
+    if source.get("pk"):
+        found(Instrument.objects.filter(events__claims__document_id=source["pk"]).distinct(),
+              "it already cites this document")
     citations = {f"{volume} FR {page}" for volume, page in CITATION.findall(source["text"])}
-    own = {value for value in (source["citation"], source["number"], source.get("correction_of")) if value}
+    # A held document's own citation and number lead back to the instruments just found.
+    own = set() if source.get("pk") else {value for value in (source["citation"], source["number"]) if value}
+    if source.get("correction_of"):
+        citations.add(source["correction_of"])
     for value in sorted(own | citations):
         found(Instrument.objects.filter(Q(events__claims__document__citation=value)
                                         | Q(events__claims__document__fr_document_number=value)).distinct(),
-              f"a document it holds is {value}" if value not in own or value == source.get("correction_of")
-              else f"it already holds this document ({value})")
+              f"it already holds this document ({value})" if value in own else f"a document it holds is {value}")
     for docket in source["dockets"]:
         found(Instrument.objects.filter(docket_ids__icontains=json.dumps(docket)), f"docket {docket}")
     for rin in sorted(set(source["rins"]) | set(RIN.findall(source["text"]))):
