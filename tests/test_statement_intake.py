@@ -93,6 +93,8 @@ def test_a_pasted_statement_files_its_dated_events_with_verbatim_quotes(ai_rule,
     assert "rescission announced Tuesday → 13 May 2025 — ai-diffusion-rule" in queue
     assert "issued 15 January 2025: a new source for issued — ai-diffusion-rule" in queue
     assert "WTTL (wttlonline.com): AI Diffusion Rule Officially Scrapped" in queue
+    assert "Tuesday, the Department of Commerce (DOC) initiated a rescission of the Biden Administration’s AI " \
+           "Diffusion Rule" in queue  # the verbatim quote, in the queue
     # Nothing written to the timeline yet.
     assert not Document.objects.filter(url=WTTL["url"]).exists()
 
@@ -226,3 +228,20 @@ def test_file_for_review_files_once_with_its_preview_and_never_publishes(demo, c
     assert why in queue and "Would be refused: instrument: no instrument" in queue
     assert "2027-01-15" not in client.get("/instruments/ai-diffusion-rule/").content.decode()
     assert not Event.objects.filter(kind="rescinded").exists()
+
+
+def test_the_queue_costs_the_same_queries_for_three_statements_as_for_one(ai_rule, client, erin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queue_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(QUEUE + "?status__exact=pending").status_code == 200
+        return len(queries)
+
+    client.post(PAGE, {**WTTL, "text": body_of("seed-wttl-2025-05-13.txt")})
+    one = queue_queries()
+    for n in (2, 3):
+        client.post(PAGE, {**WTTL, "url": f"{WTTL['url']}-{n}", "text": body_of("seed-wttl-2025-05-13.txt")})
+    assert Proposal.objects.count() == 9
+    assert queue_queries() == one

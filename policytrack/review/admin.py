@@ -63,7 +63,7 @@ class ProposalForm(forms.ModelForm):
 class ProposalAdmin(SimpleHistoryAdmin):
     form = ProposalForm
     change_form_template = "admin/review/proposal/change_form.html"
-    list_display = ["created_at", "summary", "origin", "source", "would_change", "status"]
+    list_display = ["created_at", "what", "origin", "source", "would_change", "status"]
     list_filter = ["status", "origin", "kind"]
     search_fields = ["summary", "source_title", "source_ref", "source_publisher"]
     list_per_page = 50
@@ -105,6 +105,16 @@ class ProposalAdmin(SimpleHistoryAdmin):
             query["status__exact"] = Proposal.Status.PENDING
             return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
         return super().changelist_view(request, extra_context)
+
+    @admin.display(description="summary", ordering="summary")
+    def what(self, obj):
+        """The summary, and the quote it rests on (from the payload already loaded: no query)."""
+        payload = obj.payload if isinstance(obj.payload, dict) else {}
+        claim = payload.get("claim") or next(iter(payload.get("claims") or []), None)
+        quote = claim.get("quote") if isinstance(claim, dict) else None
+        if not quote:
+            return str(obj)
+        return format_html('{}<div class="help"><q>{}</q></div>', str(obj), quote)
 
     @admin.display(description="source")
     def source(self, obj):
