@@ -245,3 +245,21 @@ def test_the_queue_costs_the_same_queries_for_three_statements_as_for_one(ai_rul
         client.post(PAGE, {**WTTL, "url": f"{WTTL['url']}-{n}", "text": body_of("seed-wttl-2025-05-13.txt")})
     assert Proposal.objects.count() == 9
     assert queue_queries() == one
+
+
+def test_reading_only_the_instruments_a_text_names_matches_as_reading_them_all(demo):
+    """The page reads only the instruments a statement names (so that pasting stays fast with
+    many thousands); on every collected text it finds what the full list finds."""
+    from policytrack.ingest.statement_instruments import instrument_refs
+    from policytrack.ingest.statements import propose
+    from policytrack.review.services import mentioned_refs
+
+    everything = instrument_refs()
+    checked = 0
+    for path in sorted(STATEMENTS.glob("*.txt")):
+        header, body = path.read_text(encoding="utf-8").split("\n---\n", 1)
+        day = datetime.date.fromisoformat(header.split("published_on:", 1)[1].split()[0])
+        full = [p.as_dict() for p in propose(body, day, everything)]
+        assert [p.as_dict() for p in propose(body, day, mentioned_refs(body))] == full, path.name
+        checked += any(p["instrument"] for p in full)
+    assert checked >= 10  # the texts about the AI Diffusion Rule matched it
