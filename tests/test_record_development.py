@@ -161,6 +161,14 @@ def test_an_unknown_instrument_or_target_is_named(demo, client, erin):
     assert not Proposal.objects.exists()
 
 
+def test_a_tampered_step_starts_again_with_a_message(demo, client, erin):
+    for source in ({"held": "abc"}, {"held": "99999"}, {"fetched": "{not json"}, {"fetched": "[1, 2]"}):
+        response = record(client, source, kind="rescinded", date="2025-05-20")
+        assert response.status_code == 302 and response.url == PAGE, source
+        assert "could not be read back; start again" in text(client.get(PAGE))
+    assert not Proposal.objects.exists()
+
+
 # Warnings
 
 

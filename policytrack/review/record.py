@@ -168,8 +168,11 @@ def candidates(source):
 def _source(request):
     """The document carried between the form's steps, or None for an unsourced event."""
     if request.POST.get("held"):
-        document = Document.objects.filter(pk=request.POST["held"]).first()
-        return _held(document) if document else None
+        held = request.POST["held"]
+        document = Document.objects.filter(pk=held).first() if held.isdigit() and len(held) < 12 else None
+        if document is None:
+            raise FederalRegisterError("the document", [("", "it is no longer held")])
+        return _held(document)
     if request.POST.get("fetched"):
         return _fetched(json.loads(request.POST["fetched"]))
     return None
@@ -218,7 +221,7 @@ def record_development(model_admin, request):
         try:
             source = _source(request)
         except (FederalRegisterError, json.JSONDecodeError):
-            messages.error(request, "The fetched document could not be read back; start again.")
+            messages.error(request, "The document chosen could not be read back; start again.")
             return redirect(reverse("admin:review_proposal_record"))
         context.update(held=request.POST.get("held", ""), fetched=request.POST.get("fetched", ""))
         form = EventForm(request.POST)
