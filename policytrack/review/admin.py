@@ -8,6 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -63,7 +64,10 @@ class ProposalForm(forms.ModelForm):
 class ProposalAdmin(SimpleHistoryAdmin):
     form = ProposalForm
     change_form_template = "admin/review/proposal/change_form.html"
-    list_display = ["created_at", "summary", "origin", "source", "would_change", "status"]
+    # Four columns, so that what it would change fits beside the filters at 1280 px; when and
+    # from where it came sit under the summary and the source.
+    list_display = ["what", "source", "would_change", "status"]
+    list_display_links = ["what"]
     list_filter = ["status", "origin", "kind"]
     search_fields = ["summary", "source_title", "source_ref", "source_publisher"]
     list_per_page = 50
@@ -84,6 +88,19 @@ class ProposalAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a decision stays on record
 
+    def get_urls(self):
+        from django.urls import path
+
+        from .intake import propose_from_statement
+        from .record import record_development
+
+        def view(function):
+            return self.admin_site.admin_view(lambda request: function(self, request))
+
+        return [path("statement/", view(propose_from_statement), name="review_proposal_statement"),
+                path("record/", view(record_development), name="review_proposal_record"),
+                *super().get_urls()]
+
     def changelist_view(self, request, extra_context=None):
         # The queue: pending proposals unless a status is asked for.
         if request.method == "GET" and not any(name.startswith("status") for name in request.GET) \
@@ -93,12 +110,26 @@ class ProposalAdmin(SimpleHistoryAdmin):
             return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
         return super().changelist_view(request, extra_context)
 
+    @admin.display(description="summary", ordering="summary")
+    def what(self, obj):
+        """The summary, and the quote it rests on (from the payload already loaded: no query)."""
+        payload = obj.payload if isinstance(obj.payload, dict) else {}
+        claim = payload.get("claim") or next(iter(payload.get("claims") or []), None)
+        quote = claim.get("quote") if isinstance(claim, dict) else None
+        filed = format_html('<div class="help">filed {}</div>', formats.date_format(
+            timezone.localtime(obj.created_at), "SHORT_DATETIME_FORMAT")) if obj.created_at else ""
+        if not quote:
+            return format_html("{}{}", str(obj), filed)
+        return format_html('{}<div class="help"><q>{}</q></div>{}', str(obj), quote, filed)
+
     @admin.display(description="source")
     def source(self, obj):
         label = f"{obj.source_publisher}: {obj.source_title}" if obj.source_publisher else obj.source_title
+        origin = format_html('<div class="help">from the {}</div>', obj.get_origin_display())
         if obj.source_url:
-            return format_html('<a href="{}" rel="noopener">{}</a>', obj.source_url, label or obj.source_url)
-        return label or obj.get_origin_display()
+            return format_html('<a href="{}" rel="noopener">{}</a>{}', obj.source_url, label or obj.source_url,
+                               origin)
+        return format_html("{}{}", label, origin) if label else obj.get_origin_display()
 
     @admin.display(description="what it would change")
     def would_change(self, obj):

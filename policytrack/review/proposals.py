@@ -90,6 +90,10 @@ def _document(raw, where):
         return document
     fields = {name: raw.get(name, "") or "" for name in ("kind", "title", "publisher", "url", "citation", "excerpt")}
     published_on = _date(raw.get("published_on"), f"{where}.published_on")
+    # The proposals filed from one pasted statement each carry it: the first accepted creates it.
+    if not number and fields["url"] and (document := Document.objects.filter(
+            url=fields["url"], title=fields["title"], published_on=published_on).first()):
+        return document
     document = Document(key=raw.get("key") or _free_key(Document, raw.get("title") or "document"),
                         published_on=published_on, fr_document_number=number, **fields)
     return _saved(document, where)
