@@ -87,10 +87,10 @@ def test_no_public_page_feed_api_calendar_or_export_shows_a_proposal(demo, clien
     documents = [f"/documents/{pk}/" for pk in Document.objects.values_list("pk", flat=True)]
     urls = ["/", "/instruments/", "/instruments/?format=csv", "/instruments/?q=rescission",
             "/instruments/ai-diffusion-rule/", "/instruments/ai-diffusion-rule/?on=2027-02-01",
-            "/on/2027-02-01/", "/on/2027-02-01/?format=csv", "/changes/?from=2025-01-01&to=2027-12-31",
-            "/changes/?from=2025-01-01&to=2027-12-31&format=csv", "/api/instruments/",
+            "/on/2027-02-01/", "/on/2027-02-01/?format=csv", "/changes/?from=2027-01-01&to=2027-12-31",
+            "/changes/?from=2027-01-01&to=2027-12-31&format=csv", "/api/instruments/",
             "/api/instruments/?on=2027-02-01", "/api/instruments/ai-diffusion-rule/",
-            "/api/instruments/ai-diffusion-rule/status/?on=2027-02-01", "/api/changes/?from=2025-01-01&to=2027-12-31",
+            "/api/instruments/ai-diffusion-rule/status/?on=2027-02-01", "/api/changes/?from=2027-01-01&to=2027-12-31",
             "/api/documents/", "/api/agencies/", "/feeds/changes.atom", "/instruments/ai-diffusion-rule/changes.atom",
             "/calendar.ics", "/instruments/ai-diffusion-rule/calendar.ics", *documents]
     for url in urls:
