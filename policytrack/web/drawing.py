@@ -127,6 +127,8 @@ def draw(rows, periods, on):
             title += f" (did not apply: pre-empted by {row.preempted_by})"
         elif row.state == "scheduled":
             title += " (scheduled)"
+        elif row.state == "later":
+            title += f" (reported after {human_date(on)})"
         if row.disputed:
             title += " — dates disputed"
         markers.append(Marker(x(row.date), MARKER_Y - 12 * (offset % 3), state, row.key, title))

@@ -35,6 +35,7 @@ from policytrack.timeline.wording import EVENT_KIND_LABELS, FLAG_LABELS, PHASE_L
 
 from . import exports
 from .drawing import draw_instrument
+from .hindsight import editors_text, fr_documents, knowledge_moment, known_relations
 from .paths import path_maker
 from .timeline import timeline_rows
 from .views import bad_request, not_found, optional_date, query_without_blanks
@@ -218,7 +219,9 @@ def instrument_detail(request, slug):
     else:
         events, notes, documents = timeline_input(instrument.pk)
     status = engine.status(events, on=on, known=known)
-    timeline = timeline_rows(events, notes, documents, on, known)
+    moment = knowledge_moment(known, recorded)
+    summary, summary_hidden, notes, hidden_notes = editors_text(instrument, notes, moment)
+    timeline = timeline_rows(events, notes, documents, on, known, hidden_notes)
     context = {
         "instrument": instrument,
         "on": on,
@@ -235,10 +238,12 @@ def instrument_detail(request, slug):
         "upcoming_label": _upcoming_label(status, timeline),
         "drawing": draw_instrument(timeline, events, on, known),
         "unknown_count": len(events) - len(engine.timeline(events, known)),
-        "relations": _relations(instrument) if instrument.related else [],
+        "summary": summary,
+        "summary_hidden": summary_hidden,
+        "relations": known_relations(_relations(instrument), known) if instrument.related else [],
         **(labels or _agencies_and_topics(instrument)),
-        "fr_documents": _fr_documents(instrument),
-        "history": _history(instrument),
+        "fr_documents": fr_documents(instrument, known),
+        "history": _history(instrument, until=moment),
     }
     return render(request, "timeline/instrument_detail.html", context)
 
@@ -251,13 +256,6 @@ def _upcoming_label(status, rows):
         if row.kind == status.upcoming.kind and row.date == status.upcoming.date:
             return row.label.lower()
     return EVENT_KIND_LABELS.get(status.upcoming.kind, status.upcoming.kind)
-
-
-def _fr_documents(instrument):
-    """(citation, document number) of the Federal Register documents its events cite, oldest first."""
-    documents = (Document.objects.filter(kind=Document.Kind.FEDERAL_REGISTER, claims__event__instrument=instrument)
-                 .exclude(citation="").order_by("published_on", "pk").values_list("citation", "fr_document_number"))
-    return list(dict.fromkeys(documents))
 
 
 def _agencies_and_topics(instrument):
@@ -287,36 +285,41 @@ def _relations(instrument):
 
 
 @functools.cache
-def _history_sql():
+def _history_sql(until=False):
     """The union of the three history tables behind ``_history``: written as SQL, since compiling
     it through the ORM took four times as long (2.6 ms) as the database took to answer it."""
     table = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
         ("instrument", Instrument.history.model), ("event", Event.history.model), ("claim", Claim.history.model),
         ("current_event", Event), ("document", Document), ("user", get_user_model()))}
     common = "h.history_date, u.username, h.history_type"
+    by = " AND h.history_date <= %s" if until else ""  # as recorded by a moment (a page as known on a date)
     user = f"LEFT JOIN {table['user']} u ON u.id = h.history_user_id"
     # ``part`` keeps the order of the three lists merged by date, as before: on the same moment,
     # the instrument, then its events, then their claims, each newest record first.
     return (
         f"SELECT {common}, 0 AS part, h.history_id, '' AS item, '' AS kind, NULL AS day "
-        f"FROM {table['instrument']} h {user} WHERE h.id = %s "
+        f"FROM {table['instrument']} h {user} WHERE h.id = %s{by} "
         f"UNION ALL SELECT {common}, 1, h.history_id, h.key, h.kind, h.date "
-        f"FROM {table['event']} h {user} WHERE h.instrument_id = %s "
+        f"FROM {table['event']} h {user} WHERE h.instrument_id = %s{by} "
         f"UNION ALL SELECT {common}, 2, h.history_id, d.key, '', h.date FROM {table['claim']} h "
         f"JOIN {table['current_event']} e ON e.id = h.event_id {user} "
-        f"LEFT JOIN {table['document']} d ON d.id = h.document_id WHERE e.instrument_id = %s "
+        f"LEFT JOIN {table['document']} d ON d.id = h.document_id WHERE e.instrument_id = %s{by} "
         f"ORDER BY 1 DESC, 4, 5 DESC LIMIT %s")
 
 
-def _history(instrument, limit=15):
-    """The latest recorded changes to the instrument, its events and their claims, newest first,
-    each with the moment to pass as ``?recorded=`` to see the page as it was just after.
+def _history(instrument, limit=15, until=None):
+    """The latest recorded changes to the instrument, its events and their claims (up to
+    ``until`` if given), newest first, each with the moment to pass as ``?recorded=`` to see the
+    page as it was just after.
 
     One query, a union of the three history tables, read as tuples: three queries building
     historical model instances were a fifth of the page's time."""
     verbs = {"+": "added", "~": "changed", "-": "deleted"}
     with connection.cursor() as cursor:
-        cursor.execute(_history_sql(), [instrument.pk] * 3 + [limit])
+        if until is None:
+            cursor.execute(_history_sql(), [instrument.pk] * 3 + [limit])
+        else:
+            cursor.execute(_history_sql(until=True), [instrument.pk, until] * 3 + [limit])
         latest = cursor.fetchall()
     entries = []
     for when, user, change, part, _, key, kind, day in latest:  # day: a date, or its ISO text on SQLite

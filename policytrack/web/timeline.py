@@ -30,8 +30,9 @@ class TimelineRow:
     label: str
     date: object
     date_text: str
-    state: str  # "applied", "scheduled" or "preempted"
+    state: str  # "applied", "scheduled", "later" (after ``on``, not yet announced on it) or "preempted"
     note: str
+    note_hidden: bool  # a note recorded after the knowledge date is hidden
     sources: list
     disputed: bool
     why: str  # why the canonical date is the canonical one
@@ -57,11 +58,17 @@ def _describe(document, rank):
     return ", ".join(detail for detail in details if detail)
 
 
-def timeline_rows(events, notes, documents, on, known):
+def timeline_rows(events, notes, documents, on, known, hidden_notes=()):
     """``events`` (the engine's), each event's note by key, and the documents cited by key
     (anything with their ``id``, ``kind``, ``title``, ``publisher``, ``citation`` and
-    ``published_on``: ``Cited`` tuples, or documents as they were recorded) as rows of text."""
+    ``published_on``: ``Cited`` tuples, or documents as they were recorded) as rows of text.
+
+    An event after ``on`` is "scheduled" only if it was announced by then — known on the
+    earlier of ``known`` and ``on``, and dated after ``on`` as known then (the engine's rule for
+    ``upcoming``); otherwise it is "later": it happened after ``on``, reported afterwards."""
     resolved = engine.timeline(events, known)
+    then = on if known is None else min(known, on)
+    announced = {item.event.key for item in engine.timeline(events, then) if item.date > on}
     document_path = path_maker("web:document_detail", 2**31 - 1)
     out = []
     labels = numbered_kinds(item.event.kind for item in resolved)
@@ -84,8 +91,10 @@ def timeline_rows(events, notes, documents, on, known):
             state = "preempted"
         elif item.date <= on:
             state = "applied"
-        else:
+        elif item.event.key in announced:
             state = "scheduled"
+        else:
+            state = "later"
         out.append(
             TimelineRow(
                 key=item.event.key,
@@ -95,6 +104,7 @@ def timeline_rows(events, notes, documents, on, known):
                 date_text=human_date(item.date, item.precision),
                 state=state,
                 note=notes.get(item.event.key, ""),
+                note_hidden=item.event.key in hidden_notes,
                 sources=sources,
                 disputed=item.disputed,
                 why=_why(item.best_claim, [c for c in item.known_claims if c is not item.best_claim])
