@@ -196,6 +196,19 @@ class DisputeSerializer(serializers.Serializer):
     dates = serializers.ListField(child=serializers.DateField(), help_text="Every date the known sources give, sorted.")
 
 
+class SinceDisputedSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Event.Kind.choices, help_text="The event the phase dates from.")
+    date = serializers.DateField(help_text="Its date: the best source's.")
+    # "from"/"to" are Python keywords: declared under other names and renamed below.
+    from_ = serializers.DateField(help_text="The first day any known source gives.")
+    to = serializers.DateField(help_text="The last day any known source's date covers (a month's last day for a month).")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
 class StatusSerializer(serializers.Serializer):
     instrument = serializers.SlugField(help_text="The instrument's slug.")
     on = serializers.DateField(help_text="Valid time: the date the status applies on.")
@@ -208,6 +221,9 @@ class StatusSerializer(serializers.Serializer):
     applied = DatedSerializer(many=True, help_text="The events that applied on or before `on`, in order.")
     upcoming = DatedSerializer(allow_null=True, help_text="The next change a reader could foresee on `on`.")
     disputed = DisputeSerializer(many=True, help_text="Known events whose sources disagree on the date.")
+    since_disputed = SinceDisputedSerializer(
+        allow_null=True, help_text="When the sources dispute the date the phase dates from (the status's \"since\"): "
+        "that event and the span of days its known sources give; null when they agree or it has no such date.")
 
 
 # Changes between two dates.

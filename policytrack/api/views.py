@@ -148,6 +148,8 @@ class InstrumentStatus(generics.GenericAPIView):
             "instrument": "ai-diffusion-rule", "on": "2025-05-20", "known": None, "phase": "not_enforced",
             "in_force": True, "enforced": False, "obligations_apply": False, "rescission_pending": True,
             "applied": [{"kind": "effective", "date": "2025-01-13"}], "upcoming": None, "disputed": [],
+            "since_disputed": {"kind": "enforcement_suspended", "date": "2025-05-13", "from": "2025-05-13",
+                               "to": "2025-06-30"},
         })],
     )
     def get(self, request, slug):
@@ -167,7 +169,7 @@ class InstrumentStatus(generics.GenericAPIView):
             if instrument is None:
                 raise NotFound(f"No instrument with the slug {slug!r} was recorded at {moment.isoformat()}.")
             events = events_as_recorded(instrument.id, moment)
-        return Response(status_document(slug, on, known, engine.status(events, on=on, known=known)))
+        return Response(status_document(slug, on, known, engine.status(events, on=on, known=known), events))
 
 
 @method_decorator(polled, name="dispatch")

@@ -31,7 +31,14 @@ from policytrack.timeline.models import (
     timeline_input,
 )
 from policytrack.timeline.recorded import agencies_and_topics_as_recorded, instrument_as_recorded, snapshot
-from policytrack.timeline.wording import EVENT_KIND_LABELS, FLAG_LABELS, PHASE_LABELS, describe_status
+from policytrack.timeline.wording import (
+    EVENT_KIND_LABELS,
+    FLAG_LABELS,
+    PHASE_LABELS,
+    describe_status,
+    disputed_spans,
+    since_event,
+)
 
 from . import exports
 from .drawing import draw_instrument
@@ -219,6 +226,7 @@ def instrument_detail(request, slug):
     else:
         events, notes, documents = timeline_input(instrument.pk)
     status = engine.status(events, on=on, known=known)
+    spans = disputed_spans(status, events, known)
     moment = knowledge_moment(known, recorded)
     summary, summary_hidden, notes, hidden_notes = editors_text(instrument, notes, moment)
     timeline = timeline_rows(events, notes, documents, on, known, hidden_notes)
@@ -229,7 +237,8 @@ def instrument_detail(request, slug):
         "recorded": recorded,
         "raw_recorded": raw_recorded,
         "status": status,
-        "sentence": describe_status(status, on),
+        "sentence": describe_status(status, on, spans),
+        "disputed_since": since_event(status) if since_event(status) and since_event(status).key in spans else None,
         "phase_label": PHASE_LABELS[status.phase],
         # Rescission pending is shown only when it is so: "no" would be noise on most instruments.
         "flags": [(name, label, getattr(status, name)) for name, label in FLAG_LABELS.items()
