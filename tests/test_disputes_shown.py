@@ -56,3 +56,35 @@ def test_list_csvs_have_a_disputed_column(demo, client):
     rows = rows_of(client.get("/changes/", {"format": "csv", "from": "2025-05-01", "to": "2025-05-31"}))
     announced = next(row for row in rows if row["event"] == "rescission_announced")
     assert announced["disputed"] == "rescission_announced: 2025-05-08 to 2025-06-11"
+
+
+def svgs(client, **params):
+    html = client.get(reverse("web:instrument_detail", args=["ai-diffusion-rule"]), params).content.decode()
+    return re.findall(r"<svg viewBox.*?</svg>", html, re.S)
+
+
+def test_the_drawing_draws_a_disputed_date_as_the_range_its_sources_claim(demo, client):
+    for svg in svgs(client, on="2025-05-20"):
+        marker = svg[svg.index('href="#event-rescission-announced"'):]
+        marker = marker[:marker.index("</a>")]
+        assert "dates disputed: sources say 8 May to 11 June 2025" in marker
+        width = float(re.search(r'class="span" x="[\d.]+" y="[\d.-]+" width="([\d.]+)"', marker).group(1))
+        assert width > 10  # 34 days across
+
+
+def test_no_marker_is_drawn_over_another(demo, client):
+    for svg in svgs(client, on="2025-05-20"):
+        centres = [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="9">', svg)]
+        assert len(centres) >= 5
+        for n, (x1, y1) in enumerate(centres):
+            for x2, y2 in centres[n + 1:]:
+                assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** .5 >= 18, (x1, y1, x2, y2)
+
+
+def test_a_phone_gets_a_drawing_of_the_months_around_the_date_asked_about(demo, client):
+    wide, narrow = svgs(client, on="2025-05-20")
+    assert "in the months around 20 May 2025" in narrow
+    width = float(re.search(r'viewBox="0 0 ([\d.]+)', narrow).group(1))
+    on_x = float(re.search(r'class="on-line" x1="([\d.]+)"', narrow).group(1))
+    assert abs(on_x - width / 2) < 2  # centred
+    assert 'id="wide-drawing-title"' in wide and 'id="narrow-drawing-title"' in narrow  # ids unique on the page

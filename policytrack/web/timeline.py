@@ -40,6 +40,8 @@ class TimelineRow:
     preempted_by: str
     delayed_by: str
     later_sources: int  # claims from documents published after the knowledge date
+    number: int = 0  # its marker's number in the drawing (delays are not drawn: 0)
+    span: engine.Span | None = None  # disputed: the days its known sources claim between them
 
 
 def _why(best, others):
@@ -72,6 +74,7 @@ def timeline_rows(events, notes, documents, on, known, hidden_notes=()):
     document_path = path_maker("web:document_detail", 2**31 - 1)
     out = []
     labels = numbered_kinds(item.event.kind for item in resolved)
+    number = 0
     for item, label in zip(resolved, labels):
         disagreeing = [c for c in item.known_claims if c is not item.best_claim and c.date != item.best_claim.date] \
             if item.best_claim else []
@@ -95,6 +98,8 @@ def timeline_rows(events, notes, documents, on, known, hidden_notes=()):
             state = "scheduled"
         else:
             state = "later"
+        if item.event.kind != "delayed":
+            number += 1
         out.append(
             TimelineRow(
                 key=item.event.key,
@@ -114,6 +119,8 @@ def timeline_rows(events, notes, documents, on, known, hidden_notes=()):
                               if item.preempted_by else ""),
                 delayed_by=item.delayed_by or "",
                 later_sources=len(item.event.claims) - len(item.known_claims),
+                number=number if item.event.kind != "delayed" else 0,
+                span=engine.claimed_span(item.known_claims) if item.disputed else None,
             )
         )
     return out
