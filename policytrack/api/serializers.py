@@ -290,3 +290,34 @@ NOT_FOUND = {
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
 }
+
+
+# Two dates compared (/api/compare/).
+
+class CompareGroupSerializer(serializers.Serializer):
+    from_ = serializers.ChoiceField(choices=StatusPeriod.Phase.choices, help_text="The phase on `a`.")
+    to = serializers.ChoiceField(choices=StatusPeriod.Phase.choices, help_text="The phase on `b`.")
+    count = serializers.IntegerField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class CompareRowSerializer(serializers.Serializer):
+    instrument = serializers.SlugField()
+    title = serializers.CharField()
+    phase_a = serializers.ChoiceField(choices=StatusPeriod.Phase.choices)
+    phase_b = serializers.ChoiceField(choices=StatusPeriod.Phase.choices)
+    url = serializers.URLField(help_text="The instrument's page on `b`.")
+
+
+class CompareSerializer(serializers.Serializer):
+    a = serializers.DateField()
+    b = serializers.DateField()
+    groups = CompareGroupSerializer(many=True, help_text="How many instruments went from each phase to each other.")
+    count = serializers.IntegerField(help_text="How many instruments changed phase in all.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CompareRowSerializer(many=True, help_text="A page of them: by phase on `a`, phase on `b`, title.")

@@ -130,3 +130,21 @@ def changes_csv(request, changes, filename, end=None):
                                                   + (f"?on={end.isoformat()}" if end else ""))]
 
     return _stream(rows(), filename)
+
+
+def compare_csv(request, comparison, filename):
+    """One row per instrument whose phase on ``a`` differs from its phase on ``b``, in the page's
+    order (the instruments read 2,000 at a time)."""
+    from policytrack.timeline.models import Instrument
+
+    def rows():
+        yield ["slug", "title", "a", "phase_a", "b", "phase_b", "url"]
+        for chunk in _in_chunks(comparison, 2000):
+            found = Instrument.objects.in_bulk([pk for pk, _, _ in chunk])
+            for pk, before, after in chunk:
+                if instrument := found.get(pk):
+                    yield [instrument.slug, instrument.title, comparison.a.isoformat(), before,
+                           comparison.b.isoformat(), after,
+                           request.build_absolute_uri(f"{instrument.get_absolute_url()}?on={comparison.b.isoformat()}")]
+
+    return _stream(rows(), filename)
