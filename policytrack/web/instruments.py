@@ -42,6 +42,7 @@ from policytrack.timeline.wording import (
 
 from . import exports
 from .drawing import draw_instrument
+from .knowledge import knowledge_chart
 from .hindsight import editors_text, fr_documents, knowledge_moment, known_relations
 from .paths import path_maker
 from .timeline import timeline_rows
@@ -247,6 +248,7 @@ def instrument_detail(request, slug):
         "upcoming_label": _upcoming_label(status, timeline),
         "drawing": draw_instrument(timeline, events, on, known),
         "unknown_count": len(events) - len(engine.timeline(events, known)),
+        "knowledge": knowledge_chart(events, known),
         "summary": summary,
         "summary_hidden": summary_hidden,
         "relations": known_relations(_relations(instrument), known) if instrument.related else [],
