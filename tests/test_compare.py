@@ -18,6 +18,7 @@ def test_the_portfolio_compare_lists_what_changed_grouped_by_the_change(demo, cl
     assert "not yet issued → in force : 3 instruments" in body  # the three guidance documents of 13 May
     rows = body[body.index("On 20 May 2025"):]
     assert "AI Diffusion Rule" in rows
+    assert 'table class="list all-columns"' in response.content.decode()  # a phone keeps both phases
 
 
 def test_the_portfolio_compare_takes_the_list_filters_and_either_order(demo, client):
