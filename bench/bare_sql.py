@@ -166,6 +166,14 @@ def run(page, address, params):
         _fetch(WINDOW_EVENTS.format(ids=_ids(listed[:50])), [start, end])  # the page's fifty
         for sql in FILTER_FORM:
             _fetch(sql, [])
+    elif page.startswith("/compare/"):
+        from policytrack.timeline.compare import _sql as compare_sql
+
+        a, b = (datetime.date.fromisoformat(params[name]) for name in ("a", "b"))
+        _fetch(compare_sql(False, "groups"), [a, b, a, a, b, b])
+        _fetch(compare_sql(False, "rows"), [a, b, a, a, b, b, 50, 0])
+        for sql in FILTER_FORM:
+            _fetch(sql, [])
     elif page.startswith("/feeds/"):
         _fetch(LAST_RECORDED, [])
         events = _fetch(FEED.format(agencies=_agencies(params["agency"])), [])

@@ -146,6 +146,10 @@ def measure(size, generated, only=None, skip_writes=False):
         "/instruments/<slug>/": lambda i: (f"/instruments/{slugs[i]}/", {"on": str(some_day())}),
         "/changes/ (one month)": lambda i: ("/changes/", {
             "from": str(day := some_day()), "to": str(day + datetime.timedelta(days=30))}),
+        # The worst reasonable comparison: two dates a year apart, so that a year of status
+        # changes across the portfolio are candidates.
+        "/compare/ (one year)": lambda i: ("/compare/", {
+            "a": str(day := some_day()), "b": str(day + datetime.timedelta(days=365))}),
         "/api/instruments/<slug>/status/": lambda i: (
             f"/api/instruments/{slugs[i]}/status/", {"on": str(some_day())}),
         "/feeds/changes.atom": lambda i: ("/feeds/changes.atom", {"agency": rng.choice(agencies)}),

@@ -67,7 +67,7 @@ def test_every_response_matches_the_schema(demo, in_test_transaction):
     known = {"slug": list(Instrument.objects.values_list("slug", flat=True)),
              "id": list(Document.objects.values_list("pk", flat=True)[:3])}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 7
+    assert len(operations) == 8
 
     for operation in operations:
         # The record is only read, so one demo timeline serves every generated request.
@@ -87,7 +87,7 @@ def test_the_schema_is_openapi_3_and_describes_every_endpoint(client):
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) == {
         "/api/instruments/", "/api/instruments/{slug}/", "/api/instruments/{slug}/status/", "/api/changes/",
-        "/api/documents/", "/api/documents/{id}/", "/api/agencies/",
+        "/api/documents/", "/api/documents/{id}/", "/api/agencies/", "/api/compare/",
     }
     list_params = {p["name"] for p in document["paths"]["/api/instruments/"]["get"]["parameters"]}
     assert {"q", "agency", "kind", "topic", "on", "phase", "sort", "page"} <= list_params

@@ -82,7 +82,7 @@ def test_the_instrument_page_draws_the_timeline_and_takes_a_date(demo_server, pa
     page.get_by_role("button", name="Show").click()
 
     assert "on=2025-05-20" in page.url
-    drawing = page.locator(".drawing-scroll svg")
+    drawing = page.locator(".drawing-wide svg")
     expect(drawing).to_be_visible()
     assert drawing.locator("text.on-label").text_content() == "20 May 2025"
     assert [band.text_content().strip() for band in drawing.locator("g.band title").all()][-2:] == [
@@ -156,7 +156,7 @@ def test_pages_work_without_javascript(demo_server):
         page.get_by_role("button", name="Search").last.click()
         assert page.locator("table.list tbody tr").count() == 1
         page.get_by_role("link", name="AI Diffusion Rule").click()
-        expect(page.locator(".drawing-scroll svg")).to_be_visible()
+        expect(page.locator(".drawing-wide svg")).to_be_visible()
         browser.close()
 
 

@@ -19,7 +19,9 @@ def test_it_shows_the_status_on_a_date_in_words(demo, client):
     response = page(client, on="2025-05-20")
     assert response.status_code == 200
     body = text(response)
-    assert "On 20 May 2025: in force but not enforced since 13 May 2025 — rescission announced 13 May 2025, formal notice pending" in body
+    assert ("On 20 May 2025: in force but not enforced since 13 May 2025 (disputed: sources say 12 May to June 2025)"
+            " — rescission announced 13 May 2025 (disputed: sources say 8 May to 11 June 2025), formal notice pending"
+            ) in body
     assert "Obligations enforced : no" in body
 
 

@@ -88,3 +88,8 @@ TO = OpenApiParameter(
     "to", OpenApiTypes.DATE, OpenApiParameter.QUERY,
     description="The window's last day, inclusive (YYYY-MM-DD). Today if left out.",
 )
+
+A = OpenApiParameter(
+    "a", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="The first date to compare (YYYY-MM-DD); 30 days before `b` if left out.")
+B = OpenApiParameter(
+    "b", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="The second date to compare (YYYY-MM-DD); today if left out.")

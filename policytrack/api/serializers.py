@@ -200,6 +200,19 @@ class DisputeSerializer(serializers.Serializer):
     dates = serializers.ListField(child=serializers.DateField(), help_text="Every date the known sources give, sorted.")
 
 
+class SinceDisputedSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Event.Kind.choices, help_text="The event the phase dates from.")
+    date = serializers.DateField(help_text="Its date: the best source's.")
+    # "from"/"to" are Python keywords: declared under other names and renamed below.
+    from_ = serializers.DateField(help_text="The first day any known source gives.")
+    to = serializers.DateField(help_text="The last day any known source's date covers (a month's last day for a month).")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
 class StatusSerializer(serializers.Serializer):
     instrument = serializers.SlugField(help_text="The instrument's slug.")
     on = serializers.DateField(help_text="Valid time: the date the status applies on.")
@@ -212,6 +225,9 @@ class StatusSerializer(serializers.Serializer):
     applied = DatedSerializer(many=True, help_text="The events that applied on or before `on`, in order.")
     upcoming = DatedSerializer(allow_null=True, help_text="The next change a reader could foresee on `on`.")
     disputed = DisputeSerializer(many=True, help_text="Known events whose sources disagree on the date.")
+    since_disputed = SinceDisputedSerializer(
+        allow_null=True, help_text="When the sources dispute the date the phase dates from (the status's \"since\"): "
+        "that event and the span of days its known sources give; null when they agree or it has no such date.")
 
 
 # Changes between two dates.
@@ -292,3 +308,34 @@ NOT_FOUND = {
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
 }
+
+
+# Two dates compared (/api/compare/).
+
+class CompareGroupSerializer(serializers.Serializer):
+    from_ = serializers.ChoiceField(choices=StatusPeriod.Phase.choices, help_text="The phase on `a`.")
+    to = serializers.ChoiceField(choices=StatusPeriod.Phase.choices, help_text="The phase on `b`.")
+    count = serializers.IntegerField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class CompareRowSerializer(serializers.Serializer):
+    instrument = serializers.SlugField()
+    title = serializers.CharField()
+    phase_a = serializers.ChoiceField(choices=StatusPeriod.Phase.choices)
+    phase_b = serializers.ChoiceField(choices=StatusPeriod.Phase.choices)
+    url = serializers.URLField(help_text="The instrument's page on `b`.")
+
+
+class CompareSerializer(serializers.Serializer):
+    a = serializers.DateField()
+    b = serializers.DateField()
+    groups = CompareGroupSerializer(many=True, help_text="How many instruments went from each phase to each other.")
+    count = serializers.IntegerField(help_text="How many instruments changed phase in all.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CompareRowSerializer(many=True, help_text="A page of them: by phase on `a`, phase on `b`, title.")

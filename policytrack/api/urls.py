@@ -13,6 +13,7 @@ urlpatterns = [
     path("instruments/<slug:slug>/", views.InstrumentDetail.as_view(), name="instrument-detail"),
     path("instruments/<slug:slug>/status/", views.InstrumentStatus.as_view(), name="instrument-status"),
     path("changes/", answers_now_only(views.ChangesView.as_view()), name="changes"),
+    path("compare/", answers_now_only(views.CompareView.as_view()), name="compare"),
     path("documents/", views.DocumentList.as_view(), name="document-list"),
     path("documents/<int:pk>/", views.DocumentDetail.as_view(), name="document-detail"),
     path("agencies/", views.AgencyList.as_view(), name="agency-list"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.utils import timezone
@@ -18,13 +19,14 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between, changes_of
+from policytrack.timeline.compare import PhaseComparison
 from policytrack.timeline.dates import EARLIEST, BadDate, check_window
 from policytrack.timeline.filters import InstrumentFilter
 from policytrack.timeline.models import (
@@ -162,6 +164,8 @@ class InstrumentStatus(params.StrictQuery, generics.GenericAPIView):
             "instrument": "ai-diffusion-rule", "on": "2025-05-20", "known": None, "phase": "not_enforced",
             "in_force": True, "enforced": False, "obligations_apply": False, "rescission_pending": True,
             "applied": [{"kind": "effective", "date": "2025-01-13"}], "upcoming": None, "disputed": [],
+            "since_disputed": {"kind": "enforcement_suspended", "date": "2025-05-13", "from": "2025-05-13",
+                               "to": "2025-06-30"},
         })],
     )
     def get(self, request, slug):
@@ -181,7 +185,7 @@ class InstrumentStatus(params.StrictQuery, generics.GenericAPIView):
             if instrument is None:
                 raise NotFound(f"No instrument with the slug {slug!r} was recorded at {moment.isoformat()}.")
             events = events_as_recorded(instrument.id, moment)
-        return Response(status_document(slug, on, known, engine.status(events, on=on, known=known)))
+        return Response(status_document(slug, on, known, engine.status(events, on=on, known=known), events))
 
 
 @method_decorator(polled, name="dispatch")
@@ -217,6 +221,54 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
         paged = self.get_paginated_response([]).data
         return Response({"from": data["from"], "to": data["to"], "count": paged["count"], "next": paged["next"],
                          "previous": paged["previous"], "events": data["events"], "instruments": data["instruments"]})
+
+
+@method_decorator(polled, name="dispatch")
+class CompareView(generics.GenericAPIView):
+    queryset = Instrument.objects.order_by()
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = InstrumentFilter
+    pagination_class = None
+    schema = FilteredSchema()
+
+    @extend_schema(
+        tags=["changes"],
+        operation_id="compare",
+        parameters=[params.A, params.B, OpenApiParameter("page", int, OpenApiParameter.QUERY)],
+        responses={200: serializers.CompareSerializer, 400: ERRORS[400]},
+    )
+    def get(self, request):
+        """The instruments the filters select whose phase on `a` differs from their phase on
+        `b`: counted by (from, to), and a page of 50 of them."""
+        dates = params.read_params(request, a="date", b="date")
+        b = dates["b"] or timezone.localdate()
+        a = dates["a"] or b - datetime.timedelta(days=30)
+        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        comparison = PhaseComparison(a, b, filterset.qs.order_by() if filterset.narrows else None)
+        page = DjangoPaginator(comparison, 50).get_page(request.GET.get("page"))
+        found = Instrument.objects.in_bulk([pk for pk, _, _ in page.object_list])
+
+        def page_url(number):
+            return request.build_absolute_uri(f"{request.path}?{_with_page(request.GET, number)}")
+
+        return Response({
+            "a": a.isoformat(), "b": b.isoformat(),
+            "groups": [{"from": before, "to": after, "count": count} for before, after, count in comparison.groups],
+            "count": len(comparison),
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "results": [{"instrument": found[pk].slug, "title": found[pk].title, "phase_a": before, "phase_b": after,
+                         "url": request.build_absolute_uri(f"{found[pk].get_absolute_url()}?on={b.isoformat()}")}
+                        for pk, before, after in page.object_list if pk in found],
+        })
+
+
+def _with_page(query, number):
+    query = query.copy()
+    query["page"] = str(number)
+    return query.urlencode()
 
 
 @method_decorator(polled, name="dispatch")
@@ -264,7 +316,7 @@ class AgencyList(params.StrictQuery, generics.ListAPIView):
 @api_view(["GET"])
 def api_root(request):
     """Where everything is."""
-    names = {"instruments": "instrument-list", "changes": "changes", "documents": "document-list",
+    names = {"instruments": "instrument-list", "changes": "changes", "compare": "compare", "documents": "document-list",
              "agencies": "agency-list", "schema": "schema", "docs": "docs"}
     return Response({key: reverse(f"api:{name}", request=request) for key, name in names.items()})
 

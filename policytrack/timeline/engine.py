@@ -364,6 +364,34 @@ def _disputed(claims: Sequence[Claim]) -> bool:
     return max(c.date for c in claims) > min(_period_end(c.date, c.precision) for c in claims)
 
 
+@dataclass(frozen=True)
+class Span:
+    """The stretch of days the claims of a disputed event cover between them: from the
+    earliest claim's first day to the end of the latest claim's period (its day, month or
+    year), with the two claims, so that each end can be said as precisely as its source says it."""
+
+    first: Claim
+    last: Claim
+
+    @property
+    def start(self) -> date:
+        return self.first.date
+
+    @property
+    def end(self) -> date:
+        return _period_end(self.last.date, self.last.precision)
+
+
+def claimed_span(claims: Iterable[Claim], known: date | None = None) -> Span | None:
+    """Rule 9 told as a range: the span the claims known at ``known`` cover, when they dispute
+    the event's date; None when they agree."""
+    claims = _known_claims(claims, known)
+    if not _disputed(claims):
+        return None
+    return Span(min(claims, key=lambda c: (c.date, _period_end(c.date, c.precision))),
+                max(claims, key=lambda c: (_period_end(c.date, c.precision), c.date)))
+
+
 def _dispute(item: _Item) -> Dispute:
     return Dispute(item.event.kind, tuple(sorted({c.date for c in item.claims})), item.event.key)
 

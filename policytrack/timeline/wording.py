@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import engine
 from .models import Document, Event
 
 # Kinds' labels by value: ``get_kind_display()`` rebuilds its dictionary of choices on every call,
@@ -93,31 +94,58 @@ def _last(status, *kinds):
     return None
 
 
-def describe_status(status, on):
+# The events a phase is dated from ("in force since 13 January 2025"): the last of these applied.
+SINCE_KINDS = {
+    "suspended": ("suspended",), "stayed": ("stayed",), "rescinded": ("rescinded",),
+    "vacated": ("vacated",), "expired": ("expired",), "superseded": ("superseded",),
+    "withdrawn": ("withdrawn",), "proposed": ("proposed",), "issued": ("issued", "published"),
+    "in_force": ("effective",), "not_enforced": ("enforcement_suspended",),
+}
+
+
+def since_event(status):
+    """The applied event the status's phase dates from (None if it has none)."""
+    return _last(status, *SINCE_KINDS.get(status.phase, ()))
+
+
+def disputed_spans(status, events, known=None):
+    """Each disputed known event of ``status`` by key, as the engine's ``Span`` of its claims."""
+    disputed = {dispute.key for dispute in status.disputed}
+    spans = {}
+    for event in events:
+        if event.key in disputed and (span := engine.claimed_span(event.claims, known)):
+            spans[event.key] = span
+    return spans
+
+
+def span_text(span):
+    """"sources say 8 May to 11 June 2025": each end as precisely as its source gives it."""
+    start, end = human_date(span.first.date, span.first.precision), human_date(span.last.date, span.last.precision)
+    if span.first.date.year == span.last.date.year and span.first.precision != "year":
+        start = start.rsplit(" ", 1)[0]
+    return f"sources say {start} to {end}"
+
+
+def describe_status(status, on, spans=None):
     """One sentence: the phase on ``on`` and why, e.g. "On 20 May 2025: in force but not
-    enforced — rescission announced 13 May 2025, formal notice pending"."""
+    enforced since 13 May 2025 (disputed: sources say 13 May to June 2025) — rescission
+    announced 13 May 2025, formal notice pending". ``spans`` (``disputed_spans``) adds, after each
+    date the sources dispute, the range they give."""
+    spans = spans or {}
+
+    def dated(event):
+        text = human_date(event.date)
+        return f"{text} (disputed: {span_text(spans[event.key])})" if event.key in spans else text
+
     phase = status.phase
-    since = {
-        "suspended": ("suspended",), "stayed": ("stayed",), "rescinded": ("rescinded",),
-        "vacated": ("vacated",), "expired": ("expired",), "superseded": ("superseded",),
-        "withdrawn": ("withdrawn",), "proposed": ("proposed",), "issued": ("issued", "published"),
-        "in_force": ("effective",),
-    }
-    if phase == "not_enforced":
-        text = "in force but not enforced"
-        stop = _last(status, "enforcement_suspended")
-        if stop:
-            text += f" since {human_date(stop.date)}"
-    else:
-        text = PHASE_LABELS[phase]
-        event = _last(status, *since.get(phase, ()))
-        if event:
-            text += f" since {human_date(event.date)}"
+    text = "in force but not enforced" if phase == "not_enforced" else PHASE_LABELS[phase]
+    if event := since_event(status):
+        text += f" since {dated(event)}"
     details = []
     if status.rescission_pending:
         announced = _last(status, "rescission_announced")
         details.append(
-            f"rescission announced {human_date(announced.date)}, formal notice pending" if announced
+            f"rescission announced {dated(announced)}, formal notice pending" if announced
             else "rescission announced, formal notice pending"
         )
     if status.enforced:
@@ -133,7 +161,19 @@ def describe_status(status, on):
     return sentence
 
 
-def status_document(slug, on, known, status):
-    """The status as the JSON object that the ``status`` command and the API share."""
+def since_disputed(status, spans):
+    """The API's ``since_disputed``: when the sources dispute the date the phase dates from,
+    that event and the span they give (``from`` its first day, ``to`` its last); else None."""
+    event = since_event(status)
+    if event is None or event.key not in spans:
+        return None
+    span = spans[event.key]
+    return {"kind": event.kind, "date": event.date.isoformat(), "from": span.start.isoformat(),
+            "to": span.end.isoformat()}
+
+
+def status_document(slug, on, known, status, events):
+    """The status as the JSON object that the ``status`` command and the API share (``events``:
+    the engine's input it was worked out from, for the span of a disputed date)."""
     return {"instrument": slug, "on": on.isoformat(), "known": known.isoformat() if known else None,
-            **status.as_dict()}
+            **status.as_dict(), "since_disputed": since_disputed(status, disputed_spans(status, events, known))}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections import defaultdict
 
 from django.db.models import OuterRef, Subquery
 from django.http import StreamingHttpResponse
 
+from policytrack.timeline import engine
 from policytrack.timeline.changes import ONE_DAY, ChangeList
 from policytrack.timeline.models import Claim, Event, Instrument, StatusPeriod
 from policytrack.timeline.wording import PHASE_LABELS
@@ -69,6 +71,32 @@ def _agency_names(instrument_ids):
     return {pk: "; ".join(found) for pk, found in names.items()}
 
 
+def _span_cell(kind, claims):
+    """"kind: first day to last day" when ``claims`` ((date, precision) pairs) dispute the
+    event's date, else ""."""
+    span = engine.claimed_span(engine.Claim(document="", date=day, published_on=datetime.date.min, rank=1,
+                                            precision=precision) for day, precision in claims)
+    return f"{kind}: {span.start.isoformat()} to {span.end.isoformat()}" if span else ""
+
+
+def disputed_by_instrument(pks, on):
+    """For the instruments ``pks``: their events dated by ``on`` whose sources dispute the date,
+    as one CSV cell each ("rescission_announced: 2025-05-08 to 2025-06-11; …"); one query."""
+    claims = defaultdict(list)
+    kinds = {}
+    rows = (Claim.objects.filter(event__instrument_id__in=pks, event__date__lte=on, retracted_at__isnull=True)
+            .order_by("event__instrument_id", "event__date", "event__position", "event_id")
+            .values_list("event__instrument_id", "event_id", "event__kind", "date", "precision"))
+    for instrument_id, event_id, kind, day, precision in rows:
+        kinds[event_id] = (instrument_id, kind)
+        claims[event_id].append((day, precision))
+    cells = defaultdict(list)
+    for event_id, (instrument_id, kind) in kinds.items():
+        if cell := _span_cell(kind, claims[event_id]):
+            cells[instrument_id].append(cell)
+    return {pk: "; ".join(found) for pk, found in cells.items()}
+
+
 def instrument_csv(request, instruments, on, filename, since=False):
     """One row per instrument with its phase on ``on`` (read from the stored status periods by
     the queryset's ``phase_on``), in the page's order, each linking to its page as of ``on``; with
@@ -84,16 +112,17 @@ def instrument_csv(request, instruments, on, filename, since=False):
 
     def rows():
         yield ["slug", "title", "short_title", "kind", "agencies", "rin", "on", "phase", "status",
-               *(["since"] if since else []), "url"]
+               *(["since"] if since else []), "disputed", "url"]
         for chunk in _chunks(instruments.values_list(*fields).iterator(chunk_size=CHUNK)):
-            agencies = _agency_names([row[0] for row in chunk])
+            pks = [row[0] for row in chunk]
+            agencies, disputed = _agency_names(pks), disputed_by_instrument(pks, on)
             for pk, slug, title, short_title, kind, rin, phase, *began in chunk:
                 phase = phase or ""
                 began = began[0] if began else None
                 yield [slug, title, short_title, kind, agencies.get(pk, ""), rin, on.isoformat(), phase,
                        PHASE_LABELS.get(phase, ""),
                        *([began.isoformat() if began and began != datetime.date.min else ""] if since else []),
-                       f"{base}{instrument_path(slug)}?on={on.isoformat()}"]
+                       disputed.get(pk, ""), f"{base}{instrument_path(slug)}?on={on.isoformat()}"]
 
     return _stream(rows(), filename)
 
@@ -116,36 +145,57 @@ def changes_csv(request, start, end, instruments, filename):
     base = request.build_absolute_uri("/").rstrip("/")
 
     def rows():
-        yield ["date", "precision", "instrument", "title", "event", "phase_before", "phase_after", "sources", "url"]
+        yield ["date", "precision", "instrument", "title", "event", "phase_before", "phase_after", "sources",
+               "disputed", "url"]
         with_events = set()
         for chunk in _chunks(events.iterator(chunk_size=CHUNK)):
-            sources = _sources([row[0] for row in chunk])
+            sources, spans = _sources([row[0] for row in chunk])
             for pk, day, precision, instrument_id, slug, title, kind, phase_before, phase_after, key in chunk:
                 with_events.add(instrument_id)
                 yield [day.isoformat(), precision, slug, title, kind, phase_before or "", phase_after or "",
-                       sources.get(pk, ""), f"{base}{instrument_path(slug)}?on={day.isoformat()}#event-{key}"]
+                       sources.get(pk, ""), _span_cell(kind, spans.get(pk, ())),
+                       f"{base}{instrument_path(slug)}?on={day.isoformat()}#event-{key}"]
         listed = ChangeList(start, end, instruments)
         quiet = [pk for pk in listed.listed if pk not in with_events]
         for chunk in _chunks(quiet, 500):
             for change in listed.read(chunk):
-                yield ["", "", change.instrument.slug, change.instrument.title, "", change.before, change.after, "",
+                yield ["", "", change.instrument.slug, change.instrument.title, "", change.before, change.after, "", "",
                        f"{base}{instrument_path(change.instrument.slug)}?on={end.isoformat()}"]
 
     return _stream(rows(), filename)
 
 
 def _sources(event_ids):
-    """Each event's sources, in file order, as one cell ("Federal Register 90 FR 4544; ..."); a
-    retracted claim is no source."""
-    found = {}
-    claims = Claim.objects.filter(event_id__in=event_ids, retracted_at__isnull=True).order_by("event_id", "position", "pk").values_list(
-        "event_id", "document__publisher", "document__title", "document__citation")
-    for event_id, publisher, title, citation in claims:
+    """Each event's sources, in file order, as one cell ("Federal Register 90 FR 4544; ..."), and
+    the (date, precision) each gives; a retracted claim is no source."""
+    found, dated = {}, {}
+    claims = (Claim.objects.filter(event_id__in=event_ids, retracted_at__isnull=True)
+              .order_by("event_id", "position", "pk")
+              .values_list("event_id", "document__publisher", "document__title", "document__citation", "date",
+                           "precision"))
+    for event_id, publisher, title, citation, day, precision in claims:
         found.setdefault(event_id, []).append(" ".join(filter(None, [publisher or title, citation])))
-    return {pk: "; ".join(names) for pk, names in found.items()}
+        dated.setdefault(event_id, []).append((day, precision))
+    return {pk: "; ".join(names) for pk, names in found.items()}, dated
 
 
 def _phase_on(day):
     """The phase of the row's instrument on ``day``, from its stored status periods."""
     return Subquery(StatusPeriod.objects.filter(instrument_id=OuterRef("instrument_id"))
                     .covering(day).values("phase")[:1])
+
+
+def compare_csv(request, comparison, filename):
+    """One row per instrument whose phase on ``a`` differs from its phase on ``b``, in the page's
+    order (the instruments read 2,000 at a time)."""
+    def rows():
+        yield ["slug", "title", "a", "phase_a", "b", "phase_b", "url"]
+        for chunk in _chunks(comparison, CHUNK):
+            found = Instrument.objects.in_bulk([pk for pk, _, _ in chunk])
+            for pk, before, after in chunk:
+                if instrument := found.get(pk):
+                    yield [instrument.slug, instrument.title, comparison.a.isoformat(), before,
+                           comparison.b.isoformat(), after,
+                           request.build_absolute_uri(f"{instrument.get_absolute_url()}?on={comparison.b.isoformat()}")]
+
+    return _stream(rows(), filename)

@@ -31,10 +31,19 @@ from policytrack.timeline.models import (
     timeline_input,
 )
 from policytrack.timeline.recorded import agencies_and_topics_as_recorded, instrument_as_recorded, snapshot
-from policytrack.timeline.wording import EVENT_KIND_LABELS, FLAG_LABELS, PHASE_LABELS, describe_status
+from policytrack.timeline.wording import (
+    EVENT_KIND_LABELS,
+    FLAG_LABELS,
+    PHASE_LABELS,
+    describe_status,
+    disputed_spans,
+    since_event,
+)
 
 from . import exports
 from .drawing import draw_instrument
+from .knowledge import knowledge_chart
+from .hindsight import editors_text, fr_documents, knowledge_moment, known_relations
 from .paths import path_maker
 from .timeline import timeline_rows
 from .views import bad_request, not_found, optional_date, query_without_blanks
@@ -218,7 +227,10 @@ def instrument_detail(request, slug):
     else:
         events, notes, documents, retracted = timeline_input(instrument.pk)
     status = engine.status(events, on=on, known=known)
-    timeline = timeline_rows(events, notes, documents, on, known, retracted)
+    spans = disputed_spans(status, events, known)
+    moment = knowledge_moment(known, recorded)
+    summary, summary_hidden, notes, hidden_notes = editors_text(instrument, notes, moment)
+    timeline = timeline_rows(events, notes, documents, on, known, retracted, hidden_notes)
     context = {
         "instrument": instrument,
         "on": on,
@@ -226,7 +238,8 @@ def instrument_detail(request, slug):
         "recorded": recorded,
         "raw_recorded": raw_recorded,
         "status": status,
-        "sentence": describe_status(status, on),
+        "sentence": describe_status(status, on, spans),
+        "disputed_since": since_event(status) if since_event(status) and since_event(status).key in spans else None,
         "phase_label": PHASE_LABELS[status.phase],
         # Rescission pending is shown only when it is so: "no" would be noise on most instruments.
         "flags": [(name, label, getattr(status, name)) for name, label in FLAG_LABELS.items()
@@ -235,10 +248,13 @@ def instrument_detail(request, slug):
         "upcoming_label": _upcoming_label(status, timeline),
         "drawing": draw_instrument(timeline, events, on, known),
         "unknown_count": len(events) - len(engine.timeline(events, known)),
-        "relations": _relations(instrument) if instrument.related else [],
+        "knowledge": knowledge_chart(events, known),
+        "summary": summary,
+        "summary_hidden": summary_hidden,
+        "relations": known_relations(_relations(instrument), known) if instrument.related else [],
         **(labels or _agencies_and_topics(instrument)),
-        "fr_documents": _fr_documents(instrument),
-        "history": _history(instrument),
+        "fr_documents": fr_documents(instrument, known),
+        "history": _history(instrument, until=moment),
     }
     return render(request, "timeline/instrument_detail.html", context)
 
@@ -251,13 +267,6 @@ def _upcoming_label(status, rows):
         if row.kind == status.upcoming.kind and row.date == status.upcoming.date:
             return row.label.lower()
     return EVENT_KIND_LABELS.get(status.upcoming.kind, status.upcoming.kind)
-
-
-def _fr_documents(instrument):
-    """(citation, document number) of the Federal Register documents its events cite, oldest first."""
-    documents = (Document.objects.filter(kind=Document.Kind.FEDERAL_REGISTER, claims__event__instrument=instrument)
-                 .exclude(citation="").order_by("published_on", "pk").values_list("citation", "fr_document_number"))
-    return list(dict.fromkeys(documents))
 
 
 def _agencies_and_topics(instrument):
@@ -287,7 +296,7 @@ def _relations(instrument):
 
 
 @functools.cache
-def _history_sql():
+def _history_sql(until=False):
     """The union of the three history tables behind ``_history``: written as SQL, since compiling
     it through the ORM took four times as long (2.6 ms) as the database took to answer it."""
     table = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
@@ -296,30 +305,35 @@ def _history_sql():
     # The editor's full name (NULL: no user, an import), never the login name: the page is public.
     common = ("h.history_date, CASE WHEN u.id IS NULL THEN NULL ELSE TRIM(u.first_name || ' ' || u.last_name) END, "
               "h.history_type")
+    by = " AND h.history_date <= %s" if until else ""  # as recorded by a moment (a page as known on a date)
     user = f"LEFT JOIN {table['user']} u ON u.id = h.history_user_id"
     # ``part`` keeps the order of the three lists merged by date, as before: on the same moment,
     # the instrument, then its events, then their claims, each newest record first.
     return (
         f"SELECT {common}, 0 AS part, h.history_id, '' AS item, '' AS kind, NULL AS day "
-        f"FROM {table['instrument']} h {user} WHERE h.id = %s "
+        f"FROM {table['instrument']} h {user} WHERE h.id = %s{by} "
         f"UNION ALL SELECT {common}, 1, h.history_id, h.key, h.kind, h.date "
-        f"FROM {table['event']} h {user} WHERE h.instrument_id = %s "
+        f"FROM {table['event']} h {user} WHERE h.instrument_id = %s{by} "
         f"UNION ALL SELECT {common}, 2, h.history_id, d.key, '', h.date FROM {table['claim']} h "
         f"JOIN {table['current_event']} e ON e.id = h.event_id {user} "
-        f"LEFT JOIN {table['document']} d ON d.id = h.document_id WHERE e.instrument_id = %s "
+        f"LEFT JOIN {table['document']} d ON d.id = h.document_id WHERE e.instrument_id = %s{by} "
         f"ORDER BY 1 DESC, 4, 5 DESC LIMIT %s")
 
 
-def _history(instrument, limit=15):
-    """The latest recorded changes to the instrument, its events and their claims, newest first,
-    each with the moment to pass as ``?recorded=`` to see the page as it was just after, and who
-    made it: the editor's full name, "an editor" when it has none, None for an import.
+def _history(instrument, limit=15, until=None):
+    """The latest recorded changes to the instrument, its events and their claims (up to
+    ``until`` if given), newest first, each with the moment to pass as ``?recorded=`` to see the
+    page as it was just after, and who made it: the editor's full name, "an editor" when it has
+    none, None for an import.
 
     One query, a union of the three history tables, read as tuples: three queries building
     historical model instances were a fifth of the page's time."""
     verbs = {"+": "added", "~": "changed", "-": "deleted"}
     with connection.cursor() as cursor:
-        cursor.execute(_history_sql(), [instrument.pk] * 3 + [limit])
+        if until is None:
+            cursor.execute(_history_sql(), [instrument.pk] * 3 + [limit])
+        else:
+            cursor.execute(_history_sql(until=True), [instrument.pk, until] * 3 + [limit])
         latest = cursor.fetchall()
     entries = []
     for when, user, change, part, _, key, kind, day in latest:  # day: a date, or its ISO text on SQLite

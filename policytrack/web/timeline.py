@@ -30,8 +30,9 @@ class TimelineRow:
     label: str
     date: object
     date_text: str
-    state: str  # "applied", "scheduled" or "preempted"
+    state: str  # "applied", "scheduled", "later" (after ``on``, not yet announced on it) or "preempted"
     note: str
+    note_hidden: bool  # a note recorded after the knowledge date is hidden
     sources: list
     disputed: bool
     why: str  # why the canonical date is the canonical one
@@ -40,6 +41,8 @@ class TimelineRow:
     delayed_by: str
     later_sources: int  # claims from documents published after the knowledge date
     retracted: list  # RetractedRow: claims that no longer count, shown struck through
+    number: int = 0  # its marker's number in the drawing (delays are not drawn: 0)
+    span: engine.Span | None = None  # disputed: the days its known sources claim between them
 
 
 @dataclass
@@ -68,16 +71,23 @@ def _describe(document, rank):
     return ", ".join(detail for detail in details if detail)
 
 
-def timeline_rows(events, notes, documents, on, known, retracted=None):
+def timeline_rows(events, notes, documents, on, known, retracted=None, hidden_notes=()):
     """``events`` (the engine's), each event's note by key, and the documents cited by key
     (anything with their ``id``, ``kind``, ``title``, ``publisher``, ``citation`` and
     ``published_on``: ``Cited`` tuples, or documents as they were recorded) as rows of text;
-    ``retracted``, each event's retracted claims by key (``models.Retracted``), if any."""
+    ``retracted``, each event's retracted claims by key (``models.Retracted``), if any.
+
+    An event after ``on`` is "scheduled" only if it was announced by then — known on the
+    earlier of ``known`` and ``on``, and dated after ``on`` as known then (the engine's rule for
+    ``upcoming``); otherwise it is "later": it happened after ``on``, reported afterwards."""
     retracted = retracted or {}
     resolved = engine.timeline(events, known)
+    then = on if known is None else min(known, on)
+    announced = {item.event.key for item in engine.timeline(events, then) if item.date > on}
     document_path = path_maker("web:document_detail", 2**31 - 1)
     out = []
     labels = numbered_kinds(item.event.kind for item in resolved)
+    number = 0
     for item, label in zip(resolved, labels):
         disagreeing = [c for c in item.known_claims if c is not item.best_claim and c.date != item.best_claim.date] \
             if item.best_claim else []
@@ -97,8 +107,12 @@ def timeline_rows(events, notes, documents, on, known, retracted=None):
             state = "preempted"
         elif item.date <= on:
             state = "applied"
-        else:
+        elif item.event.key in announced:
             state = "scheduled"
+        else:
+            state = "later"
+        if item.event.kind != "delayed":
+            number += 1
         out.append(
             TimelineRow(
                 key=item.event.key,
@@ -108,6 +122,7 @@ def timeline_rows(events, notes, documents, on, known, retracted=None):
                 date_text=human_date(item.date, item.precision),
                 state=state,
                 note=notes.get(item.event.key, ""),
+                note_hidden=item.event.key in hidden_notes,
                 sources=sources,
                 disputed=item.disputed,
                 why=_why(item.best_claim, [c for c in item.known_claims if c is not item.best_claim])
@@ -122,6 +137,8 @@ def timeline_rows(events, notes, documents, on, known, retracted=None):
                                         retracted_by=claim.retracted_by,
                                         retracted_on=human_date(claim.retracted_at.date()))
                            for claim in retracted.get(item.event.key, ())],
+                number=number if item.event.kind != "delayed" else 0,
+                span=engine.claimed_span(item.known_claims) if item.disputed else None,
             )
         )
     return out

@@ -2,7 +2,7 @@ from django.urls import path
 
 from policytrack.times import answers_now_only
 
-from . import documents, instruments, pointintime, views
+from . import compare, documents, instruments, pointintime, views
 
 app_name = "web"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("", answers_now_only(views.home), name="home"),
     path("instruments/", answers_now_only(instruments.instrument_list), name="instrument_list"),
     path("instruments/<slug:slug>/", instruments.instrument_detail, name="instrument_detail"),
+    path("instruments/<slug:slug>/compare/", compare.instrument_compare, name="instrument_compare"),
+    path("compare/", answers_now_only(compare.portfolio_compare), name="compare"),
     path("on/", views.go_to_date, name="go_to_date"),
     path("on/<str:date>/", answers_now_only(pointintime.on_date), name="on_date"),
     path("changes/", answers_now_only(pointintime.changes), name="changes"),

@@ -6,7 +6,7 @@ from policytrack.timeline import engine
 from policytrack.timeline.dates import BadDate, parse_date, parse_datetime
 from policytrack.timeline.models import Instrument
 from policytrack.timeline.recorded import events_as_recorded, instrument_as_recorded
-from policytrack.timeline.wording import describe_status, status_document
+from policytrack.timeline.wording import describe_status, disputed_spans, status_document
 
 
 class Command(BaseCommand):
@@ -40,13 +40,13 @@ class Command(BaseCommand):
 
         status = engine.status(events, on=on, known=known)
         if json:
-            self.stdout.write(_json_dumps(status_document(slug, on, known, status)))
+            self.stdout.write(_json_dumps(status_document(slug, on, known, status, events)))
             return
         as_of = f"as known on {known}" if known else "as known today"
         if moment:
             as_of += f", as recorded at {moment.isoformat()}"
         self.stdout.write(f"{instrument.short_title or instrument.title} ({slug}) on {on}, {as_of}:")
-        self.stdout.write(f"  {describe_status(status, on)}")
+        self.stdout.write(f"  {describe_status(status, on, disputed_spans(status, events, known))}")
         yes = {True: "yes", False: "no"}
         self.stdout.write(
             f"  in force: {yes[status.in_force]}; enforced: {yes[status.enforced]}; "

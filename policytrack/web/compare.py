@@ -1,0 +1,106 @@
+"""Comparing two dates: the portfolio's phases on two valid dates (``/compare/``), and one
+instrument's status on one date as known on two knowledge dates (``/instruments/<slug>/compare/``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from policytrack.throttling import exporting, rate_limited, searching
+from policytrack.timeline import engine
+from policytrack.timeline.compare import PhaseComparison
+from policytrack.timeline.dates import BadDate
+from policytrack.timeline.filters import InstrumentFilter, error_messages
+from policytrack.timeline.models import Claim, Instrument, timeline_input
+from policytrack.timeline.wording import FLAG_LABELS, PHASE_LABELS, describe_status, disputed_spans, human_date
+
+from . import exports
+from .instruments import PAGE_SIZE, filter_choices, listed_instruments
+from .paths import path_maker
+from .views import bad_request, not_found, optional_date, query_without_blanks
+
+
+def _dates(request, first, second):
+    """Two required dates; a missing one defaults to today (the second) or 30 days before it."""
+    b = optional_date(request, second) or timezone.localdate()
+    a = optional_date(request, first) or b - datetime.timedelta(days=30)
+    return a, b
+
+
+def comparison_filters(request):
+    """The instrument filters a comparison takes (q, agency, kind, topic); a phase is a date's."""
+    data = query_without_blanks(request.GET)
+    for name in ("phase", "on", "sort"):
+        data.pop(name, None)
+    return InstrumentFilter(data, queryset=Instrument.objects.order_by())
+
+
+@rate_limited("export", when=exporting)
+@rate_limited("search", when=searching)
+@require_safe
+def portfolio_compare(request):
+    try:
+        a, b = _dates(request, "a", "b")
+    except BadDate as error:
+        return bad_request(request, message=f"{error}.")
+    filterset = comparison_filters(request)
+    if not filterset.is_valid():
+        return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
+    comparison = PhaseComparison(a, b, filterset.qs if filterset.narrows else None)
+    if request.GET.get("format") == "csv":
+        return exports.compare_csv(request, comparison, f"compare-{a.isoformat()}-{b.isoformat()}.csv")
+    page = Paginator(comparison, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = listed_instruments([pk for pk, _, _ in page.object_list])
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
+    rows = []
+    for pk, before, after in page.object_list:
+        if row := found.get(pk):
+            rows.append((row, f"{instrument_path(row.slug)}?on={b.isoformat()}", before, after))
+    context = {
+        "a": a, "b": b, "page": page, "rows": rows, "groups": comparison.groups,
+        "values": filterset.form.cleaned_data, "labels": PHASE_LABELS,
+        **filter_choices(filterset.form.cleaned_data),
+    }
+    return render(request, "timeline/compare.html", context)
+
+
+@require_safe
+def instrument_compare(request, slug):
+    """One instrument on ``on`` as known on ``known_a`` and as known on ``known_b``: the engine run
+    twice, and the sources published in between."""
+    instrument = Instrument.objects.filter(slug=slug).first()
+    if instrument is None:
+        return not_found(request, message=f"No instrument has the slug “{slug}”.")
+    try:
+        on = optional_date(request, "on") or timezone.localdate()
+        known_b = optional_date(request, "known_b") or timezone.localdate()
+        known_a = optional_date(request, "known_a") or known_b - datetime.timedelta(days=30)
+    except BadDate as error:
+        return bad_request(request, message=f"{error}.")
+    events, _, _ = timeline_input(instrument.pk)
+    answers = []
+    for known in (known_a, known_b):
+        status = engine.status(events, on=on, known=known)
+        answers.append({
+            "known": known, "status": status,
+            "sentence": describe_status(status, on, disputed_spans(status, events, known)),
+            "flags": {name: getattr(status, name) for name in FLAG_LABELS},
+        })
+    lo, hi = sorted((known_a, known_b))
+    learned = (Claim.objects.filter(event__instrument=instrument, document__published_on__gt=lo,
+                                    document__published_on__lte=hi)
+               .select_related("document", "event").order_by("document__published_on", "event__date", "pk"))
+    context = {
+        "instrument": instrument, "on": on, "answers": answers, "learned": learned, "lo": lo, "hi": hi,
+        "changed": answers[0]["status"].as_dict() != answers[1]["status"].as_dict(),
+        "flag_rows": [(label, answers[0]["flags"][name], answers[1]["flags"][name])
+                      for name, label in FLAG_LABELS.items()],
+        "summary": (f"As known on {human_date(known_a)}, on {human_date(on)} it would be "
+                    f"{PHASE_LABELS[answers[0]['status'].phase]}; as known on {human_date(known_b)}, "
+                    f"{PHASE_LABELS[answers[1]['status'].phase]}."),
+    }
+    return render(request, "timeline/instrument_compare.html", context)
