@@ -98,7 +98,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     document = DocumentBriefSerializer(read_only=True)
     date = serializers.DateField(read_only=True, help_text="The date this document gives for the event.")
     retracted_at = serializers.DateTimeField(
-        read_only=True, help_text="When an editor retracted this claim (null if it counts): a retracted claim "
+        read_only=True, allow_null=True, help_text="When an editor retracted this claim (null if it counts): a retracted claim "
         "stays in the record but no longer counts towards the event's date or status.")
     retraction_reason = serializers.CharField(read_only=True, help_text="Why it was retracted (empty if it counts).")
 

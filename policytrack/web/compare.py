@@ -81,7 +81,7 @@ def instrument_compare(request, slug):
         known_a = optional_date(request, "known_a") or known_b - datetime.timedelta(days=30)
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
-    events, _, _ = timeline_input(instrument.pk)
+    events = timeline_input(instrument.pk)[0]
     answers = []
     for known in (known_a, known_b):
         status = engine.status(events, on=on, known=known)
