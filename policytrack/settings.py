@@ -25,16 +25,6 @@ def envbool(name, default):
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
-def envint(name, default):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
-
-
 def envlist(name, default):
     value = os.environ.get(name)
     if not value:
@@ -42,7 +32,7 @@ def envlist(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def envint(name, default, minimum=1):
+def envint(name, default, minimum=0):
     value = os.environ.get(name, "").strip()
     if not value:
         return default
@@ -71,7 +61,7 @@ POLICYTRACK_LOGIN_REQUIRED = envbool("DJANGO_LOGIN_REQUIRED", False)
 # accepts follows it, with room for the form's other fields; a larger request is named on the
 # page, not refused with a bare 400. (FILE_UPLOAD_MAX_MEMORY_SIZE is left alone: it limits
 # nothing, it only decides when an upload is spooled to a temporary file.)
-POLICYTRACK_UPLOAD_LIMIT_MB = envint("POLICYTRACK_UPLOAD_LIMIT_MB", 20)
+POLICYTRACK_UPLOAD_LIMIT_MB = envint("POLICYTRACK_UPLOAD_LIMIT_MB", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (POLICYTRACK_UPLOAD_LIMIT_MB * 1024 + 64) * 1024
 
 # Where import_federal_register fetches documents given by number.
