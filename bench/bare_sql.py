@@ -53,10 +53,10 @@ FEED_RECORDED = [
 AGENCY_TREE = """
 SELECT a.id FROM timeline_agency a LEFT JOIN timeline_agency parent ON parent.id = a.parent_id
 WHERE a.slug = %s OR parent.slug = %s"""
-LISTED = f"""
+LISTED = """
 FROM timeline_instrument i
 WHERE i.kind = %s AND EXISTS (SELECT 1 FROM timeline_instrument_agencies ia
-                              WHERE ia.instrument_id = i.id AND ia.agency_id IN ({{agencies}}))"""
+                              WHERE ia.instrument_id = i.id AND ia.agency_id IN ({agencies}))"""
 LIST_PAGE = f"""
 SELECT i.id, i.slug, i.title, i.kind,
        (SELECT p.phase FROM timeline_statusperiod p WHERE p.instrument_id = i.id AND {COVERING}) AS phase

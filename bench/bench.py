@@ -318,7 +318,7 @@ def print_table(kind, size, result):
     imported = f"{result['fr_per_s']:,.0f} documents/s" if result["fr_per_s"] else "not measured"
     print(f"\n{kind}, {size:,} instruments (+ the demo): {generated}; {rebuild}; Federal Register import: {imported}; "
           f"a request that reads nothing: {result['floor_ms']:.2f} ms")
-    print(f"| page | median ms | p95 ms | queries | bare SQL ms | page ÷ SQL |")
+    print("| page | median ms | p95 ms | queries | bare SQL ms | page ÷ SQL |")
     print("|---|---:|---:|---:|---:|---:|")
     for row in result["rows"]:
         print(f"| {row['page']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['queries']} | "

@@ -3,7 +3,6 @@
 resumes where it stopped, pages within its cap, fails in one line offline, and runs as a
 django-tasks task on the database backend."""
 
-import json
 from pathlib import Path
 
 import pytest
