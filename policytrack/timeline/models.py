@@ -474,6 +474,66 @@ class StatusPeriod(models.Model):
         return f"{self.instrument}: {self.phase} [{self.valid_from}, {self.valid_to})"
 
 
+class KnownPeriodQuerySet(models.QuerySet):
+    def covering(self, on, known=None):
+        """The rows in force on ``on`` as known on ``known`` (None: with every source known)."""
+        rows = self.filter(valid_from__lte=on, valid_to__gt=on)
+        if known is None:
+            return rows.filter(known_to=END_OF_TIME)
+        return rows.filter(known_from__lte=known, known_to__gt=known)
+
+    def listed(self):
+        """In the order of a point-in-time page: by phase (``LISTING_ORDER``), then title."""
+        return self.order_by("listing_rank", "title", "instrument_id")
+
+
+class KnownPeriod(models.Model):
+    """Derived, never edited: an instrument's status over valid time [valid_from, valid_to) as
+    known over knowledge time [known_from, known_to) (see ``knowledge.py``). Rebuilt with its
+    ``StatusPeriod`` rows, which are the rows here with ``known_to`` = ``END_OF_TIME``.
+
+    A sibling table rather than two more columns on ``StatusPeriod``: the lists with every
+    source known keep reading their own rows and indexes, as fast as before."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="known_periods")
+    phase = models.CharField(max_length=20, choices=StatusPeriod.Phase.choices)
+    in_force = models.BooleanField()
+    enforced = models.BooleanField()
+    obligations_apply = models.BooleanField()
+    rescission_pending = models.BooleanField()
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    known_from = models.DateField()
+    known_to = models.DateField()
+    # Copies, for one index in the order of a point-in-time page (see ``listed``).
+    listing_rank = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500)
+
+    objects = KnownPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["instrument", "known_from", "valid_from"]
+        constraints = [
+            # On any knowledge date an instrument's rows tile valid time: one starts each stretch.
+            models.UniqueConstraint(fields=["instrument", "known_from", "valid_from"],
+                                    name="known_period_starts_once"),
+            models.CheckConstraint(condition=Q(valid_from__lt=models.F("valid_to")),
+                                   name="known_period_valid_not_empty"),
+            models.CheckConstraint(condition=Q(known_from__lt=models.F("known_to")),
+                                   name="known_period_known_not_empty"),
+        ]
+        indexes = [
+            # "Page 3 of everything on D as known on K, by phase then title": read in order,
+            # the covering test answered from the index, stop after fifty.
+            models.Index(fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to", "known_from",
+                                 "known_to"], name="known_period_listing_idx"),
+        ]
+
+    def __str__(self):
+        return (f"{self.instrument}: {self.phase} [{self.valid_from}, {self.valid_to}) "
+                f"known [{self.known_from}, {self.known_to})")
+
+
 class PhaseTally(models.Model):
     """How many status periods start (+1) and end (−1) in each phase on each day: the number of
     instruments in a phase on D is the sum of the deltas up to D. Kept in step with the periods
