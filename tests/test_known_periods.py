@@ -91,3 +91,32 @@ def test_the_row_covering_each_date_as_known_on_each_date_is_the_engines_status(
                      and (r.known_to == END_OF_TIME if known is None else r.known_from <= known < r.known_to)]
             assert (row.phase, row.in_force, row.enforced, row.obligations_apply, row.rescission_pending) == \
                 engine_status(events, on, known), (on, known)
+
+
+def test_check_status_periods_finds_and_repairs_rows_as_known_on_a_date(demo, run):
+    code, out, _ = run("check_status_periods", "--samples", "50")
+    assert code == 0
+    assert "agree with the engine, as do 50 random dates as known on random dates" in out
+    # A bad restore: as known on 1 May, the rule stored as not enforced on 20 May.
+    KnownPeriod.objects.covering(D(2025, 5, 20), D(2025, 5, 1)).filter(instrument=demo).update(phase="not_enforced")
+    code, out, _ = run("check_status_periods", "ai-diffusion-rule")
+    assert code == 1
+    assert "1 of 1 instruments have stale status periods" in out and "ai-diffusion-rule" in out
+    code, out, _ = run("check_status_periods", "--repair", "ai-diffusion-rule")
+    assert code == 0 and "Rebuilt the status periods of 1 instruments; they now agree." in out
+    assert known_status(demo, D(2025, 5, 20), known=D(2025, 5, 1))[0] == "in_force"
+
+
+def test_check_status_periods_compares_random_dates_read_as_the_lists_read_them(demo, run):
+    # Rows whose own bounds are wrong are caught row by row; this asks the stored rows the lists'
+    # question, "the row covering (on, known)", and compares the engine's answer.
+    KnownPeriod.objects.filter(instrument=demo).delete()
+    code, out, _ = run("check_status_periods", "--samples", "20", "ai-diffusion-rule")
+    assert code == 1
+    assert "20 of 20 random dates (as known on random dates) are stored with a status the engine does not give." \
+        in out
+
+
+def test_check_status_periods_refuses_a_negative_number_of_samples(db, run):
+    code, _, err = run("check_status_periods", "--samples", "-1")
+    assert (code, err.strip()) == (2, "--samples must be 0 or more, not -1.")
