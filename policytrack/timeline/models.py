@@ -531,6 +531,9 @@ class KnownPeriod(models.Model):
             # as known on K correct the everything-known tally with them (``phase_counts_known``).
             models.Index(fields=["known_to", "known_from", "valid_from", "valid_to", "phase"],
                          name="known_period_boundary_idx"),
+            # The previous and next change as known on K (/on/<date>/): walked from D, stopping at
+            # the first row known on K (PostgreSQL 10,000: 11 → 0.7 ms, a sort of every row known on K).
+            models.Index(fields=["valid_from", "known_from", "known_to"], name="known_period_start_idx"),
             # "Everything in phase P on D as known on K" (PostgreSQL 10,000: 25 → 4 ms).
             models.Index(fields=["phase", "known_to", "valid_to", "known_from", "valid_from"],
                          name="known_period_phase_idx"),
