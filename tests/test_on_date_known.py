@@ -81,3 +81,25 @@ def test_every_row_listed_is_the_engines_status_as_known_then(client, db, run):
         listed = {row.slug: row.phase_on for row in response.context["page"].object_list}
         assert listed == {slug: instruments[slug].status(on, known).phase for slug in instruments}, (on, known)
         assert sum(n for _, _, n in response.context["counts"]) == 30
+
+
+def test_the_instrument_list_reads_the_phase_as_known_on_a_date(client, demo):
+    response = client.get("/instruments/?on=2025-05-20&known=2025-05-01")
+    assert response.status_code == 200
+    assert "Status on 20 May 2025 , as known on 1 May 2025 (from the sources published by then" in text(response)
+    [row] = [row for row in response.context["page"].object_list if row.slug == "ai-diffusion-rule"]
+    assert row.phase_on == "in_force"
+    assert row.link == "/instruments/ai-diffusion-rule/?on=2025-05-20&known=2025-05-01"
+    slugs = lambda r: [row.slug for row in r.context["page"].object_list]
+    assert "ai-diffusion-rule" in slugs(client.get("/instruments/?on=2025-05-20&known=2025-05-01&phase=in_force"))
+    assert "ai-diffusion-rule" not in slugs(client.get("/instruments/?on=2025-05-20&known=2025-05-01&phase=not_enforced"))
+    assert "ai-diffusion-rule" in slugs(client.get("/instruments/?on=2025-05-20&phase=not_enforced"))
+
+
+def test_the_instrument_list_refuses_a_bad_knowledge_date_and_its_csv_as_known(client, demo):
+    response = client.get("/instruments/?known=2025-02-30")
+    assert response.status_code == 400
+    assert "known" in text(response)
+    response = client.get("/instruments/?known=2025-05-01&format=csv")
+    assert response.status_code == 400
+    assert "The CSV of the instruments cannot answer “known” yet" in text(response)

@@ -17,7 +17,7 @@ def with_param(url, param):
 
 
 @pytest.mark.parametrize("url,param", [(url, "recorded=2025-05-01T00:00Z") for url in PAGES] + [
-    (url, "known=2025-05-01") for url in PAGES if url != "/on/2025-05-20/"])  # that one reads known
+    (url, "known=2025-05-01") for url in PAGES if url not in ("/on/2025-05-20/", "/instruments/")])  # these read it
 def test_a_page_that_cannot_answer_a_time_says_so(client, demo, url, param):
     response = client.get(with_param(url, param))
     assert response.status_code == 400

@@ -119,16 +119,22 @@ class InstrumentQuerySet(models.QuerySet):
     def in_phase(self, phase, on):
         return self._status_on(on, phase=phase)
 
-    def with_phase(self, on, name="phase_on", since=None):
+    def with_phase(self, on, name="phase_on", since=None, known=None):
         """Annotate the phase on ``on`` as ``name`` (None when no period is stored) and, if
-        ``since`` names it, the day that phase began — in the same query as the rows.
+        ``since`` names it, the day that phase began — in the same query as the rows. With
+        ``known``, as known on that date (from the rows over knowledge time).
 
         A LEFT JOIN on the one period covering ``on`` rather than a subquery per row: the
         database can then sort and group by phase without evaluating a subquery for each
         instrument (a 100-fold difference on PostgreSQL at 10,000 instruments)."""
         alias = f"_{name}_period"
-        query = self.annotate(**{alias: models.FilteredRelation(
-            "status_periods", condition=Q(status_periods__valid_from__lte=on, status_periods__valid_to__gt=on))})
+        if known is not None:
+            query = self.annotate(**{alias: models.FilteredRelation("known_periods", condition=Q(
+                known_periods__valid_from__lte=on, known_periods__valid_to__gt=on,
+                known_periods__known_from__lte=known, known_periods__known_to__gt=known))})
+        else:
+            query = self.annotate(**{alias: models.FilteredRelation(
+                "status_periods", condition=Q(status_periods__valid_from__lte=on, status_periods__valid_to__gt=on))})
         query = query.annotate(**{name: models.F(f"{alias}__phase")})
         return query.annotate(**{since: models.F(f"{alias}__valid_from")}) if since else query
 

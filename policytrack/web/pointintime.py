@@ -103,7 +103,7 @@ def _known_listing(request, on, known, filterset):
         if row := found_rows.get(pk):
             row.phase_on, row.since = by_rank[rank], None if since == datetime.date.min else since
             page.object_list.append(row)
-    page.object_list = as_rows(page.object_list, on, read_agencies=False)
+    page.object_list = as_rows(page.object_list, on, read_agencies=False, known=known)
     return counts, page, previous, following
 
 

@@ -8,7 +8,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", answers_now_only(views.home), name="home"),
-    path("instruments/", answers_now_only(instruments.instrument_list), name="instrument_list"),
+    path("instruments/", answers_known_only(instruments.instrument_list), name="instrument_list"),
     path("instruments/<slug:slug>/", instruments.instrument_detail, name="instrument_detail"),
     path("on/", views.go_to_date, name="go_to_date"),
     path("on/<str:date>/", answers_known_only(pointintime.on_date), name="on_date"),
