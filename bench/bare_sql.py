@@ -82,6 +82,10 @@ SELECT i.id, i.slug, i.title, i.kind,
        (SELECT p.phase FROM timeline_statusperiod p WHERE p.instrument_id = i.id AND {COVERING}) AS phase
 {LISTED} ORDER BY i.title LIMIT 50"""
 LIST_COUNT = f"SELECT COUNT(*) {LISTED}"
+LIST_PAGE_KNOWN = f"""
+SELECT i.id, i.slug, i.title, i.kind,
+       (SELECT p.phase FROM timeline_knownperiod p WHERE p.instrument_id = i.id AND {KNOWN_COVERING}) AS phase
+{LISTED} ORDER BY i.title LIMIT 50"""
 
 TIMELINE = """
 SELECT e.id, e.key, e.kind, e.date, e.precision, e.target_id, e.new_date,
@@ -179,7 +183,11 @@ def run(page, address, params):
         _beside_rows(rows)
     elif page.startswith("/instruments/?"):
         day, agencies = datetime.date.fromisoformat(params["on"]), _agencies(params["agency"])
-        rows = _fetch(LIST_PAGE.format(agencies=agencies), [day, day, params["kind"]])
+        if "known" in params:
+            known = datetime.date.fromisoformat(params["known"])
+            rows = _fetch(LIST_PAGE_KNOWN.format(agencies=agencies), [day, day, known, known, params["kind"]])
+        else:
+            rows = _fetch(LIST_PAGE.format(agencies=agencies), [day, day, params["kind"]])
         _fetch(LIST_COUNT.format(agencies=agencies), [params["kind"]])
         _beside_rows(rows)
     elif page == "/instruments/<slug>/":
