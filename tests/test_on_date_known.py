@@ -51,7 +51,7 @@ def test_a_source_published_after_the_knowledge_date_is_not_read(client, demo):
 def test_a_malformed_knowledge_date_is_refused_naming_it(client, demo):
     response = client.get("/on/2025-05-20/?known=2025-13-01")
     assert response.status_code == 400
-    assert "known" in text(response)
+    assert "known must be a real date written YYYY-MM-DD, not '2025-13-01'." in text(response)
 
 
 def test_its_csv_and_record_time_are_refused_with_a_message(client, demo):
@@ -99,7 +99,7 @@ def test_the_instrument_list_reads_the_phase_as_known_on_a_date(client, demo):
 def test_the_instrument_list_refuses_a_bad_knowledge_date_and_its_csv_as_known(client, demo):
     response = client.get("/instruments/?known=2025-02-30")
     assert response.status_code == 400
-    assert "known" in text(response)
+    assert "known must be a real date written YYYY-MM-DD, not '2025-02-30'." in text(response)
     response = client.get("/instruments/?known=2025-05-01&format=csv")
     assert response.status_code == 400
     assert "The CSV of the instruments cannot answer “known” yet" in text(response)
