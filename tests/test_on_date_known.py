@@ -103,3 +103,15 @@ def test_the_instrument_list_refuses_a_bad_knowledge_date_and_its_csv_as_known(c
     response = client.get("/instruments/?known=2025-05-01&format=csv")
     assert response.status_code == 400
     assert "The CSV of the instruments cannot answer “known” yet" in text(response)
+
+
+def test_the_api_list_reads_the_phase_as_known_on_a_date(client, demo):
+    body = client.get("/api/instruments/?on=2025-05-20&known=2025-05-01&q=diffusion").json()
+    assert (body["on"], body["known"]) == ("2025-05-20", "2025-05-01")
+    assert [(row["slug"], row["phase"]) for row in body["results"] if row["slug"] == "ai-diffusion-rule"] == [
+        ("ai-diffusion-rule", "in_force")]
+    body = client.get("/api/instruments/?on=2025-05-20&q=diffusion").json()
+    assert body["known"] is None
+    assert [row["phase"] for row in body["results"] if row["slug"] == "ai-diffusion-rule"] == ["not_enforced"]
+    response = client.get("/api/instruments/?known=2025-02-30")
+    assert response.status_code == 400 and "known" in response.json()

@@ -9,7 +9,7 @@ PAGES = ["/", "/instruments/", "/instruments/?format=csv", "/on/2025-05-20/", "/
          "/changes/?from=2025-05-01&to=2025-05-31", "/changes/?from=2025-05-01&to=2025-05-31&format=csv"]
 FEEDS = ["/feeds/changes.atom", "/instruments/ai-diffusion-rule/changes.atom", "/calendar.ics",
          "/instruments/ai-diffusion-rule/calendar.ics"]
-API = ["/api/instruments/", "/api/changes/?from=2025-05-01&to=2025-05-31"]
+API = ["/api/changes/?from=2025-05-01&to=2025-05-31"]
 
 
 def with_param(url, param):
@@ -39,6 +39,12 @@ def test_the_api_lists_refuse_a_time_naming_it(client, demo, url):
     response = client.get(with_param(url, "known=2025-05-01&recorded=2025-05-01"))
     assert response.status_code == 400
     assert set(response.json()) == {"known", "recorded"}
+
+
+def test_the_api_list_answers_known_and_refuses_recorded(client, demo):
+    response = client.get("/api/instruments/?known=2025-05-01&recorded=2025-05-01")
+    assert response.status_code == 400
+    assert set(response.json()) == {"recorded"}
 
 
 def test_an_empty_time_is_no_time(client, demo):
