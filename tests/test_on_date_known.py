@@ -64,7 +64,8 @@ def test_its_csv_and_record_time_are_refused_with_a_message(client, demo):
 
 
 def test_every_row_listed_is_the_engines_status_as_known_then(client, db, run):
-    """On synthetic data, for random (on, known) around the instruments' own dates."""
+    """On synthetic data, for random (on, known) around the instruments' own dates: the page of a
+    date, the instrument list and the API list."""
     import datetime
     import random
 
@@ -77,10 +78,15 @@ def test_every_row_listed_is_the_engines_status_as_known_then(client, db, run):
     chance = random.Random(18)
     for _ in range(12):
         on, known = (chance.choice(days) + datetime.timedelta(days=chance.randint(-2, 2)) for _ in "ok")
+        expected = {slug: instruments[slug].status(on, known).phase for slug in instruments}
         response = client.get(f"/on/{on}/?known={known}")
         listed = {row.slug: row.phase_on for row in response.context["page"].object_list}
-        assert listed == {slug: instruments[slug].status(on, known).phase for slug in instruments}, (on, known)
+        assert listed == expected, (on, known)
         assert sum(n for _, _, n in response.context["counts"]) == 30
+        response = client.get(f"/instruments/?on={on}&known={known}")
+        assert {row.slug: row.phase_on for row in response.context["page"].object_list} == expected, (on, known)
+        body = client.get(f"/api/instruments/?on={on}&known={known}&page_size=50").json()
+        assert {row["slug"]: row["phase"] for row in body["results"]} == expected, (on, known)
 
 
 def test_the_instrument_list_reads_the_phase_as_known_on_a_date(client, demo):
