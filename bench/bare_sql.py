@@ -25,6 +25,26 @@ SELECT phase, SUM(delta) FROM (
     UNION ALL SELECT phase, delta FROM timeline_phasetally WHERE day >= %s AND day <= %s) AS deltas
 GROUP BY phase"""
 
+# The same as known on K, from the store over knowledge time: the fifty rows, the tally's counts
+# corrected by the rows with a knowledge boundary after K, and the neighbouring dates.
+KNOWN_COVERING = "p.valid_from <= %s AND p.valid_to > %s AND p.known_from <= %s AND p.known_to > %s"
+ON_DATE_KNOWN = f"""
+SELECT i.id, i.slug, i.title, i.short_title, i.kind, p.phase, p.valid_from
+FROM timeline_knownperiod p JOIN timeline_instrument i ON i.id = p.instrument_id
+WHERE {KNOWN_COVERING} ORDER BY p.listing_rank, p.title, p.instrument_id LIMIT 50"""
+KNOWN_CORRECTIONS = [
+    "SELECT phase, COUNT(*) FROM timeline_knownperiod WHERE valid_from <= %s AND valid_to > %s "
+    "AND known_to = %s AND known_from > %s GROUP BY phase",
+    "SELECT phase, COUNT(*) FROM timeline_knownperiod WHERE valid_from <= %s AND valid_to > %s "
+    "AND known_from <= %s AND known_to > %s AND known_to < %s GROUP BY phase",
+]
+KNOWN_NEIGHBOURS = [
+    "SELECT valid_from FROM timeline_knownperiod WHERE known_from <= %s AND known_to > %s AND valid_from > %s "
+    "AND valid_from < %s ORDER BY valid_from DESC LIMIT 1",
+    "SELECT valid_from FROM timeline_knownperiod WHERE known_from <= %s AND known_to > %s AND valid_from > %s "
+    "ORDER BY valid_from LIMIT 1",
+]
+
 # What every list page shows beside its rows: the filter form's agencies and topics, and the
 # agencies of the page's instruments.
 FILTER_FORM = [
@@ -62,6 +82,10 @@ SELECT i.id, i.slug, i.title, i.kind,
        (SELECT p.phase FROM timeline_statusperiod p WHERE p.instrument_id = i.id AND {COVERING}) AS phase
 {LISTED} ORDER BY i.title LIMIT 50"""
 LIST_COUNT = f"SELECT COUNT(*) {LISTED}"
+LIST_PAGE_KNOWN = f"""
+SELECT i.id, i.slug, i.title, i.kind,
+       (SELECT p.phase FROM timeline_knownperiod p WHERE p.instrument_id = i.id AND {KNOWN_COVERING}) AS phase
+{LISTED} ORDER BY i.title LIMIT 50"""
 
 TIMELINE = """
 SELECT e.id, e.key, e.kind, e.date, e.precision, e.target_id, e.new_date,
@@ -140,7 +164,17 @@ def _beside_rows(rows):
 
 
 def run(page, address, params):
-    if page.startswith("/on/"):
+    if page.startswith("/on/") and "known" in params:
+        day, known = (datetime.date.fromisoformat(value) for value in (address.strip("/").split("/")[1],
+                                                                         params["known"]))
+        rows = _fetch(ON_DATE_KNOWN, [day, day, known, known])
+        _fetch(PHASE_COUNTS, [day.year, datetime.date(day.year, 1, 1), day])
+        _fetch(KNOWN_CORRECTIONS[0], [day, day, datetime.date.max, known])
+        _fetch(KNOWN_CORRECTIONS[1], [day, day, known, known, datetime.date.max])
+        _fetch(KNOWN_NEIGHBOURS[0], [known, known, datetime.date.min, day])
+        _fetch(KNOWN_NEIGHBOURS[1], [known, known, day])
+        _beside_rows(rows)
+    elif page.startswith("/on/"):
         day = datetime.date.fromisoformat(address.strip("/").split("/")[1])
         rows = _fetch(ON_DATE, [day, day])
         _fetch(PHASE_COUNTS, [day.year, datetime.date(day.year, 1, 1), day])
@@ -149,7 +183,11 @@ def run(page, address, params):
         _beside_rows(rows)
     elif page.startswith("/instruments/?"):
         day, agencies = datetime.date.fromisoformat(params["on"]), _agencies(params["agency"])
-        rows = _fetch(LIST_PAGE.format(agencies=agencies), [day, day, params["kind"]])
+        if "known" in params:
+            known = datetime.date.fromisoformat(params["known"])
+            rows = _fetch(LIST_PAGE_KNOWN.format(agencies=agencies), [day, day, known, known, params["kind"]])
+        else:
+            rows = _fetch(LIST_PAGE.format(agencies=agencies), [day, day, params["kind"]])
         _fetch(LIST_COUNT.format(agencies=agencies), [params["kind"]])
         _beside_rows(rows)
     elif page == "/instruments/<slug>/":

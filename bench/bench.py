@@ -141,8 +141,13 @@ def measure(size, generated, only=None, skip_writes=False):
 
     pages = {
         "/on/<date>/": lambda i: (f"/on/{some_day()}/", {}),
+        "/on/<date>/?known=": lambda i: (f"/on/{(day := some_day())}/", {
+            "known": str(day - datetime.timedelta(days=rng.randint(0, 365)))}),
         "/instruments/?on=&agency=&kind=": lambda i: (
             "/instruments/", {"on": str(some_day()), "agency": rng.choice(agencies), "kind": "rule"}),
+        "/instruments/?on=&known=&agency=&kind=": lambda i: ("/instruments/", {
+            "on": str(day := some_day()), "known": str(day - datetime.timedelta(days=rng.randint(0, 365))),
+            "agency": rng.choice(agencies), "kind": "rule"}),
         "/instruments/<slug>/": lambda i: (f"/instruments/{slugs[i]}/", {"on": str(some_day())}),
         "/changes/ (one month)": lambda i: ("/changes/", {
             "from": str(day := some_day()), "to": str(day + datetime.timedelta(days=30))}),

@@ -2,9 +2,10 @@
 
 An instrument's page and its status in the API answer any valid time, knowledge time and
 record time. The portfolio's lists, exports, feeds and calendars are read from the stored
-status periods, which hold today's knowledge as recorded now: until they hold more, a request
-that asks them for ``known`` or ``recorded`` is refused with a message saying so, never
-answered with hindsight as if the parameter had been read.
+status periods. Those over knowledge time (``KnownPeriod``) answer ``known`` on the pages that
+read them (``/on/<date>/``); the others hold today's knowledge, and none holds record time:
+a request that asks a view for a time it cannot answer is refused with a message saying so,
+never answered with hindsight as if the parameter had been read.
 """
 
 from __future__ import annotations
@@ -16,24 +17,30 @@ from django.http import HttpResponse, JsonResponse
 TIMES = ("known", "recorded")
 
 
-def unanswered_times(request):
-    """The times asked of a view that answers with everything known, as recorded now."""
-    return [name for name in TIMES if request.GET.get(name, "").strip()]
+def unanswered_times(request, times=TIMES):
+    """The ``times`` asked of a view that cannot answer them."""
+    return [name for name in times if request.GET.get(name, "").strip()]
 
 
 def refusal_message(asked):
     names = " and ".join(f"“{name}”" for name in asked)
-    return (f"This list cannot answer {names} yet: it shows what every source we hold says, as "
-            "recorded now. An instrument's own page (and its status in the API) answers “as known "
-            "on” and “as recorded at”: open the instrument and add the same parameters there.")
+    shows = "as recorded now" if "known" not in asked else "what every source we hold says, as recorded now"
+    return (f"This list cannot answer {names} yet: it shows {shows}. An instrument's own page (and its "
+            "status in the API) answers “as known on” and “as recorded at”: open the instrument and add "
+            "the same parameters there.")
 
 
-def answers_now_only(view):
+def answers_known_only(view):
+    """Refuse ``recorded`` with a 400 in the view's own format; the view reads ``known``."""
+    return answers_now_only(view, times=("recorded",))
+
+
+def answers_now_only(view, times=TIMES):
     """Refuse ``known`` and ``recorded`` with a 400 in the view's own format."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        asked = unanswered_times(request)
+        asked = unanswered_times(request, times)
         if not asked:
             return view(request, *args, **kwargs)
         message = refusal_message(asked)

@@ -9,15 +9,15 @@ PAGES = ["/", "/instruments/", "/instruments/?format=csv", "/on/2025-05-20/", "/
          "/changes/?from=2025-05-01&to=2025-05-31", "/changes/?from=2025-05-01&to=2025-05-31&format=csv"]
 FEEDS = ["/feeds/changes.atom", "/instruments/ai-diffusion-rule/changes.atom", "/calendar.ics",
          "/instruments/ai-diffusion-rule/calendar.ics"]
-API = ["/api/instruments/", "/api/changes/?from=2025-05-01&to=2025-05-31"]
+API = ["/api/changes/?from=2025-05-01&to=2025-05-31"]
 
 
 def with_param(url, param):
     return f"{url}{'&' if '?' in url else '?'}{param}"
 
 
-@pytest.mark.parametrize("param", ["known=2025-05-01", "recorded=2025-05-01T00:00Z"])
-@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("url,param", [(url, "recorded=2025-05-01T00:00Z") for url in PAGES] + [
+    (url, "known=2025-05-01") for url in PAGES if url not in ("/on/2025-05-20/", "/instruments/")])  # these read it
 def test_a_page_that_cannot_answer_a_time_says_so(client, demo, url, param):
     response = client.get(with_param(url, param))
     assert response.status_code == 400
@@ -39,6 +39,12 @@ def test_the_api_lists_refuse_a_time_naming_it(client, demo, url):
     response = client.get(with_param(url, "known=2025-05-01&recorded=2025-05-01"))
     assert response.status_code == 400
     assert set(response.json()) == {"known", "recorded"}
+
+
+def test_the_api_list_answers_known_and_refuses_recorded(client, demo):
+    response = client.get("/api/instruments/?known=2025-05-01&recorded=2025-05-01")
+    assert response.status_code == 400
+    assert set(response.json()) == {"recorded"}
 
 
 def test_an_empty_time_is_no_time(client, demo):

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from policytrack.times import answers_now_only
+from policytrack.times import answers_known_only, answers_now_only
 
 from . import views
 
@@ -9,7 +9,7 @@ app_name = "api"
 
 urlpatterns = [
     path("", views.api_root, name="root"),
-    path("instruments/", answers_now_only(views.InstrumentList.as_view()), name="instrument-list"),
+    path("instruments/", answers_known_only(views.InstrumentList.as_view()), name="instrument-list"),
     path("instruments/<slug:slug>/", views.InstrumentDetail.as_view(), name="instrument-detail"),
     path("instruments/<slug:slug>/status/", views.InstrumentStatus.as_view(), name="instrument-status"),
     path("changes/", answers_now_only(views.ChangesView.as_view()), name="changes"),

@@ -72,20 +72,22 @@ class Page(PageNumberPagination):
 
 
 class InstrumentPage(Page):
-    """A page of instruments, with the date their phase is read on."""
+    """A page of instruments, with the dates their phase is read on and as known on."""
 
-    on = None  # set by the view from the filter set
+    on = known = None  # set by the view from the filter set
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
-        response.data = {"on": self.on.isoformat(), **response.data}
+        response.data = {"on": self.on.isoformat(), "known": self.known and self.known.isoformat(), **response.data}
         return response
 
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
         on = {"type": "string", "format": "date", "description": "The date each row's phase is read on."}
-        paginated["properties"] = {"on": on, **paginated["properties"]}
-        paginated["required"] = ["on", *paginated["required"]]
+        known = {"type": "string", "format": "date", "nullable": True,
+                 "description": "The phase as the sources published by this date told it; null: every source."}
+        paginated["properties"] = {"on": on, "known": known, **paginated["properties"]}
+        paginated["required"] = ["on", "known", *paginated["required"]]
         return paginated
 
 
@@ -122,7 +124,7 @@ class InstrumentList(params.StrictQuery, generics.ListAPIView):
         return queryset.order_by(*dict.fromkeys([*queryset.query.order_by, "title", "pk"]))
 
     def paginate_queryset(self, queryset):
-        self.paginator.on = self.filterset.on_date
+        self.paginator.on, self.paginator.known = self.filterset.on_date, self.filterset.known_date
         return super().paginate_queryset(queryset)
 
 

@@ -90,6 +90,9 @@ class InstrumentFilter(django_filters.FilterSet):
         queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic", label="Topic",
     )
     on = IsoDateFilter(param="on", label="On", help_text="The date the phase is read on (YYYY-MM-DD); today if left out.")
+    known = IsoDateFilter(param="known", label="As known on",
+                          help_text="Read the phase from the sources published by this date (YYYY-MM-DD); "
+                                    "every source if left out.")
     phase = django_filters.MultipleChoiceFilter(
         choices=[(phase, PHASE_LABELS[phase]) for phase in engine.PHASES], method="filter_phase",
         label="Phase on that date",
@@ -116,9 +119,14 @@ class InstrumentFilter(django_filters.FilterSet):
         cleaned = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
         return any(cleaned.get(name) for name in ("q", "agency", "kind", "topic", "phase"))
 
+    @property
+    def known_date(self):
+        """The knowledge date the list is read as of: ``known`` when valid, else None (every source)."""
+        return self.form.cleaned_data.get("known") if self.is_bound and self.is_valid() else None
+
     def filter_queryset(self, queryset):
         # Annotate before filtering so that the phase filter and the sort can use ``phase_on``.
-        return super().filter_queryset(queryset.with_phase(self.on_date))
+        return super().filter_queryset(queryset.with_phase(self.on_date, known=self.known_date))
 
     def count(self):
         """How many instruments match, without the join on status periods when no phase is

@@ -15,11 +15,11 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 from django.db import connections, router, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Count, Value, When
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from . import engine
+from . import engine, knowledge
 from .models import (
     BEGINNING_OF_TIME,
     END_OF_TIME,
@@ -28,6 +28,7 @@ from .models import (
     Document,
     Event,
     Instrument,
+    KnownPeriod,
     PhaseTally,
     PhaseTallyYear,
     StatusPeriod,
@@ -165,13 +166,16 @@ def _titles(instrument_ids):
     return dict(Instrument.objects.filter(pk__in=instrument_ids).values_list("pk", "title"))
 
 
-def _derived(instrument_ids, titles, sync_dates=False):
+def _derived(instrument_ids, titles, sync_dates=False, inputs=None):
     """Each instrument's periods as the engine derives them now, as rows of ``_PERIOD_COLUMNS``
-    (open ends become sentinel dates), by instrument id."""
+    (open ends become sentinel dates), by instrument id. ``inputs``, a dict, receives each
+    instrument's engine events."""
     derived = {}
     for instrument_id, stored_dates, engine_events in _engine_input(instrument_ids):
         if sync_dates:
             _sync_event_dates(stored_dates, engine_events)
+        if inputs is not None:
+            inputs[instrument_id] = engine_events
         derived[instrument_id] = [
             (instrument_id, period.phase, period.in_force, period.enforced, period.obligations_apply,
              period.rescission_pending, period.valid_from or BEGINNING_OF_TIME, period.valid_to or END_OF_TIME,
@@ -191,8 +195,11 @@ def _stored(instrument_ids):
 def _stale_in(instrument_ids):
     stored, titles = _stored(instrument_ids), _titles(instrument_ids)
     mistitled = _mistitled(instrument_ids, titles)
-    for instrument_id, rows in _derived(instrument_ids, titles).items():
-        if stored.get(instrument_id, []) != rows or instrument_id in mistitled:
+    inputs = {}
+    derived = _derived(instrument_ids, titles, inputs=inputs)
+    stale_known = set(_stale_known_periods(instrument_ids, inputs, titles))
+    for instrument_id, rows in derived.items():
+        if stored.get(instrument_id, []) != rows or instrument_id in mistitled or instrument_id in stale_known:
             yield instrument_id
 
 
@@ -213,7 +220,9 @@ def _rebuild_batch(instrument_ids):
     if mistitled := _mistitled(instrument_ids, titles):
         Event.objects.filter(instrument_id__in=mistitled).update(instrument_title=Case(
             *[When(instrument_id=pk, then=Value(titles[pk])) for pk in mistitled]))
-    derived, stored = _derived(instrument_ids, titles, sync_dates=True), _stored(instrument_ids)
+    inputs = {}
+    derived, stored = _derived(instrument_ids, titles, sync_dates=True, inputs=inputs), _stored(instrument_ids)
+    _rebuild_known_periods(instrument_ids, inputs, titles)
     # Only instruments whose periods differ are rewritten (most edits leave them as they were),
     # so that the rows, their six indexes and the tally are not churned for nothing.
     changed = [pk for pk in instrument_ids if derived.get(pk, []) != stored.get(pk, [])]
@@ -235,13 +244,13 @@ def _insert_arrays(cursor, table, columns, types, rows, suffix=""):
                    f"{', '.join(f'%s::{kind}[]' for kind in types)}) {suffix}", [list(column) for column in zip(*rows)])
 
 
-def _insert_periods(rows):
+def _insert_periods(rows, model=StatusPeriod, column_names=_PERIOD_COLUMNS):
     """Write derived periods with plain SQL (COPY on PostgreSQL): bulk_create spends more time
     compiling SQL than the database spends writing (the rows are derived, have no history and
     fire no signals)."""
-    connection = connections[router.db_for_write(StatusPeriod)]
-    table = connection.ops.quote_name(StatusPeriod._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in _PERIOD_COLUMNS)
+    connection = connections[router.db_for_write(model)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in column_names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: psycopg formats the rows in C; arrays for UNNEST were quoted element by
@@ -250,8 +259,45 @@ def _insert_periods(rows):
                 for row in rows:
                     copy.write_row(row)
         else:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_PERIOD_COLUMNS))})",
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(column_names))})",
                                rows)
+
+
+# The status over valid × knowledge time (``KnownPeriod``, derived by ``knowledge.py``).
+
+
+def _derived_known_periods(inputs, titles):
+    """Each instrument's rectangles as rows of ``knowledge.KNOWN_PERIOD_COLUMNS``, by id."""
+    return {
+        instrument_id: [(instrument_id, *row, LISTING_RANK[row[0]], titles.get(instrument_id, ""))
+                        for row in knowledge.rectangles(engine_events)]
+        for instrument_id, engine_events in inputs.items()}
+
+
+def _stored_known_periods(instrument_ids):
+    stored = defaultdict(list)
+    for row in (KnownPeriod.objects.filter(instrument_id__in=instrument_ids)
+                .order_by("instrument_id", "known_from", "valid_from").values_list(*knowledge.KNOWN_PERIOD_COLUMNS)):
+        stored[row[0]].append(row)
+    return stored
+
+
+def _stale_known_periods(instrument_ids, inputs, titles):
+    """The ids among ``instrument_ids`` whose stored rectangles differ from the engine's now
+    (an instrument without events has the engine's answer for no events)."""
+    inputs = {pk: inputs.get(pk, []) for pk in instrument_ids}
+    derived, stored = _derived_known_periods(inputs, titles), _stored_known_periods(instrument_ids)
+    return [pk for pk in instrument_ids if derived[pk] != stored.get(pk, [])]
+
+
+def _rebuild_known_periods(instrument_ids, inputs, titles):
+    """Rewrite the rectangles of the instruments among these whose rectangles changed."""
+    inputs = {pk: inputs.get(pk, []) for pk in instrument_ids}
+    derived, stored = _derived_known_periods(inputs, titles), _stored_known_periods(instrument_ids)
+    changed = [pk for pk in instrument_ids if derived[pk] != stored.get(pk, [])]
+    if changed:
+        KnownPeriod.objects.filter(instrument_id__in=changed).delete()
+        _insert_periods([row for pk in changed for row in derived[pk]], KnownPeriod, knowledge.KNOWN_PERIOD_COLUMNS)
 
 
 # The phase tally: +1 on the day a period starts, −1 on the day it ends, per phase.
@@ -343,6 +389,25 @@ def phase_counts_on(on):
         return {phase: n for phase, n in cursor.fetchall() if n}
 
 
+def phase_counts_known(on, known):
+    """How many instruments are in each phase on ``on`` as known on ``known``: phase → count.
+
+    The tally's count with every source known, less the everything-known rows covering ``on``
+    that were not yet known on ``known``, plus the rows covering (``on``, ``known``) that later
+    sources replaced. Only rows with a knowledge boundary after ``known`` are read, from the
+    index known_period_boundary_idx: at 10,000 synthetic instruments (whose sources run to 2041)
+    7–25 ms on SQLite and 11–21 ms on PostgreSQL, against 16–20 ms for counting the rows
+    covering both dates — one per instrument, whatever the index."""
+    counts = Counter(phase_counts_on(on))
+    covering_on = KnownPeriod.objects.filter(valid_from__lte=on, valid_to__gt=on).order_by()
+    later = covering_on.filter(known_to=END_OF_TIME, known_from__gt=known)
+    replaced = covering_on.filter(known_from__lte=known, known_to__gt=known, known_to__lt=END_OF_TIME)
+    for rows, sign in ((later, -1), (replaced, +1)):
+        for phase, n in rows.values("phase").annotate(n=Count("id")).values_list("phase", "n"):
+            counts[phase] += sign * n
+    return {phase: n for phase, n in counts.items() if n}
+
+
 def _sync_event_dates(stored_dates, engine_events):
     """A sourced event's date is its best claim's, with every document known (rule 3)."""
     for (pk, day, precision), event in zip(stored_dates, engine_events):
@@ -393,6 +458,7 @@ def _instrument_saved(sender, instance, created, **kwargs):
 def _instrument_retitled(sender, instance, created, **kwargs):
     if not created:  # the periods and events carry the title for the order of the pages listing them
         StatusPeriod.objects.filter(instrument=instance).exclude(title=instance.title).update(title=instance.title)
+        KnownPeriod.objects.filter(instrument=instance).exclude(title=instance.title).update(title=instance.title)
         instance.events.exclude(instrument_title=instance.title).update(instrument_title=instance.title)
 
 

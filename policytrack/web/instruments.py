@@ -75,7 +75,7 @@ class ListedInstrument:
     agency_names: list = dataclasses.field(default_factory=list)
 
 
-def as_rows(instruments, on, read_agencies=True):
+def as_rows(instruments, on, read_agencies=True, known=None):
     """Ready a page of instruments for a list: each gets ``link`` (its page as of ``on``),
     ``kind_label`` and, unless they come with them (``listed_instruments``), ``agency_names``
     ((name, abbreviation) pairs, read in one query).
@@ -92,7 +92,7 @@ def as_rows(instruments, on, read_agencies=True):
         for row in instruments:
             row.agency_names = names[row.pk]
     instrument_path = path_maker("web:instrument_detail", "__slug__")
-    query = f"?on={on.isoformat()}" if on else ""
+    query = (f"?on={on.isoformat()}" if on else "") + (f"&known={known.isoformat()}" if on and known else "")
     kinds = dict(Instrument.Kind.choices)
     for row in instruments:
         row.link = f"{instrument_path(row.slug)}{query}"
@@ -173,14 +173,18 @@ def instrument_list(request):
     filterset = filtered_instruments(request)
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
-    on = filterset.on_date
+    on, known = filterset.on_date, filterset.known_date
     instruments = filterset.qs
+    if known is not None and request.GET.get("format") == "csv":
+        return bad_request(request, message="The CSV of the instruments cannot answer “known” yet: it lists what "
+                                            "every source we hold says. The page itself (without format=csv) "
+                                            "shows the status as known on that date.")
     if request.GET.get("format") == "csv":
         return exports.instrument_csv(request, instruments, on, f"instruments-on-{on.isoformat()}.csv")
     paginator = Paginator(instruments, PAGE_SIZE)
     paginator.count = filterset.count()
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = as_rows(page.object_list, on)
+    page.object_list = as_rows(page.object_list, on, known=known)
     current = (filterset.form.cleaned_data.get("sort") or [""])[0]
     context = {
         "page": page,
@@ -188,6 +192,7 @@ def instrument_list(request):
         "next_sort": {name: f"-{name}" if current == name else name for name in ("title", "kind", "phase")},
         "sort_marks": {current.lstrip("-"): " ↓" if current.startswith("-") else " ↑"} if current else {},
         "on": on,
+        "known": known,
         "today": timezone.localdate(),
         "values": filterset.form.cleaned_data,
         "filtered": filterset.narrows,

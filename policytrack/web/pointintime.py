@@ -6,7 +6,7 @@ import datetime
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Subquery, Value, When
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.utils import timezone
@@ -16,15 +16,16 @@ from policytrack.throttling import exporting, rate_limited, searching
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between
 from policytrack.timeline.dates import BadDate, check_window, parse_date
-from policytrack.timeline.filters import error_messages
-from policytrack.timeline.models import LISTING_RANK, Event, StatusPeriod, counted_claims
+from policytrack.timeline.filters import InstrumentFilter, error_messages
+from policytrack.timeline.models import LISTING_RANK, Event, Instrument, KnownPeriod, StatusPeriod, counted_claims
+from policytrack.timeline.periods import phase_counts_known
 from policytrack.timeline.wording import PHASE_LABELS, human_date
 
 from . import exports
 from .labels import event_labels, label_of
 from .instruments import PAGE_SIZE, as_rows, filter_choices, filtered_instruments, listed_instruments
 from .paths import path_maker
-from .views import bad_request, optional_date, phase_counts
+from .views import bad_request, optional_date, phase_counts, query_without_blanks
 
 DEFAULT_WINDOW = datetime.timedelta(days=30)
 
@@ -66,17 +67,69 @@ def _listed_page(request, on, selection, count):
     return page, previous, following
 
 
+def _known_listing(request, on, known, filterset):
+    """The page of the instruments the filters leave as they stood on ``on`` as known on
+    ``known``, read from the rows over knowledge time: ``(counts, page, previous, next)``,
+    counts as (phase, count) in the engine's order. The phase filter is applied to those rows,
+    not to the status with every source known that the filter set reads."""
+    phases = filterset.form.cleaned_data.get("phase") or []
+    data = query_without_blanks(request.GET)
+    data.pop("phase", None)
+    unphased = InstrumentFilter(data, queryset=Instrument.objects.order_by("title", "pk"))
+    rows = KnownPeriod.objects.all()
+    if unphased.narrows:
+        rows = rows.filter(instrument__in=unphased.qs.values("pk"))
+    if not unphased.narrows and not phases:
+        found = phase_counts_known(on, known)
+    else:
+        covering = rows.covering(on, known).filter(phase__in=phases) if phases else rows.covering(on, known)
+        found = dict(covering.order_by().values_list("phase").annotate(n=Count("pk")))
+    counts = [(phase, found[phase]) for phase in engine.PHASES if phase in found]
+    listing = rows.covering(on, known)
+    if phases:
+        listing = listing.filter(phase__in=phases)
+    # The nearest dates on which a listed instrument's status changes, as known on ``known``.
+    starts = rows.filter(known_from__lte=known, known_to__gt=known, valid_from__gt=datetime.date.min)
+    previous = starts.filter(valid_from__lt=on).order_by("-valid_from").values_list("valid_from", flat=True).first()
+    following = starts.filter(valid_from__gt=on).order_by("valid_from").values_list("valid_from", flat=True).first()
+    paginator = Paginator(listing.listed().values_list("instrument_id", "listing_rank", "valid_from"), PAGE_SIZE)
+    paginator.count = sum(count for _, count in counts)
+    page = paginator.get_page(request.GET.get("page"))
+    listed = list(page.object_list)
+    found_rows = listed_instruments([pk for pk, *_ in listed])
+    by_rank = {rank: phase for phase, rank in LISTING_RANK.items()}
+    page.object_list = []
+    for pk, rank, since in listed:
+        if row := found_rows.get(pk):
+            row.phase_on, row.since = by_rank[rank], None if since == datetime.date.min else since
+            page.object_list.append(row)
+    page.object_list = as_rows(page.object_list, on, read_agencies=False, known=known)
+    return counts, page, previous, following
+
+
 @rate_limited("export", when=exporting)
 @rate_limited("search", when=searching)
 @require_safe
 def on_date(request, date):
     try:
         on = parse_date(date, "the date in the address")
+        known = optional_date(request, "known")
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
     filterset = filtered_instruments(request, on=on.isoformat())
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
+    if known is not None:
+        if request.GET.get("format") == "csv":
+            return bad_request(request, message="The CSV of a date cannot answer “known” yet: it lists what every "
+                                                "source we hold says. The page itself (without format=csv) shows "
+                                                "the status as known on that date.")
+        counts, page, previous, following = _known_listing(request, on, known, filterset)
+        return render(request, "timeline/on_date.html", {
+            "on": on, "known": known, "page": page, "previous": previous, "next": following,
+            "counts": [(phase, PHASE_LABELS[phase], count) for phase, count in counts],
+            "values": filterset.form.cleaned_data, "labels": PHASE_LABELS, "today": timezone.localdate(),
+            **filter_choices(filterset.form.cleaned_data)})
     if request.GET.get("format") == "csv":
         rank = Case(*[When(phase_on=phase, then=Value(n)) for phase, n in LISTING_RANK.items()],
                     default=Value(len(LISTING_RANK)), output_field=IntegerField())

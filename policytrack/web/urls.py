@@ -1,6 +1,6 @@
 from django.urls import path
 
-from policytrack.times import answers_now_only
+from policytrack.times import answers_known_only, answers_now_only
 
 from . import compare, documents, instruments, pointintime, views
 
@@ -8,12 +8,12 @@ app_name = "web"
 
 urlpatterns = [
     path("", answers_now_only(views.home), name="home"),
-    path("instruments/", answers_now_only(instruments.instrument_list), name="instrument_list"),
+    path("instruments/", answers_known_only(instruments.instrument_list), name="instrument_list"),
     path("instruments/<slug:slug>/", instruments.instrument_detail, name="instrument_detail"),
     path("instruments/<slug:slug>/compare/", compare.instrument_compare, name="instrument_compare"),
     path("compare/", answers_now_only(compare.portfolio_compare), name="compare"),
     path("on/", views.go_to_date, name="go_to_date"),
-    path("on/<str:date>/", answers_now_only(pointintime.on_date), name="on_date"),
+    path("on/<str:date>/", answers_known_only(pointintime.on_date), name="on_date"),
     path("changes/", answers_now_only(pointintime.changes), name="changes"),
     path("methodology/", views.methodology, name="methodology"),
     path("documents/", answers_now_only(documents.document_list), name="document_list"),

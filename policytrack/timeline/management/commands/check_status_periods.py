@@ -1,8 +1,11 @@
+import datetime
+import random
 import time
 
 from django.core.management.base import BaseCommand
 
-from policytrack.timeline.models import Instrument
+from policytrack.timeline import engine
+from policytrack.timeline.models import Event, Instrument, KnownPeriod, engine_input
 from policytrack.timeline.periods import (
     find_stale_status_periods,
     rebuild_status_periods,
@@ -21,9 +24,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--repair", action="store_true", help="Rebuild the periods that disagree.")
+        parser.add_argument("--samples", type=int, default=200, metavar="N",
+                            help="Also read the stored status of N random (instrument, date, known on) "
+                                 "as the lists read it, and compare it with the engine's (default 200; 0: none).")
         parser.add_argument("slugs", nargs="*", metavar="SLUG", help="Only these instruments (default: all).")
 
-    def handle(self, *args, repair, slugs, **options):
+    def handle(self, *args, repair, samples, slugs, **options):
+        if samples < 0:
+            self.stderr.write(f"--samples must be 0 or more, not {samples}.")
+            raise SystemExit(2)
         instruments = Instrument.objects.order_by("pk")
         if slugs:
             found = dict(instruments.filter(slug__in=slugs).values_list("slug", "pk"))
@@ -36,11 +45,14 @@ class Command(BaseCommand):
         started = time.monotonic()
         ids = self._counted(instruments.values_list("pk", flat=True).iterator(chunk_size=5000), total, "checked")
         stale = list(find_stale_status_periods(ids))
+        seen = set(stale)
+        stale += [pk for pk in self._sampled_disagreements(instruments, samples) if pk not in seen]
         tally_off = tally_differences()
         elapsed = time.monotonic() - started
         if not stale and not tally_off:
-            self.stdout.write(f"All {total:,} instruments' status periods agree with the engine, and the phase "
-                              f"tally with the periods ({elapsed:.1f} s).")
+            sampled = f", as do {samples:,} random dates as known on random dates" if samples and total else ""
+            self.stdout.write(f"All {total:,} instruments' status periods agree with the engine{sampled}, and the "
+                              f"phase tally with the periods ({elapsed:.1f} s).")
             return
         if stale:
             names = sorted(Instrument.objects.filter(pk__in=stale[:20]).values_list("slug", flat=True))
@@ -72,6 +84,31 @@ class Command(BaseCommand):
         if tally_differences():
             rebuild_tally()
             self.stdout.write("Rebuilt the phase tally from the status periods.")
+
+    def _sampled_disagreements(self, instruments, samples):
+        """The instruments among ``samples`` random (instrument, on, known) whose stored row
+        covering (on, known), read as a list reads it, is missing or differs from the engine's
+        status. Dates are drawn around the instrument's own event and publication dates."""
+        if not samples:
+            return []
+        picked = list(instruments.order_by("?").values_list("pk", flat=True)[:samples])
+        found = engine_input(Event.objects.filter(instrument_id__in=picked))
+        chance, wrong = random.Random(), []
+        for pk in (chance.choice(picked) for _ in range(samples if picked else 0)):
+            events = found.get(pk, ([], []))[1]
+            days = [d for e in events for d in (e.date, *(c.published_on for c in e.claims))] or [datetime.date.today()]
+            on, known = (chance.choice(days) + datetime.timedelta(days=chance.randint(-3, 3)) for _ in "ok")
+            known = None if chance.random() < 0.2 else known
+            row = (KnownPeriod.objects.covering(on, known).filter(instrument_id=pk)
+                   .values_list("phase", "in_force", "enforced", "obligations_apply", "rescission_pending").first())
+            status = engine.status(events, on=on, known=known)
+            if row != (status.phase, status.in_force, status.enforced, status.obligations_apply,
+                       status.rescission_pending):
+                wrong.append(pk)
+        if wrong:
+            self.stdout.write(f"{len(wrong):,} of {samples:,} random dates (as known on random dates) are stored "
+                              f"with a status the engine does not give.")
+        return list(dict.fromkeys(wrong))
 
     def _progress(self, done, total, verb):
         self.stderr.write(f"\r  {done:,}/{total:,} instruments {verb}", ending="\n" if done == total else "")
