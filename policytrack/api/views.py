@@ -226,7 +226,7 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
 
 
 @method_decorator(polled, name="dispatch")
-class CompareView(generics.GenericAPIView):
+class CompareView(params.StrictQuery, generics.GenericAPIView):
     queryset = Instrument.objects.order_by()
     filter_backends = [DjangoFilterBackend]
     filterset_class = InstrumentFilter
