@@ -30,6 +30,7 @@ from policytrack.timeline.models import (
     Topic,
     timeline_input,
 )
+from policytrack.timeline.search import snippets
 from policytrack.timeline.recorded import agencies_and_topics_as_recorded, instrument_as_recorded, snapshot
 from policytrack.timeline.wording import EVENT_KIND_LABELS, FLAG_LABELS, PHASE_LABELS, describe_status
 
@@ -172,6 +173,10 @@ def instrument_list(request):
     paginator.count = filterset.count()
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = as_rows(page.object_list, on)
+    if query := filterset.form.cleaned_data.get("q"):
+        found = snippets([row.pk for row in page.object_list], query)
+        for row in page.object_list:
+            row.snippet = found.get(row.pk, "")
     current = (filterset.form.cleaned_data.get("sort") or [""])[0]
     context = {
         "page": page,
