@@ -77,14 +77,14 @@ def test_the_history_is_paginated_with_a_count_and_older_edits(client, demo, edi
         response = client.get(address)
         assert response.status_code == 200
         page = response.content.decode()
-        rows = re.findall(r"<tr><td>(.*?) UTC</td><td>.*?</td>\s*<td>.*?</td>\s*<td>(.*?)</td>", page)
+        rows = re.findall(r"<li><p>(.*?)</p>\s*<p class=\"muted\">(.*?) UTC", page)
         assert len(rows) <= 5
         seen += rows
         older = re.search(r'<a href="([^"]*)" rel="next">Older edits', page)
         address = "/history/" + older[1].replace("&amp;", "&") if older else None
     count = int(re.search(r"(\d+) recorded edits", text(client.get("/history/")))[1])
     assert len(seen) == count > 5
-    assert len({words for _, words in seen}) > 5
+    assert len({words for words, _ in seen}) > 5
 
 
 def test_a_page_of_history_costs_a_fixed_number_of_queries(client, demo, edited_claim):

@@ -114,8 +114,8 @@ def test_it_lists_its_relations_and_those_others_have_to_it_once(demo, client):
 def newest_change(client, instrument):
     page = client.get(instrument.get_absolute_url()).content.decode()
     history = page[page.index("Edit history"):]
-    body = history.index("<tbody>")
-    return page, history, history[body:history.index("</tr>", body)]
+    body = history.index('<ol class="history">')
+    return page, history, history[body:history.index("</li>", body)]
 
 
 def test_the_edit_history_names_who_made_each_change_by_full_name(demo, client, django_user_model):

@@ -89,7 +89,8 @@ def test_each_edit_links_to_the_page_as_it_was_just_after_it_with_sources_linked
         Instrument.objects.get(slug="ai-diffusion-rule").events.get(kind="enforcement_suspended").delete()
     page = client.get("/instruments/ai-diffusion-rule/", {"on": "2025-05-20"}).content.decode()
     history = page[page.index("Edit history"):]
-    newest = history[history.index("<tbody>"):history.index("</tr>", history.index("<tbody>"))]
+    start = history.index('<ol class="history">')
+    newest = history[start:history.index("</li>", start)]
     assert "1 Jun 2025 09:30 UTC" in newest and "Deleted the “enforcement suspended” event" in newest
     link = re.search(r'href="(\?[^"]+)">as it was then', newest).group(1).replace("&amp;", "&")
     assert "recorded=2025-06-01T09%3A30%3A00.000000%2B0000" in link  # the moment, with its offset
