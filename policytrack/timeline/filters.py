@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from . import engine, search

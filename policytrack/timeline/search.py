@@ -87,14 +87,11 @@ def query_terms(text):
 def _texts(instrument_ids):
     """(identifiers, titles, body) of each instrument, by id: four queries for the batch."""
     parts = {}
-    for pk, slug, title, short_title, aliases, rin, dockets, cfr in Instrument.objects.filter(
+    for pk, slug, title, short_title, aliases, rin, dockets, cfr, summary in Instrument.objects.filter(
             pk__in=instrument_ids).values_list("pk", "slug", "title", "short_title", "aliases", "rin",
-                                               "docket_ids", "cfr_parts"):
+                                               "docket_ids", "cfr_parts", "summary"):
         parts[pk] = ([slug, rin, *map(str, dockets or []), *map(str, cfr or [])],
-                     [title, short_title, *map(str, aliases or [])], [])
-    summaries = dict(Instrument.objects.filter(pk__in=instrument_ids).values_list("pk", "summary"))
-    for pk, summary in summaries.items():
-        parts[pk][2].append(summary)
+                     [title, short_title, *map(str, aliases or [])], [summary])
     for instrument_id, note in Event.objects.filter(instrument_id__in=instrument_ids).exclude(note="").values_list(
             "instrument_id", "note"):
         parts[instrument_id][2].append(note)
