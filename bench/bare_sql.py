@@ -186,7 +186,7 @@ def run(page, address, params):
                    [match])
             _fetch(f"SELECT COUNT(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
     elif page.startswith("/history/"):
-        moment = datetime.datetime.fromisoformat(params["older"].split("~")[0])
+        moment = datetime.datetime.fromisoformat(params["older"].split("~")[0] or "9999-12-31T00:00+00:00")
         for table in ("instrument", "event", "claim"):
             _fetch(f"SELECT * FROM timeline_historical{table} WHERE history_date < %s "
                    "ORDER BY history_date DESC, history_id DESC LIMIT 26", [moment])

@@ -208,6 +208,8 @@ def _history_cursors(rng):
 
     records = Claim.history.order_by("-history_date").values_list("history_date", "history_id")
     total = records.count()
+    if not total:  # generate_synthetic saves no history (bulk_create): the first page, empty
+        return [""]
     return [Entry(when, 2, history_id, None, 0, "").cursor
             for when, history_id in (records[rng.randrange(total)] for _ in range(REQUESTS))]
 
