@@ -147,7 +147,7 @@ def run(page, address, params):
         _fetch(NEIGHBOURS[0], [datetime.date.min, day])
         _fetch(NEIGHBOURS[1], [day])
         _beside_rows(rows)
-    elif page.startswith("/instruments/?"):
+    elif page.startswith("/instruments/?on="):
         day, agencies = datetime.date.fromisoformat(params["on"]), _agencies(params["agency"])
         rows = _fetch(LIST_PAGE.format(agencies=agencies), [day, day, params["kind"]])
         _fetch(LIST_COUNT.format(agencies=agencies), [params["kind"]])
