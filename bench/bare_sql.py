@@ -181,7 +181,7 @@ def run(page, address, params):
         _fetch(NEIGHBOURS[0], [datetime.date.min, day])
         _fetch(NEIGHBOURS[1], [day])
         _beside_rows(rows)
-    elif page.startswith("/instruments/?"):
+    elif page.startswith("/instruments/?on="):
         day, agencies = datetime.date.fromisoformat(params["on"]), _agencies(params["agency"])
         if "known" in params:
             known = datetime.date.fromisoformat(params["known"])
@@ -217,5 +217,24 @@ def run(page, address, params):
         events = _fetch(FEED.format(agencies=_agencies(params["agency"])), [])
         for sql in FEED_RECORDED:
             _fetch(sql.format(ids=_ids(events)), [])
+    elif page.startswith("/instruments/?q="):
+        from policytrack.timeline.search import FTS_TABLE, query_terms
+
+        terms = query_terms(params["q"])
+        if connection.vendor == "postgresql":
+            query = " & ".join(f"'{term}'" for term in terms)
+            _fetch("SELECT instrument_id FROM timeline_searchdocument WHERE vector @@ to_tsquery('english', %s) "
+                   "ORDER BY ts_rank(vector, to_tsquery('english', %s)) DESC LIMIT 50", [query, query])
+            _fetch("SELECT COUNT(*) FROM timeline_searchdocument WHERE vector @@ to_tsquery('english', %s)", [query])
+        else:
+            match = " ".join(f'"{term}"' for term in terms)
+            _fetch(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}) LIMIT 50",
+                   [match])
+            _fetch(f"SELECT COUNT(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+    elif page.startswith("/history/"):
+        moment = datetime.datetime.fromisoformat(params["older"].split("~")[0] or "9999-12-31T00:00+00:00")
+        for table in ("instrument", "event", "claim"):
+            _fetch(f"SELECT * FROM timeline_historical{table} WHERE history_date < %s "
+                   "ORDER BY history_date DESC, history_id DESC LIMIT 26", [moment])
     else:
         raise ValueError(f"no bare SQL for {page}")

@@ -158,7 +158,11 @@ def measure(size, generated, only=None, skip_writes=False):
         "/api/instruments/<slug>/status/": lambda i: (
             f"/api/instruments/{slugs[i]}/status/", {"on": str(some_day())}),
         "/feeds/changes.atom": lambda i: ("/feeds/changes.atom", {"agency": rng.choice(agencies)}),
+        "/instruments/?q= (search)": lambda i: ("/instruments/", {"q": searches[i % len(searches)]}),
+        "/history/ (older page)": lambda i: ("/history/", {"older": history_cursors[i % len(history_cursors)]}),
     }
+    searches = _searches(rng)
+    history_cursors = _history_cursors(rng)
     client = Client()
     rows = []
     for name, make in pages.items():
@@ -242,6 +246,37 @@ def _endpoints(client, only):
                 size = len(body)
         rows.append({"endpoint": name, "median_s": statistics.median(times), "queries": max(queries), "bytes": size})
     return rows
+
+
+def _searches(rng):
+    """What analysts type: identifiers of the data in several forms, words of its titles and
+    text (common and rare), and hostile input."""
+    from policytrack.timeline.models import Document, Instrument
+
+    citations = list(Document.objects.exclude(citation="").order_by("?").values_list(
+        "citation", "fr_document_number")[:6])
+    rins = list(Instrument.objects.exclude(rin="").order_by("?").values_list("rin", flat=True)[:4])
+    words = [word for title in Instrument.objects.order_by("?").values_list("title", flat=True)[:8]
+             for word in title.split()[:2]]
+    searches = [form for citation, number in citations
+                for form in (citation, citation.replace(" ", ""), f"FR Doc. {number}")]
+    searches += rins + words + ["rule", "export controls", "interim final rule", "15 CFR part 748", "part 748",
+                                'NEAR "unbalanced', "AND OR NOT *"]
+    rng.shuffle(searches)
+    return searches
+
+
+def _history_cursors(rng):
+    """Cursors of older pages of /history/, spread over the whole history."""
+    from policytrack.timeline.models import Claim
+    from policytrack.web.history import Entry
+
+    records = Claim.history.order_by("-history_date").values_list("history_date", "history_id")
+    total = records.count()
+    if not total:  # generate_synthetic saves no history (bulk_create): the first page, empty
+        return [""]
+    return [Entry(when, 2, history_id, None, 0, "").cursor
+            for when, history_id in (records[rng.randrange(total)] for _ in range(REQUESTS))]
 
 
 def _tidy():

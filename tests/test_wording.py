@@ -31,7 +31,7 @@ def test_the_copies_of_sources_are_named_by_their_publishers(demo, client):
 
 
 def test_a_single_match_is_counted_in_the_singular(demo, client):
-    assert "1 instrument matches the filters." in text(client.get("/instruments/", {"q": "AI Diffusion Rule"}))
+    assert "1 instrument matches “0694-AJ90”, best match first." in text(client.get("/instruments/", {"q": "0694-AJ90"}))
     body = text(client.get("/instruments/", {"kind": "guidance"}))
     assert "3 instruments match the filters." in body
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from . import engine
+from . import engine, search
 from .dates import BadDate, parse_date
-from .models import Agency, Claim, Instrument, Topic
+from .models import Agency, Instrument, Topic
 from .wording import PHASE_LABELS
 
 
@@ -57,9 +57,9 @@ def agency_and_descendants(slugs):
     return found
 
 
-# Each word of a search adds eight ORs and an EXISTS to the query, ANDed with the others: 50
-# words kept PostgreSQL busy for 11.5 s. Nobody types more than a few, so longer searches are
-# refused (400) before any query is made.
+# Before the full-text index, each word of a search added eight ORs and an EXISTS to the query:
+# 50 words kept PostgreSQL busy for 11.5 s. Nobody types more than a few, so longer searches are
+# still refused (400) before any query is made.
 SEARCH_MAX_WORDS = 12
 SEARCH_MAX_LENGTH = 200
 
@@ -75,7 +75,8 @@ def few_enough_words(value):
 class InstrumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="search",
-        help_text="Words from a title, alias, RIN, docket id, CFR part, FR citation or document number "
+        help_text="Words from a title, alias, summary, note, quote or source, or a RIN, docket id, CFR part, "
+        "FR citation or document number "
         f"(at most {SEARCH_MAX_WORDS} words, {SEARCH_MAX_LENGTH} characters).",
         max_length=SEARCH_MAX_LENGTH, validators=[few_enough_words],
         error_messages={"max_length": "Search for at most %(limit_value)d characters; this search has %(show_value)d."},
@@ -137,17 +138,8 @@ class InstrumentFilter(django_filters.FilterSet):
         return super().filter_queryset(self.queryset.all()).count()
 
     def search(self, queryset, name, value):
-        condition = Q()
-        for word in value.split():
-            documents = Claim.objects.filter(event__instrument=OuterRef("pk")).filter(
-                Q(document__citation__icontains=word) | Q(document__fr_document_number__icontains=word)
-            )
-            condition &= (
-                Q(title__icontains=word) | Q(short_title__icontains=word) | Q(slug__icontains=word)
-                | Q(aliases__icontains=word) | Q(rin__icontains=word) | Q(docket_ids__icontains=word)
-                | Q(cfr_parts__icontains=word) | Exists(documents)
-            )
-        return queryset.filter(condition)
+        # Through the full-text index (``search.py``), best match first unless a sort is chosen.
+        return search.search(queryset, value)
 
     def filter_agency(self, queryset, name, value):
         if not value:

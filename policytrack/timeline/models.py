@@ -804,3 +804,6 @@ def timeline_input(instrument_id):
         claims.append(engine.Claim(document=cited.key, date=claim_day, published_on=cited.published_on,
                                    rank=engine.rank_for(cited.kind, rank), precision=claim_precision, quote=quote))
     return _engine_events(events)[1], notes, documents, dict(retracted)
+
+
+from .search import SearchDocument  # noqa: E402,F401  (its own module; imported here so Django finds it)

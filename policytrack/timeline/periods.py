@@ -19,7 +19,7 @@ from django.db.models import Case, Count, Value, When
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from . import engine, knowledge
+from . import engine, knowledge, search
 from .models import (
     BEGINNING_OF_TIME,
     END_OF_TIME,
@@ -214,6 +214,7 @@ def _mistitled(instrument_ids, titles):
 
 
 def _rebuild_batch(instrument_ids):
+    search.reindex(instrument_ids)
     titles = _titles(instrument_ids)
     # New events saved without the copy, and copies changed behind the signals' back: one
     # UPDATE, none when every copy is right (as after almost every save).
@@ -460,6 +461,12 @@ def _instrument_retitled(sender, instance, created, **kwargs):
         StatusPeriod.objects.filter(instrument=instance).exclude(title=instance.title).update(title=instance.title)
         KnownPeriod.objects.filter(instrument=instance).exclude(title=instance.title).update(title=instance.title)
         instance.events.exclude(instrument_title=instance.title).update(instrument_title=instance.title)
+        mark_changed({instance.pk})  # its search document holds its titles, identifiers and summary
+
+
+@receiver(post_delete, sender=Instrument)
+def _instrument_deleted(sender, instance, **kwargs):
+    search.drop([instance.pk])
 
 
 @receiver(pre_delete, sender=Instrument)

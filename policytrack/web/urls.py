@@ -2,7 +2,7 @@ from django.urls import path
 
 from policytrack.times import answers_known_only, answers_now_only
 
-from . import compare, documents, instruments, pointintime, views
+from . import compare, documents, history, instruments, pointintime, views
 
 app_name = "web"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("on/", views.go_to_date, name="go_to_date"),
     path("on/<str:date>/", answers_known_only(pointintime.on_date), name="on_date"),
     path("changes/", answers_now_only(pointintime.changes), name="changes"),
+    path("history/", history.site_history, name="history"),
     path("methodology/", views.methodology, name="methodology"),
     path("documents/", answers_now_only(documents.document_list), name="document_list"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
