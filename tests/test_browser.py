@@ -174,7 +174,8 @@ def test_an_editor_previews_a_federal_register_import_then_confirms_it(live_serv
 
     preview = page.locator("#content-main").inner_text()
     assert "Preview: what importing 1 document would do" in preview
-    assert "create event effective 2025-01-30" in preview
+    # The DATES text with each date marked as what it was read as (the steps are folded away).
+    assert "This rule is effective January 30, 2025 [effective]" in preview
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "admin-import-preview.png", full_page=True)
     page.get_by_role("button", name="Confirm import").click()

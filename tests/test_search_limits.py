@@ -23,12 +23,14 @@ def words(count):
 def test_a_thousand_word_search_is_refused_at_once(demo, client, address):
     separator = "&" if "?" in address else "?"
     client.get(f"{address}{separator}q=x" + "x" * 200)  # a warm worker: templates and URLs loaded
-    started = time.perf_counter()
-    response = client.get(f"{address}{separator}q={words(1000)}")
-    elapsed = time.perf_counter() - started
-    assert response.status_code == 400
-    assert "Search for at most 12 words at a time; this search has 1000." in text(response)
-    assert elapsed < 0.1
+    timings = []
+    for _ in range(3):  # the best of three: a busy machine can stall any one request
+        started = time.perf_counter()
+        response = client.get(f"{address}{separator}q={words(1000)}")
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 400
+        assert "Search for at most 12 words at a time; this search has 1000." in text(response)
+    assert min(timings) < 0.1
 
 
 @pytest.mark.parametrize("address", SEARCHES)
