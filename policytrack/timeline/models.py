@@ -621,11 +621,15 @@ class KnownPeriod(models.Model):
         constraints = [
             # On any knowledge date an instrument's rows tile valid time: one starts each stretch.
             models.UniqueConstraint(fields=["instrument", "known_from", "valid_from"],
-                                    name="known_period_starts_once"),
+                                    name="known_period_starts_once",
+                                    violation_error_message="Two rows of one instrument's status as known on a "
+                                    "date cannot start on the same day; rebuild them with check_status_periods --repair."),
             models.CheckConstraint(condition=Q(valid_from__lt=models.F("valid_to")),
-                                   name="known_period_valid_not_empty"),
+                                   name="known_period_valid_not_empty",
+                                   violation_error_message="A stretch of status must end after it starts."),
             models.CheckConstraint(condition=Q(known_from__lt=models.F("known_to")),
-                                   name="known_period_known_not_empty"),
+                                   name="known_period_known_not_empty",
+                                   violation_error_message="A stretch of knowledge must end after it starts."),
         ]
         indexes = [
             # "Page 3 of everything on D as known on K, by phase then title": read in order,

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['instrument', 'known_from', 'valid_from'],
                 'indexes': [models.Index(fields=['listing_rank', 'title', 'instrument_id', 'valid_from', 'valid_to', 'known_from', 'known_to'], name='known_period_listing_idx'), models.Index(fields=['known_to', 'known_from', 'valid_from', 'valid_to', 'phase'], name='known_period_boundary_idx'), models.Index(fields=['valid_from', 'known_from', 'known_to'], name='known_period_start_idx'), models.Index(fields=['phase', 'known_to', 'valid_to', 'known_from', 'valid_from'], name='known_period_phase_idx')],
-                'constraints': [models.UniqueConstraint(fields=('instrument', 'known_from', 'valid_from'), name='known_period_starts_once'), models.CheckConstraint(condition=models.Q(('valid_from__lt', models.F('valid_to'))), name='known_period_valid_not_empty'), models.CheckConstraint(condition=models.Q(('known_from__lt', models.F('known_to'))), name='known_period_known_not_empty')],
+                'constraints': [models.UniqueConstraint(fields=('instrument', 'known_from', 'valid_from'), name='known_period_starts_once', violation_error_message="Two rows of one instrument's status as known on a date cannot start on the same day; rebuild them with check_status_periods --repair."), models.CheckConstraint(condition=models.Q(('valid_from__lt', models.F('valid_to'))), name='known_period_valid_not_empty', violation_error_message='A stretch of status must end after it starts.'), models.CheckConstraint(condition=models.Q(('known_from__lt', models.F('known_to'))), name='known_period_known_not_empty', violation_error_message='A stretch of knowledge must end after it starts.')],
             },
         ),
     ]
