@@ -159,7 +159,9 @@ def search(queryset, text):
     title), each annotated with ``search_rank``. A search with no letter or digit matches nothing."""
     terms = query_terms(text)
     if not terms:
-        return queryset.none()
+        # Nothing, as a condition that compiles: /changes/ and /compare/ write the selection into
+        # SQL of their own, and .none() cannot be written (EmptyResultSet, a 500 for ?q=+%26+).
+        return queryset.filter(pk__isnull=True)
     connection = connections[router.db_for_read(SearchDocument)]
     if connection.vendor == "postgresql":
         # Each term quoted, so nothing in it is read as tsquery syntax (terms are letters and digits).
