@@ -74,7 +74,9 @@ class Agency(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        # Agencies may share a name (two "Office of Exports"); the short name and slug break the
+        # tie so every database lists them in the same order.
+        ordering = ["name", "short_name", "slug"]
         verbose_name_plural = "agencies"
 
     def __str__(self):
