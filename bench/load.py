@@ -33,8 +33,10 @@ def _env(url):
 
 
 def prepare(url, instruments):
-    run = lambda *args: subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=_env(url), check=True,  # noqa: E731
-                                       stdout=subprocess.DEVNULL)
+    def run(*args):
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=_env(url), check=True,
+                       stdout=subprocess.DEVNULL)
+
     if url.startswith("sqlite:////"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     run("migrate", "--noinput", "-v0")
