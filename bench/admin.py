@@ -62,8 +62,9 @@ def measure():
 
     from policytrack.timeline.models import Event, Instrument
 
-    user, _ = get_user_model().objects.get_or_create(username="bench-admin", defaults={"is_staff": True,
-                                                                                      "is_superuser": True})
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
     client = Client()
     client.force_login(user)
     # The instrument with the most events (the heaviest change page), and a delay's page.
@@ -94,9 +95,16 @@ def measure():
                 times.append(elapsed)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(address)
-        rows.append({"page": name, "median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000,
-                     "queries": len(captured), "kb": len(response.content) / 1024,
-                     "events": busiest.events.count() if "instrument change" in name else None})
+        rows.append(
+            {
+                "page": name,
+                "median_ms": statistics.median(times) * 1000,
+                "max_ms": max(times) * 1000,
+                "queries": len(captured),
+                "kb": len(response.content) / 1024,
+                "events": busiest.events.count() if "instrument change" in name else None,
+            }
+        )
         print(f"{name}: {rows[-1]['median_ms']:.0f} ms", file=sys.stderr, flush=True)
     return rows
 
@@ -111,8 +119,12 @@ def main():
     if args.child:
         print(json.dumps(measure()))
         return
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                   env=production(database_url("sqlite", 0)), check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=production(database_url("sqlite", 0)),
+        check=True,
+    )
     for kind in args.databases:
         for size in args.sizes:
             if args.reuse and exists(kind, size):
@@ -120,8 +132,13 @@ def main():
             else:
                 print(f"preparing {kind} with {size:,} instruments…", file=sys.stderr, flush=True)
                 url, generated = prepare(kind, size)
-            child = subprocess.run([sys.executable, "-m", "bench.admin", "--child"], cwd=ROOT, env=production(url),
-                                   capture_output=True, text=True)
+            child = subprocess.run(
+                [sys.executable, "-m", "bench.admin", "--child"],
+                cwd=ROOT,
+                env=production(url),
+                capture_output=True,
+                text=True,
+            )
             if child.returncode:
                 sys.exit(f"measuring {kind} at {size:,} failed:\n{child.stderr}")
             built = f"generated in {generated:.0f} s" if generated else "reused"
@@ -129,8 +146,10 @@ def main():
             print("| page | median ms | max ms | queries | KB |")
             print("|---|---:|---:|---:|---:|")
             for row in json.loads(child.stdout.strip().splitlines()[-1]):
-                print(f"| {row['page']} | {row['median_ms']:.0f} | {row['max_ms']:.0f} | {row['queries']} | "
-                      f"{row['kb']:.0f} |")
+                print(
+                    f"| {row['page']} | {row['median_ms']:.0f} | {row['max_ms']:.0f} | {row['queries']} | "
+                    f"{row['kb']:.0f} |"
+                )
 
 
 if __name__ == "__main__":

@@ -61,9 +61,14 @@ NEIGHBOURS = [
     "SELECT valid_from FROM timeline_statusperiod WHERE valid_from > %s ORDER BY valid_from LIMIT 1",
 ]
 # The moment the record last changed: every JSON and Atom response's Last-Modified and ETag.
-LAST_RECORDED = "SELECT MAX(latest) FROM (" + " UNION ALL ".join(
-    f"SELECT MAX(history_date) AS latest FROM timeline_historical{name}"
-    for name in ("agency", "topic", "instrument", "instrumentrelation", "document", "event", "claim")) + ") AS recorded"
+LAST_RECORDED = (
+    "SELECT MAX(latest) FROM ("
+    + " UNION ALL ".join(
+        f"SELECT MAX(history_date) AS latest FROM timeline_historical{name}"
+        for name in ("agency", "topic", "instrument", "instrumentrelation", "document", "event", "claim")
+    )
+    + ") AS recorded"
+)
 # When each event of a feed was last recorded (its entry's <updated>).
 FEED_RECORDED = [
     "SELECT id, MAX(history_date) FROM timeline_historicalevent WHERE id IN ({ids}) GROUP BY id",
@@ -165,8 +170,9 @@ def _beside_rows(rows):
 
 def run(page, address, params):
     if page.startswith("/on/") and "known" in params:
-        day, known = (datetime.date.fromisoformat(value) for value in (address.strip("/").split("/")[1],
-                                                                         params["known"]))
+        day, known = (
+            datetime.date.fromisoformat(value) for value in (address.strip("/").split("/")[1], params["known"])
+        )
         rows = _fetch(ON_DATE_KNOWN, [day, day, known, known])
         _fetch(PHASE_COUNTS, [day.year, datetime.date(day.year, 1, 1), day])
         _fetch(KNOWN_CORRECTIONS[0], [day, day, datetime.date.max, known])
@@ -223,18 +229,25 @@ def run(page, address, params):
         terms = query_terms(params["q"])
         if connection.vendor == "postgresql":
             query = " & ".join(f"'{term}'" for term in terms)
-            _fetch("SELECT instrument_id FROM timeline_searchdocument WHERE vector @@ to_tsquery('english', %s) "
-                   "ORDER BY ts_rank(vector, to_tsquery('english', %s)) DESC LIMIT 50", [query, query])
+            _fetch(
+                "SELECT instrument_id FROM timeline_searchdocument WHERE vector @@ to_tsquery('english', %s) "
+                "ORDER BY ts_rank(vector, to_tsquery('english', %s)) DESC LIMIT 50",
+                [query, query],
+            )
             _fetch("SELECT COUNT(*) FROM timeline_searchdocument WHERE vector @@ to_tsquery('english', %s)", [query])
         else:
             match = " ".join(f'"{term}"' for term in terms)
-            _fetch(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}) LIMIT 50",
-                   [match])
+            _fetch(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY bm25({FTS_TABLE}) LIMIT 50", [match]
+            )
             _fetch(f"SELECT COUNT(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
     elif page.startswith("/history/"):
         moment = datetime.datetime.fromisoformat(params["older"].split("~")[0] or "9999-12-31T00:00+00:00")
         for table in ("instrument", "event", "claim"):
-            _fetch(f"SELECT * FROM timeline_historical{table} WHERE history_date < %s "
-                   "ORDER BY history_date DESC, history_id DESC LIMIT 26", [moment])
+            _fetch(
+                f"SELECT * FROM timeline_historical{table} WHERE history_date < %s "
+                "ORDER BY history_date DESC, history_id DESC LIMIT 26",
+                [moment],
+            )
     else:
         raise ValueError(f"no bare SQL for {page}")

@@ -36,8 +36,10 @@ ENDPOINTS = {
     "/on/<date>/?format=csv": ("/on/2020-06-01/", {"format": "csv"}),
     "/changes/ (a year)": ("/changes/", {"from": "2019-01-01", "to": "2019-12-31"}),
     "/changes/?format=csv (a year)": ("/changes/", {"from": "2019-01-01", "to": "2019-12-31", "format": "csv"}),
-    "/api/changes/ (a year, largest page)": ("/api/changes/", {"from": "2019-01-01", "to": "2019-12-31",
-                                                             "page_size": "500"}),
+    "/api/changes/ (a year, largest page)": (
+        "/api/changes/",
+        {"from": "2019-01-01", "to": "2019-12-31", "page_size": "500"},
+    ),
     "/api/instruments/ (largest page)": ("/api/instruments/", {"on": "2020-06-01", "page_size": "500"}),
     "/api/documents/ (largest page)": ("/api/documents/", {"page_size": "500"}),
     "/api/agencies/ (largest page)": ("/api/agencies/", {"page_size": "500"}),
@@ -60,8 +62,9 @@ def _postgres_name(size):
 
 
 def _psql(*args):
-    return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", *args],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", *args], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def database_url(kind, size):
@@ -87,17 +90,24 @@ def exists(kind, size):
 def production(url):
     """Settings as in production (debugging off, static files collected), so that pages are timed
     as users get them; only the host name is the test client's."""
-    return {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-" + "x" * 44,
-            "DJANGO_ALLOWED_HOSTS": "testserver", "DJANGO_SECURE_SSL_REDIRECT": "false",
-            # One client asking hundreds of times a minute: a rate limit would answer 429.
-            "POLICYTRACK_API_RATE": "off", "POLICYTRACK_EXPORT_RATE": "off", "POLICYTRACK_SEARCH_RATE": "off"}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-" + "x" * 44,
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        # One client asking hundreds of times a minute: a rate limit would answer 429.
+        "POLICYTRACK_API_RATE": "off",
+        "POLICYTRACK_EXPORT_RATE": "off",
+        "POLICYTRACK_SEARCH_RATE": "off",
+    }
 
 
 def manage(url, *args):
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "true"}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
@@ -141,22 +151,35 @@ def measure(size, generated, only=None, skip_writes=False):
 
     pages = {
         "/on/<date>/": lambda i: (f"/on/{some_day()}/", {}),
-        "/on/<date>/?known=": lambda i: (f"/on/{(day := some_day())}/", {
-            "known": str(day - datetime.timedelta(days=rng.randint(0, 365)))}),
+        "/on/<date>/?known=": lambda i: (
+            f"/on/{(day := some_day())}/",
+            {"known": str(day - datetime.timedelta(days=rng.randint(0, 365)))},
+        ),
         "/instruments/?on=&agency=&kind=": lambda i: (
-            "/instruments/", {"on": str(some_day()), "agency": rng.choice(agencies), "kind": "rule"}),
-        "/instruments/?on=&known=&agency=&kind=": lambda i: ("/instruments/", {
-            "on": str(day := some_day()), "known": str(day - datetime.timedelta(days=rng.randint(0, 365))),
-            "agency": rng.choice(agencies), "kind": "rule"}),
+            "/instruments/",
+            {"on": str(some_day()), "agency": rng.choice(agencies), "kind": "rule"},
+        ),
+        "/instruments/?on=&known=&agency=&kind=": lambda i: (
+            "/instruments/",
+            {
+                "on": str(day := some_day()),
+                "known": str(day - datetime.timedelta(days=rng.randint(0, 365))),
+                "agency": rng.choice(agencies),
+                "kind": "rule",
+            },
+        ),
         "/instruments/<slug>/": lambda i: (f"/instruments/{slugs[i]}/", {"on": str(some_day())}),
-        "/changes/ (one month)": lambda i: ("/changes/", {
-            "from": str(day := some_day()), "to": str(day + datetime.timedelta(days=30))}),
+        "/changes/ (one month)": lambda i: (
+            "/changes/",
+            {"from": str(day := some_day()), "to": str(day + datetime.timedelta(days=30))},
+        ),
         # The worst reasonable comparison: two dates a year apart, so that a year of status
         # changes across the portfolio are candidates.
-        "/compare/ (one year)": lambda i: ("/compare/", {
-            "a": str(day := some_day()), "b": str(day + datetime.timedelta(days=365))}),
-        "/api/instruments/<slug>/status/": lambda i: (
-            f"/api/instruments/{slugs[i]}/status/", {"on": str(some_day())}),
+        "/compare/ (one year)": lambda i: (
+            "/compare/",
+            {"a": str(day := some_day()), "b": str(day + datetime.timedelta(days=365))},
+        ),
+        "/api/instruments/<slug>/status/": lambda i: (f"/api/instruments/{slugs[i]}/status/", {"on": str(some_day())}),
         "/feeds/changes.atom": lambda i: ("/feeds/changes.atom", {"agency": rng.choice(agencies)}),
         "/instruments/?q= (search)": lambda i: ("/instruments/", {"q": searches[i % len(searches)]}),
         "/history/ (older page)": lambda i: ("/history/", {"older": history_cursors[i % len(history_cursors)]}),
@@ -199,23 +222,46 @@ def measure(size, generated, only=None, skip_writes=False):
                 sql_times.append(sql_elapsed)
         median, p95 = statistics.median(times), _percentile(times, 0.95)
         sql = statistics.median(sql_times)
-        rows.append({"page": name, "median_ms": median * 1000, "p95_ms": p95 * 1000,
-                     "queries": f"{min(queries)}–{max(queries)}" if min(queries) != max(queries) else str(queries[0]),
-                     "sql_ms": sql * 1000, "ratio": median / sql if sql else float("nan")})
+        rows.append(
+            {
+                "page": name,
+                "median_ms": median * 1000,
+                "p95_ms": p95 * 1000,
+                "queries": f"{min(queries)}–{max(queries)}" if min(queries) != max(queries) else str(queries[0]),
+                "sql_ms": sql * 1000,
+                "ratio": median / sql if sql else float("nan"),
+            }
+        )
 
     endpoints = _endpoints(client, only)
     floor = _floor(client)
     if skip_writes:
-        return {"rows": rows, "endpoints": endpoints, "rebuild_s": None, "rewrite_s": None, "rebuilt": 0, "generated_s": generated,
-                "fr_per_s": None, "floor_ms": floor}
+        return {
+            "rows": rows,
+            "endpoints": endpoints,
+            "rebuild_s": None,
+            "rewrite_s": None,
+            "rebuilt": 0,
+            "generated_s": generated,
+            "fr_per_s": None,
+            "floor_ms": floor,
+        }
     started = time.perf_counter()
     count = rebuild_status_periods(batch_size=1000)
     rebuild = time.perf_counter() - started
     imported = _federal_register_throughput()
     rewrite = _rewrite_every_period()
     _tidy()  # the rewrite left dead rows that would slow what is measured next
-    return {"rows": rows, "endpoints": endpoints, "rebuild_s": rebuild, "rewrite_s": rewrite, "rebuilt": count, "generated_s": generated,
-            "fr_per_s": imported, "floor_ms": floor}
+    return {
+        "rows": rows,
+        "endpoints": endpoints,
+        "rebuild_s": rebuild,
+        "rewrite_s": rewrite,
+        "rebuilt": count,
+        "generated_s": generated,
+        "fr_per_s": imported,
+        "floor_ms": floor,
+    }
 
 
 def _endpoints(client, only):
@@ -253,15 +299,31 @@ def _searches(rng):
     text (common and rare), and hostile input."""
     from policytrack.timeline.models import Document, Instrument
 
-    citations = list(Document.objects.exclude(citation="").order_by("?").values_list(
-        "citation", "fr_document_number")[:6])
+    citations = list(
+        Document.objects.exclude(citation="").order_by("?").values_list("citation", "fr_document_number")[:6]
+    )
     rins = list(Instrument.objects.exclude(rin="").order_by("?").values_list("rin", flat=True)[:4])
-    words = [word for title in Instrument.objects.order_by("?").values_list("title", flat=True)[:8]
-             for word in title.split()[:2]]
-    searches = [form for citation, number in citations
-                for form in (citation, citation.replace(" ", ""), f"FR Doc. {number}")]
-    searches += rins + words + ["rule", "export controls", "interim final rule", "15 CFR part 748", "part 748",
-                                'NEAR "unbalanced', "AND OR NOT *"]
+    words = [
+        word
+        for title in Instrument.objects.order_by("?").values_list("title", flat=True)[:8]
+        for word in title.split()[:2]
+    ]
+    searches = [
+        form for citation, number in citations for form in (citation, citation.replace(" ", ""), f"FR Doc. {number}")
+    ]
+    searches += (
+        rins
+        + words
+        + [
+            "rule",
+            "export controls",
+            "interim final rule",
+            "15 CFR part 748",
+            "part 748",
+            'NEAR "unbalanced',
+            "AND OR NOT *",
+        ]
+    )
     rng.shuffle(searches)
     return searches
 
@@ -275,8 +337,10 @@ def _history_cursors(rng):
     total = records.count()
     if not total:  # generate_synthetic saves no history (bulk_create): the first page, empty
         return [""]
-    return [Entry(when, 2, history_id, None, 0, "").cursor
-            for when, history_id in (records[rng.randrange(total)] for _ in range(REQUESTS))]
+    return [
+        Entry(when, 2, history_id, None, 0, "").cursor
+        for when, history_id in (records[rng.randrange(total)] for _ in range(REQUESTS))
+    ]
 
 
 def _tidy():
@@ -340,8 +404,10 @@ def _federal_register_throughput(count=500):
     from policytrack.ingest.federal_register import import_documents
 
     template = json.loads((ROOT / "tests" / "data" / "federal_register" / "regulatory-document.json").read_text())
-    documents = [template | {"document_number": f"2099-{n:05d}", "docket_ids": [f"BENCH-{n}"],
-                             "title": f"Benchmark rule {n}"} for n in range(count)]
+    documents = [
+        template | {"document_number": f"2099-{n:05d}", "docket_ids": [f"BENCH-{n}"], "title": f"Benchmark rule {n}"}
+        for n in range(count)
+    ]
     with transaction.atomic():
         started = time.perf_counter()
         import_documents(documents, "bench")
@@ -352,17 +418,24 @@ def _federal_register_throughput(count=500):
 
 def print_table(kind, size, result):
     generated = f"generated in {result['generated_s']:.0f} s" if result["generated_s"] else "reused"
-    rebuild = (f"status periods of {result['rebuilt']:,} instruments checked and rebuilt in "
-               f"{result['rebuild_s']:.1f} s, every one rewritten from nothing in {result['rewrite_s']:.1f} s"
-               if result["rebuild_s"] is not None else "rebuild not measured")
+    rebuild = (
+        f"status periods of {result['rebuilt']:,} instruments checked and rebuilt in "
+        f"{result['rebuild_s']:.1f} s, every one rewritten from nothing in {result['rewrite_s']:.1f} s"
+        if result["rebuild_s"] is not None
+        else "rebuild not measured"
+    )
     imported = f"{result['fr_per_s']:,.0f} documents/s" if result["fr_per_s"] else "not measured"
-    print(f"\n{kind}, {size:,} instruments (+ the demo): {generated}; {rebuild}; Federal Register import: {imported}; "
-          f"a request that reads nothing: {result['floor_ms']:.2f} ms")
+    print(
+        f"\n{kind}, {size:,} instruments (+ the demo): {generated}; {rebuild}; Federal Register import: {imported}; "
+        f"a request that reads nothing: {result['floor_ms']:.2f} ms"
+    )
     print("| page | median ms | p95 ms | queries | bare SQL ms | page ÷ SQL |")
     print("|---|---:|---:|---:|---:|---:|")
     for row in result["rows"]:
-        print(f"| {row['page']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['queries']} | "
-              f"{row['sql_ms']:.1f} | {row['ratio']:.1f} |")
+        print(
+            f"| {row['page']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['queries']} | "
+            f"{row['sql_ms']:.1f} | {row['ratio']:.1f} |"
+        )
     if result.get("endpoints"):
         print("\n| endpoint (worst reasonable request) | median s | queries | size |")
         print("|---|---:|---:|---:|")
@@ -375,15 +448,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--databases", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"])
-    parser.add_argument("--reuse", action="store_true",
-                        help="measure the databases a previous run built instead of building them again "
-                             "(those missing are built)")
-    parser.add_argument("--pages", nargs="+", metavar="WORD",
-                        help="measure only the pages whose name contains one of these words")
-    parser.add_argument("--pages-only", action="store_true",
-                        help="skip the rebuild and the import (which write to the database)")
-    parser.add_argument("--name", default=NAME,
-                        help="the databases' name: /tmp/NAME-SIZE.sqlite3 and NAME_SIZE on PostgreSQL")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the databases a previous run built instead of building them again (those missing are built)",
+    )
+    parser.add_argument(
+        "--pages", nargs="+", metavar="WORD", help="measure only the pages whose name contains one of these words"
+    )
+    parser.add_argument(
+        "--pages-only", action="store_true", help="skip the rebuild and the import (which write to the database)"
+    )
+    parser.add_argument(
+        "--name", default=NAME, help="the databases' name: /tmp/NAME-SIZE.sqlite3 and NAME_SIZE on PostgreSQL"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     NAME = args.name
@@ -391,8 +469,12 @@ def main():
         size, generated = int(args.child[0]), float(args.child[1])
         print(json.dumps(measure(size, generated, args.pages, args.pages_only)))
         return
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                   env=production(database_url("sqlite", 0)), check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=production(database_url("sqlite", 0)),
+        check=True,
+    )
     for kind in args.databases:
         for size in args.sizes:
             if args.reuse and exists(kind, size):
@@ -401,10 +483,17 @@ def main():
                 reason = " (none to reuse)" if args.reuse else ""
                 print(f"preparing {kind} with {size:,} instruments{reason}…", file=sys.stderr, flush=True)
                 url, generated = prepare(kind, size)
-            options = [*(["--pages", *args.pages] if args.pages else []), *(["--pages-only"] if args.pages_only else [])]
+            options = [
+                *(["--pages", *args.pages] if args.pages else []),
+                *(["--pages-only"] if args.pages_only else []),
+            ]
             child = subprocess.run(
-                [sys.executable, "-m", "bench.bench", "--child", str(size), str(generated), *options], cwd=ROOT,
-                env=production(url), capture_output=True, text=True)
+                [sys.executable, "-m", "bench.bench", "--child", str(size), str(generated), *options],
+                cwd=ROOT,
+                env=production(url),
+                capture_output=True,
+                text=True,
+            )
             if child.returncode:
                 sys.exit(f"measuring {kind} at {size:,} failed:\n{child.stderr}")
             print_table(kind, size, json.loads(child.stdout.strip().splitlines()[-1]))

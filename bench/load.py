@@ -28,14 +28,21 @@ PORT = 8791
 
 
 def _env(url):
-    return {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "load-test-" + "x" * 40,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false"}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "load-test-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+    }
 
 
 def prepare(url, instruments):
     def run(*args):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=_env(url), check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=_env(url), check=True, stdout=subprocess.DEVNULL
+        )
 
     if url.startswith("sqlite:////"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
@@ -49,17 +56,19 @@ def prepare(url, instruments):
 def addresses(rng, slugs):
     day = f"{rng.randint(1996, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     slug = rng.choice(slugs)
-    return rng.choice([
-        ("home", "/"),
-        ("instrument list", f"/instruments/?on={day}&kind=rule"),
-        ("on a date", f"/on/{day}/"),
-        ("instrument", f"/instruments/{slug}/?on={day}"),
-        ("changes", f"/changes/?from={day}&to={day[:8]}28"),
-        ("status API", f"/api/instruments/{slug}/status/?on={day}"),
-        ("instruments API", f"/api/instruments/?on={day}"),
-        ("feed", "/feeds/changes.atom"),
-        ("static", "/static/css/site.css"),
-    ])
+    return rng.choice(
+        [
+            ("home", "/"),
+            ("instrument list", f"/instruments/?on={day}&kind=rule"),
+            ("on a date", f"/on/{day}/"),
+            ("instrument", f"/instruments/{slug}/?on={day}"),
+            ("changes", f"/changes/?from={day}&to={day[:8]}28"),
+            ("status API", f"/api/instruments/{slug}/status/?on={day}"),
+            ("instruments API", f"/api/instruments/?on={day}"),
+            ("feed", "/feeds/changes.atom"),
+            ("static", "/static/css/site.css"),
+        ]
+    )
 
 
 def main():
@@ -73,15 +82,39 @@ def main():
     print(f"preparing {url} with the demo and {args.instruments:,} synthetic instruments…", file=sys.stderr)
     prepare(url, args.instruments)
     listed = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c",
-         "from policytrack.timeline.models import Instrument as I; print(*I.objects.values_list('slug', flat=True)[:400])"],
-        cwd=ROOT, env=_env(url), check=True, capture_output=True, text=True)
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from policytrack.timeline.models import Instrument as I; print(*I.objects.values_list('slug', flat=True)[:400])",
+        ],
+        cwd=ROOT,
+        env=_env(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     slugs = listed.stdout.strip().splitlines()[-1].split()  # the last line: shell may print notes first
 
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "policytrack.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers",
-         str(args.workers), "--access-logfile", "/dev/null", "--error-logfile", "/tmp/policytrack-load-errors.log"],
-        cwd=ROOT, env=_env(url))
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "policytrack.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            "/tmp/policytrack-load-errors.log",
+        ],
+        cwd=ROOT,
+        env=_env(url),
+    )
     try:
         base = f"http://127.0.0.1:{PORT}"
         for _ in range(100):
@@ -120,15 +153,19 @@ def main():
 
     total = sum(len(v) for v in times.values())
     failed = sum(len(v) for v in errors.values())
-    print(f"\n{args.clients} clients, {args.seconds} s, gunicorn with {args.workers} workers, {url.split(':')[0]}: "
-          f"{total:,} requests ({total / args.seconds:,.0f}/s), {failed} errors")
+    print(
+        f"\n{args.clients} clients, {args.seconds} s, gunicorn with {args.workers} workers, {url.split(':')[0]}: "
+        f"{total:,} requests ({total / args.seconds:,.0f}/s), {failed} errors"
+    )
     print("| page | requests | median ms | p95 ms | errors |")
     print("|---|---:|---:|---:|---:|")
     for name in sorted(times):
         values = sorted(times[name])
         p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-        print(f"| {name} | {len(values):,} | {statistics.median(values) * 1000:.0f} | {p95 * 1000:.0f} | "
-              f"{len(errors[name])} |")
+        print(
+            f"| {name} | {len(values):,} | {statistics.median(values) * 1000:.0f} | {p95 * 1000:.0f} | "
+            f"{len(errors[name])} |"
+        )
     for name, found in errors.items():
         for address, status in found[:3]:
             print(f"error: {name} {address} → {status}", file=sys.stderr)

@@ -67,10 +67,18 @@ def _connection_lost(exception):
     """OperationalError also covers a locked SQLite table or a bad query plan; those are real
     bugs or contention, reported as such. Only a lost or refused connection is a 503."""
     text = str(exception).lower()
-    return isinstance(exception, InterfaceError) or any(marker in text for marker in (
-        "connection", "could not connect", "server closed", "terminating", "unable to open database",
-        "the database system is", "timeout",
-    ))
+    return isinstance(exception, InterfaceError) or any(
+        marker in text
+        for marker in (
+            "connection",
+            "could not connect",
+            "server closed",
+            "terminating",
+            "unable to open database",
+            "the database system is",
+            "timeout",
+        )
+    )
 
 
 class LoginRequiredMiddleware:
@@ -83,9 +91,13 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (getattr(settings, "POLICYTRACK_LOGIN_REQUIRED", False) and not request.user.is_authenticated
-                and not request.path.startswith((*self.OPEN, settings.STATIC_URL if settings.STATIC_URL.startswith("/")
-                                                 else f"/{settings.STATIC_URL}"))):
+        if (
+            getattr(settings, "POLICYTRACK_LOGIN_REQUIRED", False)
+            and not request.user.is_authenticated
+            and not request.path.startswith(
+                (*self.OPEN, settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}")
+            )
+        ):
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path(), "/admin/login/")

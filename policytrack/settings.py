@@ -76,11 +76,15 @@ FEDERAL_REGISTER_API = os.environ.get("FEDERAL_REGISTER_API", "https://www.feder
 SSL_REDIRECT_BY_PROXY = envbool("DJANGO_SSL_REDIRECT_BY_PROXY", False)
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG and not SSL_REDIRECT_BY_PROXY)
 if SSL_REDIRECT_BY_PROXY and not envbool("DJANGO_BEHIND_PROXY", False):
-    raise ImproperlyConfigured("DJANGO_SSL_REDIRECT_BY_PROXY needs DJANGO_BEHIND_PROXY=true: without it "
-                               "Django cannot tell which requests came over https")
+    raise ImproperlyConfigured(
+        "DJANGO_SSL_REDIRECT_BY_PROXY needs DJANGO_BEHIND_PROXY=true: without it "
+        "Django cannot tell which requests came over https"
+    )
 if SSL_REDIRECT_BY_PROXY and SECURE_SSL_REDIRECT:
-    raise ImproperlyConfigured("DJANGO_SSL_REDIRECT_BY_PROXY and DJANGO_SECURE_SSL_REDIRECT cannot both be true: "
-                               "either the proxy redirects to https or Django does")
+    raise ImproperlyConfigured(
+        "DJANGO_SSL_REDIRECT_BY_PROXY and DJANGO_SECURE_SSL_REDIRECT cannot both be true: "
+        "either the proxy redirects to https or Django does"
+    )
 if envbool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365))
@@ -234,8 +238,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed file names in production (after collectstatic); plain files in development.
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
-                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
 
 # The JSON API is read-only and open: every API view answers GET only, so anonymous reads are
@@ -277,13 +284,30 @@ SPECTACULAR_SETTINGS = {
 # reporting. One block, so that it reads, and merges, as one piece.
 
 # Pages need none of the browser's powerful features; saying so means nothing injected can use them.
-PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "geolocation", "gyroscope",
-    "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "usb",
-    "xr-spatial-tracking",
-))
-MIDDLEWARE.insert(MIDDLEWARE.index("policytrack.middleware.ContentSecurityPolicyMiddleware") + 1,
-                  "policytrack.middleware.PermissionsPolicyMiddleware")
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("policytrack.middleware.ContentSecurityPolicyMiddleware") + 1,
+    "policytrack.middleware.PermissionsPolicyMiddleware",
+)
 
 # Logs go to stderr: JSON lines in production (policytrack/jsonlog.py, for a log collector),
 # plain lines when debugging. Django's own default logs django.* only while debugging, and
@@ -299,8 +323,13 @@ LOGGING = {
         "json": {"()": "policytrack.jsonlog.JSONFormatter"},
         "text": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
     },
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
-                            "formatter": "text" if DEBUG else "json"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "text" if DEBUG else "json",
+        }
+    },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
 }
@@ -313,8 +342,9 @@ if SENTRY_DSN:
     from sentry_sdk.utils import BadDsn
 
     try:
-        sentry_sdk.init(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
-                        send_default_pii=False)
+        sentry_sdk.init(
+            dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"), send_default_pii=False
+        )
     except BadDsn as error:
         raise ImproperlyConfigured(f"SENTRY_DSN is not a Sentry DSN: {error}") from None
 
@@ -323,9 +353,15 @@ if SENTRY_DSN:
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                      "KEY_PREFIX": "policytrack"} if REDIS_URL else
-          {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "policytrack"}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "policytrack",
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "policytrack"}
+}
 
 
 def envrate(name, default):
@@ -334,10 +370,14 @@ def envrate(name, default):
     if value == "off":
         return None
     count, _, period = value.partition("/")
-    if not count.isdigit() or int(count) < 1 or period not in (
-            "s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"):
-        raise ImproperlyConfigured(f"{name} must be a number of requests per s, min, hour or day (e.g. {default}), "
-                                   f"or off, not {value!r}")
+    if (
+        not count.isdigit()
+        or int(count) < 1
+        or period not in ("s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day")
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a number of requests per s, min, hour or day (e.g. {default}), or off, not {value!r}"
+        )
     return f"{int(count)}/{period}"
 
 

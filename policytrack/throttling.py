@@ -49,8 +49,10 @@ def retry_after(wait):
 
 def limit_message(scope, wait):
     count, period = settings.POLICYTRACK_RATE_LIMITS[scope].split("/")
-    return (f"Too many requests: policytrack answers at most {count} {WHAT[scope]} {PERIODS[period[0]]} from one "
-            f"address. Please try again in {wait} second{'s' if wait != 1 else ''}.")
+    return (
+        f"Too many requests: policytrack answers at most {count} {WHAT[scope]} {PERIODS[period[0]]} from one "
+        f"address. Please try again in {wait} second{'s' if wait != 1 else ''}."
+    )
 
 
 def api_exception_handler(exc, context):

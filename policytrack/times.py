@@ -25,9 +25,11 @@ def unanswered_times(request, times=TIMES):
 def refusal_message(asked):
     names = " and ".join(f"“{name}”" for name in asked)
     shows = "as recorded now" if "known" not in asked else "what every source we hold says, as recorded now"
-    return (f"This list cannot answer {names} yet: it shows {shows}. An instrument's own page (and its "
-            "status in the API) answers “as known on” and “as recorded at”: open the instrument and add "
-            "the same parameters there.")
+    return (
+        f"This list cannot answer {names} yet: it shows {shows}. An instrument's own page (and its "
+        "status in the API) answers “as known on” and “as recorded at”: open the instrument and add "
+        "the same parameters there."
+    )
 
 
 def answers_known_only(view):

@@ -35,6 +35,7 @@ def fast_password_hasher(django_test_environment):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "fixtures" / "ai-diffusion-rule.json"
 SHARED = ROOT.parent / "shared"
@@ -49,9 +50,11 @@ def text(response):
 def no_rate_limits(django_test_environment):
     """Tests ask as often as they need: the rate limits are off, except in test_rate_limits.py,
     which sets its own (a session fixture, so property tests may use it)."""
-    with override_settings(POLICYTRACK_RATE_LIMITS={"api": None, "export": None, "search": None},
-                           # Tests move the clock backwards; test_calendar.py turns it on to test it.
-                           POLICYTRACK_CALENDAR_CACHE=0):
+    with override_settings(
+        POLICYTRACK_RATE_LIMITS={"api": None, "export": None, "search": None},
+        # Tests move the clock backwards; test_calendar.py turns it on to test it.
+        POLICYTRACK_CALENDAR_CACHE=0,
+    ):
         yield
 
 

@@ -58,9 +58,7 @@ def claims(
 def documents(draw) -> list[tuple[str, date, int]]:
     """A few documents as (key, published_on, rank)."""
     count = draw(st.integers(min_value=1, max_value=4))
-    return [
-        (f"doc{n}", draw(dates_in_range()), draw(st.integers(min_value=1, max_value=9))) for n in range(count)
-    ]
+    return [(f"doc{n}", draw(dates_in_range()), draw(st.integers(min_value=1, max_value=9))) for n in range(count)]
 
 
 @st.composite

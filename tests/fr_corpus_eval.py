@@ -21,19 +21,36 @@ from pathlib import Path
 CORPUS = Path(os.environ.get("POLICYTRACK_FR_CORPUS") or Path(__file__).resolve().parent / "data" / "fr_corpus")
 
 # The key's kinds that are events in policytrack's vocabulary, as the importer names them.
-KEY_KINDS = {"effective": "effective", "comment_period_closes": "comment_period_closes", "delayed": "delayed",
-             "withdrawn": "withdrawn", "rescinded": "rescinded", "stayed": "stayed", "signed": "issued",
-             "compliance_date": "compliance_date", "compliance": "compliance_date", "comment_period_reopened": None}
+KEY_KINDS = {
+    "effective": "effective",
+    "comment_period_closes": "comment_period_closes",
+    "delayed": "delayed",
+    "withdrawn": "withdrawn",
+    "rescinded": "rescinded",
+    "stayed": "stayed",
+    "signed": "issued",
+    "compliance_date": "compliance_date",
+    "compliance": "compliance_date",
+    "comment_period_reopened": None,
+}
 # Kinds the importer may use for what the key calls stayed (a stay by the agency is a suspension).
 SAME = {"stayed": {"stayed", "suspended", "enforcement_suspended"}}
 # What the key and the tracker's vocabulary name differently for one class of document: a
 # correction's effective date is when the correction takes effect (``corrected``); a
 # presidential document is in force from its signing unless it says otherwise.
-EQUIVALENT = {"correction": {("effective", "corrected")},
-              **{cls: {("issued", "effective")} for cls in ("executive_order", "proclamation", "memorandum",
-                                                            "presidential_document")}}
-CLASSES = {"comment_period": "comment_extension", "executive_order": "presidential_document",
-           "proclamation": "presidential_document", "memorandum": "presidential_document"}
+EQUIVALENT = {
+    "correction": {("effective", "corrected")},
+    **{
+        cls: {("issued", "effective")}
+        for cls in ("executive_order", "proclamation", "memorandum", "presidential_document")
+    },
+}
+CLASSES = {
+    "comment_period": "comment_extension",
+    "executive_order": "presidential_document",
+    "proclamation": "presidential_document",
+    "memorandum": "presidential_document",
+}
 
 
 def documents():
@@ -85,18 +102,27 @@ def score():
             tally["class right"] += 1
         else:
             misses.append((key, "class", f"{cls} (key: {answer['class']})"))
-        expected = [(KEY_KINDS.get(d["kind"], d["kind"]), d.get("date"), d.get("new_date"), d["kind"])
-                    for d in answer["dates"] if d["kind"] != "published"]
+        expected = [
+            (KEY_KINDS.get(d["kind"], d["kind"]), d.get("date"), d.get("new_date"), d["kind"])
+            for d in answer["dates"]
+            if d["kind"] != "published"
+        ]
         given = {d.get("date") for d in answer["dates"]} | {d.get("new_date") for d in answer["dates"]}
         found = set()
         for kind, day, new_date, quote in claims:
             if kind in ("published", "proposed") and raw.get("publication_date") == day.isoformat():
                 continue  # the publication date, from its field
             tally["claimed"] += 1
-            match = next((i for i, (k, d, n, _) in enumerate(expected)
-                          if (k == kind or kind in SAME.get(k, ()) or (k, kind) in EQUIVALENT.get(cls, ())) and
-                          (d == day.isoformat() or (kind == "delayed" and d is None))
-                          and (kind != "delayed" or n == (new_date and new_date.isoformat()))), None)
+            match = next(
+                (
+                    i
+                    for i, (k, d, n, _) in enumerate(expected)
+                    if (k == kind or kind in SAME.get(k, ()) or (k, kind) in EQUIVALENT.get(cls, ()))
+                    and (d == day.isoformat() or (kind == "delayed" and d is None))
+                    and (kind != "delayed" or n == (new_date and new_date.isoformat()))
+                ),
+                None,
+            )
             if match is not None:
                 tally["claimed right"] += 1
                 found.add(match)
@@ -120,12 +146,17 @@ def figures(tally):
     def share(a, b):
         return tally[a] / tally[b] if tally[b] else 1.0
 
-    return {"documents": tally["documents"], "refused": tally["refused"],
-            "no publication date": tally["no publication date"],
-            "class": share("class right", "documents"),
-            "precision": share("claimed right", "claimed"), "claimed": tally["claimed"],
-            "recall": share("expected found", "expected"), "expected": tally["expected"],
-            "unsupported": tally["unsupported"]}
+    return {
+        "documents": tally["documents"],
+        "refused": tally["refused"],
+        "no publication date": tally["no publication date"],
+        "class": share("class right", "documents"),
+        "precision": share("claimed right", "claimed"),
+        "claimed": tally["claimed"],
+        "recall": share("expected found", "expected"),
+        "expected": tally["expected"],
+        "unsupported": tally["unsupported"],
+    }
 
 
 if __name__ == "__main__":

@@ -58,9 +58,20 @@ if __name__ == "__main__":
     for name, text, proposals, expected, missed, matched in rows:
         print(f"== {name}: {matched}/{len(proposals)} proposed right, {matched}/{len(expected)} expected found")
         for p in proposals:
-            print("   +", p.kind, p.date, p.precision, p.resolved_from or "", p.target or "", p.new_date or "",
-                  "|", p.quote[:110])
+            print(
+                "   +",
+                p.kind,
+                p.date,
+                p.precision,
+                p.resolved_from or "",
+                p.target or "",
+                p.new_date or "",
+                "|",
+                p.quote[:110],
+            )
         for kind, date in missed:
             print("   - MISSED", kind, date)
-    print(f"{split}: precision {precision:.0%} recall {recall:.0%} (right {counts[0]}, proposed {counts[1]}, "
-          f"expected {counts[2]})")
+    print(
+        f"{split}: precision {precision:.0%} recall {recall:.0%} (right {counts[0]}, proposed {counts[1]}, "
+        f"expected {counts[2]})"
+    )

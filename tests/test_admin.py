@@ -35,8 +35,10 @@ def test_the_instrument_page_shows_events_and_derived_periods(demo, client, edit
 def test_an_edit_in_the_admin_records_who_made_it(demo, client, editor):
     client.force_login(editor)
     document = Document.objects.get(key="seed-002")
-    data = {field: getattr(document, field) or "" for field in
-            ("key", "kind", "title", "publisher", "url", "fr_document_number", "citation", "excerpt", "note")}
+    data = {
+        field: getattr(document, field) or ""
+        for field in ("key", "kind", "title", "publisher", "url", "fr_document_number", "citation", "excerpt", "note")
+    }
     data.update(published_on="2025-06-12", rank="1", opened_version=document.version)
     response = client.post(reverse("admin:timeline_document_change", args=[document.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]

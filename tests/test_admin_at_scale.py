@@ -18,8 +18,9 @@ def others(demo):
     for n in range(30):
         instrument = Instrument.objects.create(slug=f"other-{n}", title=f"Other rule {n}", kind="rule")
         for day in (1, 2, 3):
-            Event.objects.create(instrument=instrument, key=f"effective-{day}", kind="effective",
-                                 date=f"2024-0{day}-01", position=day)
+            Event.objects.create(
+                instrument=instrument, key=f"effective-{day}", kind="effective", date=f"2024-0{day}-01", position=day
+            )
     return Event.objects.exclude(instrument=demo)
 
 
@@ -28,8 +29,9 @@ def options(html, name):
     return [int(value) for value in re.findall(r'<option value="(\d+)"', select.group(1))]
 
 
-def test_a_delay_target_is_chosen_among_the_instruments_own_events(demo, others, client, editor,
-                                                                  django_assert_max_num_queries):
+def test_a_delay_target_is_chosen_among_the_instruments_own_events(
+    demo, others, client, editor, django_assert_max_num_queries
+):
     client.force_login(editor)
     own = set(demo.events.values_list("pk", flat=True))
     with django_assert_max_num_queries(60):
@@ -49,8 +51,18 @@ def test_the_event_page_offers_only_the_same_instruments_events(demo, others, cl
     assert set(options(html, "target")) == set(demo.events.exclude(pk=event.pk).values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("term", ["Framework for Artificial", "AI diffusion framework", "0694-AJ90", "250107-0007",
-                                  "15 CFR 740", "90 FR 4544", "2025-00636"])
+@pytest.mark.parametrize(
+    "term",
+    [
+        "Framework for Artificial",
+        "AI diffusion framework",
+        "0694-AJ90",
+        "250107-0007",
+        "15 CFR 740",
+        "90 FR 4544",
+        "2025-00636",
+    ],
+)
 def test_admin_search_finds_an_instrument_by_any_identifier(demo, others, client, editor, term):
     client.force_login(editor)
     page = client.get(reverse("admin:timeline_instrument_changelist"), {"q": term})
@@ -58,8 +70,9 @@ def test_admin_search_finds_an_instrument_by_any_identifier(demo, others, client
 
 
 @pytest.mark.parametrize("name", ["instrument", "event", "claim", "document", "statusperiod"])
-def test_lists_are_paged_and_do_not_count_the_whole_table(demo, others, client, editor, name,
-                                                          django_assert_max_num_queries):
+def test_lists_are_paged_and_do_not_count_the_whole_table(
+    demo, others, client, editor, name, django_assert_max_num_queries
+):
     client.force_login(editor)
     with django_assert_max_num_queries(15):  # none per row
         page = client.get(reverse(f"admin:timeline_{name}_changelist"))
@@ -69,10 +82,21 @@ def test_lists_are_paged_and_do_not_count_the_whole_table(demo, others, client, 
 
 def test_an_event_added_without_a_key_gets_one(demo, client, editor):
     client.force_login(editor)
-    response = client.post(reverse("admin:timeline_event_add"), {
-        "instrument": demo.pk, "kind": "effective", "date": "2025-01-13", "precision": "day", "position": "9",
-        "claims-TOTAL_FORMS": "0", "claims-INITIAL_FORMS": "0", "claims-MIN_NUM_FORMS": "0",
-        "claims-MAX_NUM_FORMS": "1000"}, follow=True)
+    response = client.post(
+        reverse("admin:timeline_event_add"),
+        {
+            "instrument": demo.pk,
+            "kind": "effective",
+            "date": "2025-01-13",
+            "precision": "day",
+            "position": "9",
+            "claims-TOTAL_FORMS": "0",
+            "claims-INITIAL_FORMS": "0",
+            "claims-MIN_NUM_FORMS": "0",
+            "claims-MAX_NUM_FORMS": "1000",
+        },
+        follow=True,
+    )
     assert "was added successfully" in text(response)
     event = demo.events.get(kind="effective", position=9)
     assert event.key == "effective-2025-01-13"
@@ -83,10 +107,19 @@ def test_an_event_added_without_a_key_gets_one(demo, client, editor):
 def test_a_document_added_without_a_key_gets_one(db, client, editor):
     client.force_login(editor)
     for number in ("2025-01234", ""):
-        response = client.post(reverse("admin:timeline_document_add"), {
-            "kind": "federal_register" if number else "press_release", "title": "Delay of the Effective Date",
-            "publisher": "Bureau of Industry and Security", "published_on": "2025-05-13",
-            "fr_document_number": number}, follow=True)
+        response = client.post(
+            reverse("admin:timeline_document_add"),
+            {
+                "kind": "federal_register" if number else "press_release",
+                "title": "Delay of the Effective Date",
+                "publisher": "Bureau of Industry and Security",
+                "published_on": "2025-05-13",
+                "fr_document_number": number,
+            },
+            follow=True,
+        )
         assert "was added successfully" in text(response)
     assert sorted(Document.objects.values_list("key", flat=True)) == [
-        "bureau-of-industry-and-security-2025-05-13-delay-of-the-effective-date", "fr-2025-01234"]
+        "bureau-of-industry-and-security-2025-05-13-delay-of-the-effective-date",
+        "fr-2025-01234",
+    ]

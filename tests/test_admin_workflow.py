@@ -44,7 +44,9 @@ def test_an_upload_is_previewed_then_imported_on_confirmation(db, client, staff)
     assert "Preview: what importing 1 document would do" in body
     assert "1 agency created, 2 claims created, 1 document created, 2 events created, 1 instrument created" in body
     assert "create document 89 FR 107012: Air Plan Revisions; California" in body
-    assert "create instrument air-plan-revisions-california-feather-river-air-quality-management-district (rule)" in body
+    assert (
+        "create instrument air-plan-revisions-california-feather-river-air-quality-management-district (rule)" in body
+    )
     assert "create event effective 2025-01-30" in body
     assert counts() == [0, 0, 0, 0]  # a preview writes nothing
 
@@ -71,10 +73,13 @@ def test_numbers_are_fetched_once_and_the_previewed_documents_imported(db, clien
     assert Instrument.objects.get().kind == "executive_order"
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"numbers": "not-a-number"}, "not-a-number: not a Federal Register document number like 2025-00636"),
-    ({"numbers": ""}, "Paste at least one document number or choose a JSON file."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"numbers": "not-a-number"}, "not-a-number: not a Federal Register document number like 2025-00636"),
+        ({"numbers": ""}, "Paste at least one document number or choose a JSON file."),
+    ],
+)
 def test_bad_input_on_the_import_page_is_named_and_nothing_written(db, client, editor, data, message):
     client.force_login(editor)
     body = text(client.post(IMPORT, {**data, "preview": "Preview"}))
@@ -89,10 +94,12 @@ def test_an_offline_fetch_or_an_impossible_date_is_shown_not_thrown(db, client, 
     monkeypatch.setattr(federal_register, "fetch_document", offline)
     client.force_login(editor)
     assert "2025-00636: cannot reach the Federal Register API" in text(
-        client.post(IMPORT, {"numbers": "2025-00636", "preview": "Preview"}))
+        client.post(IMPORT, {"numbers": "2025-00636", "preview": "Preview"})
+    )
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(json.loads((DATA / "regulatory-document.json").read_text())
-                              | {"publication_date": "2024-02-30"}))
+    bad.write_text(
+        json.dumps(json.loads((DATA / "regulatory-document.json").read_text()) | {"publication_date": "2024-02-30"})
+    )
     with open(bad, "rb") as upload:
         body = text(client.post(IMPORT, {"file": upload, "preview": "Preview"}))
     assert "publication_date: expected a real date as YYYY-MM-DD, got '2024-02-30'" in body
@@ -114,7 +121,9 @@ def test_analysts_can_read_the_admin_but_not_write_or_import(demo, client, staff
     client.force_login(staff("ann", "Analysts"))
     event = demo.events.get(kind="effective")
     assert client.get(reverse("admin:timeline_event_change", args=[event.pk])).status_code == 200  # view only
-    assert client.post(reverse("admin:timeline_event_change", args=[event.pk]), {"kind": "rescinded"}).status_code == 403
+    assert (
+        client.post(reverse("admin:timeline_event_change", args=[event.pk]), {"kind": "rescinded"}).status_code == 403
+    )
     assert client.get(reverse("admin:timeline_document_add")).status_code == 403
     assert client.post(IMPORT, {"numbers": "2025-00636"}).status_code == 403
     assert Event.objects.get(pk=event.pk).kind == "effective"
@@ -124,7 +133,9 @@ def test_editors_may_change_but_never_delete_evidence(demo, client, staff):
     client.force_login(staff("erin", "Editors"))
     document = Document.objects.get(key="seed-002")
     assert client.get(reverse("admin:timeline_document_change", args=[document.pk])).status_code == 200
-    assert client.post(reverse("admin:timeline_document_delete", args=[document.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:timeline_document_delete", args=[document.pk]), {"post": "yes"}).status_code == 403
+    )
     claim = Claim.objects.first()
     assert client.post(reverse("admin:timeline_claim_delete", args=[claim.pk]), {"post": "yes"}).status_code == 403
     assert Document.objects.filter(pk=document.pk).exists() and Claim.objects.filter(pk=claim.pk).exists()
@@ -149,11 +160,22 @@ def test_the_whole_site_can_be_made_login_only(demo, client, settings, analyst):
 
 
 def event_form(event, **changes):
-    data = {"instrument": event.instrument_id, "key": event.key, "kind": event.kind, "date": event.date,
-            "precision": event.precision, "position": event.position, "note": event.note,
-            "target": event.target_id or "", "new_date": event.new_date or "", "opened_version": event.version,
-            "claims-TOTAL_FORMS": "0", "claims-INITIAL_FORMS": "0", "claims-MIN_NUM_FORMS": "0",
-            "claims-MAX_NUM_FORMS": "1000"}
+    data = {
+        "instrument": event.instrument_id,
+        "key": event.key,
+        "kind": event.kind,
+        "date": event.date,
+        "precision": event.precision,
+        "position": event.position,
+        "note": event.note,
+        "target": event.target_id or "",
+        "new_date": event.new_date or "",
+        "opened_version": event.version,
+        "claims-TOTAL_FORMS": "0",
+        "claims-INITIAL_FORMS": "0",
+        "claims-MIN_NUM_FORMS": "0",
+        "claims-MAX_NUM_FORMS": "1000",
+    }
     data.update(changes)
     return {key: ("" if value is None else value) for key, value in data.items()}
 
@@ -165,8 +187,9 @@ def test_a_delay_needs_its_target_and_new_date(demo, client, editor):
     assert response.status_code == 200
     body = text(response)
     assert "A delay needs the event it moves." in body and "A delay needs the date it moves its target to." in body
-    other = client.post(reverse("admin:timeline_event_change", args=[event.pk]),
-                        event_form(event, new_date="2025-09-01"))
+    other = client.post(
+        reverse("admin:timeline_event_change", args=[event.pk]), event_form(event, new_date="2025-09-01")
+    )
     assert "Only a delay has a new date; leave this empty." in text(other)
     assert Event.objects.get(pk=event.pk).kind == "compliance_date"
 
@@ -174,8 +197,17 @@ def test_a_delay_needs_its_target_and_new_date(demo, client, editor):
 def test_a_claim_must_name_a_document(demo, client, editor):
     client.force_login(editor)
     event = demo.events.get(kind="effective")
-    data = event_form(event, **{"claims-TOTAL_FORMS": "1", "claims-0-date": "2025-01-13", "claims-0-precision": "day",
-                                "claims-0-position": "0", "claims-0-document": "", "claims-0-quote": "Effective."})
+    data = event_form(
+        event,
+        **{
+            "claims-TOTAL_FORMS": "1",
+            "claims-0-date": "2025-01-13",
+            "claims-0-precision": "day",
+            "claims-0-position": "0",
+            "claims-0-document": "",
+            "claims-0-quote": "Effective.",
+        },
+    )
     response = client.post(reverse("admin:timeline_event_change", args=[event.pk]), data)
     assert response.status_code == 200 and "This field is required." in text(response)
 
@@ -183,8 +215,11 @@ def test_a_claim_must_name_a_document(demo, client, editor):
 def test_an_effective_date_before_publication_is_a_warning_not_an_error(demo, client, editor):
     client.force_login(editor)
     event = demo.events.get(kind="comment_period_closes")
-    response = client.post(reverse("admin:timeline_event_change", args=[event.pk]),
-                           event_form(event, note="Comments closed as scheduled."), follow=True)
+    response = client.post(
+        reverse("admin:timeline_event_change", args=[event.pk]),
+        event_form(event, note="Comments closed as scheduled."),
+        follow=True,
+    )
     assert response.status_code == 200
     assert "effective 2025-01-13 is before publication 2025-01-15 — possible" in text(response)
     assert Event.objects.get(pk=event.pk).note == "Comments closed as scheduled."
@@ -193,8 +228,9 @@ def test_an_effective_date_before_publication_is_a_warning_not_an_error(demo, cl
 # Two editors at once
 
 
-def test_the_second_of_two_simultaneous_saves_is_refused_and_loses_nothing(demo, client, editor, staff,
-                                                                          django_user_model):
+def test_the_second_of_two_simultaneous_saves_is_refused_and_loses_nothing(
+    demo, client, editor, staff, django_user_model
+):
     other = staff("erin", "Editors")
     event = demo.events.get(kind="comment_period_closes")
     first, second = event_form(event, note="Bob's note."), event_form(event, note="Erin's note.")  # both opened now
@@ -233,8 +269,15 @@ def sent_back(response, **changes):
 
 
 # Each history-tracked model, with a field a revert would change back.
-REVERTIBLE = [(Agency, "name"), (Topic, "name"), (Instrument, "title"), (Document, "title"), (Event, "note"),
-              (Claim, "quote"), (InstrumentRelation, "kind")]
+REVERTIBLE = [
+    (Agency, "name"),
+    (Topic, "name"),
+    (Instrument, "title"),
+    (Document, "title"),
+    (Event, "note"),
+    (Claim, "quote"),
+    (InstrumentRelation, "kind"),
+]
 
 
 def changed_since_first_record(model, field):
@@ -317,8 +360,12 @@ def test_an_editor_cannot_delete_an_event_or_its_claims_through_an_inline_row(de
     for page_name, obj, row in (("instrument", demo, event), ("event", event, event.claims.first())):
         change = reverse(f"admin:timeline_{page_name}_change", args=[obj.pk])
         page = client.get(change)
-        prefix = next(form.prefix for inline in page.context["inline_admin_formsets"]
-                      for form in inline.formset.forms if form.instance == row)
+        prefix = next(
+            form.prefix
+            for inline in page.context["inline_admin_formsets"]
+            for form in inline.formset.forms
+            if form.instance == row
+        )
         assert f'name="{prefix}-DELETE"' not in page.content.decode()  # no Delete box
         saved = client.post(change, sent_back(page, **{f"{prefix}-DELETE": "on"}), follow=True)
         assert saved.status_code == 200 and "was changed successfully" in text(saved)
@@ -363,8 +410,12 @@ def test_a_row_saved_through_an_inline_is_checked_too(demo, client, staff, page_
     erin.force_login(staff("erin", "Editors"))
     erins = erin.get(page_address)  # Erin opens the page with the row inline
     assert bob.post(row_address, sent_back(bob.get(row_address), **{field: "Bob's text."})).status_code == 302
-    prefix = next(form.prefix for inline in erins.context["inline_admin_formsets"]
-                  for form in inline.formset.forms if form.instance == row)
+    prefix = next(
+        form.prefix
+        for inline in erins.context["inline_admin_formsets"]
+        for form in inline.formset.forms
+        if form.instance == row
+    )
     refused = erin.post(page_address, sent_back(erins, **{f"{prefix}-{field}": "Erin's text."}))
     assert refused.status_code == 200
     assert f"Someone else changed this {row_name} since you opened it; nothing was saved." in text(refused)
@@ -381,8 +432,11 @@ def test_an_untouched_inline_row_is_left_alone(demo, client, staff):
     assert Event.objects.get(pk=event.pk).version == opened
 
 
-@pytest.mark.parametrize("model, field", [(Instrument, "title"), (Document, "title"), (Event, "note"),
-                                          (Claim, "quote")], ids=lambda m: getattr(m, "__name__", ""))
+@pytest.mark.parametrize(
+    "model, field",
+    [(Instrument, "title"), (Document, "title"), (Event, "note"), (Claim, "quote")],
+    ids=lambda m: getattr(m, "__name__", ""),
+)
 def test_a_change_sent_without_the_version_it_was_opened_at_is_refused(demo, client, staff, model, field):
     obj = model.objects.first()
     before = getattr(obj, field)
@@ -392,8 +446,9 @@ def test_a_change_sent_without_the_version_it_was_opened_at_is_refused(demo, cli
     del data["opened_version"]
     refused = client.post(change, data)
     assert refused.status_code == 200
-    assert (f"This form did not say which version of the {model._meta.verbose_name} it was opened at; "
-            "nothing was saved.") in text(refused)
+    assert (
+        f"This form did not say which version of the {model._meta.verbose_name} it was opened at; nothing was saved."
+    ) in text(refused)
     assert getattr(model.objects.get(pk=obj.pk), field) == before
 
 
@@ -402,8 +457,9 @@ def test_an_inline_row_sent_without_its_version_is_refused(demo, client, staff):
     change = reverse("admin:timeline_instrument_change", args=[demo.pk])
     client.force_login(staff("erin", "Editors"))
     page = client.get(change)
-    prefix = next(form.prefix for form in page.context["inline_admin_formsets"][0].formset.forms
-                  if form.instance == event)
+    prefix = next(
+        form.prefix for form in page.context["inline_admin_formsets"][0].formset.forms if form.instance == event
+    )
     data = sent_back(page, **{f"{prefix}-note": "Changed blind."})
     del data[f"{prefix}-opened_version"]
     refused = client.post(change, data)

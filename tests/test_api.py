@@ -50,9 +50,12 @@ def test_the_list_reads_the_phase_on_today_by_default(demo, client):
         page = get_json(client, reverse("api:instrument-list"))
     assert page["on"] == "2025-02-01"
     phases = {row["slug"]: row["phase"] for row in page["results"]}
-    assert phases == {"ai-diffusion-rule": "in_force", "gp10-guidance": "not_yet_issued",
-                      "ai-training-policy-statement": "not_yet_issued",
-                      "diversion-red-flags-guidance": "not_yet_issued"}
+    assert phases == {
+        "ai-diffusion-rule": "in_force",
+        "gp10-guidance": "not_yet_issued",
+        "ai-training-policy-statement": "not_yet_issued",
+        "diversion-red-flags-guidance": "not_yet_issued",
+    }
 
 
 @pytest.mark.parametrize(
@@ -62,8 +65,10 @@ def test_the_list_reads_the_phase_on_today_by_default(demo, client):
         ({"phase": "not_enforced", "on": "2025-05-20"}, {"ai-diffusion-rule"}),
         ({"phase": "in_force", "on": "2025-02-01"}, {"ai-diffusion-rule"}),
         ({"q": "90 FR 4544"}, {"ai-diffusion-rule"}),
-        ({"agency": "commerce", "kind": "guidance"},
-         {"gp10-guidance", "ai-training-policy-statement", "diversion-red-flags-guidance"}),
+        (
+            {"agency": "commerce", "kind": "guidance"},
+            {"gp10-guidance", "ai-training-policy-statement", "diversion-red-flags-guidance"},
+        ),
     ],
 )
 def test_the_list_takes_the_same_filters_as_the_page(demo, client, params, slugs):
@@ -143,7 +148,11 @@ def test_an_instrument_without_events_yet_is_not_yet_issued(db, client):
     Instrument.objects.create(slug="draft-rule", title="A draft rule", kind="rule")
     body = get_json(client, instrument_url("instrument-status", "draft-rule"), on="2025-05-20")
     assert (body["instrument"], body["phase"], body["applied"], body["upcoming"]) == (
-        "draft-rule", "not_yet_issued", [], None)
+        "draft-rule",
+        "not_yet_issued",
+        [],
+        None,
+    )
 
 
 def test_status_on_20_may_2025_is_not_enforced(demo, client):
@@ -160,8 +169,9 @@ def test_status_as_known_on_1_may_is_in_force_with_obligations(demo, client):
     assert (status["enforced"], status["obligations_apply"], status["rescission_pending"]) == (True, True, False)
 
 
-@pytest.mark.parametrize("args", [("--on", "2025-05-20"), ("--on", "2025-02-01", "--known", "2025-01-14"),
-                                  ("--on", "2024-12-01")])
+@pytest.mark.parametrize(
+    "args", [("--on", "2025-05-20"), ("--on", "2025-02-01", "--known", "2025-01-14"), ("--on", "2024-12-01")]
+)
 def test_status_is_exactly_what_the_status_command_prints(demo, client, run, args):
     code, out, err = run("status", "ai-diffusion-rule", *args, "--json")
     assert code == 0, err
@@ -193,8 +203,12 @@ def test_status_as_recorded_reads_the_history(db, client):
 
 @pytest.mark.parametrize(
     "params, name",
-    [({"on": "2025-02-30"}, "on"), ({"known": "yesterday"}, "known"), ({"recorded": "last week"}, "recorded"),
-     ({"recorded": "0001-01-01T00:00+01:00"}, "recorded")],
+    [
+        ({"on": "2025-02-30"}, "on"),
+        ({"known": "yesterday"}, "known"),
+        ({"recorded": "last week"}, "recorded"),
+        ({"recorded": "0001-01-01T00:00+01:00"}, "recorded"),
+    ],
 )
 def test_status_with_a_bad_date_is_a_400_naming_it(demo, client, params, name):
     errors = get_json(client, instrument_url("instrument-status"), status=400, **params)
@@ -221,17 +235,24 @@ def test_changes_in_may_2025(demo, client):
     assert "commerce-press-release-2025-05-13" in [claim["document"]["key"] for claim in suspended["claims"]]
     rows = {row["slug"]: row for row in changes["instruments"]}
     assert (rows["ai-diffusion-rule"]["phase_before"], rows["ai-diffusion-rule"]["phase_after"]) == (
-        "in_force", "not_enforced")
+        "in_force",
+        "not_enforced",
+    )
     assert rows["ai-diffusion-rule"]["changed"] is True
     assert "enforcement-suspended" in rows["ai-diffusion-rule"]["events"]
     assert (rows["gp10-guidance"]["phase_before"], rows["gp10-guidance"]["phase_after"]) == (
-        "not_yet_issued", "in_force")
+        "not_yet_issued",
+        "in_force",
+    )
 
 
 def test_changes_take_the_instrument_filters(demo, client):
     changes = get_json(client, reverse("api:changes"), **{"from": "2025-05-01", "to": "2025-05-31", "kind": "guidance"})
     assert {row["slug"] for row in changes["instruments"]} == {
-        "gp10-guidance", "ai-training-policy-statement", "diversion-red-flags-guidance"}
+        "gp10-guidance",
+        "ai-training-policy-statement",
+        "diversion-red-flags-guidance",
+    }
     assert {event["instrument"] for event in changes["events"]} == {row["slug"] for row in changes["instruments"]}
 
 
@@ -264,7 +285,8 @@ def test_documents_list_and_detail(demo, client):
     page = get_json(client, reverse("api:document-list"))
     assert page["count"] == 10
     assert [doc["published_on"] for doc in page["results"]] == sorted(
-        (doc["published_on"] for doc in page["results"]), reverse=True)
+        (doc["published_on"] for doc in page["results"]), reverse=True
+    )
     press = next(doc for doc in page["results"] if doc["key"] == "commerce-press-release-2025-05-13")
     detail = get_json(client, press["api_url"])
     assert detail["publisher"] == "Bureau of Industry and Security, U.S. Department of Commerce"
@@ -282,14 +304,19 @@ def test_documents_filter_by_kind(demo, client):
 
 def test_an_unknown_document_is_a_404_in_json(demo, client):
     assert get_json(client, reverse("api:document-detail", args=[999999]), status=404) == {
-        "detail": "No document has the id 999999."}
+        "detail": "No document has the id 999999."
+    }
 
 
 def test_agencies_with_their_parent(demo, client):
     page = get_json(client, reverse("api:agency-list"))
     agencies = {agency["slug"]: agency for agency in page["results"]}
-    assert agencies["bis"] == {"slug": "bis", "name": "Bureau of Industry and Security", "short_name": "BIS",
-                               "parent": "commerce"}
+    assert agencies["bis"] == {
+        "slug": "bis",
+        "name": "Bureau of Industry and Security",
+        "short_name": "BIS",
+        "parent": "commerce",
+    }
     assert agencies["commerce"]["parent"] is None
 
 
@@ -314,8 +341,15 @@ def test_the_browsable_api_renders_for_a_browser(demo, client):
 # Polling cheaply
 
 
-@pytest.mark.parametrize("name, args", [("api:instrument-list", []), ("api:instrument-detail", ["ai-diffusion-rule"]),
-                                        ("api:changes", []), ("api:agency-list", [])])
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("api:instrument-list", []),
+        ("api:instrument-detail", ["ai-diffusion-rule"]),
+        ("api:changes", []),
+        ("api:agency-list", []),
+    ],
+)
 def test_an_unchanged_resource_answers_304(demo, client, name, args):
     url = reverse(name, args=args)
     first = client.get(url, HTTP_ACCEPT="application/json")
@@ -336,8 +370,12 @@ def test_an_edit_makes_the_old_copy_stale(demo, client):
         event = Event.objects.get(instrument__slug="ai-diffusion-rule", key="published")
         event.note = "Corrected."
         event.save()
-        again = client.get(url, HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH=first["ETag"],
-                           HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        again = client.get(
+            url,
+            HTTP_ACCEPT="application/json",
+            HTTP_IF_NONE_MATCH=first["ETag"],
+            HTTP_IF_MODIFIED_SINCE=first["Last-Modified"],
+        )
     assert again.status_code == 200
     assert again["ETag"] != first["ETag"]
     assert "Corrected." in again.content.decode()
@@ -360,18 +398,19 @@ def add_instruments(count):
         instrument = Instrument.objects.create(slug=f"extra-{number}", title=f"Extra rule {number}", kind="rule")
         instrument.agencies.add(bis)
         instrument.topics.add(topic)
-        Event.objects.create(instrument=instrument, key="effective", kind="effective",
-                             date=datetime.date(2025, 5, 2))
+        Event.objects.create(instrument=instrument, key="effective", kind="effective", date=datetime.date(2025, 5, 2))
 
 
-@pytest.mark.parametrize("name, params", [
-    ("api:instrument-list", {"on": "2025-05-20", "agency": "commerce", "topic": "export-controls"}),
-    ("api:changes", {"from": "2025-05-01", "to": "2025-05-31", "agency": "bis"}),
-    ("api:document-list", {}),
-    ("api:agency-list", {}),
-])
-def test_queries_do_not_grow_with_the_number_of_instruments(demo, client, django_assert_max_num_queries,
-                                                            name, params):
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        ("api:instrument-list", {"on": "2025-05-20", "agency": "commerce", "topic": "export-controls"}),
+        ("api:changes", {"from": "2025-05-01", "to": "2025-05-31", "agency": "bis"}),
+        ("api:document-list", {}),
+        ("api:agency-list", {}),
+    ],
+)
+def test_queries_do_not_grow_with_the_number_of_instruments(demo, client, django_assert_max_num_queries, name, params):
     url = reverse(name)
     if "topic" in params:
         params["topic"] = Topic.objects.get(name="export controls").slug

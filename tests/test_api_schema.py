@@ -31,8 +31,14 @@ from policytrack.timeline.models import Document, Instrument
 
 from conftest import fuzz_examples
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_headers_conformance, response_schema_conformance, negative_data_rejection]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
 
 
 MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
@@ -44,8 +50,11 @@ def strategies(operation, known):
     found = [operation.as_strategy(generation_mode=mode) for mode in MODES]
     for name in ("slug", "id"):
         if f"{{{name}}}" in operation.path:
-            found += [operation.as_strategy(generation_mode=mode, path_parameters={name: value})
-                      for value in known[name] for mode in MODES]
+            found += [
+                operation.as_strategy(generation_mode=mode, path_parameters={name: value})
+                for value in known[name]
+                for mode in MODES
+            ]
     return st.one_of(found)
 
 
@@ -64,16 +73,23 @@ def in_test_transaction():
 def test_every_response_matches_the_schema(demo, in_test_transaction):
     app = get_wsgi_application()
     schema = schemathesis.openapi.from_wsgi(reverse("api:schema") + "?format=json", app)
-    known = {"slug": list(Instrument.objects.values_list("slug", flat=True)),
-             "id": list(Document.objects.values_list("pk", flat=True)[:3])}
+    known = {
+        "slug": list(Instrument.objects.values_list("slug", flat=True)),
+        "id": list(Document.objects.values_list("pk", flat=True)[:3]),
+    }
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 8
 
     for operation in operations:
         # The record is only read, so one demo timeline serves every generated request.
         @given(case=strategies(operation, known))
-        @settings(max_examples=fuzz_examples(150), deadline=None, database=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=fuzz_examples(150),
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
         def responds_as_documented(case):
             case.call_and_validate(checks=CHECKS)
 
@@ -86,14 +102,23 @@ def test_the_schema_is_openapi_3_and_describes_every_endpoint(client):
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) == {
-        "/api/instruments/", "/api/instruments/{slug}/", "/api/instruments/{slug}/status/", "/api/changes/",
-        "/api/documents/", "/api/documents/{id}/", "/api/agencies/", "/api/compare/",
+        "/api/instruments/",
+        "/api/instruments/{slug}/",
+        "/api/instruments/{slug}/status/",
+        "/api/changes/",
+        "/api/documents/",
+        "/api/documents/{id}/",
+        "/api/agencies/",
+        "/api/compare/",
     }
     list_params = {p["name"] for p in document["paths"]["/api/instruments/"]["get"]["parameters"]}
     assert {"q", "agency", "kind", "topic", "on", "phase", "sort", "page"} <= list_params
     status = document["paths"]["/api/instruments/{slug}/status/"]["get"]
     assert {p["name"]: p["schema"].get("format") for p in status["parameters"] if p["in"] == "query"} == {
-        "on": "date", "known": "date", "recorded": "date-time"}
+        "on": "date",
+        "known": "date",
+        "recorded": "date-time",
+    }
     assert set(status["responses"]) == {"200", "400", "404"}
 
 

@@ -69,11 +69,14 @@ def test_a_csv_has_a_row_for_every_instrument(db, client, portfolio):
     assert len(list(csv.DictReader(io.StringIO(body)))) == 50
 
 
-@pytest.mark.parametrize("address", [
-    "/changes/?from=2015-01-01&to=2020-12-31",
-    "/changes/?from=2015-01-01&to=2020-12-31&format=csv",
-    "/changes/?from=2019-01-01",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/changes/?from=2015-01-01&to=2020-12-31",
+        "/changes/?from=2015-01-01&to=2020-12-31&format=csv",
+        "/changes/?from=2019-01-01",
+    ],
+)
 def test_a_window_longer_than_a_year_is_refused_saying_so(db, client, address):
     response = client.get(address)
     assert response.status_code == 400
@@ -86,24 +89,38 @@ def test_a_window_of_a_leap_year_is_answered(db, client):
 
 # Parameters: one rule for each kind, the same everywhere.
 
-@pytest.mark.parametrize("address, name, message", [
-    ("/api/instruments/?page=0", "page", "page must be a whole number from 1 up, not '0'."),
-    ("/api/instruments/?page=-3", "page", "page must be a whole number from 1 up, not '-3'."),
-    ("/api/documents/?page=two", "page", "page must be a whole number from 1 up, not 'two'."),
-    ("/api/instruments/?page_size=null", "page_size", "page_size must be a whole number from 1 to 500, not 'null'."),
-    ("/api/agencies/?page_size=0", "page_size", "page_size must be a whole number from 1 to 500, not '0'."),
-    ("/api/instruments/?page_size=501", "page_size", "page_size must be a whole number from 1 to 500, not '501'."),
-    ("/api/changes/?page_size=1e3", "page_size", "page_size must be a whole number from 1 to 500, not '1e3'."),
-    ("/api/instruments/?recorded=", "recorded", "recorded is empty: give it a value, or leave it out."),
-    ("/api/instruments/ai-diffusion-rule/status/?recorded=", "recorded",
-     "recorded is empty: give it a value, or leave it out."),
-    ("/api/instruments/?sort=", "sort", "sort is empty: give it a value, or leave it out."),
-    ("/api/changes/?sort=,", "sort", "sort is empty: give it a value, or leave it out."),
-    ("/api/instruments/?on=", "on", "on is empty: give it a value, or leave it out."),
-    ("/api/changes/?agency=", "agency", "agency is empty: give it a value, or leave it out."),
-    ("/api/changes/?from=2015-01-01&to=2020-12-31", "to",
-     "from 2015-01-01 to 2020-12-31 is 2,192 days; a window may span at most 366 days: ask for a year at a time."),
-])
+
+@pytest.mark.parametrize(
+    "address, name, message",
+    [
+        ("/api/instruments/?page=0", "page", "page must be a whole number from 1 up, not '0'."),
+        ("/api/instruments/?page=-3", "page", "page must be a whole number from 1 up, not '-3'."),
+        ("/api/documents/?page=two", "page", "page must be a whole number from 1 up, not 'two'."),
+        (
+            "/api/instruments/?page_size=null",
+            "page_size",
+            "page_size must be a whole number from 1 to 500, not 'null'.",
+        ),
+        ("/api/agencies/?page_size=0", "page_size", "page_size must be a whole number from 1 to 500, not '0'."),
+        ("/api/instruments/?page_size=501", "page_size", "page_size must be a whole number from 1 to 500, not '501'."),
+        ("/api/changes/?page_size=1e3", "page_size", "page_size must be a whole number from 1 to 500, not '1e3'."),
+        ("/api/instruments/?recorded=", "recorded", "recorded is empty: give it a value, or leave it out."),
+        (
+            "/api/instruments/ai-diffusion-rule/status/?recorded=",
+            "recorded",
+            "recorded is empty: give it a value, or leave it out.",
+        ),
+        ("/api/instruments/?sort=", "sort", "sort is empty: give it a value, or leave it out."),
+        ("/api/changes/?sort=,", "sort", "sort is empty: give it a value, or leave it out."),
+        ("/api/instruments/?on=", "on", "on is empty: give it a value, or leave it out."),
+        ("/api/changes/?agency=", "agency", "agency is empty: give it a value, or leave it out."),
+        (
+            "/api/changes/?from=2015-01-01&to=2020-12-31",
+            "to",
+            "from 2015-01-01 to 2020-12-31 is 2,192 days; a window may span at most 366 days: ask for a year at a time.",
+        ),
+    ],
+)
 def test_the_api_refuses_a_bad_or_empty_parameter_naming_it(demo, client, address, name, message):
     response = client.get(address)
     assert response.status_code == 400
@@ -116,16 +133,30 @@ def test_a_page_past_the_last_is_not_found_saying_so(demo, client):
     assert response.json() == {"detail": "There is no page 99: That page contains no results."}
 
 
-@pytest.mark.parametrize("address", ["/feeds/changes.atom?agency=nope", "/calendar.ics?agency=nope",
-                                     "/api/instruments/?agency=nope", "/feeds/changes.atom?topic=nope"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/feeds/changes.atom?agency=nope",
+        "/calendar.ics?agency=nope",
+        "/api/instruments/?agency=nope",
+        "/feeds/changes.atom?topic=nope",
+    ],
+)
 def test_an_unknown_agency_or_topic_is_a_bad_request_everywhere(demo, client, address):
     response = client.get(address)
     assert response.status_code == 400
     assert "nope is not one of the available choices" in response.content.decode()
 
 
-@pytest.mark.parametrize("address", ["/feeds/changes.atom?agency=", "/calendar.ics?agency=&topic=",
-                                     "/instruments/?agency=&kind=", "/changes/?from=&to="])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/feeds/changes.atom?agency=",
+        "/calendar.ics?agency=&topic=",
+        "/instruments/?agency=&kind=",
+        "/changes/?from=&to=",
+    ],
+)
 def test_pages_feeds_and_calendars_drop_blanks_as_forms_send_them(demo, client, address):
     assert client.get(address).status_code == 200
 

@@ -86,7 +86,9 @@ def test_the_instrument_page_draws_the_timeline_and_takes_a_date(demo_server, pa
     expect(drawing).to_be_visible()
     assert drawing.locator("text.on-label").text_content() == "20 May 2025"
     assert [band.text_content().strip() for band in drawing.locator("g.band title").all()][-2:] == [
-        "in force: from 13 January 2025 to 12 May 2025", "in force, not enforced: from 13 May 2025 onwards"]
+        "in force: from 13 January 2025 to 12 May 2025",
+        "in force, not enforced: from 13 May 2025 onwards",
+    ]
     announced = page.locator("#event-rescission-announced")
     assert "disputed" in announced.inner_text()
     assert "11 June 2025" in announced.inner_text()
@@ -160,16 +162,18 @@ def test_pages_work_without_javascript(demo_server):
         browser.close()
 
 
-def test_an_editor_previews_a_federal_register_import_then_confirms_it(live_server, transactional_db, page,
-                                                                        django_user_model):
+def test_an_editor_previews_a_federal_register_import_then_confirms_it(
+    live_server, transactional_db, page, django_user_model
+):
     django_user_model.objects.create_superuser("bob", password="editor-password-1")
     page.goto(f"{live_server.url}/admin/login/?next=/admin/timeline/document/")
     page.get_by_label("Username").fill("bob")
     page.get_by_label("Password").fill("editor-password-1")
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Import from the Federal Register").click()
-    page.get_by_label("or a JSON file").set_input_files(str(ROOT / "tests" / "data" / "federal_register"
-                                                           / "regulatory-document.json"))
+    page.get_by_label("or a JSON file").set_input_files(
+        str(ROOT / "tests" / "data" / "federal_register" / "regulatory-document.json")
+    )
     page.get_by_role("button", name="Preview").click()
 
     preview = page.locator("#content-main").inner_text()
@@ -188,18 +192,37 @@ def test_no_page_scrolls_sideways_on_a_phone_even_with_long_names(demo_server, p
 
     from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
 
-    agency = Agency.objects.create(slug="long-agency", name="Office of the Assistant Secretary for Administration and "
-                                   "Management, Occupational Safety and Health Review Commission Liaison Directorate")
-    rule = Instrument.objects.create(slug="long-one", kind="rule", title="Interoperabilityrequirementsforcrossjuris"
-                                     "dictionalreportingwithoutanyspacesatall regulation")
+    agency = Agency.objects.create(
+        slug="long-agency",
+        name="Office of the Assistant Secretary for Administration and "
+        "Management, Occupational Safety and Health Review Commission Liaison Directorate",
+    )
+    rule = Instrument.objects.create(
+        slug="long-one",
+        kind="rule",
+        title="Interoperabilityrequirementsforcrossjurisdictionalreportingwithoutanyspacesatall regulation",
+    )
     rule.agencies.add(agency)
-    document = Document.objects.create(key="long", kind="news", title="A long address", published_on=datetime.date(2025, 3, 1),
-                                       url="https://example.org/" + "a-very-long-path-segment-" * 8)
+    document = Document.objects.create(
+        key="long",
+        kind="news",
+        title="A long address",
+        published_on=datetime.date(2025, 3, 1),
+        url="https://example.org/" + "a-very-long-path-segment-" * 8,
+    )
     event = Event.objects.create(instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 3, 1))
     Claim.objects.create(event=event, document=document, date=datetime.date(2025, 3, 1))
-    for path in ("/", "/instruments/", "/on/2025-05-20/", "/changes/?from=2025-01-01&to=2025-06-30", "/methodology/",
-                 "/documents/",
-                 f"/documents/{document.pk}/", "/instruments/long-one/", "/instruments/ai-diffusion-rule/"):
+    for path in (
+        "/",
+        "/instruments/",
+        "/on/2025-05-20/",
+        "/changes/?from=2025-01-01&to=2025-06-30",
+        "/methodology/",
+        "/documents/",
+        f"/documents/{document.pk}/",
+        "/instruments/long-one/",
+        "/instruments/ai-diffusion-rule/",
+    ):
         for width in (320, 390, 1280):
             page.set_viewport_size({"width": width, "height": 800})
             page.goto(f"{demo_server.url}{path}")

@@ -57,7 +57,8 @@ def test_dates_already_past_and_pre_empted_are_left_out(demo, client):
         due = events(read_calendar(client, reverse("feeds:calendar")))
     assert set(due) == {"ai-diffusion-rule.compliance-date-748-supp10@policytrack"}
     assert due["ai-diffusion-rule.compliance-date-748-supp10@policytrack"].decoded("DTSTART") == datetime.date(
-        2026, 1, 15)
+        2026, 1, 15
+    )
 
 
 def test_uids_and_contents_are_stable_across_requests(may, client):
@@ -73,7 +74,8 @@ def test_a_moved_date_keeps_its_uid(may, client):
     with time_machine.travel(FIRST_OF_MAY + datetime.timedelta(minutes=5), tick=False):
         Event.objects.filter(instrument__slug="gp10-guidance", key="effective").update(date=datetime.date(2025, 6, 2))
         Event.objects.get(instrument__slug="gp10-guidance", key="effective").claims.update(
-            date=datetime.date(2025, 6, 2))
+            date=datetime.date(2025, 6, 2)
+        )
         after = events(read_calendar(client, reverse("feeds:calendar")))
     uid = "gp10-guidance.effective@policytrack"
     assert before[uid].decoded("DTSTART") == datetime.date(2025, 5, 13)
@@ -111,8 +113,9 @@ def test_the_instrument_calendar_has_only_its_dates(may, client):
 
 def test_a_month_precise_date_says_so(may, client):
     rule = Instrument.objects.create(slug="moon-rule", title="Moon Rule", kind="rule")
-    Event.objects.create(instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 6, 1),
-                         precision="month")
+    Event.objects.create(
+        instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 6, 1), precision="month"
+    )
     due = events(read_calendar(client, reverse("feeds:instrument_calendar", args=["moon-rule"])))
     assert str(due["moon-rule.effective@policytrack"]["SUMMARY"]) == "Moon Rule: effective (some time in June 2025)"
 
@@ -150,8 +153,11 @@ def valid_rfc5545(body):
 
 
 def test_every_calendar_is_valid_even_with_nothing_coming(demo, client):
-    addresses = ["/calendar.ics", "/calendar.ics?kind=statute",
-                 *(f"/instruments/{slug}/calendar.ics" for slug in Instrument.objects.values_list("slug", flat=True))]
+    addresses = [
+        "/calendar.ics",
+        "/calendar.ics?kind=statute",
+        *(f"/instruments/{slug}/calendar.ics" for slug in Instrument.objects.values_list("slug", flat=True)),
+    ]
     empty = 0
     for address in addresses:
         response = client.get(address)

@@ -16,7 +16,7 @@ def test_the_portfolio_compare_lists_what_changed_grouped_by_the_change(demo, cl
     assert "What changed between 1 May 2025 and 20 May 2025" in body
     assert "in force → in force, not enforced : 1 instrument" in body
     assert "not yet issued → in force : 3 instruments" in body  # the three guidance documents of 13 May
-    rows = body[body.index("On 20 May 2025"):]
+    rows = body[body.index("On 20 May 2025") :]
     assert "AI Diffusion Rule" in rows
     assert 'table class="list all-columns"' in response.content.decode()  # a phone keeps both phases
 
@@ -43,7 +43,8 @@ def test_the_portfolio_compare_csv(demo, client):
     response = client.get("/compare/", {"a": "2025-05-01", "b": "2025-05-20", "format": "csv"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert {(row["slug"], row["phase_a"], row["phase_b"]) for row in rows} >= {
-        ("ai-diffusion-rule", "in_force", "not_enforced")}
+        ("ai-diffusion-rule", "in_force", "not_enforced")
+    }
     assert len(rows) == 4
 
 
@@ -52,17 +53,21 @@ def test_the_api_compare(demo, client):
     assert {"from": "in_force", "to": "not_enforced", "count": 1} in answer["groups"]
     assert answer["count"] == 4
     assert {"instrument": "ai-diffusion-rule", "phase_a": "in_force", "phase_b": "not_enforced"} in [
-        {key: row[key] for key in ("instrument", "phase_a", "phase_b")} for row in answer["results"]]
+        {key: row[key] for key in ("instrument", "phase_a", "phase_b")} for row in answer["results"]
+    ]
     assert client.get("/api/compare/", {"a": "2025-05-01", "known": "2025-05-01"}).status_code == 400
     assert client.get("/api/compare/", {"a": "nope"}).status_code == 400
 
 
 def test_one_instrument_compared_as_known_on_two_dates(demo, client):
-    response = client.get(reverse("web:instrument_compare", args=["ai-diffusion-rule"]),
-                          {"on": "2025-05-20", "known_a": "2025-05-01", "known_b": "2025-05-14"})
+    response = client.get(
+        reverse("web:instrument_compare", args=["ai-diffusion-rule"]),
+        {"on": "2025-05-20", "known_a": "2025-05-01", "known_b": "2025-05-14"},
+    )
     assert response.status_code == 200
     body = text(response)
-    assert ("As known on 1 May 2025, on 20 May 2025 it would be in force; as known on 14 May 2025, "
-            "in force, not enforced.") in body
+    assert (
+        "As known on 1 May 2025, on 20 May 2025 it would be in force; as known on 14 May 2025, in force, not enforced."
+    ) in body
     assert "Department of Commerce Announces Rescission" in body  # learned in between
     assert "Enforced yes no (changed)" in body

@@ -18,17 +18,39 @@ SHORT_TITLE = "-2+3"
 TIMELINE = {
     "format": "policytrack-timeline/1",
     "agencies": [{"slug": "evil", "name": "Evil agency", "short_name": AGENCY}],
-    "documents": [{"key": "fr", "kind": "federal_register", "title": "\tA rule", "publisher": PUBLISHER,
-                   "published_on": "2025-01-15", "fr_document_number": "2025-00001"}],
-    "instruments": [{
-        "slug": "evil-rule", "title": TITLE, "short_title": SHORT_TITLE, "kind": "rule", "agencies": ["evil"],
-        "events": [
-            {"key": "published", "kind": "published", "date": "2025-01-15",
-             "claims": [{"document": "fr", "date": "2025-01-15"}]},
-            {"key": "effective", "kind": "effective", "date": "2025-02-14",
-             "claims": [{"document": "fr", "date": "2025-02-14"}]},
-        ],
-    }],
+    "documents": [
+        {
+            "key": "fr",
+            "kind": "federal_register",
+            "title": "\tA rule",
+            "publisher": PUBLISHER,
+            "published_on": "2025-01-15",
+            "fr_document_number": "2025-00001",
+        }
+    ],
+    "instruments": [
+        {
+            "slug": "evil-rule",
+            "title": TITLE,
+            "short_title": SHORT_TITLE,
+            "kind": "rule",
+            "agencies": ["evil"],
+            "events": [
+                {
+                    "key": "published",
+                    "kind": "published",
+                    "date": "2025-01-15",
+                    "claims": [{"document": "fr", "date": "2025-01-15"}],
+                },
+                {
+                    "key": "effective",
+                    "kind": "effective",
+                    "date": "2025-02-14",
+                    "claims": [{"document": "fr", "date": "2025-02-14"}],
+                },
+            ],
+        }
+    ],
 }
 
 
@@ -41,11 +63,14 @@ def rows_of(response):
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
-@pytest.mark.parametrize("address", [
-    "/instruments/?format=csv&on=2025-03-01",
-    "/on/2025-03-01/?format=csv",
-    "/changes/?from=2025-01-01&to=2025-03-01&format=csv",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/instruments/?format=csv&on=2025-03-01",
+        "/on/2025-03-01/?format=csv",
+        "/changes/?from=2025-01-01&to=2025-03-01&format=csv",
+    ],
+)
 def test_no_cell_of_any_csv_can_start_a_formula(evil, client, address):
     rows = rows_of(client.get(address))
     assert len(rows) > 1
@@ -66,9 +91,20 @@ def test_ordinary_values_come_out_unchanged(evil, client):
     assert effective["url"] == "http://testserver/instruments/evil-rule/?on=2025-02-14#event-effective"
 
 
-@pytest.mark.parametrize("value, written", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(1)", "'@SUM(1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("2025-02-14", "2025-02-14"), ("A = B", "A = B"), ("", ""), ("https://example.org/", "https://example.org/"),
-])
+@pytest.mark.parametrize(
+    "value, written",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("2025-02-14", "2025-02-14"),
+        ("A = B", "A = B"),
+        ("", ""),
+        ("https://example.org/", "https://example.org/"),
+    ],
+)
 def test_a_cell_is_quoted_only_when_it_would_start_a_formula(value, written):
     assert spreadsheet_safe(value) == written

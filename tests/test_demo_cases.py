@@ -21,9 +21,21 @@ EXPECTED = [
     # Interior practices rule: three delays in a row and a fourth reported by the final rule.
     ("interior-practices-ifr", "2025-02-06", None, "issued", "published 10 January, due to take effect 10 February"),
     ("interior-practices-ifr", "2025-02-10", None, "issued", "delayed as of 7 February to 21 March"),
-    ("interior-practices-ifr", "2025-03-01", "2025-03-01", "issued", "as known then: not yet in force (delayed to 21 March)"),
+    (
+        "interior-practices-ifr",
+        "2025-03-01",
+        "2025-03-01",
+        "issued",
+        "as known then: not yet in force (delayed to 21 March)",
+    ),
     ("interior-practices-ifr", "2025-03-21", None, "issued", "delayed on 13 March to 5 May"),
-    ("interior-practices-ifr", "2025-03-21", "2025-03-01", "in_force", "what a reader of 1 March expected for 21 March"),
+    (
+        "interior-practices-ifr",
+        "2025-03-21",
+        "2025-03-01",
+        "in_force",
+        "what a reader of 1 March expected for 21 March",
+    ),
     ("interior-practices-ifr", "2025-05-05", None, "issued", "delayed as of 2 May to 4 June"),
     ("interior-practices-ifr", "2025-06-04", None, "issued", "delayed again to 21 July (reported by the final rule)"),
     ("interior-practices-ifr", "2025-07-20", None, "issued", "the day before it took effect"),
@@ -49,7 +61,13 @@ EXPECTED = [
     # FTA Major Capital Investment Projects: stayed by the agency on the day it took effect.
     ("fta-major-capital-investment-projects", "2001-02-04", None, "issued", "due to take effect 5 February"),
     ("fta-major-capital-investment-projects", "2001-02-05", None, "suspended", "stayed from 5 February by the agency"),
-    ("fta-major-capital-investment-projects", "2001-02-06", "2001-02-06", "in_force", "the stay was published only on 9 February"),
+    (
+        "fta-major-capital-investment-projects",
+        "2001-02-06",
+        "2001-02-06",
+        "in_force",
+        "the stay was published only on 9 February",
+    ),
     ("fta-major-capital-investment-projects", "2001-03-15", None, "suspended", "stayed until 6 April"),
     ("fta-major-capital-investment-projects", "2001-04-07", None, "in_force", "the stay is over"),
     ("fta-major-capital-investment-projects", "2025-07-01", None, "in_force", "Appendix A removed; part 611 stays"),
@@ -173,8 +191,10 @@ def test_every_quote_is_the_words_of_the_document_it_is_claimed_from():
 # Sentences read in the full text of a Federal Register document beyond the fields the held-out corpus
 # stores for it (its SUMMARY and DATES): the notice's SUPPLEMENTARY INFORMATION, its header line.
 READ_BEYOND_THE_CORPUS = {
-    "2025-02472": ["The interim final rule, ``Practices Before the Department of the Interior,'' published on January 10, 2025, at 90 FR 2332, included a 30-day public comment period that ends on February 10, 2025.",
-                   "The effective date of the interim final rule is February 10, 2025."],
+    "2025-02472": [
+        "The interim final rule, ``Practices Before the Department of the Interior,'' published on January 10, 2025, at 90 FR 2332, included a 30-day public comment period that ends on February 10, 2025.",
+        "The effective date of the interim final rule is February 10, 2025.",
+    ],
     "2025-08682": ["Executive Order 14295 of May 9, 2025"],
     "2019-02544": ["Executive Order 13859 of February 11, 2019"],
     "2018-11939": ["Executive Order 13839 of May 25, 2018"],

@@ -49,12 +49,19 @@ def test_the_federal_register_facts_are_held(demo):
 
 def test_every_event_of_the_rule_is_there_with_its_date(demo):
     dates = sorted((e.kind, e.date.isoformat()) for e in demo.events.all())
-    assert dates == sorted([
-        ("issued", "2025-01-13"), ("effective", "2025-01-13"), ("published", "2025-01-15"),
-        ("comment_period_closes", "2025-05-15"), ("compliance_date", "2025-05-15"),
-        ("compliance_date", "2026-01-15"), ("rescission_planned", "2025-05-07"),
-        ("rescission_announced", "2025-05-13"), ("enforcement_suspended", "2025-05-13"),
-    ])
+    assert dates == sorted(
+        [
+            ("issued", "2025-01-13"),
+            ("effective", "2025-01-13"),
+            ("published", "2025-01-15"),
+            ("comment_period_closes", "2025-05-15"),
+            ("compliance_date", "2025-05-15"),
+            ("compliance_date", "2026-01-15"),
+            ("rescission_planned", "2025-05-07"),
+            ("rescission_announced", "2025-05-13"),
+            ("enforcement_suspended", "2025-05-13"),
+        ]
+    )
     assert not demo.events.filter(kind="rescinded").exists()  # never formally published
 
 
@@ -74,7 +81,9 @@ def test_the_conflicting_dates_are_kept_with_their_sources(demo):
 def test_the_guidance_of_the_same_day_is_related_to_the_rule(demo):
     guidance = Instrument.objects.filter(relations__target=demo, relations__kind="related")
     assert sorted(g.slug for g in guidance) == [
-        "ai-training-policy-statement", "diversion-red-flags-guidance", "gp10-guidance",
+        "ai-training-policy-statement",
+        "diversion-red-flags-guidance",
+        "gp10-guidance",
     ]
     for item in guidance:
         assert item.kind == "guidance"

@@ -20,21 +20,27 @@ def test_the_headline_gives_the_range_the_sources_claim_and_links_to_them(demo, 
     assert "in force but not enforced since 13 May 2025 (disputed: sources say 12 May to June 2025)" in box
     assert "rescission announced 13 May 2025 (disputed: sources say 8 May to 11 June 2025)" in box
     html = response.content.decode()
-    sentence = html[html.index('class="status-sentence"'):html.index("</p>", html.index('class="status-sentence"'))]
+    sentence = html[html.index('class="status-sentence"') : html.index("</p>", html.index('class="status-sentence"'))]
     assert 'href="#event-enforcement-suspended"' in sentence
 
 
 def test_an_undisputed_date_is_stated_flatly(demo, client):
     body = text(client.get(reverse("web:instrument_detail", args=["ai-diffusion-rule"]), {"on": "2025-02-01"}))
     assert "On 1 February 2025: in force since 13 January 2025 — compliance not required until 15 May 2025" in body
-    assert "disputed:" not in body[:body.index("Timeline")]
+    assert "disputed:" not in body[: body.index("Timeline")]
 
 
 def test_the_api_status_gives_the_disputed_span_of_its_since_date(demo, client):
     answer = client.get("/api/instruments/ai-diffusion-rule/status/", {"on": "2025-05-20"}).json()
-    assert answer["since_disputed"] == {"kind": "enforcement_suspended", "date": "2025-05-13", "from": "2025-05-12",
-                                        "to": "2025-06-30"}
-    assert client.get("/api/instruments/ai-diffusion-rule/status/", {"on": "2025-02-01"}).json()["since_disputed"] is None
+    assert answer["since_disputed"] == {
+        "kind": "enforcement_suspended",
+        "date": "2025-05-13",
+        "from": "2025-05-12",
+        "to": "2025-06-30",
+    }
+    assert (
+        client.get("/api/instruments/ai-diffusion-rule/status/", {"on": "2025-02-01"}).json()["since_disputed"] is None
+    )
     known = client.get("/api/instruments/ai-diffusion-rule/status/", {"on": "2025-05-20", "known": "2025-05-13"}).json()
     # On 13 May only the release (13 May) and its copy dated 12 May were out: the span is theirs.
     assert (known["since_disputed"]["from"], known["since_disputed"]["to"]) == ("2025-05-12", "2025-05-13")
@@ -65,8 +71,8 @@ def svgs(client, **params):
 
 def test_the_drawing_draws_a_disputed_date_as_the_range_its_sources_claim(demo, client):
     for svg in svgs(client, on="2025-05-20"):
-        marker = svg[svg.index('href="#event-rescission-announced"'):]
-        marker = marker[:marker.index("</a>")]
+        marker = svg[svg.index('href="#event-rescission-announced"') :]
+        marker = marker[: marker.index("</a>")]
         assert "dates disputed: sources say 8 May to 11 June 2025" in marker
         width = float(re.search(r'class="span" x="[\d.]+" y="[\d.-]+" width="([\d.]+)"', marker).group(1))
         assert width > 10  # 34 days across
@@ -77,8 +83,8 @@ def test_no_marker_is_drawn_over_another(demo, client):
         centres = [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="9">', svg)]
         assert len(centres) >= 5
         for n, (x1, y1) in enumerate(centres):
-            for x2, y2 in centres[n + 1:]:
-                assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** .5 >= 18, (x1, y1, x2, y2)
+            for x2, y2 in centres[n + 1 :]:
+                assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 >= 18, (x1, y1, x2, y2)
 
 
 def test_a_phone_gets_a_drawing_of_the_months_around_the_date_asked_about(demo, client):

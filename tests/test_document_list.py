@@ -12,8 +12,15 @@ from policytrack.timeline.models import Document
 @pytest.fixture
 def many(demo):
     Document.objects.bulk_create(
-        Document(key=f"note-{n}", kind="statement", title=f"Statement number {n}", publisher="Office of Examples",
-                 published_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n)) for n in range(60))
+        Document(
+            key=f"note-{n}",
+            kind="statement",
+            title=f"Statement number {n}",
+            publisher="Office of Examples",
+            published_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=n),
+        )
+        for n in range(60)
+    )
 
 
 def test_it_lists_every_source_newest_first(demo, client):
@@ -42,10 +49,13 @@ def test_it_pages_fifty_at_a_time_in_a_few_queries(many, client, django_assert_m
     assert "Statement number 9 " in second and "Statement number 0 " in second
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"kind": "tweet"}, "kind: “tweet” is not a kind of document"),
-    ({"year": "25"}, "year: “25” is not a year written with four digits"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"kind": "tweet"}, "kind: “tweet” is not a kind of document"),
+        ({"year": "25"}, "year: “25” is not a year written with four digits"),
+    ],
+)
 def test_bad_filters_are_named(demo, client, params, message):
     response = client.get("/documents/", params)
     assert response.status_code == 400 and message in text(response)
@@ -53,8 +63,10 @@ def test_bad_filters_are_named(demo, client, params, message):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the plan is read from SQLite's EXPLAIN QUERY PLAN")
 def test_a_page_of_one_kind_or_publisher_is_read_from_an_index(db):
-    for field, value, index in (("kind", "news", "document_kind_published_idx"),
-                                ("publisher", "Reuters", "document_publisher_idx")):
+    for field, value, index in (
+        ("kind", "news", "document_kind_published_idx"),
+        ("publisher", "Reuters", "document_publisher_idx"),
+    ):
         query = Document.objects.filter(**{field: value}).order_by("-published_on", "-id")[:50]
         sql, params = query.query.sql_with_params()
         with connection.cursor() as cursor:

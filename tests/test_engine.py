@@ -160,9 +160,7 @@ def test_the_ai_diffusion_status_serialises_to_the_api_shape():
 
 
 def test_the_ai_diffusion_periods_tell_the_whole_story():
-    assert [
-        (p.phase, p.obligations_apply, p.rescission_pending, p.valid_from) for p in periods(AI_DIFFUSION_RULE)
-    ] == [
+    assert [(p.phase, p.obligations_apply, p.rescission_pending, p.valid_from) for p in periods(AI_DIFFUSION_RULE)] == [
         ("not_yet_issued", False, False, None),
         ("in_force", False, False, d("2025-01-13")),
         ("not_enforced", False, True, d("2025-05-13")),
@@ -427,8 +425,7 @@ def test_the_phase_follows_the_life_of_a_rule():
         Event("x", "expired", d("2025-12-31")),
     ]
     assert [
-        status(events, d(on)).phase
-        for on in ("2024-01-01", "2024-07-01", "2025-01-15", "2025-03-01", "2026-01-01")
+        status(events, d(on)).phase for on in ("2024-01-01", "2024-07-01", "2025-01-15", "2025-03-01", "2026-01-01")
     ] == [
         "not_yet_issued",
         "proposed",
@@ -670,9 +667,7 @@ def test_upcoming_ignores_sources_published_after_the_knowledge_date():
         ev("c", "compliance_date", "2025-06-01", claim("2025-06-01", published="2025-03-01")),
     ]
     assert status(events, d("2025-05-01"), known=d("2025-02-01")).upcoming is None
-    assert status(events, d("2025-05-01"), known=d("2025-03-01")).upcoming == Dated(
-        "compliance_date", d("2025-06-01")
-    )
+    assert status(events, d("2025-05-01"), known=d("2025-03-01")).upcoming == Dated("compliance_date", d("2025-06-01"))
 
 
 def test_upcoming_counts_a_known_delay_dated_after_the_status_date():
@@ -698,9 +693,7 @@ def test_claims_of_different_days_are_disputed():
             claim("2025-03-02", "2025-01-01", doc="b"),
         )
     ]
-    assert status(events, d("2025-01-01")).disputed == (
-        Dispute("effective", (d("2025-03-01"), d("2025-03-02"))),
-    )
+    assert status(events, d("2025-01-01")).disputed == (Dispute("effective", (d("2025-03-01"), d("2025-03-02"))),)
 
 
 def test_a_month_claim_agrees_with_a_day_inside_it():
@@ -727,9 +720,7 @@ def test_a_month_claim_disputes_a_day_outside_it():
             claim("2025-07-01", "2025-01-01", doc="fr"),
         ),
     ]
-    assert status(events, d("2025-01-01")).disputed == (
-        Dispute("effective", (d("2025-06-01"), d("2025-07-01"))),
-    )
+    assert status(events, d("2025-01-01")).disputed == (Dispute("effective", (d("2025-06-01"), d("2025-07-01"))),)
 
 
 def test_a_year_claim_agrees_with_a_month_inside_it():

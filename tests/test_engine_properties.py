@@ -143,9 +143,7 @@ def test_the_status_is_coherent(events, on, known):
     if result.upcoming is not None:
         assert result.upcoming.date > on
         assert result.upcoming.kind in UPCOMING_KINDS
-    assert result.as_dict()["applied"] == [
-        {"kind": x.kind, "date": x.date.isoformat()} for x in result.applied
-    ]
+    assert result.as_dict()["applied"] == [{"kind": x.kind, "date": x.date.isoformat()} for x in result.applied]
 
 
 @EXAMPLES

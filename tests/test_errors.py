@@ -35,8 +35,9 @@ def test_an_unhandled_error_in_production_is_logged_with_its_traceback_as_json()
 def test_a_bad_log_level_is_named():
     result = manage("check", DJANGO_LOG_LEVEL="loud")
     assert result.returncode == 1
-    assert result.stderr.strip() == ("policytrack is not configured: DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, "
-                                      "ERROR or CRITICAL, not 'LOUD'")
+    assert result.stderr.strip() == (
+        "policytrack is not configured: DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not 'LOUD'"
+    )
 
 
 def test_an_unhandled_error_reaches_the_log_in_process(db, client, monkeypatch, caplog):
@@ -65,14 +66,21 @@ print([value["type"] + ": " + value["value"] for event in events for value in ev
 
 
 def test_with_a_sentry_dsn_an_unhandled_error_is_reported_without_personal_data():
-    result = manage("shell", "-c", SENTRY, SENTRY_DSN="https://public@sentry.example.org/42",
-                    SENTRY_ENVIRONMENT="staging", **PRODUCTION)
+    result = manage(
+        "shell",
+        "-c",
+        SENTRY,
+        SENTRY_DSN="https://public@sentry.example.org/42",
+        SENTRY_ENVIRONMENT="staging",
+        **PRODUCTION,
+    )
     assert result.stdout.strip().splitlines()[-2:] == ["True staging False", "['RuntimeError: forced failure']"]
 
 
 def test_without_a_sentry_dsn_nothing_is_reported():
-    result = manage("shell", "-c", "import sentry_sdk; print(sentry_sdk.get_client().is_active())", SENTRY_DSN="",
-                    **PRODUCTION)
+    result = manage(
+        "shell", "-c", "import sentry_sdk; print(sentry_sdk.get_client().is_active())", SENTRY_DSN="", **PRODUCTION
+    )
     assert result.stdout.strip().splitlines()[-1] == "False"
 
 
@@ -91,7 +99,8 @@ def test_an_unhandled_error_shows_the_friendly_500_page(db, client, monkeypatch)
     response = client.get("/")
     assert response.status_code == 500
     assert "Something went wrong policytrack could not answer this request because of an error on our side." in text(
-        response)
+        response
+    )
     assert '<link rel="stylesheet" href="/static/css/site.css">' in response.content.decode()
 
 
@@ -102,10 +111,15 @@ def test_the_500_page_needs_no_request_context_or_database():
 
 
 def test_the_500_page_is_laid_out_as_every_other_page(db, client):
-    header = re.compile(r'<header class="site-header">\s*<a class="brand" href="/">policytrack</a>\s*'
-                        r'<nav aria-label="Main">(.*?)</nav>', re.S)
-    links = [re.findall(r'href="([^"]+)"', header.search(page).group(1))
-             for page in (client.get("/").content.decode(), loader.get_template("500.html").render())]
+    header = re.compile(
+        r'<header class="site-header">\s*<a class="brand" href="/">policytrack</a>\s*'
+        r'<nav aria-label="Main">(.*?)</nav>',
+        re.S,
+    )
+    links = [
+        re.findall(r'href="([^"]+)"', header.search(page).group(1))
+        for page in (client.get("/").content.decode(), loader.get_template("500.html").render())
+    ]
     assert links[0] == links[1]
 
 

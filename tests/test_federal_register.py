@@ -35,8 +35,11 @@ def test_a_rule_becomes_a_document_an_instrument_and_dated_events(db, run):
     assert "1 document: 1 agency created, 2 claims created, 1 document created, 2 events created" in out
 
     document = Document.objects.get(fr_document_number="2024-31396")
-    assert (document.kind, document.citation, document.published_on) == ("federal_register", "89 FR 107012",
-                                                                          D(2024, 12, 31))
+    assert (document.kind, document.citation, document.published_on) == (
+        "federal_register",
+        "89 FR 107012",
+        D(2024, 12, 31),
+    )
     assert document.url.startswith("https://www.federalregister.gov/documents/2024/12/31/2024-31396/")
     assert "Final rule." in document.note and "40 CFR 52" in document.note and "govinfo.gov" in document.note
     assert document.excerpt.startswith("The Environmental Protection Agency (EPA) is taking final action")
@@ -58,8 +61,11 @@ def test_an_executive_order_is_signed_then_published_and_in_force_from_signing(d
     assert code == 0 and "before publication" not in err
     order = Instrument.objects.get()
     assert order.kind == "executive_order"
-    assert {e.kind: e.date for e in order.events.all()} == {"issued": D(2026, 9, 17), "published": D(2026, 9, 22),
-                                                             "effective": D(2026, 9, 17)}
+    assert {e.kind: e.date for e in order.events.all()} == {
+        "issued": D(2026, 9, 17),
+        "published": D(2026, 9, 22),
+        "effective": D(2026, 9, 17),
+    }
     assert order.status(D(2026, 9, 18)).phase == "in_force"
     effective = order.events.get(kind="effective")
     assert effective.claims.get().quote == ""  # no sentence says it: the note names the field
@@ -96,9 +102,16 @@ def test_a_later_version_updates_the_same_rows(db, run, tmp_path):
 
 
 def test_a_document_joins_the_instrument_with_its_rin(demo, run, tmp_path):
-    notice = raw(RULE) | {"document_number": "2025-99999", "regulation_id_numbers": ["0694-AJ90"],
-                          "docket_ids": [], "publication_date": "2025-01-15", "effective_on": "2025-01-13",
-                          "citation": "90 FR 4544", "agencies": [], "title": "Framework for AI Diffusion"}
+    notice = raw(RULE) | {
+        "document_number": "2025-99999",
+        "regulation_id_numbers": ["0694-AJ90"],
+        "docket_ids": [],
+        "publication_date": "2025-01-15",
+        "effective_on": "2025-01-13",
+        "citation": "90 FR 4544",
+        "agencies": [],
+        "title": "Framework for AI Diffusion",
+    }
     (tmp_path / "n.json").write_text(json.dumps(notice))
     instruments = Instrument.objects.count()
     code, out, err = run("import_federal_register", tmp_path / "n.json")
@@ -110,8 +123,11 @@ def test_a_document_joins_the_instrument_with_its_rin(demo, run, tmp_path):
 
 
 def test_dates_in_the_free_text_become_events(db, run, tmp_path):
-    text = raw(RULE) | {"effective_on": None, "dates": "This rule is effective March 3, 2025. The compliance date "
-                                                       "for the reporting requirements is September 2, 2025."}
+    text = raw(RULE) | {
+        "effective_on": None,
+        "dates": "This rule is effective March 3, 2025. The compliance date "
+        "for the reporting requirements is September 2, 2025.",
+    }
     (tmp_path / "t.json").write_text(json.dumps(text))
     assert run("import_federal_register", tmp_path / "t.json")[0] == 0
     events = {e.kind: e.date for e in Instrument.objects.get().events.all()}
@@ -120,9 +136,15 @@ def test_dates_in_the_free_text_become_events(db, run, tmp_path):
 
 def test_a_correction_marks_the_corrected_instrument(db, run, tmp_path):
     run("import_federal_register", RULE)
-    correction = raw(RULE) | {"document_number": "2025-00100", "correction_of": "2024-31396",
-                              "publication_date": "2025-01-10", "effective_on": None, "docket_ids": [],
-                              "title": "Air Plan Revisions; Correction", "dates": None}
+    correction = raw(RULE) | {
+        "document_number": "2025-00100",
+        "correction_of": "2024-31396",
+        "publication_date": "2025-01-10",
+        "effective_on": None,
+        "docket_ids": [],
+        "title": "Air Plan Revisions; Correction",
+        "dates": None,
+    }
     (tmp_path / "c.json").write_text(json.dumps(correction))
     assert run("import_federal_register", tmp_path / "c.json")[0] == 0
     instrument = Instrument.objects.get()
@@ -133,7 +155,10 @@ def test_broken_json_is_refused_with_its_place(db, run, tmp_path):
     (tmp_path / "b.json").write_text('{"document_number": "2024-1", ')
     code, _, err = run("import_federal_register", tmp_path / "b.json")
     assert code == 2
-    assert f"{tmp_path / 'b.json'}: not valid JSON: Expecting property name enclosed in double quotes at line 1, column 31" in err
+    assert (
+        f"{tmp_path / 'b.json'}: not valid JSON: Expecting property name enclosed in double quotes at line 1, column 31"
+        in err
+    )
     assert counts() == [0, 0, 0, 0, 0]
 
 
@@ -150,8 +175,11 @@ def test_an_impossible_date_anywhere_in_a_page_writes_nothing(db, run, tmp_path)
 
 def test_many_documents_show_progress(db, run, tmp_path):
     template = raw(SEARCH)["results"][0]
-    page = {"results": [copy.deepcopy(template) | {"document_number": f"2024-{n:05d}", "title": f"Notice {n}"}
-                        for n in range(25)]}
+    page = {
+        "results": [
+            copy.deepcopy(template) | {"document_number": f"2024-{n:05d}", "title": f"Notice {n}"} for n in range(25)
+        ]
+    }
     (tmp_path / "many.json").write_text(json.dumps(page))
     code, out, err = run("import_federal_register", tmp_path / "many.json")
     assert code == 0 and "25 documents" in out
@@ -166,25 +194,40 @@ def rule(number, **changes):
 
 
 def test_a_later_document_joins_the_instrument_an_earlier_one_started_by_docket(db, run):
-    report = import_documents([rule("2025-00001", docket_ids=["EPA-1"]),
-                               rule("2025-00002", docket_ids=["EPA-1", "EPA-2"], effective_on="2025-03-01"),
-                               rule("2025-00003", docket_ids=["EPA-2"], regulation_id_numbers=[])], "page.json")
+    report = import_documents(
+        [
+            rule("2025-00001", docket_ids=["EPA-1"]),
+            rule("2025-00002", docket_ids=["EPA-1", "EPA-2"], effective_on="2025-03-01"),
+            rule("2025-00003", docket_ids=["EPA-2"], regulation_id_numbers=[]),
+        ],
+        "page.json",
+    )
     instrument = Instrument.objects.get()
     assert instrument.docket_ids == ["EPA-1", "EPA-2"]  # new in the batch, so saved once, with both
     joined = f"attach to instrument {instrument.slug}: it shares docket"
     assert sum(line.startswith(joined) for line in report.lines) == 2
     published = instrument.events.get(kind="published")  # happens once: later documents are new sources
     assert sorted(published.claims.values_list("document__fr_document_number", flat=True)) == [
-        "2025-00001", "2025-00002", "2025-00003"]
+        "2025-00001",
+        "2025-00002",
+        "2025-00003",
+    ]
     assert instrument.events.get(kind="effective").claims.count() == 3
-    assert report.summary() == ("1 agency created, 6 claims created, 3 documents created, 2 events created, "
-                                "1 instrument created")
+    assert report.summary() == (
+        "1 agency created, 6 claims created, 3 documents created, 2 events created, 1 instrument created"
+    )
     assert run("check_status_periods")[0] == 0  # rebuilt although bulk writes send no signals
 
 
 def test_a_correction_in_the_same_page_marks_the_instrument_of_the_document_it_corrects(db, run):
-    correction = rule("2025-00101", correction_of="https://www.federalregister.gov/d/2025-00100/", docket_ids=[],
-                      publication_date="2025-01-20", effective_on=None, dates=None)
+    correction = rule(
+        "2025-00101",
+        correction_of="https://www.federalregister.gov/d/2025-00100/",
+        docket_ids=[],
+        publication_date="2025-01-20",
+        effective_on=None,
+        dates=None,
+    )
     report = import_documents([rule("2025-00100", docket_ids=["EPA-9"]), correction], "page.json")
     instrument = Instrument.objects.get()
     assert instrument.events.get(kind="corrected").claims.get().document.fr_document_number == "2025-00101"
@@ -202,10 +245,13 @@ def test_the_same_number_twice_in_a_page_is_one_document_updated(db):
 
 def test_new_instruments_take_free_slugs(db):
     Instrument.objects.create(slug="same-title", title="Same title", kind="rule")
-    import_documents([rule(f"2025-0030{n}", title="Same title", docket_ids=[f"D-{n}"]) for n in range(3)],
-                     "page.json")
+    import_documents([rule(f"2025-0030{n}", title="Same title", docket_ids=[f"D-{n}"]) for n in range(3)], "page.json")
     assert sorted(Instrument.objects.values_list("slug", flat=True)) == [
-        "same-title", "same-title-2", "same-title-3", "same-title-4"]
+        "same-title",
+        "same-title-2",
+        "same-title-3",
+        "same-title-4",
+    ]
 
 
 def test_a_page_costs_the_same_number_of_queries_whatever_its_size(db):
@@ -241,8 +287,17 @@ def test_imported_rows_have_history_and_importing_again_adds_none(db):
     import_documents([raw(RULE)], "rule.json")
     assert [model.history.count() for model in (Agency, Document, Instrument, Event, Claim)] == [1, 1, 1, 2, 2]
 
-    import_documents([raw(RULE) | {"effective_on": "2025-02-14", "title": "Air Plan Revisions (corrected)",
-                                   "docket_ids": ["EPA-R09-OAR-2023-0649", "NEW-1"]}], "v2.json")
+    import_documents(
+        [
+            raw(RULE)
+            | {
+                "effective_on": "2025-02-14",
+                "title": "Air Plan Revisions (corrected)",
+                "docket_ids": ["EPA-R09-OAR-2023-0649", "NEW-1"],
+            }
+        ],
+        "v2.json",
+    )
     assert Document.objects.get().version == 1
     assert [model.history.filter(history_type="~").count() for model in (Document, Instrument, Claim)] == [1, 1, 1]
     instrument.refresh_from_db()
@@ -253,14 +308,26 @@ def test_imported_rows_have_history_and_importing_again_adds_none(db):
 
 def test_a_new_agency_joins_an_instrument_that_already_has_others(db):
     import_documents([raw(RULE)], "rule.json")
-    import_documents([raw(RULE) | {"document_number": "2025-00400", "agencies": [
-        {"id": 9, "slug": "department-of-energy", "name": "Department of Energy"}]}], "joint.json")
+    import_documents(
+        [
+            raw(RULE)
+            | {
+                "document_number": "2025-00400",
+                "agencies": [{"id": 9, "slug": "department-of-energy", "name": "Department of Energy"}],
+            }
+        ],
+        "joint.json",
+    )
     instrument = Instrument.objects.get()
     assert sorted(instrument.agencies.values_list("slug", flat=True)) == [
-        "department-of-energy", "environmental-protection-agency"]
+        "department-of-energy",
+        "environmental-protection-agency",
+    ]
     assert instrument.version == 0  # links are not fields: the row was not saved
     assert sorted(row.agency.slug for row in instrument.history.first().agencies.all()) == [
-        "department-of-energy", "environmental-protection-agency"]
+        "department-of-energy",
+        "environmental-protection-agency",
+    ]
 
 
 def test_an_import_failing_half_way_through_its_writes_leaves_nothing(db, monkeypatch):
@@ -293,15 +360,22 @@ def test_a_document_number_is_fetched_from_the_configured_api(db, settings):
     assert document["citation"] == "89 FR 107012"
 
 
-@pytest.mark.parametrize("handler, message", [
-    (lambda request: (_ for _ in ()).throw(httpx.ConnectError("Name or service not known")),
-     "2025-00636: cannot reach the Federal Register API at https://fr.example (Name or service not known); "
-     "check the network, or import a saved JSON file"),
-    (lambda request: (_ for _ in ()).throw(httpx.ReadTimeout("timed out")),
-     "2025-00636: the Federal Register API at https://fr.example did not answer within 15 s"),
-    (lambda request: httpx.Response(404), "2025-00636: the Federal Register has no document with this number"),
-    (lambda request: httpx.Response(503), "2025-00636: the Federal Register API answered HTTP 503"),
-])
+@pytest.mark.parametrize(
+    "handler, message",
+    [
+        (
+            lambda request: (_ for _ in ()).throw(httpx.ConnectError("Name or service not known")),
+            "2025-00636: cannot reach the Federal Register API at https://fr.example (Name or service not known); "
+            "check the network, or import a saved JSON file",
+        ),
+        (
+            lambda request: (_ for _ in ()).throw(httpx.ReadTimeout("timed out")),
+            "2025-00636: the Federal Register API at https://fr.example did not answer within 15 s",
+        ),
+        (lambda request: httpx.Response(404), "2025-00636: the Federal Register has no document with this number"),
+        (lambda request: httpx.Response(503), "2025-00636: the Federal Register API answered HTTP 503"),
+    ],
+)
 def test_network_failures_get_a_clear_message(db, handler, message):
     with pytest.raises(FederalRegisterError) as raised:
         fetch_document("2025-00636", base_url="https://fr.example", transport=mock(handler))
@@ -325,13 +399,15 @@ def test_documents_find_their_instruments_by_docket_past_one_lookups_worth(db):
     # Docket ids are looked up a hundred at a time (PostgreSQL's index takes no more): 150 later
     # documents, each naming the docket of an earlier one, join those instruments, none is new.
     import_documents([rule(f"2025-{n:05d}", docket_ids=[f"D-{n}"]) for n in range(150)], "first.json")
-    report = import_documents([rule(f"2026-{n:05d}", docket_ids=[f"D-{n}"], regulation_id_numbers=[])
-                               for n in range(150)], "second.json")
+    report = import_documents(
+        [rule(f"2026-{n:05d}", docket_ids=[f"D-{n}"], regulation_id_numbers=[]) for n in range(150)], "second.json"
+    )
     assert Instrument.objects.count() == 150
     assert "instruments created" not in report.counts
     instrument = Document.objects.get(fr_document_number="2025-00149").claims.first().event.instrument
-    assert sorted(instrument.events.get(kind="published").claims.values_list(
-        "document__fr_document_number", flat=True)) == ["2025-00149", "2026-00149"]
+    assert sorted(
+        instrument.events.get(kind="published").claims.values_list("document__fr_document_number", flat=True)
+    ) == ["2025-00149", "2026-00149"]
 
 
 def test_every_row_of_a_page_larger_than_a_chunk_gets_its_history(db):
@@ -340,6 +416,8 @@ def test_every_row_of_a_page_larger_than_a_chunk_gets_its_history(db):
     for model in (Document, Instrument, Event, Claim):
         assert model.history.filter(history_type="+").count() == model.objects.count() > 0
     records = Instrument.history.model.objects.all()
-    assert all(list(record.agencies.values_list("agency__slug", flat=True)) == ["environmental-protection-agency"]
-               for record in records.order_by("?")[:50])
+    assert all(
+        list(record.agencies.values_list("agency__slug", flat=True)) == ["environmental-protection-agency"]
+        for record in records.order_by("?")[:50]
+    )
     assert Instrument.history.model.agencies.model.objects.count() == 1200

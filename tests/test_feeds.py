@@ -48,7 +48,9 @@ def test_federal_register_entries_give_the_citation(demo, client):
 
 
 def test_the_link_points_at_a_row_of_the_timeline_page(demo, client):
-    entry = entries(read_feed(client, reverse("feeds:changes")))["AI Diffusion Rule: enforcement suspended (13 May 2025)"]
+    entry = entries(read_feed(client, reverse("feeds:changes")))[
+        "AI Diffusion Rule: enforcement suspended (13 May 2025)"
+    ]
     page, anchor = entry.find(f"{ATOM}link").get("href").split("#")
     response = client.get(page)
     assert response.status_code == 200
@@ -82,7 +84,8 @@ def test_an_edited_event_shows_as_updated(demo, client):
         event.note = "Commerce said it would not enforce the rule."
         event.save()
         entry = entries(read_feed(client, reverse("feeds:changes")))[
-            "AI Diffusion Rule: enforcement suspended (13 May 2025)"]
+            "AI Diffusion Rule: enforcement suspended (13 May 2025)"
+        ]
     assert entry.findtext(f"{ATOM}updated").startswith("2030-01-01T12:00")
     assert "Commerce said it would not enforce the rule." in entry.findtext(f"{ATOM}summary")
 
@@ -101,9 +104,11 @@ def test_agency_narrows_the_feed_including_the_agencies_under_it(demo, client):
         assert "Moon Rule: effective (1 March 2025)" not in titles
         assert "AI Diffusion Rule: enforcement suspended (13 May 2025)" in titles
     assert read_feed(client, reverse("feeds:changes"), agency="bis").findtext(f"{ATOM}title") == (
-        "policytrack: changes — BIS")
+        "policytrack: changes — BIS"
+    )
     assert list(entries(read_feed(client, reverse("feeds:changes"), agency="nasa"))) == [
-        "Moon Rule: effective (1 March 2025)"]
+        "Moon Rule: effective (1 March 2025)"
+    ]
 
 
 def test_topic_narrows_the_feed(demo, client):
@@ -176,11 +181,16 @@ def test_markup_in_a_source_or_a_note_reaches_the_reader_as_text(demo, client):
     claim = Claim.objects.filter(event=event).first()
     claim.quote = '<img src=x onerror="alert(2)">'
     claim.save()
-    Document.objects.filter(pk=claim.document_id).update(title="<i>Rescission</i> & more", publisher="A <u>publisher</u>",
-                                                          url='https://example.org/?a=1&b="2"')
+    Document.objects.filter(pk=claim.document_id).update(
+        title="<i>Rescission</i> & more", publisher="A <u>publisher</u>", url='https://example.org/?a=1&b="2"'
+    )
     summary = entries(read_feed(client, reverse("feeds:changes")))[
-        "AI Diffusion Rule: enforcement suspended (13 May 2025)"].findtext(f"{ATOM}summary")
+        "AI Diffusion Rule: enforcement suspended (13 May 2025)"
+    ].findtext(f"{ATOM}summary")
     assert "<p>&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;</p>" in summary
     assert "<q>&lt;img src=x onerror=&quot;alert(2)&quot;&gt;</q>" in summary
-    assert '<a href="https://example.org/?a=1&amp;b=&quot;2&quot;">“&lt;i&gt;Rescission&lt;/i&gt; &amp; more”</a>' in summary
+    assert (
+        '<a href="https://example.org/?a=1&amp;b=&quot;2&quot;">“&lt;i&gt;Rescission&lt;/i&gt; &amp; more”</a>'
+        in summary
+    )
     assert "A &lt;u&gt;publisher&lt;/u&gt;" in summary and "<script>" not in summary and "<u>" not in summary

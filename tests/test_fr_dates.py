@@ -12,8 +12,18 @@ from policytrack.ingest.fr_dates import read_dates, split_sentences
 
 D = datetime.date
 REAL = json.loads((Path(__file__).parent / "data" / "fr_dates" / "real_dates.json").read_text())
-DATED = {"effective", "compliance_date", "comment_period_closes", "reply_comments", "delayed", "withdrawn",
-         "stayed", "suspended", "rescinded", "expired"}
+DATED = {
+    "effective",
+    "compliance_date",
+    "comment_period_closes",
+    "reply_comments",
+    "delayed",
+    "withdrawn",
+    "stayed",
+    "suspended",
+    "rescinded",
+    "expired",
+}
 
 
 def found(reading):
@@ -35,8 +45,7 @@ def test_it_reads_real_dates_texts(case):
 
 
 def test_a_delay_never_takes_the_delayed_rules_publication_date():
-    text = ("The effective date of the rule published January 10, 2025 (90 FR 1234) is delayed until "
-            "March 21, 2025.")
+    text = "The effective date of the rule published January 10, 2025 (90 FR 1234) is delayed until March 21, 2025."
     reading = read_dates(text, published=D(2025, 1, 28))
     assert found(reading) == [["delayed", "2025-03-21"]]
     assert reading.findings[0].target == "effective"
@@ -59,19 +68,24 @@ def test_an_exception_is_a_scoped_date_beside_the_rules_own():
 
 
 def test_relative_dates_are_computed_and_keep_their_sentence():
-    reading = read_dates("This rule is effective 60 days after publication in the Federal Register. "
-                         "Comments must be received on or before [INSERT DATE 30 DAYS AFTER DATE OF PUBLICATION "
-                         "IN THE FEDERAL REGISTER].", published=D(2025, 1, 15))
+    reading = read_dates(
+        "This rule is effective 60 days after publication in the Federal Register. "
+        "Comments must be received on or before [INSERT DATE 30 DAYS AFTER DATE OF PUBLICATION "
+        "IN THE FEDERAL REGISTER].",
+        published=D(2025, 1, 15),
+    )
     assert found(reading) == [["effective", "2025-03-16"], ["comment_period_closes", "2025-02-14"]]
     assert reading.findings[0].relative == "60 days after publication"
     assert reading.findings[0].sentence == "This rule is effective 60 days after publication in the Federal Register."
 
 
 def test_upon_publication_and_on_signature():
-    assert found(read_dates("This rule is effective upon publication in the Federal Register.",
-                            published=D(2025, 4, 2))) == [["effective", "2025-04-02"]]
-    reading = read_dates("This order is effective on the date of signature.", published=D(2025, 4, 2),
-                         signed=D(2025, 3, 28))
+    assert found(
+        read_dates("This rule is effective upon publication in the Federal Register.", published=D(2025, 4, 2))
+    ) == [["effective", "2025-04-02"]]
+    reading = read_dates(
+        "This order is effective on the date of signature.", published=D(2025, 4, 2), signed=D(2025, 3, 28)
+    )
     assert found(reading) == [["effective", "2025-03-28"]]
     assert reading.findings[0].relative == "on signature"
 
@@ -83,10 +97,15 @@ def test_a_signature_date_unknown_is_reported_not_guessed():
 
 
 def test_it_reads_several_compliance_dates():
-    text = ("This rule is effective March 3, 2025. The compliance date for the reporting requirements is "
-            "September 2, 2025. Small entities must comply by March 2, 2026.")
+    text = (
+        "This rule is effective March 3, 2025. The compliance date for the reporting requirements is "
+        "September 2, 2025. Small entities must comply by March 2, 2026."
+    )
     assert found(read_dates(text, published=D(2025, 1, 31))) == [
-        ["effective", "2025-03-03"], ["compliance_date", "2025-09-02"], ["compliance_date", "2026-03-02"]]
+        ["effective", "2025-03-03"],
+        ["compliance_date", "2025-09-02"],
+        ["compliance_date", "2026-03-02"],
+    ]
 
 
 def test_sentences_it_cannot_place_are_reported_not_dropped():
@@ -105,19 +124,23 @@ def test_a_stay_and_its_end():
     text = "Effective May 1, 2025, 40 CFR 60.5398b is stayed until July 31, 2025."
     reading = read_dates(text, published=D(2025, 5, 1))
     assert [(f.kind, f.date, f.until) for f in reading.findings if f.kind != "effective"] == [
-        ("stayed", D(2025, 5, 1), D(2025, 7, 31))] or [(f.kind, f.until) for f in reading.findings] == [
-        ("effective", None), ("stayed", D(2025, 7, 31))]
+        ("stayed", D(2025, 5, 1), D(2025, 7, 31))
+    ] or [(f.kind, f.until) for f in reading.findings] == [("effective", None), ("stayed", D(2025, 7, 31))]
 
 
 def test_sentences_are_split_but_not_at_abbreviations():
     text = "Effective at 12:01 a.m. Eastern Time on April 5, 2025. See 90 FR 1234. Comments close May 1, 2025."
     assert [s for _, s in split_sentences(text)] == [
-        "Effective at 12:01 a.m. Eastern Time on April 5, 2025.", "See 90 FR 1234.", "Comments close May 1, 2025."]
+        "Effective at 12:01 a.m. Eastern Time on April 5, 2025.",
+        "See 90 FR 1234.",
+        "Comments close May 1, 2025.",
+    ]
 
 
 def test_fr_document_numbers_are_returned_for_the_joiner():
-    reading = read_dates("The interim final rule (FR Doc. 2025-00636) is withdrawn as of March 1, 2025.",
-                         published=D(2025, 3, 1))
+    reading = read_dates(
+        "The interim final rule (FR Doc. 2025-00636) is withdrawn as of March 1, 2025.", published=D(2025, 3, 1)
+    )
     assert "2025-00636" in reading.citations
     assert found(reading) == [["withdrawn", "2025-03-01"]]
 
@@ -132,57 +155,94 @@ def test_accuracy_on_the_real_texts_is_reported(capsys):
 
 
 def test_a_date_before_its_verb_is_governed_by_the_verb():
-    reading = read_dates("As of January 5, 2025, the proposed rule published October 1, 2024 (89 FR 79000) is "
-                         "withdrawn.", published=D(2025, 1, 5))
+    reading = read_dates(
+        "As of January 5, 2025, the proposed rule published October 1, 2024 (89 FR 79000) is withdrawn.",
+        published=D(2025, 1, 5),
+    )
     assert found(reading) == [["withdrawn", "2025-01-05"]]
 
 
 def test_effective_immediately_upon_publication_is_one_date():
-    reading = read_dates("This rule is effective immediately upon publication in the Federal Register.",
-                         published=D(2025, 4, 2))
+    reading = read_dates(
+        "This rule is effective immediately upon publication in the Federal Register.", published=D(2025, 4, 2)
+    )
     assert found(reading) == [["effective", "2025-04-02"]]
 
 
 def test_an_incorporation_by_reference_approval_dates_nothing_here():
-    text = ("This rule is effective March 21, 2025. The incorporation by reference of certain material listed in "
-            "this rule is approved by the Director of the Federal Register as of March 21, 2025.")
+    text = (
+        "This rule is effective March 21, 2025. The incorporation by reference of certain material listed in "
+        "this rule is approved by the Director of the Federal Register as of March 21, 2025."
+    )
     reading = read_dates(text, published=D(2025, 2, 19))
     assert found(reading) == [["effective", "2025-03-21"]] and reading.not_understood == []
 
 
 def test_labelled_parts_of_a_dates_section():
-    text = ("Effective date: This interim final rule is effective March 3, 2025. Comment date: Comments must be "
-            "received on or before May 2, 2025.")
+    text = (
+        "Effective date: This interim final rule is effective March 3, 2025. Comment date: Comments must be "
+        "received on or before May 2, 2025."
+    )
     assert found(read_dates(text, published=D(2025, 3, 3))) == [
-        ["effective", "2025-03-03"], ["comment_period_closes", "2025-05-02"]]
+        ["effective", "2025-03-03"],
+        ["comment_period_closes", "2025-05-02"],
+    ]
 
 
 def test_a_delay_dated_as_of_its_own_date():
-    reading = read_dates("As of March 21, 2025, the effective date of the rule amending 40 CFR part 63 published "
-                         "January 10, 2025 (90 FR 1234), is delayed until May 20, 2025.", published=D(2025, 3, 20))
+    reading = read_dates(
+        "As of March 21, 2025, the effective date of the rule amending 40 CFR part 63 published "
+        "January 10, 2025 (90 FR 1234), is delayed until May 20, 2025.",
+        published=D(2025, 3, 20),
+    )
     assert found(reading) == [["effective", "2025-03-21"], ["delayed", "2025-05-20"]]
 
 
 def test_a_compliance_date_delayed_from_its_original_date():
-    reading = read_dates("The compliance date for this rule, originally January 1, 2026, is delayed until "
-                         "January 1, 2027.", published=D(2025, 6, 2))
+    reading = read_dates(
+        "The compliance date for this rule, originally January 1, 2026, is delayed until January 1, 2027.",
+        published=D(2025, 6, 2),
+    )
     assert found(reading) == [["delayed", "2027-01-01", "2026-01-01"]]
     assert reading.findings[0].target == "compliance_date"
 
 
 def test_a_paperwork_deadline_is_not_the_comment_period():
-    reading = read_dates("Comments must be received on or before April 7, 2025. Under the Paperwork Reduction Act, "
-                         "comments on the information collection provisions are best assured of consideration if "
-                         "OMB receives a copy of your comments on or before March 7, 2025.", published=D(2025, 2, 5))
+    reading = read_dates(
+        "Comments must be received on or before April 7, 2025. Under the Paperwork Reduction Act, "
+        "comments on the information collection provisions are best assured of consideration if "
+        "OMB receives a copy of your comments on or before March 7, 2025.",
+        published=D(2025, 2, 5),
+    )
     assert found(reading) == [["comment_period_closes", "2025-04-07"]] and reading.not_understood == []
 
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-WORDS = st.sampled_from(["This rule is", "effective", "delayed until", "withdrawn as of", "comments", "published",
-                         "March 10, 2025", "February 30, 2025", "60 days after publication", "upon publication",
-                         "a.m.", "(90 FR 1234)", "except § 52.220, which is", ";", ".", ", ", "\n", "stayed until",
-                         "[INSERT DATE 30 DAYS AFTER DATE OF PUBLICATION IN THE FEDERAL REGISTER]", "through"])
+WORDS = st.sampled_from(
+    [
+        "This rule is",
+        "effective",
+        "delayed until",
+        "withdrawn as of",
+        "comments",
+        "published",
+        "March 10, 2025",
+        "February 30, 2025",
+        "60 days after publication",
+        "upon publication",
+        "a.m.",
+        "(90 FR 1234)",
+        "except § 52.220, which is",
+        ";",
+        ".",
+        ", ",
+        "\n",
+        "stayed until",
+        "[INSERT DATE 30 DAYS AFTER DATE OF PUBLICATION IN THE FEDERAL REGISTER]",
+        "through",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -15,9 +15,19 @@ RIN = "2060-AW00"
 
 
 def fr(number, published, type_="Rule", action="Final rule.", dates=None, **extra):
-    values = RULE | {"document_number": number, "publication_date": published, "type": type_, "action": action,
-                     "dates": dates, "effective_on": None, "comments_close_on": None, "regulation_id_numbers": [RIN],
-                     "citation": None, "start_page": None, "volume": None}
+    values = RULE | {
+        "document_number": number,
+        "publication_date": published,
+        "type": type_,
+        "action": action,
+        "dates": dates,
+        "effective_on": None,
+        "comments_close_on": None,
+        "regulation_id_numbers": [RIN],
+        "citation": None,
+        "start_page": None,
+        "volume": None,
+    }
     return values | extra
 
 
@@ -29,19 +39,41 @@ def load(db, run, tmp_path):
         code, out, err = run("import_federal_register", path)
         assert code == 0, err
         return out, err
+
     return load
 
 
-PROPOSAL = fr("2024-12000", "2024-06-03", "Proposed Rule", "Proposed rule.",
-              "Comments must be received on or before August 2, 2024.", citation="89 FR 47000")
-FINAL = fr("2024-31396", "2024-12-31", dates="This rule is effective January 30, 2025.", effective_on="2025-01-30",
-           citation="89 FR 107012")
-DELAY = fr("2025-01500", "2025-01-28", action="Final rule; delay of effective date.", effective_on="2025-01-28",
-           dates="The effective date of the rule published December 31, 2024 (89 FR 107012) is delayed until "
-                 "March 21, 2025.", citation="90 FR 8000")
-DELAY_AGAIN = fr("2025-04800", "2025-03-20", action="Final rule; further delay of effective date.",
-                 dates="The effective date of the rule published December 31, 2024 (89 FR 107012), which was delayed "
-                       "to March 21, 2025 (90 FR 8000), is further delayed until May 20, 2025.", citation="90 FR 13000")
+PROPOSAL = fr(
+    "2024-12000",
+    "2024-06-03",
+    "Proposed Rule",
+    "Proposed rule.",
+    "Comments must be received on or before August 2, 2024.",
+    citation="89 FR 47000",
+)
+FINAL = fr(
+    "2024-31396",
+    "2024-12-31",
+    dates="This rule is effective January 30, 2025.",
+    effective_on="2025-01-30",
+    citation="89 FR 107012",
+)
+DELAY = fr(
+    "2025-01500",
+    "2025-01-28",
+    action="Final rule; delay of effective date.",
+    effective_on="2025-01-28",
+    dates="The effective date of the rule published December 31, 2024 (89 FR 107012) is delayed until March 21, 2025.",
+    citation="90 FR 8000",
+)
+DELAY_AGAIN = fr(
+    "2025-04800",
+    "2025-03-20",
+    action="Final rule; further delay of effective date.",
+    dates="The effective date of the rule published December 31, 2024 (89 FR 107012), which was delayed "
+    "to March 21, 2025 (90 FR 8000), is further delayed until May 20, 2025.",
+    citation="90 FR 13000",
+)
 
 
 def phases(instrument, *days):
@@ -59,14 +91,24 @@ def test_a_proposal_then_its_final_rule_then_two_delays(load):
     assert "not understood" not in err and "could not place" not in err
     assert Instrument.objects.count() == 1
     events = {(e.kind, e.date, e.new_date) for e in rule.events.all()}
-    assert events == {("proposed", D(2024, 6, 3), None), ("comment_period_closes", D(2024, 8, 2), None),
-                      ("published", D(2024, 12, 31), None), ("effective", D(2025, 1, 30), None),
-                      ("delayed", D(2025, 1, 28), D(2025, 3, 21)), ("delayed", D(2025, 3, 20), D(2025, 5, 20))}
+    assert events == {
+        ("proposed", D(2024, 6, 3), None),
+        ("comment_period_closes", D(2024, 8, 2), None),
+        ("published", D(2024, 12, 31), None),
+        ("effective", D(2025, 1, 30), None),
+        ("delayed", D(2025, 1, 28), D(2025, 3, 21)),
+        ("delayed", D(2025, 3, 20), D(2025, 5, 20)),
+    }
     # the proposal's date stays; nothing is disputed; the delays never claim an effective date
     assert rule.events.get(kind="published").claims.get().document.fr_document_number == "2024-31396"
     assert not rule.status(D(2025, 6, 1)).disputed
     assert phases(rule, D(2024, 9, 1), D(2025, 1, 15), D(2025, 2, 1), D(2025, 3, 22), D(2025, 5, 21)) == [
-        "proposed", "issued", "issued", "issued", "in_force"]
+        "proposed",
+        "issued",
+        "issued",
+        "issued",
+        "in_force",
+    ]
     # known only what the first delay said: in force from March 21
     assert rule.status(D(2025, 3, 22), known=D(2025, 3, 1)).phase == "in_force"
 
@@ -86,8 +128,13 @@ def test_a_delay_whose_rule_is_not_held_is_kept_as_evidence_and_left_to_an_edito
 
 
 def test_a_withdrawn_proposal(load):
-    withdrawal = fr("2024-22000", "2024-10-01", "Proposed Rule", "Proposed rule; withdrawal.",
-                    "The proposed rule published June 3, 2024 (89 FR 47000) is withdrawn as of October 1, 2024.")
+    withdrawal = fr(
+        "2024-22000",
+        "2024-10-01",
+        "Proposed Rule",
+        "Proposed rule; withdrawal.",
+        "The proposed rule published June 3, 2024 (89 FR 47000) is withdrawn as of October 1, 2024.",
+    )
     load(PROPOSAL, withdrawal)
     rule = Instrument.objects.get()
     assert phases(rule, D(2024, 9, 30), D(2024, 10, 2)) == ["proposed", "withdrawn"]
@@ -95,8 +142,14 @@ def test_a_withdrawn_proposal(load):
 
 
 def test_a_rescission_on_its_effective_date(load):
-    removal = fr("2025-09000", "2025-05-01", action="Final rule; rescission.", title="Rescission of Air Plan Revisions",
-                 dates="This rule is effective June 2, 2025.", effective_on="2025-06-02")
+    removal = fr(
+        "2025-09000",
+        "2025-05-01",
+        action="Final rule; rescission.",
+        title="Rescission of Air Plan Revisions",
+        dates="This rule is effective June 2, 2025.",
+        effective_on="2025-06-02",
+    )
     load(FINAL, removal)
     rule = Instrument.objects.get()
     assert phases(rule, D(2025, 6, 1), D(2025, 6, 2)) == ["in_force", "rescinded"]
@@ -104,9 +157,14 @@ def test_a_rescission_on_its_effective_date(load):
 
 
 def test_the_comment_period_extended(load):
-    extension = fr("2024-16000", "2024-07-15", "Proposed Rule", "Proposed rule; extension of comment period.",
-                   "The comment period for the proposed rule published June 3, 2024 (89 FR 47000) is extended "
-                   "until September 3, 2024.")
+    extension = fr(
+        "2024-16000",
+        "2024-07-15",
+        "Proposed Rule",
+        "Proposed rule; extension of comment period.",
+        "The comment period for the proposed rule published June 3, 2024 (89 FR 47000) is extended "
+        "until September 3, 2024.",
+    )
     load(PROPOSAL, extension)
     close = Instrument.objects.get().events.get(kind="comment_period_closes")
     assert close.date == D(2024, 9, 3)  # the later notice's date, the first one's kept as a claim
@@ -114,12 +172,18 @@ def test_the_comment_period_extended(load):
 
 
 def test_dates_in_the_text_alone_relative_and_several(load):
-    text = ("This rule is effective 30 days after publication in the Federal Register. The compliance date for "
-            "the reporting requirements is September 2, 2025. Small entities must comply by March 2, 2026.")
+    text = (
+        "This rule is effective 30 days after publication in the Federal Register. The compliance date for "
+        "the reporting requirements is September 2, 2025. Small entities must comply by March 2, 2026."
+    )
     load(fr("2025-02000", "2025-02-03", dates=text))
     events = sorted((e.kind, e.date) for e in Instrument.objects.get().events.all())
-    assert events == [("compliance_date", D(2025, 9, 2)), ("compliance_date", D(2026, 3, 2)),
-                      ("effective", D(2025, 3, 5)), ("published", D(2025, 2, 3))]
+    assert events == [
+        ("compliance_date", D(2025, 9, 2)),
+        ("compliance_date", D(2026, 3, 2)),
+        ("effective", D(2025, 3, 5)),
+        ("published", D(2025, 2, 3)),
+    ]
 
 
 def test_every_quote_is_a_sentence_of_the_document_or_empty_with_the_field_named(load):
@@ -135,9 +199,15 @@ def test_every_quote_is_a_sentence_of_the_document_or_empty_with_the_field_named
 
 def test_a_public_inspection_copy_never_overwrites_the_published_document(load):
     load(FINAL)
-    inspection = {"document_number": "2024-31396", "title": FINAL["title"], "type": "Rule",
-                  "publication_date": "2024-12-31", "filed_at": "2024-12-30T08:45:00.000-05:00",
-                  "pdf_url": "https://public-inspection.federalregister.gov/2024-31396.pdf", "agencies": []}
+    inspection = {
+        "document_number": "2024-31396",
+        "title": FINAL["title"],
+        "type": "Rule",
+        "publication_date": "2024-12-31",
+        "filed_at": "2024-12-30T08:45:00.000-05:00",
+        "pdf_url": "https://public-inspection.federalregister.gov/2024-31396.pdf",
+        "agencies": [],
+    }
     load(inspection)
     document = Document.objects.get()
     assert document.citation == "89 FR 107012" and document.excerpt

@@ -25,16 +25,19 @@ def test_a_database_that_does_not_answer_is_named(db, client, monkeypatch, caplo
     monkeypatch.setattr("policytrack.health._database", gone)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "checks": {"database": "failed: OperationalError",
-                                                                   "cache": "ok", "task_queue": "ok"},
-                                "failed": ["database"]}
+    assert response.json() == {
+        "status": "unavailable",
+        "checks": {"database": "failed: OperationalError", "cache": "ok", "task_queue": "ok"},
+        "failed": ["database"],
+    }
     assert "health check failed: database" in caplog.text and "server closed the connection" in caplog.text
 
 
 def test_a_cache_that_does_not_answer_is_named(db, client, settings):
     # A Redis server that is not there: nothing listens on port 1.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["failed"] == ["cache"]
@@ -66,10 +69,12 @@ def test_it_only_reads(db, client, method):
 
 
 def test_a_probe_over_plain_http_is_not_redirected_in_production():
-    script = ("from django.test import Client; "
-              "r = Client().get('/healthz', HTTP_HOST='policytrack.example.org'); "
-              "print(r.status_code, r.get('Location')); "
-              "print(Client().get('/', HTTP_HOST='policytrack.example.org').status_code)")
+    script = (
+        "from django.test import Client; "
+        "r = Client().get('/healthz', HTTP_HOST='policytrack.example.org'); "
+        "print(r.status_code, r.get('Location')); "
+        "print(Client().get('/', HTTP_HOST='policytrack.example.org').status_code)"
+    )
     lines = manage("shell", "-c", script, **PRODUCTION).stdout.strip().splitlines()
     assert lines[-2][:3] in ("200", "503") and lines[-2].endswith("None")  # answered, not redirected
     assert lines[-1] == "301"  # pages still go to HTTPS

@@ -22,8 +22,9 @@ def editor(db):
 
 @pytest.fixture
 def edited_claim(demo, editor):
-    claim = Claim.objects.filter(event__instrument=demo, date=datetime.date(2025, 5, 12)).select_related(
-        "document").first()
+    claim = (
+        Claim.objects.filter(event__instrument=demo, date=datetime.date(2025, 5, 12)).select_related("document").first()
+    )
     claim.date = datetime.date(2025, 5, 13)
     claim._history_user = editor
     claim.save()
@@ -33,8 +34,10 @@ def edited_claim(demo, editor):
 def test_an_edit_of_a_claims_date_says_from_what_to_what_and_who(client, demo, edited_claim):
     page = text(client.get(f"/instruments/{demo.slug}/"))
     document = edited_claim.document
-    said = (f"Changed the date of the claim by {document.publisher}: “{document.title}” for the "
-            f"“{edited_claim.event.get_kind_display()}” event from 12 May 2025 to 13 May 2025")
+    said = (
+        f"Changed the date of the claim by {document.publisher}: “{document.title}” for the "
+        f"“{edited_claim.event.get_kind_display()}” event from 12 May 2025 to 13 May 2025"
+    )
     assert said in page
     assert "Jane Doe" in page and "jdoe-login" not in page
     site = text(client.get("/history/"))
@@ -57,12 +60,14 @@ def test_no_internal_key_appears(client, demo, edited_claim):
 
 def test_the_link_reproduces_the_page_as_it_was(client, demo, edited_claim):
     response = client.get(f"/history/?instrument={demo.slug}")
-    link = re.search(r'<a href="(/instruments/ai-diffusion-rule/\?recorded=[^"]+)">as it was then</a>',
-                     response.content.decode())[1].replace("&amp;", "&")
+    link = re.search(
+        r'<a href="(/instruments/ai-diffusion-rule/\?recorded=[^"]+)">as it was then</a>', response.content.decode()
+    )[1].replace("&amp;", "&")
     assert parse_qs(urlsplit(link).query)["recorded"]
     after = text(client.get(link))
-    before_link = re.findall(r'<a href="(/instruments/ai-diffusion-rule/\?recorded=[^"]+)">as it was then</a>',
-                             response.content.decode())[1].replace("&amp;", "&")
+    before_link = re.findall(
+        r'<a href="(/instruments/ai-diffusion-rule/\?recorded=[^"]+)">as it was then</a>', response.content.decode()
+    )[1].replace("&amp;", "&")
     before = text(client.get(before_link))
     # The claim shows 13 May just after the edit, 12 May just before it.
     assert "13 May 2025" in after

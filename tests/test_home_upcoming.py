@@ -12,8 +12,13 @@ from policytrack.timeline.models import Event, Instrument
 def test_coming_up_counts_every_due_date_and_links_to_them_all(demo, client):
     rule = Instrument.objects.create(slug="busy", title="A busy rule", kind="rule")
     for n in range(25):
-        Event.objects.create(instrument=rule, key=f"c{n}", kind="compliance_date",
-                             date=datetime.date(2025, 3, 2) + datetime.timedelta(days=n), position=n)
+        Event.objects.create(
+            instrument=rule,
+            key=f"c{n}",
+            kind="compliance_date",
+            date=datetime.date(2025, 3, 2) + datetime.timedelta(days=n),
+            position=n,
+        )
     response = client.get("/")
     body = text(response)
     # 25 of the busy rule's, and the demo's 9 between 13 and 15 May.

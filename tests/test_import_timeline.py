@@ -74,6 +74,7 @@ def set_in(path, value):
         for part in path[:-1]:
             target = target[part]
         target[path[-1]] = value
+
     return change
 
 
@@ -83,27 +84,52 @@ def delete(path):
         for part in path[:-1]:
             target = target[part]
         del target[path[-1]]
+
     return change
 
 
 CASES = [
-    ("an impossible date", set_in(["instruments", 0, "events", 3, "claims", 0, "date"], "2025-02-30"),
-     "instruments[0].events[3].claims[0].date: expected a date as YYYY-MM-DD, got '2025-02-30', which does not exist"),
-    ("a malformed date", set_in(["documents", 0, "published_on"], "15/01/2025"),
-     "documents[0].published_on: expected a date as YYYY-MM-DD, got '15/01/2025'"),
-    ("an unknown event kind", set_in(["instruments", 0, "events", 3, "kind"], "repealed"),
-     "instruments[0].events[3].kind: expected one of proposed, comment_period_closes"),
-    ("a claim naming a missing document", set_in(["instruments", 0, "events", 1, "claims", 0, "document"], "no-such-doc"),
-     "instruments[0].events[1].claims[0].document: unknown document 'no-such-doc'"),
-    ("a wrong format tag", set_in(["format"], "policytrack-timeline/2"),
-     "format: expected \"policytrack-timeline/1\", got 'policytrack-timeline/2'"),
+    (
+        "an impossible date",
+        set_in(["instruments", 0, "events", 3, "claims", 0, "date"], "2025-02-30"),
+        "instruments[0].events[3].claims[0].date: expected a date as YYYY-MM-DD, got '2025-02-30', which does not exist",
+    ),
+    (
+        "a malformed date",
+        set_in(["documents", 0, "published_on"], "15/01/2025"),
+        "documents[0].published_on: expected a date as YYYY-MM-DD, got '15/01/2025'",
+    ),
+    (
+        "an unknown event kind",
+        set_in(["instruments", 0, "events", 3, "kind"], "repealed"),
+        "instruments[0].events[3].kind: expected one of proposed, comment_period_closes",
+    ),
+    (
+        "a claim naming a missing document",
+        set_in(["instruments", 0, "events", 1, "claims", 0, "document"], "no-such-doc"),
+        "instruments[0].events[1].claims[0].document: unknown document 'no-such-doc'",
+    ),
+    (
+        "a wrong format tag",
+        set_in(["format"], "policytrack-timeline/2"),
+        "format: expected \"policytrack-timeline/1\", got 'policytrack-timeline/2'",
+    ),
     ("a missing title", delete(["instruments", 0, "title"]), "instruments[0].title: is required"),
-    ("an unknown agency", set_in(["instruments", 0, "agencies"], ["nasa"]),
-     "instruments[0].agencies[0]: unknown agency 'nasa'"),
-    ("a misspelt field", set_in(["documents", 0, "publised_on"], "2025-01-15"),
-     "documents[0].publised_on: unknown field"),
-    ("an event date typed over its best source", set_in(["instruments", 0, "events", 1, "date"], "2025-01-20"),
-     "instruments[0].events[1].date: 2025-01-20 differs from 2025-01-13, the date its best source"),
+    (
+        "an unknown agency",
+        set_in(["instruments", 0, "agencies"], ["nasa"]),
+        "instruments[0].agencies[0]: unknown agency 'nasa'",
+    ),
+    (
+        "a misspelt field",
+        set_in(["documents", 0, "publised_on"], "2025-01-15"),
+        "documents[0].publised_on: unknown field",
+    ),
+    (
+        "an event date typed over its best source",
+        set_in(["instruments", 0, "events", 1, "date"], "2025-01-20"),
+        "instruments[0].events[1].date: 2025-01-20 differs from 2025-01-13, the date its best source",
+    ),
 ]
 
 
@@ -165,14 +191,18 @@ def test_it_lists_every_problem_at_once(db, demo_data, write_json, run):
 def test_a_delay_moves_its_target_and_needs_one(db, write_json, run):
     data = {
         "format": "policytrack-timeline/1",
-        "instruments": [{
-            "slug": "example-rule", "title": "Example rule", "kind": "rule",
-            "events": [
-                {"kind": "delayed", "date": "2025-02-10", "target": "effective", "new_date": "2025-03-01"},
-                {"key": "effective", "kind": "effective", "date": "2025-02-01"},
-                {"kind": "issued", "date": "2025-01-15"},
-            ],
-        }],
+        "instruments": [
+            {
+                "slug": "example-rule",
+                "title": "Example rule",
+                "kind": "rule",
+                "events": [
+                    {"kind": "delayed", "date": "2025-02-10", "target": "effective", "new_date": "2025-03-01"},
+                    {"key": "effective", "kind": "effective", "date": "2025-02-01"},
+                    {"kind": "issued", "date": "2025-01-15"},
+                ],
+            }
+        ],
     }
     code, _, err = run("import_timeline", write_json(data))
     assert code == 0, err

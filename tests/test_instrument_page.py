@@ -1,6 +1,5 @@
 """The instrument page: the timeline with its sources, disputes, and the status on a date."""
 
-
 import pytest
 from django.urls import reverse
 
@@ -13,15 +12,14 @@ def page(client, **params):
     return client.get(reverse("web:instrument_detail", args=["ai-diffusion-rule"]), params)
 
 
-
-
 def test_it_shows_the_status_on_a_date_in_words(demo, client):
     response = page(client, on="2025-05-20")
     assert response.status_code == 200
     body = text(response)
-    assert ("On 20 May 2025: in force but not enforced since 13 May 2025 (disputed: sources say 12 May to June 2025)"
-            " — rescission announced 13 May 2025 (disputed: sources say 8 May to 11 June 2025), formal notice pending"
-            ) in body
+    assert (
+        "On 20 May 2025: in force but not enforced since 13 May 2025 (disputed: sources say 12 May to June 2025)"
+        " — rescission announced 13 May 2025 (disputed: sources say 8 May to 11 June 2025), formal notice pending"
+    ) in body
     assert "Obligations enforced : no" in body
 
 
@@ -34,8 +32,12 @@ def test_as_known_earlier_it_shows_what_readers_then_expected(demo, client):
 
 def test_the_timeline_lists_events_in_date_order_with_their_sources(demo, client):
     body = text(page(client, on="2025-05-20"))
-    order = [body.index("13 January 2025 Issued"), body.index("15 January 2025 Published"),
-             body.index("13 May 2025 Rescission announced"), body.index("15 January 2026 Second compliance date")]
+    order = [
+        body.index("13 January 2025 Issued"),
+        body.index("15 January 2025 Published"),
+        body.index("13 May 2025 Rescission announced"),
+        body.index("15 January 2026 Second compliance date"),
+    ]
     assert order == sorted(order)
     assert "90 FR 4544" in body
     assert "“On June 11, 2025, the U.S. Department of Commerce (DOC) officially rescinded" in body
@@ -43,7 +45,7 @@ def test_the_timeline_lists_events_in_date_order_with_their_sources(demo, client
 
 def test_a_disputed_date_shows_every_claim_and_why_the_canonical_one_won(demo, client):
     html = page(client, on="2025-05-20").content.decode()
-    announced = html[html.index('id="event-rescission-announced"'):]
+    announced = html[html.index('id="event-rescission-announced"') :]
     announced = announced[: announced.index("</li>\n  \n    <li") if "</li>\n  \n    <li" in announced else None]
     assert "disputed" in announced
     for claimed in ("8 May 2025", "12 May 2025", "13 May 2025", "11 June 2025"):
@@ -53,7 +55,7 @@ def test_a_disputed_date_shows_every_claim_and_why_the_canonical_one_won(demo, c
 
 def test_a_scheduled_date_is_marked_as_such(demo, client):
     html = page(client, on="2025-02-01").content.decode()
-    compliance = html[html.index('id="event-compliance-date"'):][:600]
+    compliance = html[html.index('id="event-compliance-date"') :][:600]
     assert "scheduled" in compliance
 
 
@@ -104,10 +106,13 @@ def test_the_home_page_lists_instruments_with_status_today(demo, client):
 def test_it_lists_its_relations_and_those_others_have_to_it_once(demo, client):
     diffusion = Instrument.objects.get(slug="ai-diffusion-rule")
     gp10 = Instrument.objects.get(slug="gp10-guidance")
-    InstrumentRelation.objects.create(source=Instrument.objects.create(slug="later", title="A later rule", kind="rule"),
-                                      kind="amends", target=diffusion)
+    InstrumentRelation.objects.create(
+        source=Instrument.objects.create(slug="later", title="A later rule", kind="rule"),
+        kind="amends",
+        target=diffusion,
+    )
     body = text(page(client))
-    related = body[body.index("Related instruments"):]
+    related = body[body.index("Related instruments") :]
     assert f"related to: {gp10}" in related  # both ways in the record, shown once
     assert related.count(str(gp10)) == 1
     assert "amends (from the other side): A later rule" in related
@@ -115,14 +120,15 @@ def test_it_lists_its_relations_and_those_others_have_to_it_once(demo, client):
 
 def newest_change(client, instrument):
     page = client.get(instrument.get_absolute_url()).content.decode()
-    history = page[page.index("Edit history"):]
+    history = page[page.index("Edit history") :]
     body = history.index('<ol class="history">')
-    return page, history, history[body:history.index("</li>", body)]
+    return page, history, history[body : history.index("</li>", body)]
 
 
 def test_the_edit_history_names_who_made_each_change_by_full_name(demo, client, django_user_model):
-    erin = django_user_model.objects.create_user("erin-login", password="a long enough password",
-                                                 first_name="Erin", last_name="Example")
+    erin = django_user_model.objects.create_user(
+        "erin-login", password="a long enough password", first_name="Erin", last_name="Example"
+    )
     event = demo.events.get(key="enforcement-suspended")
     event._history_user, event.note = erin, "Checked against the BIS statement."
     event.save()
@@ -152,7 +158,7 @@ def test_changes_recorded_at_the_same_moment_are_listed_newest_record_first(db, 
     import_documents([rule], "rule.json")
     instrument = Instrument.objects.get()
     body = text(client.get(instrument.get_absolute_url()))
-    history = body[body.index("Edit history"):]
+    history = body[body.index("Edit history") :]
     events = [f"Added the “{event.get_kind_display()}” event" for event in instrument.events.order_by("-pk")]
     places = [history.index(line) for line in events]
     assert places == sorted(places) and len(places) == 2
@@ -167,7 +173,7 @@ def test_the_facts_name_every_agency_and_topic_once_even_agencies_sharing_a_name
     for slug, name in (("chips", "Chips"), ("exports", "Exports")):
         diffusion.topics.add(Topic.objects.create(slug=slug, name=name))
     body = text(page(client))
-    facts = body[body.index("Agency"):body.index("Timeline")]
+    facts = body[body.index("Agency") : body.index("Timeline")]
     assert "Office of Exports (OA); Office of Exports (OB)" in facts
     assert facts.count("Office of Exports (OA)") == 1
     assert "Chips, Exports" in facts

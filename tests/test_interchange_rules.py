@@ -10,7 +10,6 @@ from django.test import RequestFactory
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument, InstrumentRelation, Topic
 
 
-
 def empty_the_database():
     for model in (Claim, Event, InstrumentRelation, Instrument, Document, Topic):
         model.objects.all().delete()
@@ -46,37 +45,89 @@ def every_kind_of_record(save):
     parent = save(Agency, slug="d" * 100, name="Département " + "n" * 243, short_name="S" * 50)
     bureau = save(Agency, slug="b_1", name="Bureau", parent=parent.pk)
     topic = save(Topic, slug="T", name="Ünïcode — " + "t" * 90)
-    rule = save(Instrument, slug="r-" + "x" * 198, title="T" * 500, short_title="s" * 200, kind="other",
-                aliases='["  Ω rule  ", "", "old_name"]', docket_ids="[]", cfr_parts='["15 CFR 734"]',
-                rin="R" * 20, summary="<b>not</b> markup &amp;\nsecond line", agencies=[bureau.pk, parent.pk],
-                topics=[topic.pk])
+    rule = save(
+        Instrument,
+        slug="r-" + "x" * 198,
+        title="T" * 500,
+        short_title="s" * 200,
+        kind="other",
+        aliases='["  Ω rule  ", "", "old_name"]',
+        docket_ids="[]",
+        cfr_parts='["15 CFR 734"]',
+        rin="R" * 20,
+        summary="<b>not</b> markup &amp;\nsecond line",
+        agencies=[bureau.pk, parent.pk],
+        topics=[topic.pk],
+    )
     other = save(Instrument, slug="a", title="A", kind="statute")
     save(InstrumentRelation, source=rule.pk, kind="amended_by", target=other.pk)
-    old = save(Document, key="k" * 200, kind="court_decision", title="D" * 1000, publisher="P" * 255,
-               url="http://localhost:8000/a_b?c=d#e", published_on="1000-01-01", retrieved_on="9000-12-31",
-               fr_document_number="2025-" + "0" * 25, citation="C" * 100, excerpt="<p>x</p>", rank="99",
-               note="why")
-    new = save(Document, key="new_1", kind="social_media", title="New", url="https://example.org/ü",
-               published_on="9000-12-31", rank="1")
+    old = save(
+        Document,
+        key="k" * 200,
+        kind="court_decision",
+        title="D" * 1000,
+        publisher="P" * 255,
+        url="http://localhost:8000/a_b?c=d#e",
+        published_on="1000-01-01",
+        retrieved_on="9000-12-31",
+        fr_document_number="2025-" + "0" * 25,
+        citation="C" * 100,
+        excerpt="<p>x</p>",
+        rank="99",
+        note="why",
+    )
+    new = save(
+        Document,
+        key="new_1",
+        kind="social_media",
+        title="New",
+        url="https://example.org/ü",
+        published_on="9000-12-31",
+        rank="1",
+    )
     save(Document, key="uncited", kind="other", title="Cited by nothing", published_on="2025-01-01")
-    issued = save(Event, instrument=rule.pk, key="e" * 100, kind="issued", date="1000-01-01", precision="year",
-                  position="0", note="the oldest")
-    save(Claim, event=issued.pk, document=old.pk, date="1000-01-01", precision="year", quote="“quoted”",
-         position="0")
-    effective = save(Event, instrument=rule.pk, key="effective_2", kind="effective", date="2025-06-01",
-                     precision="month", position="1")
+    issued = save(
+        Event,
+        instrument=rule.pk,
+        key="e" * 100,
+        kind="issued",
+        date="1000-01-01",
+        precision="year",
+        position="0",
+        note="the oldest",
+    )
+    save(Claim, event=issued.pk, document=old.pk, date="1000-01-01", precision="year", quote="“quoted”", position="0")
+    effective = save(
+        Event,
+        instrument=rule.pk,
+        key="effective_2",
+        kind="effective",
+        date="2025-06-01",
+        precision="month",
+        position="1",
+    )
     save(Claim, event=effective.pk, document=new.pk, date="2025-06-01", precision="month", position="0")
     save(Claim, event=effective.pk, document=old.pk, date="2025-06-01", precision="month", position="1")
-    save(Event, instrument=rule.pk, key="delay", kind="delayed", date="2025-05-01", precision="day",
-         target=effective.pk, new_date="9000-12-31", position="2")
-    save(Event, instrument=other.pk, key="unsourced", kind="issued", date="9000-01-01", precision="year",
-         position="0")
+    save(
+        Event,
+        instrument=rule.pk,
+        key="delay",
+        kind="delayed",
+        date="2025-05-01",
+        precision="day",
+        target=effective.pk,
+        new_date="9000-12-31",
+        position="2",
+    )
+    save(Event, instrument=other.pk, key="unsourced", kind="issued", date="9000-01-01", precision="year", position="0")
 
 
 def test_a_backup_of_everything_the_admin_accepts_restores_every_row(db, save, run, tmp_path):
     every_kind_of_record(save)
-    before = {model: model.objects.count() for model in (Agency, Topic, Instrument, InstrumentRelation, Document,
-                                                         Event, Claim)}
+    before = {
+        model: model.objects.count()
+        for model in (Agency, Topic, Instrument, InstrumentRelation, Document, Event, Claim)
+    }
     code, first, err = run("export_timeline")
     assert code == 0, err
     backup = tmp_path / "backup.json"
@@ -129,8 +180,9 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize("model, field, value, message", REFUSED,
-                         ids=[f"{m.__name__}.{f}={v}" for m, f, v, _ in REFUSED])
+@pytest.mark.parametrize(
+    "model, field, value, message", REFUSED, ids=[f"{m.__name__}.{f}={v}" for m, f, v, _ in REFUSED]
+)
 def test_the_admin_refuses_what_a_timeline_file_refuses(demo, admin_form, model, field, value, message):
     # A key can be typed only when the record is added (it is generated if left empty, and
     # read-only once saved): a bad one is refused on the add form.
@@ -156,10 +208,28 @@ def test_the_admin_refuses_an_agency_that_would_be_its_own_ancestor(demo, admin_
 
 def test_the_admin_refuses_delays_that_move_each_other_in_a_circle(demo, admin_form, save):
     effective = demo.events.get(key="effective")
-    first = save(Event, instrument=demo.pk, key="delay-1", kind="delayed", date="2025-02-01", precision="day",
-                 target=effective.pk, new_date="2025-03-01", position="20")
-    second = save(Event, instrument=demo.pk, key="delay-2", kind="delayed", date="2025-02-02", precision="day",
-                  target=first.pk, new_date="2025-03-02", position="21")
+    first = save(
+        Event,
+        instrument=demo.pk,
+        key="delay-1",
+        kind="delayed",
+        date="2025-02-01",
+        precision="day",
+        target=effective.pk,
+        new_date="2025-03-01",
+        position="20",
+    )
+    second = save(
+        Event,
+        instrument=demo.pk,
+        key="delay-2",
+        kind="delayed",
+        date="2025-02-02",
+        precision="day",
+        target=first.pk,
+        new_date="2025-03-02",
+        position="21",
+    )
     errors = form_errors(admin_form, Event, first, target=second.pk)
     assert errors["target"] == ["Delays cannot move each other in a circle."]
 
@@ -174,7 +244,9 @@ def test_export_refuses_to_write_a_backup_that_would_not_import(demo, run, tmp_p
     assert out == ""
     assert not target.exists() and not list(tmp_path.iterdir())
     index = sorted(Document.objects.values_list("key", flat=True)).index("seed-002")
-    assert (f"export: documents[{index}] (seed-002).url: expected a web address starting http:// or https://, "
-            "got 'ftp://ftp.example.org/rule.pdf'") in err
+    assert (
+        f"export: documents[{index}] (seed-002).url: expected a web address starting http:// or https://, "
+        "got 'ftp://ftp.example.org/rule.pdf'"
+    ) in err
     assert "(ai-diffusion-rule).events[0] (Issued).key: expected a slug of lower-case letters" in err
     assert "Nothing written: this export would not import." in err

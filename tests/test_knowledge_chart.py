@@ -10,7 +10,9 @@ from conftest import text
 
 def chart(client, **params):
     html = client.get(reverse("web:instrument_detail", args=["ai-diffusion-rule"]), params).content.decode()
-    return html[html.index('<table class="knowledge">'):html.index("</table>", html.index('<table class="knowledge">'))]
+    return html[
+        html.index('<table class="knowledge">') : html.index("</table>", html.index('<table class="knowledge">'))
+    ]
 
 
 def test_each_row_is_a_publication_date_and_says_what_was_known_then(demo, demo_data, client):
@@ -19,7 +21,7 @@ def test_each_row_is_a_publication_date_and_says_what_was_known_then(demo, demo_
     published = sorted({document["published_on"] for document in demo_data["documents"]})
     assert len(rows) == len(published) == 7 or len(rows) == len(published)
     assert rows[0] == "13 January 2025" and rows[-1] == "12 June 2025"
-    first, last = table.split("<tr><th scope=\"row\">")[1], table.split("<tr><th scope=\"row\">")[-1]
+    first, last = table.split('<tr><th scope="row">')[1], table.split('<tr><th scope="row">')[-1]
     assert "in force, not enforced" not in first  # as known in January nobody foresaw it
     assert "in force, not enforced" in last and "pattern-held" in last  # a pattern, not only a colour
 
@@ -35,7 +37,10 @@ def test_it_is_a_table_with_column_dates_for_screen_readers_and_at_most_40_by_20
 
 
 def test_as_known_on_a_date_the_chart_has_no_later_rows(demo, client):
-    body = text(client.get(reverse("web:instrument_detail", args=["ai-diffusion-rule"]),
-                           {"on": "2025-05-20", "known": "2025-05-01"}))
-    section = body[body.index("When the world learned what"):]
+    body = text(
+        client.get(
+            reverse("web:instrument_detail", args=["ai-diffusion-rule"]), {"on": "2025-05-20", "known": "2025-05-01"}
+        )
+    )
+    section = body[body.index("When the world learned what") :]
     assert "13 May 2025" not in section and "12 June 2025" not in section

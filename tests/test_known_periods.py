@@ -36,8 +36,11 @@ def test_on_20_may_as_known_on_1_may_the_demo_rule_was_in_force_and_enforced(dem
 
 def test_the_rows_known_with_every_source_are_the_status_periods(demo):
     stored = list(demo.status_periods.values_list("phase", "valid_from", "valid_to").order_by("valid_from"))
-    everything = list(demo.known_periods.filter(known_to=END_OF_TIME).order_by("valid_from")
-                      .values_list("phase", "valid_from", "valid_to"))
+    everything = list(
+        demo.known_periods.filter(known_to=END_OF_TIME)
+        .order_by("valid_from")
+        .values_list("phase", "valid_from", "valid_to")
+    )
     assert everything == stored
 
 
@@ -52,8 +55,9 @@ def test_a_source_that_changes_nothing_adds_no_rows(demo):
 
 def test_a_new_source_is_in_the_store_from_its_publication_on(demo):
     event = demo.events.get(kind="enforcement_suspended")
-    notice = Document.objects.create(key="fr-notice", kind="federal_register", title="Notice",
-                                     published_on=D(2025, 6, 20))
+    notice = Document.objects.create(
+        key="fr-notice", kind="federal_register", title="Notice", published_on=D(2025, 6, 20)
+    )
     Claim.objects.create(event=event, document=notice, date=D(2025, 6, 1))
     assert known_status(demo, D(2025, 5, 20), known=D(2025, 6, 19))[0] == "not_enforced"
     assert known_status(demo, D(2025, 5, 20), known=D(2025, 6, 20))[0] == "in_force"
@@ -74,9 +78,18 @@ def test_the_row_covering_each_date_as_known_on_each_date_is_the_engines_status(
     # One document key means one document: give every claim of a key the same facts.
     facts = {}
     events = [
-        engine.Event(e.key, e.kind, e.date, e.precision, tuple(
-            engine.Claim(c.document, c.date, *facts.setdefault(c.document, (c.published_on, c.rank)), c.precision)
-            for c in e.claims), e.target, e.new_date)
+        engine.Event(
+            e.key,
+            e.kind,
+            e.date,
+            e.precision,
+            tuple(
+                engine.Claim(c.document, c.date, *facts.setdefault(c.document, (c.published_on, c.rank)), c.precision)
+                for c in e.claims
+            ),
+            e.target,
+            e.new_date,
+        )
         for e in storable(events)
     ]
     instrument = Instrument.objects.create(slug="random", title="Random", kind="rule")
@@ -88,10 +101,19 @@ def test_the_row_covering_each_date_as_known_on_each_date_is_the_engines_status(
         days.append(days[-1] + step)
     for known in [*days, None]:
         for on in days:
-            [row] = [r for r in rows if r.valid_from <= on < r.valid_to
-                     and (r.known_to == END_OF_TIME if known is None else r.known_from <= known < r.known_to)]
-            assert (row.phase, row.in_force, row.enforced, row.obligations_apply, row.rescission_pending) == \
-                engine_status(events, on, known), (on, known)
+            [row] = [
+                r
+                for r in rows
+                if r.valid_from <= on < r.valid_to
+                and (r.known_to == END_OF_TIME if known is None else r.known_from <= known < r.known_to)
+            ]
+            assert (
+                row.phase,
+                row.in_force,
+                row.enforced,
+                row.obligations_apply,
+                row.rescission_pending,
+            ) == engine_status(events, on, known), (on, known)
             if known is not None:
                 assert phase_counts_known(on, known) == {row.phase: 1}, (on, known)
 
@@ -116,8 +138,7 @@ def test_check_status_periods_compares_random_dates_read_as_the_lists_read_them(
     KnownPeriod.objects.filter(instrument=demo).delete()
     code, out, _ = run("check_status_periods", "--samples", "20", "ai-diffusion-rule")
     assert code == 1
-    assert "20 of 20 random dates (as known on random dates) are stored with a status the engine does not give." \
-        in out
+    assert "20 of 20 random dates (as known on random dates) are stored with a status the engine does not give." in out
 
 
 def test_check_status_periods_refuses_a_negative_number_of_samples(db, run):

@@ -11,14 +11,35 @@ def test_it_explains_every_phase_flag_rank_and_time(client, db):
     response = client.get("/methodology/")
     assert response.status_code == 200
     body = text(response)
-    for words in ("As known on a date", "As recorded at a moment", "Why a date wins", "lower is better",
-                  "in force, not enforced", "stayed by a court", "Obligations enforced", "Rescission pending",
-                  "it is not legal advice"):
+    for words in (
+        "As known on a date",
+        "As recorded at a moment",
+        "Why a date wins",
+        "lower is better",
+        "in force, not enforced",
+        "stayed by a court",
+        "Obligations enforced",
+        "Rescission pending",
+        "it is not legal advice",
+    ):
         assert words in body
     html = response.content.decode()
-    for anchor in ("phase-in_force", "phase-not_enforced", "phase-withdrawn", "flag-in_force", "flag-enforced",
-                   "flag-obligations_apply", "flag-rescission_pending", "ranks", "known", "recorded", "disputed",
-                   "preempted", "scheduled", "unsourced"):
+    for anchor in (
+        "phase-in_force",
+        "phase-not_enforced",
+        "phase-withdrawn",
+        "flag-in_force",
+        "flag-enforced",
+        "flag-obligations_apply",
+        "flag-rescission_pending",
+        "ranks",
+        "known",
+        "recorded",
+        "disputed",
+        "preempted",
+        "scheduled",
+        "unsourced",
+    ):
         assert f'id="{anchor}"' in html
     assert "1 Federal register document" in body or "1 Federal Register document" in body
 

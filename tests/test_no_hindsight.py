@@ -15,8 +15,10 @@ from conftest import DEMO, text
 
 UTC = datetime.timezone.utc
 K = datetime.date(2025, 5, 1)
-MONTHS = {m: n for n, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                                      "Dec"), start=1)}
+MONTHS = {
+    m: n
+    for n, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)
+}
 DAY_DATE = re.compile(r"\b(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (\d{4})\b")
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
@@ -41,12 +43,16 @@ def test_as_known_on_1_may_the_page_shows_no_date_and_no_text_published_later(de
     # The knowledge chart's columns are a grid of valid dates (an axis, not news); its rows, the
     # knowledge dates, are checked in test_knowledge_chart.py.
     chart = re.search(r'<table class="knowledge">.*?</table>', html, re.S)
-    body = text(type("Page", (), {"content": (html[:chart.start()] + html[chart.end():]).encode()}))
+    body = text(type("Page", (), {"content": (html[: chart.start()] + html[chart.end() :]).encode()}))
     # After 1 May only the date asked about and the dates the 1 May sources announced in advance
     # (the two compliance dates and the close of comments) may appear.
     # (and 14 May, the last day of the period before the first compliance date).
-    announced = {datetime.date(2025, 5, 20), datetime.date(2025, 5, 14), datetime.date(2025, 5, 15),
-                 datetime.date(2026, 1, 15)}
+    announced = {
+        datetime.date(2025, 5, 20),
+        datetime.date(2025, 5, 14),
+        datetime.date(2025, 5, 15),
+        datetime.date(2026, 1, 15),
+    }
     assert {day for day in dates_in(body) if day > K} <= announced, sorted(dates_in(body))
     later = later_documents(demo_data)
     assert later
@@ -59,8 +65,14 @@ def test_as_known_on_1_may_the_page_shows_no_date_and_no_text_published_later(de
             for claim in event["claims"]:
                 if claim["document"] in later_keys and claim.get("quote"):
                     assert claim["quote"][:60] not in html
-    for leak in ("On 13 May 2025 Commerce said", "Enforcement was suspended on 13 May", "dated 12 May",
-                 "GP10 guidance", "Diversion red-flags", "Policy statement on chips"):
+    for leak in (
+        "On 13 May 2025 Commerce said",
+        "Enforcement was suspended on 13 May",
+        "dated 12 May",
+        "GP10 guidance",
+        "Diversion red-flags",
+        "Policy statement on chips",
+    ):
         assert leak not in body, leak
 
 
@@ -101,17 +113,17 @@ def test_related_instruments_appear_only_once_a_source_about_them_is_published(d
 
 def test_the_edit_history_lists_only_what_was_recorded_by_the_knowledge_date(demo, client):
     body = text(page(client, on="2025-05-20", known=K.isoformat()))
-    history = body[body.index("Edit history"):]
+    history = body[body.index("Edit history") :]
     assert "No changes recorded by 1 May 2025" in history
     assert "added a claim" not in history
 
 
 def test_scheduled_marks_only_events_announced_by_the_date_viewed(demo, client):
     html = page(client, on="2025-05-10").content.decode()
-    suspended = html[html.index('id="event-enforcement-suspended"'):][:900]
+    suspended = html[html.index('id="event-enforcement-suspended"') :][:900]
     assert "scheduled" not in suspended
     assert "reported after 10 May 2025" in suspended
-    compliance = html[html.index('id="event-compliance-date"'):][:900]
+    compliance = html[html.index('id="event-compliance-date"') :][:900]
     assert "tag-scheduled" in compliance  # announced in January
-    drawing = html[html.index("<svg"):html.index("</svg>")]
+    drawing = html[html.index("<svg") : html.index("</svg>")]
     assert "13 May 2025: Enforcement suspended (scheduled)" not in drawing

@@ -12,7 +12,8 @@ def test_as_known_on_1_may_the_rule_was_listed_in_force_on_20_may(client, demo):
     assert "Everything as it stood on 20 May 2025, as known on 1 May 2025" in page
     rows = response.context["page"].object_list
     assert [(row.slug, row.phase_on) for row in rows if row.slug == "ai-diffusion-rule"] == [
-        ("ai-diffusion-rule", "in_force")]
+        ("ai-diffusion-rule", "in_force")
+    ]
     # With every source, as before: not enforced since 13 May.
     rows = client.get("/on/2025-05-20/").context["page"].object_list
     assert [row.phase_on for row in rows if row.slug == "ai-diffusion-rule"] == ["not_enforced"]
@@ -38,12 +39,15 @@ def test_its_links_carry_the_knowledge_date(client, demo):
 
 def test_a_source_published_after_the_knowledge_date_is_not_read(client, demo):
     event = demo.events.get(kind="enforcement_suspended")
-    notice = Document.objects.create(key="fr-notice", kind="federal_register", title="Notice",
-                                     published_on="2025-06-20")
+    notice = Document.objects.create(
+        key="fr-notice", kind="federal_register", title="Notice", published_on="2025-06-20"
+    )
     Claim.objects.create(event=event, document=notice, date="2025-06-01")
+
     def phase(known):
         rows = client.get(f"/on/2025-05-20/?known={known}").context["page"].object_list
         return [row.phase_on for row in rows if row.slug == "ai-diffusion-rule"]
+
     assert phase("2025-06-19") == ["not_enforced"]
     assert phase("2025-06-20") == ["in_force"]
 
@@ -96,11 +100,14 @@ def test_the_instrument_list_reads_the_phase_as_known_on_a_date(client, demo):
     [row] = [row for row in response.context["page"].object_list if row.slug == "ai-diffusion-rule"]
     assert row.phase_on == "in_force"
     assert row.link == "/instruments/ai-diffusion-rule/?on=2025-05-20&known=2025-05-01"
+
     def slugs(response):
         return [row.slug for row in response.context["page"].object_list]
 
     assert "ai-diffusion-rule" in slugs(client.get("/instruments/?on=2025-05-20&known=2025-05-01&phase=in_force"))
-    assert "ai-diffusion-rule" not in slugs(client.get("/instruments/?on=2025-05-20&known=2025-05-01&phase=not_enforced"))
+    assert "ai-diffusion-rule" not in slugs(
+        client.get("/instruments/?on=2025-05-20&known=2025-05-01&phase=not_enforced")
+    )
     assert "ai-diffusion-rule" in slugs(client.get("/instruments/?on=2025-05-20&phase=not_enforced"))
 
 
@@ -117,7 +124,8 @@ def test_the_api_list_reads_the_phase_as_known_on_a_date(client, demo):
     body = client.get("/api/instruments/?on=2025-05-20&known=2025-05-01&q=diffusion").json()
     assert (body["on"], body["known"]) == ("2025-05-20", "2025-05-01")
     assert [(row["slug"], row["phase"]) for row in body["results"] if row["slug"] == "ai-diffusion-rule"] == [
-        ("ai-diffusion-rule", "in_force")]
+        ("ai-diffusion-rule", "in_force")
+    ]
     body = client.get("/api/instruments/?on=2025-05-20&q=diffusion").json()
     assert body["known"] is None
     assert [row["phase"] for row in body["results"] if row["slug"] == "ai-diffusion-rule"] == ["not_enforced"]

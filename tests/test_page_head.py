@@ -12,8 +12,15 @@ FEED = re.compile(r'<link rel="alternate" type="application/atom\+xml" title="([
 
 def pages(demo):
     document = Document.objects.get(kind="federal_register")
-    return ["/", "/instruments/", "/on/2025-05-20/", "/changes/", "/methodology/",
-            reverse("web:instrument_detail", args=["ai-diffusion-rule"]), reverse("web:document_detail", args=[document.pk])]
+    return [
+        "/",
+        "/instruments/",
+        "/on/2025-05-20/",
+        "/changes/",
+        "/methodology/",
+        reverse("web:instrument_detail", args=["ai-diffusion-rule"]),
+        reverse("web:document_detail", args=[document.pk]),
+    ]
 
 
 def test_every_page_has_its_own_description_and_the_icon(demo, client):
@@ -29,22 +36,35 @@ def test_every_page_has_its_own_description_and_the_icon(demo, client):
 
 
 def test_the_instrument_page_describes_its_status(demo, client):
-    html = client.get(reverse("web:instrument_detail", args=["ai-diffusion-rule"]), {"on": "2025-05-20"}).content.decode()
-    assert ('<meta name="description" content="Framework for Artificial Intelligence Diffusion: On 20 May 2025: '
-            'in force but not enforced since 13 May 2025') in html
+    html = client.get(
+        reverse("web:instrument_detail", args=["ai-diffusion-rule"]), {"on": "2025-05-20"}
+    ).content.decode()
+    assert (
+        '<meta name="description" content="Framework for Artificial Intelligence Diffusion: On 20 May 2025: '
+        "in force but not enforced since 13 May 2025"
+    ) in html
 
 
 def test_pages_with_a_feed_announce_it_with_their_filters(demo, client):
     assert FEED.search(client.get("/").content.decode()).groups() == ("All changes", "/feeds/changes.atom")
     html = client.get("/changes/", {"agency": "bis", "topic": "export-controls", "kind": "rule"}).content.decode()
-    assert FEED.search(html).groups() == ("Changes for this agency or topic",
-                                          "/feeds/changes.atom?agency=bis&amp;topic=export-controls")
-    assert FEED.search(client.get("/instruments/", {"agency": "bis"}).content.decode()).group(2) == \
-        "/feeds/changes.atom?agency=bis"
-    assert FEED.search(client.get("/on/2025-05-20/", {"topic": "semiconductors"}).content.decode()).group(2) == \
-        "/feeds/changes.atom?topic=semiconductors"
+    assert FEED.search(html).groups() == (
+        "Changes for this agency or topic",
+        "/feeds/changes.atom?agency=bis&amp;topic=export-controls",
+    )
+    assert (
+        FEED.search(client.get("/instruments/", {"agency": "bis"}).content.decode()).group(2)
+        == "/feeds/changes.atom?agency=bis"
+    )
+    assert (
+        FEED.search(client.get("/on/2025-05-20/", {"topic": "semiconductors"}).content.decode()).group(2)
+        == "/feeds/changes.atom?topic=semiconductors"
+    )
     detail = client.get(reverse("web:instrument_detail", args=["ai-diffusion-rule"])).content.decode()
-    assert FEED.search(detail).groups() == ("Changes to AI Diffusion Rule", "/instruments/ai-diffusion-rule/changes.atom")
+    assert FEED.search(detail).groups() == (
+        "Changes to AI Diffusion Rule",
+        "/instruments/ai-diffusion-rule/changes.atom",
+    )
 
 
 def test_the_visible_feed_links_carry_the_filters_too(demo, client):

@@ -16,8 +16,11 @@ from conftest import text
 
 DIFFUSION = "AI Diffusion Rule"
 DIFFUSION_TITLE = "Framework for Artificial Intelligence Diffusion"
-GUIDANCE = ("GP10 guidance on PRC advanced-computing ICs", "Policy statement on chips used to train AI models",
-            "Diversion red-flags guidance")
+GUIDANCE = (
+    "GP10 guidance on PRC advanced-computing ICs",
+    "Policy statement on chips used to train AI models",
+    "Diversion red-flags guidance",
+)
 
 
 def get(client, name, *args, **params):
@@ -35,7 +38,7 @@ def rows_of(response):
 @time_machine.travel(datetime.datetime(2025, 4, 1, 12, tzinfo=datetime.timezone.utc), tick=False)
 def test_home_lists_the_dates_coming_in_the_next_90_days(demo, client):
     body = text(get(client, "home"))
-    upcoming = body[body.index("Coming up in the next 90 days"):body.index("Recent changes")]
+    upcoming = body[body.index("Coming up in the next 90 days") : body.index("Recent changes")]
     assert "15 May 2025 AI Diffusion Rule : comment period closes" in upcoming
     assert "15 May 2025 AI Diffusion Rule : first compliance date" in upcoming
     assert "2026" not in upcoming  # the second compliance date is more than 90 days away
@@ -44,9 +47,10 @@ def test_home_lists_the_dates_coming_in_the_next_90_days(demo, client):
 @time_machine.travel(datetime.datetime(2025, 4, 1, 12, tzinfo=datetime.timezone.utc), tick=False)
 def test_home_lists_recent_changes_newest_first_with_their_source(demo, client):
     body = text(get(client, "home"))
-    recent = body[body.index("Recent changes"):]
+    recent = body[body.index("Recent changes") :]
     assert recent.index("15 January 2025 AI Diffusion Rule : published") < recent.index(
-        "13 January 2025 AI Diffusion Rule : effective")
+        "13 January 2025 AI Diffusion Rule : effective"
+    )
     assert "— Federal Register" in recent
     assert "May 2025" not in recent  # nothing dated after today is "recent"
 
@@ -73,26 +77,33 @@ def listed(response):
 def test_the_list_shows_every_instrument_with_its_status_on_the_date(demo, client):
     body = text(get(client, "instrument_list", on="2025-05-20"))
     assert "Status on 20 May 2025" in body
-    assert f"{DIFFUSION} Framework for Artificial Intelligence Diffusion RIN 0694-AJ90 Interim final rule BIS in force, not enforced" in body
+    assert (
+        f"{DIFFUSION} Framework for Artificial Intelligence Diffusion RIN 0694-AJ90 Interim final rule BIS in force, not enforced"
+        in body
+    )
     assert body.count("in force ") >= 3
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("0694-AJ90", [DIFFUSION]),  # RIN
-    ("90 FR 4544", [DIFFUSION]),  # a citation of its evidence
-    ("250107-0007", [DIFFUSION]),  # docket
-    ("diffusion framework", [DIFFUSION]),  # every word, anywhere in the title
-    ("GP10", [GUIDANCE[0], "…"]),  # named first; the others mention it in their text
-    ("nothing-like-this", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("0694-AJ90", [DIFFUSION]),  # RIN
+        ("90 FR 4544", [DIFFUSION]),  # a citation of its evidence
+        ("250107-0007", [DIFFUSION]),  # docket
+        ("diffusion framework", [DIFFUSION]),  # every word, anywhere in the title
+        ("GP10", [GUIDANCE[0], "…"]),  # named first; the others mention it in their text
+        ("nothing-like-this", []),
+    ],
+)
 def test_free_text_search_covers_titles_rins_dockets_and_citations(demo, client, query, expected):
     found = listed(get(client, "instrument_list", q=query))
     assert found == expected if "…" not in expected else found[0] == expected[0] and len(found) > 1
 
 
 def test_an_agency_filter_includes_the_agencies_under_it(demo, client):
-    Agency.objects.create(slug="nist", name="National Institute of Standards and Technology",
-                          parent=Agency.objects.get(slug="commerce"))
+    Agency.objects.create(
+        slug="nist", name="National Institute of Standards and Technology", parent=Agency.objects.get(slug="commerce")
+    )
     assert len(listed(get(client, "instrument_list", agency="commerce"))) == 4  # BIS is under Commerce
     assert listed(get(client, "instrument_list", agency="nist")) == []
 
@@ -116,12 +127,15 @@ def test_blank_form_fields_mean_any(demo, client):
     assert response.status_code == 200 and len(listed(response)) == 4
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"on": "2025-02-30"}, "on: on must be a real date written YYYY-MM-DD, not '2025-02-30'."),
-    ({"agency": "nasa"}, "agency: Select a valid choice. nasa is not one of the available choices."),
-    ({"kind": "decree"}, "kind: Select a valid choice. decree is not one of the available choices."),
-    ({"phase": "alive"}, "phase: Select a valid choice. alive is not one of the available choices."),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"on": "2025-02-30"}, "on: on must be a real date written YYYY-MM-DD, not '2025-02-30'."),
+        ({"agency": "nasa"}, "agency: Select a valid choice. nasa is not one of the available choices."),
+        ({"kind": "decree"}, "kind: Select a valid choice. decree is not one of the available choices."),
+        ({"phase": "alive"}, "phase: Select a valid choice. alive is not one of the available choices."),
+    ],
+)
 def test_bad_filters_get_a_400_page_naming_them(demo, client, params, message):
     response = get(client, "instrument_list", **params)
     assert response.status_code == 400
@@ -152,8 +166,12 @@ def test_the_list_downloads_as_csv_with_every_row(demo, client):
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="instruments-on-2025-05-20.csv"' in response["Content-Disposition"]
     rows = {row["slug"]: row for row in rows_of(response)}
-    assert set(rows) == {"ai-diffusion-rule", "gp10-guidance", "ai-training-policy-statement",
-                         "diversion-red-flags-guidance"}
+    assert set(rows) == {
+        "ai-diffusion-rule",
+        "gp10-guidance",
+        "ai-training-policy-statement",
+        "diversion-red-flags-guidance",
+    }
     assert rows["ai-diffusion-rule"]["phase"] == "not_enforced"
     assert rows["ai-diffusion-rule"]["status"] == "in force, not enforced"
     assert rows["ai-diffusion-rule"]["url"] == "http://testserver/instruments/ai-diffusion-rule/?on=2025-05-20"
@@ -207,9 +225,15 @@ def test_the_previous_and_next_change_are_those_of_the_instruments_listed(demo, 
     rule = Instrument.objects.create(slug="a-rule", title="A rule", kind="rule")
     Event.objects.create(instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 3, 1))
     everything = text(get(client, "on_date", "2025-02-01"))
-    assert "← Previous change of status: 13 January 2025" in everything and "Next change of status: 1 March 2025 →" in everything
+    assert (
+        "← Previous change of status: 13 January 2025" in everything
+        and "Next change of status: 1 March 2025 →" in everything
+    )
     diffusion = text(get(client, "on_date", "2025-02-01", kind="interim_final_rule"))
-    assert "← Previous change of status: 13 January 2025" in diffusion and "Next change of status: 13 May 2025 →" in diffusion
+    assert (
+        "← Previous change of status: 13 January 2025" in diffusion
+        and "Next change of status: 13 May 2025 →" in diffusion
+    )
     nothing = text(get(client, "on_date", "2025-02-01", kind="statute"))
     assert "No instrument matches these filters" in nothing
     assert "No earlier change of status" in nothing and "No later change of status on record" in nothing
@@ -245,9 +269,10 @@ def test_a_bad_date_in_the_address_gets_a_400_page(demo, client, address):
 def test_changes_compare_the_status_before_and_after_the_window(demo, client):
     body = text(get(client, "changes", **{"from": "2025-05-01", "to": "2025-05-31"}))
     assert "What changed from 1 May 2025 to 31 May 2025" in body
-    section = body[body.index(f"{DIFFUSION} {DIFFUSION_TITLE} 30 April 2025"):]
-    assert section.startswith(f"{DIFFUSION} {DIFFUSION_TITLE} 30 April 2025 in force → then 31 May 2025 in force, "
-                              "not enforced")
+    section = body[body.index(f"{DIFFUSION} {DIFFUSION_TITLE} 30 April 2025") :]
+    assert section.startswith(
+        f"{DIFFUSION} {DIFFUSION_TITLE} 30 April 2025 in force → then 31 May 2025 in force, not enforced"
+    )
     assert "13 May 2025 Enforcement suspended — sources: Bureau of Industry and Security" in section
     assert "AI Sigil (aisigil.com) says 11 June 2025" in section  # disputed dates named
 
@@ -258,11 +283,14 @@ def test_changes_on_the_first_day_of_the_window_count(demo, client):
 
 
 def test_changes_page_through_instruments_in_title_order_and_follow_a_renaming(demo, client):
-    notice = Document.objects.create(key="extra-fr", kind="federal_register", title="Extra rules",
-                                     published_on=datetime.date(2025, 3, 1))
+    notice = Document.objects.create(
+        key="extra-fr", kind="federal_register", title="Extra rules", published_on=datetime.date(2025, 3, 1)
+    )
     for n in range(55):
         rule = Instrument.objects.create(slug=f"extra-{n:02}", title=f"Extra rule {n:02}", kind="rule")
-        event = Event.objects.create(instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 3, 10))
+        event = Event.objects.create(
+            instrument=rule, key="effective", kind="effective", date=datetime.date(2025, 3, 10)
+        )
         Claim.objects.create(event=event, document=notice, date=datetime.date(2025, 3, 10))
     names = [f"Extra rule {n:02}" for n in range(55)]
     window = {"from": "2025-03-01", "to": "2025-03-31"}
@@ -281,8 +309,9 @@ def test_changes_page_through_instruments_in_title_order_and_follow_a_renaming(d
 
 
 def test_changes_list_each_instruments_events_by_date_whatever_order_they_were_entered_in(db, client):
-    notice = Document.objects.create(key="late-fr", kind="federal_register", title="A late notice",
-                                     published_on=datetime.date(2025, 3, 1))
+    notice = Document.objects.create(
+        key="late-fr", kind="federal_register", title="A late notice", published_on=datetime.date(2025, 3, 1)
+    )
     rule = Instrument.objects.create(slug="late", title="A rule entered backwards", kind="rule")
     for key, kind, day in [("effective", "effective", 20), ("published", "published", 12), ("issued", "issued", 5)]:
         event = Event.objects.create(instrument=rule, key=key, kind=kind, date=datetime.date(2025, 3, day))
@@ -299,8 +328,9 @@ def test_a_long_list_of_changes_is_read_in_chunks_to_the_same_answer(demo):
     changes = ChangeList(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31), Instrument.objects.all())
     whole = [(change.instrument.slug, change.before, change.after) for change in changes.read(changes.listed)]
     assert len(whole) >= 3 and ("ai-diffusion-rule", "not_yet_issued", "not_enforced") in whole
-    assert [(change.instrument.slug, change.before, change.after)
-            for change in changes.read(changes.listed, chunk=2)] == whole
+    assert [
+        (change.instrument.slug, change.before, change.after) for change in changes.read(changes.listed, chunk=2)
+    ] == whole
 
 
 def test_changes_say_no_status_where_the_stored_periods_are_missing(demo, client):
@@ -345,8 +375,10 @@ def test_a_document_page_shows_its_metadata_and_the_events_it_supports(demo, cli
 
 def test_imported_html_never_brings_a_script_to_the_page(demo, client):
     document = Document.objects.get(key="fr-2025-00636")
-    document.excerpt = '<p>Interim final rule <strong>with</strong> comments.</p><script>alert("x")</script>' \
-                       '<img src=x onerror="alert(1)"><a href="javascript:alert(2)">link</a>'
+    document.excerpt = (
+        '<p>Interim final rule <strong>with</strong> comments.</p><script>alert("x")</script>'
+        '<img src=x onerror="alert(1)"><a href="javascript:alert(2)">link</a>'
+    )
     document.save()
     content = client.get(document.get_absolute_url()).content.decode()
     assert "<strong>with</strong>" in content
@@ -387,8 +419,9 @@ PAGES = [
 
 @time_machine.travel(datetime.datetime(2025, 5, 1, 12, tzinfo=datetime.timezone.utc), tick=False)
 @pytest.mark.parametrize("address, params", PAGES)
-def test_queries_per_page_do_not_grow_with_the_number_of_instruments(demo, client, address, params,
-                                                                      django_assert_max_num_queries):
+def test_queries_per_page_do_not_grow_with_the_number_of_instruments(
+    demo, client, address, params, django_assert_max_num_queries
+):
     address = address.format(fr=Document.objects.get(key="fr-2025-00636").pk)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -405,15 +438,19 @@ def test_markup_in_titles_agencies_and_topics_is_shown_as_text_in_lists_and_filt
 
     agency = Agency.objects.create(slug="odd", name='Office of <b>"Odd"</b> & Co', short_name="<i>O&C</i>")
     topic = Topic.objects.create(slug="markup", name="<u>Markup</u>")
-    rule = Instrument.objects.create(slug="odd-rule", title="<script>alert(1)</script> rule", short_title="<em>Odd</em>",
-                                     kind="rule")
+    rule = Instrument.objects.create(
+        slug="odd-rule", title="<script>alert(1)</script> rule", short_title="<em>Odd</em>", kind="rule"
+    )
     rule.agencies.add(agency)
     rule.topics.add(topic)
     for page in (get(client, "on_date", "2025-05-20"), get(client, "instrument_list", on="2025-05-20")):
         html = page.content.decode()
         assert "<script>alert(1)" not in html and "<em>Odd" not in html and "<i>O&C" not in html
         assert "&lt;em&gt;Odd&lt;/em&gt;</a>" in html and "&lt;script&gt;alert(1)&lt;/script&gt; rule" in html
-        assert '<abbr title="Office of &lt;b&gt;&quot;Odd&quot;&lt;/b&gt; &amp; Co">&lt;i&gt;O&amp;C&lt;/i&gt;</abbr>' in html
+        assert (
+            '<abbr title="Office of &lt;b&gt;&quot;Odd&quot;&lt;/b&gt; &amp; Co">&lt;i&gt;O&amp;C&lt;/i&gt;</abbr>'
+            in html
+        )
         assert '<option value="odd">&lt;i&gt;O&amp;C&lt;/i&gt;</option>' in html  # the agency filter
         assert '<option value="markup">&lt;u&gt;Markup&lt;/u&gt;</option>' in html  # the topic filter
     chosen = get(client, "on_date", "2025-05-20", agency="odd", topic="markup").content.decode()

@@ -21,8 +21,10 @@ def test_every_phase_has_its_own_colour():
 
 def test_ended_and_held_back_phases_differ_by_outline_as_well():
     css = (ROOT / "static" / "css" / "site.css").read_text()
-    assert ".badge.phase-rescinded, .badge.phase-vacated, .badge.phase-expired, .badge.phase-superseded, " \
-           ".badge.phase-withdrawn { border-style: dashed; }" in css
+    assert (
+        ".badge.phase-rescinded, .badge.phase-vacated, .badge.phase-expired, .badge.phase-superseded, "
+        ".badge.phase-withdrawn { border-style: dashed; }" in css
+    )
     assert ".badge.phase-not_enforced, .badge.phase-suspended, .badge.phase-stayed { border-style: dotted;" in css
 
 

@@ -24,8 +24,13 @@ def test_it_prints_one_json_list_with_instruments_and_resolved_dates(demo, run, 
     assert code == 0, err
     proposals = json.loads(out)
     assert proposals[0] == {
-        "kind": "rescission_announced", "date": "2025-05-13", "precision": "day",
-        "quote": proposals[0]["quote"], "instrument": "ai-diffusion-rule", "resolved_from": "Tuesday"}
+        "kind": "rescission_announced",
+        "date": "2025-05-13",
+        "precision": "day",
+        "quote": proposals[0]["quote"],
+        "instrument": "ai-diffusion-rule",
+        "resolved_from": "Tuesday",
+    }
     assert proposals[0]["quote"].startswith("Tuesday, the Department of Commerce (DOC) initiated a rescission")
     kinds = [(p["kind"], p["date"]) for p in proposals]
     assert ("issued", "2025-01-15") in kinds and ("compliance_date", "2025-05-15") in kinds
@@ -40,10 +45,18 @@ def test_a_delay_carries_its_target_and_new_date(db, run, tmp_path):
     path.write_text("The new deadline is Dec. 1, 2016, FDA said today in a news release.\n", encoding="utf-8")
     code, out, err = run("propose_claims", path, "--published-on", "2015-07-09", "--json")
     assert code == 0, err
-    assert json.loads(out) == [{
-        "kind": "delayed", "date": "2015-07-09", "precision": "day",
-        "quote": "The new deadline is Dec. 1, 2016, FDA said today in a news release.",
-        "instrument": None, "target": "compliance_date", "new_date": "2016-12-01", "resolved_from": "today"}]
+    assert json.loads(out) == [
+        {
+            "kind": "delayed",
+            "date": "2015-07-09",
+            "precision": "day",
+            "quote": "The new deadline is Dec. 1, 2016, FDA said today in a news release.",
+            "instrument": None,
+            "target": "compliance_date",
+            "new_date": "2016-12-01",
+            "resolved_from": "today",
+        }
+    ]
 
 
 def test_it_writes_nothing(demo, run, seed_text):
@@ -67,14 +80,17 @@ def test_text_with_nothing_to_propose_gives_an_empty_list(db, run, tmp_path):
     assert (code, json.loads(out)) == (0, [])
 
 
-@pytest.mark.parametrize(("make", "args", "message"), [
-    (None, ("missing.txt",), "no such file"),
-    ("dir", (), "is a directory"),
-    ("latin1", (), "not UTF-8 text"),
-    ("empty", (), "is empty"),
-    ("good", ("--published-on", "2025-02-30"), "--published-on must be a real date"),
-    ("good", ("--published-on", "13 May 2025"), "--published-on must be a real date"),
-])
+@pytest.mark.parametrize(
+    ("make", "args", "message"),
+    [
+        (None, ("missing.txt",), "no such file"),
+        ("dir", (), "is a directory"),
+        ("latin1", (), "not UTF-8 text"),
+        ("empty", (), "is empty"),
+        ("good", ("--published-on", "2025-02-30"), "--published-on must be a real date"),
+        ("good", ("--published-on", "13 May 2025"), "--published-on must be a real date"),
+    ],
+)
 def test_bad_input_is_one_line_on_stderr_and_status_2(db, run, tmp_path, make, args, message):
     path = tmp_path / "statement.txt"
     if make == "dir":

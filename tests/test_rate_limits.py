@@ -30,14 +30,18 @@ def test_the_api_answers_429_with_retry_after_past_its_limit(demo, client, limit
     refused = client.get("/api/agencies/")  # one budget for the whole API
     assert refused.status_code == 429
     assert 1 <= int(refused["Retry-After"]) <= 60
-    assert refused.json() == {"detail": "Too many requests: policytrack answers at most 3 API, feed and calendar "
-                                        f"requests a minute from one address. Please try again in "
-                                        f"{refused['Retry-After']} seconds."}
+    assert refused.json() == {
+        "detail": "Too many requests: policytrack answers at most 3 API, feed and calendar "
+        f"requests a minute from one address. Please try again in "
+        f"{refused['Retry-After']} seconds."
+    }
 
 
 def test_feeds_and_calendars_count_with_the_api(demo, client, limits):
-    statuses = [client.get(address).status_code
-                for address in ("/api/", "/feeds/changes.atom", "/calendar.ics", "/instruments/ai-diffusion-rule/calendar.ics")]
+    statuses = [
+        client.get(address).status_code
+        for address in ("/api/", "/feeds/changes.atom", "/calendar.ics", "/instruments/ai-diffusion-rule/calendar.ics")
+    ]
     assert statuses == [200, 200, 200, 429]
 
 
@@ -57,9 +61,14 @@ def test_the_limit_lifts_when_its_period_has_passed(demo, client, limits):
         assert client.get("/api/").status_code == 200
 
 
-@pytest.mark.parametrize("address", [
-    "/instruments/?format=csv", "/on/2025-05-20/?format=csv", "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/instruments/?format=csv",
+        "/on/2025-05-20/?format=csv",
+        "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
+    ],
+)
 def test_csv_downloads_are_limited_and_the_pages_are_not(demo, client, limits, address):
     assert [client.get(address).status_code for _ in range(2)] == [200, 200]
     refused = client.get(address)
@@ -67,7 +76,8 @@ def test_csv_downloads_are_limited_and_the_pages_are_not(demo, client, limits, a
     assert int(refused["Retry-After"]) >= 1
     assert refused["Content-Type"] == "text/plain; charset=utf-8"
     assert refused.content.decode().startswith(
-        "Too many requests: policytrack answers at most 2 CSV downloads a minute from one address.")
+        "Too many requests: policytrack answers at most 2 CSV downloads a minute from one address."
+    )
     page = address.replace("format=csv", "")
     assert [client.get(page).status_code for _ in range(3)] == [200, 200, 200]
 
@@ -78,25 +88,49 @@ def test_a_browser_searching_too_often_gets_a_page_saying_so(demo, client, limit
     refused = client.get("/instruments/", {"q": "chips"}, HTTP_ACCEPT="text/html,application/xhtml+xml")
     assert refused.status_code == 429
     assert 3500 <= int(refused["Retry-After"]) <= 3600
-    assert ("Too many requests Too many requests: policytrack answers at most 2 searches an hour from one address. "
-            "Please try again in") in text(refused)
+    assert (
+        "Too many requests Too many requests: policytrack answers at most 2 searches an hour from one address. "
+        "Please try again in"
+    ) in text(refused)
     assert client.get("/instruments/").status_code == 200  # listing without searching is not a search
 
 
 def test_the_limits_and_the_redis_cache_are_read_from_the_environment():
-    script = ("from django.conf import settings; print(settings.POLICYTRACK_RATE_LIMITS); "
-              "print(settings.CACHES['default']['BACKEND'])")
-    result = manage("shell", "-c", script, POLICYTRACK_API_RATE="1000/hour", POLICYTRACK_SEARCH_RATE="off",
-                    REDIS_URL="redis://127.0.0.1:6379/0", **PRODUCTION)
-    assert result.stdout.strip().splitlines()[-2:] == ["{'api': '1000/hour', 'export': '10/min', 'search': None}",
-                                                       "django.core.cache.backends.redis.RedisCache"]
+    script = (
+        "from django.conf import settings; print(settings.POLICYTRACK_RATE_LIMITS); "
+        "print(settings.CACHES['default']['BACKEND'])"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        script,
+        POLICYTRACK_API_RATE="1000/hour",
+        POLICYTRACK_SEARCH_RATE="off",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        **PRODUCTION,
+    )
+    assert result.stdout.strip().splitlines()[-2:] == [
+        "{'api': '1000/hour', 'export': '10/min', 'search': None}",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
 
 
-@pytest.mark.parametrize("name, value, message", [
-    ("POLICYTRACK_EXPORT_RATE", "lots", "POLICYTRACK_EXPORT_RATE must be a number of requests per s, min, hour or "
-                                        "day (e.g. 10/min), or off, not 'lots'"),
-    ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL must start with redis://, rediss:// or unix://, not '127.0.0.1:6379'"),
-])
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        (
+            "POLICYTRACK_EXPORT_RATE",
+            "lots",
+            "POLICYTRACK_EXPORT_RATE must be a number of requests per s, min, hour or "
+            "day (e.g. 10/min), or off, not 'lots'",
+        ),
+        (
+            "REDIS_URL",
+            "127.0.0.1:6379",
+            "REDIS_URL must start with redis://, rediss:// or unix://, not '127.0.0.1:6379'",
+        ),
+    ],
+)
 def test_a_malformed_limit_or_cache_address_is_named(name, value, message):
     result = manage("check", **{name: value})
     assert result.returncode == 1
@@ -111,8 +145,22 @@ def redis_url(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             try:
@@ -127,8 +175,13 @@ def redis_url(tmp_path):
 
 
 def test_the_count_is_kept_in_redis_when_configured(demo, client, limits, redis_url):
-    redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
-                         "KEY_PREFIX": "policytrack"}}
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "policytrack",
+        }
+    }
     with override_settings(CACHES=redis):
         assert [client.get("/api/").status_code for _ in range(4)] == [200, 200, 200, 429]
         assert len(cache.get("throttle_api_127.0.0.1")) == 3  # read back from the server

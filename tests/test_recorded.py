@@ -66,8 +66,8 @@ def test_the_page_shows_the_timeline_as_recorded_at_a_past_moment(db, client):
     assert "as this tracker recorded it at 20 May 2025, 12:00 UTC" in body
     assert "On 20 May 2025: in force but not enforced since 13 May 2025" in body
     assert "13 May 2025 Enforcement suspended" in body
-    assert 'recorded=2025-05-20T12%3A00' in then.content.decode()  # the permalink keeps the moment
-    history = now[now.index("Edit history"):]
+    assert "recorded=2025-05-20T12%3A00" in then.content.decode()  # the permalink keeps the moment
+    history = now[now.index("Edit history") :]
     assert "Deleted the “enforcement suspended” event" in history and "as it was then" in history
 
 
@@ -88,9 +88,9 @@ def test_each_edit_links_to_the_page_as_it_was_just_after_it_with_sources_linked
     with time_machine.travel(datetime.datetime(2025, 6, 1, 9, 30, tzinfo=UTC), tick=False):
         Instrument.objects.get(slug="ai-diffusion-rule").events.get(kind="enforcement_suspended").delete()
     page = client.get("/instruments/ai-diffusion-rule/", {"on": "2025-05-20"}).content.decode()
-    history = page[page.index("Edit history"):]
+    history = page[page.index("Edit history") :]
     start = history.index('<ol class="history">')
-    newest = history[start:history.index("</li>", start)]
+    newest = history[start : history.index("</li>", start)]
     assert "1 Jun 2025 09:30 UTC" in newest and "Deleted the “enforcement suspended” event" in newest
     link = re.search(r'href="(\?[^"]+)">as it was then', newest).group(1).replace("&amp;", "&")
     assert "recorded=2025-06-01T09%3A30%3A00.000000%2B0000" in link  # the moment, with its offset

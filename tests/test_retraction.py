@@ -63,8 +63,10 @@ def test_the_page_shows_a_retracted_claim_struck_through_with_its_reason(demo, c
     page = client.get(reverse("web:instrument_detail", args=[demo.slug]))
     body = page.content.decode()
     title = best_claim.document.title
-    assert f"<del><span class=\"claimed-date\">13 May 2025</span> <a href=\"/documents/{best_claim.document_id}/\">" \
-           f"{title}</a></del>" in body
+    assert (
+        f'<del><span class="claimed-date">13 May 2025</span> <a href="/documents/{best_claim.document_id}/">'
+        f"{title}</a></del>" in body
+    )
     assert "Wrong document attached." in text(page)
     event = client.get(reverse("api:instrument-detail", args=[demo.slug])).json()
     claims = next(e for e in event["events"] if e["key"] == "enforcement-suspended")["claims"]

@@ -23,30 +23,51 @@ SHARED_FR = Path(__file__).parent / "data" / "federal_register" / "regulatory-do
 
 
 def new_document(**extra):
-    return {"kind": "federal_register", "title": f"Rescission of the AI Diffusion Rule ({MARKER})",
-            "publisher": "Federal Register", "url": "https://example.org/rescission", "published_on": "2026-12-01",
-            **extra}
+    return {
+        "kind": "federal_register",
+        "title": f"Rescission of the AI Diffusion Rule ({MARKER})",
+        "publisher": "Federal Register",
+        "url": "https://example.org/rescission",
+        "published_on": "2026-12-01",
+        **extra,
+    }
 
 
 def rescission(**event):
     """A proposed formal rescission of the demo rule on 15 January 2027, with its source."""
     return Proposal.objects.create(
-        kind="new_event", origin="editor", summary=f"Rescinded ({MARKER})",
-        source_publisher="Federal Register", source_title=f"Rescission ({MARKER})",
+        kind="new_event",
+        origin="editor",
+        summary=f"Rescinded ({MARKER})",
+        source_publisher="Federal Register",
+        source_title=f"Rescission ({MARKER})",
         source_url="https://example.org/rescission",
-        payload={"instrument": "ai-diffusion-rule",
-                 "event": {"kind": "rescinded", "date": "2027-01-15", "note": f"note {MARKER}", **event},
-                 "claims": [{"document": new_document(), "date": "2027-01-15", "quote": f"rescinded {MARKER}"}]})
+        payload={
+            "instrument": "ai-diffusion-rule",
+            "event": {"kind": "rescinded", "date": "2027-01-15", "note": f"note {MARKER}", **event},
+            "claims": [{"document": new_document(), "date": "2027-01-15", "quote": f"rescinded {MARKER}"}],
+        },
+    )
 
 
 def later_suspension():
     """A better-ranked source dating the enforcement suspension a week later."""
     return Proposal.objects.create(
-        kind="new_claim", origin="statement", summary=f"Suspension dated 20 May ({MARKER})",
-        payload={"instrument": "ai-diffusion-rule", "event": "enforcement-suspended",
-                 "claim": {"document": new_document(kind="press_release", rank=1, published_on="2025-05-20",
-                                                    title=f"Commerce statement ({MARKER})"),
-                           "date": "2025-05-20", "quote": f"from today {MARKER}"}})
+        kind="new_claim",
+        origin="statement",
+        summary=f"Suspension dated 20 May ({MARKER})",
+        payload={
+            "instrument": "ai-diffusion-rule",
+            "event": "enforcement-suspended",
+            "claim": {
+                "document": new_document(
+                    kind="press_release", rank=1, published_on="2025-05-20", title=f"Commerce statement ({MARKER})"
+                ),
+                "date": "2025-05-20",
+                "quote": f"from today {MARKER}",
+            },
+        },
+    )
 
 
 @pytest.fixture
@@ -81,18 +102,39 @@ def inside(change, day):
 def test_no_public_page_feed_api_calendar_or_export_shows_a_proposal(demo, client):
     rescission()
     later_suspension()
-    Proposal.objects.create(kind="federal_register_document", origin="watcher", source_ref="fr:2024-31396",
-                            payload=json.loads(SHARED_FR.read_text()), summary="2024-31396 Feather River")
+    Proposal.objects.create(
+        kind="federal_register_document",
+        origin="watcher",
+        source_ref="fr:2024-31396",
+        payload=json.loads(SHARED_FR.read_text()),
+        summary="2024-31396 Feather River",
+    )
     assert Proposal.objects.filter(status="pending").count() == 3
     documents = [f"/documents/{pk}/" for pk in Document.objects.values_list("pk", flat=True)]
-    urls = ["/", "/instruments/", "/instruments/?format=csv", "/instruments/?q=rescission",
-            "/instruments/ai-diffusion-rule/", "/instruments/ai-diffusion-rule/?on=2027-02-01",
-            "/on/2027-02-01/", "/on/2027-02-01/?format=csv", "/changes/?from=2027-01-01&to=2027-12-31",
-            "/changes/?from=2027-01-01&to=2027-12-31&format=csv", "/api/instruments/",
-            "/api/instruments/?on=2027-02-01", "/api/instruments/ai-diffusion-rule/",
-            "/api/instruments/ai-diffusion-rule/status/?on=2027-02-01", "/api/changes/?from=2027-01-01&to=2027-12-31",
-            "/api/documents/", "/api/agencies/", "/feeds/changes.atom", "/instruments/ai-diffusion-rule/changes.atom",
-            "/calendar.ics", "/instruments/ai-diffusion-rule/calendar.ics", *documents]
+    urls = [
+        "/",
+        "/instruments/",
+        "/instruments/?format=csv",
+        "/instruments/?q=rescission",
+        "/instruments/ai-diffusion-rule/",
+        "/instruments/ai-diffusion-rule/?on=2027-02-01",
+        "/on/2027-02-01/",
+        "/on/2027-02-01/?format=csv",
+        "/changes/?from=2027-01-01&to=2027-12-31",
+        "/changes/?from=2027-01-01&to=2027-12-31&format=csv",
+        "/api/instruments/",
+        "/api/instruments/?on=2027-02-01",
+        "/api/instruments/ai-diffusion-rule/",
+        "/api/instruments/ai-diffusion-rule/status/?on=2027-02-01",
+        "/api/changes/?from=2027-01-01&to=2027-12-31",
+        "/api/documents/",
+        "/api/agencies/",
+        "/feeds/changes.atom",
+        "/instruments/ai-diffusion-rule/changes.atom",
+        "/calendar.ics",
+        "/instruments/ai-diffusion-rule/calendar.ics",
+        *documents,
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -104,10 +146,13 @@ def test_no_public_page_feed_api_calendar_or_export_shows_a_proposal(demo, clien
 # Previewed, then accepted exactly as previewed
 
 
-@pytest.mark.parametrize("make, changed", [
-    (rescission, {"kind": "rescinded", "old": None, "new": "2027-01-15"}),
-    (later_suspension, {"kind": "enforcement_suspended", "old": "2025-05-13", "new": "2025-05-20"}),
-])
+@pytest.mark.parametrize(
+    "make, changed",
+    [
+        (rescission, {"kind": "rescinded", "old": None, "new": "2027-01-15"}),
+        (later_suspension, {"kind": "enforcement_suspended", "old": "2025-05-13", "new": "2025-05-20"}),
+    ],
+)
 def test_accepting_changes_the_status_exactly_as_the_preview_said(demo, client, staff, make, changed):
     proposal = make()
     said = preview(proposal)
@@ -161,10 +206,21 @@ def test_an_editor_can_edit_then_accept(demo, client, staff):
     client.force_login(staff("erin", "Editors"))
     payload = {**proposal.payload, "event": {**proposal.payload["event"], "date": "2027-02-01"}}
     payload["claims"][0]["date"] = "2027-02-01"
-    response = client.post(reverse("admin:review_proposal_change", args=[proposal.pk]), {
-        "kind": "new_event", "origin": "editor", "summary": proposal.summary, "payload": json.dumps(payload),
-        "source_publisher": "Federal Register", "source_title": "Rescission", "source_url": "https://example.org/r",
-        "reason": "", "_accept": "Save and accept"}, follow=True)
+    response = client.post(
+        reverse("admin:review_proposal_change", args=[proposal.pk]),
+        {
+            "kind": "new_event",
+            "origin": "editor",
+            "summary": proposal.summary,
+            "payload": json.dumps(payload),
+            "source_publisher": "Federal Register",
+            "source_title": "Rescission",
+            "source_url": "https://example.org/r",
+            "reason": "",
+            "_accept": "Save and accept",
+        },
+        follow=True,
+    )
     assert "accepted" in text(response)
     assert Event.objects.get(kind="rescinded").date == datetime.date(2027, 2, 1)
     assert phase(datetime.date(2027, 1, 20)) == "not_enforced" and phase(datetime.date(2027, 2, 1)) == "rescinded"
@@ -174,12 +230,21 @@ def test_a_proposal_that_does_not_fit_is_named_not_thrown(demo, client, staff):
     proposal = rescission()
     client.force_login(staff("erin", "Editors"))
     payload = {**proposal.payload, "event": {**proposal.payload["event"], "date": "2027-02-30"}}
-    response = client.post(reverse("admin:review_proposal_change", args=[proposal.pk]), {
-        "kind": "new_event", "origin": "editor", "summary": "x", "payload": json.dumps(payload), "reason": "",
-        "_accept": "Save and accept"})
+    response = client.post(
+        reverse("admin:review_proposal_change", args=[proposal.pk]),
+        {
+            "kind": "new_event",
+            "origin": "editor",
+            "summary": "x",
+            "payload": json.dumps(payload),
+            "reason": "",
+            "_accept": "Save and accept",
+        },
+    )
     assert response.status_code == 200
-    assert "This would be refused: event.date must be a real date written YYYY-MM-DD, not '2027-02-30'" \
-        in text(response)
+    assert "This would be refused: event.date must be a real date written YYYY-MM-DD, not '2027-02-30'" in text(
+        response
+    )
     assert not Event.objects.filter(kind="rescinded").exists()
     assert Proposal.objects.get().status == "pending"
 
@@ -188,15 +253,25 @@ def test_a_rejection_needs_a_reason_and_keeps_it(demo, client, staff):
     proposal = rescission()
     client.force_login(staff("erin", "Editors"))
     url = reverse("admin:review_proposal_change", args=[proposal.pk])
-    form = {"kind": "new_event", "origin": "editor", "summary": proposal.summary,
-            "payload": json.dumps(proposal.payload), "source_publisher": "", "source_title": "", "source_url": ""}
+    form = {
+        "kind": "new_event",
+        "origin": "editor",
+        "summary": proposal.summary,
+        "payload": json.dumps(proposal.payload),
+        "source_publisher": "",
+        "source_title": "",
+        "source_url": "",
+    }
     response = client.post(url, {**form, "reason": "", "_reject": "Reject"}, follow=True)
     assert "a rejection needs a reason" in text(response)
     assert Proposal.objects.get().status == "pending"
     client.post(url, {**form, "reason": "No rescission was published; this is a rumour.", "_reject": "Reject"})
     proposal.refresh_from_db()
     assert (proposal.status, proposal.reason, proposal.decided_by.username) == (
-        "rejected", "No rescission was published; this is a rumour.", "erin")
+        "rejected",
+        "No rescission was published; this is a rumour.",
+        "erin",
+    )
     assert not Event.objects.filter(kind="rescinded").exists()
 
 
@@ -205,8 +280,10 @@ def test_only_editors_accept(demo, client, staff):
     client.force_login(staff("ann", "Analysts"))
     assert client.get(QUEUE + "?status__exact=pending").status_code == 200  # analysts may look
     client.post(QUEUE, {"action": "accept_selected", "_selected_action": [proposal.pk]})
-    response = client.post(reverse("admin:review_proposal_change", args=[proposal.pk]),
-                           {"kind": "new_event", "payload": json.dumps(proposal.payload), "_accept": "1"})
+    response = client.post(
+        reverse("admin:review_proposal_change", args=[proposal.pk]),
+        {"kind": "new_event", "payload": json.dumps(proposal.payload), "_accept": "1"},
+    )
     assert response.status_code == 403
     assert Proposal.objects.get().status == "pending"
     assert not Event.objects.filter(kind="rescinded").exists()
@@ -244,4 +321,6 @@ def test_proposals_can_be_rejected_from_the_queue_with_one_reason(demo, client, 
     assert "A rejection needs a reason" in text(refused)
     assert Proposal.objects.filter(status="pending").count() == 2
     client.post(QUEUE, {**chosen, "apply": "Reject", "reason": "Duplicates of what the record holds."})
-    assert set(Proposal.objects.values_list("status", "reason")) == {("rejected", "Duplicates of what the record holds.")}
+    assert set(Proposal.objects.values_list("status", "reason")) == {
+        ("rejected", "Duplicates of what the record holds.")
+    }

@@ -39,29 +39,77 @@ BASE = {
     "format": "policytrack-timeline/1",
     "agencies": [{"slug": "bis", "name": "Bureau of Industry and Security", "short_name": "BIS"}],
     "documents": [
-        {"key": "fr", "kind": "federal_register", "title": "A rule", "published_on": "2025-01-15",
-         "fr_document_number": "2025-00001", "citation": "90 FR 1"},
+        {
+            "key": "fr",
+            "kind": "federal_register",
+            "title": "A rule",
+            "published_on": "2025-01-15",
+            "fr_document_number": "2025-00001",
+            "citation": "90 FR 1",
+        },
         {"key": "news", "kind": "news", "title": "A report", "published_on": "2025-01-16"},
     ],
-    "instruments": [{
-        "slug": "a-rule", "title": "A rule", "kind": "rule", "agencies": ["bis"], "topics": ["trade"],
-        "events": [
-            {"key": "published", "kind": "published", "date": "2025-01-15",
-             "claims": [{"document": "fr", "date": "2025-01-15", "quote": "Published."}]},
-            {"key": "effective", "kind": "effective", "date": "2025-02-14",
-             "claims": [{"document": "fr", "date": "2025-02-14"}, {"document": "news", "date": "2025-02-15"}]},
-            {"key": "delay", "kind": "delayed", "target": "effective", "new_date": "2025-03-14",
-             "date": "2025-02-01", "claims": [{"document": "fr", "date": "2025-02-01"}]},
-        ],
-    }],
+    "instruments": [
+        {
+            "slug": "a-rule",
+            "title": "A rule",
+            "kind": "rule",
+            "agencies": ["bis"],
+            "topics": ["trade"],
+            "events": [
+                {
+                    "key": "published",
+                    "kind": "published",
+                    "date": "2025-01-15",
+                    "claims": [{"document": "fr", "date": "2025-01-15", "quote": "Published."}],
+                },
+                {
+                    "key": "effective",
+                    "kind": "effective",
+                    "date": "2025-02-14",
+                    "claims": [{"document": "fr", "date": "2025-02-14"}, {"document": "news", "date": "2025-02-15"}],
+                },
+                {
+                    "key": "delay",
+                    "kind": "delayed",
+                    "target": "effective",
+                    "new_date": "2025-03-14",
+                    "date": "2025-02-01",
+                    "claims": [{"document": "fr", "date": "2025-02-01"}],
+                },
+            ],
+        }
+    ],
 }
 
 ODD_VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
-    st.text(max_size=30), st.sampled_from(["2025-02-30", "2025-13-01", "0000-01-01", "9999-12-31", "25-1-1",
-                                           "2025-01-15T10:00", "", " ", "a-rule", "fr", "effective", "day",
-                                           "month", "x" * 2000, "policytrack-timeline/2", "-1"]),
-    st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "2025-02-30",
+            "2025-13-01",
+            "0000-01-01",
+            "9999-12-31",
+            "25-1-1",
+            "2025-01-15T10:00",
+            "",
+            " ",
+            "a-rule",
+            "fr",
+            "effective",
+            "day",
+            "month",
+            "x" * 2000,
+            "policytrack-timeline/2",
+            "-1",
+        ]
+    ),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
 
 
@@ -101,12 +149,17 @@ def broken_timelines(draw):
 
 
 def snapshot():
-    return [list(model.objects.order_by("pk").values()) for model in
-            (Agency, Topic, Document, Instrument, Event, Claim, StatusPeriod)]
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (Agency, Topic, Document, Instrument, Event, Claim, StatusPeriod)
+    ]
 
 
-@settings(max_examples=fuzz_examples(1000), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                    HealthCheck.too_slow])
+@settings(
+    max_examples=fuzz_examples(1000),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=broken_timelines())
 def test_broken_timeline_files_are_refused_cleanly_and_write_nothing(db, data):
     before = snapshot()
@@ -167,9 +220,28 @@ def test_a_backup_of_synthetic_data_restores_every_answer_on_every_date(db, run)
 # Federal Register documents
 
 FR_BASE = json.loads((Path(__file__).parent / "data" / "federal_register" / "regulatory-document.json").read_text())
-FR_FIELDS = ["document_number", "title", "type", "action", "publication_date", "effective_on", "comments_close_on",
-             "signing_date", "dates", "docket_ids", "regulation_id_numbers", "agencies", "citation", "abstract",
-             "correction_of", "cfr_references", "html_url", "volume", "start_page", "subtype"]
+FR_FIELDS = [
+    "document_number",
+    "title",
+    "type",
+    "action",
+    "publication_date",
+    "effective_on",
+    "comments_close_on",
+    "signing_date",
+    "dates",
+    "docket_ids",
+    "regulation_id_numbers",
+    "agencies",
+    "citation",
+    "abstract",
+    "correction_of",
+    "cfr_references",
+    "html_url",
+    "volume",
+    "start_page",
+    "subtype",
+]
 
 
 @st.composite
@@ -186,8 +258,11 @@ def broken_fr_documents(draw):
     return document
 
 
-@settings(max_examples=fuzz_examples(1000), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                    HealthCheck.too_slow])
+@settings(
+    max_examples=fuzz_examples(1000),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=broken_fr_documents())
 def test_broken_federal_register_documents_are_refused_cleanly_and_write_nothing(db, data):
     before = snapshot()

@@ -9,9 +9,20 @@ from conftest import text
 from policytrack.timeline.models import Document, Event, Instrument
 
 ANY_FORM = [
-    "90 FR 4544", "90 FR 4,544", "90FR4544", "90 F.R. 4544", "FR Doc. 2025-00636", "2025-00636",
-    "15 CFR 748", "15 CFR part 748", "part 748", "BIS-2025-0001", "250107-0007", "0694-AJ90",
-    "Framework for Artificial Intelligence Diffusion", "diffusion framework",
+    "90 FR 4544",
+    "90 FR 4,544",
+    "90FR4544",
+    "90 F.R. 4544",
+    "FR Doc. 2025-00636",
+    "2025-00636",
+    "15 CFR 748",
+    "15 CFR part 748",
+    "part 748",
+    "BIS-2025-0001",
+    "250107-0007",
+    "0694-AJ90",
+    "Framework for Artificial Intelligence Diffusion",
+    "diffusion framework",
 ]
 
 
@@ -48,8 +59,12 @@ def test_the_matching_words_are_marked_in_a_snippet_and_counted(demo, client):
 def test_the_exact_citation_match_comes_first(demo, client):
     # Another instrument that only mentions the citation in its summary ranks below the rule
     # whose own Federal Register document it is, whatever the titles' order.
-    Instrument.objects.create(slug="aaa-mention", title="AAA note on export rules", kind="guidance",
-                              summary="Refers to the rule at 90 FR 4544 and to FR Doc. 2025-00636.")
+    Instrument.objects.create(
+        slug="aaa-mention",
+        title="AAA note on export rules",
+        kind="guidance",
+        summary="Refers to the rule at 90 FR 4544 and to FR Doc. 2025-00636.",
+    )
     for query in ("90 FR 4544", "2025-00636"):
         assert found(client, query)[1] == ["ai-diffusion-rule", "aaa-mention"]
     # An explicit sort still wins over relevance.
@@ -73,10 +88,28 @@ def test_the_index_follows_edits(demo, client):
     assert found(client, "zeppelin")[1] == []
 
 
-@pytest.mark.parametrize("query", [
-    '"Huawei', 'Huawei"', '""', "AND", "Huawei AND OR NOT", "NEAR(Huawei Ascend)", "Hua*", "*", "-Huawei",
-    "Huawei:*", "'; DROP TABLE x; --", "(((", "^Huawei", "title:Huawei", "!&|<->", "Ascend \\", "é ü 中文",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"Huawei',
+        'Huawei"',
+        '""',
+        "AND",
+        "Huawei AND OR NOT",
+        "NEAR(Huawei Ascend)",
+        "Hua*",
+        "*",
+        "-Huawei",
+        "Huawei:*",
+        "'; DROP TABLE x; --",
+        "(((",
+        "^Huawei",
+        "title:Huawei",
+        "!&|<->",
+        "Ascend \\",
+        "é ü 中文",
+    ],
+)
 def test_no_search_is_an_error(demo, client, query):
     response, slugs = found(client, query)  # a page, never a 500
     if query in ('"Huawei', 'Huawei"', "-Huawei", "Huawei:*", "^Huawei"):  # the punctuation is ignored
@@ -98,11 +131,18 @@ def test_the_api_and_csv_search_the_same_way(demo, client, address):
     assert b"ai-diffusion-rule" in body or b"Framework for Artificial Intelligence Diffusion" in body
 
 
-@pytest.mark.parametrize("url", [
-    "/on/2025-05-20/?q=rule", "/on/2025-05-20/?q=rule&known=2025-05-01", "/changes/?from=2025-05-01&to=2025-05-31&q=rule",
-    "/changes/?from=2025-05-01&to=2025-05-31&q=rule&format=csv", "/api/changes/?from=2025-05-01&to=2025-05-31&q=rule",
-    "/compare/?a=2025-01-01&b=2025-06-01&q=rule", "/calendar.ics?q=rule",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/on/2025-05-20/?q=rule",
+        "/on/2025-05-20/?q=rule&known=2025-05-01",
+        "/changes/?from=2025-05-01&to=2025-05-31&q=rule",
+        "/changes/?from=2025-05-01&to=2025-05-31&q=rule&format=csv",
+        "/api/changes/?from=2025-05-01&to=2025-05-31&q=rule",
+        "/compare/?a=2025-01-01&b=2025-06-01&q=rule",
+        "/calendar.ics?q=rule",
+    ],
+)
 def test_a_search_narrows_every_page_that_takes_the_filters(demo, client, url):
     """/on/ and /changes/ read the search inside subqueries of their own: on SQLite a join with
     the FTS table written by hand failed there ("no such column"), found by schemathesis."""
@@ -112,9 +152,18 @@ def test_a_search_narrows_every_page_that_takes_the_filters(demo, client, url):
     assert b"ai-diffusion-rule" in body or b"AI Diffusion Rule" in body or url.startswith(("/calendar", "/compare"))
 
 
-@pytest.mark.parametrize("url", ["/changes/?from=2025-05-01&to=2025-05-31", "/api/changes/?from=2025-05-01&to=2025-05-31",
-                                 "/compare/?a=2025-01-01&b=2025-06-01", "/api/compare/?a=2025-01-01&b=2025-06-01",
-                                 "/on/2025-05-20/", "/instruments/", "/api/instruments/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/changes/?from=2025-05-01&to=2025-05-31",
+        "/api/changes/?from=2025-05-01&to=2025-05-31",
+        "/compare/?a=2025-01-01&b=2025-06-01",
+        "/api/compare/?a=2025-01-01&b=2025-06-01",
+        "/on/2025-05-20/",
+        "/instruments/",
+        "/api/instruments/",
+    ],
+)
 def test_a_search_of_no_word_finds_nothing_everywhere(demo, client, url):
     """ " & " holds no letter or digit: it matches nothing, which /changes/ and /compare/ once
     failed to write into their own SQL (schemathesis: /api/changes/?q=+%26+)."""

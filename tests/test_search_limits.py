@@ -11,8 +11,17 @@ from policytrack.timeline.models import Instrument
 
 from conftest import text
 
-SEARCHES = ["/instruments/", "/instruments/?format=csv", "/on/2025-05-20/", "/on/2025-05-20/?format=csv",
-            "/changes/", "/changes/?format=csv", "/api/instruments/", "/api/changes/", "/calendar.ics"]
+SEARCHES = [
+    "/instruments/",
+    "/instruments/?format=csv",
+    "/on/2025-05-20/",
+    "/on/2025-05-20/?format=csv",
+    "/changes/",
+    "/changes/?format=csv",
+    "/api/instruments/",
+    "/api/changes/",
+    "/calendar.ics",
+]
 
 
 def words(count):

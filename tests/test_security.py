@@ -62,8 +62,9 @@ def test_sessions_expire(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
 
 
-@pytest.mark.parametrize("address", ["/", "/instruments/", "/instruments/ai-diffusion-rule/", "/on/2025-05-20/",
-                                     "/changes/"])
+@pytest.mark.parametrize(
+    "address", ["/", "/instruments/", "/instruments/ai-diffusion-rule/", "/on/2025-05-20/", "/changes/"]
+)
 def test_public_pages_refuse_writes(demo, client, address):
     assert client.post(address, {"title": "x"}).status_code == 405
 
@@ -86,15 +87,20 @@ def test_a_logged_in_reader_without_staff_rights_cannot_write(demo, client, anal
 
 
 def test_no_public_page_or_feed_shows_a_login_name(demo, client, django_user_model):
-    editor = django_user_model.objects.create_user("quiet-login-name", password="a long enough password",
-                                                   is_staff=True)
+    editor = django_user_model.objects.create_user("quiet-login-name", password="a long enough password", is_staff=True)
     event = demo.events.get(key="enforcement-suspended")
     event._history_user, event.note = editor, "Checked against the BIS statement."
     event.save()
-    for address in [demo.get_absolute_url(), f"{demo.get_absolute_url()}?recorded=2099-01-01T00:00",
-                    "/api/instruments/ai-diffusion-rule/", "/api/instruments/ai-diffusion-rule/status/",
-                    "/api/changes/?from=2025-01-01&to=2025-12-31", "/feeds/changes.atom",
-                    "/instruments/ai-diffusion-rule/changes.atom", "/instruments/ai-diffusion-rule/calendar.ics"]:
+    for address in [
+        demo.get_absolute_url(),
+        f"{demo.get_absolute_url()}?recorded=2099-01-01T00:00",
+        "/api/instruments/ai-diffusion-rule/",
+        "/api/instruments/ai-diffusion-rule/status/",
+        "/api/changes/?from=2025-01-01&to=2025-12-31",
+        "/feeds/changes.atom",
+        "/instruments/ai-diffusion-rule/changes.atom",
+        "/instruments/ai-diffusion-rule/calendar.ics",
+    ]:
         response = client.get(address)
         assert response.status_code == 200, address
         assert "quiet-login-name" not in response.content.decode(), address
@@ -124,20 +130,27 @@ def test_behind_the_proxy_failed_logins_are_counted_per_client_address(db, edito
     assert client.post(LOGIN, {"username": "bob", "password": "editor-password-1"}, **real).status_code == 302
 
 
-def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lockout(db, editor, client, settings,
-                                                                                 monkeypatch):
+def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lockout(
+    db, editor, client, settings, monkeypatch
+):
     behind_the_proxy(settings, monkeypatch)
     # The proxy appends the address it saw: a client's own X-Forwarded-For ends up to its left.
     for forged in range(5):
-        client.post(LOGIN, {"username": "bob", "password": "wrong-guess"},
-                    HTTP_X_FORWARDED_FOR=f"192.0.2.{forged}, 203.0.113.9")
-    locked = client.post(LOGIN, {"username": "bob", "password": "wrong-guess"},
-                         HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.9")
+        client.post(
+            LOGIN, {"username": "bob", "password": "wrong-guess"}, HTTP_X_FORWARDED_FOR=f"192.0.2.{forged}, 203.0.113.9"
+        )
+    locked = client.post(
+        LOGIN, {"username": "bob", "password": "wrong-guess"}, HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.9"
+    )
     assert locked.status_code == 429
 
 
-FEEDS_AND_CALENDARS = ["/feeds/changes.atom", "/instruments/ai-diffusion-rule/changes.atom", "/calendar.ics",
-                       "/instruments/ai-diffusion-rule/calendar.ics"]
+FEEDS_AND_CALENDARS = [
+    "/feeds/changes.atom",
+    "/instruments/ai-diffusion-rule/changes.atom",
+    "/calendar.ics",
+    "/instruments/ai-diffusion-rule/calendar.ics",
+]
 
 
 @pytest.mark.parametrize("method", ["trace", "options", "post", "put", "delete"])

@@ -42,8 +42,10 @@ def test_every_quote_is_an_exact_substring_of_its_text():
 @pytest.mark.parametrize("split", SPLITS)
 def test_precision_and_recall_on_each_split(split):
     rows, precision, recall, (right, proposed, expected) = score(split)
-    print(f"\n{split}: {len(rows)} texts, precision {precision:.1%} ({right}/{proposed}), "
-          f"recall {recall:.1%} ({right}/{expected})")
+    print(
+        f"\n{split}: {len(rows)} texts, precision {precision:.1%} ({right}/{proposed}), "
+        f"recall {recall:.1%} ({right}/{expected})"
+    )
     assert precision >= 0.8
     assert recall >= 0.8
 
@@ -53,8 +55,10 @@ def test_precision_and_recall_on_the_whole_collection():
     for split in SPLITS:
         _, _, _, counts = score(split)
         right, proposed, expected = right + counts[0], proposed + counts[1], expected + counts[2]
-    print(f"\nall: precision {right / proposed:.1%} ({right}/{proposed}), recall {right / expected:.1%} "
-          f"({right}/{expected})")
+    print(
+        f"\nall: precision {right / proposed:.1%} ({right}/{proposed}), recall {right / expected:.1%} "
+        f"({right}/{expected})"
+    )
     assert right / proposed >= 0.8 and right / expected >= 0.8
 
 

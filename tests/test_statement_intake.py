@@ -27,11 +27,20 @@ def body_of(name):
     return (STATEMENTS / name).read_text(encoding="utf-8").split("\n---\n", 1)[1]
 
 
-WTTL = {"publisher": "WTTL (wttlonline.com)", "title": "AI Diffusion Rule Officially Scrapped", "kind": "news",
-        "url": "https://www.wttlonline.com/stories/ai-diffusion-rule-officially-scrapped,13782",
-        "published_on": "2025-05-13"}
-HUNTON = {"publisher": "Hunton Andrews Kurth", "title": "FTC noncompete rule: where things stand", "kind": "blog",
-          "url": "https://www.hunton.com/insights/ftc-noncompete-2024", "published_on": "2024-10-01"}
+WTTL = {
+    "publisher": "WTTL (wttlonline.com)",
+    "title": "AI Diffusion Rule Officially Scrapped",
+    "kind": "news",
+    "url": "https://www.wttlonline.com/stories/ai-diffusion-rule-officially-scrapped,13782",
+    "published_on": "2025-05-13",
+}
+HUNTON = {
+    "publisher": "Hunton Andrews Kurth",
+    "title": "FTC noncompete rule: where things stand",
+    "kind": "blog",
+    "url": "https://www.hunton.com/insights/ftc-noncompete-2024",
+    "published_on": "2024-10-01",
+}
 
 
 @pytest.fixture
@@ -46,12 +55,27 @@ def erin(django_user_model, client):
 def noncompete(db, write_json):
     """The FTC's noncompete rule as recorded before the court's ruling: published, and effective
     on 4 September 2024 (unsourced here: only the stay is under test)."""
-    import_timeline_file(write_json({
-        "format": "policytrack-timeline/1", "agencies": [], "documents": [],
-        "instruments": [{"slug": "ftc-noncompete-rule", "title": "Non-Compete Clause Rule", "kind": "rule",
-                         "aliases": ["Noncompete Rule"],
-                         "events": [{"key": "published", "kind": "published", "date": "2024-05-07", "claims": []},
-                                    {"key": "effective", "kind": "effective", "date": "2024-09-04", "claims": []}]}]}))
+    import_timeline_file(
+        write_json(
+            {
+                "format": "policytrack-timeline/1",
+                "agencies": [],
+                "documents": [],
+                "instruments": [
+                    {
+                        "slug": "ftc-noncompete-rule",
+                        "title": "Non-Compete Clause Rule",
+                        "kind": "rule",
+                        "aliases": ["Noncompete Rule"],
+                        "events": [
+                            {"key": "published", "kind": "published", "date": "2024-05-07", "claims": []},
+                            {"key": "effective", "kind": "effective", "date": "2024-09-04", "claims": []},
+                        ],
+                    }
+                ],
+            }
+        )
+    )
     return Instrument.objects.get(slug="ftc-noncompete-rule")
 
 
@@ -59,13 +83,27 @@ def noncompete(db, write_json):
 def ai_rule(db, write_json):
     """The AI Diffusion Rule before any statement about its rescission was recorded: issued and
     with its first compliance date (unsourced here)."""
-    import_timeline_file(write_json({
-        "format": "policytrack-timeline/1", "agencies": [], "documents": [],
-        "instruments": [{"slug": "ai-diffusion-rule", "title": "Framework for Artificial Intelligence Diffusion",
-                         "kind": "interim_final_rule", "aliases": ["AI Diffusion Rule"],
-                         "events": [{"key": "issued", "kind": "issued", "date": "2025-01-13", "claims": []},
-                                    {"key": "compliance-date", "kind": "compliance_date", "date": "2025-05-15",
-                                     "claims": []}]}]}))
+    import_timeline_file(
+        write_json(
+            {
+                "format": "policytrack-timeline/1",
+                "agencies": [],
+                "documents": [],
+                "instruments": [
+                    {
+                        "slug": "ai-diffusion-rule",
+                        "title": "Framework for Artificial Intelligence Diffusion",
+                        "kind": "interim_final_rule",
+                        "aliases": ["AI Diffusion Rule"],
+                        "events": [
+                            {"key": "issued", "kind": "issued", "date": "2025-01-13", "claims": []},
+                            {"key": "compliance-date", "kind": "compliance_date", "date": "2025-05-15", "claims": []},
+                        ],
+                    }
+                ],
+            }
+        )
+    )
 
 
 def phase(slug, day):
@@ -93,8 +131,10 @@ def test_a_pasted_statement_files_its_dated_events_with_verbatim_quotes(ai_rule,
     assert "rescission announced Tuesday → 13 May 2025 — ai-diffusion-rule" in queue
     assert "issued 15 January 2025: a new source for issued — ai-diffusion-rule" in queue
     assert "WTTL (wttlonline.com): AI Diffusion Rule Officially Scrapped" in queue
-    assert "Tuesday, the Department of Commerce (DOC) initiated a rescission of the Biden Administration’s AI " \
-           "Diffusion Rule" in queue  # the verbatim quote, in the queue
+    assert (
+        "Tuesday, the Department of Commerce (DOC) initiated a rescission of the Biden Administration’s AI "
+        "Diffusion Rule" in queue
+    )  # the verbatim quote, in the queue
     # Nothing written to the timeline yet.
     assert not Document.objects.filter(url=WTTL["url"]).exists()
 
@@ -108,14 +148,17 @@ def test_pasting_the_same_statement_twice_files_nothing_new(ai_rule, client, eri
 
 
 def test_accepting_a_proposed_event_creates_it_with_its_claim_and_changes_the_status_as_previewed(
-        noncompete, client, erin):
+    noncompete, client, erin
+):
     statement = body_of("hunton-ftc-noncompete-2024.txt")
     client.post(PAGE, {**HUNTON, "text": statement})
     stay = Proposal.objects.get(payload__event__kind="stayed")
     assert stay.payload["instrument"] == "ftc-noncompete-rule"
     [change] = stay.preview["instruments"]
-    assert change["phases"] == [{"from": "2024-08-01", "to": "2024-09-04", "before": "issued", "after": "stayed"},
-                                {"from": "2024-09-04", "to": None, "before": "in_force", "after": "stayed"}]
+    assert change["phases"] == [
+        {"from": "2024-08-01", "to": "2024-09-04", "before": "issued", "after": "stayed"},
+        {"from": "2024-09-04", "to": None, "before": "in_force", "after": "stayed"},
+    ]
     assert phase("ftc-noncompete-rule", datetime.date(2024, 9, 5)) == "in_force"
     assert "In August of this year" not in text(client.get("/instruments/ftc-noncompete-rule/"))
 
@@ -126,7 +169,10 @@ def test_accepting_a_proposed_event_creates_it_with_its_claim_and_changes_the_st
     [claim] = event.claims.all()
     assert claim.quote.startswith("In August of this year, a Texas federal court blocked") and claim.quote in statement
     assert (claim.document.publisher, claim.document.url, claim.document.kind) == (
-        HUNTON["publisher"], HUNTON["url"], "blog")
+        HUNTON["publisher"],
+        HUNTON["url"],
+        "blog",
+    )
     assert phase("ftc-noncompete-rule", datetime.date(2024, 9, 5)) == "stayed"
     assert phase("ftc-noncompete-rule", datetime.date(2024, 7, 31)) == "issued"
     assert phase("ftc-noncompete-rule", datetime.date(2024, 9, 3)) == "stayed"
@@ -158,9 +204,15 @@ def test_nothing_pending_from_a_statement_is_public(noncompete, client, erin):
     client.post(PAGE, {**HUNTON, "text": body_of("hunton-ftc-noncompete-2024.txt")})
     assert Proposal.objects.filter(status="pending").count() >= 1
     client.logout()
-    for url in ["/instruments/ftc-noncompete-rule/", "/instruments/ftc-noncompete-rule/?on=2024-09-05",
-                "/api/instruments/ftc-noncompete-rule/status/?on=2024-09-05", "/documents/", "/api/documents/",
-                "/feeds/changes.atom", "/changes/?from=2024-01-01&to=2024-12-31"]:
+    for url in [
+        "/instruments/ftc-noncompete-rule/",
+        "/instruments/ftc-noncompete-rule/?on=2024-09-05",
+        "/api/instruments/ftc-noncompete-rule/status/?on=2024-09-05",
+        "/documents/",
+        "/api/documents/",
+        "/feeds/changes.atom",
+        "/changes/?from=2024-01-01&to=2024-12-31",
+    ]:
         body = client.get(url).content.decode()
         assert "Texas federal court" not in body and "Hunton" not in body, url
     assert client.get("/api/instruments/ftc-noncompete-rule/status/?on=2024-09-05").json()["phase"] == "in_force"
@@ -168,8 +220,11 @@ def test_nothing_pending_from_a_statement_is_public(noncompete, client, erin):
 
 def test_an_uploaded_html_page_is_read_as_its_text(ai_rule, client, erin):
     paragraphs = body_of("seed-wttl-2025-05-13.txt").split("\n\n")
-    page = "<html><head><style>p {color: red}</style></head><body>" + "".join(
-        f"<p>{p.replace('&', '&amp;')}</p>" for p in paragraphs) + "<script>var x = 'issued on May 1, 2025.'</script>"
+    page = (
+        "<html><head><style>p {color: red}</style></head><body>"
+        + "".join(f"<p>{p.replace('&', '&amp;')}</p>" for p in paragraphs)
+        + "<script>var x = 'issued on May 1, 2025.'</script>"
+    )
     upload = SimpleUploadedFile("wttl.html", page.encode(), content_type="text/html")
     response = client.post(PAGE, {**WTTL, "text": "", "file": upload})
     assert "3 proposals filed" in text(response)
@@ -177,14 +232,17 @@ def test_an_uploaded_html_page_is_read_as_its_text(ai_rule, client, erin):
     assert not any("issued on May 1," in quote or "<" in quote for quote in quotes)
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"text": "", "file": ""}, "Paste the statement's text or choose a file."),
-    ({"published_on": "2025-02-30"}, "Enter a valid date."),
-    ({"url": "javascript:alert(1)"}, "Enter a valid URL."),
-    ({"publisher": ""}, "This field is required."),
-    ({"file": SimpleUploadedFile("statement.pdf", b"%PDF-1.4")}, "statement.pdf: choose a .txt or .html file."),
-    ({"file": SimpleUploadedFile("statement.txt", b"\xff\xfe\x00bad")}, "statement.txt: not UTF-8 text."),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"text": "", "file": ""}, "Paste the statement's text or choose a file."),
+        ({"published_on": "2025-02-30"}, "Enter a valid date."),
+        ({"url": "javascript:alert(1)"}, "Enter a valid URL."),
+        ({"publisher": ""}, "This field is required."),
+        ({"file": SimpleUploadedFile("statement.pdf", b"%PDF-1.4")}, "statement.pdf: choose a .txt or .html file."),
+        ({"file": SimpleUploadedFile("statement.txt", b"\xff\xfe\x00bad")}, "statement.txt: not UTF-8 text."),
+    ],
+)
 def test_bad_input_is_named_not_thrown(demo, client, erin, change, message):
     response = client.post(PAGE, {**WTTL, "text": "On May 13, 2025, the rule was rescinded.", **change})
     assert response.status_code == 200
@@ -212,14 +270,25 @@ def test_the_queue_links_to_the_statement_page(demo, client, erin):
 def test_file_for_review_files_once_with_its_preview_and_never_publishes(demo, client, erin):
     from policytrack.review.services import file_for_review
 
-    payload = {"instrument": "ai-diffusion-rule", "event": {"kind": "rescinded", "date": "2027-01-15"},
-               "claims": [{"document": {"key": "fr-2025-00636"}, "date": "2027-01-15", "quote": ""}]}
-    source = {"publisher": "Federal Register", "title": "Rescission notice", "url": "https://example.org/r",
-              "ref": "fr:2027-00001"}
+    payload = {
+        "instrument": "ai-diffusion-rule",
+        "event": {"kind": "rescinded", "date": "2027-01-15"},
+        "claims": [{"document": {"key": "fr-2025-00636"}, "date": "2027-01-15", "quote": ""}],
+    }
+    source = {
+        "publisher": "Federal Register",
+        "title": "Rescission notice",
+        "url": "https://example.org/r",
+        "ref": "fr:2027-00001",
+    }
     why = "rescission of 90 FR 4544: the notice names no RIN; matched by citation only"
     proposal = file_for_review("importer", source, payload, why)
     assert (proposal.kind, proposal.origin, proposal.status, proposal.summary) == (
-        "new_event", "importer", "pending", why)
+        "new_event",
+        "importer",
+        "pending",
+        why,
+    )
     assert proposal.preview["instruments"][0]["phases"][-1]["after"] == "rescinded"
     assert file_for_review("importer", source, payload, why) is None  # filed once per source
     refused = file_for_review("importer", {}, {**payload, "instrument": "no-such-rule"}, "unsure")

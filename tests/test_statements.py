@@ -25,15 +25,22 @@ def test_a_bare_weekday_is_resolved_to_the_last_one_and_says_so():
 def test_a_weekday_after_words_of_the_future_is_the_next_one():
     monday = datetime.date(2020, 8, 17)
     proposal = only("The rule was due to take effect on Tuesday.", monday)
-    assert (proposal.kind, proposal.date, proposal.resolved_from) == ("effective", datetime.date(2020, 8, 18), "Tuesday")
+    assert (proposal.kind, proposal.date, proposal.resolved_from) == (
+        "effective",
+        datetime.date(2020, 8, 18),
+        "Tuesday",
+    )
 
 
-@pytest.mark.parametrize(("words", "expected"), [
-    ("today", datetime.date(2025, 5, 13)),
-    ("yesterday", datetime.date(2025, 5, 12)),
-    ("on May 13", datetime.date(2025, 5, 13)),
-    ("last Friday", datetime.date(2025, 5, 9)),
-])
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("today", datetime.date(2025, 5, 13)),
+        ("yesterday", datetime.date(2025, 5, 12)),
+        ("on May 13", datetime.date(2025, 5, 13)),
+        ("last Friday", datetime.date(2025, 5, 9)),
+    ],
+)
 def test_relative_and_yearless_dates_are_resolved_against_publication(words, expected):
     proposal = only(f"The agency announced {words} that it would not enforce the rule.")
     assert proposal.kind == "enforcement_suspended"
@@ -47,10 +54,14 @@ def test_a_yearless_date_takes_the_nearest_year():
 
 
 def test_early_june_is_a_month():
-    proposal = only("On a Tuesday in early June, the DOC announced that it would not enforce the rule.",
-                    datetime.date(2025, 6, 12))
+    proposal = only(
+        "On a Tuesday in early June, the DOC announced that it would not enforce the rule.", datetime.date(2025, 6, 12)
+    )
     assert (proposal.date, proposal.precision, proposal.resolved_from) == (
-        datetime.date(2025, 6, 1), "month", "early June")
+        datetime.date(2025, 6, 1),
+        "month",
+        "early June",
+    )
 
 
 def test_this_year_and_next_month_are_periods():
@@ -60,22 +71,29 @@ def test_this_year_and_next_month_are_periods():
 
 
 def test_one_sentence_may_assert_several_events():
-    text = ("The AI Diffusion Rule was issued on January 15, 2025, with compliance requirements that were set "
-            "to come into effect on May 15, 2025.")
+    text = (
+        "The AI Diffusion Rule was issued on January 15, 2025, with compliance requirements that were set "
+        "to come into effect on May 15, 2025."
+    )
     assert [(p.kind, p.date.isoformat()) for p in propose(text, TUESDAY)] == [
-        ("issued", "2025-01-15"), ("compliance_date", "2025-05-15")]
+        ("issued", "2025-01-15"),
+        ("compliance_date", "2025-05-15"),
+    ]
 
 
-@pytest.mark.parametrize("text", [
-    "These new requirements would have stifled American innovation.",
-    "BIS plans to publish a Federal Register notice formalizing the rescission.",
-    "Commerce plans to rescind the rule.",
-    "If the court vacates the rule, the agency may appeal.",
-    "In cases where the effective date has been delayed in order to review questions of fact, agencies should act.",
-    "Since that Federal Register notice has still not been published, the provisions remain unchanged.",
-    "The SEC declined to extend this relief beyond July 1.",
-    "Department of Commerce Rescinds Biden-Era Artificial Intelligence Diffusion Rule",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "These new requirements would have stifled American innovation.",
+        "BIS plans to publish a Federal Register notice formalizing the rescission.",
+        "Commerce plans to rescind the rule.",
+        "If the court vacates the rule, the agency may appeal.",
+        "In cases where the effective date has been delayed in order to review questions of fact, agencies should act.",
+        "Since that Federal Register notice has still not been published, the provisions remain unchanged.",
+        "The SEC declined to extend this relief beyond July 1.",
+        "Department of Commerce Rescinds Biden-Era Artificial Intelligence Diffusion Rule",
+    ],
+)
 def test_background_opinions_conditions_and_undated_intentions_are_not_proposed(text):
     assert propose(text, TUESDAY) == []
 
@@ -95,10 +113,17 @@ def test_an_undated_fact_that_needs_its_date_is_not_proposed():
 
 
 def test_a_delay_names_the_event_it_moves_and_the_new_date():
-    proposal = only("In accordance with that directive, on January 24, 2017, EPA released a notice temporarily "
-                    "delaying the effective date of 30 regulations until March 21, 2017.", datetime.date(2017, 3, 21))
+    proposal = only(
+        "In accordance with that directive, on January 24, 2017, EPA released a notice temporarily "
+        "delaying the effective date of 30 regulations until March 21, 2017.",
+        datetime.date(2017, 3, 21),
+    )
     assert (proposal.kind, proposal.date, proposal.target, proposal.new_date) == (
-        "delayed", datetime.date(2017, 1, 24), "effective", datetime.date(2017, 3, 21))
+        "delayed",
+        datetime.date(2017, 1, 24),
+        "effective",
+        datetime.date(2017, 3, 21),
+    )
     assert proposal.as_dict()["new_date"] == "2017-03-21"
 
 
@@ -130,11 +155,16 @@ def test_the_quote_is_the_sentence_exactly_as_written():
 def test_sentences_do_not_end_at_abbreviations():
     text = "The U.S. Dept. rule took effect Dec. 1, 2016. It was later vacated."
     assert [text[a:b] for a, b in split_sentences(text)] == [
-        "The U.S. Dept. rule took effect Dec. 1, 2016.", "It was later vacated."]
+        "The U.S. Dept. rule took effect Dec. 1, 2016.",
+        "It was later vacated.",
+    ]
 
 
-AI = InstrumentRef("ai-diffusion-rule", ("Framework for Artificial Intelligence Diffusion", "AI Diffusion Rule"),
-                   ("0694-AJ90", "90 FR 4544"))
+AI = InstrumentRef(
+    "ai-diffusion-rule",
+    ("Framework for Artificial Intelligence Diffusion", "AI Diffusion Rule"),
+    ("0694-AJ90", "90 FR 4544"),
+)
 GP10 = InstrumentRef("gp10-guidance", ("GP10 guidance", "Huawei Ascend guidance"), ())
 
 

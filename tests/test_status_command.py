@@ -50,8 +50,18 @@ def test_the_rescission_announcement_is_disputed_with_every_claimed_date(demo, r
 def test_json_has_exactly_the_documented_fields(demo, run):
     answer = status_json(run, "--on", "2025-05-20")
     assert list(answer) == [
-        "instrument", "on", "known", "phase", "in_force", "enforced", "obligations_apply",
-        "rescission_pending", "applied", "upcoming", "disputed", "since_disputed",
+        "instrument",
+        "on",
+        "known",
+        "phase",
+        "in_force",
+        "enforced",
+        "obligations_apply",
+        "rescission_pending",
+        "applied",
+        "upcoming",
+        "disputed",
+        "since_disputed",
     ]
     assert answer["instrument"] == "ai-diffusion-rule"
     assert answer["known"] is None
@@ -61,7 +71,9 @@ def test_plain_output_says_the_status_in_words(demo, run):
     code, out, _ = run("status", "ai-diffusion-rule", "--on", "2025-05-20")
     assert code == 0
     assert "in force but not enforced since 13 May 2025" in out
-    assert "rescission announced 13 May 2025 (disputed: sources say 8 May to 11 June 2025), formal notice pending" in out
+    assert (
+        "rescission announced 13 May 2025 (disputed: sources say 8 May to 11 June 2025), formal notice pending" in out
+    )
 
 
 @pytest.mark.parametrize(

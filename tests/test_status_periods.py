@@ -10,7 +10,13 @@ from policytrack.timeline import engine
 from django.db.models import Count
 
 from policytrack.timeline.models import (
-    BEGINNING_OF_TIME, END_OF_TIME, Claim, Document, Event, Instrument, StatusPeriod,
+    BEGINNING_OF_TIME,
+    END_OF_TIME,
+    Claim,
+    Document,
+    Event,
+    Instrument,
+    StatusPeriod,
 )
 from policytrack.timeline.periods import phase_counts_on, tally_differences
 
@@ -52,8 +58,9 @@ def test_deleting_an_event_rebuilds_the_periods(demo):
 
 def test_adding_a_claim_rebuilds_the_periods_and_moves_the_event(demo):
     event = demo.events.get(kind="enforcement_suspended")
-    notice = Document.objects.create(key="fr-notice", kind="federal_register", title="Notice",
-                                     published_on=D(2025, 6, 1))
+    notice = Document.objects.create(
+        key="fr-notice", kind="federal_register", title="Notice", published_on=D(2025, 6, 1)
+    )
     Claim.objects.create(event=event, document=notice, date=D(2025, 6, 1))
     event.refresh_from_db()
     assert event.date == D(2025, 6, 1)  # the Federal Register outranks the press release
@@ -128,8 +135,9 @@ def test_the_phase_tally_counts_like_the_periods_through_edits_renames_and_delet
     agree()
     before = {day: Counter(phase_counts_on(day)) for day in TALLY_DAYS}
     other = Instrument.objects.create(slug="other", title="Another rule", kind="rule")
-    published = Document.objects.create(key="other-fr", kind="federal_register", title="Another rule",
-                                        published_on=D(2025, 1, 2))
+    published = Document.objects.create(
+        key="other-fr", kind="federal_register", title="Another rule", published_on=D(2025, 1, 2)
+    )
     effective = Event.objects.create(instrument=other, key="effective", kind="effective", date=D(2025, 5, 13))
     Claim.objects.create(event=effective, document=published, date=D(2025, 5, 13))
     agree()
@@ -167,8 +175,14 @@ def store(instrument, events):
     """Write engine events as rows, as an editor would, one save at a time."""
     rows = {}
     for position, event in enumerate(events):
-        rows[event.key] = Event(instrument=instrument, key=event.key, kind=event.kind, date=event.date,
-                                precision=event.precision, position=position)
+        rows[event.key] = Event(
+            instrument=instrument,
+            key=event.key,
+            kind=event.kind,
+            date=event.date,
+            precision=event.precision,
+            position=position,
+        )
     for event in events:
         if event.kind == "delayed":
             rows[event.key].target = rows[event.target]
@@ -182,10 +196,17 @@ def store(instrument, events):
     for event in events:
         for position, claim in enumerate(event.claims):
             document, _ = Document.objects.get_or_create(
-                key=claim.document, defaults={"kind": "other", "title": claim.document,
-                                              "published_on": claim.published_on, "rank": claim.rank})
-            Claim.objects.create(event=rows[event.key], document=document, date=claim.date,
-                                 precision=claim.precision, position=position)
+                key=claim.document,
+                defaults={
+                    "kind": "other",
+                    "title": claim.document,
+                    "published_on": claim.published_on,
+                    "rank": claim.rank,
+                },
+            )
+            Claim.objects.create(
+                event=rows[event.key], document=document, date=claim.date, precision=claim.precision, position=position
+            )
 
 
 def storable(events):
@@ -193,8 +214,11 @@ def storable(events):
     whose target was dropped, until every delay's target is kept."""
     while True:
         keys = {e.key for e in events}
-        kept = [e for e in events if e.kind != "delayed" or (e.target in keys and e.target != e.key
-                                                             and _no_cycle(events, e))]
+        kept = [
+            e
+            for e in events
+            if e.kind != "delayed" or (e.target in keys and e.target != e.key and _no_cycle(events, e))
+        ]
         if len(kept) == len(events):
             return kept
         events = kept
@@ -219,9 +243,18 @@ def test_stored_periods_agree_with_the_engine_on_every_date(db, events):
     # One document key means one document: give every claim of a key the same facts.
     facts = {}
     events = [
-        engine.Event(e.key, e.kind, e.date, e.precision, tuple(
-            engine.Claim(c.document, c.date, *facts.setdefault(c.document, (c.published_on, c.rank)), c.precision)
-            for c in e.claims), e.target, e.new_date)
+        engine.Event(
+            e.key,
+            e.kind,
+            e.date,
+            e.precision,
+            tuple(
+                engine.Claim(c.document, c.date, *facts.setdefault(c.document, (c.published_on, c.rank)), c.precision)
+                for c in e.claims
+            ),
+            e.target,
+            e.new_date,
+        )
         for e in storable(events)
     ]
     instrument = Instrument.objects.create(slug="random", title="Random", kind="rule")
@@ -246,6 +279,7 @@ def test_a_rebuild_inside_a_transaction_leaves_the_planners_settings_as_it_found
 
     if connection.vendor != "postgresql":
         pytest.skip("random_page_cost is PostgreSQL's")
+
     def setting():
         with connection.cursor() as cursor:
             cursor.execute("SHOW random_page_cost")

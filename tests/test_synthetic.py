@@ -26,8 +26,10 @@ def test_generate_synthetic_builds_realistic_sourced_timelines(db, run):
     # every sourced event is dated by its best claim (rule 3), and some claims disagree
     disputed = 0
     for event in Event.objects.prefetch_related("claims__document")[:400]:
-        claims = [engine.Claim(c.document.key, c.date, c.document.published_on, c.document.effective_rank)
-                  for c in event.claims.all()]
+        claims = [
+            engine.Claim(c.document.key, c.date, c.document.published_on, c.document.effective_rank)
+            for c in event.claims.all()
+        ]
         assert engine.best_claim(claims).date == event.date
         disputed += len({c.date for c in claims}) > 1
     assert disputed > 0
@@ -53,14 +55,17 @@ def test_status_periods_are_checked_and_repaired(db, run):
     Event.objects.filter(instrument__slug=broken[2]).update(instrument_title="An old title")
     code, out, _ = run("check_status_periods")
     assert code == 1
-    assert (f"3 of 40 instruments have stale status periods (or events with an old copy of their title): "
-            f"{', '.join(sorted(broken))}") in out
+    assert (
+        f"3 of 40 instruments have stale status periods (or events with an old copy of their title): "
+        f"{', '.join(sorted(broken))}"
+    ) in out
     assert "Run again with --repair" in out
 
     code, out, _ = run("check_status_periods", "--repair")
     assert code == 0 and "Rebuilt the status periods of 3 instruments; they now agree." in out
     assert set(Event.objects.filter(instrument__slug=broken[2]).values_list("instrument_title", flat=True)) == {
-        Instrument.objects.get(slug=broken[2]).title}
+        Instrument.objects.get(slug=broken[2]).title
+    }
     # Periods changed behind its back had left the tally out of step: repaired too.
     assert "Rebuilt the phase tally from the status periods." in out
     assert run("check_status_periods")[0] == 0
@@ -73,8 +78,10 @@ def test_check_status_periods_finds_and_repairs_a_wrong_phase_tally(db, run):
     code, out, _ = run("check_status_periods")
     assert code == 1
     # the day, and its year's total (reported as 1 January), no longer add up
-    assert (f"The phase tally (the counts of the point-in-time pages) disagrees with the stored status periods "
-            f"on 2 days, from {day.year}-01-01 to {day}.") in out
+    assert (
+        f"The phase tally (the counts of the point-in-time pages) disagrees with the stored status periods "
+        f"on 2 days, from {day.year}-01-01 to {day}."
+    ) in out
     code, out, _ = run("check_status_periods", "--repair")
     assert code == 0 and "Rebuilt the phase tally from the status periods." in out
     assert run("check_status_periods")[0] == 0

@@ -5,10 +5,21 @@ import pytest
 
 from conftest import text
 
-PAGES = ["/", "/instruments/", "/instruments/?format=csv", "/on/2025-05-20/", "/on/2025-05-20/?format=csv",
-         "/changes/?from=2025-05-01&to=2025-05-31", "/changes/?from=2025-05-01&to=2025-05-31&format=csv"]
-FEEDS = ["/feeds/changes.atom", "/instruments/ai-diffusion-rule/changes.atom", "/calendar.ics",
-         "/instruments/ai-diffusion-rule/calendar.ics"]
+PAGES = [
+    "/",
+    "/instruments/",
+    "/instruments/?format=csv",
+    "/on/2025-05-20/",
+    "/on/2025-05-20/?format=csv",
+    "/changes/?from=2025-05-01&to=2025-05-31",
+    "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
+]
+FEEDS = [
+    "/feeds/changes.atom",
+    "/instruments/ai-diffusion-rule/changes.atom",
+    "/calendar.ics",
+    "/instruments/ai-diffusion-rule/calendar.ics",
+]
 API = ["/api/changes/?from=2025-05-01&to=2025-05-31"]
 
 
@@ -16,8 +27,11 @@ def with_param(url, param):
     return f"{url}{'&' if '?' in url else '?'}{param}"
 
 
-@pytest.mark.parametrize("url,param", [(url, "recorded=2025-05-01T00:00Z") for url in PAGES] + [
-    (url, "known=2025-05-01") for url in PAGES if url not in ("/on/2025-05-20/", "/instruments/")])  # these read it
+@pytest.mark.parametrize(
+    "url,param",
+    [(url, "recorded=2025-05-01T00:00Z") for url in PAGES]
+    + [(url, "known=2025-05-01") for url in PAGES if url not in ("/on/2025-05-20/", "/instruments/")],
+)  # these read it
 def test_a_page_that_cannot_answer_a_time_says_so(client, demo, url, param):
     response = client.get(with_param(url, param))
     assert response.status_code == 400

@@ -46,6 +46,8 @@ def test_over_the_limit_the_editor_is_told_the_limit(db, client, editor, setting
     assert "large.json: larger than 1 MB, the upload limit (POLICYTRACK_UPLOAD_LIMIT_MB)" in text(refused)
     too_big = client.post(IMPORT, {"payload": "x" * (2 * 1024 * 1024), "confirm": "Confirm import"})
     assert too_big.status_code == 413
-    assert "What was sent is larger than 1 MB, the upload limit (POLICYTRACK_UPLOAD_LIMIT_MB). Nothing was saved." \
+    assert (
+        "What was sent is larger than 1 MB, the upload limit (POLICYTRACK_UPLOAD_LIMIT_MB). Nothing was saved."
         in text(too_big)
+    )
     assert Document.objects.count() == 0

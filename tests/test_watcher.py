@@ -21,10 +21,19 @@ DATA = Path(__file__).parent / "data" / "watcher"
 @pytest.fixture
 def tracked(db):
     """Two tracked instruments: one by docket and CFR part, one by RIN."""
-    Instrument.objects.create(slug="feather-river-sip", title="Feather River air plan", kind="rule",
-                              docket_ids=["EPA-R09-OAR-2023-0649"], cfr_parts=["40 CFR 52"])
-    Instrument.objects.create(slug="doi-practices", title="Practices Before the Department of the Interior",
-                              kind="interim_final_rule", rin="1094-AA57")
+    Instrument.objects.create(
+        slug="feather-river-sip",
+        title="Feather River air plan",
+        kind="rule",
+        docket_ids=["EPA-R09-OAR-2023-0649"],
+        cfr_parts=["40 CFR 52"],
+    )
+    Instrument.objects.create(
+        slug="doi-practices",
+        title="Practices Before the Department of the Interior",
+        kind="interim_final_rule",
+        rin="1094-AA57",
+    )
 
 
 @pytest.fixture
@@ -35,8 +44,11 @@ def federal_register(httpserver, settings):
     def answer(request):
         asked.append(request.args)
         if request.args.get("conditions[agencies][]") == "bis":  # not a Federal Register agency slug
-            return Response('{"errors": {"conditions": {"agencies": "bis is not a valid agency"}}}', status=400,
-                            content_type="application/json")
+            return Response(
+                '{"errors": {"conditions": {"agencies": "bis is not a valid agency"}}}',
+                status=400,
+                content_type="application/json",
+            )
         if request.args.get("conditions[docket_id]"):
             name = "docket-page-2.json" if request.args.get("page") == "2" else "docket-page-1.json"
         elif request.args.get("conditions[regulation_id_number]"):

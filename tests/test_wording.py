@@ -12,8 +12,15 @@ INTERNAL = re.compile(r"\bseeds?\b|importer|shared/|bis-ai-diffusion-info-page",
 
 
 def test_no_page_or_feed_of_the_demo_shows_internal_words(demo, client):
-    urls = ["/", "/instruments/", "/on/2025-05-20/", "/changes/?from=2025-05-01&to=2025-06-30", "/methodology/",
-            "/feeds/changes.atom", "/instruments/ai-diffusion-rule/changes.atom"]
+    urls = [
+        "/",
+        "/instruments/",
+        "/on/2025-05-20/",
+        "/changes/?from=2025-05-01&to=2025-06-30",
+        "/methodology/",
+        "/feeds/changes.atom",
+        "/instruments/ai-diffusion-rule/changes.atom",
+    ]
     urls += [f"{instrument.get_absolute_url()}?on=2025-05-20" for instrument in Instrument.objects.all()]
     urls += [reverse("web:document_detail", args=[pk]) for pk in Document.objects.values_list("pk", flat=True)]
     for url in urls:
@@ -31,7 +38,9 @@ def test_the_copies_of_sources_are_named_by_their_publishers(demo, client):
 
 
 def test_a_single_match_is_counted_in_the_singular(demo, client):
-    assert "1 instrument matches “0694-AJ90”, best match first." in text(client.get("/instruments/", {"q": "0694-AJ90"}))
+    assert "1 instrument matches “0694-AJ90”, best match first." in text(
+        client.get("/instruments/", {"q": "0694-AJ90"})
+    )
     body = text(client.get("/instruments/", {"kind": "guidance"}))
     assert "3 instruments match the filters." in body
 

@@ -39,16 +39,18 @@ def upcoming_calendar(request):
     """Upcoming dates of the instruments the instrument-list filters select (all by default)."""
     filterset = InstrumentFilter(query_without_blanks(request.GET), queryset=Instrument.objects.all(), request=request)
     if not filterset.is_valid():
-        return HttpResponseBadRequest("\n".join(error_messages(filterset)) + "\n",
-                                      content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            "\n".join(error_messages(filterset)) + "\n", content_type="text/plain; charset=utf-8"
+        )
     return _calendar_response(request, "policytrack: upcoming dates", filterset.qs, "policytrack.ics")
 
 
 @polled
 def instrument_calendar(request, slug):
     instrument = get_object_or_404(Instrument, slug=slug)
-    return _calendar_response(request, f"policytrack: {instrument}", Instrument.objects.filter(pk=instrument.pk),
-                              f"{slug}.ics")
+    return _calendar_response(
+        request, f"policytrack: {instrument}", Instrument.objects.filter(pk=instrument.pk), f"{slug}.ics"
+    )
 
 
 def _calendar_response(request, name, instruments, filename):

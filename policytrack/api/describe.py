@@ -31,8 +31,10 @@ def event_uid(instrument, event):
 
 
 def _claims(event):
-    return sorted((claim for claim in event.claims.all() if claim.retracted_at is None),
-                  key=lambda claim: (claim.document.effective_rank, claim.position, claim.pk))
+    return sorted(
+        (claim for claim in event.claims.all() if claim.retracted_at is None),
+        key=lambda claim: (claim.document.effective_rank, claim.position, claim.pk),
+    )
 
 
 def _source_parts(claim):
@@ -49,8 +51,10 @@ def sources_text(event):
     for claim in _claims(event):
         document = claim.document
         kind = DOCUMENT_KIND_LABELS.get(document.kind, document.kind)
-        line = f"{', '.join(_source_parts(claim))}: “{document.title}” ({kind}, " \
-               f"published {human_date(document.published_on)}) gives {human_date(claim.date, claim.precision)}"
+        line = (
+            f"{', '.join(_source_parts(claim))}: “{document.title}” ({kind}, "
+            f"published {human_date(document.published_on)}) gives {human_date(claim.date, claim.precision)}"
+        )
         if document.url:
             line += f" — {document.url}"
         lines.append(line)
@@ -63,9 +67,11 @@ def _source_html(claim):
     if document.url:
         title = f'<a href="{escape(document.url)}">{title}</a>'
     quote = f": <q>{escape(claim.quote)}</q>" if claim.quote else ""
-    return (f"<li>{escape(', '.join(_source_parts(claim)))}: {title} "
-            f"({escape(DOCUMENT_KIND_LABELS.get(document.kind, document.kind))}, published "
-            f"{human_date(document.published_on)}) gives {human_date(claim.date, claim.precision)}{quote}</li>")
+    return (
+        f"<li>{escape(', '.join(_source_parts(claim)))}: {title} "
+        f"({escape(DOCUMENT_KIND_LABELS.get(document.kind, document.kind))}, published "
+        f"{human_date(document.published_on)}) gives {human_date(claim.date, claim.precision)}{quote}</li>"
+    )
 
 
 def sources_html(event):

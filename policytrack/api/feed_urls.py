@@ -21,8 +21,9 @@ app_name = "feeds"
 
 urlpatterns = [
     path("feeds/changes.atom", served(polled(feeds.ChangesFeed())), name="changes"),
-    path("instruments/<slug:slug>/changes.atom", served(polled(feeds.InstrumentChangesFeed())),
-         name="instrument_changes"),
+    path(
+        "instruments/<slug:slug>/changes.atom", served(polled(feeds.InstrumentChangesFeed())), name="instrument_changes"
+    ),
     path("calendar.ics", served(calendar.upcoming_calendar), name="calendar"),
     path("instruments/<slug:slug>/calendar.ics", served(calendar.instrument_calendar), name="instrument_calendar"),
 ]

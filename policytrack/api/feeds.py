@@ -64,16 +64,22 @@ class ChangesFeed(Feed):
             agency = Agency.objects.filter(slug=slug).first()
             if agency is None:
                 raise Http404(f"No agency has the slug “{slug}”.")
-            events &= Q(Exists(Instrument.agencies.through.objects.filter(
-                instrument_id=OuterRef("instrument_id"), agency_id__in=agency_and_descendants([slug]))))
+            events &= Q(
+                Exists(
+                    Instrument.agencies.through.objects.filter(
+                        instrument_id=OuterRef("instrument_id"), agency_id__in=agency_and_descendants([slug])
+                    )
+                )
+            )
             names.append(agency.short_name or agency.name)
             query.setdefault("agency", []).append(slug)
         for slug in filter(str.strip, request.GET.getlist("topic")):
             topic = Topic.objects.filter(slug=slug).first()
             if topic is None:
                 raise Http404(f"No topic has the slug “{slug}”.")
-            events &= Q(Exists(Instrument.topics.through.objects.filter(
-                instrument_id=OuterRef("instrument_id"), topic=topic)))
+            events &= Q(
+                Exists(Instrument.topics.through.objects.filter(instrument_id=OuterRef("instrument_id"), topic=topic))
+            )
             names.append(topic.name)
             query.setdefault("topic", []).append(slug)
         query_string = f"?{urlencode(query, doseq=True)}" if query else ""
@@ -130,8 +136,12 @@ class InstrumentChangesFeed(ChangesFeed):
         instrument = Instrument.objects.filter(slug=slug).first()
         if instrument is None:
             raise Http404(f"No instrument has the slug “{slug}”.")
-        return Selection(f"policytrack: {instrument}", instrument.get_absolute_url(),
-                         reverse("feeds:instrument_changes", args=[slug]), Q(instrument=instrument))
+        return Selection(
+            f"policytrack: {instrument}",
+            instrument.get_absolute_url(),
+            reverse("feeds:instrument_changes", args=[slug]),
+            Q(instrument=instrument),
+        )
 
 
 @functools.cache
@@ -144,9 +154,16 @@ def _note_when_recorded(events):
     """Set ``recorded_at`` on each event: the last time it or one of its claims was edited, so a
     feed reader sees a corrected entry as updated. Two queries whatever the number of events."""
     ids = [event.pk for event in events]
-    latest = dict(_historical(Event).objects.filter(id__in=ids).values_list("id").annotate(Max("history_date")).order_by())
-    by_claims = (_historical(Claim).objects.filter(event_id__in=ids).values_list("event_id").annotate(Max("history_date"))
-                 .order_by())
+    latest = dict(
+        _historical(Event).objects.filter(id__in=ids).values_list("id").annotate(Max("history_date")).order_by()
+    )
+    by_claims = (
+        _historical(Claim)
+        .objects.filter(event_id__in=ids)
+        .values_list("event_id")
+        .annotate(Max("history_date"))
+        .order_by()
+    )
     for event_id, moment in by_claims:
         latest[event_id] = max(filter(None, (latest.get(event_id), moment)))
     for event in events:

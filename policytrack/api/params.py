@@ -35,12 +35,16 @@ def refuse_blanks(request):
     """Refuse a parameter given with no value (``?on=``, ``?agency=``, ``?page_size=``): in the
     API an empty value is a client's mistake, never "leave it out" (as it is from an HTML form,
     whose pages drop blanks). ``q`` is the exception: an empty search selects everything."""
+
     def empty(name, value):
         # ``sort`` takes a comma-separated list, which would drop an empty item (``?sort=,``).
         return any(not part.strip() for part in (value.split(",") if name == "sort" else [value]))
 
-    blank = [name for name in request.query_params
-             if name != "q" and any(empty(name, value) for value in request.query_params.getlist(name))]
+    blank = [
+        name
+        for name in request.query_params
+        if name != "q" and any(empty(name, value) for value in request.query_params.getlist(name))
+    ]
     if blank:
         raise ValidationError({name: [f"{name} is empty: give it a value, or leave it out."] for name in blank})
 
@@ -63,33 +67,53 @@ class StrictQuery:
 
 
 ON = OpenApiParameter(
-    "on", OpenApiTypes.DATE, OpenApiParameter.QUERY,
+    "on",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
     description="Valid time: the date the status applies on (YYYY-MM-DD). Today if left out.",
 )
 KNOWN = OpenApiParameter(
-    "known", OpenApiTypes.DATE, OpenApiParameter.QUERY,
+    "known",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
     description="Knowledge time: count only sources published on or before this date. Everything if left out.",
 )
 RECORDED = OpenApiParameter(
-    "recorded", OpenApiTypes.DATETIME, OpenApiParameter.QUERY,
+    "recorded",
+    OpenApiTypes.DATETIME,
+    OpenApiParameter.QUERY,
     description="Record time: the status as this tracker held it at that moment (e.g. 2025-05-20T14:30Z). "
     "Now if left out.",
 )
 FROM = OpenApiParameter(
-    "from", OpenApiTypes.DATE, OpenApiParameter.QUERY,
+    "from",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
     description="The window's first day, inclusive (YYYY-MM-DD). 30 days before `to` if left out. "
     "A window spans at most 366 days.",
 )
-PAGE = OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY,
-                        description="A page number, from 1 (the first). 1 if left out.")
-PAGE_SIZE = OpenApiParameter("page_size", OpenApiTypes.INT, OpenApiParameter.QUERY,
-                             description="Instruments per page, 1 to 500. 50 if left out.")
+PAGE = OpenApiParameter(
+    "page", OpenApiTypes.INT, OpenApiParameter.QUERY, description="A page number, from 1 (the first). 1 if left out."
+)
+PAGE_SIZE = OpenApiParameter(
+    "page_size", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Instruments per page, 1 to 500. 50 if left out."
+)
 TO = OpenApiParameter(
-    "to", OpenApiTypes.DATE, OpenApiParameter.QUERY,
+    "to",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
     description="The window's last day, inclusive (YYYY-MM-DD). Today if left out.",
 )
 
 A = OpenApiParameter(
-    "a", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="The first date to compare (YYYY-MM-DD); 30 days before `b` if left out.")
+    "a",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
+    description="The first date to compare (YYYY-MM-DD); 30 days before `b` if left out.",
+)
 B = OpenApiParameter(
-    "b", OpenApiTypes.DATE, OpenApiParameter.QUERY, description="The second date to compare (YYYY-MM-DD); today if left out.")
+    "b",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
+    description="The second date to compare (YYYY-MM-DD); today if left out.",
+)

@@ -24,7 +24,12 @@ class SlugAndDateFilters(DjangoFilterExtension):
             schema, style = build_array_type(build_basic_type(OpenApiTypes.STR)), {"explode": True, "style": "form"}
         else:
             return super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
-        return [build_parameter_type(
-            name=field_name, location=OpenApiParameter.QUERY, schema=schema,
-            description=self._get_field_description(filter_field, None), **style,
-        )]
+        return [
+            build_parameter_type(
+                name=field_name,
+                location=OpenApiParameter.QUERY,
+                schema=schema,
+                description=self._get_field_description(filter_field, None),
+                **style,
+            )
+        ]

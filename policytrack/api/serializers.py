@@ -7,7 +7,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument, InstrumentRelation, StatusPeriod, Topic
+from policytrack.timeline.models import (
+    Agency,
+    Claim,
+    Document,
+    Event,
+    Instrument,
+    InstrumentRelation,
+    StatusPeriod,
+    Topic,
+)
 
 
 def _absolute(serializer, path):
@@ -26,8 +35,12 @@ class AgencyBriefSerializer(serializers.ModelSerializer):
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True,
-                                          help_text="The parent agency's slug; null for a top-level agency.")
+    parent = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The parent agency's slug; null for a top-level agency.",
+    )
 
     class Meta:
         model = Agency
@@ -46,7 +59,10 @@ class InstrumentRowSerializer(serializers.ModelSerializer):
     agencies = AgencyBriefSerializer(many=True, read_only=True)
     topics = TopicSerializer(many=True, read_only=True)
     phase = serializers.ChoiceField(
-        choices=StatusPeriod.Phase.choices, source="phase_on", read_only=True, allow_null=True,
+        choices=StatusPeriod.Phase.choices,
+        source="phase_on",
+        read_only=True,
+        allow_null=True,
         help_text="The phase on the list's date (`on`, today if left out); null when no status is stored.",
     )
     url = serializers.SerializerMethodField(help_text="The instrument's timeline page.")
@@ -68,16 +84,33 @@ class InstrumentRowSerializer(serializers.ModelSerializer):
 class DocumentBriefSerializer(serializers.ModelSerializer):
     """A document as cited by a claim."""
 
-    rank = serializers.IntegerField(source="effective_rank", read_only=True,
-                                    help_text="Source rank, 1 best: the editor's override or the kind's default.")
-    url = serializers.CharField(read_only=True, help_text="Where the document itself is published; empty if nowhere online.")
+    rank = serializers.IntegerField(
+        source="effective_rank",
+        read_only=True,
+        help_text="Source rank, 1 best: the editor's override or the kind's default.",
+    )
+    url = serializers.CharField(
+        read_only=True, help_text="Where the document itself is published; empty if nowhere online."
+    )
     page_url = serializers.SerializerMethodField(help_text="The document's page on this site.")
     api_url = serializers.SerializerMethodField(help_text="This document in the API.")
 
     class Meta:
         model = Document
-        fields = ["id", "key", "kind", "title", "publisher", "url", "published_on", "citation",
-                  "fr_document_number", "rank", "page_url", "api_url"]
+        fields = [
+            "id",
+            "key",
+            "kind",
+            "title",
+            "publisher",
+            "url",
+            "published_on",
+            "citation",
+            "fr_document_number",
+            "rank",
+            "page_url",
+            "api_url",
+        ]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_page_url(self, document):
@@ -90,16 +123,34 @@ class DocumentBriefSerializer(serializers.ModelSerializer):
 
 class DocumentSerializer(DocumentBriefSerializer):
     class Meta(DocumentBriefSerializer.Meta):
-        fields = ["id", "key", "kind", "title", "publisher", "url", "published_on", "retrieved_on", "citation",
-                  "fr_document_number", "rank", "excerpt", "note", "page_url", "api_url"]
+        fields = [
+            "id",
+            "key",
+            "kind",
+            "title",
+            "publisher",
+            "url",
+            "published_on",
+            "retrieved_on",
+            "citation",
+            "fr_document_number",
+            "rank",
+            "excerpt",
+            "note",
+            "page_url",
+            "api_url",
+        ]
 
 
 class ClaimSerializer(serializers.ModelSerializer):
     document = DocumentBriefSerializer(read_only=True)
     date = serializers.DateField(read_only=True, help_text="The date this document gives for the event.")
     retracted_at = serializers.DateTimeField(
-        read_only=True, allow_null=True, help_text="When an editor retracted this claim (null if it counts): a retracted claim "
-        "stays in the record but no longer counts towards the event's date or status.")
+        read_only=True,
+        allow_null=True,
+        help_text="When an editor retracted this claim (null if it counts): a retracted claim "
+        "stays in the record but no longer counts towards the event's date or status.",
+    )
     retraction_reason = serializers.CharField(read_only=True, help_text="Why it was retracted (empty if it counts).")
 
     class Meta:
@@ -149,16 +200,35 @@ class InstrumentDetailSerializer(InstrumentRowSerializer):
     status_url = serializers.SerializerMethodField(help_text="The status endpoint (add ?on=DATE&known=DATE).")
 
     class Meta(InstrumentRowSerializer.Meta):
-        fields = ["slug", "title", "short_title", "aliases", "kind", "agencies", "topics", "rin", "docket_ids",
-                  "cfr_parts", "summary", "relations", "events", "url", "api_url", "status_url"]
+        fields = [
+            "slug",
+            "title",
+            "short_title",
+            "aliases",
+            "kind",
+            "agencies",
+            "topics",
+            "rin",
+            "docket_ids",
+            "cfr_parts",
+            "summary",
+            "relations",
+            "events",
+            "url",
+            "api_url",
+            "status_url",
+        ]
 
     @extend_schema_field(RelationSerializer(many=True))
     def get_relations(self, instrument):
         rows = [{"kind": r.kind, "direction": "outgoing", "instrument": r.target} for r in instrument.relations.all()]
         # A relation recorded from both sides is listed once, from this side.
         shown = {r.target_id for r in instrument.relations.all()}
-        rows += [{"kind": r.kind, "direction": "incoming", "instrument": r.source}
-                 for r in instrument.inverse_relations.all() if r.source_id not in shown]
+        rows += [
+            {"kind": r.kind, "direction": "incoming", "instrument": r.source}
+            for r in instrument.inverse_relations.all()
+            if r.source_id not in shown
+        ]
         return RelationSerializer(rows, many=True, context=self.context).data
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -190,6 +260,7 @@ class DocumentDetailSerializer(DocumentSerializer):
 # The status document (the same object as `manage.py status --json`). Used to describe the
 # response in the schema; the view returns ``wording.status_document`` itself.
 
+
 class DatedSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Event.Kind.choices)
     date = serializers.DateField()
@@ -205,7 +276,9 @@ class SinceDisputedSerializer(serializers.Serializer):
     date = serializers.DateField(help_text="Its date: the best source's.")
     # "from"/"to" are Python keywords: declared under other names and renamed below.
     from_ = serializers.DateField(help_text="The first day any known source gives.")
-    to = serializers.DateField(help_text="The last day any known source's date covers (a month's last day for a month).")
+    to = serializers.DateField(
+        help_text="The last day any known source's date covers (a month's last day for a month)."
+    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -226,11 +299,14 @@ class StatusSerializer(serializers.Serializer):
     upcoming = DatedSerializer(allow_null=True, help_text="The next change a reader could foresee on `on`.")
     disputed = DisputeSerializer(many=True, help_text="Known events whose sources disagree on the date.")
     since_disputed = SinceDisputedSerializer(
-        allow_null=True, help_text="When the sources dispute the date the phase dates from (the status's \"since\"): "
-        "that event and the span of days its known sources give; null when they agree or it has no such date.")
+        allow_null=True,
+        help_text='When the sources dispute the date the phase dates from (the status\'s "since"): '
+        "that event and the span of days its known sources give; null when they agree or it has no such date.",
+    )
 
 
 # Changes between two dates.
+
 
 class ChangeEventSerializer(EventSerializer):
     instrument = serializers.SlugField(source="instrument.slug", read_only=True, help_text="The instrument's slug.")
@@ -245,9 +321,14 @@ class InstrumentChangeSerializer(serializers.Serializer):
     short_title = serializers.CharField(source="instrument.short_title")
     agencies = AgencyBriefSerializer(source="instrument.agencies", many=True)
     phase_before = serializers.ChoiceField(
-        choices=StatusPeriod.Phase.choices, source="before", allow_null=True, help_text="The phase on the day before `from`.")
+        choices=StatusPeriod.Phase.choices,
+        source="before",
+        allow_null=True,
+        help_text="The phase on the day before `from`.",
+    )
     phase_after = serializers.ChoiceField(
-        choices=StatusPeriod.Phase.choices, source="after", allow_null=True, help_text="The phase on `to`.")
+        choices=StatusPeriod.Phase.choices, source="after", allow_null=True, help_text="The phase on `to`."
+    )
     changed = serializers.BooleanField(help_text="Whether the phase differs.")
     events = serializers.SerializerMethodField(help_text="The keys of its events in the window.")
     url = serializers.SerializerMethodField()
@@ -269,16 +350,22 @@ class ChangesSerializer(serializers.Serializer):
     """``changes.Changes``: the window, its events by date, and each instrument touched."""
 
     to = serializers.DateField(source="end", help_text="The window's last day (inclusive).")
-    events = ChangeEventSerializer(many=True, help_text="The events dated in the window of this page's "
-                                   "instruments, by date.")
-    instruments = InstrumentChangeSerializer(many=True, help_text="Each instrument with an event in the window "
-                                             "or a different phase at its end than before it, by title.")
+    events = ChangeEventSerializer(
+        many=True, help_text="The events dated in the window of this page's instruments, by date."
+    )
+    instruments = InstrumentChangeSerializer(
+        many=True,
+        help_text="Each instrument with an event in the window "
+        "or a different phase at its end than before it, by title.",
+    )
 
     def get_fields(self):
         # "from" is a Python keyword, so it cannot be declared as a class attribute.
         fields = super().get_fields()
-        return {"from": serializers.DateField(source="start", help_text="The window's first day (inclusive)."),
-                **fields}
+        return {
+            "from": serializers.DateField(source="start", help_text="The window's first day (inclusive)."),
+            **fields,
+        }
 
 
 class ChangesPageSerializer(ChangesSerializer):
@@ -311,6 +398,7 @@ NOT_FOUND = {
 
 
 # Two dates compared (/api/compare/).
+
 
 class CompareGroupSerializer(serializers.Serializer):
     from_ = serializers.ChoiceField(choices=StatusPeriod.Phase.choices, help_text="The phase on `a`.")

@@ -48,8 +48,13 @@ ERRORS = {
     400: OpenApiResponse(serializers.BAD_REQUEST, description="A parameter is not valid; each is named."),
     404: OpenApiResponse(serializers.NOT_FOUND, description="No such object (or no such page)."),
 }
-SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The instrument's slug.",
-                        examples=[OpenApiExample("AI Diffusion Rule", value="ai-diffusion-rule")])
+SLUG = OpenApiParameter(
+    "slug",
+    str,
+    OpenApiParameter.PATH,
+    description="The instrument's slug.",
+    examples=[OpenApiExample("AI Diffusion Rule", value="ai-diffusion-rule")],
+)
 
 
 class Page(PageNumberPagination):
@@ -84,8 +89,12 @@ class InstrumentPage(Page):
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
         on = {"type": "string", "format": "date", "description": "The date each row's phase is read on."}
-        known = {"type": "string", "format": "date", "nullable": True,
-                 "description": "The phase as the sources published by this date told it; null: every source."}
+        known = {
+            "type": "string",
+            "format": "date",
+            "nullable": True,
+            "description": "The phase as the sources published by this date told it; null: every source.",
+        }
         paginated["properties"] = {"on": on, "known": known, **paginated["properties"]}
         paginated["required"] = ["on", "known", *paginated["required"]]
         return paginated
@@ -129,7 +138,9 @@ class InstrumentList(params.StrictQuery, generics.ListAPIView):
 
 
 @method_decorator(polled, name="dispatch")
-@extend_schema(tags=["instruments"], parameters=[SLUG], responses={200: serializers.InstrumentDetailSerializer, **ERRORS})
+@extend_schema(
+    tags=["instruments"], parameters=[SLUG], responses={200: serializers.InstrumentDetailSerializer, **ERRORS}
+)
 class InstrumentDetail(params.StrictQuery, generics.RetrieveAPIView):
     """One instrument: its events with their claims and documents, relations, agencies, topics."""
 
@@ -138,8 +149,12 @@ class InstrumentDetail(params.StrictQuery, generics.RetrieveAPIView):
     queryset = Instrument.objects.prefetch_related(
         "agencies",
         "topics",
-        Prefetch("events", queryset=Event.objects.select_related("instrument", "target")
-                 .order_by("date", "position", "pk").with_sources()),
+        Prefetch(
+            "events",
+            queryset=Event.objects.select_related("instrument", "target")
+            .order_by("date", "position", "pk")
+            .with_sources(),
+        ),
         Prefetch("relations", queryset=InstrumentRelation.objects.select_related("target")),
         Prefetch("inverse_relations", queryset=InstrumentRelation.objects.select_related("source")),
     )
@@ -162,13 +177,31 @@ class InstrumentStatus(params.StrictQuery, generics.GenericAPIView):
         operation_id="instruments_status",
         parameters=[SLUG, params.ON, params.KNOWN, params.RECORDED],
         responses={200: serializers.StatusSerializer, **ERRORS},
-        examples=[OpenApiExample("Not enforced on 20 May 2025", response_only=True, value={
-            "instrument": "ai-diffusion-rule", "on": "2025-05-20", "known": None, "phase": "not_enforced",
-            "in_force": True, "enforced": False, "obligations_apply": False, "rescission_pending": True,
-            "applied": [{"kind": "effective", "date": "2025-01-13"}], "upcoming": None, "disputed": [],
-            "since_disputed": {"kind": "enforcement_suspended", "date": "2025-05-13", "from": "2025-05-13",
-                               "to": "2025-06-30"},
-        })],
+        examples=[
+            OpenApiExample(
+                "Not enforced on 20 May 2025",
+                response_only=True,
+                value={
+                    "instrument": "ai-diffusion-rule",
+                    "on": "2025-05-20",
+                    "known": None,
+                    "phase": "not_enforced",
+                    "in_force": True,
+                    "enforced": False,
+                    "obligations_apply": False,
+                    "rescission_pending": True,
+                    "applied": [{"kind": "effective", "date": "2025-01-13"}],
+                    "upcoming": None,
+                    "disputed": [],
+                    "since_disputed": {
+                        "kind": "enforcement_suspended",
+                        "date": "2025-05-13",
+                        "from": "2025-05-13",
+                        "to": "2025-06-30",
+                    },
+                },
+            )
+        ],
     )
     def get(self, request, slug):
         """The status on `on` as known on `known` (as recorded at `recorded`): exactly the
@@ -221,8 +254,17 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
         changes = changes_of(listed, ids)
         data = serializers.ChangesSerializer(changes, context={"request": request}).data
         paged = self.get_paginated_response([]).data
-        return Response({"from": data["from"], "to": data["to"], "count": paged["count"], "next": paged["next"],
-                         "previous": paged["previous"], "events": data["events"], "instruments": data["instruments"]})
+        return Response(
+            {
+                "from": data["from"],
+                "to": data["to"],
+                "count": paged["count"],
+                "next": paged["next"],
+                "previous": paged["previous"],
+                "events": data["events"],
+                "instruments": data["instruments"],
+            }
+        )
 
 
 @method_decorator(polled, name="dispatch")
@@ -255,16 +297,27 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
         def page_url(number):
             return request.build_absolute_uri(f"{request.path}?{_with_page(request.GET, number)}")
 
-        return Response({
-            "a": a.isoformat(), "b": b.isoformat(),
-            "groups": [{"from": before, "to": after, "count": count} for before, after, count in comparison.groups],
-            "count": len(comparison),
-            "next": page_url(page.next_page_number()) if page.has_next() else None,
-            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "results": [{"instrument": found[pk].slug, "title": found[pk].title, "phase_a": before, "phase_b": after,
-                         "url": request.build_absolute_uri(f"{found[pk].get_absolute_url()}?on={b.isoformat()}")}
-                        for pk, before, after in page.object_list if pk in found],
-        })
+        return Response(
+            {
+                "a": a.isoformat(),
+                "b": b.isoformat(),
+                "groups": [{"from": before, "to": after, "count": count} for before, after, count in comparison.groups],
+                "count": len(comparison),
+                "next": page_url(page.next_page_number()) if page.has_next() else None,
+                "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+                "results": [
+                    {
+                        "instrument": found[pk].slug,
+                        "title": found[pk].title,
+                        "phase_a": before,
+                        "phase_b": after,
+                        "url": request.build_absolute_uri(f"{found[pk].get_absolute_url()}?on={b.isoformat()}"),
+                    }
+                    for pk, before, after in page.object_list
+                    if pk in found
+                ],
+            }
+        )
 
 
 def _with_page(query, number):
@@ -290,8 +343,12 @@ class DocumentDetail(params.StrictQuery, generics.RetrieveAPIView):
     """One document, with the events it supports and the date it gives for each."""
 
     queryset = Document.objects.prefetch_related(
-        Prefetch("claims", queryset=Claim.objects.select_related("event__instrument")
-                 .order_by("event__instrument__title", "event__date", "pk"))
+        Prefetch(
+            "claims",
+            queryset=Claim.objects.select_related("event__instrument").order_by(
+                "event__instrument__title", "event__date", "pk"
+            ),
+        )
     )
     serializer_class = serializers.DocumentDetailSerializer
     filter_backends = []
@@ -318,12 +375,20 @@ class AgencyList(params.StrictQuery, generics.ListAPIView):
 @api_view(["GET"])
 def api_root(request):
     """Where everything is."""
-    names = {"instruments": "instrument-list", "changes": "changes", "compare": "compare", "documents": "document-list",
-             "agencies": "agency-list", "schema": "schema", "docs": "docs"}
+    names = {
+        "instruments": "instrument-list",
+        "changes": "changes",
+        "compare": "compare",
+        "documents": "document-list",
+        "agencies": "agency-list",
+        "schema": "schema",
+        "docs": "docs",
+    }
     return Response({key: reverse(f"api:{name}", request=request) for key, name in names.items()})
 
 
 def not_found(request, path=""):
     """Anything else under /api/: a JSON 404, as API clients expect, not the HTML page."""
-    return JsonResponse({"detail": f"There is nothing at {request.path}. The endpoints are listed at /api/docs/."},
-                        status=404)
+    return JsonResponse(
+        {"detail": f"There is nothing at {request.path}. The endpoints are listed at /api/docs/."}, status=404
+    )

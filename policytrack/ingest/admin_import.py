@@ -17,7 +17,6 @@ from django.template.response import TemplateResponse
 from .federal_register import DOCUMENT_NUMBER, FederalRegisterError, documents_in, import_documents, read_source
 
 
-
 def upload_limit():
     """The largest upload, in bytes: ``POLICYTRACK_UPLOAD_LIMIT_MB``, which also sizes the request
     Django accepts (the confirmation sends the previewed documents back)."""
@@ -26,7 +25,9 @@ def upload_limit():
 
 def too_large(name):
     # A larger request is refused before any view sees it: web.views.bad_request says so.
-    return f"{name}: larger than {settings.POLICYTRACK_UPLOAD_LIMIT_MB} MB, the upload limit (POLICYTRACK_UPLOAD_LIMIT_MB)"
+    return (
+        f"{name}: larger than {settings.POLICYTRACK_UPLOAD_LIMIT_MB} MB, the upload limit (POLICYTRACK_UPLOAD_LIMIT_MB)"
+    )
 
 
 def _numbers(text):
@@ -72,7 +73,10 @@ def import_federal_register(model_admin, request):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": "Import from the Federal Register",
-        "numbers": "", "report": None, "problems": [], "payload": "",
+        "numbers": "",
+        "report": None,
+        "problems": [],
+        "payload": "",
     }
     if request.method == "POST":
         documents, problems = _gather(request)
@@ -88,8 +92,11 @@ def import_federal_register(model_admin, request):
                 problems.append(str(error))
             else:
                 if confirm:
-                    messages.success(request, f"Imported {len(documents)} Federal Register document"
-                                              f"{'s' if len(documents) != 1 else ''}: {report.summary()}.")
+                    messages.success(
+                        request,
+                        f"Imported {len(documents)} Federal Register document"
+                        f"{'s' if len(documents) != 1 else ''}: {report.summary()}.",
+                    )
                     for warning in report.warnings:
                         messages.warning(request, warning)
                     return redirect("admin:timeline_document_changelist")

@@ -13,18 +13,39 @@ import datetime
 import re
 from dataclasses import dataclass
 
-MONTHS = {name: number for number, names in enumerate((
-    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"),
-    ("october", "oct"), ("november", "nov"), ("december", "dec"),
-), start=1) for name in names}
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Longest names first, so that "sept" wins over "sep"; an abbreviation may carry a full stop.
-_MONTH = (r"(?P<month>" + "|".join(sorted((m for m in MONTHS if len(m) > 4 or m in ("may", "june", "july")),
-                                           key=len, reverse=True))
-          + "|" + "|".join(sorted((m + r"\.?" for m in MONTHS if len(m) <= 4 and m not in ("may", "june", "july")),
-                                  key=len, reverse=True)) + ")")
+_MONTH = (
+    r"(?P<month>"
+    + "|".join(sorted((m for m in MONTHS if len(m) > 4 or m in ("may", "june", "july")), key=len, reverse=True))
+    + "|"
+    + "|".join(
+        sorted((m + r"\.?" for m in MONTHS if len(m) <= 4 and m not in ("may", "june", "july")), key=len, reverse=True)
+    )
+    + ")"
+)
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
@@ -37,13 +58,31 @@ _PATTERNS = [
     ("month_day_year", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b", re.I)),
     ("day_month_year", re.compile(r"\b" + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
     ("month_day", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?!\s*(?:%|percent|million|billion))", re.I)),
-    ("part_month_year", re.compile(r"\b(?P<part>early|mid|late|the\s+(?:end|beginning|start|middle)\s+of)[-\s]+" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
-    ("part_month", re.compile(r"\b(?P<part>early|mid|late|the\s+(?:end|beginning|start|middle)\s+of)[-\s]+" + _MONTH + r"(?![\w-])", re.I)),
+    (
+        "part_month_year",
+        re.compile(
+            r"\b(?P<part>early|mid|late|the\s+(?:end|beginning|start|middle)\s+of)[-\s]+"
+            + _MONTH
+            + r",?\s+"
+            + _YEAR
+            + r"\b",
+            re.I,
+        ),
+    ),
+    (
+        "part_month",
+        re.compile(
+            r"\b(?P<part>early|mid|late|the\s+(?:end|beginning|start|middle)\s+of)[-\s]+" + _MONTH + r"(?![\w-])", re.I
+        ),
+    ),
     ("month_year", re.compile(r"\b" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"\b", re.I)),
     ("month_of_rel_year", re.compile(r"\b" + _MONTH + r"\s+of\s+(?P<rel>this|last|next)\s+year\b", re.I)),
     ("last_next_month", re.compile(r"\b(?P<rel>last|next|this)\s+" + _MONTH + r"(?![\w-])", re.I)),
     ("in_month", re.compile(r"\b(?:in|on|by|until|since)\s+(?P<d>" + _MONTH + r")(?![\w-])", re.I)),
-    ("relative_day", re.compile(r"\b(?P<rel>today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)),
+    (
+        "relative_day",
+        re.compile(r"\b(?P<rel>today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening))\b", re.I),
+    ),
     ("weekday", re.compile(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I)),
     ("relative_period", re.compile(r"\b(?P<rel>last|next|this)\s+(?P<unit>week|month|year)\b(?!\s+of\b)", re.I)),
     ("in_year", re.compile(r"\b(?:in|during)\s+(?P<d>" + _YEAR + r")\b(?![-/])", re.I)),
@@ -89,8 +128,9 @@ def _weekday(name, rel, published_on, forward):
 
 def _resolve(kind, groups, published_on, forward):
     """(date, precision, resolved) for one match, or None when it is not a real date."""
-    month = MONTHS.get((groups.get("month") or "").lower().rstrip(".")) if not kind.startswith(("iso", "numeric")) \
-        else None
+    month = (
+        MONTHS.get((groups.get("month") or "").lower().rstrip(".")) if not kind.startswith(("iso", "numeric")) else None
+    )
     if kind == "numeric_no_year":
         return _nearest_year(int(groups["month"]), int(groups["day"]), published_on), "day", True
     if kind in ("iso", "numeric"):
@@ -144,8 +184,11 @@ def _resolve(kind, groups, published_on, forward):
     raise AssertionError(kind)
 
 
-_FUTURE_BEFORE = re.compile(r"\b(?:will|shall|set\s+to|due\s+to|scheduled\s+to|slated\s+to|expected\s+to|"
-                            r"going\s+to)\b[^.;]{0,40}$", re.I)
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:will|shall|set\s+to|due\s+to|scheduled\s+to|slated\s+to|expected\s+to|"
+    r"going\s+to)\b[^.;]{0,40}$",
+    re.I,
+)
 
 
 def find_dates(sentence, published_on, forward=None):
@@ -162,8 +205,11 @@ def find_dates(sentence, published_on, forward=None):
             if any(first < end and start < last for start, end, _ in taken):
                 continue
             # "a Tuesday in early June": an indefinite weekday names no particular day.
-            if kind == "weekday" and not match.group("rel") \
-                    and re.search(r"\b(?:a|every|each)\s+$", sentence[:first], re.I):
+            if (
+                kind == "weekday"
+                and not match.group("rel")
+                and re.search(r"\b(?:a|every|each)\s+$", sentence[:first], re.I)
+            ):
                 continue
             # "said Wednesday that it will postpone": the saying is past, whatever is said.
             reported = re.search(r"\b(?:said|announced|stated|statement)\W+(?:\w+\W+){0,3}$", sentence[:first], re.I)
@@ -181,9 +227,19 @@ def find_dates(sentence, published_on, forward=None):
     # "Friday, April 7" is one date: the weekday only names the day that follows it.
     merged = []
     for m in mentions:
-        if merged and merged[-1].text.lower() in WEEKDAYS and re.fullmatch(r",?\s*\(?", sentence[merged[-1].end:m.start]):
+        if (
+            merged
+            and merged[-1].text.lower() in WEEKDAYS
+            and re.fullmatch(r",?\s*\(?", sentence[merged[-1].end : m.start])
+        ):
             weekday = merged.pop()
-            m = DateMention(weekday.start, m.end, sentence[weekday.start:m.end], m.date, m.precision,
-                            sentence[weekday.start:m.end] if m.resolved_from else None)
+            m = DateMention(
+                weekday.start,
+                m.end,
+                sentence[weekday.start : m.end],
+                m.date,
+                m.precision,
+                sentence[weekday.start : m.end] if m.resolved_from else None,
+            )
         merged.append(m)
     return merged

@@ -46,8 +46,13 @@ from .rows import HoldsAnyOf, apply, rows_where
 ONCE = {"proposed", "issued", "published", "effective", "comment_period_closes"}
 
 
-SINGULAR = {"agencies": "agency", "documents": "document", "instruments": "instrument", "events": "event",
-            "claims": "claim"}
+SINGULAR = {
+    "agencies": "agency",
+    "documents": "document",
+    "instruments": "instrument",
+    "events": "event",
+    "claims": "claim",
+}
 
 
 @dataclass
@@ -84,8 +89,9 @@ def read_source(argument, fetch=None):
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise FederalRegisterError(argument, [("", "no such file, and not a document number like 2025-00636")]) \
-            from None
+        raise FederalRegisterError(
+            argument, [("", "no such file, and not a document number like 2025-00636")]
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise FederalRegisterError(argument, [("", f"cannot be read ({error})")]) from None
     return argument, documents_in(text, argument)
@@ -98,11 +104,27 @@ def fetch_document(number, base_url=None, transport=None, timeout=15.0):
         with httpx.Client(transport=transport, timeout=timeout, follow_redirects=True) as client:
             response = client.get(url)
     except httpx.TimeoutException:
-        raise FederalRegisterError(number, [("", f"the Federal Register API at {base_url} did not answer within "
-                                                 f"{timeout:.0f} s; try again, or import a saved JSON file")]) from None
+        raise FederalRegisterError(
+            number,
+            [
+                (
+                    "",
+                    f"the Federal Register API at {base_url} did not answer within "
+                    f"{timeout:.0f} s; try again, or import a saved JSON file",
+                )
+            ],
+        ) from None
     except httpx.HTTPError as error:
-        raise FederalRegisterError(number, [("", f"cannot reach the Federal Register API at {base_url} ({error}); "
-                                                 "check the network, or import a saved JSON file")]) from None
+        raise FederalRegisterError(
+            number,
+            [
+                (
+                    "",
+                    f"cannot reach the Federal Register API at {base_url} ({error}); "
+                    "check the network, or import a saved JSON file",
+                )
+            ],
+        ) from None
     if response.status_code == 404:
         raise FederalRegisterError(number, [("", "the Federal Register has no document with this number")])
     if response.status_code != 200:
@@ -131,8 +153,12 @@ EDITOR_FIELDS = ("title", "excerpt", "note")
 def _published_by_another(instrument, document, day):
     """Whether the instrument's publication is claimed by other documents, on another day."""
     published = next((event for event in instrument.events if event.row.kind == "published"), None)
-    return (published is not None and bool(published.claims) and document.key not in published.claims
-            and published.row.date != day)
+    return (
+        published is not None
+        and bool(published.claims)
+        and document.key not in published.claims
+        and published.row.date != day
+    )
 
 
 def _moves(delay, target):
@@ -217,8 +243,11 @@ class _Batch(Writer):
         the key a new one would take, and their claims. Returns, by document key, the instrument
         id of each one's first claim: the instrument it belongs to."""
         references = {ref for doc in self.docs for ref in fr_follow_on.references(doc)}
-        numbers = ({doc["number"] for doc in self.docs} | ({_corrected_number(doc) for doc in self.docs} - {""})
-                   | {ref for ref in references if " FR " not in ref})
+        numbers = (
+            {doc["number"] for doc in self.docs}
+            | ({_corrected_number(doc) for doc in self.docs} - {""})
+            | {ref for ref in references if " FR " not in ref}
+        )
         # The empty-number condition lets the database use the partial unique index on the number.
         numbered = Document.objects.order_by().exclude(fr_document_number="")
         self.by_number = {row.fr_document_number: row for row in rows_where(numbered, "fr_document_number", numbers)}
@@ -237,8 +266,9 @@ class _Batch(Writer):
         edits = Document.history.order_by().exclude(history_user_id=None).values_list("id", flat=True)
         self.edited = set(rows_where(edits, "id", keys_by_pk))  # documents a person has saved
         first, self.cited_by, self.claims = {}, defaultdict(set), defaultdict(dict)  # claims: event pk → key → Claim
-        for claim in rows_where(Claim.objects.annotate(instrument_id=F("event__instrument_id")).order_by("pk"),
-                                "document_id", keys_by_pk):
+        for claim in rows_where(
+            Claim.objects.annotate(instrument_id=F("event__instrument_id")).order_by("pk"), "document_id", keys_by_pk
+        ):
             key = keys_by_pk[claim.document_id]
             self.claims[claim.event_id][key] = claim
             first.setdefault(key, claim.instrument_id)
@@ -251,9 +281,13 @@ class _Batch(Writer):
         rins = {rin for doc in self.docs for rin in doc["rins"]}
         dockets = {docket for doc in self.docs for docket in doc["dockets"]}
         instruments = Instrument.objects.order_by()
-        found = [*rows_where(instruments, "pk", set(first_instrument.values())), *rows_where(instruments, "rin", rins),
-                 *rows_where(instruments, lambda chunk: HoldsAnyOf("docket_ids", chunk), dockets,
-                            chunk_size=HoldsAnyOf.CHUNK)]
+        found = [
+            *rows_where(instruments, "pk", set(first_instrument.values())),
+            *rows_where(instruments, "rin", rins),
+            *rows_where(
+                instruments, lambda chunk: HoldsAnyOf("docket_ids", chunk), dockets, chunk_size=HoldsAnyOf.CHUNK
+            ),
+        ]
         self.stored, self.by_rin, self.by_docket = {}, {}, {}  # stored: pk → _Instrument
         for row in sorted(found, key=lambda row: row.pk):
             if row.pk not in self.stored:
@@ -294,8 +328,9 @@ class _Batch(Writer):
         for agency in agencies:
             instrument.link(agency)
         claims, warnings = claims_made(doc)
-        self.preview.joins = f"{instrument.row.slug}: {match.why}" if match.planned else \
-            f"a new instrument, {instrument.row.slug}"
+        self.preview.joins = (
+            f"{instrument.row.slug}: {match.why}" if match.planned else f"a new instrument, {instrument.row.slug}"
+        )
         if match.note:
             self.report.warnings.append(f"{doc['number']}: {match.note}")
             self.preview.joins += f" ({match.note})"
@@ -303,25 +338,34 @@ class _Batch(Writer):
             self.preview.editor = match.unplaced
             # Nothing it could act on was found with confidence: keep it as evidence of its own
             # publication and leave what it changes to an editor rather than guess.
-            self.report.warnings.append(fr_follow_on.needs_editor(
-                doc["number"], f"{match.unplaced}; recorded as published only, its effect is left for an editor"))
+            self.report.warnings.append(
+                fr_follow_on.needs_editor(
+                    doc["number"], f"{match.unplaced}; recorded as published only, its effect is left for an editor"
+                )
+            )
             claims = [fr_classify.Claim("published", doc["published"], field="publication_date")]
         if _published_by_another(instrument, document, doc["published"]):
             # The instrument's publication is its first document's; a rule joining it on another
             # day (an amendment, the final rule after an interim one) is not that publication and
             # never moves it or its effective date: it amends the instrument when it takes effect.
-            self.report.lines.append(f"{doc['number']} joins {instrument.row.slug}, already published: its own "
-                                     "publication is not the instrument's, its effective date is an amendment")
-            claims = [dataclasses.replace(claim, kind="amended") if claim.kind == "effective" else claim
-                      for claim in claims if claim.kind != "published"]
+            self.report.lines.append(
+                f"{doc['number']} joins {instrument.row.slug}, already published: its own "
+                "publication is not the instrument's, its effective date is an amendment"
+            )
+            claims = [
+                dataclasses.replace(claim, kind="amended") if claim.kind == "effective" else claim
+                for claim in claims
+                if claim.kind != "published"
+            ]
         for claim in claims:
             if claim.kind == "delayed":
                 self._delay(instrument, document, claim, doc["number"])
             else:
                 self._claim(instrument, document, claim, doc["number"])
             if claim.kind == "effective" and claim.date < doc["published"] and claim.field != "signing_date":
-                warnings.append(f"effective {claim.date} is before publication {doc['published']}: possible, "
-                                "but check the document")
+                warnings.append(
+                    f"effective {claim.date} is before publication {doc['published']}: possible, but check the document"
+                )
         self.report.warnings += [f"{doc['number']}: {warning}" for warning in warnings]
 
     def _agencies(self, doc):
@@ -364,8 +408,11 @@ class _Batch(Writer):
             number = document.fr_document_number
             values = document_values(doc)
             if document.pk in self.edited:
-                values = {name: value for name, value in values.items()
-                          if name not in EDITOR_FIELDS or not getattr(document, name)}
+                values = {
+                    name: value
+                    for name, value in values.items()
+                    if name not in EDITOR_FIELDS or not getattr(document, name)
+                }
             if changed := apply(document, values):
                 self.report.note("documents updated", f"update document {document} ({', '.join(changed)})")
                 if document.pk is not None:
@@ -384,9 +431,15 @@ class _Batch(Writer):
         match = fr_follow_on.find(self, doc, existing)
         planned = match.planned
         if planned is None:
-            row = Instrument(slug=self._new_slug(doc), title=doc["title"][:500], kind=_instrument_kind(doc),
-                             rin=(doc["rins"] or [""])[0][:20], docket_ids=list(doc["dockets"]),
-                             cfr_parts=list(doc["cfr"]), summary=html.unescape(doc["abstract"]))
+            row = Instrument(
+                slug=self._new_slug(doc),
+                title=doc["title"][:500],
+                kind=_instrument_kind(doc),
+                rin=(doc["rins"] or [""])[0][:20],
+                docket_ids=list(doc["dockets"]),
+                cfr_parts=list(doc["cfr"]),
+                summary=html.unescape(doc["abstract"]),
+            )
             planned = _Instrument(row, order=(1, len(self.new_instruments)))
             self.new_instruments.append(planned)
             self.touched.add(planned)
@@ -395,8 +448,11 @@ class _Batch(Writer):
             return planned, match
         row = planned.row
         self.report.lines.append(f"attach to instrument {row.slug}: {match.why}")
-        if (kind := fr_classify.INSTRUMENT_KIND.get(doc["class"])) and row.kind == "proposed_rule" \
-                and kind != "proposed_rule":
+        if (
+            (kind := fr_classify.INSTRUMENT_KIND.get(doc["class"]))
+            and row.kind == "proposed_rule"
+            and kind != "proposed_rule"
+        ):
             # The final rule of a proposal: the instrument is now a rule (its history keeps that it was one).
             self.report.lines.append(f"change instrument {row.slug} kind: proposed rule → {kind.replace('_', ' ')}")
             self.preview.changes.append(f"instrument kind: proposed rule → {kind.replace('_', ' ')}")
@@ -426,15 +482,30 @@ class _Batch(Writer):
         kind, day, quote = claim.kind, claim.date, claim.quote
         label = kind.replace("_", " ")
         if event is None:
-            event = next((event for event in instrument.events
-                          if event.row.kind == kind and (kind in ONCE or event.row.date == day)), None)
+            event = next(
+                (
+                    event
+                    for event in instrument.events
+                    if event.row.kind == kind and (kind in ONCE or event.row.date == day)
+                ),
+                None,
+            )
         if event is not None and event.row.date != day and document.key not in event.claims:
-            self.preview.changes.append(f"{label}: {event.row.date} → {day} (a later source; the earlier one's "
-                                        "claim is kept)")
+            self.preview.changes.append(
+                f"{label}: {event.row.date} → {day} (a later source; the earlier one's claim is kept)"
+            )
         if event is None:
-            event = _Event(Event(instrument=instrument.row, instrument_title=instrument.row.title,
-                                 key=self._new_key(instrument, f"fr-{number}-{kind.replace('_', '-')}"), kind=kind,
-                                 date=day, position=self._next_position(instrument), note=field_note(claim, number)))
+            event = _Event(
+                Event(
+                    instrument=instrument.row,
+                    instrument_title=instrument.row.title,
+                    key=self._new_key(instrument, f"fr-{number}-{kind.replace('_', '-')}"),
+                    kind=kind,
+                    date=day,
+                    position=self._next_position(instrument),
+                    note=field_note(claim, number),
+                )
+            )
             instrument.events.append(event)
             self.new_events.append(event.row)
             self.report.note("events created", f"create event {label} {day} on {instrument.row}")
@@ -464,37 +535,62 @@ class _Batch(Writer):
         such event, or several, nothing is guessed: the editor is told."""
         targets = [event for event in instrument.events if event.row.kind == claim.target]
         if len(targets) != 1:
-            why = (f"it delays the {claim.target.replace('_', ' ')} to {claim.new_date}, but {instrument.row.slug} "
-                   f"has {len(targets) or 'no'} such event{'s' if len(targets) > 1 else ''}: no delay recorded "
-                   f"(\"{claim.quote}\")")
+            why = (
+                f"it delays the {claim.target.replace('_', ' ')} to {claim.new_date}, but {instrument.row.slug} "
+                f"has {len(targets) or 'no'} such event{'s' if len(targets) > 1 else ''}: no delay recorded "
+                f'("{claim.quote}")'
+            )
             self.report.warnings.append(fr_follow_on.needs_editor(number, why))
             self.preview.editor = why
             return
         target = targets[0].row
-        event = next((event for event in instrument.events if event.row.kind == "delayed"
-                      and _moves(event.row, target) and event.row.new_date == claim.new_date), None)
+        event = next(
+            (
+                event
+                for event in instrument.events
+                if event.row.kind == "delayed" and _moves(event.row, target) and event.row.new_date == claim.new_date
+            ),
+            None,
+        )
         if event is None:
-            event = _Event(Event(instrument=instrument.row, instrument_title=instrument.row.title,
-                                 key=self._new_key(instrument, f"fr-{number}-delayed"), kind="delayed",
-                                 date=claim.date, target=target, new_date=claim.new_date,
-                                 position=self._next_position(instrument), note=field_note(claim, number)))
+            event = _Event(
+                Event(
+                    instrument=instrument.row,
+                    instrument_title=instrument.row.title,
+                    key=self._new_key(instrument, f"fr-{number}-delayed"),
+                    kind="delayed",
+                    date=claim.date,
+                    target=target,
+                    new_date=claim.new_date,
+                    position=self._next_position(instrument),
+                    note=field_note(claim, number),
+                )
+            )
             instrument.events.append(event)
             # Written after the other new events: its target may be one of them.
             self.new_delays.append(event.row)
-            self.report.note("events created", f"create event delayed {claim.date} on {instrument.row}: "
-                                               f"{claim.target.replace('_', ' ')} {target.date} → {claim.new_date}")
-            earlier = [e.row for e in instrument.events if e.row.kind == "delayed" and e.row is not event.row
-                       and _moves(e.row, target)]
+            self.report.note(
+                "events created",
+                f"create event delayed {claim.date} on {instrument.row}: "
+                f"{claim.target.replace('_', ' ')} {target.date} → {claim.new_date}",
+            )
+            earlier = [
+                e.row
+                for e in instrument.events
+                if e.row.kind == "delayed" and e.row is not event.row and _moves(e.row, target)
+            ]
             old = max(earlier, key=lambda row: row.date).new_date if earlier else target.date
-            self.preview.changes.append(f"{claim.target.replace('_', ' ')}: {old} → {claim.new_date} "
-                                        f"(delayed, from {claim.date})")
+            self.preview.changes.append(
+                f"{claim.target.replace('_', ' ')}: {old} → {claim.new_date} (delayed, from {claim.date})"
+            )
         self._claim(instrument, document, claim, number, event=event)
 
     @staticmethod
     def _new_key(instrument, key):
         taken = {event.row.key for event in instrument.events}
-        return next(candidate for n in itertools.count(1)
-                    if (candidate := key if n == 1 else f"{key}-{n}") not in taken)
+        return next(
+            candidate for n in itertools.count(1) if (candidate := key if n == 1 else f"{key}-{n}") not in taken
+        )
 
     @staticmethod
     def _next_position(instrument):

@@ -24,11 +24,19 @@ from dataclasses import dataclass
 from . import fr_dates
 
 PROPOSED_RULE, FINAL_RULE, INTERIM_FINAL_RULE, DIRECT_FINAL_RULE = (
-    "proposed_rule", "final_rule", "interim_final_rule", "direct_final_rule")
+    "proposed_rule",
+    "final_rule",
+    "interim_final_rule",
+    "direct_final_rule",
+)
 DELAY, COMMENT_PERIOD, CORRECTION, WITHDRAWAL = "delay", "comment_period", "correction", "withdrawal"
 STAY, RESCISSION, NOTICE, PUBLIC_INSPECTION = "stay", "rescission", "notice", "public_inspection"
 EXECUTIVE_ORDER, PROCLAMATION, MEMORANDUM, PRESIDENTIAL = (
-    "executive_order", "proclamation", "memorandum", "presidential_document")
+    "executive_order",
+    "proclamation",
+    "memorandum",
+    "presidential_document",
+)
 PRESIDENTIAL_CLASSES = {EXECUTIVE_ORDER, PROCLAMATION, MEMORANDUM, PRESIDENTIAL}
 # Documents that act on an instrument another document began: they never claim its publication.
 FOLLOW_ON = {DELAY, COMMENT_PERIOD, CORRECTION, WITHDRAWAL, STAY, RESCISSION}
@@ -40,12 +48,12 @@ RULES = {
     INTERIM_FINAL_RULE: "as a final rule, and comment_period_closes",
     DIRECT_FINAL_RULE: "as a final rule, and comment_period_closes (the adverse-comment deadline)",
     DELAY: "delayed (its target, effective or compliance_date, moved to the new date), dated when the "
-           "notice takes effect (DATES text, else publication); never published, never effective",
+    "notice takes effect (DATES text, else publication); never published, never effective",
     COMMENT_PERIOD: "comment_period_closes at the new date (a later source for the same event)",
     CORRECTION: "corrected, when it takes effect (DATES text, else publication)",
     WITHDRAWAL: "withdrawn (DATES text, else effective_on, else publication)",
     STAY: "suspended (stayed, when a court ordered it; enforcement_suspended, for a stay of enforcement) from its "
-          "date; reinstated (enforcement_resumed) at its end, if given",
+    "date; reinstated (enforcement_resumed) at its end, if given",
     RESCISSION: "rescinded on its effective date (DATES text, else effective_on); none without one",
     NOTICE: "published; comment_period_closes if it gives one",
     EXECUTIVE_ORDER: "issued when signed; published; effective when signed unless its text says otherwise",
@@ -53,20 +61,33 @@ RULES = {
     MEMORANDUM: "as an executive order",
     PRESIDENTIAL: "as an executive order",
     PUBLIC_INSPECTION: "issued when filed for public inspection (when the public could first know); "
-                       "nothing else: the published document is another record",
+    "nothing else: the published document is another record",
 }
 
-INSTRUMENT_KIND = {PROPOSED_RULE: "proposed_rule", INTERIM_FINAL_RULE: "interim_final_rule", FINAL_RULE: "rule",
-                   DIRECT_FINAL_RULE: "rule", EXECUTIVE_ORDER: "executive_order", PROCLAMATION: "executive_order",
-                   MEMORANDUM: "executive_order", PRESIDENTIAL: "executive_order"}
+INSTRUMENT_KIND = {
+    PROPOSED_RULE: "proposed_rule",
+    INTERIM_FINAL_RULE: "interim_final_rule",
+    FINAL_RULE: "rule",
+    DIRECT_FINAL_RULE: "rule",
+    EXECUTIVE_ORDER: "executive_order",
+    PROCLAMATION: "executive_order",
+    MEMORANDUM: "executive_order",
+    PRESIDENTIAL: "executive_order",
+}
 
-_DELAY = re.compile(r"\bdelay(?:s|ed|ing)?\s+(?:of\s+|in\s+)?(?:the\s+)?(?:effective|compliance|applicability)\b"
-                    r"|\b(?:effective|compliance|applicability)\s+dates?\s*(?:;|:)?\s*(?:delay|postpone)"
-                    r"|\bdelayed\s+(?:effective|compliance)\b|\bpostpone(?:ment|d)?\s+(?:of\s+)?(?:the\s+)?"
-                    r"(?:effective|compliance)|\bextension\s+of\s+(?:the\s+)?compliance\s+dates?", re.I)
-_COMMENT_PERIOD = re.compile(r"\b(?:extension|reopening|re-opening|extend(?:ed|ing)?|reopen(?:ed|ing|s)?)\s+(?:of\s+)?"
-                             r"(?:the\s+)?(?:public\s+)?comment\s+period|\bcomment\s+period\s*[;,:]?\s*"
-                             r"(?:extension|extended|reopen)", re.I)
+_DELAY = re.compile(
+    r"\bdelay(?:s|ed|ing)?\s+(?:of\s+|in\s+)?(?:the\s+)?(?:effective|compliance|applicability)\b"
+    r"|\b(?:effective|compliance|applicability)\s+dates?\s*(?:;|:)?\s*(?:delay|postpone)"
+    r"|\bdelayed\s+(?:effective|compliance)\b|\bpostpone(?:ment|d)?\s+(?:of\s+)?(?:the\s+)?"
+    r"(?:effective|compliance)|\bextension\s+of\s+(?:the\s+)?compliance\s+dates?",
+    re.I,
+)
+_COMMENT_PERIOD = re.compile(
+    r"\b(?:extension|reopening|re-opening|extend(?:ed|ing)?|reopen(?:ed|ing|s)?)\s+(?:of\s+)?"
+    r"(?:the\s+)?(?:public\s+)?comment\s+period|\bcomment\s+period\s*[;,:]?\s*"
+    r"(?:extension|extended|reopen)",
+    re.I,
+)
 _CORRECTION = re.compile(r"\bcorrect(?:ion|ions|ing)\b", re.I)
 _WITHDRAWAL = re.compile(r"\bwithdraw(?:al|n|s)?\b", re.I)
 _STAY = re.compile(r"\bstay(?:ed)?\b|\bsuspen(?:sion|ded|d)\b", re.I)
@@ -75,14 +96,20 @@ _WITHDRAWAL_TITLE = re.compile(r"^withdrawal\b|[;:]\s*withdrawal\b", re.I)
 _STAY_TITLE = re.compile(r"[;:]\s*(?:administrative\s+)?(?:stay|suspension)\b", re.I)
 _PROPOSED = re.compile(r"\bproposed\s+rule|\bproposed\s+rulemaking", re.I)
 _RULE = re.compile(r"\bfinal\s+rule\b|\binterim\s+rule\b", re.I)
-_RESCISSION_TITLE = re.compile(r"^(?:rescission|rescinding|removal|revocation|repeal)\b"
-                               r"|[;:]\s*(?:rescission|removal|revocation|repeal)\b", re.I)
+_RESCISSION_TITLE = re.compile(
+    r"^(?:rescission|rescinding|removal|revocation|repeal)\b"
+    r"|[;:]\s*(?:rescission|removal|revocation|repeal)\b",
+    re.I,
+)
 _INTERIM = re.compile(r"\binterim\s+(?:final\s+)?rule\b|\btemporary\s+rule\b|\bemergency\s+(?:rule|action)\b", re.I)
 _DIRECT = re.compile(r"\bdirect\s+final\b", re.I)
 _COURT = re.compile(r"\bcourt\b|\bjudicial\b|\bvacatur\b", re.I)
 _ENFORCEMENT = re.compile(r"\benforcement\b", re.I)
-_LIFTED = re.compile(r"\blift(?:s|ed|ing)?\b|\bterminat|\breinstat"
-                     r"|\bend(?:s|ing)?\s+(?:of\s+)?(?:the\s+)?(?:stay|susp)", re.I)
+_LIFTED = re.compile(
+    r"\blift(?:s|ed|ing)?\b|\bterminat|\breinstat"
+    r"|\bend(?:s|ing)?\s+(?:of\s+)?(?:the\s+)?(?:stay|susp)",
+    re.I,
+)
 
 
 def classify(doc):
@@ -160,8 +187,10 @@ def _from_text_or_field(findings, doc, name, kind, warnings, label):
             return Claim(kind, value, same.sentence, relative=same.relative)
         whole = [f for f in findings if not f.scope]
         if whole:
-            warnings.append(f"the DATES text gives {label} {whole[0].date}, the {FIELD_NAMES[name]} field {value}: "
-                            "the field is taken; check the document")
+            warnings.append(
+                f"the DATES text gives {label} {whole[0].date}, the {FIELD_NAMES[name]} field {value}: "
+                "the field is taken; check the document"
+            )
         return Claim(kind, value, field=FIELD_NAMES[name])
     finding = next((f for f in findings if not f.scope), None)
     if finding is not None:
@@ -169,8 +198,13 @@ def _from_text_or_field(findings, doc, name, kind, warnings, label):
     return None
 
 
-FIELD_NAMES = {"effective": "effective_on", "comments_close": "comments_close_on", "signed": "signing_date",
-               "published": "publication_date", "filed": "filed_at"}
+FIELD_NAMES = {
+    "effective": "effective_on",
+    "comments_close": "comments_close_on",
+    "signed": "signing_date",
+    "published": "publication_date",
+    "filed": "filed_at",
+}
 
 
 def claims_for(doc, cls, reading):
@@ -185,8 +219,9 @@ def claims_for(doc, cls, reading):
             claims.append(claim)
 
     def closes():
-        return _from_text_or_field(reading.of(fr_dates.COMMENTS), doc, "comments_close", "comment_period_closes",
-                                   warnings, "comments close")
+        return _from_text_or_field(
+            reading.of(fr_dates.COMMENTS), doc, "comments_close", "comment_period_closes", warnings, "comments close"
+        )
 
     if cls == PUBLIC_INSPECTION:
         if doc.get("filed"):
@@ -210,8 +245,11 @@ def claims_for(doc, cls, reading):
     if cls in (FINAL_RULE, INTERIM_FINAL_RULE, DIRECT_FINAL_RULE, NOTICE):
         add(Claim("published", published, field="publication_date"))
         if cls != NOTICE:
-            add(_from_text_or_field(reading.of(fr_dates.EFFECTIVE, scoped=True), doc, "effective", "effective",
-                                    warnings, "effective"))
+            add(
+                _from_text_or_field(
+                    reading.of(fr_dates.EFFECTIVE, scoped=True), doc, "effective", "effective", warnings, "effective"
+                )
+            )
         for finding in reading.of(fr_dates.COMPLIANCE, scoped=True):
             add(Claim("compliance_date", finding.date, finding.sentence, relative=finding.relative))
         for finding in reading.of(fr_dates.EXPIRED):
@@ -220,18 +258,30 @@ def claims_for(doc, cls, reading):
             add(closes())
         for finding in reading.of(fr_dates.EFFECTIVE, scoped=True):
             if finding.scope:
-                warnings.append(f"{finding.scope} is effective {finding.date}, apart from the rule: left for an "
-                                f"editor (\"{finding.sentence}\")")
+                warnings.append(
+                    f"{finding.scope} is effective {finding.date}, apart from the rule: left for an "
+                    f'editor ("{finding.sentence}")'
+                )
         return claims, warnings
     if cls == DELAY:
         delays = reading.of(fr_dates.DELAYED, scoped=True)
         since = effective.date if effective is not None else published
         for finding in delays:
-            add(Claim("delayed", since, finding.sentence, relative=finding.relative,
-                      target=finding.target or "effective", new_date=finding.date))
+            add(
+                Claim(
+                    "delayed",
+                    since,
+                    finding.sentence,
+                    relative=finding.relative,
+                    target=finding.target or "effective",
+                    new_date=finding.date,
+                )
+            )
         if not delays:
-            warnings.append("a delay notice whose new date the DATES text does not give in words this reader "
-                            "understands: no delay recorded, left for an editor")
+            warnings.append(
+                "a delay notice whose new date the DATES text does not give in words this reader "
+                "understands: no delay recorded, left for an editor"
+            )
         return claims, warnings
     if cls == COMMENT_PERIOD:
         add(closes())
@@ -254,14 +304,23 @@ def claims_for(doc, cls, reading):
         if enforcement:
             kind = "enforcement_suspended"
         if _LIFTED.search(f"{doc.get('action')} {doc.get('title')}"):
-            add(_dated_by(reading, None, effective, doc, "enforcement_resumed" if enforcement else "reinstated",
-                          fallback=published))
+            add(
+                _dated_by(
+                    reading,
+                    None,
+                    effective,
+                    doc,
+                    "enforcement_resumed" if enforcement else "reinstated",
+                    fallback=published,
+                )
+            )
             return claims, warnings
         stay = _first(stays)
         if stay is None and effective is not None and reading.of(fr_dates.EXPIRED):
             # "The stay … is effective from April 5, 2025, through July 31, 2025."
-            stay = fr_dates.Finding(kind, effective.date, effective.sentence, effective.relative,
-                                    until=reading.of(fr_dates.EXPIRED)[0].date)
+            stay = fr_dates.Finding(
+                kind, effective.date, effective.sentence, effective.relative, until=reading.of(fr_dates.EXPIRED)[0].date
+            )
         if stay is not None:
             add(Claim(kind, stay.date, stay.sentence, relative=stay.relative))
             if stay.until:
@@ -272,8 +331,10 @@ def claims_for(doc, cls, reading):
     if cls == RESCISSION:
         claim = _dated_by(reading, fr_dates.RESCINDED, effective, doc, "rescinded", fallback=None)
         if claim is None:
-            warnings.append("a rescission with no effective date in its DATES text or effective_on: "
-                            "no rescission recorded, left for an editor")
+            warnings.append(
+                "a rescission with no effective date in its DATES text or effective_on: "
+                "no rescission recorded, left for an editor"
+            )
         add(claim)
         return claims, warnings
     raise ValueError(f"unknown class {cls!r}")

@@ -36,15 +36,48 @@ DELAYED, WITHDRAWN, STAYED, SUSPENDED, RESCINDED = "delayed", "withdrawn", "stay
 EXPIRED = "expired"
 REFERENCE, OTHER = "reference", "other"
 
-_MONTHS = {name: n for n, names in enumerate(
-    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-     ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
-     ("december", "dec")], start=1) for name in names}
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
-         r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
-_NUMBER_WORDS = {"ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty-five": 45, "forty five": 45,
-                 "sixty": 60, "ninety": 90, "one hundred twenty": 120, "one hundred and twenty": 120,
-                 "one hundred eighty": 180, "seven": 7, "fourteen": 14, "forty": 40, "seventy-five": 75}
+_MONTHS = {
+    name: n
+    for n, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+_NUMBER_WORDS = {
+    "ten": 10,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty-five": 45,
+    "forty five": 45,
+    "sixty": 60,
+    "ninety": 90,
+    "one hundred twenty": 120,
+    "one hundred and twenty": 120,
+    "one hundred eighty": 180,
+    "seven": 7,
+    "fourteen": 14,
+    "forty": 40,
+    "seventy-five": 75,
+}
 _NUMBER = r"(?:\d{1,3}|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + r")"
 
 # One pattern finds every date a sentence gives, written or relative, left to right.
@@ -59,7 +92,8 @@ DATE = re.compile(
     r"(?P<upon_what>publication|signature|signing|filing\s+for\s+public\s+inspection)"
     r"(?:\s+(?:of\s+this\s+(?:document|rule|notice)\s+)?in\s+the\s+Federal\s+Register)?)"
     r"|(?P<now>\bimmediately\b)",
-    re.I)
+    re.I,
+)
 # Most sentences give only written dates: this much cheaper pattern reads them (the lookahead lets
 # the scan skip every position that cannot start a month).
 WRITTEN = re.compile(rf"(?=[ADFJMNOS])(?P<month>{_MONTH})\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<year>\d{{4}})")
@@ -67,42 +101,113 @@ _RELATIVE_WORDS = ("publication", "signature", "signing", "immediately", "insert
 CITATION = re.compile(r"\b(\d{1,3})\s+FR\s+(\d{1,6})\b")
 DOCUMENT_NUMBER = re.compile(r"\bFR\s+Doc(?:ument)?\.?\s*(?:No\.?\s*)?((?:E\d-)?\d{2,4}-\d{3,6})\b", re.I)
 
-_ABBREVIATIONS = {"a.m", "p.m", "u.s", "no", "nos", "sec", "secs", "e.g", "i.e", "inc", "co", "corp", "st", "mr", "ms",
-                  "dr", "pt", "pts", "ch", "al", "seq", "fed", "reg", "doc", "jan", "feb", "mar", "apr", "jun", "jul",
-                  "aug", "sep", "sept", "oct", "nov", "dec", "vol", "app", "cf", "etc", "approx", "d.c", "n.w", "s.w",
-                  "para", "par", "id", "v", "u.s.c", "c.f.r", "a", "p"}
+_ABBREVIATIONS = {
+    "a.m",
+    "p.m",
+    "u.s",
+    "no",
+    "nos",
+    "sec",
+    "secs",
+    "e.g",
+    "i.e",
+    "inc",
+    "co",
+    "corp",
+    "st",
+    "mr",
+    "ms",
+    "dr",
+    "pt",
+    "pts",
+    "ch",
+    "al",
+    "seq",
+    "fed",
+    "reg",
+    "doc",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "vol",
+    "app",
+    "cf",
+    "etc",
+    "approx",
+    "d.c",
+    "n.w",
+    "s.w",
+    "para",
+    "par",
+    "id",
+    "v",
+    "u.s.c",
+    "c.f.r",
+    "a",
+    "p",
+}
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“(\[]?[A-Z0-9§])|\n\s*\n|\n(?=\s*[A-Z][A-Za-z ]{2,40}:)")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.[\"'”’)]*$")
 _LABEL = re.compile(r"^\s*(?P<label>(?:[A-Z][A-Za-z]*(?:\s+[A-Za-z]+){0,3}))\s*:\s+")
 
 # Cues, each a (kind, pattern) pair; for a date, the one ending closest before it wins.
-_CUES = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
-    (REPLY, r"\brepl(?:y|ies)(?:\s+comments?)?\b|\brebuttal(?:\s+comments?)?"),
-    (OTHER, r"\binformation\s+collection|\bincorporation\s+by\s+reference|"
+_CUES = [
+    (kind, re.compile(pattern, re.I))
+    for kind, pattern in [
+        (REPLY, r"\brepl(?:y|ies)(?:\s+comments?)?\b|\brebuttal(?:\s+comments?)?"),
+        (
+            OTHER,
+            r"\binformation\s+collection|\bincorporation\s+by\s+reference|"
             r"\bpaperwork\b|\bpublic\s+(?:hearing|meeting)s?\b|\bhearings?\b|\bmeetings?\b"
             r"|\bwebinar|\bworkshop|\brequests?\s+(?:for|to)\b|\bregister\s+to\s+(?:attend|speak)|\bnominations?\b"
-            r"|\bapplications?\b|\bpetitions?\b|\bobjections?\b|\bdisposition\b"),
-    (COMMENTS, r"\bcomment(?:s|ers?|ing)?\b|\bsubmissions?\b"),
-    (COMPLIANCE, r"\bcompl(?:iance|y|ies)\b|\bapplicab(?:ility|le)\b|\bimplementation\s+date"
-                r"|\bappl(?:y|ies)\s+(?:on\s+and\s+after|beginning|starting|as\s+of|on)\b"),
-    (EFFECTIVE, r"\beffective(?:ness)?\b|\btakes?\s+effect\b|\bin\s+effect\b|\bbecomes?\s+effective"),
-]]
+            r"|\bapplications?\b|\bpetitions?\b|\bobjections?\b|\bdisposition\b",
+        ),
+        (COMMENTS, r"\bcomment(?:s|ers?|ing)?\b|\bsubmissions?\b"),
+        (
+            COMPLIANCE,
+            r"\bcompl(?:iance|y|ies)\b|\bapplicab(?:ility|le)\b|\bimplementation\s+date"
+            r"|\bappl(?:y|ies)\s+(?:on\s+and\s+after|beginning|starting|as\s+of|on)\b",
+        ),
+        (EFFECTIVE, r"\beffective(?:ness)?\b|\btakes?\s+effect\b|\bin\s+effect\b|\bbecomes?\s+effective"),
+    ]
+]
 # Verbs that govern every later date of their sentence ("… is delayed until", "… is withdrawn as of").
-_ACTIONS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
-    (DELAYED, r"\b(?:is|are|be|been|being|was|were)\s+(?:further\s+|hereby\s+|temporarily\s+)?"
-              r"(?:delayed|postponed|deferred|extended)\b|\bdelays?\s+(?:the\s+)?(?:effective|compliance)\b"
-              r"|\bnew\s+effective\s+date\b|\b(?:delays?|postpones?|defers?)\s+(?:until|to|through)\b"),
-    (WITHDRAWN, r"\b(?:is|are|be|been|hereby)\s+(?:hereby\s+)?withdrawn\b|\bwithdraws?\b"),
-    (STAYED, r"\b(?:is|are|be|been|hereby)\s+(?:administratively\s+|hereby\s+)?stayed\b|\bstays?\s+the\b"),
-    (SUSPENDED, r"\b(?:is|are|be|been|hereby)\s+(?:hereby\s+)?suspended\b|\bsuspends?\s+the\b"),
-    (RESCINDED, r"\b(?:is|are|be|been|hereby)\s+(?:hereby\s+)?(?:rescinded|revoked|repealed)\b"),
-]]
+_ACTIONS = [
+    (kind, re.compile(pattern, re.I))
+    for kind, pattern in [
+        (
+            DELAYED,
+            r"\b(?:is|are|be|been|being|was|were)\s+(?:further\s+|hereby\s+|temporarily\s+)?"
+            r"(?:delayed|postponed|deferred|extended)\b|\bdelays?\s+(?:the\s+)?(?:effective|compliance)\b"
+            r"|\bnew\s+effective\s+date\b|\b(?:delays?|postpones?|defers?)\s+(?:until|to|through)\b",
+        ),
+        (WITHDRAWN, r"\b(?:is|are|be|been|hereby)\s+(?:hereby\s+)?withdrawn\b|\bwithdraws?\b"),
+        (STAYED, r"\b(?:is|are|be|been|hereby)\s+(?:administratively\s+|hereby\s+)?stayed\b|\bstays?\s+the\b"),
+        (SUSPENDED, r"\b(?:is|are|be|been|hereby)\s+(?:hereby\s+)?suspended\b|\bsuspends?\s+the\b"),
+        (RESCINDED, r"\b(?:is|are|be|been|hereby)\s+(?:hereby\s+)?(?:rescinded|revoked|repealed)\b"),
+    ]
+]
 # A date ending one of these is another document's date (or, after "from", a delay's old date).
-_PUBLISHED_BEFORE = re.compile(r"\b(?:published|issued|dated|appearing)\b[^.;]{0,80}$|\bFederal\s+Register\s+of\s*$"
-                               r"|\b(?:memorandum|order|letter|decision|opinion)\s+(?:of|dated)\s*$"
-                               r"|\(\s*$|\b\d{1,3}\s+FR\s+\d{1,6}\s*\)?,?\s*(?:on\s+)?$", re.I)
-_PAST_DELAY = re.compile(r"\b(?:which|that)\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:delayed|postponed)"
-                         r"\b[^;]*$|\bpreviously\s+(?:delayed|postponed)\b[^;]*$", re.I)
+_PUBLISHED_BEFORE = re.compile(
+    r"\b(?:published|issued|dated|appearing)\b[^.;]{0,80}$|\bFederal\s+Register\s+of\s*$"
+    r"|\b(?:memorandum|order|letter|decision|opinion)\s+(?:of|dated)\s*$"
+    r"|\(\s*$|\b\d{1,3}\s+FR\s+\d{1,6}\s*\)?,?\s*(?:on\s+)?$",
+    re.I,
+)
+_PAST_DELAY = re.compile(
+    r"\b(?:which|that)\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:delayed|postponed)"
+    r"\b[^;]*$|\bpreviously\s+(?:delayed|postponed)\b[^;]*$",
+    re.I,
+)
 _COMPLIANCE_DATE = re.compile(r"compliance\s+date", re.I)
 _EFFECTIVE_DATE = re.compile(r"effective\s+date", re.I)
 _EFFECTIVE_TAIL = re.compile(r"effective\s*$|take\s+effect\s*$", re.I)
@@ -111,13 +216,19 @@ _BARE = re.compile(r"[\s,]*(?:on\s+)?")
 _THROUGH_TAIL = re.compile(r"\bthrough\s*$", re.I)
 _EXCEPT = re.compile(r"\bexcept\b|§", re.I)
 _FROM_TAIL = re.compile(r"\bfrom\s*$", re.I)
-_ORIGINAL_TAIL = re.compile(r"\b(?:originally|previously|formerly|currently|now)(?:\s+(?:scheduled|set|due))?"
-                            r"(?:\s+(?:for|to\s+be|as))?\s*$", re.I)
+_ORIGINAL_TAIL = re.compile(
+    r"\b(?:originally|previously|formerly|currently|now)(?:\s+(?:scheduled|set|due))?"
+    r"(?:\s+(?:for|to\s+be|as))?\s*$",
+    re.I,
+)
 _UNTIL_TAIL = re.compile(r"\b(?:until|through|to|till)\s*$", re.I)
-_SCOPE = re.compile(r"\bexcept\s+(?:for\s+)?(?P<what>[^,;]+?),\s*which\b|\b(?:amendments?|amendatory\s+instructions?|"
-                    r"revisions?)\s+to\s+(?P<to>§+\s*[\d.()a-z\-]+)"
-                    r"|(?:the\s+)?amendments?\s+in\s+(?P<in>[^,]+?)\s+(?:is|are)"
-                    r"|(?P<sec>§+\s*[\d.()a-zA-Z\-]+(?:\s*(?:and|,)\s*[\d.()a-zA-Z\-]+)*)", re.I)
+_SCOPE = re.compile(
+    r"\bexcept\s+(?:for\s+)?(?P<what>[^,;]+?),\s*which\b|\b(?:amendments?|amendatory\s+instructions?|"
+    r"revisions?)\s+to\s+(?P<to>§+\s*[\d.()a-z\-]+)"
+    r"|(?:the\s+)?amendments?\s+in\s+(?P<in>[^,]+?)\s+(?:is|are)"
+    r"|(?P<sec>§+\s*[\d.()a-zA-Z\-]+(?:\s*(?:and|,)\s*[\d.()a-zA-Z\-]+)*)",
+    re.I,
+)
 _COURT = re.compile(r"\bcourt\b|\bjudge\b|\bvacat", re.I)
 
 
@@ -184,7 +295,7 @@ def split_sentences(text):
     """(start, sentence) pairs: each sentence an exact slice of ``text``, stripped of spaces."""
     pieces, start = [], 0
     for match in _BOUNDARY.finditer(text):
-        before = text[start:match.start()]
+        before = text[start : match.start()]
         word = _LAST_WORD.search(before)
         if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS and not match.group(0).startswith("\n"):
             continue  # "a.m. Eastern", "U.S. Department", "No. 5"
@@ -244,11 +355,30 @@ def _resolve(match, published, signed):
 # A pattern is only run on a sentence holding one of its words: most sentences need two or three.
 _CUE_WORDS = {
     REPLY: ("repl", "rebuttal"),
-    OTHER: ("informat", "incorporat", "paperwork", "hearing", "meeting", "webinar", "workshop", "request",
-            "register to", "nominat", "applicat", "petition", "objection", "disposition"),
-    COMMENTS: ("comment", "submission"), COMPLIANCE: ("compl", "applica", "implementation", "appl"),
-    EFFECTIVE: ("effect",), DELAYED: ("delay", "postpon", "defer", "extended"), WITHDRAWN: ("withdr",),
-    STAYED: ("stay",), SUSPENDED: ("suspend",), RESCINDED: ("rescind", "revoked", "repeal"),
+    OTHER: (
+        "informat",
+        "incorporat",
+        "paperwork",
+        "hearing",
+        "meeting",
+        "webinar",
+        "workshop",
+        "request",
+        "register to",
+        "nominat",
+        "applicat",
+        "petition",
+        "objection",
+        "disposition",
+    ),
+    COMMENTS: ("comment", "submission"),
+    COMPLIANCE: ("compl", "applica", "implementation", "appl"),
+    EFFECTIVE: ("effect",),
+    DELAYED: ("delay", "postpon", "defer", "extended"),
+    WITHDRAWN: ("withdr",),
+    STAYED: ("stay",),
+    SUSPENDED: ("suspend",),
+    RESCINDED: ("rescind", "revoked", "repeal"),
 }
 
 
@@ -260,10 +390,15 @@ class _Marks:
     """Where a sentence's cues and action verbs end, found once per sentence."""
 
     def __init__(self, body, lowered):
-        self.cues = sorted((m.start(), m.end(), kind) for kind, pattern in _CUES if _present(kind, lowered)
-                           for m in pattern.finditer(body))
-        self.actions = sorted((m.end(), kind) for kind, pattern in _ACTIONS if _present(kind, lowered)
-                              for m in pattern.finditer(body))
+        self.cues = sorted(
+            (m.start(), m.end(), kind)
+            for kind, pattern in _CUES
+            if _present(kind, lowered)
+            for m in pattern.finditer(body)
+        )
+        self.actions = sorted(
+            (m.end(), kind) for kind, pattern in _ACTIONS if _present(kind, lowered) for m in pattern.finditer(body)
+        )
 
     def cue(self, start, end):
         """The kind whose cue ends last inside body[start:end] (the first listed on a tie), or None."""
@@ -288,7 +423,7 @@ class _Marks:
 
 def _scope(clause_text, start, end):
     """The part of the rule a date is for, when the words around it name one."""
-    around = clause_text[max(0, start - 160):end]
+    around = clause_text[max(0, start - 160) : end]
     if not any(word in around for word in ("xcept", "§", "mendment", "evision", "nstruction")):
         return ""
     match = None
@@ -316,8 +451,13 @@ def _label_kind(label):
 def read_sentence(text, start, published=None, signed=None, default=None):
     """One sentence → its Sentence, with findings. ``default`` dates a sentence that is a bare
     date with no cue at all (an "EFFECTIVE DATE:" heading's text)."""
-    sentence = Sentence(text, start, citations=tuple(
-        [f"{v} FR {p}" for v, p in CITATION.findall(text)] + DOCUMENT_NUMBER.findall(text)) if "FR" in text else ())
+    sentence = Sentence(
+        text,
+        start,
+        citations=tuple([f"{v} FR {p}" for v, p in CITATION.findall(text)] + DOCUMENT_NUMBER.findall(text))
+        if "FR" in text
+        else (),
+    )
     body, label_default = text, None
     if label := _LABEL.match(text):
         label_default = _label_kind(label.group("label"))
@@ -330,13 +470,16 @@ def read_sentence(text, start, published=None, signed=None, default=None):
     court = any(word in lowered for word in ("court", "judg", "vacat")) and bool(_COURT.search(body))
     clause_starts = [0] + [m.end() for m in re.finditer(";", body)]
     previous_end = 0
-    delay_target = COMPLIANCE if "compliance" in lowered and _COMPLIANCE_DATE.search(body) and not \
-        _EFFECTIVE_DATE.search(body) else EFFECTIVE
+    delay_target = (
+        COMPLIANCE
+        if "compliance" in lowered and _COMPLIANCE_DATE.search(body) and not _EFFECTIVE_DATE.search(body)
+        else EFFECTIVE
+    )
     pending_delay = None  # a delay's old date, until its new date is read
     for match, day, relative in dates:
         clause_start = max(s for s in clause_starts if s <= match.start())
         window_start = max(previous_end, clause_start)
-        window = body[window_start:match.start()]
+        window = body[window_start : match.start()]
         previous_end = match.end()
         groups = match.groupdict()
         if groups.get("now") and not _EFFECTIVE_TAIL.search(window):
@@ -348,12 +491,15 @@ def read_sentence(text, start, published=None, signed=None, default=None):
         reference = _PUBLISHED_BEFORE.search(window)
         # "the rule published at 90 FR 1234 is delayed until May 5": an action verb after the
         # pointer governs the date, which is this document's.
-        if reference and not groups.get("upon") and not relative \
-                and not (action is not None and action_end > window_start + reference.start()):
+        if (
+            reference
+            and not groups.get("upon")
+            and not relative
+            and not (action is not None and action_end > window_start + reference.start())
+        ):
             sentence.references.append(day)
             continue
-        kind = (marks.cue(window_start, match.start()) or marks.cue(clause_start, match.start())
-                or label_default)
+        kind = marks.cue(window_start, match.start()) or marks.cue(clause_start, match.start()) or label_default
         if kind == COMMENTS and marks.cue_before(clause_start, match.start(), OTHER):
             kind = OTHER  # "Under the Paperwork Reduction Act, comments on the information collection …"
         if _ORIGINAL_TAIL.search(window) and marks.actions and marks.actions[-1][1] == DELAYED:
@@ -366,26 +512,39 @@ def read_sentence(text, start, published=None, signed=None, default=None):
             if _FROM_TAIL.search(window):
                 pending_delay = day
                 continue
-            if kind == COMMENTS or (kind == OTHER and action_end < len(body[:match.start()]) - len(window)):
+            if kind == COMMENTS or (kind == OTHER and action_end < len(body[: match.start()]) - len(window)):
                 pass  # "the comment period is extended until …": a comment date, read below
             else:
-                sentence.findings.append(Finding(DELAYED, day, text, relative, _scope(body, match.start(), match.end()),
-                                                 old_date=pending_delay, target=delay_target))
+                sentence.findings.append(
+                    Finding(
+                        DELAYED,
+                        day,
+                        text,
+                        relative,
+                        _scope(body, match.start(), match.end()),
+                        old_date=pending_delay,
+                        target=delay_target,
+                    )
+                )
                 pending_delay = None
                 continue
         elif action in (WITHDRAWN, STAYED, SUSPENDED, RESCINDED):
             if _UNTIL_TAIL.search(window) and action in (STAYED, SUSPENDED):
                 # "Effective May 1, 2025, … is stayed until July 31, 2025": the stay runs from the
                 # sentence's effective date (else publication) to this one.
-                last = sentence.findings.pop() if sentence.findings and sentence.findings[-1].kind in (
-                    EFFECTIVE, STAYED, SUSPENDED) else None
+                last = (
+                    sentence.findings.pop()
+                    if sentence.findings and sentence.findings[-1].kind in (EFFECTIVE, STAYED, SUSPENDED)
+                    else None
+                )
                 start_day = last.date if last else published
                 if start_day is None:
                     sentence.understood = False
                     continue
                 kind = STAYED if action == SUSPENDED and court else action
-                sentence.findings.append(Finding(kind, start_day, text, last.relative if last else "on publication",
-                                                 until=day, court=court))
+                sentence.findings.append(
+                    Finding(kind, start_day, text, last.relative if last else "on publication", until=day, court=court)
+                )
                 continue
             if kind not in (COMMENTS, REPLY, OTHER):
                 kind = STAYED if action == SUSPENDED and court else action
@@ -408,11 +567,16 @@ def read_sentence(text, start, published=None, signed=None, default=None):
             continue
         if kind == OTHER:
             continue
-        if kind == EFFECTIVE and _THROUGH_TAIL.search(window) and any(
-                f.kind == EFFECTIVE for f in sentence.findings):
+        if kind == EFFECTIVE and _THROUGH_TAIL.search(window) and any(f.kind == EFFECTIVE for f in sentence.findings):
             # "effective from December 1, 2021, through November 30, 2026": in force on the last day
-            sentence.findings.append(Finding(EXPIRED, day + datetime.timedelta(days=1), text,
-                                             f"the day after {match.group(0)}, its last day in force"))
+            sentence.findings.append(
+                Finding(
+                    EXPIRED,
+                    day + datetime.timedelta(days=1),
+                    text,
+                    f"the day after {match.group(0)}, its last day in force",
+                )
+            )
             continue
         scope = _scope(body, match.start(), match.end()) if kind in (EFFECTIVE, COMPLIANCE) else ""
         if kind == EFFECTIVE and scope and not _EXCEPT.search(body, clause_start, match.end()):

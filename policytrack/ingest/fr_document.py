@@ -26,8 +26,9 @@ def documents_in(text, source):
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise FederalRegisterError(source, [("", f"not valid JSON: {error.msg} at line {error.lineno}, "
-                                                 f"column {error.colno}")]) from None
+        raise FederalRegisterError(
+            source, [("", f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")]
+        ) from None
     if (where := _nul(data)) is not None:
         raise FederalRegisterError(source, [(where, "contains a NUL character, which no text can hold")])
     if isinstance(data, dict) and "results" in data:
@@ -36,8 +37,10 @@ def documents_in(text, source):
         return data["results"]
     if isinstance(data, dict) and "document_number" in data:
         return [data]
-    raise FederalRegisterError(source, [("", "expected a Federal Register API v1 document (with document_number) "
-                                             "or a search page (with results)")])
+    raise FederalRegisterError(
+        source,
+        [("", "expected a Federal Register API v1 document (with document_number) or a search page (with results)")],
+    )
 
 
 def _nul(value, path=""):
@@ -101,15 +104,17 @@ def check(raw, where):
     doc = {
         "number": (number or "").strip() if isinstance(number, str) else "",
         "title": title.strip() if isinstance(title, str) else "",
-        "type": str(raw.get("type") or ""), "action": str(raw.get("action") or ""),
+        "type": str(raw.get("type") or ""),
+        "action": str(raw.get("action") or ""),
         "subtype": str(raw.get("subtype") or ""),
         "published": _date(raw, "publication_date", problems, where, required=True),
         "effective": _date(raw, "effective_on", problems, where),
         "comments_close": _date(raw, "comments_close_on", problems, where),
         "signed": _date(raw, "signing_date", problems, where),
         "dates_text": raw.get("dates") if isinstance(raw.get("dates"), str) else "",
-        "dockets": list(dict.fromkeys(fr_follow_on.docket_id(docket)
-                                      for docket in _strings(raw, "docket_ids", problems, where))),
+        "dockets": list(
+            dict.fromkeys(fr_follow_on.docket_id(docket) for docket in _strings(raw, "docket_ids", problems, where))
+        ),
         "rins": _strings(raw, "regulation_id_numbers", problems, where),
         "url": raw.get("html_url") if isinstance(raw.get("html_url"), str) else "",
         "pdf_url": raw.get("pdf_url") if isinstance(raw.get("pdf_url"), str) else "",
@@ -128,8 +133,11 @@ def check(raw, where):
     if not isinstance(references, list):
         problems.append((f"{where}cfr_references", "expected a list"))
         references = []
-    doc["cfr"] = [f"{ref.get('title')} CFR {ref.get('part')}"[:50] for ref in references
-                  if isinstance(ref, dict) and ref.get("title") and ref.get("part")]
+    doc["cfr"] = [
+        f"{ref.get('title')} CFR {ref.get('part')}"[:50]
+        for ref in references
+        if isinstance(ref, dict) and ref.get("title") and ref.get("part")
+    ]
     agencies = raw.get("agencies") or []
     if not isinstance(agencies, list):
         problems.append((f"{where}agencies", "expected a list"))
@@ -152,18 +160,35 @@ def check(raw, where):
     if not problems:
         doc["class"] = fr_classify.classify(doc)
         # A bare date under an "EFFECTIVE DATE:" heading is the rule's effective date.
-        doc["reading"] = fr_dates.read_dates(doc["dates_text"], published=doc["published"], signed=doc["signed"],
-                                             default="effective" if doc["type"].lower() == "rule" else None)
+        doc["reading"] = fr_dates.read_dates(
+            doc["dates_text"],
+            published=doc["published"],
+            signed=doc["signed"],
+            default="effective" if doc["type"].lower() == "rule" else None,
+        )
     return (None if problems else doc), problems
 
 
 def document_values(doc):
     return {
-        "kind": "federal_register", "title": doc["title"][:1000], "publisher": "Federal Register",
-        "url": doc["url"], "published_on": doc["published"], "citation": doc["citation"][:100],
+        "kind": "federal_register",
+        "title": doc["title"][:1000],
+        "publisher": "Federal Register",
+        "url": doc["url"],
+        "published_on": doc["published"],
+        "citation": doc["citation"][:100],
         "excerpt": doc["abstract"],
-        "note": "; ".join(filter(None, [doc["type"], doc["action"], f"PDF: {doc['pdf_url']}" if doc["pdf_url"] else "",
-                                        "CFR: " + ", ".join(doc["cfr"]) if doc["cfr"] else ""])),
+        "note": "; ".join(
+            filter(
+                None,
+                [
+                    doc["type"],
+                    doc["action"],
+                    f"PDF: {doc['pdf_url']}" if doc["pdf_url"] else "",
+                    "CFR: " + ", ".join(doc["cfr"]) if doc["cfr"] else "",
+                ],
+            )
+        ),
         "fr_document_number": doc["number"],
     }
 
@@ -172,15 +197,17 @@ def claims_made(doc):
     """What a document says, as ``fr_classify.Claim``s in the order they are claimed, and the
     warnings an editor should read (sentences not understood, text and fields disagreeing)."""
     claims, warnings = fr_classify.claims_for(doc, doc["class"], doc["reading"])
-    warnings += [f"a sentence of its DATES text gives a date this importer could not place: \"{text}\""
-                 for text in doc["reading"].not_understood]
+    warnings += [
+        f'a sentence of its DATES text gives a date this importer could not place: "{text}"'
+        for text in doc["reading"].not_understood
+    ]
     return claims, warnings
 
 
 def source_words(claim):
     """Where a claim's date comes from, in words for the report."""
     if claim.quote:
-        return f"\"{claim.quote}\"" + (f", {claim.relative}" if claim.relative else "")
+        return f'"{claim.quote}"' + (f", {claim.relative}" if claim.relative else "")
     return f"field {claim.field}" + (f", {claim.relative}" if claim.relative else "")
 
 
@@ -190,5 +217,7 @@ def field_note(claim, number):
     if claim.quote:
         return ""
     how = f" ({claim.relative})" if claim.relative else ""
-    return (f"Dated by the Federal Register API field {claim.field} of {number}{how}; "
-            "no sentence of the document states it.")
+    return (
+        f"Dated by the Federal Register API field {claim.field} of {number}{how}; "
+        "no sentence of the document states it."
+    )

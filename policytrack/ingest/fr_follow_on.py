@@ -91,33 +91,51 @@ def find(batch, doc, existing):
         planned, rin = min(found, key=lambda pair: pair[0].order)
         shared = Match(planned, f"it shares RIN {rin}" + _not_held(missing))
     else:
-        shared = next((Match(batch.by_docket[docket], f"it shares docket {docket}" + _not_held(missing))
-                       for docket in doc["dockets"] if docket in batch.by_docket), None)
+        shared = next(
+            (
+                Match(batch.by_docket[docket], f"it shares docket {docket}" + _not_held(missing))
+                for docket in doc["dockets"]
+                if docket in batch.by_docket
+            ),
+            None,
+        )
     if shared is not None:
         withdrawn = _withdrawn_before(shared.planned, doc["published"])
         if withdrawn is None or doc["class"] not in NEW_AFTER_WITHDRAWAL:
             return shared
-        return Match(note=f"{shared.why[3:]} with {shared.planned.row.slug}, withdrawn {withdrawn}: a withdrawn rule "
-                          "never comes back into force, so this starts a new instrument; link them if they are one "
-                          "rulemaking")
+        return Match(
+            note=f"{shared.why[3:]} with {shared.planned.row.slug}, withdrawn {withdrawn}: a withdrawn rule "
+            "never comes back into force, so this starts a new instrument; link them if they are one "
+            "rulemaking"
+        )
     if follow_on:
-        looked = ([f"the documents its DATES text names ({', '.join(missing)})"] if missing else []) + \
-                 ([f"FR Doc. {corrected_number} (correction_of)"] if corrected_number else []) + \
-                 ([f"RIN {', '.join(doc['rins'])}"] if doc["rins"] else []) + \
-                 ([f"docket {', '.join(doc['dockets'])}"] if doc["dockets"] else [])
-        return Match(unplaced=f"a {doc['class'].replace('_', ' ')} whose instrument was not found (looked for "
-                              f"{'; '.join(looked) or 'a citation, correction_of, RIN or docket: it gives none'})")
+        looked = (
+            ([f"the documents its DATES text names ({', '.join(missing)})"] if missing else [])
+            + ([f"FR Doc. {corrected_number} (correction_of)"] if corrected_number else [])
+            + ([f"RIN {', '.join(doc['rins'])}"] if doc["rins"] else [])
+            + ([f"docket {', '.join(doc['dockets'])}"] if doc["dockets"] else [])
+        )
+        return Match(
+            unplaced=f"a {doc['class'].replace('_', ' ')} whose instrument was not found (looked for "
+            f"{'; '.join(looked) or 'a citation, correction_of, RIN or docket: it gives none'})"
+        )
     return Match()
 
 
-NEW_AFTER_WITHDRAWAL = {fr_classify.PROPOSED_RULE, fr_classify.FINAL_RULE, fr_classify.INTERIM_FINAL_RULE,
-                        fr_classify.DIRECT_FINAL_RULE}
+NEW_AFTER_WITHDRAWAL = {
+    fr_classify.PROPOSED_RULE,
+    fr_classify.FINAL_RULE,
+    fr_classify.INTERIM_FINAL_RULE,
+    fr_classify.DIRECT_FINAL_RULE,
+}
 
 
 def _withdrawn_before(planned, day):
     """The date the instrument was withdrawn, if on or before ``day``; else None."""
-    return min((event.row.date for event in planned.events if event.row.kind == "withdrawn" and event.row.date <= day),
-               default=None)
+    return min(
+        (event.row.date for event in planned.events if event.row.kind == "withdrawn" and event.row.date <= day),
+        default=None,
+    )
 
 
 def _not_held(missing):

@@ -16,8 +16,12 @@ from django.utils.safestring import mark_safe
 from . import fr_dates
 
 # How a marked date is named, by what it dates.
-LABELS = {fr_dates.REFERENCE: "another document's date", fr_dates.OTHER: "a date of something else (not an event)",
-          fr_dates.REPLY: "reply comments", fr_dates.EXPIRED: "expires"}
+LABELS = {
+    fr_dates.REFERENCE: "another document's date",
+    fr_dates.OTHER: "a date of something else (not an event)",
+    fr_dates.REPLY: "reply comments",
+    fr_dates.EXPIRED: "expires",
+}
 
 
 @dataclass
@@ -44,13 +48,21 @@ class DocumentPreview:
 
 def preview_of(doc):
     """The preview of one checked document, before it is planned."""
-    preview = DocumentPreview(doc["number"], doc["title"], doc["class"].replace("_", " "), doc["dates_text"],
-                              list(doc["reading"].not_understood), reading=doc["reading"], published=doc["published"],
-                              signed=doc["signed"])
+    preview = DocumentPreview(
+        doc["number"],
+        doc["title"],
+        doc["class"].replace("_", " "),
+        doc["dates_text"],
+        list(doc["reading"].not_understood),
+        reading=doc["reading"],
+        published=doc["published"],
+        signed=doc["signed"],
+    )
     if doc["class"] == "public_inspection":
         preview.public_inspection = (
             f"a public-inspection copy, filed {doc['filed'] or '(no filing time given)'}: the day the public could "
-            "first know it. It is not the published document and never overwrites it.")
+            "first know it. It is not the published document and never overwrites it."
+        )
     return preview
 
 
@@ -64,8 +76,12 @@ def marked_dates(text, reading, published=None, signed=None):
             if start < at:
                 continue
             label = _label(sentence, day)
-            out += [escape(text[at:start]), f'<mark title="{escape(label)}" data-dates="{escape(label)}">',
-                    escape(text[start:end]), f"</mark><small> [{escape(label)}]</small>"]
+            out += [
+                escape(text[at:start]),
+                f'<mark title="{escape(label)}" data-dates="{escape(label)}">',
+                escape(text[start:end]),
+                f"</mark><small> [{escape(label)}]</small>",
+            ]
             at = end
     out.append(escape(text[at:]))
     return mark_safe("".join(out))

@@ -19,8 +19,11 @@ class Writer:
         self._write_agencies()
         # Updates first: one may free the number a new document takes (a document found by key
         # that had another number).
-        _update_versioned(Document, [row for row, _ in self.changed_documents.values()],
-                          {name for _, changed in self.changed_documents.values() for name in changed})
+        _update_versioned(
+            Document,
+            [row for row, _ in self.changed_documents.values()],
+            {name for _, changed in self.changed_documents.values() for name in changed},
+        )
         create_with_history(Document, self.new_documents)
         self._write_instruments()
         create_with_history(Event, self.new_events)
@@ -53,9 +56,11 @@ class Writer:
         changed = [planned.row for planned in linked if planned.changed]
         _update_versioned(Instrument, changed, ["docket_ids", "cfr_parts", "kind"], history=False)
         through = Instrument.agencies.through
-        through.objects.bulk_create(through(instrument=planned.row, agency=agency)
-                                    for planned in [*self.new_instruments, *linked]
-                                    for agency in planned.new_links.values())
+        through.objects.bulk_create(
+            through(instrument=planned.row, agency=agency)
+            for planned in [*self.new_instruments, *linked]
+            for agency in planned.new_links.values()
+        )
         record_history(Instrument, new)
         record_history(Instrument, [planned.row for planned in linked], update=True)
 

@@ -72,9 +72,11 @@ class HoldsAnyOf(Func):
     def as_sqlite(self, compiler, connection, **extra):
         column, params = compiler.compile(self.source_expressions[0])
         placeholders = ", ".join(["%s"] * len(self.values))
-        return (f"EXISTS (SELECT 1 FROM json_each(CASE json_type({column}) WHEN 'array' THEN {column} ELSE '[]' END) "
-                f"AS element WHERE element.type = 'text' AND element.value IN ({placeholders}))",
-                (*params, *params, *self.values))
+        return (
+            f"EXISTS (SELECT 1 FROM json_each(CASE json_type({column}) WHEN 'array' THEN {column} ELSE '[]' END) "
+            f"AS element WHERE element.type = 'text' AND element.value IN ({placeholders}))",
+            (*params, *params, *self.values),
+        )
 
 
 def create_with_history(model, instances):
@@ -99,10 +101,12 @@ def record_history(model, instances, update=False):
     columns = [quote(field.column) for field in history.tracked_fields]
     user = history.get_default_history_user(instances[0])
     extra = [timezone.now(), None, "~" if update else "+", getattr(user, "pk", None)]
-    sql = (f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}, history_date, "
-           f"history_change_reason, history_type, history_user_id) "
-           f"SELECT {', '.join(columns)}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-           f"WHERE {quote(model._meta.pk.column)} IN ({{}}) RETURNING history_id")
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}, history_date, "
+        f"history_change_reason, history_type, history_user_id) "
+        f"SELECT {', '.join(columns)}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} IN ({{}}) RETURNING history_id"
+    )
     with connection.cursor() as cursor:
         for chunk in _chunks([instance.pk for instance in instances]):
             cursor.execute(sql.format(", ".join(["%s"] * len(chunk))), [*extra, *chunk])
@@ -124,7 +128,8 @@ def _record_m2m_history(cursor, quote, model, history, field, history_ids, pks):
         f"ON record.{quote(model._meta.pk.column)} = link.{owner} "
         f"WHERE link.{owner} IN ({', '.join(['%s'] * len(pks))}) "
         f"AND record.history_id IN ({', '.join(['%s'] * len(history_ids))})",
-        [*pks, *history_ids])
+        [*pks, *history_ids],
+    )
 
 
 def _chunks(values, size=CHUNK):

@@ -44,8 +44,10 @@ class TimelineError(Exception):
         super().__init__(str(self))
 
     def __str__(self):
-        return "\n".join(f"{self.source}: {path}: {message}" if path else f"{self.source}: {message}"
-                         for path, message in self.problems)
+        return "\n".join(
+            f"{self.source}: {path}: {message}" if path else f"{self.source}: {message}"
+            for path, message in self.problems
+        )
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Timeline:
 
 # --- values -------------------------------------------------------------------------------
 
+
 class _Invalid(Exception):
     pass
 
@@ -82,6 +85,7 @@ def _text(max_length=None):
         if max_length and len(value) > max_length:
             raise _Invalid(f"expected at most {max_length} characters, got {len(value)}")
         return value
+
     return check
 
 
@@ -93,6 +97,7 @@ def _required_text(max_length=None):
         if not value:
             raise _Invalid("must not be empty")
         return value
+
     return check
 
 
@@ -107,6 +112,7 @@ def _slug(max_length):
         if len(value) > max_length:
             raise _Invalid(f"expected a slug of at most {max_length} characters, got {len(value)}")
         return value
+
     return check
 
 
@@ -139,6 +145,7 @@ def _choice(choices):
         if value not in choices:
             raise _Invalid(f"expected one of {', '.join(choices)}; got {_describe(value)}")
         return value
+
     return check
 
 
@@ -195,39 +202,62 @@ def _describe(value):
 # (checker, default or _MISSING when required); lengths are the model fields'.
 _agency_slug, _document_key = _slug(_length(Agency, "slug")), _slug(_length(Document, "key"))
 _instrument_slug, _event_key = _slug(_length(Instrument, "slug")), _slug(_length(Event, "key"))
-AGENCY_FIELDS = {"slug": (_agency_slug, _MISSING), "name": (_required_text(_length(Agency, "name")), _MISSING),
-                 "short_name": (_text(_length(Agency, "short_name")), ""), "parent": (_optional(_agency_slug), None)}
+AGENCY_FIELDS = {
+    "slug": (_agency_slug, _MISSING),
+    "name": (_required_text(_length(Agency, "name")), _MISSING),
+    "short_name": (_text(_length(Agency, "short_name")), ""),
+    "parent": (_optional(_agency_slug), None),
+}
 DOCUMENT_FIELDS = {
-    "key": (_document_key, _MISSING), "kind": (_choice(DOCUMENT_KINDS), _MISSING),
+    "key": (_document_key, _MISSING),
+    "kind": (_choice(DOCUMENT_KINDS), _MISSING),
     "title": (_required_text(_length(Document, "title")), _MISSING),
-    "publisher": (_text(_length(Document, "publisher")), ""), "url": (_url, ""),
-    "published_on": (_date, _MISSING), "retrieved_on": (_optional(_date), None),
+    "publisher": (_text(_length(Document, "publisher")), ""),
+    "url": (_url, ""),
+    "published_on": (_date, _MISSING),
+    "retrieved_on": (_optional(_date), None),
     "fr_document_number": (_text(_length(Document, "fr_document_number")), ""),
-    "citation": (_text(_length(Document, "citation")), ""), "excerpt": (_text(), ""),
-    "rank": (_optional(_rank), None), "note": (_text(), ""),
+    "citation": (_text(_length(Document, "citation")), ""),
+    "excerpt": (_text(), ""),
+    "rank": (_optional(_rank), None),
+    "note": (_text(), ""),
 }
 INSTRUMENT_FIELDS = {
-    "slug": (_instrument_slug, _MISSING), "title": (_required_text(_length(Instrument, "title")), _MISSING),
+    "slug": (_instrument_slug, _MISSING),
+    "title": (_required_text(_length(Instrument, "title")), _MISSING),
     "short_title": (_text(_length(Instrument, "short_title")), ""),
-    "aliases": (_text_list, []), "kind": (_choice(INSTRUMENT_KINDS), _MISSING),
-    "agencies": (_text_list, []), "rin": (_text(_length(Instrument, "rin")), ""), "docket_ids": (_text_list, []),
-    "cfr_parts": (_text_list, []), "topics": (_topic_list, []), "summary": (_text(), ""),
-    "relations": (None, []), "events": (None, []),
+    "aliases": (_text_list, []),
+    "kind": (_choice(INSTRUMENT_KINDS), _MISSING),
+    "agencies": (_text_list, []),
+    "rin": (_text(_length(Instrument, "rin")), ""),
+    "docket_ids": (_text_list, []),
+    "cfr_parts": (_text_list, []),
+    "topics": (_topic_list, []),
+    "summary": (_text(), ""),
+    "relations": (None, []),
+    "events": (None, []),
 }
 RELATION_FIELDS = {"kind": (_choice(RELATION_KINDS), _MISSING), "instrument": (_instrument_slug, _MISSING)}
 EVENT_FIELDS = {
-    "key": (_optional(_event_key), None), "kind": (_choice(EVENT_KINDS), _MISSING),
+    "key": (_optional(_event_key), None),
+    "kind": (_choice(EVENT_KINDS), _MISSING),
     "date": (_optional(_date), None),
     "precision": (_optional(_choice(PRECISIONS)), None),
-    "note": (_text(), ""), "claims": (None, []),
+    "note": (_text(), ""),
+    "claims": (None, []),
     "target": (_optional(_event_key), None),
     "new_date": (_optional(_date), None),
 }
-CLAIM_FIELDS = {"document": (_document_key, _MISSING), "date": (_date, _MISSING),
-                "precision": (_choice(PRECISIONS), "day"), "quote": (_text(), "")}
+CLAIM_FIELDS = {
+    "document": (_document_key, _MISSING),
+    "date": (_date, _MISSING),
+    "precision": (_choice(PRECISIONS), "day"),
+    "quote": (_text(), ""),
+}
 
 
 # --- the file ------------------------------------------------------------------------------
+
 
 class _Reader:
     def __init__(self):
@@ -283,7 +313,9 @@ def load_text(text, source):
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise TimelineError(source, [("", f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")]) from None
+        raise TimelineError(
+            source, [("", f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")]
+        ) from None
 
 
 def parse_timeline(data, source, existing=None):
@@ -291,9 +323,9 @@ def parse_timeline(data, source, existing=None):
     existing = existing or Existing()
     reader = _Reader()
     if not isinstance(data, dict):
-        raise TimelineError(source, [("", f"expected a JSON object with \"format\": \"{FORMAT}\", got {_describe(data)}")])
+        raise TimelineError(source, [("", f'expected a JSON object with "format": "{FORMAT}", got {_describe(data)}')])
     if data.get("format") != FORMAT:
-        raise TimelineError(source, [("format", f"expected \"{FORMAT}\", got {_describe(data.get('format'))}")])
+        raise TimelineError(source, [("format", f'expected "{FORMAT}", got {_describe(data.get("format"))}')])
     for name in sorted(set(data) - {"format", "agencies", "documents", "instruments"}):
         reader.error(name, "unknown field (expected format, agencies, documents, instruments)")
 
@@ -316,7 +348,7 @@ def parse_timeline(data, source, existing=None):
             continue
         for i, slug in enumerate(instrument["agencies"]):
             if slug not in agency_slugs and slug not in existing.agencies:
-                reader.error(f"{path}.agencies[{i}]", f"unknown agency {slug!r} (define it under \"agencies\")")
+                reader.error(f"{path}.agencies[{i}]", f'unknown agency {slug!r} (define it under "agencies")')
         relations = reader.records(instrument["relations"], f"{path}.relations", RELATION_FIELDS)
         instrument["relations"] = []
         for rpath, relation in relations:
@@ -378,8 +410,10 @@ def _check_documents(reader, documents, existing):
             continue
         owner = numbers.get(doc["fr_document_number"])
         if owner is not None and owner != doc["key"]:
-            reader.error(f"{path}.fr_document_number",
-                         f"{doc['fr_document_number']} is already document {owner!r}; one document per FR number")
+            reader.error(
+                f"{path}.fr_document_number",
+                f"{doc['fr_document_number']} is already document {owner!r}; one document per FR number",
+            )
         numbers[doc["fr_document_number"]] = doc["key"]
 
 
@@ -407,13 +441,22 @@ def _check_events(reader, instrument, path, document_keys, doc_facts):
             if claim is None:
                 continue
             if claim["document"] and claim["document"] not in document_keys and claim["document"] not in doc_facts:
-                reader.error(f"{cpath}.document", f"unknown document {claim['document']!r} (define it under \"documents\")")
+                reader.error(
+                    f"{cpath}.document", f'unknown document {claim["document"]!r} (define it under "documents")'
+                )
             elif claim["document"] in cited:
                 reader.error(f"{cpath}.document", f"{claim['document']!r} already makes a claim for this event")
             cited.add(claim["document"])
-            if claim["date"] and claim["precision"] and claim["date"] != _period_start(claim["date"], claim["precision"]):
-                reader.error(f"{cpath}.date", f"with precision {claim['precision']!r} the date must be the first day "
-                                              f"of its {claim['precision']} ({_period_start(claim['date'], claim['precision'])})")
+            if (
+                claim["date"]
+                and claim["precision"]
+                and claim["date"] != _period_start(claim["date"], claim["precision"])
+            ):
+                reader.error(
+                    f"{cpath}.date",
+                    f"with precision {claim['precision']!r} the date must be the first day "
+                    f"of its {claim['precision']} ({_period_start(claim['date'], claim['precision'])})",
+                )
             event["claims"].append(claim)
         cleaned.append((epath, event))
 
@@ -460,22 +503,39 @@ def _check_event_dates(reader, event, path, keys, doc_facts):
         else:
             event["precision"] = event["precision"] or "day"
             if event["date"] != _period_start(event["date"], event["precision"]):
-                reader.error(f"{path}.date", f"with precision {event['precision']!r} the date must be the first day "
-                                             f"of its {event['precision']}")
-            reader.warnings.append((path, f"{event['kind']} on {event['date']} has no source; it is shown as unsourced"))
+                reader.error(
+                    f"{path}.date",
+                    f"with precision {event['precision']!r} the date must be the first day of its {event['precision']}",
+                )
+            reader.warnings.append(
+                (path, f"{event['kind']} on {event['date']} has no source; it is shown as unsourced")
+            )
         return
     best = engine.best_claim(
-        [engine.Claim(document=c["document"], date=c["date"], published_on=doc_facts[c["document"]][2],
-                      rank=engine.rank_for(doc_facts[c["document"]][0], doc_facts[c["document"]][1]),
-                      precision=c["precision"]) for c in claims],
+        [
+            engine.Claim(
+                document=c["document"],
+                date=c["date"],
+                published_on=doc_facts[c["document"]][2],
+                rank=engine.rank_for(doc_facts[c["document"]][0], doc_facts[c["document"]][1]),
+                precision=c["precision"],
+            )
+            for c in claims
+        ],
         None,
     )
     if event["date"] is not None and event["date"] != best.date:
-        reader.error(f"{path}.date", f"{event['date']} differs from {best.date}, the date its best source "
-                                     f"({best.document}) gives; choose between sources with a document's rank")
+        reader.error(
+            f"{path}.date",
+            f"{event['date']} differs from {best.date}, the date its best source "
+            f"({best.document}) gives; choose between sources with a document's rank",
+        )
     if event["precision"] is not None and event["precision"] != best.precision:
-        reader.error(f"{path}.precision", f"{event['precision']!r} differs from {best.precision!r}, "
-                                          f"the precision its best source ({best.document}) gives")
+        reader.error(
+            f"{path}.precision",
+            f"{event['precision']!r} differs from {best.precision!r}, "
+            f"the precision its best source ({best.document}) gives",
+        )
     event["date"], event["precision"] = best.date, best.precision
 
 
@@ -486,8 +546,13 @@ def _warn_about_dates(reader, events, path):
             first[event["kind"]] = min(event["date"], first.get(event["kind"], event["date"]))
     effective, published = first.get("effective"), first.get("published")
     if effective and published and effective < published:
-        reader.warnings.append((path, f"effective {effective} is before publication {published}: "
-                                      "possible (the rule applied before it was printed), but check the sources"))
+        reader.warnings.append(
+            (
+                path,
+                f"effective {effective} is before publication {published}: "
+                "possible (the rule applied before it was printed), but check the sources",
+            )
+        )
     compliance = first.get("compliance_date")
     if compliance and effective and compliance < effective:
         reader.warnings.append((path, f"compliance date {compliance} is before the effective date {effective}"))

@@ -33,8 +33,20 @@ from dataclasses import asdict, dataclass
 from .dates_in_text import DateMention, find_dates
 
 # Kinds that change a status, and so are worth an editor's attention even without a date.
-UNDATED_OK = {"rescission_announced", "rescinded", "vacated", "stayed", "suspended", "enforcement_suspended",
-              "enforcement_resumed", "delayed", "withdrawn", "reinstated", "superseded", "expired"}
+UNDATED_OK = {
+    "rescission_announced",
+    "rescinded",
+    "vacated",
+    "stayed",
+    "suspended",
+    "enforcement_suspended",
+    "enforcement_resumed",
+    "delayed",
+    "withdrawn",
+    "reinstated",
+    "superseded",
+    "expired",
+}
 # Kinds whose date is a scheduled state ("take effect on"), read only right after the words.
 STATE_KINDS = {"effective", "compliance_date", "comment_period_closes", "published"}
 # Kinds that may be spoken of in the future and still be news ("announced it will extend").
@@ -44,110 +56,268 @@ _W = r"[\w’'-]+\s+"  # one word and its space
 _ACT = r"(?:the\s+|its\s+|their\s+|this\s+|that\s+|both\s+|a\s+|an\s+)?"
 
 # (kind, pattern), tried in order; a later match that overlaps an earlier one is dropped.
-TRIGGERS = [(kind, re.compile(pattern, re.I)) for kind, pattern in [
-    ("rescission_planned", r"\b(?:plans?|planning|intends?|intention|intent|decided|decision|moving|moves?|expects?)"
-                           r"\s+to\s+(?:formally\s+)?(?:rescind|revoke|repeal)\b"),
-    ("rescission_announced", r"\b(?:initiat(?:ed|es|ing)|announc(?:ed|es|ing)|began|begins)\s+(?:a|the|its)\s+"
-                             r"(?:formal\s+)?(?:rescission|recission|revocation|repeal)\b"),
-    ("rescission_announced", r"\bannounces\s+(?:the\s+)?(?:rescission|recission|revocation|repeal)\b"),
-    ("rescinded", r"\b(?:rescinded|revoked|repealed|rescinds|revokes|repeals)(?:\s+and\s+replaced)?\s+"
-                  r"(?:the|its|a|an|this|that|both|all)\b"),
-    ("rescinded", r"\b(?:was|were|been|is|are|being)\s+(?:officially\s+|formally\s+)?(?:rescinded|revoked|repealed)\b"),
-    ("enforcement_suspended", r"\bnot\W{0,3}(?:to\s+)?(?:be\s+)?enforc(?:e|ed|ing)\b"),
-    ("enforcement_suspended", r"\b(?:suspend(?:ed|s|ing)?|paus(?:ed|es|ing))\s+(?:its\s+|the\s+)?enforcement\b"),
-    ("enforcement_resumed", r"\bresum(?:e|ed|es|ing)\s+(?:its\s+|the\s+)?enforc(?:e|ement|ing)\b"),
-    ("delayed", r"\b(?:rule|notice|order)\s+(?:in\s+the\s+federal\s+register\s+)?to\s+(?:extend|delay|postpone)\s+"
-                r"(?:the\s+|its\s+)?(?:effective|compliance|applicability)\s+dates?\b"),
-    ("delayed", r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|extend(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|"
-                r"stay(?:s|ed|ing)?)\s+(?:indefinitely\s+)?" + _ACT + r"(?:" + _W + r"){0,3}?"
-                r"(?:effective|compliance)\s+dates?\b"),
-    ("delayed", r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|push(?:es|ed|ing)?(?:\s+back)?|extend(?:s|ed|ing)?)\s+"
-                + _ACT + r"(?:[\w’',.-]+\s+){0,4}?(?:implementation|applicability|enforcement)\b"),
-    ("delayed", r"\b(?:announc(?:ed|es)|set|sets)\s+(?:updated|new|revised|extended|later)\s+(?:compliance|effective|"
-                r"applicability)\s+dates?\b"),
-    ("delayed", r"\b(?:effective|compliance|applicability|implementation)\s+dates?\s+(?:" + _W + r"){0,6}?(?:was|were|is|are|has\s+been|have\s+been)"
-                r"\s+(?:now\s+|again\s+|further\s+)?(?:delayed|postponed|pushed\s+back|extended|changed)\b"),
-    ("delayed", r"\bfurther\s+delay\s+of\b"),
-    ("delayed", r"\b(?:has|have|had|was|were|been|be)\s+(?:again\s+|further\s+|since\s+)?(?:pushed\s+back|postponed|delayed)\b"),
-    ("delayed", r"\bannounc(?:ed|es)\s+(?:a|the|its|new)\s+(?:(?!proposed\b)[\w-]+\s+){0,2}?(?:delays?|extensions?|"
-                r"postponements?)\b"),
-    ("delayed", r"\b(?:interim\s+)?(?:final\s+)?rule\s+(?:extending|delaying|postponing)\b"),
-    ("delayed", r"\b(?:delay(?:s|ed)?|postpon(?:e|ed|es))\s+(?:for\s+(?:" + _W + r"){1,3}?)?" + _ACT
-                + r"(?:" + _W + r"){0,2}?(?:rules?|regulations?|requirements?)\b"),
-    ("delayed", r"\b(?:extend(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back)\s+" + _ACT
-                + r"(?:" + _W + r"){0,2}?(?:deadlines?|dates\s+by\s+which)\b"),
-    ("delayed", r"\bnew\s+(?:effective\s+date|compliance\s+date|deadline)\s+(?:is|will\s+be|of)\b"),
-    ("delayed", r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing))\b(?=(?:[^.;]|\.(?=\s*\d)){0,60}\b(?:enforc\w*|effective|compliance|"
-                r"deadlines?|implementation|applicability|start(?:ing)?\s+date)\b)"),
-    ("vacated", r"\bgrant(?:ed|s|ing)?\s+(?:" + _W + r"){0,2}?motion\s+to\s+vacate\b"),
-    ("vacated", r"\bvacat(?:ed|es)\b|\b(?:in|by)\s+vacating\b"),
-    ("vacated", r"\b(?:set|sets)\s+aside\s+(?:the|its|a)\b|\b(?:was|were|been)\s+set\s+aside\b"),
-    ("vacated", r"\b(?:struck|strikes|striking)\s+down\b|\btoss(?:ed|es)\s+out\b|\b(?:overturned|overturns|"
-                r"invalidated|invalidates)\b|\bset\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?aside\b"),
-    ("stayed", r"\b(?:issued|granted|entered|imposed)\s+(?:a|an|the)\s+(?:(?:nationwide|temporary|preliminary|permanent|"
-               r"universal)\s+)*(?:injunction|restraining\s+order)\b"),
-    ("stayed", r"\b(?:order|decision|determined|voted)\s+to\s+stay\b|\border\s+issuing\s+stay\b|"
-               r"\b(?:court|judge)\b[^.;]{0,60}\bblock(?:ed|s)\b"),
-    ("stayed", r"\b(?:was|were|been|is)\s+stayed\b(?!\s+(?:the|its)\s+(?:effective|compliance))"),
-    ("stayed", r"\binjunction\s+(?:halts|halted|blocks|blocked|bars|barred|prevents|prevented)\b|\b(?:enjoined|enjoins)\b"),
-    ("stayed", r"\b(?:blocked|blocks)\s+(?:the\s+)?(?:implementation|enforcement)\b|\b(?:was|were|been)\s+blocked\b"),
-    ("stayed", r"\b(?:stayed|stays)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|orders?|requirements?|"
-               r"implementation)\b"),
-    ("stayed", r"\b(?:announced|issued|granted|imposed|ordered|placing|placed|places)\s+(?:a|the)\s+"
-               r"(?:[\w-]+\s+){0,2}?stay\b"),
-    ("suspended", r"\bsuspend(?:ed|s)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|requirements?)\b"),
-    ("reinstated", r"\breinstat(?:ed|es)\b"),
-    ("withdrawn", r"\bwithdr(?:ew|awn|aws)\s+(?:\w+\s+){0,3}?(?:proposed\s+rules?|proposals?|rules?|regulations?)\b|"
-                  r"\b(?:is|are|was|were|been)\s+withdrawn\b"),
-    ("superseded", r"\b(?:was|were|been|is)\s+superseded\b"),
-    ("expired", r"\b(?:rules?|regulations?|orders?|requirements?|provisions?|authority|program)\s+"
-                r"(?:has\s+|have\s+|had\s+)?(?:expired|sunsetted|lapsed)\b"),
-    ("proposed", r"\b(?:published|issued|released|unveiled)\s+(?:a|its|the)\s+proposed\s+rule\b"),
-    ("proposed", r"\b(?:was|were|been)\s+proposed\b|(?<!the )(?<!a )\bproposed\s+(?:the|a|an|its)\s+(?!proposed)"),
-    ("issued", r"\b(?:was|were|placed|put)\s+on\s+public\s+inspection\b|\breauthori[sz]ed\s+(?=the|its)"),
-    ("issued", r"\b(?:was|were|been|is)\s+(?:first\s+|formally\s+)?(?:issued|introduced|finali[sz]ed|signed|adopted|approved|released|"
-               r"promulgated|unveiled)\b"),
-    ("issued", r"\bapproved\s+(?=(?:the|its|a|an|new|final)\b)(?!(?:a|an|the)\s+(?:request|budget|bill|plan|merger))"),
-    ("issued", r"(?<!previously )(?<!already )(?<!originally )\b(?:issued|introduced|finali[sz]ed|adopted|promulgated|"
-               r"unveiled)\s+(?=(?:the|its|a|an|two|three|four|five|new|final|interim|guidance|on|in|last|this)\b)"
-               r"(?!(?:a|an|the)\s+(?:press|news)\s+release|(?:a|an|the)\s+(?:statement|notice|letter|report|"
-               r"remand|limited|proposed|order|ruling|decision|opinion|stay|injunction|preliminary|temporary|"
-               r"nationwide|request|series))"),
-    ("published", r"\b(?:published|publication)\b(?!\s+(?:a|an|the)\s+(?:notice|proposed))"),
-    ("effective", r"\b(?:take|takes|took|taken|taking|come|comes|came|coming|go|goes|went|going|gone)\s+into\s+"
-                  r"(?:full\s+)?effect\b|\b(?:take|takes|taken|taking|took)\s+effect\b"),
-    ("effective", r"\b(?:become|becomes|became|becoming)\s+effective\b"),
-    ("effective", r"\b(?:begin|begins|began|commence|commences|commenced)\b(?=\s+(?:on\s+)?(?:jan|feb|mar|apr|may|jun|jul|"
-                  r"aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)"),
-    ("effective", r"\beffective\s+dates?\b(?:\s+(?:of|is|was|will\s+be|for))?|\beffective\b(?=\s+(?:on\s+|as\s+of\s+)?"
-                  r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)"),
-    ("compliance_date", r"\bcompliance\s+(?:date|deadline)s?\b(?:\s+(?:of|is|was|for|will\s+be))?"),
-    ("compliance_date", r"\b(?:original\s+)?deadline\s+(?:was|is|of|had\s+been|has\s+been)\b"),
-    ("compliance_date", r"\bmust\s+(?:begin\s+to\s+)?comply\b"),
-    ("compliance_date", r"\b(?:become|becomes|became|becoming)\s+applicable\b|\bimplemented\b"),
-    ("compliance_date", r"\b(?:implementation|applicability)(?:\s+dates?)?\b"),
-    ("comment_period_closes", r"\bcomments?\s+(?:[\w\s]{0,20}?)until\b|\bcomments?\s+(?:are\s+)?due\b|"
-                              r"\bcomment\s+period\s+(?:closes|ends|will\s+close|closed|ended)\b"),
-]]
+TRIGGERS = [
+    (kind, re.compile(pattern, re.I))
+    for kind, pattern in [
+        (
+            "rescission_planned",
+            r"\b(?:plans?|planning|intends?|intention|intent|decided|decision|moving|moves?|expects?)"
+            r"\s+to\s+(?:formally\s+)?(?:rescind|revoke|repeal)\b",
+        ),
+        (
+            "rescission_announced",
+            r"\b(?:initiat(?:ed|es|ing)|announc(?:ed|es|ing)|began|begins)\s+(?:a|the|its)\s+"
+            r"(?:formal\s+)?(?:rescission|recission|revocation|repeal)\b",
+        ),
+        ("rescission_announced", r"\bannounces\s+(?:the\s+)?(?:rescission|recission|revocation|repeal)\b"),
+        (
+            "rescinded",
+            r"\b(?:rescinded|revoked|repealed|rescinds|revokes|repeals)(?:\s+and\s+replaced)?\s+"
+            r"(?:the|its|a|an|this|that|both|all)\b",
+        ),
+        (
+            "rescinded",
+            r"\b(?:was|were|been|is|are|being)\s+(?:officially\s+|formally\s+)?(?:rescinded|revoked|repealed)\b",
+        ),
+        ("enforcement_suspended", r"\bnot\W{0,3}(?:to\s+)?(?:be\s+)?enforc(?:e|ed|ing)\b"),
+        ("enforcement_suspended", r"\b(?:suspend(?:ed|s|ing)?|paus(?:ed|es|ing))\s+(?:its\s+|the\s+)?enforcement\b"),
+        ("enforcement_resumed", r"\bresum(?:e|ed|es|ing)\s+(?:its\s+|the\s+)?enforc(?:e|ement|ing)\b"),
+        (
+            "delayed",
+            r"\b(?:rule|notice|order)\s+(?:in\s+the\s+federal\s+register\s+)?to\s+(?:extend|delay|postpone)\s+"
+            r"(?:the\s+|its\s+)?(?:effective|compliance|applicability)\s+dates?\b",
+        ),
+        (
+            "delayed",
+            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|extend(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|"
+            r"stay(?:s|ed|ing)?)\s+(?:indefinitely\s+)?" + _ACT + r"(?:" + _W + r"){0,3}?"
+            r"(?:effective|compliance)\s+dates?\b",
+        ),
+        (
+            "delayed",
+            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|push(?:es|ed|ing)?(?:\s+back)?|extend(?:s|ed|ing)?)\s+"
+            + _ACT
+            + r"(?:[\w’',.-]+\s+){0,4}?(?:implementation|applicability|enforcement)\b",
+        ),
+        (
+            "delayed",
+            r"\b(?:announc(?:ed|es)|set|sets)\s+(?:updated|new|revised|extended|later)\s+(?:compliance|effective|"
+            r"applicability)\s+dates?\b",
+        ),
+        (
+            "delayed",
+            r"\b(?:effective|compliance|applicability|implementation)\s+dates?\s+(?:"
+            + _W
+            + r"){0,6}?(?:was|were|is|are|has\s+been|have\s+been)"
+            r"\s+(?:now\s+|again\s+|further\s+)?(?:delayed|postponed|pushed\s+back|extended|changed)\b",
+        ),
+        ("delayed", r"\bfurther\s+delay\s+of\b"),
+        (
+            "delayed",
+            r"\b(?:has|have|had|was|were|been|be)\s+(?:again\s+|further\s+|since\s+)?(?:pushed\s+back|postponed|delayed)\b",
+        ),
+        (
+            "delayed",
+            r"\bannounc(?:ed|es)\s+(?:a|the|its|new)\s+(?:(?!proposed\b)[\w-]+\s+){0,2}?(?:delays?|extensions?|"
+            r"postponements?)\b",
+        ),
+        ("delayed", r"\b(?:interim\s+)?(?:final\s+)?rule\s+(?:extending|delaying|postponing)\b"),
+        (
+            "delayed",
+            r"\b(?:delay(?:s|ed)?|postpon(?:e|ed|es))\s+(?:for\s+(?:"
+            + _W
+            + r"){1,3}?)?"
+            + _ACT
+            + r"(?:"
+            + _W
+            + r"){0,2}?(?:rules?|regulations?|requirements?)\b",
+        ),
+        (
+            "delayed",
+            r"\b(?:extend(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back)\s+"
+            + _ACT
+            + r"(?:"
+            + _W
+            + r"){0,2}?(?:deadlines?|dates\s+by\s+which)\b",
+        ),
+        ("delayed", r"\bnew\s+(?:effective\s+date|compliance\s+date|deadline)\s+(?:is|will\s+be|of)\b"),
+        (
+            "delayed",
+            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing))\b(?=(?:[^.;]|\.(?=\s*\d)){0,60}\b(?:enforc\w*|effective|compliance|"
+            r"deadlines?|implementation|applicability|start(?:ing)?\s+date)\b)",
+        ),
+        ("vacated", r"\bgrant(?:ed|s|ing)?\s+(?:" + _W + r"){0,2}?motion\s+to\s+vacate\b"),
+        ("vacated", r"\bvacat(?:ed|es)\b|\b(?:in|by)\s+vacating\b"),
+        ("vacated", r"\b(?:set|sets)\s+aside\s+(?:the|its|a)\b|\b(?:was|were|been)\s+set\s+aside\b"),
+        (
+            "vacated",
+            r"\b(?:struck|strikes|striking)\s+down\b|\btoss(?:ed|es)\s+out\b|\b(?:overturned|overturns|"
+            r"invalidated|invalidates)\b|\bset\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?aside\b",
+        ),
+        (
+            "stayed",
+            r"\b(?:issued|granted|entered|imposed)\s+(?:a|an|the)\s+(?:(?:nationwide|temporary|preliminary|permanent|"
+            r"universal)\s+)*(?:injunction|restraining\s+order)\b",
+        ),
+        (
+            "stayed",
+            r"\b(?:order|decision|determined|voted)\s+to\s+stay\b|\border\s+issuing\s+stay\b|"
+            r"\b(?:court|judge)\b[^.;]{0,60}\bblock(?:ed|s)\b",
+        ),
+        ("stayed", r"\b(?:was|were|been|is)\s+stayed\b(?!\s+(?:the|its)\s+(?:effective|compliance))"),
+        (
+            "stayed",
+            r"\binjunction\s+(?:halts|halted|blocks|blocked|bars|barred|prevents|prevented)\b|\b(?:enjoined|enjoins)\b",
+        ),
+        (
+            "stayed",
+            r"\b(?:blocked|blocks)\s+(?:the\s+)?(?:implementation|enforcement)\b|\b(?:was|were|been)\s+blocked\b",
+        ),
+        (
+            "stayed",
+            r"\b(?:stayed|stays)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|orders?|requirements?|"
+            r"implementation)\b",
+        ),
+        (
+            "stayed",
+            r"\b(?:announced|issued|granted|imposed|ordered|placing|placed|places)\s+(?:a|the)\s+"
+            r"(?:[\w-]+\s+){0,2}?stay\b",
+        ),
+        ("suspended", r"\bsuspend(?:ed|s)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|requirements?)\b"),
+        ("reinstated", r"\breinstat(?:ed|es)\b"),
+        (
+            "withdrawn",
+            r"\bwithdr(?:ew|awn|aws)\s+(?:\w+\s+){0,3}?(?:proposed\s+rules?|proposals?|rules?|regulations?)\b|"
+            r"\b(?:is|are|was|were|been)\s+withdrawn\b",
+        ),
+        ("superseded", r"\b(?:was|were|been|is)\s+superseded\b"),
+        (
+            "expired",
+            r"\b(?:rules?|regulations?|orders?|requirements?|provisions?|authority|program)\s+"
+            r"(?:has\s+|have\s+|had\s+)?(?:expired|sunsetted|lapsed)\b",
+        ),
+        ("proposed", r"\b(?:published|issued|released|unveiled)\s+(?:a|its|the)\s+proposed\s+rule\b"),
+        ("proposed", r"\b(?:was|were|been)\s+proposed\b|(?<!the )(?<!a )\bproposed\s+(?:the|a|an|its)\s+(?!proposed)"),
+        ("issued", r"\b(?:was|were|placed|put)\s+on\s+public\s+inspection\b|\breauthori[sz]ed\s+(?=the|its)"),
+        (
+            "issued",
+            r"\b(?:was|were|been|is)\s+(?:first\s+|formally\s+)?(?:issued|introduced|finali[sz]ed|signed|adopted|approved|released|"
+            r"promulgated|unveiled)\b",
+        ),
+        (
+            "issued",
+            r"\bapproved\s+(?=(?:the|its|a|an|new|final)\b)(?!(?:a|an|the)\s+(?:request|budget|bill|plan|merger))",
+        ),
+        (
+            "issued",
+            r"(?<!previously )(?<!already )(?<!originally )\b(?:issued|introduced|finali[sz]ed|adopted|promulgated|"
+            r"unveiled)\s+(?=(?:the|its|a|an|two|three|four|five|new|final|interim|guidance|on|in|last|this)\b)"
+            r"(?!(?:a|an|the)\s+(?:press|news)\s+release|(?:a|an|the)\s+(?:statement|notice|letter|report|"
+            r"remand|limited|proposed|order|ruling|decision|opinion|stay|injunction|preliminary|temporary|"
+            r"nationwide|request|series))",
+        ),
+        ("published", r"\b(?:published|publication)\b(?!\s+(?:a|an|the)\s+(?:notice|proposed))"),
+        (
+            "effective",
+            r"\b(?:take|takes|took|taken|taking|come|comes|came|coming|go|goes|went|going|gone)\s+into\s+"
+            r"(?:full\s+)?effect\b|\b(?:take|takes|taken|taking|took)\s+effect\b",
+        ),
+        ("effective", r"\b(?:become|becomes|became|becoming)\s+effective\b"),
+        (
+            "effective",
+            r"\b(?:begin|begins|began|commence|commences|commenced)\b(?=\s+(?:on\s+)?(?:jan|feb|mar|apr|may|jun|jul|"
+            r"aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+        ),
+        (
+            "effective",
+            r"\beffective\s+dates?\b(?:\s+(?:of|is|was|will\s+be|for))?|\beffective\b(?=\s+(?:on\s+|as\s+of\s+)?"
+            r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+        ),
+        ("compliance_date", r"\bcompliance\s+(?:date|deadline)s?\b(?:\s+(?:of|is|was|for|will\s+be))?"),
+        ("compliance_date", r"\b(?:original\s+)?deadline\s+(?:was|is|of|had\s+been|has\s+been)\b"),
+        ("compliance_date", r"\bmust\s+(?:begin\s+to\s+)?comply\b"),
+        ("compliance_date", r"\b(?:become|becomes|became|becoming)\s+applicable\b|\bimplemented\b"),
+        ("compliance_date", r"\b(?:implementation|applicability)(?:\s+dates?)?\b"),
+        (
+            "comment_period_closes",
+            r"\bcomments?\s+(?:[\w\s]{0,20}?)until\b|\bcomments?\s+(?:are\s+)?due\b|"
+            r"\bcomment\s+period\s+(?:closes|ends|will\s+close|closed|ended)\b",
+        ),
+    ]
+]
 
 _COURT = re.compile(r"\b(?:court|judge|circuit|panel|justices?)\b", re.I)
-_REPORTING = re.compile(r"\b(?:said|says|saying|announced|announces|stated|states|statement|release|indicated|notice)\b",
-                        re.I)
-_FUTURE = re.compile(r"\b(?:will|would|shall|plans?\s+to|intends?\s+to|going\s+to|expected\s+to|set\s+to|"
-                     r"scheduled\s+to|slated\s+to|due\s+to|were\s+to|was\s+to|to\s+be)\b", re.I)
-_HYPOTHETICAL = re.compile(r"\b(?:would\s+have|could|might|may|should|must\s+be|if|unless|whether|"
-                           r"in\s+cases\s+where|possibility\s+of|option\s+of|consider(?:s|ed|ing)?|"
-                           r"required\s+to|needs?\s+to)\b", re.I)
-_NEGATED = re.compile(r"\b(?:not|never|no\s+longer|declin(?:ed|es|ing)\s+to|refus(?:ed|es|ing)\s+to)\s+"
-                      r"(?!(?:the|a|an)\b)(?:\w+\s+){0,2}$",
-                      re.I)
+_REPORTING = re.compile(
+    r"\b(?:said|says|saying|announced|announces|stated|states|statement|release|indicated|notice)\b", re.I
+)
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|plans?\s+to|intends?\s+to|going\s+to|expected\s+to|set\s+to|"
+    r"scheduled\s+to|slated\s+to|due\s+to|were\s+to|was\s+to|to\s+be)\b",
+    re.I,
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:would\s+have|could|might|may|should|must\s+be|if|unless|whether|"
+    r"in\s+cases\s+where|possibility\s+of|option\s+of|consider(?:s|ed|ing)?|"
+    r"required\s+to|needs?\s+to)\b",
+    re.I,
+)
+_NEGATED = re.compile(
+    r"\b(?:not|never|no\s+longer|declin(?:ed|es|ing)\s+to|refus(?:ed|es|ing)\s+to)\s+"
+    r"(?!(?:the|a|an)\b)(?:\w+\s+){0,2}$",
+    re.I,
+)
 _INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+|further\s+|also\s+)?$", re.I)
-_EXCLUDED_BEFORE = re.compile(r"\b(?:between|and|instead\s+of|beyond|(?<!on or )before|(?<!on or )after|since|"
-                              r"prior\s+to|from|by)\s+$", re.I)
+_EXCLUDED_BEFORE = re.compile(
+    r"\b(?:between|and|instead\s+of|beyond|(?<!on or )before|(?<!on or )after|since|"
+    r"prior\s+to|from|by)\s+$",
+    re.I,
+)
 _NEW_DATE_BEFORE = re.compile(r"\b(?:until|to|through|is|will\s+be|of)\s+$", re.I)
-_ABBREVIATIONS = {"u.s", "d.c", "no", "inc", "corp", "co", "mr", "ms", "mrs", "dr", "st", "v", "vs", "j", "e.g", "i.e",
-                  "sen", "rep", "gov", "gen", "jr", "sr", "fig", "fed", "reg", "u.s.c", "c.f.r", "jan", "feb", "mar",
-                  "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "ltd", "llc"}
+_ABBREVIATIONS = {
+    "u.s",
+    "d.c",
+    "no",
+    "inc",
+    "corp",
+    "co",
+    "mr",
+    "ms",
+    "mrs",
+    "dr",
+    "st",
+    "v",
+    "vs",
+    "j",
+    "e.g",
+    "i.e",
+    "sen",
+    "rep",
+    "gov",
+    "gen",
+    "jr",
+    "sr",
+    "fig",
+    "fed",
+    "reg",
+    "u.s.c",
+    "c.f.r",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "approx",
+    "est",
+    "ltd",
+    "llc",
+}
 
 
 @dataclass(frozen=True)
@@ -174,8 +344,9 @@ class Proposal:
     def as_dict(self):
         """The JSON shape of ``propose_claims --json``: ``target`` and ``new_date`` only for a
         delay, ``resolved_from`` only for a resolved date."""
-        data = {key: value.isoformat() if isinstance(value, datetime.date) else value
-                for key, value in asdict(self).items()}
+        data = {
+            key: value.isoformat() if isinstance(value, datetime.date) else value for key, value in asdict(self).items()
+        }
         if self.kind != "delayed":
             del data["target"], data["new_date"]
         if self.resolved_from is None:
@@ -190,7 +361,7 @@ def split_sentences(text):
     for line in re.finditer(r"[^\n]+", text):
         start = line.start()
         for stop in re.finditer(r"[.!?][\"”’)\]]*\s+(?=[\"“(\[]?[A-Z0-9])", line.group(0)):
-            before = re.search(r"([\w.]+)[.!?]?[\"”’)\]]*\s+$", line.group(0)[:stop.end()])
+            before = re.search(r"([\w.]+)[.!?]?[\"”’)\]]*\s+$", line.group(0)[: stop.end()])
             word = before.group(1).lower().rstrip(".") if before else ""
             if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
                 continue
@@ -211,7 +382,7 @@ def _is_title(sentence, text, start, end):
     """A whole line without closing punctuation: a headline or a heading."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
-    line = text[line_start: len(text) if line_end < 0 else line_end].strip()
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
     return line == sentence and not re.search(r"[.!?:;\"”’)]$", sentence)
 
 
@@ -224,8 +395,11 @@ def _triggers(sentence):
             found.append((kind, match.start(), match.end()))
     found.sort(key=lambda item: item[1])
     # "issued an interim final rule extending the reporting period": what was issued is the delay.
-    return [item for item in found if not (item[0] == "issued" and any(
-        other[0] == "delayed" and 0 < other[1] - item[2] <= 30 for other in found))]
+    return [
+        item
+        for item in found
+        if not (item[0] == "issued" and any(other[0] == "delayed" and 0 < other[1] - item[2] <= 30 for other in found))
+    ]
 
 
 def _leading(mentions):
@@ -239,15 +413,15 @@ def _refine(kind, sentence, start, end):
         return "suspended"
     if kind == "delayed" and sentence[start:end].lower().startswith("stay") and _COURT.search(sentence[:start]):
         return "stayed"
-    if kind == "published" and re.search(r"\bproposed\b", sentence[max(0, start - 40):start], re.I):
+    if kind == "published" and re.search(r"\bproposed\b", sentence[max(0, start - 40) : start], re.I):
         return "proposed"
-    if kind == "effective" and re.search(r"complian|obligation", sentence[max(0, start - 50):start], re.I):
+    if kind == "effective" and re.search(r"complian|obligation", sentence[max(0, start - 50) : start], re.I):
         return "compliance_date"
     return kind
 
 
 def _delay_target(sentence, start, end):
-    window = sentence[max(0, start - 60): end + 60].lower()
+    window = sentence[max(0, start - 60) : end + 60].lower()
     if re.search(r"complian|comply|deadline|applicab|implement|enforc", window):
         return "compliance_date"
     return "effective" if "effective" in window else None
@@ -261,87 +435,155 @@ def _sentence_proposals(sentence, published_on, title):
     # The qualifier checks read the sentence with its dates blanked out: "May 13" is no modal.
     masked = list(sentence)
     for m in mentions:
-        masked[m.start:m.end] = "0" * (m.end - m.start)
+        masked[m.start : m.end] = "0" * (m.end - m.start)
     masked = "".join(masked)
-    usable = [m for m in mentions if not _EXCLUDED_BEFORE.search(sentence[:m.start])]
-    leading = _leading(usable) if usable and sentence[usable[0].end:usable[0].end + 3].lstrip()[:1] in (",", "—", "–", "-") \
+    usable = [m for m in mentions if not _EXCLUDED_BEFORE.search(sentence[: m.start])]
+    leading = (
+        _leading(usable)
+        if usable and sentence[usable[0].end : usable[0].end + 3].lstrip()[:1] in (",", "—", "–", "-")
         else None
+    )
     proposals = []
     for index, (kind, start, end) in enumerate(triggers):
         previous_end = triggers[index - 1][2] if index else 0
         next_start = triggers[index + 1][1] if index + 1 < len(triggers) else len(sentence)
-        before_text = masked[max(previous_end, start - 60):start]
-        clause = masked[max(0, start - 60):start]
-        if kind not in ("enforcement_suspended", "rescission_planned") and _NEGATED.search(masked[:start]) \
-                and not re.match(r"\s+until\b", sentence[end:], re.I) \
-                and not (kind in STATE_KINDS and re.search(r"\bas\s+(?:originally\s+)?(?:scheduled|planned)\b",
-                                                           sentence[end:], re.I)):
+        before_text = masked[max(previous_end, start - 60) : start]
+        clause = masked[max(0, start - 60) : start]
+        if (
+            kind not in ("enforcement_suspended", "rescission_planned")
+            and _NEGATED.search(masked[:start])
+            and not re.match(r"\s+until\b", sentence[end:], re.I)
+            and not (
+                kind in STATE_KINDS
+                and re.search(r"\bas\s+(?:originally\s+)?(?:scheduled|planned)\b", sentence[end:], re.I)
+            )
+        ):
             continue
-        if kind == "delayed" and re.match(r"delay\b(?!\s+of\b)", sentence[start:end], re.I) and re.search(
+        if (
+            kind == "delayed"
+            and re.match(r"delay\b(?!\s+of\b)", sentence[start:end], re.I)
+            and re.search(
                 r"\b(?:the|a|an|this|that|its|further|additional|proposed|final|any|[\w]+-(?:year|month|week|day))\s+$",
-                sentence[:start], re.I):
+                sentence[:start],
+                re.I,
+            )
+        ):
             continue  # "the delay", "a three month delay": a noun, not an act
         if kind == "delayed" and re.match(r"delayed\s+(?:rules|regulations|requirements)\b", sentence[start:end], re.I):
             continue  # "Delayed regulations include …": an adjective
         if _HYPOTHETICAL.search(clause):
             continue
-        if kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"} \
-                and _INFINITIVE.search(masked[:start]):
+        if kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"} and _INFINITIVE.search(
+            masked[:start]
+        ):
             continue
         if start == 0 and re.match(r"\w+ing\b", sentence):
             continue  # a gerund subject ("Extending implementation … is necessary") asserts nothing
         future = bool(_FUTURE.search(before_text))
         reported = bool(_REPORTING.search(masked[:start]))
-        scheduled = future and kind not in STATE_KINDS | {"rescission_planned"} \
-            and not (kind in FUTURE_REPORTED and reported)
+        scheduled = (
+            future and kind not in STATE_KINDS | {"rescission_planned"} and not (kind in FUTURE_REPORTED and reported)
+        )
         if scheduled and kind != "delayed":
             continue
         kind = _refine(kind, sentence, start, end)
         after = [m for m in usable if end <= m.start < next_start]
-        reporting = [m for m in usable if _REPORTING.search(masked[max(0, m.start - 30):m.start])]
+        reporting = [m for m in usable if _REPORTING.search(masked[max(0, m.start - 30) : m.start])]
         chosen, new_date, old_date = None, None, None
         if kind in STATE_KINDS or kind == "issued":
             # A state's date, and an issue date, stand next to their words ("issued on …").
             reach = 110 if "comply" in sentence[start:end].lower() else 80 if kind == "issued" else 30
-            chosen = next((m for m in after if m not in reporting and (m.start - end <= reach or re.fullmatch(
-                r"[^.;]{0,80}\b(?:is|are|was|were|will\s+be)\s+(?:now\s+)?|\s+in\s+the\s+federal\s+register\s+"
-                r"(?:on\s+)?", sentence[end:m.start], re.I))), None)
+            chosen = next(
+                (
+                    m
+                    for m in after
+                    if m not in reporting
+                    and (
+                        m.start - end <= reach
+                        or re.fullmatch(
+                            r"[^.;]{0,80}\b(?:is|are|was|were|will\s+be)\s+(?:now\s+)?|\s+in\s+the\s+federal\s+register\s+"
+                            r"(?:on\s+)?",
+                            sentence[end : m.start],
+                            re.I,
+                        )
+                    )
+                ),
+                None,
+            )
             # "the rule's April 10 applicability date", "Jan. 1, 2018, implementation"
             adjacent = next((m for m in usable if 0 <= start - m.end <= 2), None)
             if chosen is None and adjacent is not None and kind != "issued":
                 chosen = adjacent
             # "As of January 1, 2006, … goes into effect": a verb may take the opening date, a noun
             # ("the applicability dates") may not.
-            if chosen is None and index == 0 and kind != "published" \
-                    and not re.search(r"dates?$|implementation$|applicability$|deadlines?$", sentence[start:end], re.I):
+            if (
+                chosen is None
+                and index == 0
+                and kind != "published"
+                and not re.search(r"dates?$|implementation$|applicability$|deadlines?$", sentence[start:end], re.I)
+            ):
                 chosen = leading
         else:
             if kind == "delayed":
                 # A date inside or right before the words is the date being moved, not the delay's.
-                old_date = next((m for m in mentions if start - 2 <= m.end <= end and m.start >= start - 40
-                                 and (m.start >= start or sentence[start:end].split()[0].lower() in (
-                                     "effective", "compliance", "applicability", "implementation"))), None)
+                old_date = next(
+                    (
+                        m
+                        for m in mentions
+                        if start - 2 <= m.end <= end
+                        and m.start >= start - 40
+                        and (
+                            m.start >= start
+                            or sentence[start:end].split()[0].lower()
+                            in ("effective", "compliance", "applicability", "implementation")
+                        )
+                    ),
+                    None,
+                )
                 for m in [m for m in mentions if end <= m.start < next_start]:
-                    if new_date is None and _NEW_DATE_BEFORE.search(sentence[:m.start]) and m not in reporting:
+                    if new_date is None and _NEW_DATE_BEFORE.search(sentence[: m.start]) and m not in reporting:
                         new_date = m
-                    elif old_date is None and re.search(r"\bfrom\s+$", sentence[:m.start], re.I):
+                    elif old_date is None and re.search(r"\bfrom\s+$", sentence[: m.start], re.I):
                         old_date = m
                 after = [m for m in after if m is not new_date]
             if leading is new_date:
                 leading = None
-            befores = [m for m in usable if previous_end <= m.start and m.end <= start and start - m.end <= 90
-                       and not re.search(r",\s+(?:yet|but|while|although|though)\b|;", sentence[m.end:start])
-                       and not _NEW_DATE_BEFORE.search(sentence[:m.start])
-                       and m is not leading and m is not new_date and m is not old_date]
-            chosen = (leading or (befores[-1] if befores else None)
-                      or (reporting[0] if kind == "delayed" and reporting else None)
-                      or next((m for m in after if m.start - end <= 90
-                               and (kind != "delayed" or re.search(r"\bon\s+$", sentence[:m.start], re.I))), None)
-                      or (reporting[0] if reporting else None))
+            befores = [
+                m
+                for m in usable
+                if previous_end <= m.start
+                and m.end <= start
+                and start - m.end <= 90
+                and not re.search(r",\s+(?:yet|but|while|although|though)\b|;", sentence[m.end : start])
+                and not _NEW_DATE_BEFORE.search(sentence[: m.start])
+                and m is not leading
+                and m is not new_date
+                and m is not old_date
+            ]
+            chosen = (
+                leading
+                or (befores[-1] if befores else None)
+                or (reporting[0] if kind == "delayed" and reporting else None)
+                or next(
+                    (
+                        m
+                        for m in after
+                        if m.start - end <= 90
+                        and (kind != "delayed" or re.search(r"\bon\s+$", sentence[: m.start], re.I))
+                    ),
+                    None,
+                )
+                or (reporting[0] if reporting else None)
+            )
         if chosen is None and (kind not in UNDATED_OK or title or kind == "rescission_planned" or scheduled):
             continue
-        proposal = Proposal(kind, chosen.date if chosen else None, chosen.precision if chosen else None, sentence,
-                            resolved_from=chosen.resolved_from if chosen else None)
+        proposal = Proposal(
+            kind,
+            chosen.date if chosen else None,
+            chosen.precision if chosen else None,
+            sentence,
+            resolved_from=chosen.resolved_from if chosen else None,
+        )
         if kind == "delayed":
             proposal.target = _delay_target(sentence, start, end)
             proposal.new_date = new_date.date if new_date else None
@@ -350,14 +592,17 @@ def _sentence_proposals(sentence, published_on, title):
             # "will be July 1, 2026, January 1, 2027, and October 1, 2027, respectively"
             last = chosen
             for m in [m for m in mentions if m.start > chosen.start]:
-                if not re.fullmatch(r"\s*[,;]?\s*(?:and|or)?\s*", sentence[last.end:m.start]):
+                if not re.fullmatch(r"\s*[,;]?\s*(?:and|or)?\s*", sentence[last.end : m.start]):
                     break
                 proposals.append(Proposal(kind, m.date, m.precision, sentence, resolved_from=m.resolved_from))
                 last = m
         if old_date is not None and proposal.target:
             # "delayed the effective date from February 10 to March 21" also says when it was due.
-            proposals.append(Proposal(proposal.target, old_date.date, old_date.precision, sentence,
-                                      resolved_from=old_date.resolved_from))
+            proposals.append(
+                Proposal(
+                    proposal.target, old_date.date, old_date.precision, sentence, resolved_from=old_date.resolved_from
+                )
+            )
     return proposals
 
 

@@ -39,10 +39,18 @@ class ImportResult:
 
     def summary(self):
         parts = []
-        for model, plural in (("agency", "agencies"), ("document", "documents"), ("instrument", "instruments"),
-                              ("event", "events"), ("claim", "claims")):
-            done = [f"{self.counts[(model, what)]} {what}" for what in ("created", "updated", "deleted")
-                    if self.counts[(model, what)]]
+        for model, plural in (
+            ("agency", "agencies"),
+            ("document", "documents"),
+            ("instrument", "instruments"),
+            ("event", "events"),
+            ("claim", "claims"),
+        ):
+            done = [
+                f"{self.counts[(model, what)]} {what}"
+                for what in ("created", "updated", "deleted")
+                if self.counts[(model, what)]
+            ]
             unchanged = self.counts[(model, "unchanged")]
             if done or unchanged:
                 parts.append(f"{plural}: " + ", ".join(done + ([f"{unchanged} unchanged"] if unchanged else [])))
@@ -145,11 +153,20 @@ class _Writer:
         positions = {event["key"]: position for position, event in enumerate(events)}
         rows = {}
         for event in _targets_first(events):
-            values = {"kind": event["kind"], "date": event["date"], "precision": event["precision"],
-                      "note": event["note"], "position": positions[event["key"]], "new_date": event["new_date"],
-                      "target": rows[event["target"]] if event["kind"] == "delayed" else None}
+            values = {
+                "kind": event["kind"],
+                "date": event["date"],
+                "precision": event["precision"],
+                "note": event["note"],
+                "position": positions[event["key"]],
+                "new_date": event["new_date"],
+                "target": rows[event["target"]] if event["kind"] == "delayed" else None,
+            }
             rows[event["key"]] = self.upsert(
-                Event, "event", {"instrument": instrument, "key": event["key"]}, values,
+                Event,
+                "event",
+                {"instrument": instrument, "key": event["key"]},
+                values,
                 instance=existing.get(event["key"]),
             )
         for event in events:
@@ -164,10 +181,15 @@ class _Writer:
                 self.result.counts[("claim", "deleted")] += 1
         for position, claim in enumerate(claims):
             document = self.documents.get(claim["document"]) or Document.objects.get(key=claim["document"])
-            values = {"date": claim["date"], "precision": claim["precision"], "quote": claim["quote"],
-                      "position": position}
-            self.upsert(Claim, "claim", {"event": event, "document": document}, values,
-                        instance=existing.get(claim["document"]))
+            values = {
+                "date": claim["date"],
+                "precision": claim["precision"],
+                "quote": claim["quote"],
+                "position": position,
+            }
+            self.upsert(
+                Claim, "claim", {"event": event, "document": document}, values, instance=existing.get(claim["document"])
+            )
 
     def write_relations(self, instrument, relations):
         wanted = {(r["kind"], r["instrument"]) for r in relations}
@@ -196,6 +218,7 @@ def _targets_first(events):
 
 # --- export --------------------------------------------------------------------------------
 
+
 def export_timeline(slugs=None):
     """Everything (or the named instruments and what they need) as a timeline dict.
 
@@ -211,7 +234,9 @@ def export_timeline(slugs=None):
         wanted = set(slugs)
         frontier = set(slugs)
         while frontier:
-            related = set(InstrumentRelation.objects.filter(source__slug__in=frontier).values_list("target__slug", flat=True))
+            related = set(
+                InstrumentRelation.objects.filter(source__slug__in=frontier).values_list("target__slug", flat=True)
+            )
             frontier = related - wanted
             wanted |= frontier
         instruments = instruments.filter(slug__in=wanted)
@@ -227,7 +252,10 @@ def export_timeline(slugs=None):
         agencies, frontier = set(), agency_ids
         while frontier:
             agencies |= frontier
-            frontier = set(Agency.objects.filter(pk__in=frontier, parent__isnull=False).values_list("parent", flat=True)) - agencies
+            frontier = (
+                set(Agency.objects.filter(pk__in=frontier, parent__isnull=False).values_list("parent", flat=True))
+                - agencies
+            )
         agencies = Agency.objects.filter(pk__in=agencies)
     else:
         documents, agencies = Document.objects.all(), Agency.objects.all()
@@ -265,37 +293,61 @@ def _named(data, path):
 
 
 def _agency(agency):
-    return {"slug": agency.slug, "name": agency.name, "short_name": agency.short_name,
-            "parent": agency.parent.slug if agency.parent else None}
+    return {
+        "slug": agency.slug,
+        "name": agency.name,
+        "short_name": agency.short_name,
+        "parent": agency.parent.slug if agency.parent else None,
+    }
 
 
 def _document(doc):
     return {
-        "key": doc.key, "kind": doc.kind, "title": doc.title, "publisher": doc.publisher, "url": doc.url,
+        "key": doc.key,
+        "kind": doc.kind,
+        "title": doc.title,
+        "publisher": doc.publisher,
+        "url": doc.url,
         "published_on": doc.published_on.isoformat(),
         "retrieved_on": doc.retrieved_on.isoformat() if doc.retrieved_on else None,
-        "fr_document_number": doc.fr_document_number, "citation": doc.citation, "excerpt": doc.excerpt,
-        "rank": doc.rank, "note": doc.note,
+        "fr_document_number": doc.fr_document_number,
+        "citation": doc.citation,
+        "excerpt": doc.excerpt,
+        "rank": doc.rank,
+        "note": doc.note,
     }
 
 
 def _instrument(instrument):
     events = sorted(instrument.events.all(), key=lambda e: (e.position, e.pk))
     return {
-        "slug": instrument.slug, "title": instrument.title, "short_title": instrument.short_title,
-        "aliases": instrument.aliases, "kind": instrument.kind,
+        "slug": instrument.slug,
+        "title": instrument.title,
+        "short_title": instrument.short_title,
+        "aliases": instrument.aliases,
+        "kind": instrument.kind,
         "agencies": sorted(a.slug for a in instrument.agencies.all()),
-        "rin": instrument.rin, "docket_ids": instrument.docket_ids, "cfr_parts": instrument.cfr_parts,
-        "topics": sorted(t.name for t in instrument.topics.all()), "summary": instrument.summary,
-        "relations": sorted(({"kind": r.kind, "instrument": r.target.slug} for r in instrument.relations.all()),
-                            key=lambda r: (r["kind"], r["instrument"])),
+        "rin": instrument.rin,
+        "docket_ids": instrument.docket_ids,
+        "cfr_parts": instrument.cfr_parts,
+        "topics": sorted(t.name for t in instrument.topics.all()),
+        "summary": instrument.summary,
+        "relations": sorted(
+            ({"kind": r.kind, "instrument": r.target.slug} for r in instrument.relations.all()),
+            key=lambda r: (r["kind"], r["instrument"]),
+        ),
         "events": [_event(e) for e in events],
     }
 
 
 def _event(event):
-    data = {"key": event.key, "kind": event.kind, "date": event.date.isoformat(), "precision": event.precision,
-            "note": event.note}
+    data = {
+        "key": event.key,
+        "kind": event.kind,
+        "date": event.date.isoformat(),
+        "precision": event.precision,
+        "note": event.note,
+    }
     if event.kind == "delayed":
         data["target"] = event.target.key
         data["new_date"] = event.new_date.isoformat()

@@ -31,14 +31,33 @@ def describe(found):
         return format_html('<span class="errornote">Would be refused: {}</span>', found["error"])
     parts = []
     for instrument in found.get("instruments", []):
-        events = format_html_join("", "<li>{}: {} → {}</li>", (
-            (line["kind"].replace("_", " "), line["old"] or "(new)", line["new"]) for line in instrument["events"]))
-        phases = format_html_join("", "<li>{} to {}: {} → {}</li>", (
-            (change["from"] or "the beginning", change["to"] or "open end", change["before"].replace("_", " "),
-             change["after"].replace("_", " ")) for change in instrument["phases"]))
-        parts.append(format_html("<strong>{}</strong>{}<ul>{}</ul>Status: <ul>{}</ul>", instrument["title"],
-                                 " (new instrument)" if instrument.get("new") else "", events or "no event changes",
-                                 phases or format_html("<li>{}</li>", "no phase changes on any date")))
+        events = format_html_join(
+            "",
+            "<li>{}: {} → {}</li>",
+            ((line["kind"].replace("_", " "), line["old"] or "(new)", line["new"]) for line in instrument["events"]),
+        )
+        phases = format_html_join(
+            "",
+            "<li>{} to {}: {} → {}</li>",
+            (
+                (
+                    change["from"] or "the beginning",
+                    change["to"] or "open end",
+                    change["before"].replace("_", " "),
+                    change["after"].replace("_", " "),
+                )
+                for change in instrument["phases"]
+            ),
+        )
+        parts.append(
+            format_html(
+                "<strong>{}</strong>{}<ul>{}</ul>Status: <ul>{}</ul>",
+                instrument["title"],
+                " (new instrument)" if instrument.get("new") else "",
+                events or "no event changes",
+                phases or format_html("<li>{}</li>", "no phase changes on any date"),
+            )
+        )
     return format_html_join("", "<div>{}</div>", ((part,) for part in parts)) if parts else "nothing would change"
 
 
@@ -72,8 +91,16 @@ class ProposalAdmin(SimpleHistoryAdmin):
     search_fields = ["summary", "source_title", "source_ref", "source_publisher"]
     list_per_page = 50
     actions = ["accept_selected", "reject_selected"]
-    readonly_fields = ["status", "decided_by", "decided_at", "classification", "source_ref", "would_change",
-                       "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "decided_by",
+        "decided_at",
+        "classification",
+        "source_ref",
+        "would_change",
+        "created_at",
+        "updated_at",
+    ]
 
     # Editors decide; whoever may look at events may look at the queue.
     def has_view_permission(self, request, obj=None):
@@ -97,14 +124,19 @@ class ProposalAdmin(SimpleHistoryAdmin):
         def view(function):
             return self.admin_site.admin_view(lambda request: function(self, request))
 
-        return [path("statement/", view(propose_from_statement), name="review_proposal_statement"),
-                path("record/", view(record_development), name="review_proposal_record"),
-                *super().get_urls()]
+        return [
+            path("statement/", view(propose_from_statement), name="review_proposal_statement"),
+            path("record/", view(record_development), name="review_proposal_record"),
+            *super().get_urls(),
+        ]
 
     def changelist_view(self, request, extra_context=None):
         # The queue: pending proposals unless a status is asked for.
-        if request.method == "GET" and not any(name.startswith("status") for name in request.GET) \
-                and "q" not in request.GET:
+        if (
+            request.method == "GET"
+            and not any(name.startswith("status") for name in request.GET)
+            and "q" not in request.GET
+        ):
             query = request.GET.copy()
             query["status__exact"] = Proposal.Status.PENDING
             return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
@@ -116,8 +148,14 @@ class ProposalAdmin(SimpleHistoryAdmin):
         payload = obj.payload if isinstance(obj.payload, dict) else {}
         claim = payload.get("claim") or next(iter(payload.get("claims") or []), None)
         quote = claim.get("quote") if isinstance(claim, dict) else None
-        filed = format_html('<div class="help">filed {}</div>', formats.date_format(
-            timezone.localtime(obj.created_at), "SHORT_DATETIME_FORMAT")) if obj.created_at else ""
+        filed = (
+            format_html(
+                '<div class="help">filed {}</div>',
+                formats.date_format(timezone.localtime(obj.created_at), "SHORT_DATETIME_FORMAT"),
+            )
+            if obj.created_at
+            else ""
+        )
         if not quote:
             return format_html("{}{}", str(obj), filed)
         return format_html('{}<div class="help"><q>{}</q></div>{}', str(obj), quote, filed)
@@ -127,8 +165,7 @@ class ProposalAdmin(SimpleHistoryAdmin):
         label = f"{obj.source_publisher}: {obj.source_title}" if obj.source_publisher else obj.source_title
         origin = format_html('<div class="help">from the {}</div>', obj.get_origin_display())
         if obj.source_url:
-            return format_html('<a href="{}" rel="noopener">{}</a>{}', obj.source_url, label or obj.source_url,
-                               origin)
+            return format_html('<a href="{}" rel="noopener">{}</a>{}', obj.source_url, label or obj.source_url, origin)
         return format_html("{}{}", label, origin) if label else obj.get_origin_display()
 
     @admin.display(description="what it would change")
@@ -149,11 +186,18 @@ class ProposalAdmin(SimpleHistoryAdmin):
             if request.POST.get("reason", "").strip():
                 self._decide(request, pending, reject, request.POST["reason"])
                 return None
-            self.message_user(request, "A rejection needs a reason, so that the next editor knows why.",
-                              messages.ERROR)
-        return TemplateResponse(request, "admin/review/proposal/reject.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "proposals": pending,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME, "title": "Reject proposals"})
+            self.message_user(request, "A rejection needs a reason, so that the next editor knows why.", messages.ERROR)
+        return TemplateResponse(
+            request,
+            "admin/review/proposal/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "proposals": pending,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "title": "Reject proposals",
+            },
+        )
 
     def _decide(self, request, proposals, decision, *args):
         if not is_editor(request.user):
@@ -166,8 +210,9 @@ class ProposalAdmin(SimpleHistoryAdmin):
             except ProposalError as error:
                 self.message_user(request, f"“{proposal}” was not {decision.__name__}ed: {error}.", messages.ERROR)
         if done:
-            self.message_user(request, f"{done} proposal{'s' if done != 1 else ''} {decision.__name__}ed.",
-                              messages.SUCCESS)
+            self.message_user(
+                request, f"{done} proposal{'s' if done != 1 else ''} {decision.__name__}ed.", messages.SUCCESS
+            )
 
     def response_change(self, request, obj):
         for button, decision in (("_accept", accept), ("_reject", reject)):

@@ -35,15 +35,23 @@ class Proposal(models.Model):
     source_title = models.CharField(max_length=1000, blank=True)
     source_url = models.URLField(max_length=1000, blank=True, validators=[validate_web_url])
     source_ref = models.CharField(
-        max_length=100, blank=True,
-        help_text="What the source is known by where it came from (fr:2025-00636), so it is filed once.")
-    classification = models.CharField(max_length=50, blank=True,
-                                      help_text="The Federal Register importer's class for the document.")
-    preview = models.JSONField(default=dict, blank=True, editable=False,
-                               help_text="What accepting would change, as computed when it was filed or edited.")
+        max_length=100,
+        blank=True,
+        help_text="What the source is known by where it came from (fr:2025-00636), so it is filed once.",
+    )
+    classification = models.CharField(
+        max_length=50, blank=True, help_text="The Federal Register importer's class for the document."
+    )
+    preview = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="What accepting would change, as computed when it was filed or edited.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="Why it was rejected (required), or a note on accepting.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -57,9 +65,11 @@ class Proposal(models.Model):
             # The watcher's idempotency: one proposal per source, whatever became of it.
             models.UniqueConstraint(fields=["source_ref"], condition=~Q(source_ref=""), name="proposal_source_once"),
             # A decision says who and when; a pending proposal has neither.
-            models.CheckConstraint(condition=Q(status="pending", decided_at__isnull=True)
-                                   | (~Q(status="pending") & Q(decided_at__isnull=False)),
-                                   name="proposal_decided_has_time"),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="proposal_decided_has_time",
+            ),
         ]
         indexes = [models.Index(fields=["status", "-created_at"], name="proposal_queue_idx")]
 

@@ -51,8 +51,10 @@ def _saved(instance, where):
     try:
         instance.full_clean()
     except ValidationError as error:
-        problems = "; ".join(f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
-                             for field, messages in error.message_dict.items())
+        problems = "; ".join(
+            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
+            for field, messages in error.message_dict.items()
+        )
         raise ProposalError(f"{where}: {problems}") from None
     instance.save()
     return instance
@@ -78,8 +80,9 @@ def _instrument(payload):
 
 def _document(raw, where):
     if not isinstance(raw, dict):
-        raise ProposalError(f"{where}: expected a document object (an existing key, or kind, title, publisher, "
-                            "url and published_on)")
+        raise ProposalError(
+            f"{where}: expected a document object (an existing key, or kind, title, publisher, url and published_on)"
+        )
     if set(raw) == {"key"}:
         document = Document.objects.filter(key=raw["key"]).first()
         if document is None:
@@ -91,11 +94,22 @@ def _document(raw, where):
     fields = {name: raw.get(name, "") or "" for name in ("kind", "title", "publisher", "url", "citation", "excerpt")}
     published_on = _date(raw.get("published_on"), f"{where}.published_on")
     # The proposals filed from one pasted statement each carry it: the first accepted creates it.
-    if not number and fields["url"] and (document := Document.objects.filter(
-            url=fields["url"], title=fields["title"], published_on=published_on).first()):
+    if (
+        not number
+        and fields["url"]
+        and (
+            document := Document.objects.filter(
+                url=fields["url"], title=fields["title"], published_on=published_on
+            ).first()
+        )
+    ):
         return document
-    document = Document(key=raw.get("key") or _free_key(Document, raw.get("title") or "document"),
-                        published_on=published_on, fr_document_number=number, **fields)
+    document = Document(
+        key=raw.get("key") or _free_key(Document, raw.get("title") or "document"),
+        published_on=published_on,
+        fr_document_number=number,
+        **fields,
+    )
     return _saved(document, where)
 
 
@@ -103,8 +117,14 @@ def _claim(event, raw, where, position):
     if not isinstance(raw, dict):
         raise ProposalError(f"{where}: expected a claim object (document, date, precision, quote)")
     document = _document(raw.get("document"), f"{where}.document")
-    claim = Claim(event=event, document=document, date=_date(raw.get("date"), f"{where}.date"),
-                  precision=raw.get("precision") or "day", quote=raw.get("quote") or "", position=position)
+    claim = Claim(
+        event=event,
+        document=document,
+        date=_date(raw.get("date"), f"{where}.date"),
+        precision=raw.get("precision") or "day",
+        quote=raw.get("quote") or "",
+        position=position,
+    )
     if Claim.objects.filter(event=event, document=document).exists():
         raise ProposalError(f"{where}: {document} already has a claim on this event; edit that claim instead")
     return _saved(claim, where)
@@ -124,11 +144,17 @@ def _new_event(payload):
         if target is None:
             raise ProposalError(f"event.target: {instrument.slug} has no event with the key {raw['target']!r}")
     position = (instrument.events.aggregate(last=Max("position"))["last"] or 0) + 1
-    event = Event(instrument=instrument, kind=raw.get("kind") or "",
-                  key=raw.get("key") or _free_key(Event, raw.get("kind") or "event", instrument=instrument),
-                  date=_date(raw.get("date"), "event.date"), precision=raw.get("precision") or "day",
-                  note=raw.get("note") or "", position=position, target=target,
-                  new_date=_date(raw["new_date"], "event.new_date") if raw.get("new_date") else None)
+    event = Event(
+        instrument=instrument,
+        kind=raw.get("kind") or "",
+        key=raw.get("key") or _free_key(Event, raw.get("kind") or "event", instrument=instrument),
+        date=_date(raw.get("date"), "event.date"),
+        precision=raw.get("precision") or "day",
+        note=raw.get("note") or "",
+        position=position,
+        target=target,
+        new_date=_date(raw["new_date"], "event.new_date") if raw.get("new_date") else None,
+    )
     _saved(event, "event")
     for n, claim in enumerate(claims):
         _claim(event, claim, f"claims[{n}]", n)
@@ -137,8 +163,9 @@ def _new_event(payload):
 
 def _new_claim(payload):
     instrument = _instrument(payload)
-    event = instrument.events.filter(key=payload.get("event")).first() if isinstance(payload.get("event"), str) \
-        else None
+    event = (
+        instrument.events.filter(key=payload.get("event")).first() if isinstance(payload.get("event"), str) else None
+    )
     if event is None:
         raise ProposalError(f"event: {instrument.slug} has no event with the key {payload.get('event')!r}")
     position = (event.claims.aggregate(last=Max("position"))["last"] or 0) + 1
@@ -152,8 +179,7 @@ def _federal_register_document(payload, source):
     except FederalRegisterError as error:
         raise ProposalError(str(error)) from None
     number = payload.get("document_number")
-    return set(Claim.objects.filter(document__fr_document_number=number).values_list("event__instrument_id",
-                                                                                      flat=True))
+    return set(Claim.objects.filter(document__fr_document_number=number).values_list("event__instrument_id", flat=True))
 
 
 def apply(proposal):
@@ -170,8 +196,7 @@ def apply(proposal):
         if proposal.kind == Proposal.Kind.FEDERAL_REGISTER_DOCUMENT:
             return _federal_register_document(payload, f"proposal {proposal.pk or 'new'}")
     except IntegrityError as error:  # a race with another editor; never a constraint name
-        raise ProposalError(f"it conflicts with a record saved meanwhile ({type(error).__name__}); try again") \
-            from None
+        raise ProposalError(f"it conflicts with a record saved meanwhile ({type(error).__name__}); try again") from None
     raise ProposalError(f"kind: unknown kind {proposal.kind!r}")
 
 
@@ -191,10 +216,16 @@ def _phase_changes(before, after):
     changes = []
     for lo, hi in zip(starts, [*bounds, None]):
         day = lo or datetime.date.min
-        was = next(p.phase for p in old if (p.valid_from is None or p.valid_from <= day)
-                   and (p.valid_to is None or day < p.valid_to))
-        now = next(p.phase for p in new if (p.valid_from is None or p.valid_from <= day)
-                   and (p.valid_to is None or day < p.valid_to))
+        was = next(
+            p.phase
+            for p in old
+            if (p.valid_from is None or p.valid_from <= day) and (p.valid_to is None or day < p.valid_to)
+        )
+        now = next(
+            p.phase
+            for p in new
+            if (p.valid_from is None or p.valid_from <= day) and (p.valid_to is None or day < p.valid_to)
+        )
         if was == now:
             continue
         if changes and changes[-1]["to"] == _iso(lo) and (changes[-1]["before"], changes[-1]["after"]) == (was, now):
@@ -236,11 +267,19 @@ def preview(proposal):
     except ProposalError as error:
         return {"instruments": [], "error": str(error)}
     before = _engine_events(pk for pk in touched if Instrument.objects.filter(pk=pk).exists())
-    return {"error": None, "instruments": [
-        {"slug": slugs[pk], "title": titles[pk], "new": pk not in before,
-         "events": _event_changes(before.get(pk, []), after[pk]),
-         "phases": _phase_changes(before.get(pk, []), after[pk])}
-        for pk in sorted(touched)]}
+    return {
+        "error": None,
+        "instruments": [
+            {
+                "slug": slugs[pk],
+                "title": titles[pk],
+                "new": pk not in before,
+                "events": _event_changes(before.get(pk, []), after[pk]),
+                "phases": _phase_changes(before.get(pk, []), after[pk]),
+            }
+            for pk in sorted(touched)
+        ],
+    }
 
 
 # Deciding

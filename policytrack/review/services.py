@@ -24,8 +24,20 @@ from .proposals import preview
 
 # Kinds an instrument has once: a new source for one dates the event already recorded (a
 # disagreement is information), rather than adding a second one.
-ONCE = {"proposed", "issued", "published", "effective", "comment_period_closes", "rescission_planned",
-        "rescission_announced", "rescinded", "vacated", "withdrawn", "superseded", "expired"}
+ONCE = {
+    "proposed",
+    "issued",
+    "published",
+    "effective",
+    "comment_period_closes",
+    "rescission_planned",
+    "rescission_announced",
+    "rescinded",
+    "vacated",
+    "withdrawn",
+    "superseded",
+    "expired",
+}
 
 
 def _kind_of(payload):
@@ -50,9 +62,14 @@ def file_for_review(origin, source, payload, why, kind=None):
     source = source or {}
     url = str(source.get("url") or "")
     proposal = Proposal(
-        kind=kind or _kind_of(payload), origin=origin, payload=payload, summary=str(why or "")[:500],
-        source_publisher=str(source.get("publisher") or "")[:255], source_title=str(source.get("title") or "")[:1000],
-        source_url=url if url.startswith(("https://", "http://")) else "", source_ref=str(source.get("ref") or "")[:100],
+        kind=kind or _kind_of(payload),
+        origin=origin,
+        payload=payload,
+        summary=str(why or "")[:500],
+        source_publisher=str(source.get("publisher") or "")[:255],
+        source_title=str(source.get("title") or "")[:1000],
+        source_url=url if url.startswith(("https://", "http://")) else "",
+        source_ref=str(source.get("ref") or "")[:100],
     )
     if proposal.source_ref and Proposal.objects.filter(source_ref=proposal.source_ref).exists():
         return None
@@ -106,17 +123,19 @@ def mentioned_refs(text):
     numbers = {number.upper() for number in re.findall(r"\b(?:[a-z]\d-)?\d{2,4}-\d{3,6}\b", haystack)}
     held = defaultdict(set)
     if named or numbers:
-        for instrument_id, citation, number in Claim.objects.filter(
-                Q(document__citation__in=named) | Q(document__fr_document_number__in=numbers)) \
-                .values_list("event__instrument_id", "document__citation", "document__fr_document_number").distinct():
+        for instrument_id, citation, number in (
+            Claim.objects.filter(Q(document__citation__in=named) | Q(document__fr_document_number__in=numbers))
+            .values_list("event__instrument_id", "document__citation", "document__fr_document_number")
+            .distinct()
+        ):
             held[instrument_id].update(value for value in (citation, number) if value)
     refs = []
     for pk, slug, title, short_title, aliases, rin, dockets in Instrument.objects.values_list(
-            "pk", "slug", "title", "short_title", "aliases", "rin", "docket_ids").iterator(chunk_size=5000):
+        "pk", "slug", "title", "short_title", "aliases", "rin", "docket_ids"
+    ).iterator(chunk_size=5000):
         names = tuple(name for name in (title, short_title, *(aliases or [])) if name)
         ids = tuple(value for value in (rin, *(dockets or []), *sorted(held[pk])) if value)
-        if any(len(n) >= 4 and n in haystack for n in map(_normal, names)) \
-                or any(_normal(i) in haystack for i in ids):
+        if any(len(n) >= 4 and n in haystack for n in map(_normal, names)) or any(_normal(i) in haystack for i in ids):
             refs.append(InstrumentRef(slug, names, ids))
     return refs
 
@@ -136,8 +155,11 @@ def statement_proposals(text, document, why_prefix=""):
     raw_document = {**document, "published_on": published_on.isoformat()}
     instruments = {}
     results = []
-    held = Document.objects.filter(url=document["url"], title=document["title"], published_on=published_on).first() \
-        if document.get("url") else None
+    held = (
+        Document.objects.filter(url=document["url"], title=document["title"], published_on=published_on).first()
+        if document.get("url")
+        else None
+    )
     dated_by_held = set(Claim.objects.filter(document=held).values_list("event_id", flat=True)) if held else set()
     undated, recorded = [], []
     for item in propose(text, published_on, mentioned_refs(text)):
@@ -145,11 +167,18 @@ def statement_proposals(text, document, why_prefix=""):
             undated.append(item)
             continue
         if item.instrument not in instruments:
-            instruments[item.instrument] = Instrument.objects.filter(slug=item.instrument) \
-                .prefetch_related("events").first() if item.instrument else None
+            instruments[item.instrument] = (
+                Instrument.objects.filter(slug=item.instrument).prefetch_related("events").first()
+                if item.instrument
+                else None
+            )
         instrument = instruments[item.instrument]
-        claim = {"document": raw_document, "date": item.date.isoformat(), "precision": item.precision or "day",
-                 "quote": item.quote}
+        claim = {
+            "document": raw_document,
+            "date": item.date.isoformat(),
+            "precision": item.precision or "day",
+            "quote": item.quote,
+        }
         when = describe_date(item.date, item.precision, item.resolved_from)
         existing = None if item.kind == "delayed" else _existing_event(instrument, item.kind, item.date)
         if existing is not None and existing.pk in dated_by_held:
@@ -159,8 +188,7 @@ def statement_proposals(text, document, why_prefix=""):
             payload = {"instrument": instrument.slug, "event": existing.key, "claim": claim}
             what = f"{item.kind.replace('_', ' ')} {when}: a new source for {existing.key}"
         else:
-            event = {"kind": item.kind, "date": item.date.isoformat(), "precision": item.precision or "day",
-                     "note": ""}
+            event = {"kind": item.kind, "date": item.date.isoformat(), "precision": item.precision or "day", "note": ""}
             if item.kind == "delayed":
                 event["target"] = _delay_target(instrument, item.target) or ""
                 event["new_date"] = item.new_date.isoformat() if item.new_date else ""
@@ -176,8 +204,9 @@ def statement_ref(url, payload):
     nothing (a hash, as a URL and a quote do not fit the 100 characters of ``source_ref``)."""
     claim = payload.get("claim") or (payload.get("claims") or [{}])[0]
     kind = payload["event"]["kind"] if isinstance(payload.get("event"), dict) else payload.get("event")
-    digest = hashlib.sha256("\x1f".join((url, str(kind), claim.get("date", ""), claim.get("quote", "")))
-                            .encode()).hexdigest()
+    digest = hashlib.sha256(
+        "\x1f".join((url, str(kind), claim.get("date", ""), claim.get("quote", ""))).encode()
+    ).hexdigest()
     return f"statement:{digest[:40]}"
 
 
@@ -189,18 +218,28 @@ def warnings(kind, day, new_date=None, document_published_on=None, has_source=Tr
     right), so the form shows them and asks the editor to confirm."""
     found = []
     if not has_source:
-        found.append("The event has no source: it will be shown as unsourced, with a warning, until a document "
-                     "dates it. Choose the document that says so if there is one.")
+        found.append(
+            "The event has no source: it will be shown as unsourced, with a warning, until a document "
+            "dates it. Choose the document that says so if there is one."
+        )
     if kind == "delayed" and new_date is not None and day is not None and new_date == day:
-        found.append(f"The delay's new date ({long_date(new_date)}) is the delay's own date: a delay's date is when "
-                     "the delay was made (usually the notice's publication), its new date is where it moves the "
-                     "event. Check that the two were not typed the same.")
+        found.append(
+            f"The delay's new date ({long_date(new_date)}) is the delay's own date: a delay's date is when "
+            "the delay was made (usually the notice's publication), its new date is where it moves the "
+            "event. Check that the two were not typed the same."
+        )
     # A source reports what happened before it was published only after the fact; an effective
     # date before publication can be right (a retroactive rule), and a signature precedes printing.
-    if document_published_on is not None and day is not None and day < document_published_on \
-            and kind not in ("effective", "issued"):
-        found.append(f"{long_date(day)} is before the document's publication ({long_date(document_published_on)}): "
-                     "check that the date is the event's, not a date the document mentions in passing.")
+    if (
+        document_published_on is not None
+        and day is not None
+        and day < document_published_on
+        and kind not in ("effective", "issued")
+    ):
+        found.append(
+            f"{long_date(day)} is before the document's publication ({long_date(document_published_on)}): "
+            "check that the date is the event's, not a date the document mentions in passing."
+        )
     return found
 
 

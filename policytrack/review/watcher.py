@@ -34,10 +34,30 @@ MAX_PAGES = 10  # per query and run; the cursor resumes the rest next time
 LOOKBACK = datetime.timedelta(days=30)  # a query's first run, without --since
 # The fields the importer reads (federal_register.check), asked for explicitly: a search page
 # holds only a few by default.
-FIELDS = ("document_number", "title", "type", "action", "subtype", "publication_date", "effective_on",
-          "comments_close_on", "signing_date", "dates", "docket_ids", "regulation_id_numbers", "html_url",
-          "pdf_url", "abstract", "correction_of", "presidential_document_type", "citation", "volume",
-          "start_page", "cfr_references", "agencies")
+FIELDS = (
+    "document_number",
+    "title",
+    "type",
+    "action",
+    "subtype",
+    "publication_date",
+    "effective_on",
+    "comments_close_on",
+    "signing_date",
+    "dates",
+    "docket_ids",
+    "regulation_id_numbers",
+    "html_url",
+    "pdf_url",
+    "abstract",
+    "correction_of",
+    "presidential_document_type",
+    "citation",
+    "volume",
+    "start_page",
+    "cfr_references",
+    "agencies",
+)
 
 
 class WatchError(Exception):
@@ -65,14 +85,18 @@ class Outcome:
     def summary(self):
         n = len(self.problems)
         refused = f", {n} {'query' if n == 1 else 'queries'} refused" if n else ""
-        return (f"{self.queries} queries, {self.pages} pages, {self.documents} documents seen, "
-                f"{len(self.filed)} new proposals{refused}")
+        return (
+            f"{self.queries} queries, {self.pages} pages, {self.documents} documents seen, "
+            f"{len(self.filed)} new proposals{refused}"
+        )
 
 
 def tracked_queries():
     """One query per agency, RIN, docket, CFR part and tracked FR citation, in a stable order."""
-    queries = [Query(f"agency:{slug}", {"conditions[agencies][]": slug})
-               for slug in Agency.objects.order_by("slug").values_list("slug", flat=True)]
+    queries = [
+        Query(f"agency:{slug}", {"conditions[agencies][]": slug})
+        for slug in Agency.objects.order_by("slug").values_list("slug", flat=True)
+    ]
     rins, dockets, parts = set(), set(), set()
     for rin, docket_ids, cfr_parts in Instrument.objects.values_list("rin", "docket_ids", "cfr_parts").iterator():
         rins.update(r for r in [rin] if r)
@@ -83,11 +107,14 @@ def tracked_queries():
     for part in sorted(parts):  # stored as "15 CFR 748"
         title, _, number = part.partition(" CFR ")
         if title.strip().isdigit() and number.strip():
-            queries.append(Query(f"cfr:{part}", {"conditions[cfr][title]": title.strip(),
-                                                 "conditions[cfr][part]": number.strip()}))
+            queries.append(
+                Query(f"cfr:{part}", {"conditions[cfr][title]": title.strip(), "conditions[cfr][part]": number.strip()})
+            )
     citations = Document.objects.filter(kind="federal_register").exclude(citation="").order_by("citation")
-    queries += [Query(f"cites:{citation}", {"conditions[term]": f'"{citation}"'})
-                for citation in citations.values_list("citation", flat=True).distinct()]
+    queries += [
+        Query(f"cites:{citation}", {"conditions[term]": f'"{citation}"'})
+        for citation in citations.values_list("citation", flat=True).distinct()
+    ]
     return queries
 
 
@@ -95,12 +122,16 @@ def _get(client, url, params, query):
     try:
         response = client.get(url, params=params)
     except httpx.TimeoutException:
-        raise WatchError(f"the Federal Register API at {url} did not answer in time; nothing more was asked") \
-            from None
+        raise WatchError(f"the Federal Register API at {url} did not answer in time; nothing more was asked") from None
     except httpx.HTTPError as error:
         raise WatchError(f"cannot reach the Federal Register API at {url} ({error}); check the network") from None
-    WatchResponse.objects.create(query=query.name, url=str(response.url), status_code=response.status_code,
-                                 body=response.text, retrieved_at=timezone.now())
+    WatchResponse.objects.create(
+        query=query.name,
+        url=str(response.url),
+        status_code=response.status_code,
+        body=response.text,
+        retrieved_at=timezone.now(),
+    )
     if 400 <= response.status_code < 500:
         raise QueryRefused(f"{query.name}: the Federal Register API answered HTTP {response.status_code}")
     if response.status_code != 200:
@@ -125,10 +156,14 @@ def file_document(raw, query_name=""):
         return None
     doc, _ = check(raw, "")
     proposal = Proposal(
-        kind=Proposal.Kind.FEDERAL_REGISTER_DOCUMENT, origin=Proposal.Origin.WATCHER, payload=raw,
-        source_publisher="Federal Register", source_title=str(raw.get("title") or "")[:1000],
+        kind=Proposal.Kind.FEDERAL_REGISTER_DOCUMENT,
+        origin=Proposal.Origin.WATCHER,
+        payload=raw,
+        source_publisher="Federal Register",
+        source_title=str(raw.get("title") or "")[:1000],
         source_url=raw.get("html_url") if str(raw.get("html_url") or "").startswith("https://") else "",
-        source_ref=ref, classification=classify(doc),
+        source_ref=ref,
+        classification=classify(doc),
         summary=f"{number}: {str(raw.get('title') or '')}"[:480] + (f" (found by {query_name})" if query_name else ""),
     )
     proposal.preview = preview(proposal)
@@ -155,8 +190,13 @@ def watch(since=None, max_pages=MAX_PAGES, per_page=PER_PAGE, base_url=None, tra
             outcome.queries += 1
             cursor = WatchCursor.objects.filter(query=query.name).first()
             start = since or (cursor.since if cursor else timezone.localdate() - LOOKBACK)
-            params = {**query.conditions, "conditions[publication_date][gte]": start.isoformat(),
-                      "order": "oldest", "per_page": per_page, "fields[]": list(FIELDS)}
+            params = {
+                **query.conditions,
+                "conditions[publication_date][gte]": start.isoformat(),
+                "order": "oldest",
+                "per_page": per_page,
+                "fields[]": list(FIELDS),
+            }
             url, latest = f"{base}/documents.json", start
             for _ in range(max_pages):
                 try:

@@ -39,8 +39,7 @@ class VersionedForm(forms.ModelForm):
         but saves over the current row, so it is opened at the current row's version — or, when
         the row was deleted, at the copy's, so that only the first of two re-creations goes in."""
         if hasattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME):
-            current = (type(self.instance).objects.filter(pk=self.instance.pk)
-                       .values_list("version", flat=True).first())
+            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             if current is not None:
                 return current
         return self.instance.version
@@ -53,14 +52,23 @@ class VersionedForm(forms.ModelForm):
         if opened is None:
             raise forms.ValidationError(
                 f"This form did not say which version of the {name} it was opened at; nothing was saved. "
-                "Reload the page, then make your change again.", code="unversioned")
+                "Reload the page, then make your change again.",
+                code="unversioned",
+            )
         # Locks the row (PostgreSQL) until this save commits, so two saves cannot both pass.
-        current = (type(self.instance).objects.select_for_update().filter(pk=self.instance.pk)
-                   .values_list("version", flat=True).first())
+        current = (
+            type(self.instance)
+            .objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
         if current is not None and current != opened:
             raise forms.ValidationError(
                 f"Someone else changed this {name} since you opened it; nothing was saved. "
-                "Reload the page to see their change, then make yours again.", code="stale")
+                "Reload the page to see their change, then make yours again.",
+                code="stale",
+            )
         if current is not None:
             self.instance.version = current  # a reverted old copy must not take the counter back
         return cleaned
@@ -96,8 +104,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             current = self.model._default_manager.filter(pk=object_id).first()
             # Reverting a deleted object creates it again.
-            allowed = (self.has_add_permission(request) if current is None
-                       else self.has_change_permission(request, current))
+            allowed = (
+                self.has_add_permission(request) if current is None else self.has_change_permission(request, current)
+            )
             if not allowed:
                 raise PermissionDenied
         # As in the change form: the version check locks the row until the save commits.
@@ -148,8 +157,11 @@ class EventInlineFormSet(forms.BaseInlineFormSet):
         events of every instrument made the page 150 s and 19.7 MB at 2,000 instruments)."""
         super().add_fields(form, index)
         if "target" in form.fields:
-            form.fields["target"].queryset = (Event.objects.filter(instrument=self.instance).select_related("instrument")
-                                              if self.instance.pk is not None else Event.objects.none())
+            form.fields["target"].queryset = (
+                Event.objects.filter(instrument=self.instance).select_related("instrument")
+                if self.instance.pk is not None
+                else Event.objects.none()
+            )
 
 
 # Narrow enough for the row of an event to fit a laptop's screen.
@@ -210,9 +222,9 @@ class InstrumentAdmin(VersionedAdmin):
         term = search_term.strip()
         if not term:
             return found, may_have_duplicates
-        cited = (Claim.objects.filter(models.Q(document__citation__iexact=term)
-                                      | models.Q(document__fr_document_number__iexact=term))
-                 .values("event__instrument_id"))
+        cited = Claim.objects.filter(
+            models.Q(document__citation__iexact=term) | models.Q(document__fr_document_number__iexact=term)
+        ).values("event__instrument_id")
         return found | queryset.filter(pk__in=cited), may_have_duplicates
 
     # Evidence is never deleted by editors. A superuser may delete an instrument created by
@@ -294,8 +306,10 @@ class DocumentAdmin(KeepsEvidence, VersionedAdmin):
         from policytrack.ingest.admin_import import import_federal_register
 
         view = self.admin_site.admin_view(lambda request: import_federal_register(self, request))
-        return [path("import-federal-register/", view, name="timeline_document_import_federal_register"),
-                *super().get_urls()]
+        return [
+            path("import-federal-register/", view, name="timeline_document_import_federal_register"),
+            *super().get_urls(),
+        ]
 
 
 @admin.register(Claim)

@@ -25,7 +25,8 @@ class RetractForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="Shown beside the struck-through claim on the instrument's page, e.g. "
         "“misread the effective date; the notice says 15 May”.",
-        error_messages={"required": "Say why the claim is retracted: the reason is kept with it and shown."})
+        error_messages={"required": "Say why the claim is retracted: the reason is kept with it and shown."},
+    )
 
 
 def retract_view(model_admin, request, object_id):
@@ -43,8 +44,12 @@ def retract_view(model_admin, request, object_id):
         with transaction.atomic():
             claim.retract(request.user, form.cleaned_data["reason"])
         event = Event.objects.get(pk=claim.event_id)
-        after = "" if event.date == before else f" The event's date is now {human_date(event.date, event.precision)} " \
-                                                f"(was {human_date(before)}), from its next best source."
+        after = (
+            ""
+            if event.date == before
+            else f" The event's date is now {human_date(event.date, event.precision)} "
+            f"(was {human_date(before)}), from its next best source."
+        )
         messages.success(request, f"Retracted: {claim.document} no longer counts for this event.{after}")
         return redirect(event_page)
     context = {
@@ -88,10 +93,15 @@ class SourcedDateForm:
             return cleaned
         best, document = best_source(self.instance)
         if best is not None and (day, precision or best.precision) != (best.date, best.precision):
-            self.add_error("date", ValidationError(
-                f"This event's date is its best source's: the best source, {document}, says "
-                f"{human_date(best.date, best.precision)}. To change the date, correct that claim's date, change "
-                "the source's rank, or retract its claim.", code="sourced_date"))
+            self.add_error(
+                "date",
+                ValidationError(
+                    f"This event's date is its best source's: the best source, {document}, says "
+                    f"{human_date(best.date, best.precision)}. To change the date, correct that claim's date, change "
+                    "the source's rank, or retract its claim.",
+                    code="sourced_date",
+                ),
+            )
         return cleaned
 
 
@@ -104,24 +114,37 @@ def warn_about_replaced_date(request, form):
     event = Event.objects.filter(pk=form.instance.pk).first()
     if typed is not None and event is not None and event.date != typed:
         best, document = best_source(event)
-        messages.warning(request, f"{event.instrument}: the date typed, {human_date(typed)}, is not the one saved: "
-                                  f"{human_date(event.date, event.precision)}, the date the best source, {document}, "
-                                  "gives. Change the source's rank or retract its claim if it is wrong.")
+        messages.warning(
+            request,
+            f"{event.instrument}: the date typed, {human_date(typed)}, is not the one saved: "
+            f"{human_date(event.date, event.precision)}, the date the best source, {document}, "
+            "gives. Change the source's rank or retract its claim if it is wrong.",
+        )
 
 
 def warn_about_dates(request, instrument):
     """Dates that look wrong but can be real are warnings, not errors."""
-    dates = {kind: min(instrument.events.filter(kind=kind).values_list("date", flat=True), default=None)
-             for kind in ("published", "effective", "compliance_date")}
+    dates = {
+        kind: min(instrument.events.filter(kind=kind).values_list("date", flat=True), default=None)
+        for kind in ("published", "effective", "compliance_date")
+    }
     if dates["effective"] and dates["published"] and dates["effective"] < dates["published"]:
-        messages.warning(request, f"{instrument}: effective {dates['effective']} is before publication "
-                                  f"{dates['published']} — possible (a rule can apply before it is printed), "
-                                  "but check the sources.")
+        messages.warning(
+            request,
+            f"{instrument}: effective {dates['effective']} is before publication "
+            f"{dates['published']} — possible (a rule can apply before it is printed), "
+            "but check the sources.",
+        )
     if dates["compliance_date"] and dates["effective"] and dates["compliance_date"] < dates["effective"]:
-        messages.warning(request, f"{instrument}: compliance date {dates['compliance_date']} is before the "
-                                  f"effective date {dates['effective']} — check the sources.")
+        messages.warning(
+            request,
+            f"{instrument}: compliance date {dates['compliance_date']} is before the "
+            f"effective date {dates['effective']} — check the sources.",
+        )
     for key, day in instrument.events.filter(kind="delayed", date=F("new_date")).values_list("key", "date"):
-        messages.warning(request, f"{instrument}: the delay “{key}” is dated {human_date(day)}, the same day as its "
-                                  "new date. A delay's date is the day it was decided or published, not the day it "
-                                  "moves its target to; check its claim's date.")
-
+        messages.warning(
+            request,
+            f"{instrument}: the delay “{key}” is dated {human_date(day)}, the same day as its "
+            "new date. A delay's date is the day it was decided or published, not the day it "
+            "moves its target to; check its claim's date.",
+        )

@@ -21,12 +21,15 @@ def _sql(narrowed, part):
     (counts by from, to), "rows" (a page, by from, to, title) or "all" (every row, for a CSV)."""
     periods = connection.ops.quote_name(StatusPeriod._meta.db_table)
     selected = " AND instrument_id IN ({selection})" if narrowed else ""
-    candidates = (f"SELECT DISTINCT instrument_id, title FROM {periods} "
-                  f"WHERE valid_from > %s AND valid_from <= %s{selected}")
-    joined = (f"FROM ({candidates}) c "
-              f"JOIN {periods} pa ON pa.instrument_id = c.instrument_id AND pa.valid_from <= %s AND pa.valid_to > %s "
-              f"JOIN {periods} pb ON pb.instrument_id = c.instrument_id AND pb.valid_from <= %s AND pb.valid_to > %s "
-              f"WHERE pa.phase <> pb.phase")
+    candidates = (
+        f"SELECT DISTINCT instrument_id, title FROM {periods} WHERE valid_from > %s AND valid_from <= %s{selected}"
+    )
+    joined = (
+        f"FROM ({candidates}) c "
+        f"JOIN {periods} pa ON pa.instrument_id = c.instrument_id AND pa.valid_from <= %s AND pa.valid_to > %s "
+        f"JOIN {periods} pb ON pb.instrument_id = c.instrument_id AND pb.valid_from <= %s AND pb.valid_to > %s "
+        f"WHERE pa.phase <> pb.phase"
+    )
     if part == "groups":
         return f"SELECT pa.phase, pb.phase, COUNT(*) {joined} GROUP BY pa.phase, pb.phase ORDER BY 3 DESC, 1, 2"
     order = "ORDER BY pa.listing_rank, pb.listing_rank, c.title, c.instrument_id"

@@ -73,5 +73,7 @@ def check_window(start, end):
         raise BadDate(f"from ({start.isoformat()}) is after to ({end.isoformat()}): the window must run forwards")
     days = (end - start).days + 1
     if days > LONGEST_WINDOW_DAYS:
-        raise BadDate(f"from {start.isoformat()} to {end.isoformat()} is {days:,} days; a window may span at most "
-                      f"{LONGEST_WINDOW_DAYS} days: ask for a year at a time")
+        raise BadDate(
+            f"from {start.isoformat()} to {end.isoformat()} is {days:,} days; a window may span at most "
+            f"{LONGEST_WINDOW_DAYS} days: ask for a year at a time"
+        )

@@ -264,9 +264,7 @@ def _validate(events: Sequence[Event]) -> None:
             raise ValueError(f"event {event.key!r}: unknown precision {event.precision!r}")
         for claim in event.claims:
             if claim.precision not in PRECISIONS:
-                raise ValueError(
-                    f"event {event.key!r}: unknown precision {claim.precision!r} in {claim.document!r}"
-                )
+                raise ValueError(f"event {event.key!r}: unknown precision {claim.precision!r} in {claim.document!r}")
         if event.kind == "delayed" and event.target and event.new_date is None:
             raise ValueError(f"delay {event.key!r} names a target but no new_date")
 
@@ -388,8 +386,10 @@ def claimed_span(claims: Iterable[Claim], known: date | None = None) -> Span | N
     claims = _known_claims(claims, known)
     if not _disputed(claims):
         return None
-    return Span(min(claims, key=lambda c: (c.date, _period_end(c.date, c.precision))),
-                max(claims, key=lambda c: (_period_end(c.date, c.precision), c.date)))
+    return Span(
+        min(claims, key=lambda c: (c.date, _period_end(c.date, c.precision))),
+        max(claims, key=lambda c: (_period_end(c.date, c.precision), c.date)),
+    )
 
 
 def _dispute(item: _Item) -> Dispute:

@@ -69,33 +69,48 @@ def few_enough_words(value):
     if count > SEARCH_MAX_WORDS:
         raise forms.ValidationError(
             "Search for at most %(limit)d words at a time; this search has %(count)d.",
-            code="too_many_words", params={"limit": SEARCH_MAX_WORDS, "count": count})
+            code="too_many_words",
+            params={"limit": SEARCH_MAX_WORDS, "count": count},
+        )
 
 
 class InstrumentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search", method="search",
+        label="Search",
+        method="search",
         help_text="Words from a title, alias, summary, note, quote or source, or a RIN, docket id, CFR part, "
         "FR citation or document number "
         f"(at most {SEARCH_MAX_WORDS} words, {SEARCH_MAX_LENGTH} characters).",
-        max_length=SEARCH_MAX_LENGTH, validators=[few_enough_words],
+        max_length=SEARCH_MAX_LENGTH,
+        validators=[few_enough_words],
         error_messages={"max_length": "Search for at most %(limit_value)d characters; this search has %(show_value)d."},
     )
     agency = django_filters.ModelMultipleChoiceFilter(
-        queryset=Agency.objects.all(), to_field_name="slug", method="filter_agency",
-        label="Agency", help_text="An agency's slug; includes the agencies under it.",
+        queryset=Agency.objects.all(),
+        to_field_name="slug",
+        method="filter_agency",
+        label="Agency",
+        help_text="An agency's slug; includes the agencies under it.",
     )
     # A column, not a relation: no DISTINCT (which would make the database sort whole rows).
     kind = django_filters.MultipleChoiceFilter(choices=Instrument.Kind.choices, label="Kind", distinct=False)
     topic = django_filters.ModelMultipleChoiceFilter(
-        queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic", label="Topic",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        method="filter_topic",
+        label="Topic",
     )
-    on = IsoDateFilter(param="on", label="On", help_text="The date the phase is read on (YYYY-MM-DD); today if left out.")
-    known = IsoDateFilter(param="known", label="As known on",
-                          help_text="Read the phase from the sources published by this date (YYYY-MM-DD); "
-                                    "every source if left out.")
+    on = IsoDateFilter(
+        param="on", label="On", help_text="The date the phase is read on (YYYY-MM-DD); today if left out."
+    )
+    known = IsoDateFilter(
+        param="known",
+        label="As known on",
+        help_text="Read the phase from the sources published by this date (YYYY-MM-DD); every source if left out.",
+    )
     phase = django_filters.MultipleChoiceFilter(
-        choices=[(phase, PHASE_LABELS[phase]) for phase in engine.PHASES], method="filter_phase",
+        choices=[(phase, PHASE_LABELS[phase]) for phase in engine.PHASES],
+        method="filter_phase",
         label="Phase on that date",
     )
     sort = django_filters.OrderingFilter(
@@ -145,14 +160,20 @@ class InstrumentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         agencies = agency_and_descendants([agency.slug for agency in value])
-        return queryset.filter(Exists(Instrument.agencies.through.objects.filter(
-            instrument=OuterRef("pk"), agency__in=agencies)))
+        return queryset.filter(
+            Exists(Instrument.agencies.through.objects.filter(instrument=OuterRef("pk"), agency__in=agencies))
+        )
 
     def filter_topic(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(Exists(Instrument.topics.through.objects.filter(
-            instrument=OuterRef("pk"), topic__in=[topic.pk for topic in value])))
+        return queryset.filter(
+            Exists(
+                Instrument.topics.through.objects.filter(
+                    instrument=OuterRef("pk"), topic__in=[topic.pk for topic in value]
+                )
+            )
+        )
 
     def filter_phase(self, queryset, name, value):
         return queryset.filter(phase_on__in=value) if value else queryset

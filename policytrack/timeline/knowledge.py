@@ -24,8 +24,20 @@ BEGINNING_OF_TIME = datetime.date.min
 END_OF_TIME = datetime.date.max
 
 # The stored columns, in the order ``rectangles`` yields them after the instrument id.
-KNOWN_PERIOD_COLUMNS = ("instrument_id", "phase", "in_force", "enforced", "obligations_apply", "rescission_pending",
-                        "valid_from", "valid_to", "known_from", "known_to", "listing_rank", "title")
+KNOWN_PERIOD_COLUMNS = (
+    "instrument_id",
+    "phase",
+    "in_force",
+    "enforced",
+    "obligations_apply",
+    "rescission_pending",
+    "valid_from",
+    "valid_to",
+    "known_from",
+    "known_to",
+    "listing_rank",
+    "title",
+)
 
 
 # The kinds the fold passes over (engine rule 5): learning of one, or of a new date for one,
@@ -38,8 +50,9 @@ NO_STATUS_KINDS = frozenset({"comment_period_closes", "amended", "corrected", "r
 def knowledge_dates(events: Sequence[engine.Event]) -> list[datetime.date]:
     """The days on which what is known of these events' status can change: the distinct
     publication dates of their sources, less those of events that change no status, in order."""
-    return sorted({claim.published_on for event in events if event.kind not in NO_STATUS_KINDS
-                   for claim in event.claims})
+    return sorted(
+        {claim.published_on for event in events if event.kind not in NO_STATUS_KINDS for claim in event.claims}
+    )
 
 
 def rectangles(events: Sequence[engine.Event]) -> list[tuple]:
@@ -54,8 +67,15 @@ def rectangles(events: Sequence[engine.Event]) -> list[tuple]:
     closed = []
     for known_from in starts:
         current = [
-            (p.phase, p.in_force, p.enforced, p.obligations_apply, p.rescission_pending,
-             p.valid_from or BEGINNING_OF_TIME, p.valid_to or END_OF_TIME)
+            (
+                p.phase,
+                p.in_force,
+                p.enforced,
+                p.obligations_apply,
+                p.rescission_pending,
+                p.valid_from or BEGINNING_OF_TIME,
+                p.valid_to or END_OF_TIME,
+            )
             for p in engine.periods(events, known=known_from)
             # A change dated on the last representable day cannot start a half-open period.
             if p.valid_from is None or p.valid_from < END_OF_TIME

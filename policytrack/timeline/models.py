@@ -40,8 +40,20 @@ END_OF_TIME = datetime.date.max
 
 # The order of the phases on a point-in-time page: what applies first, what has ended last.
 # Stored on each status period (``listing_rank``) so that one index serves the page in order.
-LISTING_ORDER = ("in_force", "not_enforced", "suspended", "stayed", "issued", "proposed", "rescinded",
-                 "vacated", "superseded", "expired", "withdrawn", "not_yet_issued")
+LISTING_ORDER = (
+    "in_force",
+    "not_enforced",
+    "suspended",
+    "stayed",
+    "issued",
+    "proposed",
+    "rescinded",
+    "vacated",
+    "superseded",
+    "expired",
+    "withdrawn",
+    "not_yet_issued",
+)
 LISTING_RANK = {phase: rank for rank, phase in enumerate(LISTING_ORDER)}
 
 
@@ -67,9 +79,7 @@ class Agency(models.Model):
     name = models.CharField(max_length=255)
     short_name = models.CharField(max_length=50, blank=True, help_text="Acronym, e.g. BIS.")
     # PROTECT: removing a parent department must not silently orphan or delete its bureaus.
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
 
     history = HistoricalRecords()
 
@@ -125,9 +135,11 @@ class Versioned(models.Model):
 class InstrumentQuerySet(models.QuerySet):
     def _status_on(self, on, **flags):
         # One filter() call, so every condition applies to the same period row.
-        return self.filter(status_periods__valid_from__lte=on, status_periods__valid_to__gt=on, **{
-            f"status_periods__{name}": value for name, value in flags.items()
-        })
+        return self.filter(
+            status_periods__valid_from__lte=on,
+            status_periods__valid_to__gt=on,
+            **{f"status_periods__{name}": value for name, value in flags.items()},
+        )
 
     def in_force(self, on):
         """Instruments in force on ``on`` (enforced or not), from the stored status periods."""
@@ -146,12 +158,28 @@ class InstrumentQuerySet(models.QuerySet):
         instrument (a 100-fold difference on PostgreSQL at 10,000 instruments)."""
         alias = f"_{name}_period"
         if known is not None:
-            query = self.annotate(**{alias: models.FilteredRelation("known_periods", condition=Q(
-                known_periods__valid_from__lte=on, known_periods__valid_to__gt=on,
-                known_periods__known_from__lte=known, known_periods__known_to__gt=known))})
+            query = self.annotate(
+                **{
+                    alias: models.FilteredRelation(
+                        "known_periods",
+                        condition=Q(
+                            known_periods__valid_from__lte=on,
+                            known_periods__valid_to__gt=on,
+                            known_periods__known_from__lte=known,
+                            known_periods__known_to__gt=known,
+                        ),
+                    )
+                }
+            )
         else:
-            query = self.annotate(**{alias: models.FilteredRelation(
-                "status_periods", condition=Q(status_periods__valid_from__lte=on, status_periods__valid_to__gt=on))})
+            query = self.annotate(
+                **{
+                    alias: models.FilteredRelation(
+                        "status_periods",
+                        condition=Q(status_periods__valid_from__lte=on, status_periods__valid_to__gt=on),
+                    )
+                }
+            )
         query = query.annotate(**{name: models.F(f"{alias}__phase")})
         return query.annotate(**{since: models.F(f"{alias}__valid_from")}) if since else query
 
@@ -170,14 +198,16 @@ class Instrument(Versioned):
     slug = models.SlugField(max_length=200, unique=True, validators=[validate_key])
     title = models.CharField(max_length=500)
     short_title = models.CharField(max_length=200, blank=True)
-    aliases = models.JSONField(default=list, blank=True, validators=[validate_text_list],
-                               help_text="Other names people use.")
+    aliases = models.JSONField(
+        default=list, blank=True, validators=[validate_text_list], help_text="Other names people use."
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     agencies = models.ManyToManyField(Agency, related_name="instruments", blank=True)
     rin = models.CharField("RIN", max_length=20, blank=True, help_text="Regulation Identifier Number, e.g. 0694-AJ90.")
     docket_ids = models.JSONField(default=list, blank=True, validators=[validate_text_list])
-    cfr_parts = models.JSONField(default=list, blank=True, validators=[validate_text_list],
-                                 help_text='e.g. ["15 CFR 734"]')
+    cfr_parts = models.JSONField(
+        default=list, blank=True, validators=[validate_text_list], help_text='e.g. ["15 CFR 734"]'
+    )
     topics = models.ManyToManyField(Topic, related_name="instruments", blank=True)
     summary = models.TextField(blank=True)
 
@@ -233,10 +263,16 @@ class InstrumentRelation(models.Model):
     class Meta:
         ordering = ["source", "kind", "target"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "kind", "target"], name="relation_once",
-                                    violation_error_message="This relation is already recorded."),
-            models.CheckConstraint(condition=~Q(source=models.F("target")), name="relation_not_to_itself",
-                                   violation_error_message="An instrument cannot be related to itself."),
+            models.UniqueConstraint(
+                fields=["source", "kind", "target"],
+                name="relation_once",
+                violation_error_message="This relation is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")),
+                name="relation_not_to_itself",
+                violation_error_message="An instrument cannot be related to itself.",
+            ),
         ]
 
     def __str__(self):
@@ -257,15 +293,21 @@ class Document(Versioned):
         SOCIAL_MEDIA = "social_media", "social-media post"
         OTHER = "other", "other"
 
-    key = models.SlugField(max_length=200, unique=True, blank=True, validators=[validate_key],
-                           help_text="Stable identifier used in timeline files. Leave empty: it is made from "
-                           "the FR document number, or from the publisher, date and title.")
+    key = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        validators=[validate_key],
+        help_text="Stable identifier used in timeline files. Leave empty: it is made from "
+        "the FR document number, or from the publisher, date and title.",
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=1000)
     publisher = models.CharField(max_length=255, blank=True)
     url = models.URLField(max_length=1000, blank=True, validators=[validate_web_url])
-    published_on = models.DateField(validators=date_validators,
-                                    help_text="The public could know what this document says from this date.")
+    published_on = models.DateField(
+        validators=date_validators, help_text="The public could know what this document says from this date."
+    )
     retrieved_on = models.DateField(null=True, blank=True, validators=date_validators)
     fr_document_number = models.CharField("FR document number", max_length=30, blank=True)
     citation = models.CharField(max_length=100, blank=True, help_text="e.g. 90 FR 4544")
@@ -292,9 +334,11 @@ class Document(Versioned):
                 violation_error_message="Another document already has this FR document number.",
             ),
             # The range a timeline file accepts, held by the database too.
-            models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=RANK_MIN, rank__lte=RANK_MAX),
-                                   name="document_rank_in_range",
-                                   violation_error_message=f"The rank must be {RANK_RULE}, or empty."),
+            models.CheckConstraint(
+                condition=Q(rank__isnull=True) | Q(rank__gte=RANK_MIN, rank__lte=RANK_MAX),
+                name="document_rank_in_range",
+                violation_error_message=f"The rank must be {RANK_RULE}, or empty.",
+            ),
         ]
         indexes = [
             models.Index(fields=["published_on"], name="document_published_idx"),
@@ -342,8 +386,9 @@ class EventQuerySet(models.QuerySet):
     def with_sources(self):
         """Each event's claims prefetched in file order, each with its document: two queries
         more, whatever the number of events."""
-        return self.prefetch_related(models.Prefetch(
-            "claims", queryset=Claim.objects.select_related("document").order_by("position", "pk")))
+        return self.prefetch_related(
+            models.Prefetch("claims", queryset=Claim.objects.select_related("document").order_by("position", "pk"))
+        )
 
 
 class Event(Versioned):
@@ -352,12 +397,17 @@ class Event(Versioned):
     Kind = models.TextChoices("Kind", [(k.upper(), (k, k.replace("_", " "))) for k in engine.EVENT_KINDS])
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="events")
-    key = models.SlugField(max_length=100, blank=True, validators=[validate_key],
-                           help_text="Unique within the instrument; used in timeline files. Leave empty: it is "
-                           "made from the kind and date.")
+    key = models.SlugField(
+        max_length=100,
+        blank=True,
+        validators=[validate_key],
+        help_text="Unique within the instrument; used in timeline files. Leave empty: it is "
+        "made from the kind and date.",
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    date = models.DateField(validators=date_validators,
-                            help_text="For a sourced event, the date its best source gives.")
+    date = models.DateField(
+        validators=date_validators, help_text="For a sourced event, the date its best source gives."
+    )
     precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
     note = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Order within the instrument (ties on one date).")
@@ -369,8 +419,9 @@ class Event(Versioned):
         related_name="delays",
         help_text="For a delay: the event it moves.",
     )
-    new_date = models.DateField(null=True, blank=True, validators=date_validators,
-                                help_text="For a delay: the target's new date.")
+    new_date = models.DateField(
+        null=True, blank=True, validators=date_validators, help_text="For a delay: the target's new date."
+    )
     # A copy, so that the instruments with an event in a window come out of the date index with
     # the title they are listed by (see ``changes.ChangeList``). Kept in step by ``periods.py``
     # (the rebuild after every save sets it), like the status periods' copy; rows written in
@@ -383,8 +434,11 @@ class Event(Versioned):
     class Meta:
         ordering = ["instrument", "date", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["instrument", "key"], name="event_key_once_per_instrument",
-                                    violation_error_message="This instrument already has an event with this key."),
+            models.UniqueConstraint(
+                fields=["instrument", "key"],
+                name="event_key_once_per_instrument",
+                violation_error_message="This instrument already has an event with this key.",
+            ),
             # A delay is meaningless without what it moves and where to.
             models.CheckConstraint(
                 condition=(Q(kind="delayed") & Q(target__isnull=False) & Q(new_date__isnull=False))
@@ -473,8 +527,14 @@ class Claim(Versioned):
     # through with its reason) but no longer counts towards its event's date or status.
     retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # PROTECT: who retracted a claim is part of the record.
-    retracted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-                                     on_delete=models.PROTECT, related_name="retracted_claims")
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="retracted_claims",
+    )
     retraction_reason = models.TextField(blank=True, editable=False)
 
     objects = ClaimQuerySet.as_manager()
@@ -483,8 +543,11 @@ class Claim(Versioned):
     class Meta:
         ordering = ["event", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "document"], name="claim_once_per_document",
-                                    violation_error_message="This document already has a claim on this event."),
+            models.UniqueConstraint(
+                fields=["event", "document"],
+                name="claim_once_per_document",
+                violation_error_message="This document already has a claim on this event.",
+            ),
             # A retraction always says when and why; a claim that is not retracted says neither.
             models.CheckConstraint(
                 condition=(Q(retracted_at__isnull=True) & Q(retraction_reason=""))
@@ -555,11 +618,16 @@ class StatusPeriod(models.Model):
     class Meta:
         ordering = ["instrument", "valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["instrument", "valid_from"], name="period_starts_once",
-                                    violation_error_message="Two status periods of one instrument cannot start "
-                                    "on the same day."),
-            models.CheckConstraint(condition=Q(valid_from__lt=models.F("valid_to")), name="period_not_empty",
-                                   violation_error_message="A status period must end after it starts."),
+            models.UniqueConstraint(
+                fields=["instrument", "valid_from"],
+                name="period_starts_once",
+                violation_error_message="Two status periods of one instrument cannot start on the same day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__lt=models.F("valid_to")),
+                name="period_not_empty",
+                violation_error_message="A status period must end after it starts.",
+            ),
         ]
         indexes = [
             # "Everything in phase P on D": phase first, then the range.
@@ -568,13 +636,17 @@ class StatusPeriod(models.Model):
             # title the changes page lists them by.
             models.Index(fields=["valid_from", "valid_to", "instrument"], include=["title"], name="period_start_idx"),
             # "Page 3 of everything on D, by phase then title": read in order, stop after fifty.
-            models.Index(fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to"],
-                         name="period_listing_idx"),
+            models.Index(
+                fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to"], name="period_listing_idx"
+            ),
             # "This instrument's phase and title on D", for a few thousand instruments at once
             # (changes): answered from the index alone (on SQLite, which has no INCLUDE, the
             # title is read from the row).
-            models.Index(fields=["instrument", "valid_from", "valid_to", "phase"], include=["title"],
-                         name="period_instrument_on_idx"),
+            models.Index(
+                fields=["instrument", "valid_from", "valid_to", "phase"],
+                include=["title"],
+                name="period_instrument_on_idx",
+            ),
         ]
 
     def __str__(self):
@@ -622,37 +694,49 @@ class KnownPeriod(models.Model):
         ordering = ["instrument", "known_from", "valid_from"]
         constraints = [
             # On any knowledge date an instrument's rows tile valid time: one starts each stretch.
-            models.UniqueConstraint(fields=["instrument", "known_from", "valid_from"],
-                                    name="known_period_starts_once",
-                                    violation_error_message="Two rows of one instrument's status as known on a "
-                                    "date cannot start on the same day; rebuild them with check_status_periods --repair."),
-            models.CheckConstraint(condition=Q(valid_from__lt=models.F("valid_to")),
-                                   name="known_period_valid_not_empty",
-                                   violation_error_message="A stretch of status must end after it starts."),
-            models.CheckConstraint(condition=Q(known_from__lt=models.F("known_to")),
-                                   name="known_period_known_not_empty",
-                                   violation_error_message="A stretch of knowledge must end after it starts."),
+            models.UniqueConstraint(
+                fields=["instrument", "known_from", "valid_from"],
+                name="known_period_starts_once",
+                violation_error_message="Two rows of one instrument's status as known on a "
+                "date cannot start on the same day; rebuild them with check_status_periods --repair.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__lt=models.F("valid_to")),
+                name="known_period_valid_not_empty",
+                violation_error_message="A stretch of status must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(known_from__lt=models.F("known_to")),
+                name="known_period_known_not_empty",
+                violation_error_message="A stretch of knowledge must end after it starts.",
+            ),
         ]
         indexes = [
             # "Page 3 of everything on D as known on K, by phase then title": read in order,
             # the covering test answered from the index, stop after fifty.
-            models.Index(fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to", "known_from",
-                                 "known_to"], name="known_period_listing_idx"),
+            models.Index(
+                fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to", "known_from", "known_to"],
+                name="known_period_listing_idx",
+            ),
             # The rows whose knowledge changes after K, from the index alone: the counts by phase
             # as known on K correct the everything-known tally with them (``phase_counts_known``).
-            models.Index(fields=["known_to", "known_from", "valid_from", "valid_to", "phase"],
-                         name="known_period_boundary_idx"),
+            models.Index(
+                fields=["known_to", "known_from", "valid_from", "valid_to", "phase"], name="known_period_boundary_idx"
+            ),
             # The previous and next change as known on K (/on/<date>/): walked from D, stopping at
             # the first row known on K (PostgreSQL 10,000: 11 → 0.7 ms, a sort of every row known on K).
             models.Index(fields=["valid_from", "known_from", "known_to"], name="known_period_start_idx"),
             # "Everything in phase P on D as known on K" (PostgreSQL 10,000: 25 → 4 ms).
-            models.Index(fields=["phase", "known_to", "valid_to", "known_from", "valid_from"],
-                         name="known_period_phase_idx"),
+            models.Index(
+                fields=["phase", "known_to", "valid_to", "known_from", "valid_from"], name="known_period_phase_idx"
+            ),
         ]
 
     def __str__(self):
-        return (f"{self.instrument}: {self.phase} [{self.valid_from}, {self.valid_to}) "
-                f"known [{self.known_from}, {self.known_to})")
+        return (
+            f"{self.instrument}: {self.phase} [{self.valid_from}, {self.valid_to}) "
+            f"known [{self.known_from}, {self.known_to})"
+        )
 
 
 class PhaseTally(models.Model):
@@ -666,8 +750,13 @@ class PhaseTally(models.Model):
     delta = models.IntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "phase"], name="tally_once_per_day_and_phase",
-                                               violation_error_message="This day and phase are already tallied.")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "phase"],
+                name="tally_once_per_day_and_phase",
+                violation_error_message="This day and phase are already tallied.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.day}: {self.phase} {self.delta:+d}"
@@ -681,8 +770,13 @@ class PhaseTallyYear(models.Model):
     delta = models.IntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["year", "phase"], name="tally_once_per_year_and_phase",
-                                               violation_error_message="This year and phase are already tallied.")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "phase"],
+                name="tally_once_per_year_and_phase",
+                violation_error_message="This year and phase are already tallied.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.year}: {self.phase} {self.delta:+d}"
@@ -733,18 +827,45 @@ def engine_input(events):
     instrument), read in one query as plain tuples — model instances cost more than the engine:
     instrument id → (its events' stored ``(pk, date, precision)``, its engine events), in file
     order. Instruments without events are left out. Retracted claims do not count."""
-    rows = (events.annotate(counted=counted_claims())
-            .order_by("instrument_id", "position", "pk", "counted__position", "counted__pk")
-            .values_list("instrument_id", "pk", "key", "kind", "date", "precision", "target_id", "new_date",
-                         "counted__pk", "counted__document__key", "counted__date", "counted__document__published_on",
-                         "counted__document__kind", "counted__document__rank", "counted__precision", "counted__quote"))
+    rows = (
+        events.annotate(counted=counted_claims())
+        .order_by("instrument_id", "position", "pk", "counted__position", "counted__pk")
+        .values_list(
+            "instrument_id",
+            "pk",
+            "key",
+            "kind",
+            "date",
+            "precision",
+            "target_id",
+            "new_date",
+            "counted__pk",
+            "counted__document__key",
+            "counted__date",
+            "counted__document__published_on",
+            "counted__document__kind",
+            "counted__document__rank",
+            "counted__precision",
+            "counted__quote",
+        )
+    )
     by_instrument = defaultdict(dict)  # instrument id → event pk → (event row, claims)
     for instrument_id, pk, *event, claim_pk, key, day, published_on, kind, rank, precision, quote in rows:
         _, claims = by_instrument[instrument_id].setdefault(pk, (event, []))
         if claim_pk is not None:
-            claims.append(engine.Claim(document=key, date=day, published_on=published_on,
-                                       rank=engine.rank_for(kind, rank), precision=precision, quote=quote))
-    return {instrument_id: _engine_events(instrument_events) for instrument_id, instrument_events in by_instrument.items()}
+            claims.append(
+                engine.Claim(
+                    document=key,
+                    date=day,
+                    published_on=published_on,
+                    rank=engine.rank_for(kind, rank),
+                    precision=precision,
+                    quote=quote,
+                )
+            )
+    return {
+        instrument_id: _engine_events(instrument_events) for instrument_id, instrument_events in by_instrument.items()
+    }
 
 
 def _engine_events(events):
@@ -754,8 +875,17 @@ def _engine_events(events):
     stored, engine_events = [], []
     for pk, ((key, kind, day, precision, target_id, new_date), claims) in events.items():
         stored.append((pk, day, precision))
-        engine_events.append(engine.Event(key=key, kind=kind, date=day, precision=precision, claims=tuple(claims),
-                                          target=keys.get(target_id), new_date=new_date))
+        engine_events.append(
+            engine.Event(
+                key=key,
+                kind=kind,
+                date=day,
+                precision=precision,
+                claims=tuple(claims),
+                target=keys.get(target_id),
+                new_date=new_date,
+            )
+        )
     return stored, engine_events
 
 
@@ -787,28 +917,75 @@ def timeline_input(instrument_id):
     to their claims and documents): ``(events, notes, documents, retracted)`` — the engine's events
     in file order (without retracted claims), each event's note by key, the documents cited, by
     key, as ``Cited``, and each event's retracted claims by key, as ``Retracted``."""
-    rows = (Event.objects.filter(instrument_id=instrument_id)
-            .order_by("position", "pk", "claims__position", "claims__pk")
-            .values_list("pk", "key", "kind", "date", "precision", "target_id", "new_date", "note",
-                         "claims__retracted_at", "claims__retracted_by__username", "claims__retraction_reason",
-                         "claims__pk", "claims__date", "claims__precision", "claims__quote", "claims__document__rank",
-                         "claims__document__id", "claims__document__key", "claims__document__kind",
-                         "claims__document__title", "claims__document__publisher", "claims__document__citation",
-                         "claims__document__published_on"))
+    rows = (
+        Event.objects.filter(instrument_id=instrument_id)
+        .order_by("position", "pk", "claims__position", "claims__pk")
+        .values_list(
+            "pk",
+            "key",
+            "kind",
+            "date",
+            "precision",
+            "target_id",
+            "new_date",
+            "note",
+            "claims__retracted_at",
+            "claims__retracted_by__username",
+            "claims__retraction_reason",
+            "claims__pk",
+            "claims__date",
+            "claims__precision",
+            "claims__quote",
+            "claims__document__rank",
+            "claims__document__id",
+            "claims__document__key",
+            "claims__document__kind",
+            "claims__document__title",
+            "claims__document__publisher",
+            "claims__document__citation",
+            "claims__document__published_on",
+        )
+    )
     events, notes, documents, retracted = {}, {}, {}, defaultdict(list)
-    for pk, key, kind, day, precision, target_id, new_date, note, retracted_at, retracted_by, reason, claim_pk, \
-            claim_day, claim_precision, quote, rank, *document in rows:
+    for (
+        pk,
+        key,
+        kind,
+        day,
+        precision,
+        target_id,
+        new_date,
+        note,
+        retracted_at,
+        retracted_by,
+        reason,
+        claim_pk,
+        claim_day,
+        claim_precision,
+        quote,
+        rank,
+        *document,
+    ) in rows:
         _, claims = events.setdefault(pk, ((key, kind, day, precision, target_id, new_date), []))
         notes[key] = note
         if claim_pk is None:
             continue
         if retracted_at is not None:
-            retracted[key].append(Retracted(Cited(*document), claim_day, claim_precision, retracted_at,
-                                            retracted_by or "", reason))
+            retracted[key].append(
+                Retracted(Cited(*document), claim_day, claim_precision, retracted_at, retracted_by or "", reason)
+            )
             continue
         cited = documents.get(document[1]) or documents.setdefault(document[1], Cited(*document))
-        claims.append(engine.Claim(document=cited.key, date=claim_day, published_on=cited.published_on,
-                                   rank=engine.rank_for(cited.kind, rank), precision=claim_precision, quote=quote))
+        claims.append(
+            engine.Claim(
+                document=cited.key,
+                date=claim_day,
+                published_on=cited.published_on,
+                rank=engine.rank_for(cited.kind, rank),
+                precision=claim_precision,
+                quote=quote,
+            )
+        )
     return _engine_events(events)[1], notes, documents, dict(retracted)
 
 

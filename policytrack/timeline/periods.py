@@ -158,8 +158,18 @@ def _storable(periods):
     return [period for period in periods if period.valid_from is None or period.valid_from < END_OF_TIME]
 
 
-_PERIOD_COLUMNS = ("instrument_id", "phase", "in_force", "enforced", "obligations_apply", "rescission_pending",
-                   "valid_from", "valid_to", "listing_rank", "title")
+_PERIOD_COLUMNS = (
+    "instrument_id",
+    "phase",
+    "in_force",
+    "enforced",
+    "obligations_apply",
+    "rescission_pending",
+    "valid_from",
+    "valid_to",
+    "listing_rank",
+    "title",
+)
 
 
 def _titles(instrument_ids):
@@ -177,17 +187,30 @@ def _derived(instrument_ids, titles, sync_dates=False, inputs=None):
         if inputs is not None:
             inputs[instrument_id] = engine_events
         derived[instrument_id] = [
-            (instrument_id, period.phase, period.in_force, period.enforced, period.obligations_apply,
-             period.rescission_pending, period.valid_from or BEGINNING_OF_TIME, period.valid_to or END_OF_TIME,
-             LISTING_RANK[period.phase], titles.get(instrument_id, ""))
-            for period in _storable(engine.periods(engine_events))]
+            (
+                instrument_id,
+                period.phase,
+                period.in_force,
+                period.enforced,
+                period.obligations_apply,
+                period.rescission_pending,
+                period.valid_from or BEGINNING_OF_TIME,
+                period.valid_to or END_OF_TIME,
+                LISTING_RANK[period.phase],
+                titles.get(instrument_id, ""),
+            )
+            for period in _storable(engine.periods(engine_events))
+        ]
     return derived
 
 
 def _stored(instrument_ids):
     stored = defaultdict(list)
-    for row in (StatusPeriod.objects.filter(instrument_id__in=instrument_ids).order_by("instrument_id", "valid_from")
-                .values_list(*_PERIOD_COLUMNS)):
+    for row in (
+        StatusPeriod.objects.filter(instrument_id__in=instrument_ids)
+        .order_by("instrument_id", "valid_from")
+        .values_list(*_PERIOD_COLUMNS)
+    ):
         stored[row[0]].append(row)
     return stored
 
@@ -208,8 +231,12 @@ def _mistitled(instrument_ids, titles):
     (Read as the distinct pairs of instrument and copy, compared here: a join with the
     instruments, which PostgreSQL answered by hashing all 100,000 of them, took 40–100 ms a
     batch against 11.)"""
-    copies = (Event.objects.filter(instrument_id__in=instrument_ids).order_by()
-              .values_list("instrument_id", "instrument_title").distinct())
+    copies = (
+        Event.objects.filter(instrument_id__in=instrument_ids)
+        .order_by()
+        .values_list("instrument_id", "instrument_title")
+        .distinct()
+    )
     return {pk for pk, title in copies if title != titles[pk]}
 
 
@@ -219,8 +246,9 @@ def _rebuild_batch(instrument_ids):
     # New events saved without the copy, and copies changed behind the signals' back: one
     # UPDATE, none when every copy is right (as after almost every save).
     if mistitled := _mistitled(instrument_ids, titles):
-        Event.objects.filter(instrument_id__in=mistitled).update(instrument_title=Case(
-            *[When(instrument_id=pk, then=Value(titles[pk])) for pk in mistitled]))
+        Event.objects.filter(instrument_id__in=mistitled).update(
+            instrument_title=Case(*[When(instrument_id=pk, then=Value(titles[pk])) for pk in mistitled])
+        )
     inputs = {}
     derived, stored = _derived(instrument_ids, titles, sync_dates=True, inputs=inputs), _stored(instrument_ids)
     _rebuild_known_periods(instrument_ids, inputs, titles)
@@ -241,8 +269,11 @@ def _insert_arrays(cursor, table, columns, types, rows, suffix=""):
     """PostgreSQL: INSERT ``rows`` as one statement over one array per column. A statement per
     row (executemany) cost a round trip each, and a multi-row VALUES list a parse of thousands of
     placeholders."""
-    cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST("
-                   f"{', '.join(f'%s::{kind}[]' for kind in types)}) {suffix}", [list(column) for column in zip(*rows)])
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST("
+        f"{', '.join(f'%s::{kind}[]' for kind in types)}) {suffix}",
+        [list(column) for column in zip(*rows)],
+    )
 
 
 def _insert_periods(rows, model=StatusPeriod, column_names=_PERIOD_COLUMNS):
@@ -260,8 +291,9 @@ def _insert_periods(rows, model=StatusPeriod, column_names=_PERIOD_COLUMNS):
                 for row in rows:
                     copy.write_row(row)
         else:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(column_names))})",
-                               rows)
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(column_names))})", rows
+            )
 
 
 # The status over valid × knowledge time (``KnownPeriod``, derived by ``knowledge.py``).
@@ -270,15 +302,21 @@ def _insert_periods(rows, model=StatusPeriod, column_names=_PERIOD_COLUMNS):
 def _derived_known_periods(inputs, titles):
     """Each instrument's rectangles as rows of ``knowledge.KNOWN_PERIOD_COLUMNS``, by id."""
     return {
-        instrument_id: [(instrument_id, *row, LISTING_RANK[row[0]], titles.get(instrument_id, ""))
-                        for row in knowledge.rectangles(engine_events)]
-        for instrument_id, engine_events in inputs.items()}
+        instrument_id: [
+            (instrument_id, *row, LISTING_RANK[row[0]], titles.get(instrument_id, ""))
+            for row in knowledge.rectangles(engine_events)
+        ]
+        for instrument_id, engine_events in inputs.items()
+    }
 
 
 def _stored_known_periods(instrument_ids):
     stored = defaultdict(list)
-    for row in (KnownPeriod.objects.filter(instrument_id__in=instrument_ids)
-                .order_by("instrument_id", "known_from", "valid_from").values_list(*knowledge.KNOWN_PERIOD_COLUMNS)):
+    for row in (
+        KnownPeriod.objects.filter(instrument_id__in=instrument_ids)
+        .order_by("instrument_id", "known_from", "valid_from")
+        .values_list(*knowledge.KNOWN_PERIOD_COLUMNS)
+    ):
         stored[row[0]].append(row)
     return stored
 
@@ -331,20 +369,28 @@ def _upsert_deltas(model, unit, deltas, chunk=2000):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if rows:
-                _insert_arrays(cursor, table, f"{unit}, phase, delta",
-                               ("date" if unit == "day" else "smallint", "varchar", "integer"), rows, upsert)
+                _insert_arrays(
+                    cursor,
+                    table,
+                    f"{unit}, phase, delta",
+                    ("date" if unit == "day" else "smallint", "varchar", "integer"),
+                    rows,
+                    upsert,
+                )
             return
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
             cursor.execute(
                 f"INSERT INTO {table} ({unit}, phase, delta) VALUES {', '.join(['(%s, %s, %s)'] * len(part))} {upsert}",
-                [value for row in part for value in row])
+                [value for row in part for value in row],
+            )
 
 
 def expected_tally():
     """The tally as the stored periods say it should be: (day, phase) → delta, zeros left out."""
-    tally = _tally_of(StatusPeriod.objects.values_list("phase", "valid_from", "valid_to").iterator(chunk_size=10000),
-                      sign=+1)
+    tally = _tally_of(
+        StatusPeriod.objects.values_list("phase", "valid_from", "valid_to").iterator(chunk_size=10000), sign=+1
+    )
     return {key: delta for key, delta in tally.items() if delta}
 
 
@@ -352,16 +398,23 @@ def tally_differences():
     """The (day, phase) entries where the stored tally of days disagrees with the stored periods,
     and the (1 January of the year, phase) entries where the tally of years disagrees with it."""
     expected = expected_tally()
-    stored = {(day, phase): delta for day, phase, delta in PhaseTally.objects.values_list("day", "phase", "delta")
-              if delta}
+    stored = {
+        (day, phase): delta for day, phase, delta in PhaseTally.objects.values_list("day", "phase", "delta") if delta
+    }
     wrong = {key for key in expected.keys() | stored.keys() if expected.get(key) != stored.get(key)}
     years = Counter()
     for (day, phase), delta in stored.items():
         years[day.year, phase] += delta
-    stored_years = dict(((year, phase), delta) for year, phase, delta
-                        in PhaseTallyYear.objects.values_list("year", "phase", "delta") if delta)
-    wrong |= {(datetime.date(year, 1, 1), phase) for year, phase in years.keys() | stored_years.keys()
-              if years.get((year, phase), 0) != stored_years.get((year, phase), 0)}
+    stored_years = dict(
+        ((year, phase), delta)
+        for year, phase, delta in PhaseTallyYear.objects.values_list("year", "phase", "delta")
+        if delta
+    )
+    wrong |= {
+        (datetime.date(year, 1, 1), phase)
+        for year, phase in years.keys() | stored_years.keys()
+        if years.get((year, phase), 0) != stored_years.get((year, phase), 0)
+    }
     return sorted(wrong)
 
 
@@ -379,11 +432,13 @@ def phase_counts_on(on):
     long to compile as the database took to answer it."""
     connection = connections[router.db_for_read(PhaseTally)]
     name = connection.ops.quote_name
-    sql = (f"SELECT {name('phase')}, SUM({name('delta')}) FROM ("
-           f"SELECT {name('phase')}, {name('delta')} FROM {name(PhaseTallyYear._meta.db_table)} "
-           f"WHERE {name('year')} < %s UNION ALL "
-           f"SELECT {name('phase')}, {name('delta')} FROM {name(PhaseTally._meta.db_table)} "
-           f"WHERE {name('day')} >= %s AND {name('day')} <= %s) AS deltas GROUP BY {name('phase')}")
+    sql = (
+        f"SELECT {name('phase')}, SUM({name('delta')}) FROM ("
+        f"SELECT {name('phase')}, {name('delta')} FROM {name(PhaseTallyYear._meta.db_table)} "
+        f"WHERE {name('year')} < %s UNION ALL "
+        f"SELECT {name('phase')}, {name('delta')} FROM {name(PhaseTally._meta.db_table)} "
+        f"WHERE {name('day')} >= %s AND {name('day')} <= %s) AS deltas GROUP BY {name('phase')}"
+    )
     day = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
         cursor.execute(sql, [on.year, day(datetime.date(on.year, 1, 1)), day(on)])

@@ -31,8 +31,9 @@ CONFIG = "english"  # PostgreSQL's stemming; SQLite's FTS5 uses the Porter stemm
 class SearchDocument(models.Model):
     """What search reads of an instrument: derived, never typed (see ``reindex``)."""
 
-    instrument = models.OneToOneField(Instrument, on_delete=models.CASCADE, primary_key=True,
-                                      related_name="search_document")
+    instrument = models.OneToOneField(
+        Instrument, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
     identifiers = models.TextField(help_text="Slug, RIN, dockets, CFR parts, FR citations, as compact tokens too.")
     titles = models.TextField(help_text="Title, short title and aliases.")
     body = models.TextField(help_text="Summary, event notes, claim quotes, and the cited documents' text.")
@@ -88,21 +89,27 @@ def _texts(instrument_ids):
     """(identifiers, titles, body) of each instrument, by id: four queries for the batch."""
     parts = {}
     for pk, slug, title, short_title, aliases, rin, dockets, cfr, summary in Instrument.objects.filter(
-            pk__in=instrument_ids).values_list("pk", "slug", "title", "short_title", "aliases", "rin",
-                                               "docket_ids", "cfr_parts", "summary"):
-        parts[pk] = ([slug, rin, *map(str, dockets or []), *map(str, cfr or [])],
-                     [title, short_title, *map(str, aliases or [])], [summary])
-    for instrument_id, note in Event.objects.filter(instrument_id__in=instrument_ids).exclude(note="").values_list(
-            "instrument_id", "note"):
+        pk__in=instrument_ids
+    ).values_list("pk", "slug", "title", "short_title", "aliases", "rin", "docket_ids", "cfr_parts", "summary"):
+        parts[pk] = (
+            [slug, rin, *map(str, dockets or []), *map(str, cfr or [])],
+            [title, short_title, *map(str, aliases or [])],
+            [summary],
+        )
+    for instrument_id, note in (
+        Event.objects.filter(instrument_id__in=instrument_ids).exclude(note="").values_list("instrument_id", "note")
+    ):
         parts[instrument_id][2].append(note)
     cited = defaultdict(set)
     for instrument_id, quote, document_id in Claim.objects.filter(event__instrument_id__in=instrument_ids).values_list(
-            "event__instrument_id", "quote", "document_id"):
+        "event__instrument_id", "quote", "document_id"
+    ):
         if quote:
             parts[instrument_id][2].append(quote)
         cited[document_id].add(instrument_id)
     for pk, title, publisher, citation, number, excerpt, note in Document.objects.filter(pk__in=cited).values_list(
-            "pk", "title", "publisher", "citation", "fr_document_number", "excerpt", "note"):
+        "pk", "title", "publisher", "citation", "fr_document_number", "excerpt", "note"
+    ):
         for instrument_id in cited[pk]:
             identifiers, _, body = parts[instrument_id]
             identifiers += [citation, f"FR Doc. {number}" if number else ""]
@@ -114,8 +121,11 @@ def _texts(instrument_ids):
         # The identifiers of the text found in notes and excerpts too ("docket BIS-2025-0001"):
         # weighted with the text, below the instrument's own.
         body += identifier_tokens(" \n".join(body))
-        documents[pk] = (" \n".join(identifiers + identifier_tokens(" \n".join(identifiers))),
-                         " \n".join(text for text in titles if text), " \n".join(body))
+        documents[pk] = (
+            " \n".join(identifiers + identifier_tokens(" \n".join(identifiers))),
+            " \n".join(text for text in titles if text),
+            " \n".join(body),
+        )
     return documents
 
 
@@ -128,18 +138,25 @@ def reindex(instrument_ids):
     SearchDocument.objects.filter(instrument_id__in=instrument_ids).delete()
     SearchDocument.objects.bulk_create(
         SearchDocument(instrument_id=pk, identifiers=ids, titles=titles, body=body)
-        for pk, (ids, titles, body) in documents.items())
+        for pk, (ids, titles, body) in documents.items()
+    )
     connection = connections[router.db_for_write(SearchDocument)]
     if connection.vendor == "postgresql":
-        SearchDocument.objects.filter(instrument_id__in=list(documents)).update(vector=(
-            SearchVector("identifiers", weight="A", config=CONFIG) + SearchVector("titles", weight="B", config=CONFIG)
-            + SearchVector("body", weight="C", config=CONFIG)))
+        SearchDocument.objects.filter(instrument_id__in=list(documents)).update(
+            vector=(
+                SearchVector("identifiers", weight="A", config=CONFIG)
+                + SearchVector("titles", weight="B", config=CONFIG)
+                + SearchVector("body", weight="C", config=CONFIG)
+            )
+        )
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             marks = ", ".join(["%s"] * len(instrument_ids))
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", instrument_ids)
-            cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, identifiers, titles, body) VALUES (%s, %s, %s, %s)",
-                               [(pk, *texts) for pk, texts in documents.items()])
+            cursor.executemany(
+                f"INSERT INTO {FTS_TABLE} (rowid, identifiers, titles, body) VALUES (%s, %s, %s, %s)",
+                [(pk, *texts) for pk, texts in documents.items()],
+            )
 
 
 def drop(instrument_ids):
@@ -147,8 +164,10 @@ def drop(instrument_ids):
     connection = connections[router.db_for_write(SearchDocument)]
     if connection.vendor == "sqlite" and instrument_ids:
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(instrument_ids))})",
-                           list(instrument_ids))
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(instrument_ids))})",
+                list(instrument_ids),
+            )
 
 
 # -- searching ---------------------------------------------------------------------------------
@@ -166,9 +185,11 @@ def search(queryset, text):
     if connection.vendor == "postgresql":
         # Each term quoted, so nothing in it is read as tsquery syntax (terms are letters and digits).
         query = SearchQuery(" & ".join(f"'{term}'" for term in terms), search_type="raw", config=CONFIG)
-        return (queryset.filter(search_document__vector=query)
-                .annotate(search_rank=SearchRank(F("search_document__vector"), query))
-                .order_by("-search_rank", "title", "pk"))
+        return (
+            queryset.filter(search_document__vector=query)
+            .annotate(search_rank=SearchRank(F("search_document__vector"), query))
+            .order_by("-search_rank", "title", "pk")
+        )
     # FTS5: each term a quoted string (no quote can be in one), ANDed. bm25 is lower for better
     # matches; identifiers weigh 10, titles 4, text 1, as PostgreSQL's A, B and C roughly do.
     # The match is a subquery that names no outer table, and the rank a correlated subquery that
@@ -178,10 +199,15 @@ def search(queryset, text):
     match = " ".join(f'"{term}"' for term in terms)
     table = connection.ops.quote_name(Instrument._meta.db_table)
     matched = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-    rank = (f"(SELECT -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {table}.id)")
-    return (queryset.filter(pk__in=matched).extra(select={"search_rank": rank}, select_params=[match])
-            .order_by("-search_rank", "title", "pk"))
+    rank = (
+        f"(SELECT -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {table}.id)"
+    )
+    return (
+        queryset.filter(pk__in=matched)
+        .extra(select={"search_rank": rank}, select_params=[match])
+        .order_by("-search_rank", "title", "pk")
+    )
 
 
 def _pattern(term):
@@ -203,7 +229,8 @@ def snippets(instrument_ids, text, width=220):
     finder = re.compile("|".join(_pattern(term) for term in terms), re.I)
     found = {}
     for pk, titles, identifiers, body in SearchDocument.objects.filter(instrument_id__in=instrument_ids).values_list(
-            "instrument_id", "titles", "identifiers", "body"):
+        "instrument_id", "titles", "identifiers", "body"
+    ):
         for source in (identifiers, titles, body):
             source = " · ".join(line for line in source.split(" \n") if not re.fullmatch(r"[0-9a-z]+", line))
             matches = list(finder.finditer(source))
@@ -216,8 +243,10 @@ def snippets(instrument_ids, text, width=220):
 def _best_window(matches, width):
     """Where the extract should centre: the match with the most different words marked after it
     within ``width`` characters (the first such)."""
+
     def words_after(match):
         return len({m[0].lower() for m in matches if match.start() <= m.start() < match.start() + width * 2 // 3})
+
     return max(matches, key=lambda match: (words_after(match), -match.start())).start()
 
 
@@ -229,7 +258,7 @@ def _marked(source, finder, around, width):
         end = max(source.rfind(" ", start, end), around + 1)
     piece, out, done = source[start:end], [], 0
     for match in finder.finditer(piece):
-        out += [html.escape(piece[done:match.start()]), f"<mark>{html.escape(match[0])}</mark>"]
+        out += [html.escape(piece[done : match.start()]), f"<mark>{html.escape(match[0])}</mark>"]
         done = match.end()
     out.append(html.escape(piece[done:]))
     return mark_safe(("… " if start else "") + "".join(out) + (" …" if end < len(source) else ""))

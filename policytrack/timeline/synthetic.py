@@ -25,15 +25,29 @@ FIRST = datetime.date(1994, 1, 1)
 LAST = datetime.date(2026, 6, 30)
 
 DEPARTMENTS = {
-    "Department of Commerce": ["Bureau of Industry and Security", "National Oceanic and Atmospheric Administration",
-                               "Patent and Trademark Office"],
-    "Department of the Treasury": ["Office of Foreign Assets Control", "Internal Revenue Service",
-                                   "Financial Crimes Enforcement Network"],
-    "Department of Labor": ["Occupational Safety and Health Administration", "Employee Benefits Security Administration"],
-    "Department of Transportation": ["Federal Aviation Administration", "National Highway Traffic Safety Administration",
-                                     "Federal Railroad Administration"],
-    "Department of Health and Human Services": ["Food and Drug Administration",
-                                                "Centers for Medicare & Medicaid Services"],
+    "Department of Commerce": [
+        "Bureau of Industry and Security",
+        "National Oceanic and Atmospheric Administration",
+        "Patent and Trademark Office",
+    ],
+    "Department of the Treasury": [
+        "Office of Foreign Assets Control",
+        "Internal Revenue Service",
+        "Financial Crimes Enforcement Network",
+    ],
+    "Department of Labor": [
+        "Occupational Safety and Health Administration",
+        "Employee Benefits Security Administration",
+    ],
+    "Department of Transportation": [
+        "Federal Aviation Administration",
+        "National Highway Traffic Safety Administration",
+        "Federal Railroad Administration",
+    ],
+    "Department of Health and Human Services": [
+        "Food and Drug Administration",
+        "Centers for Medicare & Medicaid Services",
+    ],
     "Department of Agriculture": ["Food Safety and Inspection Service", "Forest Service"],
     "Department of Energy": ["Federal Energy Regulatory Commission"],
     "Department of the Interior": ["Fish and Wildlife Service", "Bureau of Land Management"],
@@ -42,17 +56,68 @@ DEPARTMENTS = {
     "Federal Communications Commission": [],
     "Executive Office of the President": ["Office of Management and Budget"],
 }
-TOPICS = ["export controls", "air quality", "water", "aviation safety", "banking", "securities", "privacy",
-          "telecommunications", "food safety", "drugs", "medical devices", "workplace safety", "pensions",
-          "energy", "wildlife", "public lands", "sanctions", "taxation", "trade", "artificial intelligence"]
-SUBJECTS = ["Emission Standards", "Reporting Requirements", "Licensing Procedures", "Safety Standards",
-            "Recordkeeping", "Disclosure Requirements", "Fee Schedules", "Certification Procedures",
-            "Inspection Requirements", "Eligibility Criteria", "Labeling Requirements", "Export Controls"]
-OBJECTS = ["Commercial Vessels", "Small Entities", "Medical Devices", "Hazardous Materials", "Broker-Dealers",
-           "Aircraft Operators", "Wireless Carriers", "Pipelines", "Meat and Poultry Products", "Advanced Computing Items",
-           "Pension Plans", "Public Lands", "Endangered Species", "Financial Institutions", "Drinking Water Systems"]
-KINDS = [("rule", 48), ("interim_final_rule", 6), ("proposed_rule", 16), ("guidance", 12),
-         ("policy_statement", 5), ("executive_order", 8), ("other", 5)]
+TOPICS = [
+    "export controls",
+    "air quality",
+    "water",
+    "aviation safety",
+    "banking",
+    "securities",
+    "privacy",
+    "telecommunications",
+    "food safety",
+    "drugs",
+    "medical devices",
+    "workplace safety",
+    "pensions",
+    "energy",
+    "wildlife",
+    "public lands",
+    "sanctions",
+    "taxation",
+    "trade",
+    "artificial intelligence",
+]
+SUBJECTS = [
+    "Emission Standards",
+    "Reporting Requirements",
+    "Licensing Procedures",
+    "Safety Standards",
+    "Recordkeeping",
+    "Disclosure Requirements",
+    "Fee Schedules",
+    "Certification Procedures",
+    "Inspection Requirements",
+    "Eligibility Criteria",
+    "Labeling Requirements",
+    "Export Controls",
+]
+OBJECTS = [
+    "Commercial Vessels",
+    "Small Entities",
+    "Medical Devices",
+    "Hazardous Materials",
+    "Broker-Dealers",
+    "Aircraft Operators",
+    "Wireless Carriers",
+    "Pipelines",
+    "Meat and Poultry Products",
+    "Advanced Computing Items",
+    "Pension Plans",
+    "Public Lands",
+    "Endangered Species",
+    "Financial Institutions",
+    "Drinking Water Systems",
+]
+KINDS = [
+    ("rule", 48),
+    ("interim_final_rule", 6),
+    ("proposed_rule", 16),
+    ("guidance", 12),
+    ("policy_statement", 5),
+    ("executive_order", 8),
+    ("other", 5),
+]
 SIDE_KINDS = ["press_release", "guidance", "statement", "court_decision", "news", "blog", "social_media", "other"]
 
 
@@ -86,7 +151,8 @@ class Generator:
             for child in children:
                 short = "".join(word[0] for word in child.split() if word[0].isupper())
                 agency, _ = Agency.objects.get_or_create(
-                    slug=_slug(child), defaults={"name": child, "short_name": short, "parent": parent})
+                    slug=_slug(child), defaults={"name": child, "short_name": short, "parent": parent}
+                )
                 agencies.append(agency)
         topics = [Topic.objects.get_or_create(slug=_slug(name), defaults={"name": name})[0] for name in TOPICS]
         return agencies, topics
@@ -96,11 +162,19 @@ class Generator:
     def _document(self, plan, kind, published_on, title):
         self.serial += 1
         number = f"s{self.seed}-{self.serial}"
-        document = Document(key=f"doc-{number}", kind=kind, title=title, published_on=published_on,
-                            publisher={"federal_register": "Federal Register", "news": "Daily Regulatory News",
-                                       "blog": "Regulatory Review blog", "social_media": "Agency account"}
-                            .get(kind, "Agency"),
-                            url=f"https://example.org/documents/{number}")
+        document = Document(
+            key=f"doc-{number}",
+            kind=kind,
+            title=title,
+            published_on=published_on,
+            publisher={
+                "federal_register": "Federal Register",
+                "news": "Daily Regulatory News",
+                "blog": "Regulatory Review blog",
+                "social_media": "Agency account",
+            }.get(kind, "Agency"),
+            url=f"https://example.org/documents/{number}",
+        )
         if kind == "federal_register":
             document.fr_document_number = f"{published_on.year}-S{self.seed}-{self.serial:07d}"
             document.citation = f"{published_on.year - 1935} FR {self.random.randint(1, 99999)}"
@@ -109,10 +183,14 @@ class Generator:
 
     def _event(self, plan, key, kind, sources, target=None, new_date=None):
         """``sources``: [(document, claimed date)]; the event's date is its best claim's."""
-        claims = [(Claim(date=day, position=n, quote=f"{kind.replace('_', ' ')} on {day:%B %-d, %Y}"), document)
-                  for n, (document, day) in enumerate(sources)]
-        best = min(claims, key=lambda pair: (engine.rank_for(pair[1].kind, None), -pair[1].published_on.toordinal(),
-                                             pair[0].date))
+        claims = [
+            (Claim(date=day, position=n, quote=f"{kind.replace('_', ' ')} on {day:%B %-d, %Y}"), document)
+            for n, (document, day) in enumerate(sources)
+        ]
+        best = min(
+            claims,
+            key=lambda pair: (engine.rank_for(pair[1].kind, None), -pair[1].published_on.toordinal(), pair[0].date),
+        )
         event = Event(key=key, kind=kind, date=best[0].date, position=len(plan.events), new_date=new_date)
         plan.events.append((event, claims, target))
         return best[0].date
@@ -122,8 +200,12 @@ class Generator:
         sources = [(official, day)]
         if self.random.random() < 0.25:
             wrong = day + DAY * self.random.choice([-40, -7, -1, 1, 2, 30])
-            news = self._document(plan, self.random.choice(["news", "blog", "social_media"]),
-                                  max(day, wrong, official.published_on), f"Report: {label} {kind.replace('_', ' ')}")
+            news = self._document(
+                plan,
+                self.random.choice(["news", "blog", "social_media"]),
+                max(day, wrong, official.published_on),
+                f"Report: {label} {kind.replace('_', ' ')}",
+            )
             sources.append((news, wrong))
         return sources
 
@@ -133,12 +215,17 @@ class Generator:
         subject = f"{r.choice(SUBJECTS)} for {r.choice(OBJECTS)}"
         self.serial += 1
         title = subject if kind != "executive_order" else f"Executive Order on {subject}"
-        instrument = Instrument(slug=f"synthetic-{self.seed}-{self.serial}", title=title, kind=kind,
-                                short_title=f"{subject[:60]} ({self.serial})",
-                                rin=f"{r.randint(1000, 3999):04d}-A{chr(65 + r.randint(0, 25))}{r.randint(0, 99):02d}",
-                                docket_ids=[f"{r.choice(['EPA', 'FAA', 'BIS', 'OSHA', 'SEC'])}-{r.randint(1994, 2026)}-"
-                                            f"{r.randint(1, 9999):04d}"],
-                                summary=f"Synthetic {kind.replace('_', ' ')}: {subject}.")
+        instrument = Instrument(
+            slug=f"synthetic-{self.seed}-{self.serial}",
+            title=title,
+            kind=kind,
+            short_title=f"{subject[:60]} ({self.serial})",
+            rin=f"{r.randint(1000, 3999):04d}-A{chr(65 + r.randint(0, 25))}{r.randint(0, 99):02d}",
+            docket_ids=[
+                f"{r.choice(['EPA', 'FAA', 'BIS', 'OSHA', 'SEC'])}-{r.randint(1994, 2026)}-{r.randint(1, 9999):04d}"
+            ],
+            summary=f"Synthetic {kind.replace('_', ' ')}: {subject}.",
+        )
         plan = _Plan(instrument)
         plan.agencies = r.sample(agencies, k=r.choice([1, 1, 1, 2]))
         plan.topics = r.sample(topics, k=r.randint(0, 3))
@@ -148,8 +235,12 @@ class Generator:
         if kind in ("rule", "interim_final_rule", "proposed_rule") and r.random() < 0.6 or kind == "proposed_rule":
             proposal = self._document(plan, "federal_register", start, f"Proposed rule: {subject}")
             self._event(plan, "proposed", "proposed", [(proposal, start)])
-            self._event(plan, "comment-period-closes", "comment_period_closes",
-                        [(proposal, start + DAY * r.choice([30, 60, 90]))])
+            self._event(
+                plan,
+                "comment-period-closes",
+                "comment_period_closes",
+                [(proposal, start + DAY * r.choice([30, 60, 90]))],
+            )
             if kind == "proposed_rule":
                 # A proposal that stays one: corrections and extended comment periods.
                 day = start
@@ -174,13 +265,24 @@ class Generator:
         self._event(plan, "effective", "effective", self._reported(plan, effective, issuing, "effective", subject))
         day = effective
         if r.random() < 0.6:
-            self._event(plan, "compliance-date", "compliance_date",
-                        [(issuing, effective + DAY * r.choice([90, 180, 365]))])
+            self._event(
+                plan, "compliance-date", "compliance_date", [(issuing, effective + DAY * r.choice([90, 180, 365]))]
+            )
         if r.random() < 0.1 and effective > published:
-            notice = self._document(plan, "federal_register", published + DAY * r.randint(1, max(1, (effective - published).days)),
-                                    f"Delay of effective date: {subject}")
-            self._event(plan, "delay-effective", "delayed", [(notice, notice.published_on)], target="effective",
-                        new_date=effective + DAY * r.randint(60, 240))
+            notice = self._document(
+                plan,
+                "federal_register",
+                published + DAY * r.randint(1, max(1, (effective - published).days)),
+                f"Delay of effective date: {subject}",
+            )
+            self._event(
+                plan,
+                "delay-effective",
+                "delayed",
+                [(notice, notice.published_on)],
+                target="effective",
+                new_date=effective + DAY * r.randint(60, 240),
+            )
         # Amendments and corrections bring every life to 5-15 events, leaving room for its end.
         for n in range(max(0, min(r.randint(2, 8), 11 - len(plan.events)))):
             day += DAY * r.randint(30, 500)
@@ -191,8 +293,12 @@ class Generator:
         day += DAY * r.randint(30, 1500)
         if roll < 0.08:
             release = self._document(plan, "press_release", day, f"Agency will not enforce {subject}")
-            self._event(plan, "enforcement-suspended", "enforcement_suspended",
-                        self._reported(plan, day, release, "enforcement suspended", subject))
+            self._event(
+                plan,
+                "enforcement-suspended",
+                "enforcement_suspended",
+                self._reported(plan, day, release, "enforcement suspended", subject),
+            )
             if r.random() < 0.5:
                 day += DAY * r.randint(30, 400)
                 resumed = self._document(plan, "statement", day, f"Enforcement resumes: {subject}")
@@ -211,16 +317,21 @@ class Generator:
         day += DAY * r.randint(30, 2000)
         if roll < 0.10:
             release = self._document(plan, "press_release", day, f"Agency announces rescission of {subject}")
-            self._event(plan, "rescission-announced", "rescission_announced",
-                        self._reported(plan, day, release, "rescission announced", subject))
+            self._event(
+                plan,
+                "rescission-announced",
+                "rescission_announced",
+                self._reported(plan, day, release, "rescission announced", subject),
+            )
             if r.random() < 0.7:
                 day += DAY * r.randint(30, 400)
                 final = self._document(plan, "federal_register", day, f"Rescission of {subject}")
                 self._event(plan, "rescinded", "rescinded", [(final, day)])
         elif roll < 0.20:
             end = r.choice(["superseded", "vacated", "expired"])
-            source = self._document(plan, "court_decision" if end == "vacated" else "federal_register", day,
-                                    f"{end.title()}: {subject}")
+            source = self._document(
+                plan, "court_decision" if end == "vacated" else "federal_register", day, f"{end.title()}: {subject}"
+            )
             self._event(plan, end, end, [(source, day)])
         return plan
 
@@ -232,10 +343,18 @@ class Generator:
         Document.objects.bulk_create([document for plan in plans for document in plan.documents], batch_size=2000)
         agencies = Instrument.agencies.through
         topics = Instrument.topics.through
-        agencies.objects.bulk_create([agencies(instrument_id=plan.instrument.pk, agency_id=agency.pk)
-                                      for plan in plans for agency in plan.agencies], batch_size=5000)
-        topics.objects.bulk_create([topics(instrument_id=plan.instrument.pk, topic_id=topic.pk)
-                                    for plan in plans for topic in plan.topics], batch_size=5000)
+        agencies.objects.bulk_create(
+            [
+                agencies(instrument_id=plan.instrument.pk, agency_id=agency.pk)
+                for plan in plans
+                for agency in plan.agencies
+            ],
+            batch_size=5000,
+        )
+        topics.objects.bulk_create(
+            [topics(instrument_id=plan.instrument.pk, topic_id=topic.pk) for plan in plans for topic in plan.topics],
+            batch_size=5000,
+        )
         for plan in plans:
             for event, _, _ in plan.events:
                 event.instrument_id, event.instrument_title = plan.instrument.pk, plan.instrument.title

@@ -17,21 +17,26 @@ KEY_RULE = "lower-case letters and digits, in words joined by single hyphens or 
 validate_key = RegexValidator(KEY_PATTERN, f"Use only {KEY_RULE}.", code="invalid_key")
 
 URL_SCHEMES = ("http", "https")
-validate_web_url = URLValidator(schemes=URL_SCHEMES, message="Enter a web address starting http:// or https://.",
-                                code="invalid_url")
+validate_web_url = URLValidator(
+    schemes=URL_SCHEMES, message="Enter a web address starting http:// or https://.", code="invalid_url"
+)
 
 # A document's rank override: 1 is best; the kinds' defaults run from 1 to 9.
 RANK_MIN, RANK_MAX = 1, 99
 RANK_RULE = f"a whole number from {RANK_MIN} (best) to {RANK_MAX}"
-rank_validators = [MinValueValidator(RANK_MIN, f"Enter {RANK_RULE}."),
-                   MaxValueValidator(RANK_MAX, f"Enter {RANK_RULE}.")]
+rank_validators = [
+    MinValueValidator(RANK_MIN, f"Enter {RANK_RULE}."),
+    MaxValueValidator(RANK_MAX, f"Enter {RANK_RULE}."),
+]
 
 # Stored dates stay within the dates a reader may ask about (``dates.EARLIEST``, ``LATEST``),
 # well inside the status periods' sentinel ends (0001-01-01 and 9999-12-31).
 EARLIEST_DATE, LATEST_DATE = dates.EARLIEST, dates.LATEST
 DATE_RULE = dates.RANGE_TEXT
-date_validators = [MinValueValidator(EARLIEST_DATE, f"Enter a date {DATE_RULE}."),
-                   MaxValueValidator(LATEST_DATE, f"Enter a date {DATE_RULE}.")]
+date_validators = [
+    MinValueValidator(EARLIEST_DATE, f"Enter a date {DATE_RULE}."),
+    MaxValueValidator(LATEST_DATE, f"Enter a date {DATE_RULE}."),
+]
 
 
 @deconstructible
@@ -70,6 +75,8 @@ def period_start(day, precision):
 def period_start_problem(day, precision):
     """Why ``day`` cannot carry ``precision``, or None."""
     if day is not None and precision and day != period_start(day, precision):
-        return (f"With precision “{precision}” the date must be the first day of its {precision} "
-                f"({period_start(day, precision).isoformat()}).")
+        return (
+            f"With precision “{precision}” the date must be the first day of its {precision} "
+            f"({period_start(day, precision).isoformat()})."
+        )
     return None

@@ -96,10 +96,17 @@ def _last(status, *kinds):
 
 # The events a phase is dated from ("in force since 13 January 2025"): the last of these applied.
 SINCE_KINDS = {
-    "suspended": ("suspended",), "stayed": ("stayed",), "rescinded": ("rescinded",),
-    "vacated": ("vacated",), "expired": ("expired",), "superseded": ("superseded",),
-    "withdrawn": ("withdrawn",), "proposed": ("proposed",), "issued": ("issued", "published"),
-    "in_force": ("effective",), "not_enforced": ("enforcement_suspended",),
+    "suspended": ("suspended",),
+    "stayed": ("stayed",),
+    "rescinded": ("rescinded",),
+    "vacated": ("vacated",),
+    "expired": ("expired",),
+    "superseded": ("superseded",),
+    "withdrawn": ("withdrawn",),
+    "proposed": ("proposed",),
+    "issued": ("issued", "published"),
+    "in_force": ("effective",),
+    "not_enforced": ("enforcement_suspended",),
 }
 
 
@@ -119,7 +126,7 @@ def disputed_spans(status, events, known=None):
 
 
 def span_text(span):
-    """"sources say 8 May to 11 June 2025": each end as precisely as its source gives it."""
+    """ "sources say 8 May to 11 June 2025": each end as precisely as its source gives it."""
     start, end = human_date(span.first.date, span.first.precision), human_date(span.last.date, span.last.precision)
     if span.first.date.year == span.last.date.year and span.first.precision != "year":
         start = start.rsplit(" ", 1)[0]
@@ -145,7 +152,8 @@ def describe_status(status, on, spans=None):
     if status.rescission_pending:
         announced = _last(status, "rescission_announced")
         details.append(
-            f"rescission announced {dated(announced)}, formal notice pending" if announced
+            f"rescission announced {dated(announced)}, formal notice pending"
+            if announced
             else "rescission announced, formal notice pending"
         )
     if status.enforced:
@@ -168,12 +176,21 @@ def since_disputed(status, spans):
     if event is None or event.key not in spans:
         return None
     span = spans[event.key]
-    return {"kind": event.kind, "date": event.date.isoformat(), "from": span.start.isoformat(),
-            "to": span.end.isoformat()}
+    return {
+        "kind": event.kind,
+        "date": event.date.isoformat(),
+        "from": span.start.isoformat(),
+        "to": span.end.isoformat(),
+    }
 
 
 def status_document(slug, on, known, status, events):
     """The status as the JSON object that the ``status`` command and the API share (``events``:
     the engine's input it was worked out from, for the span of a disputed date)."""
-    return {"instrument": slug, "on": on.isoformat(), "known": known.isoformat() if known else None,
-            **status.as_dict(), "since_disputed": since_disputed(status, disputed_spans(status, events, known))}
+    return {
+        "instrument": slug,
+        "on": on.isoformat(),
+        "known": known.isoformat() if known else None,
+        **status.as_dict(),
+        "since_disputed": since_disputed(status, disputed_spans(status, events, known)),
+    }

@@ -61,8 +61,13 @@ def portfolio_compare(request):
         if row := found.get(pk):
             rows.append((row, f"{instrument_path(row.slug)}?on={b.isoformat()}", before, after))
     context = {
-        "a": a, "b": b, "page": page, "rows": rows, "groups": comparison.groups,
-        "values": filterset.form.cleaned_data, "labels": PHASE_LABELS,
+        "a": a,
+        "b": b,
+        "page": page,
+        "rows": rows,
+        "groups": comparison.groups,
+        "values": filterset.form.cleaned_data,
+        "labels": PHASE_LABELS,
         **filter_choices(filterset.form.cleaned_data),
     }
     return render(request, "timeline/compare.html", context)
@@ -85,22 +90,37 @@ def instrument_compare(request, slug):
     answers = []
     for known in (known_a, known_b):
         status = engine.status(events, on=on, known=known)
-        answers.append({
-            "known": known, "status": status,
-            "sentence": describe_status(status, on, disputed_spans(status, events, known)),
-            "flags": {name: getattr(status, name) for name in FLAG_LABELS},
-        })
+        answers.append(
+            {
+                "known": known,
+                "status": status,
+                "sentence": describe_status(status, on, disputed_spans(status, events, known)),
+                "flags": {name: getattr(status, name) for name in FLAG_LABELS},
+            }
+        )
     lo, hi = sorted((known_a, known_b))
-    learned = (Claim.objects.filter(event__instrument=instrument, document__published_on__gt=lo,
-                                    document__published_on__lte=hi)
-               .select_related("document", "event").order_by("document__published_on", "event__date", "pk"))
+    learned = (
+        Claim.objects.filter(
+            event__instrument=instrument, document__published_on__gt=lo, document__published_on__lte=hi
+        )
+        .select_related("document", "event")
+        .order_by("document__published_on", "event__date", "pk")
+    )
     context = {
-        "instrument": instrument, "on": on, "answers": answers, "learned": learned, "lo": lo, "hi": hi,
+        "instrument": instrument,
+        "on": on,
+        "answers": answers,
+        "learned": learned,
+        "lo": lo,
+        "hi": hi,
         "changed": answers[0]["status"].as_dict() != answers[1]["status"].as_dict(),
-        "flag_rows": [(label, answers[0]["flags"][name], answers[1]["flags"][name])
-                      for name, label in FLAG_LABELS.items()],
-        "summary": (f"As known on {human_date(known_a)}, on {human_date(on)} it would be "
-                    f"{PHASE_LABELS[answers[0]['status'].phase]}; as known on {human_date(known_b)}, "
-                    f"{PHASE_LABELS[answers[1]['status'].phase]}."),
+        "flag_rows": [
+            (label, answers[0]["flags"][name], answers[1]["flags"][name]) for name, label in FLAG_LABELS.items()
+        ],
+        "summary": (
+            f"As known on {human_date(known_a)}, on {human_date(on)} it would be "
+            f"{PHASE_LABELS[answers[0]['status'].phase]}; as known on {human_date(known_b)}, "
+            f"{PHASE_LABELS[answers[1]['status'].phase]}."
+        ),
     }
     return render(request, "timeline/instrument_compare.html", context)

@@ -39,10 +39,12 @@ def document_list(request):
     if publisher:
         documents = documents.filter(publisher=publisher)
     if year:
-        documents = documents.filter(published_on__gte=datetime.date(int(year), 1, 1),
-                                     published_on__lte=datetime.date(int(year), 12, 31))
-    page = Paginator(documents.only("id", "kind", "title", "publisher", "published_on", "citation",
-                                    "fr_document_number"), PAGE_SIZE).get_page(request.GET.get("page"))
+        documents = documents.filter(
+            published_on__gte=datetime.date(int(year), 1, 1), published_on__lte=datetime.date(int(year), 12, 31)
+        )
+    page = Paginator(
+        documents.only("id", "kind", "title", "publisher", "published_on", "citation", "fr_document_number"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     first = Document.objects.order_by("published_on").values_list("published_on", flat=True).first()
     last = Document.objects.order_by("-published_on").values_list("published_on", flat=True).first()
     years = range(last.year, first.year - 1, -1) if first and last else []

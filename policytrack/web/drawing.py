@@ -139,12 +139,21 @@ def draw(rows, periods, on, width=WIDTH, window=None, prefix="wide"):
         since = f"from {human_date(period.valid_from)}" if period.valid_from else "before the first event"
         until = f" to {human_date(period.valid_to - datetime.timedelta(days=1))}" if period.valid_to else " onwards"
         band_width = x(hi) - x(lo)
-        bands.append(Band(x(lo), band_width, x(lo) + 6, period.phase, label if band_width > 7.5 * len(label) else "",
-                          f"{label}: {since}{until}",
-                          "ended" if period.phase in ENDED else "held" if period.phase in HELD else ""))
+        bands.append(
+            Band(
+                x(lo),
+                band_width,
+                x(lo) + 6,
+                period.phase,
+                label if band_width > 7.5 * len(label) else "",
+                f"{label}: {since}{until}",
+                "ended" if period.phase in ENDED else "held" if period.phase in HELD else "",
+            )
+        )
 
-    drawn = [row for row in rows if row.kind != "delayed" and row.number
-             and (window is None or start <= row.date <= end)]
+    drawn = [
+        row for row in rows if row.kind != "delayed" and row.number and (window is None or start <= row.date <= end)
+    ]
     markers = []
     for row in drawn:
         state = row.state if row.state != "applied" else ("disputed" if row.disputed else "applied")
@@ -162,8 +171,13 @@ def draw(rows, periods, on, width=WIDTH, window=None, prefix="wide"):
             marker.title = title
         markers.append(marker)
     markers.sort(key=lambda m: (min(m.x, m.span_x if m.span_x is not None else m.x), m.number))
-    intervals = [(min(m.x, m.span_x if m.span_x is not None else m.x) - RADIUS - 2,
-                  max(m.x, (m.span_x or 0) + m.span_width) + RADIUS + 2) for m in markers]
+    intervals = [
+        (
+            min(m.x, m.span_x if m.span_x is not None else m.x) - RADIUS - 2,
+            max(m.x, (m.span_x or 0) + m.span_width) + RADIUS + 2,
+        )
+        for m in markers
+    ]
     lanes = _lanes(intervals)
     for marker, lane in zip(markers, lanes):
         marker.y = LANE_TOP + LANE_HEIGHT * lane
@@ -171,8 +185,19 @@ def draw(rows, periods, on, width=WIDTH, window=None, prefix="wide"):
     on_x = x(on)
     anchor = "end" if on_x > width - 90 else ("start" if on_x < 90 else "middle")
     description = "; ".join(band.title for band in bands)
-    return Drawing(width, axis_y + 24, bands, markers, _ticks(start, end, x, width), on_x, human_date(on), anchor,
-                   description, axis_y, prefix)
+    return Drawing(
+        width,
+        axis_y + 24,
+        bands,
+        markers,
+        _ticks(start, end, x, width),
+        on_x,
+        human_date(on),
+        anchor,
+        description,
+        axis_y,
+        prefix,
+    )
 
 
 def draw_instrument(rows, events, on, known):

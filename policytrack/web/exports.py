@@ -39,8 +39,10 @@ def spreadsheet_safe(value):
 
 def _stream(rows, filename):
     writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows),
-                                     content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in rows),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -66,16 +68,19 @@ def _agency_names(instrument_ids):
     names = {}
     links = Instrument.agencies.through.objects.filter(instrument_id__in=instrument_ids)
     for instrument_id, name, short_name in links.order_by("agency__name", "agency_id").values_list(
-            "instrument_id", "agency__name", "agency__short_name"):
+        "instrument_id", "agency__name", "agency__short_name"
+    ):
         names.setdefault(instrument_id, []).append(short_name or name)
     return {pk: "; ".join(found) for pk, found in names.items()}
 
 
 def _span_cell(kind, claims):
-    """"kind: first day to last day" when ``claims`` ((date, precision) pairs) dispute the
+    """ "kind: first day to last day" when ``claims`` ((date, precision) pairs) dispute the
     event's date, else ""."""
-    span = engine.claimed_span(engine.Claim(document="", date=day, published_on=datetime.date.min, rank=1,
-                                            precision=precision) for day, precision in claims)
+    span = engine.claimed_span(
+        engine.Claim(document="", date=day, published_on=datetime.date.min, rank=1, precision=precision)
+        for day, precision in claims
+    )
     return f"{kind}: {span.start.isoformat()} to {span.end.isoformat()}" if span else ""
 
 
@@ -84,9 +89,11 @@ def disputed_by_instrument(pks, on):
     as one CSV cell each ("rescission_announced: 2025-05-08 to 2025-06-11; …"); one query."""
     claims = defaultdict(list)
     kinds = {}
-    rows = (Claim.objects.filter(event__instrument_id__in=pks, event__date__lte=on, retracted_at__isnull=True)
-            .order_by("event__instrument_id", "event__date", "event__position", "event_id")
-            .values_list("event__instrument_id", "event_id", "event__kind", "date", "precision"))
+    rows = (
+        Claim.objects.filter(event__instrument_id__in=pks, event__date__lte=on, retracted_at__isnull=True)
+        .order_by("event__instrument_id", "event__date", "event__position", "event_id")
+        .values_list("event__instrument_id", "event_id", "event__kind", "date", "precision")
+    )
     for instrument_id, event_id, kind, day, precision in rows:
         kinds[event_id] = (instrument_id, kind)
         claims[event_id].append((day, precision))
@@ -111,18 +118,40 @@ def instrument_csv(request, instruments, on, filename, since=False):
         fields.append("since_on")
 
     def rows():
-        yield ["slug", "title", "short_title", "kind", "agencies", "rin", "on", "phase", "status",
-               *(["since"] if since else []), "disputed", "url"]
+        yield [
+            "slug",
+            "title",
+            "short_title",
+            "kind",
+            "agencies",
+            "rin",
+            "on",
+            "phase",
+            "status",
+            *(["since"] if since else []),
+            "disputed",
+            "url",
+        ]
         for chunk in _chunks(instruments.values_list(*fields).iterator(chunk_size=CHUNK)):
             pks = [row[0] for row in chunk]
             agencies, disputed = _agency_names(pks), disputed_by_instrument(pks, on)
             for pk, slug, title, short_title, kind, rin, phase, *began in chunk:
                 phase = phase or ""
                 began = began[0] if began else None
-                yield [slug, title, short_title, kind, agencies.get(pk, ""), rin, on.isoformat(), phase,
-                       PHASE_LABELS.get(phase, ""),
-                       *([began.isoformat() if began and began != datetime.date.min else ""] if since else []),
-                       disputed.get(pk, ""), f"{base}{instrument_path(slug)}?on={on.isoformat()}"]
+                yield [
+                    slug,
+                    title,
+                    short_title,
+                    kind,
+                    agencies.get(pk, ""),
+                    rin,
+                    on.isoformat(),
+                    phase,
+                    PHASE_LABELS.get(phase, ""),
+                    *([began.isoformat() if began and began != datetime.date.min else ""] if since else []),
+                    disputed.get(pk, ""),
+                    f"{base}{instrument_path(slug)}?on={on.isoformat()}",
+                ]
 
     return _stream(rows(), filename)
 
@@ -137,30 +166,71 @@ def changes_csv(request, start, end, instruments, filename):
     events = Event.objects.between(start, end)
     if instruments.query.where:
         events = events.filter(instrument__in=instruments.order_by().values("pk"))
-    events = (events.annotate(phase_before=_phase_on(before), phase_after=_phase_on(end))
-              .order_by("date", "instrument__title", "position", "pk")
-              .values_list("pk", "date", "precision", "instrument_id", "instrument__slug", "instrument__title",
-                           "kind", "phase_before", "phase_after", "key"))
+    events = (
+        events.annotate(phase_before=_phase_on(before), phase_after=_phase_on(end))
+        .order_by("date", "instrument__title", "position", "pk")
+        .values_list(
+            "pk",
+            "date",
+            "precision",
+            "instrument_id",
+            "instrument__slug",
+            "instrument__title",
+            "kind",
+            "phase_before",
+            "phase_after",
+            "key",
+        )
+    )
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     base = request.build_absolute_uri("/").rstrip("/")
 
     def rows():
-        yield ["date", "precision", "instrument", "title", "event", "phase_before", "phase_after", "sources",
-               "disputed", "url"]
+        yield [
+            "date",
+            "precision",
+            "instrument",
+            "title",
+            "event",
+            "phase_before",
+            "phase_after",
+            "sources",
+            "disputed",
+            "url",
+        ]
         with_events = set()
         for chunk in _chunks(events.iterator(chunk_size=CHUNK)):
             sources, spans = _sources([row[0] for row in chunk])
             for pk, day, precision, instrument_id, slug, title, kind, phase_before, phase_after, key in chunk:
                 with_events.add(instrument_id)
-                yield [day.isoformat(), precision, slug, title, kind, phase_before or "", phase_after or "",
-                       sources.get(pk, ""), _span_cell(kind, spans.get(pk, ())),
-                       f"{base}{instrument_path(slug)}?on={day.isoformat()}#event-{key}"]
+                yield [
+                    day.isoformat(),
+                    precision,
+                    slug,
+                    title,
+                    kind,
+                    phase_before or "",
+                    phase_after or "",
+                    sources.get(pk, ""),
+                    _span_cell(kind, spans.get(pk, ())),
+                    f"{base}{instrument_path(slug)}?on={day.isoformat()}#event-{key}",
+                ]
         listed = ChangeList(start, end, instruments)
         quiet = [pk for pk in listed.listed if pk not in with_events]
         for chunk in _chunks(quiet, 500):
             for change in listed.read(chunk):
-                yield ["", "", change.instrument.slug, change.instrument.title, "", change.before, change.after, "", "",
-                       f"{base}{instrument_path(change.instrument.slug)}?on={end.isoformat()}"]
+                yield [
+                    "",
+                    "",
+                    change.instrument.slug,
+                    change.instrument.title,
+                    "",
+                    change.before,
+                    change.after,
+                    "",
+                    "",
+                    f"{base}{instrument_path(change.instrument.slug)}?on={end.isoformat()}",
+                ]
 
     return _stream(rows(), filename)
 
@@ -169,10 +239,11 @@ def _sources(event_ids):
     """Each event's sources, in file order, as one cell ("Federal Register 90 FR 4544; ..."), and
     the (date, precision) each gives; a retracted claim is no source."""
     found, dated = {}, {}
-    claims = (Claim.objects.filter(event_id__in=event_ids, retracted_at__isnull=True)
-              .order_by("event_id", "position", "pk")
-              .values_list("event_id", "document__publisher", "document__title", "document__citation", "date",
-                           "precision"))
+    claims = (
+        Claim.objects.filter(event_id__in=event_ids, retracted_at__isnull=True)
+        .order_by("event_id", "position", "pk")
+        .values_list("event_id", "document__publisher", "document__title", "document__citation", "date", "precision")
+    )
     for event_id, publisher, title, citation, day, precision in claims:
         found.setdefault(event_id, []).append(" ".join(filter(None, [publisher or title, citation])))
         dated.setdefault(event_id, []).append((day, precision))
@@ -181,21 +252,29 @@ def _sources(event_ids):
 
 def _phase_on(day):
     """The phase of the row's instrument on ``day``, from its stored status periods."""
-    return Subquery(StatusPeriod.objects.filter(instrument_id=OuterRef("instrument_id"))
-                    .covering(day).values("phase")[:1])
+    return Subquery(
+        StatusPeriod.objects.filter(instrument_id=OuterRef("instrument_id")).covering(day).values("phase")[:1]
+    )
 
 
 def compare_csv(request, comparison, filename):
     """One row per instrument whose phase on ``a`` differs from its phase on ``b``, in the page's
     order (the instruments read 2,000 at a time)."""
+
     def rows():
         yield ["slug", "title", "a", "phase_a", "b", "phase_b", "url"]
         for chunk in _chunks(comparison, CHUNK):
             found = Instrument.objects.in_bulk([pk for pk, _, _ in chunk])
             for pk, before, after in chunk:
                 if instrument := found.get(pk):
-                    yield [instrument.slug, instrument.title, comparison.a.isoformat(), before,
-                           comparison.b.isoformat(), after,
-                           request.build_absolute_uri(f"{instrument.get_absolute_url()}?on={comparison.b.isoformat()}")]
+                    yield [
+                        instrument.slug,
+                        instrument.title,
+                        comparison.a.isoformat(),
+                        before,
+                        comparison.b.isoformat(),
+                        after,
+                        request.build_absolute_uri(f"{instrument.get_absolute_url()}?on={comparison.b.isoformat()}"),
+                    ]
 
     return _stream(rows(), filename)

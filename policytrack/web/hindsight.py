@@ -32,24 +32,35 @@ def editors_text(instrument, notes, moment):
     summary = summary_as_recorded(instrument.pk, moment)
     as_known = notes_as_recorded(instrument.pk, moment)
     hidden = {key for key, note in notes.items() if note and as_known.get(key, "") != note}
-    return (summary, bool(instrument.summary) and summary != instrument.summary,
-            {key: as_known.get(key, "") for key in notes}, hidden)
+    return (
+        summary,
+        bool(instrument.summary) and summary != instrument.summary,
+        {key: as_known.get(key, "") for key in notes},
+        hidden,
+    )
 
 
 def summary_as_recorded(instrument_id, moment):
     """The instrument's summary as recorded at ``moment`` ("" if it had none, or did not exist).
     Read from the history rows directly, latest by (moment, row id): two records made in one
     instant (an import and an edit) are then told apart, which ``as_of`` leaves to chance."""
-    latest = (Instrument.history.filter(id=instrument_id, history_date__lte=moment)
-              .order_by("-history_date", "-history_id").values_list("history_type", "summary").first())
+    latest = (
+        Instrument.history.filter(id=instrument_id, history_date__lte=moment)
+        .order_by("-history_date", "-history_id")
+        .values_list("history_type", "summary")
+        .first()
+    )
     return latest[1] if latest and latest[0] != "-" else ""
 
 
 def notes_as_recorded(instrument_id, moment):
     """Each event's note by key as recorded at ``moment`` (events not then recorded, or deleted,
     are left out): one query of the events' history rows, the latest of each winning."""
-    rows = (Event.history.filter(instrument_id=instrument_id, history_date__lte=moment)
-            .order_by("id", "history_date", "history_id").values_list("id", "history_type", "key", "note"))
+    rows = (
+        Event.history.filter(instrument_id=instrument_id, history_date__lte=moment)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "history_type", "key", "note")
+    )
     latest = {pk: (change, key, note) for pk, change, key, note in rows}
     return {key: note for change, key, note in latest.values() if change != "-"}
 
@@ -59,8 +70,11 @@ def known_relations(relations, known):
     source published by ``known`` is about: one query for all of them."""
     if known is None or not relations:
         return relations
-    first = dict(Instrument.objects.filter(pk__in=[other.pk for _, other in relations])
-                 .annotate(first=Min("events__claims__document__published_on")).values_list("pk", "first"))
+    first = dict(
+        Instrument.objects.filter(pk__in=[other.pk for _, other in relations])
+        .annotate(first=Min("events__claims__document__published_on"))
+        .values_list("pk", "first")
+    )
     return [(label, other) for label, other in relations if first.get(other.pk) and first[other.pk] <= known]
 
 

@@ -30,8 +30,14 @@ COUNT_BOUND = 10_000  # counted exactly up to here, "more than" beyond: a count 
 TABLES = ((0, Instrument), (1, Event), (2, Claim))  # the order of records made at one moment
 VERBS = {"+": "added", "~": "changed", "-": "deleted"}
 NOT_COMPARED = {"version", "agencies", "topics", "position", "instrument_title"}
-FIELD_NAMES = {"short_title": "short title", "rin": "RIN", "docket_ids": "docket ids", "cfr_parts": "CFR parts",
-               "new_date": "new date", "target": "event it delays"}
+FIELD_NAMES = {
+    "short_title": "short title",
+    "rin": "RIN",
+    "docket_ids": "docket ids",
+    "cfr_parts": "CFR parts",
+    "new_date": "new date",
+    "target": "event it delays",
+}
 LONG_TEXT = {"summary", "note", "quote"}
 
 
@@ -90,8 +96,13 @@ def count(instrument_id=None, until=None):
     """How many recorded edits (by ``until`` if given), and whether there are more than that
     (counted up to a bound)."""
     if instrument_id is not None:  # an instrument's history is short: one query, counted whole
-        first, *others = (_records(model, instrument_id).filter(**({"history_date__lte": until} if until else {}))
-                          .order_by().values_list("history_id") for _, model in TABLES)
+        first, *others = (
+            _records(model, instrument_id)
+            .filter(**({"history_date__lte": until} if until else {}))
+            .order_by()
+            .values_list("history_id")
+            for _, model in TABLES
+        )
         total = first.union(*others, all=True).count()
         return total, False
     total = sum(_records(model, instrument_id).order_by()[:COUNT_BOUND].count() for _, model in TABLES)
@@ -109,8 +120,10 @@ def page(instrument_id=None, cursor=None, size=None, until=None):
             records = records.filter(history_date__lte=until)
         if cursor:
             records = records.filter(_after(part, cursor))
-        found += [(record.history_date, part, record) for record in
-                  records.order_by("-history_date", "-history_id")[: size + 1]]
+        found += [
+            (record.history_date, part, record)
+            for record in records.order_by("-history_date", "-history_id")[: size + 1]
+        ]
     found.sort(key=lambda item: (-item[0].timestamp(), item[1], -item[2].history_id))
     more = len(found) > size
     entries = _describe(found[:size])
@@ -125,12 +138,14 @@ def _previous(records, model):
     latest = max(record.history_date for record in changed)
     versions = defaultdict(list)
     for version in model.history.filter(id__in={record.id for record in changed}, history_date__lte=latest).order_by(
-            "history_date", "history_id"):
+        "history_date", "history_id"
+    ):
         versions[version.id].append(version)
     previous = {}
     for record in changed:
-        earlier = [v for v in versions[record.id] if (v.history_date, v.history_id) < (record.history_date,
-                                                                                         record.history_id)]
+        earlier = [
+            v for v in versions[record.id] if (v.history_date, v.history_id) < (record.history_date, record.history_id)
+        ]
         if earlier:
             previous[record.history_id] = earlier[-1]
     return previous
@@ -151,14 +166,22 @@ def _describe(found):
         by_part[part].append(record)
     previous = {part: _previous(records, model) for part, model in TABLES if (records := by_part.get(part))}
     events = _latest_of(Event, {record.event_id for record in by_part[2]}, ("kind", "date", "instrument_id"))
-    documents = {row["id"]: row for row in Document.objects.filter(
-        pk__in={record.document_id for record in by_part[2]}).values("id", "publisher", "title")}
-    instrument_ids = ({record.id for record in by_part[0]} | {record.instrument_id for record in by_part[1]}
-                      | {events[record.event_id]["instrument_id"] for record in by_part[2] if record.event_id in events})
+    documents = {
+        row["id"]: row
+        for row in Document.objects.filter(pk__in={record.document_id for record in by_part[2]}).values(
+            "id", "publisher", "title"
+        )
+    }
+    instrument_ids = (
+        {record.id for record in by_part[0]}
+        | {record.instrument_id for record in by_part[1]}
+        | {events[record.event_id]["instrument_id"] for record in by_part[2] if record.event_id in events}
+    )
     instruments = _latest_of(Instrument, instrument_ids, ("slug", "title", "short_title"))
-    users = {user.pk: (f"{user.first_name} {user.last_name}".strip() or "an editor") for user in
-             get_user_model().objects.filter(
-                 pk__in={record.history_user_id for _, _, record in found} - {None})}
+    users = {
+        user.pk: (f"{user.first_name} {user.last_name}".strip() or "an editor")
+        for user in get_user_model().objects.filter(pk__in={record.history_user_id for _, _, record in found} - {None})
+    }
 
     def claim_name(record):
         document = documents.get(record.document_id) or {"publisher": "", "title": "a source"}
@@ -172,29 +195,41 @@ def _describe(found):
         old = previous.get(part, {}).get(record.history_id)
         if part == 0:
             instrument_id, thing = record.id, "the instrument"
-            words = {"+": f"added the instrument “{record.short_title or record.title}”",
-                     "-": f"deleted the instrument “{record.short_title or record.title}”"}.get(record.history_type)
+            words = {
+                "+": f"added the instrument “{record.short_title or record.title}”",
+                "-": f"deleted the instrument “{record.short_title or record.title}”",
+            }.get(record.history_type)
         elif part == 1:
             instrument_id = record.instrument_id
             label = EVENT_KIND_LABELS.get(record.kind, record.kind)
             thing = f"the “{label}” event"
-            words = {"+": f"added the “{label}” event, on {human_date(record.date, record.precision)}",
-                     "-": f"deleted the “{label}” event (it was on {human_date(record.date, record.precision)})"
-                     }.get(record.history_type)
+            words = {
+                "+": f"added the “{label}” event, on {human_date(record.date, record.precision)}",
+                "-": f"deleted the “{label}” event (it was on {human_date(record.date, record.precision)})",
+            }.get(record.history_type)
         else:
             instrument_id = events.get(record.event_id, {}).get("instrument_id")
             by, about = claim_name(record)
             thing = f"the claim by {by}{about}"
-            words = {"+": f"added a claim by {by}{about}, dating it {human_date(record.date, record.precision)}",
-                     "-": f"removed the claim by {by}{about} (it dated it {human_date(record.date, record.precision)})"
-                     }.get(record.history_type)
+            words = {
+                "+": f"added a claim by {by}{about}, dating it {human_date(record.date, record.precision)}",
+                "-": f"removed the claim by {by}{about} (it dated it {human_date(record.date, record.precision)})",
+            }.get(record.history_type)
         if words is None:
             words = _changes(record, old, thing, part, documents)
         instrument = instruments.get(instrument_id, {})
-        entries.append(Entry(
-            when=when, part=part, history_id=record.history_id, instrument_id=instrument_id, words=words,
-            who=users.get(record.history_user_id) if record.history_user_id else None,
-            instrument=instrument.get("short_title") or instrument.get("title", ""), slug=instrument.get("slug", "")))
+        entries.append(
+            Entry(
+                when=when,
+                part=part,
+                history_id=record.history_id,
+                instrument_id=instrument_id,
+                words=words,
+                who=users.get(record.history_user_id) if record.history_user_id else None,
+                instrument=instrument.get("short_title") or instrument.get("title", ""),
+                slug=instrument.get("slug", ""),
+            )
+        )
     return entries
 
 
@@ -229,8 +264,10 @@ def _changes(record, old, thing, part, documents):
         elif field in ("event", "target", "instrument"):
             said.append(f"changed the {name} of {thing}")
         else:
-            said.append(f"changed the {name} of {thing} from {_shown(field, change.old, old)} "
-                        f"to {_shown(field, change.new, record)}")
+            said.append(
+                f"changed the {name} of {thing} from {_shown(field, change.old, old)} "
+                f"to {_shown(field, change.new, record)}"
+            )
     return "; ".join(said) or f"saved {thing} again, with no change shown here"
 
 
@@ -240,8 +277,10 @@ def site_history(request):
     slug = request.GET.get("instrument", "").strip()
     instrument_id = None
     if slug:
-        instrument_id = (Instrument.objects.filter(slug=slug).values_list("pk", flat=True).first()
-                         or Instrument.history.filter(slug=slug).values_list("id", flat=True).first())
+        instrument_id = (
+            Instrument.objects.filter(slug=slug).values_list("pk", flat=True).first()
+            or Instrument.history.filter(slug=slug).values_list("id", flat=True).first()
+        )
         if instrument_id is None:
             return not_found(request, message=f"No instrument has the slug “{slug[:100]}”.")
     try:
@@ -253,6 +292,16 @@ def site_history(request):
     for entry in entries:
         entry.link = instrument_path(entry.slug) if entry.slug else ""
     total, more = count(instrument_id)
-    return render(request, "web/history.html", {
-        "entries": entries, "older": older, "total": total, "more": more, "slug": slug, "first": cursor is None,
-        "instrument_name": entries[0].instrument if entries and slug else slug})
+    return render(
+        request,
+        "web/history.html",
+        {
+            "entries": entries,
+            "older": older,
+            "total": total,
+            "more": more,
+            "slug": slug,
+            "first": cursor is None,
+            "instrument_name": entries[0].instrument if entries and slug else slug,
+        },
+    )

@@ -22,7 +22,9 @@ def cfr_url(part):
 
 def rin_url(rin):
     rin = (rin or "").strip()
-    return f"https://www.reginfo.gov/public/do/eAgendaViewRule?{urlencode({'RIN': rin.upper()})}" if RIN.match(rin) else ""
+    return (
+        f"https://www.reginfo.gov/public/do/eAgendaViewRule?{urlencode({'RIN': rin.upper()})}" if RIN.match(rin) else ""
+    )
 
 
 def docket_url(docket):

@@ -84,7 +84,8 @@ def as_rows(instruments, on, read_agencies=True, known=None):
         names = defaultdict(list)
         links = Instrument.agencies.through.objects.filter(instrument__in=[row.pk for row in instruments])
         for instrument_id, name, short_name in links.order_by("agency__name").values_list(
-                "instrument_id", "agency__name", "agency__short_name"):
+            "instrument_id", "agency__name", "agency__short_name"
+        ):
             names[instrument_id].append((name, short_name or name))
         for row in instruments:
             row.agency_names = names[row.pk]
@@ -100,12 +101,15 @@ def as_rows(instruments, on, read_agencies=True, known=None):
 @functools.cache
 def _listed_sql(count):
     links = Instrument.agencies.through._meta
-    instruments, agencies, link_table = (connection.ops.quote_name(table) for table in (
-        Instrument._meta.db_table, Agency._meta.db_table, links.db_table))
+    instruments, agencies, link_table = (
+        connection.ops.quote_name(table) for table in (Instrument._meta.db_table, Agency._meta.db_table, links.db_table)
+    )
     to_instrument, to_agency = (links.get_field(name).column for name in ("instrument", "agency"))
-    return (f"SELECT i.id, i.slug, i.title, i.short_title, i.kind, a.name, a.short_name FROM {instruments} i "
-            f"LEFT JOIN {link_table} ia ON ia.{to_instrument} = i.id LEFT JOIN {agencies} a ON a.id = ia.{to_agency} "
-            f"WHERE i.id IN ({', '.join(['%s'] * count)}) ORDER BY a.name")
+    return (
+        f"SELECT i.id, i.slug, i.title, i.short_title, i.kind, a.name, a.short_name FROM {instruments} i "
+        f"LEFT JOIN {link_table} ia ON ia.{to_instrument} = i.id LEFT JOIN {agencies} a ON a.id = ia.{to_agency} "
+        f"WHERE i.id IN ({', '.join(['%s'] * count)}) ORDER BY a.name"
+    )
 
 
 def listed_instruments(pks):
@@ -130,15 +134,19 @@ def _choices_sql():
     """Every agency and topic, by name, in one round trip: written as SQL, since the ORM took
     longer to build the two queries than the database took to answer them."""
     agencies, topics = (connection.ops.quote_name(model._meta.db_table) for model in (Agency, Topic))
-    return (f"SELECT 0 AS part, id, slug, name, short_name, parent_id FROM {agencies} "
-            f"UNION ALL SELECT 1, id, slug, name, '', NULL FROM {topics} ORDER BY 1, 4")
+    return (
+        f"SELECT 0 AS part, id, slug, name, short_name, parent_id FROM {agencies} "
+        f"UNION ALL SELECT 1, id, slug, name, '', NULL FROM {topics} ORDER BY 1, 4"
+    )
 
 
 def filter_choices(values):
     """Options for the filter form, each with whether ``values`` (the form's cleaned data) chose
     it: agencies as a tree (children indented), topics, kinds, phases."""
-    chosen = {name: {getattr(value, "slug", value) for value in values.get(name) or ()}
-              for name in ("agency", "topic", "kind", "phase")}
+    chosen = {
+        name: {getattr(value, "slug", value) for value in values.get(name) or ()}
+        for name in ("agency", "topic", "kind", "phase")
+    }
     children, topics = {}, []
     with connection.cursor() as cursor:
         cursor.execute(_choices_sql())
@@ -173,9 +181,12 @@ def instrument_list(request):
     on, known = filterset.on_date, filterset.known_date
     instruments = filterset.qs
     if known is not None and request.GET.get("format") == "csv":
-        return bad_request(request, message="The CSV of the instruments cannot answer “known” yet: it lists what "
-                                            "every source we hold says. The page itself (without format=csv) "
-                                            "shows the status as known on that date.")
+        return bad_request(
+            request,
+            message="The CSV of the instruments cannot answer “known” yet: it lists what "
+            "every source we hold says. The page itself (without format=csv) "
+            "shows the status as known on that date.",
+        )
     if request.GET.get("format") == "csv":
         return exports.instrument_csv(request, instruments, on, f"instruments-on-{on.isoformat()}.csv")
     paginator = Paginator(instruments, PAGE_SIZE)
@@ -222,9 +233,12 @@ def instrument_detail(request, slug):
     if recorded is not None:
         held = instrument_as_recorded(slug, recorded)
         if held is None:
-            why = "it was added later." if instrument is not None else "it had been deleted by then, or was never added."
-            return not_found(request, message=(
-                f"This tracker held no instrument “{slug}” at {recorded:%Y-%m-%d %H:%M} UTC; {why}"))
+            why = (
+                "it was added later." if instrument is not None else "it had been deleted by then, or was never added."
+            )
+            return not_found(
+                request, message=(f"This tracker held no instrument “{slug}” at {recorded:%Y-%m-%d %H:%M} UTC; {why}")
+            )
         if instrument is None or instrument.pk != held.id:  # deleted since (its slug perhaps reused)
             instrument, held.related = held, False
             agencies, topics = agencies_and_topics_as_recorded(held, recorded)
@@ -249,8 +263,11 @@ def instrument_detail(request, slug):
         "disputed_since": since_event(status) if since_event(status) and since_event(status).key in spans else None,
         "phase_label": PHASE_LABELS[status.phase],
         # Rescission pending is shown only when it is so: "no" would be noise on most instruments.
-        "flags": [(name, label, getattr(status, name)) for name, label in FLAG_LABELS.items()
-                  if name != "rescission_pending" or status.rescission_pending],
+        "flags": [
+            (name, label, getattr(status, name))
+            for name, label in FLAG_LABELS.items()
+            if name != "rescission_pending" or status.rescission_pending
+        ],
         "rows": timeline,
         "upcoming_label": _upcoming_label(status, timeline),
         "drawing": draw_instrument(timeline, events, on, known),
@@ -280,8 +297,11 @@ def _agencies_and_topics(instrument):
     """Its agencies ("name (abbreviation)") and topics, by name: one query of tuples, not two
     prefetches of model instances."""
     agencies, topics = {}, {}  # by id: the join repeats each agency once per topic, and two may share a name
-    rows = (Instrument.objects.filter(pk=instrument.pk).order_by("agencies__name", "topics__name")
-            .values_list("agencies__pk", "agencies__name", "agencies__short_name", "topics__pk", "topics__name"))
+    rows = (
+        Instrument.objects.filter(pk=instrument.pk)
+        .order_by("agencies__name", "topics__name")
+        .values_list("agencies__pk", "agencies__name", "agencies__short_name", "topics__pk", "topics__name")
+    )
     for agency_id, name, short_name, topic_id, topic in rows:
         if agency_id is not None:
             agencies[agency_id] = f"{name} ({short_name})" if short_name else name  # as Agency.__str__
@@ -293,12 +313,18 @@ def _agencies_and_topics(instrument):
 def _relations(instrument):
     """(label, other instrument): its own relations, then those other instruments have to it
     (one query for both)."""
-    rows = list(InstrumentRelation.objects.filter(Q(source=instrument) | Q(target=instrument))
-                .select_related("source", "target"))
+    rows = list(
+        InstrumentRelation.objects.filter(Q(source=instrument) | Q(target=instrument)).select_related(
+            "source", "target"
+        )
+    )
     relations = [(r.get_kind_display(), r.target) for r in rows if r.source_id == instrument.pk]
     shown = {other.pk for _, other in relations}
-    relations += [(f"{r.get_kind_display()} (from the other side)", r.source)
-                  for r in rows if r.target_id == instrument.pk and r.source_id not in shown]
+    relations += [
+        (f"{r.get_kind_display()} (from the other side)", r.source)
+        for r in rows
+        if r.target_id == instrument.pk and r.source_id not in shown
+    ]
     return relations
 
 
@@ -307,5 +333,10 @@ def _history(instrument, cursor, until=None):
     ``until`` (a page as known on a date shows the edits recorded by then)."""
     entries, older = history.page(instrument.pk, cursor, until=until)
     total, more = history.count(instrument.pk, until=until)
-    return {"history": entries, "history_older": older, "history_first": cursor is None,
-            "history_total": total, "history_more": more}
+    return {
+        "history": entries,
+        "history_older": older,
+        "history_first": cursor is None,
+        "history_total": total,
+        "history_more": more,
+    }

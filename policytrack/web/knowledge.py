@@ -43,7 +43,9 @@ def _evenly(items, most):
 
 def _phase_on(periods, day):
     for period in periods:
-        if (period.valid_from is None or period.valid_from <= day) and (period.valid_to is None or day < period.valid_to):
+        if (period.valid_from is None or period.valid_from <= day) and (
+            period.valid_to is None or day < period.valid_to
+        ):
             return period.phase
     return "not_yet_issued"
 
@@ -52,8 +54,14 @@ def knowledge_chart(events, known=None):
     """``(columns, rows)``: rows of (knowledge date, cells), or None without sources. Limited to
     sources published by ``known`` if given (no hindsight). At most ROWS engine runs (one
     ``engine.periods`` per row), each read at COLUMNS dates."""
-    published = sorted({claim.published_on for event in events for claim in event.claims
-                        if known is None or claim.published_on <= known})
+    published = sorted(
+        {
+            claim.published_on
+            for event in events
+            for claim in event.claims
+            if known is None or claim.published_on <= known
+        }
+    )
     if not published:
         return None
     dates = [item.date for item in engine.timeline(events, known)] or published
@@ -61,11 +69,17 @@ def knowledge_chart(events, known=None):
     pad = datetime.timedelta(days=max(15, (last - first).days // 20))
     start, end = first - pad, last + pad
     step = max((end - start).days / (COLUMNS - 1), 1)
-    days = sorted({start + datetime.timedelta(days=round(n * step)) for n in range(COLUMNS)
-                   if start + datetime.timedelta(days=round(n * step)) <= end})
+    days = sorted(
+        {
+            start + datetime.timedelta(days=round(n * step))
+            for n in range(COLUMNS)
+            if start + datetime.timedelta(days=round(n * step)) <= end
+        }
+    )
     every = max(1, len(days) // 6)
-    columns = [Column(day, day.strftime("%b %Y") if n % every == 0 else "", human_date(day))
-               for n, day in enumerate(days)]
+    columns = [
+        Column(day, day.strftime("%b %Y") if n % every == 0 else "", human_date(day)) for n, day in enumerate(days)
+    ]
     rows = []
     for row_known in _evenly(published, ROWS):
         periods = engine.periods(events, row_known)
@@ -76,8 +90,9 @@ def knowledge_chart(events, known=None):
                 cells[-1].span += 1
                 cells[-1].last = day
             else:
-                cell = Cell(phase, PHASE_LABELS[phase], 1, "",
-                            "ended" if phase in ENDED else "held" if phase in HELD else "")
+                cell = Cell(
+                    phase, PHASE_LABELS[phase], 1, "", "ended" if phase in ENDED else "held" if phase in HELD else ""
+                )
                 cell.first = cell.last = day
                 cells.append(cell)
         for cell in cells:

@@ -14,8 +14,11 @@ def event_labels(pairs):
     pairs = set(pairs)
     if not pairs:
         return {}
-    rows = (Event.objects.filter(instrument_id__in={i for i, _ in pairs}, kind__in={k for _, k in pairs})
-            .order_by("instrument_id", "date", "position", "pk").values_list("instrument_id", "kind", "key"))
+    rows = (
+        Event.objects.filter(instrument_id__in={i for i, _ in pairs}, kind__in={k for _, k in pairs})
+        .order_by("instrument_id", "date", "position", "pk")
+        .values_list("instrument_id", "kind", "key")
+    )
     by_kind = {}
     for instrument_id, kind, key in rows:
         if (instrument_id, kind) in pairs:

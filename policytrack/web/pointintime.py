@@ -46,11 +46,17 @@ def _listed_page(request, on, selection, count):
     if selection is not None:
         periods = periods.filter(instrument__in=selection.values("pk"))
     starts = periods.filter(valid_from__gt=datetime.date.min).values("valid_from")
-    listing = periods.covering(on).listed().annotate(
-        previous=Subquery(starts.filter(valid_from__lt=on).order_by("-valid_from")[:1]),
-        following=Subquery(starts.filter(valid_from__gt=on).order_by("valid_from")[:1]))
-    paginator = Paginator(listing.values_list("instrument_id", "listing_rank", "valid_from", "previous", "following"),
-                          PAGE_SIZE)
+    listing = (
+        periods.covering(on)
+        .listed()
+        .annotate(
+            previous=Subquery(starts.filter(valid_from__lt=on).order_by("-valid_from")[:1]),
+            following=Subquery(starts.filter(valid_from__gt=on).order_by("valid_from")[:1]),
+        )
+    )
+    paginator = Paginator(
+        listing.values_list("instrument_id", "listing_rank", "valid_from", "previous", "following"), PAGE_SIZE
+    )
     paginator.count = count  # already counted, by phase
     page = paginator.get_page(request.GET.get("page"))
     listed = list(page.object_list)
@@ -121,18 +127,35 @@ def on_date(request, date):
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
     if known is not None:
         if request.GET.get("format") == "csv":
-            return bad_request(request, message="The CSV of a date cannot answer “known” yet: it lists what every "
-                                                "source we hold says. The page itself (without format=csv) shows "
-                                                "the status as known on that date.")
+            return bad_request(
+                request,
+                message="The CSV of a date cannot answer “known” yet: it lists what every "
+                "source we hold says. The page itself (without format=csv) shows "
+                "the status as known on that date.",
+            )
         counts, page, previous, following = _known_listing(request, on, known, filterset)
-        return render(request, "timeline/on_date.html", {
-            "on": on, "known": known, "page": page, "previous": previous, "next": following,
-            "counts": [(phase, PHASE_LABELS[phase], count) for phase, count in counts],
-            "values": filterset.form.cleaned_data, "labels": PHASE_LABELS, "today": timezone.localdate(),
-            **filter_choices(filterset.form.cleaned_data)})
+        return render(
+            request,
+            "timeline/on_date.html",
+            {
+                "on": on,
+                "known": known,
+                "page": page,
+                "previous": previous,
+                "next": following,
+                "counts": [(phase, PHASE_LABELS[phase], count) for phase, count in counts],
+                "values": filterset.form.cleaned_data,
+                "labels": PHASE_LABELS,
+                "today": timezone.localdate(),
+                **filter_choices(filterset.form.cleaned_data),
+            },
+        )
     if request.GET.get("format") == "csv":
-        rank = Case(*[When(phase_on=phase, then=Value(n)) for phase, n in LISTING_RANK.items()],
-                    default=Value(len(LISTING_RANK)), output_field=IntegerField())
+        rank = Case(
+            *[When(phase_on=phase, then=Value(n)) for phase, n in LISTING_RANK.items()],
+            default=Value(len(LISTING_RANK)),
+            output_field=IntegerField(),
+        )
         instruments = filterset.qs.annotate(rank=rank).order_by("rank", "title", "pk")
         return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv", since=True)
     # The instruments the filters leave, or None for all of them (without building the query).
@@ -176,25 +199,61 @@ def _with_events(items, start, end):
         paths[item.instrument.pk] = path = instrument_path(item.instrument.slug)
         item.link, item.events = f"{path}?on={end.isoformat()}", []
     by_instrument = {item.instrument.pk: item.events for item in items}
-    rows = (Event.objects.between(start, end).filter(instrument_id__in=list(paths)).annotate(counted=counted_claims())
-            .order_by("instrument_id", "date", "position", "pk", "counted__position", "counted__pk")
-            .values_list("instrument_id", "pk", "key", "kind", "date", "precision", "counted__date",
-                         "counted__precision", "counted__document_id", "counted__document__title",
-                         "counted__document__publisher", "counted__document__citation"))
+    rows = (
+        Event.objects.between(start, end)
+        .filter(instrument_id__in=list(paths))
+        .annotate(counted=counted_claims())
+        .order_by("instrument_id", "date", "position", "pk", "counted__position", "counted__pk")
+        .values_list(
+            "instrument_id",
+            "pk",
+            "key",
+            "kind",
+            "date",
+            "precision",
+            "counted__date",
+            "counted__precision",
+            "counted__document_id",
+            "counted__document__title",
+            "counted__document__publisher",
+            "counted__document__citation",
+        )
+    )
     rows = list(rows)
     labels = event_labels({(row[0], row[3]) for row in rows})  # "second compliance date"
     event_pk = None
-    for instrument_id, pk, key, kind, day, precision, says, says_precision, document_id, title, publisher, citation \
-            in rows:
+    for (
+        instrument_id,
+        pk,
+        key,
+        kind,
+        day,
+        precision,
+        says,
+        says_precision,
+        document_id,
+        title,
+        publisher,
+        citation,
+    ) in rows:
         if pk != event_pk:
             event_pk, iso_date = pk, day.isoformat()
-            event = DatedEvent(iso_date, human_date(day, precision), f"{paths[instrument_id]}?on={iso_date}#event-{key}",
-                               capfirst(label_of(labels, instrument_id, key, kind)), [])
+            event = DatedEvent(
+                iso_date,
+                human_date(day, precision),
+                f"{paths[instrument_id]}?on={iso_date}#event-{key}",
+                capfirst(label_of(labels, instrument_id, key, kind)),
+                [],
+            )
             by_instrument[instrument_id].append(event)
         if document_id is not None:
-            event.sources.append((document_path(document_id),
-                                  (publisher or title) + (f" ({citation})" if citation else ""),
-                                  human_date(says, says_precision) if says != day else ""))
+            event.sources.append(
+                (
+                    document_path(document_id),
+                    (publisher or title) + (f" ({citation})" if citation else ""),
+                    human_date(says, says_precision) if says != day else "",
+                )
+            )
 
 
 @rate_limited("export", when=exporting)
@@ -211,8 +270,9 @@ def changes(request):
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
     if request.GET.get("format") == "csv":
-        return exports.changes_csv(request, start, end, filterset.qs,
-                                   f"changes-{start.isoformat()}-to-{end.isoformat()}.csv")
+        return exports.changes_csv(
+            request, start, end, filterset.qs, f"changes-{start.isoformat()}-to-{end.isoformat()}.csv"
+        )
     found = changes_between(start, end, filterset.qs, with_events=False)
     page = Paginator(found.instruments, PAGE_SIZE).get_page(request.GET.get("page"))
     _with_events(page.object_list, start, end)

@@ -66,8 +66,12 @@ def _why(best, others):
 
 
 def _describe(document, rank):
-    details = [DOCUMENT_KIND_LABELS.get(document.kind, document.kind), document.publisher, document.citation,
-               f"published {human_date(document.published_on)}"]
+    details = [
+        DOCUMENT_KIND_LABELS.get(document.kind, document.kind),
+        document.publisher,
+        document.citation,
+        f"published {human_date(document.published_on)}",
+    ]
     return ", ".join(detail for detail in details if detail)
 
 
@@ -89,20 +93,25 @@ def timeline_rows(events, notes, documents, on, known, retracted=None, hidden_no
     labels = numbered_kinds(item.event.kind for item in resolved)
     number = 0
     for item, label in zip(resolved, labels):
-        disagreeing = [c for c in item.known_claims if c is not item.best_claim and c.date != item.best_claim.date] \
-            if item.best_claim else []
+        disagreeing = (
+            [c for c in item.known_claims if c is not item.best_claim and c.date != item.best_claim.date]
+            if item.best_claim
+            else []
+        )
         sources = []
         for claim in item.known_claims:
             document = documents[claim.document]
-            sources.append(SourceRow(
-                claim=claim,
-                url=document_path(document.id),
-                title=document.title,
-                description=_describe(document, claim.rank),
-                best=claim is item.best_claim,
-                date_text=human_date(claim.date, claim.precision),
-                differs=item.best_claim is not None and claim.date != item.best_claim.date,
-            ))
+            sources.append(
+                SourceRow(
+                    claim=claim,
+                    url=document_path(document.id),
+                    title=document.title,
+                    description=_describe(document, claim.rank),
+                    best=claim is item.best_claim,
+                    date_text=human_date(claim.date, claim.precision),
+                    differs=item.best_claim is not None and claim.date != item.best_claim.date,
+                )
+            )
         if item.preempted_by is not None:
             state = "preempted"
         elif item.date <= on:
@@ -126,17 +135,27 @@ def timeline_rows(events, notes, documents, on, known, retracted=None, hidden_no
                 sources=sources,
                 disputed=item.disputed,
                 why=_why(item.best_claim, [c for c in item.known_claims if c is not item.best_claim])
-                if item.disputed or disagreeing else "",
+                if item.disputed or disagreeing
+                else "",
                 unsourced=item.unsourced,
-                preempted_by=(f"{item.preempted_by.kind.replace('_', ' ')} on {human_date(item.preempted_by.date)}"
-                              if item.preempted_by else ""),
+                preempted_by=(
+                    f"{item.preempted_by.kind.replace('_', ' ')} on {human_date(item.preempted_by.date)}"
+                    if item.preempted_by
+                    else ""
+                ),
                 delayed_by=item.delayed_by or "",
                 later_sources=len(item.event.claims) - len(item.known_claims),
-                retracted=[RetractedRow(url=document_path(claim.document.id), title=claim.document.title,
-                                        date_text=human_date(claim.date, claim.precision), reason=claim.reason,
-                                        retracted_by=claim.retracted_by,
-                                        retracted_on=human_date(claim.retracted_at.date()))
-                           for claim in retracted.get(item.event.key, ())],
+                retracted=[
+                    RetractedRow(
+                        url=document_path(claim.document.id),
+                        title=claim.document.title,
+                        date_text=human_date(claim.date, claim.precision),
+                        reason=claim.reason,
+                        retracted_by=claim.retracted_by,
+                        retracted_on=human_date(claim.retracted_at.date()),
+                    )
+                    for claim in retracted.get(item.event.key, ())
+                ],
                 number=number if item.event.kind != "delayed" else 0,
                 span=engine.claimed_span(item.known_claims) if item.disputed else None,
             )

@@ -28,8 +28,10 @@ UPCOMING_SHOWN = 20
 
 def bad_request(request, exception=None, message=None, problems=()):
     if isinstance(exception, RequestDataTooBig):  # refused before any view could say so
-        message = (f"What was sent is larger than {settings.POLICYTRACK_UPLOAD_LIMIT_MB} MB, the upload limit "
-                   "(POLICYTRACK_UPLOAD_LIMIT_MB). Nothing was saved.")
+        message = (
+            f"What was sent is larger than {settings.POLICYTRACK_UPLOAD_LIMIT_MB} MB, the upload limit "
+            "(POLICYTRACK_UPLOAD_LIMIT_MB). Nothing was saved."
+        )
         return render(request, "web/error.html", {"title": "Too large", "message": message, "problems": ()}, status=413)
     message = message or "The request could not be understood."
     context = {"title": "Bad request", "message": message, "problems": problems}
@@ -68,7 +70,9 @@ def home(request):
     recent = recent_events(today, limit=12)
     upcoming = upcoming_dates(today, horizon, limit=UPCOMING_SHOWN)
     # Two events of a kind in one instrument are told apart ("second compliance date").
-    labels = event_labels([(e.instrument_id, e.kind) for e in recent] + [(d.event.instrument_id, d.kind) for d in upcoming])
+    labels = event_labels(
+        [(e.instrument_id, e.kind) for e in recent] + [(d.event.instrument_id, d.kind) for d in upcoming]
+    )
     for event in recent:
         event.label = label_of(labels, event.instrument_id, event.key, event.kind)
     for due in upcoming:

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,88 +16,271 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='WatchCursor',
+            name="WatchCursor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.CharField(max_length=200, unique=True)),
-                ('since', models.DateField(help_text='Publication date to ask from next time (inclusive).')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("query", models.CharField(max_length=200, unique=True)),
+                ("since", models.DateField(help_text="Publication date to ask from next time (inclusive).")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalProposal',
+            name="HistoricalProposal",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('new_event', 'new event with its claims'), ('new_claim', 'new source dating an existing event'), ('federal_register_document', 'new Federal Register document')], max_length=30)),
-                ('origin', models.CharField(choices=[('watcher', 'Federal Register watcher'), ('importer', 'importer (follow-on document)'), ('statement', 'pasted statement'), ('editor', 'editor')], default='editor', max_length=20)),
-                ('payload', models.JSONField(help_text='What it proposes (see docs/design.md, “The review queue”).')),
-                ('summary', models.CharField(blank=True, help_text='One line saying what it proposes.', max_length=500)),
-                ('source_publisher', models.CharField(blank=True, max_length=255)),
-                ('source_title', models.CharField(blank=True, max_length=1000)),
-                ('source_url', models.URLField(blank=True, max_length=1000, validators=[django.core.validators.URLValidator(code='invalid_url', message='Enter a web address starting http:// or https://.', schemes=('http', 'https'))])),
-                ('source_ref', models.CharField(blank=True, help_text='What the source is known by where it came from (fr:2025-00636), so it is filed once.', max_length=100)),
-                ('classification', models.CharField(blank=True, help_text="The Federal Register importer's class for the document.", max_length=50)),
-                ('preview', models.JSONField(blank=True, default=dict, editable=False, help_text='What accepting would change, as computed when it was filed or edited.')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('accepted', 'accepted'), ('rejected', 'rejected')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True, help_text='Why it was rejected (required), or a note on accepting.')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new_event", "new event with its claims"),
+                            ("new_claim", "new source dating an existing event"),
+                            ("federal_register_document", "new Federal Register document"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("watcher", "Federal Register watcher"),
+                            ("importer", "importer (follow-on document)"),
+                            ("statement", "pasted statement"),
+                            ("editor", "editor"),
+                        ],
+                        default="editor",
+                        max_length=20,
+                    ),
+                ),
+                ("payload", models.JSONField(help_text="What it proposes (see docs/design.md, “The review queue”).")),
+                (
+                    "summary",
+                    models.CharField(blank=True, help_text="One line saying what it proposes.", max_length=500),
+                ),
+                ("source_publisher", models.CharField(blank=True, max_length=255)),
+                ("source_title", models.CharField(blank=True, max_length=1000)),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                code="invalid_url",
+                                message="Enter a web address starting http:// or https://.",
+                                schemes=("http", "https"),
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "source_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the source is known by where it came from (fr:2025-00636), so it is filed once.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "classification",
+                    models.CharField(
+                        blank=True, help_text="The Federal Register importer's class for the document.", max_length=50
+                    ),
+                ),
+                (
+                    "preview",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        editable=False,
+                        help_text="What accepting would change, as computed when it was filed or edited.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "pending"), ("accepted", "accepted"), ("rejected", "rejected")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reason",
+                    models.TextField(blank=True, help_text="Why it was rejected (required), or a note on accepting."),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical proposal',
-                'verbose_name_plural': 'historical proposals',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical proposal",
+                "verbose_name_plural": "historical proposals",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='WatchResponse',
+            name="WatchResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.CharField(help_text="The watcher's name for the query, e.g. rin:0694-AJ90.", max_length=200)),
-                ('url', models.URLField(max_length=2000)),
-                ('status_code', models.PositiveSmallIntegerField()),
-                ('body', models.TextField()),
-                ('retrieved_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "query",
+                    models.CharField(help_text="The watcher's name for the query, e.g. rin:0694-AJ90.", max_length=200),
+                ),
+                ("url", models.URLField(max_length=2000)),
+                ("status_code", models.PositiveSmallIntegerField()),
+                ("body", models.TextField()),
+                ("retrieved_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-retrieved_at', '-pk'],
-                'indexes': [models.Index(fields=['query', '-retrieved_at'], name='watch_response_query_idx')],
+                "ordering": ["-retrieved_at", "-pk"],
+                "indexes": [models.Index(fields=["query", "-retrieved_at"], name="watch_response_query_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('new_event', 'new event with its claims'), ('new_claim', 'new source dating an existing event'), ('federal_register_document', 'new Federal Register document')], max_length=30)),
-                ('origin', models.CharField(choices=[('watcher', 'Federal Register watcher'), ('importer', 'importer (follow-on document)'), ('statement', 'pasted statement'), ('editor', 'editor')], default='editor', max_length=20)),
-                ('payload', models.JSONField(help_text='What it proposes (see docs/design.md, “The review queue”).')),
-                ('summary', models.CharField(blank=True, help_text='One line saying what it proposes.', max_length=500)),
-                ('source_publisher', models.CharField(blank=True, max_length=255)),
-                ('source_title', models.CharField(blank=True, max_length=1000)),
-                ('source_url', models.URLField(blank=True, max_length=1000, validators=[django.core.validators.URLValidator(code='invalid_url', message='Enter a web address starting http:// or https://.', schemes=('http', 'https'))])),
-                ('source_ref', models.CharField(blank=True, help_text='What the source is known by where it came from (fr:2025-00636), so it is filed once.', max_length=100)),
-                ('classification', models.CharField(blank=True, help_text="The Federal Register importer's class for the document.", max_length=50)),
-                ('preview', models.JSONField(blank=True, default=dict, editable=False, help_text='What accepting would change, as computed when it was filed or edited.')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('accepted', 'accepted'), ('rejected', 'rejected')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True, help_text='Why it was rejected (required), or a note on accepting.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new_event", "new event with its claims"),
+                            ("new_claim", "new source dating an existing event"),
+                            ("federal_register_document", "new Federal Register document"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("watcher", "Federal Register watcher"),
+                            ("importer", "importer (follow-on document)"),
+                            ("statement", "pasted statement"),
+                            ("editor", "editor"),
+                        ],
+                        default="editor",
+                        max_length=20,
+                    ),
+                ),
+                ("payload", models.JSONField(help_text="What it proposes (see docs/design.md, “The review queue”).")),
+                (
+                    "summary",
+                    models.CharField(blank=True, help_text="One line saying what it proposes.", max_length=500),
+                ),
+                ("source_publisher", models.CharField(blank=True, max_length=255)),
+                ("source_title", models.CharField(blank=True, max_length=1000)),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                code="invalid_url",
+                                message="Enter a web address starting http:// or https://.",
+                                schemes=("http", "https"),
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "source_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the source is known by where it came from (fr:2025-00636), so it is filed once.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "classification",
+                    models.CharField(
+                        blank=True, help_text="The Federal Register importer's class for the document.", max_length=50
+                    ),
+                ),
+                (
+                    "preview",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        editable=False,
+                        help_text="What accepting would change, as computed when it was filed or edited.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "pending"), ("accepted", "accepted"), ("rejected", "rejected")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reason",
+                    models.TextField(blank=True, help_text="Why it was rejected (required), or a note on accepting."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['status', '-created_at'], name='proposal_queue_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('source_ref', ''), _negated=True), fields=('source_ref',), name='proposal_source_once'), models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('status', 'pending')), models.Q(models.Q(('status', 'pending'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='proposal_decided_has_time')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["status", "-created_at"], name="proposal_queue_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("source_ref", ""), _negated=True),
+                        fields=("source_ref",),
+                        name="proposal_source_once",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("decided_at__isnull", True), ("status", "pending")),
+                            models.Q(models.Q(("status", "pending"), _negated=True), ("decided_at__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="proposal_decided_has_time",
+                    ),
+                ],
             },
         ),
     ]

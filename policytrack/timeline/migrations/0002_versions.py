@@ -4,40 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0001_initial'),
+        ("timeline", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='version',
+            model_name="document",
+            name="version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='event',
-            name='version',
+            model_name="event",
+            name="version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='historicaldocument',
-            name='version',
+            model_name="historicaldocument",
+            name="version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='version',
+            model_name="historicalevent",
+            name="version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalinstrument',
-            name='version',
+            model_name="historicalinstrument",
+            name="version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='instrument',
-            name='version',
+            model_name="instrument",
+            name="version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
     ]

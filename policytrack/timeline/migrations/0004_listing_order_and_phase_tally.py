@@ -7,8 +7,20 @@ from collections import Counter
 from django.db import migrations, models
 from django.db.models import Case, OuterRef, Subquery, Value, When
 
-LISTING_ORDER = ("in_force", "not_enforced", "suspended", "stayed", "issued", "proposed", "rescinded",
-                 "vacated", "superseded", "expired", "withdrawn", "not_yet_issued")
+LISTING_ORDER = (
+    "in_force",
+    "not_enforced",
+    "suspended",
+    "stayed",
+    "issued",
+    "proposed",
+    "rescinded",
+    "vacated",
+    "superseded",
+    "expired",
+    "withdrawn",
+    "not_yet_issued",
+)
 
 
 def fill(apps, schema_editor):
@@ -18,8 +30,10 @@ def fill(apps, schema_editor):
     PhaseTallyYear = apps.get_model("timeline", "PhaseTallyYear")
     StatusPeriod.objects.update(
         title=Subquery(Instrument.objects.filter(pk=OuterRef("instrument_id")).values("title")[:1]),
-        listing_rank=Case(*[When(phase=phase, then=Value(rank)) for rank, phase in enumerate(LISTING_ORDER)],
-                          default=Value(len(LISTING_ORDER))),
+        listing_rank=Case(
+            *[When(phase=phase, then=Value(rank)) for rank, phase in enumerate(LISTING_ORDER)],
+            default=Value(len(LISTING_ORDER)),
+        ),
     )
     tally = Counter()
     for phase, valid_from, valid_to in StatusPeriod.objects.values_list("phase", "valid_from", "valid_to").iterator():
@@ -30,10 +44,16 @@ def fill(apps, schema_editor):
         years[day.year, phase] += delta
     PhaseTally.objects.bulk_create(
         [PhaseTally(day=day, phase=phase, delta=delta) for (day, phase), delta in sorted(tally.items()) if delta],
-        batch_size=2000)
+        batch_size=2000,
+    )
     PhaseTallyYear.objects.bulk_create(
-        [PhaseTallyYear(year=year, phase=phase, delta=delta) for (year, phase), delta in sorted(years.items())
-         if delta], batch_size=2000)
+        [
+            PhaseTallyYear(year=year, phase=phase, delta=delta)
+            for (year, phase), delta in sorted(years.items())
+            if delta
+        ],
+        batch_size=2000,
+    )
 
 
 class Migration(migrations.Migration):
@@ -41,11 +61,17 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name="statusperiod", name="listing_rank",
-            field=models.PositiveSmallIntegerField(default=0), preserve_default=False),
+            model_name="statusperiod",
+            name="listing_rank",
+            field=models.PositiveSmallIntegerField(default=0),
+            preserve_default=False,
+        ),
         migrations.AddField(
-            model_name="statusperiod", name="title",
-            field=models.CharField(default="", max_length=500), preserve_default=False),
+            model_name="statusperiod",
+            name="title",
+            field=models.CharField(default="", max_length=500),
+            preserve_default=False,
+        ),
         migrations.CreateModel(
             name="PhaseTally",
             fields=[
@@ -67,13 +93,16 @@ class Migration(migrations.Migration):
                 ("delta", models.IntegerField()),
             ],
             options={
-                "constraints": [models.UniqueConstraint(fields=("year", "phase"), name="tally_once_per_year_and_phase")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("year", "phase"), name="tally_once_per_year_and_phase")
+                ],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="statusperiod",
-            index=models.Index(fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to"],
-                               name="period_listing_idx"),
+            index=models.Index(
+                fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to"], name="period_listing_idx"
+            ),
         ),
     ]

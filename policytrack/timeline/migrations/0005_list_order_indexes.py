@@ -4,9 +4,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0004_listing_order_and_phase_tally'),
+        ("timeline", "0004_listing_order_and_phase_tally"),
     ]
 
     # The many-to-many tables Django makes are indexed by instrument, then by agency or topic
@@ -15,25 +14,28 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(
             "CREATE INDEX instrument_agencies_by_agency ON timeline_instrument_agencies (agency_id, instrument_id)",
-            "DROP INDEX instrument_agencies_by_agency"),
+            "DROP INDEX instrument_agencies_by_agency",
+        ),
         migrations.RunSQL(
             "CREATE INDEX instrument_topics_by_topic ON timeline_instrument_topics (topic_id, instrument_id)",
-            "DROP INDEX instrument_topics_by_topic"),
+            "DROP INDEX instrument_topics_by_topic",
+        ),
         migrations.RemoveIndex(
-            model_name='instrument',
-            name='instrument_kind_idx',
+            model_name="instrument",
+            name="instrument_kind_idx",
         ),
         migrations.AddIndex(
-            model_name='instrument',
-            index=models.Index(fields=['title', 'id'], name='instrument_title_idx'),
+            model_name="instrument",
+            index=models.Index(fields=["title", "id"], name="instrument_title_idx"),
         ),
         migrations.AddIndex(
-            model_name='instrument',
-            index=models.Index(fields=['kind', 'title', 'id'], name='instrument_kind_title_idx'),
+            model_name="instrument",
+            index=models.Index(fields=["kind", "title", "id"], name="instrument_kind_title_idx"),
         ),
         migrations.AddIndex(
             model_name="statusperiod",
-            index=models.Index(fields=["instrument", "valid_from", "valid_to", "phase"],
-                               name="period_instrument_phase_idx"),
+            index=models.Index(
+                fields=["instrument", "valid_from", "valid_to", "phase"], name="period_instrument_phase_idx"
+            ),
         ),
     ]

@@ -4,34 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0005_list_order_indexes'),
+        ("timeline", "0005_list_order_indexes"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='event',
-            name='event_date_idx',
+            model_name="event",
+            name="event_date_idx",
         ),
         migrations.RemoveIndex(
-            model_name='statusperiod',
-            name='period_range_idx',
+            model_name="statusperiod",
+            name="period_range_idx",
         ),
         migrations.RemoveIndex(
-            model_name='statusperiod',
-            name='period_instrument_phase_idx',
+            model_name="statusperiod",
+            name="period_instrument_phase_idx",
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['date', 'instrument'], name='event_date_idx'),
+            model_name="event",
+            index=models.Index(fields=["date", "instrument"], name="event_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='statusperiod',
-            index=models.Index(fields=['valid_from', 'valid_to', 'instrument'], name='period_start_idx'),
+            model_name="statusperiod",
+            index=models.Index(fields=["valid_from", "valid_to", "instrument"], name="period_start_idx"),
         ),
         migrations.AddIndex(
-            model_name='statusperiod',
-            index=models.Index(fields=['instrument', 'valid_from', 'valid_to', 'phase'], include=('title',), name='period_instrument_on_idx'),
+            model_name="statusperiod",
+            index=models.Index(
+                fields=["instrument", "valid_from", "valid_to", "phase"],
+                include=("title",),
+                name="period_instrument_on_idx",
+            ),
         ),
     ]

@@ -10,8 +10,9 @@ def index_docket_ids(apps, schema_editor):
     CONCURRENTLY, so that a large portfolio stays writable meanwhile (hence a migration that is
     not one transaction)."""
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {DOCKET_INDEX} "
-                              f"ON timeline_instrument USING gin (docket_ids)")
+        schema_editor.execute(
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {DOCKET_INDEX} ON timeline_instrument USING gin (docket_ids)"
+        )
 
 
 def drop_docket_index(apps, schema_editor):
@@ -20,7 +21,6 @@ def drop_docket_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     atomic = False
 
     dependencies = [

@@ -11,7 +11,8 @@ def fill(apps, schema_editor):
     Event = apps.get_model("timeline", "Event")
     Instrument = apps.get_model("timeline", "Instrument")
     Event.objects.update(
-        instrument_title=Subquery(Instrument.objects.filter(pk=OuterRef("instrument_id")).values("title")[:1]))
+        instrument_title=Subquery(Instrument.objects.filter(pk=OuterRef("instrument_id")).values("title")[:1])
+    )
 
 
 class Migration(migrations.Migration):
@@ -32,7 +33,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="statusperiod",
-            index=models.Index(fields=["valid_from", "valid_to", "instrument"], include=("title",),
-                               name="period_start_idx"),
+            index=models.Index(
+                fields=["valid_from", "valid_to", "instrument"], include=("title",), name="period_start_idx"
+            ),
         ),
     ]

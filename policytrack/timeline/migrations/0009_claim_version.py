@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0008_event_instrument_title'),
+        ("timeline", "0008_event_instrument_title"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='version',
+            model_name="claim",
+            name="version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalclaim',
-            name='version',
+            model_name="historicalclaim",
+            name="version",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0010_interchange_validators'),
+        ("timeline", "0010_interchange_validators"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['kind', '-published_on', '-id'], name='document_kind_published_idx'),
+            model_name="document",
+            index=models.Index(fields=["kind", "-published_on", "-id"], name="document_kind_published_idx"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['publisher', '-published_on', '-id'], name='document_publisher_idx'),
+            model_name="document",
+            index=models.Index(fields=["publisher", "-published_on", "-id"], name="document_publisher_idx"),
         ),
     ]

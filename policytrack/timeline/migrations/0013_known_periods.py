@@ -5,33 +5,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0012_claim_retraction'),
+        ("timeline", "0012_claim_retraction"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KnownPeriod',
+            name="KnownPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phase', models.CharField(choices=[('not_yet_issued', 'not yet issued'), ('proposed', 'proposed'), ('issued', 'issued'), ('in_force', 'in force'), ('not_enforced', 'not enforced'), ('suspended', 'suspended'), ('stayed', 'stayed'), ('rescinded', 'rescinded'), ('vacated', 'vacated'), ('expired', 'expired'), ('superseded', 'superseded'), ('withdrawn', 'withdrawn')], max_length=20)),
-                ('in_force', models.BooleanField()),
-                ('enforced', models.BooleanField()),
-                ('obligations_apply', models.BooleanField()),
-                ('rescission_pending', models.BooleanField()),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField()),
-                ('known_from', models.DateField()),
-                ('known_to', models.DateField()),
-                ('listing_rank', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=500)),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='known_periods', to='timeline.instrument')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("not_yet_issued", "not yet issued"),
+                            ("proposed", "proposed"),
+                            ("issued", "issued"),
+                            ("in_force", "in force"),
+                            ("not_enforced", "not enforced"),
+                            ("suspended", "suspended"),
+                            ("stayed", "stayed"),
+                            ("rescinded", "rescinded"),
+                            ("vacated", "vacated"),
+                            ("expired", "expired"),
+                            ("superseded", "superseded"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("in_force", models.BooleanField()),
+                ("enforced", models.BooleanField()),
+                ("obligations_apply", models.BooleanField()),
+                ("rescission_pending", models.BooleanField()),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField()),
+                ("known_from", models.DateField()),
+                ("known_to", models.DateField()),
+                ("listing_rank", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=500)),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="known_periods",
+                        to="timeline.instrument",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['instrument', 'known_from', 'valid_from'],
-                'indexes': [models.Index(fields=['listing_rank', 'title', 'instrument_id', 'valid_from', 'valid_to', 'known_from', 'known_to'], name='known_period_listing_idx'), models.Index(fields=['known_to', 'known_from', 'valid_from', 'valid_to', 'phase'], name='known_period_boundary_idx'), models.Index(fields=['valid_from', 'known_from', 'known_to'], name='known_period_start_idx'), models.Index(fields=['phase', 'known_to', 'valid_to', 'known_from', 'valid_from'], name='known_period_phase_idx')],
-                'constraints': [models.UniqueConstraint(fields=('instrument', 'known_from', 'valid_from'), name='known_period_starts_once', violation_error_message="Two rows of one instrument's status as known on a date cannot start on the same day; rebuild them with check_status_periods --repair."), models.CheckConstraint(condition=models.Q(('valid_from__lt', models.F('valid_to'))), name='known_period_valid_not_empty', violation_error_message='A stretch of status must end after it starts.'), models.CheckConstraint(condition=models.Q(('known_from__lt', models.F('known_to'))), name='known_period_known_not_empty', violation_error_message='A stretch of knowledge must end after it starts.')],
+                "ordering": ["instrument", "known_from", "valid_from"],
+                "indexes": [
+                    models.Index(
+                        fields=[
+                            "listing_rank",
+                            "title",
+                            "instrument_id",
+                            "valid_from",
+                            "valid_to",
+                            "known_from",
+                            "known_to",
+                        ],
+                        name="known_period_listing_idx",
+                    ),
+                    models.Index(
+                        fields=["known_to", "known_from", "valid_from", "valid_to", "phase"],
+                        name="known_period_boundary_idx",
+                    ),
+                    models.Index(fields=["valid_from", "known_from", "known_to"], name="known_period_start_idx"),
+                    models.Index(
+                        fields=["phase", "known_to", "valid_to", "known_from", "valid_from"],
+                        name="known_period_phase_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("instrument", "known_from", "valid_from"),
+                        name="known_period_starts_once",
+                        violation_error_message="Two rows of one instrument's status as known on a date cannot start on the same day; rebuild them with check_status_periods --repair.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("valid_from__lt", models.F("valid_to"))),
+                        name="known_period_valid_not_empty",
+                        violation_error_message="A stretch of status must end after it starts.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("known_from__lt", models.F("known_to"))),
+                        name="known_period_known_not_empty",
+                        violation_error_message="A stretch of knowledge must end after it starts.",
+                    ),
+                ],
             },
         ),
     ]

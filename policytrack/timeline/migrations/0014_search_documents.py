@@ -12,8 +12,10 @@ def create_index(apps, schema_editor):
         # Named; it is what makes "vector @@ query" a lookup rather than a scan of every document.
         schema_editor.execute("CREATE INDEX search_document_vector_gin ON timeline_searchdocument USING gin (vector)")
     elif schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute("CREATE VIRTUAL TABLE timeline_search_fts USING fts5("
-                              "identifiers, titles, body, tokenize = 'porter unicode61')")
+        schema_editor.execute(
+            "CREATE VIRTUAL TABLE timeline_search_fts USING fts5("
+            "identifiers, titles, body, tokenize = 'porter unicode61')"
+        )
 
 
 def drop_index(apps, schema_editor):
@@ -34,23 +36,37 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0013_known_periods'),
+        ("timeline", "0013_known_periods"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('instrument', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_document', serialize=False, to='timeline.instrument')),
-                ('identifiers', models.TextField(help_text='Slug, RIN, dockets, CFR parts, FR citations, as compact tokens too.')),
-                ('titles', models.TextField(help_text='Title, short title and aliases.')),
-                ('body', models.TextField(help_text="Summary, event notes, claim quotes, and the cited documents' text.")),
-                ('vector', django.contrib.postgres.search.SearchVectorField(null=True)),
+                (
+                    "instrument",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_document",
+                        serialize=False,
+                        to="timeline.instrument",
+                    ),
+                ),
+                (
+                    "identifiers",
+                    models.TextField(help_text="Slug, RIN, dockets, CFR parts, FR citations, as compact tokens too."),
+                ),
+                ("titles", models.TextField(help_text="Title, short title and aliases.")),
+                (
+                    "body",
+                    models.TextField(help_text="Summary, event notes, claim quotes, and the cited documents' text."),
+                ),
+                ("vector", django.contrib.postgres.search.SearchVectorField(null=True)),
             ],
             options={
-                'db_table': 'timeline_searchdocument',
+                "db_table": "timeline_searchdocument",
             },
         ),
         migrations.RunPython(create_index, drop_index),

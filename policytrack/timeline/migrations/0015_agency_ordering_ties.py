@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('timeline', '0014_search_documents'),
+        ("timeline", "0014_search_documents"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='agency',
-            options={'ordering': ['name', 'short_name', 'slug'], 'verbose_name_plural': 'agencies'},
+            name="agency",
+            options={"ordering": ["name", "short_name", "slug"], "verbose_name_plural": "agencies"},
         ),
     ]

@@ -44,8 +44,10 @@ def phase_badge(phase):
     """A phase's badge, linked to what the phase means on the methodology page."""
     if not phase:
         return mark_safe('<span class="muted">no status</span>')
-    return mark_safe(f'<a class="badge phase-{escape(phase)}" href="{escape(_methodology("phase-" + phase))}">'
-                     f'{escape(phase_label(phase))}</a>')
+    return mark_safe(
+        f'<a class="badge phase-{escape(phase)}" href="{escape(_methodology("phase-" + phase))}">'
+        f"{escape(phase_label(phase))}</a>"
+    )
 
 
 @register.simple_tag
@@ -71,8 +73,13 @@ def changes_feed_url(context):
     return f"{url}?{urlencode(pairs)}" if pairs else url
 
 
-_LINKERS = {"cfr": identifiers.cfr_url, "rin": identifiers.rin_url, "docket": identifiers.docket_url,
-            "citation": identifiers.fr_citation_url, "fr_document": identifiers.fr_document_url}
+_LINKERS = {
+    "cfr": identifiers.cfr_url,
+    "rin": identifiers.rin_url,
+    "docket": identifiers.docket_url,
+    "citation": identifiers.fr_citation_url,
+    "fr_document": identifiers.fr_document_url,
+}
 
 
 @register.filter
@@ -92,8 +99,12 @@ def options(choices):
     """The ``<option>`` elements of (value, label, chosen) triples. One tag, not a loop of
     template nodes: the filter form's sixty-odd options were a fifth of the time /on/ spent in
     its template."""
-    return mark_safe("".join(f'<option value="{escape(value)}"{" selected" if chosen else ""}>{escape(label)}</option>'
-                             for value, label, chosen in choices))
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if chosen else ""}>{escape(label)}</option>'
+            for value, label, chosen in choices
+        )
+    )
 
 
 @register.filter
@@ -112,13 +123,17 @@ def phase_rows(rows):
     for row in rows:
         link = escape(row.link)
         subtitle = f'\n          <div class="muted">{escape(row.title)}</div>' if row.short_title else ""
-        since = (f'<a href="{link}">{_human_date(row.since)}</a>' if row.since
-                 else '<span class="muted">no earlier change</span>')
+        since = (
+            f'<a href="{link}">{_human_date(row.since)}</a>'
+            if row.since
+            else '<span class="muted">no earlier change</span>'
+        )
         html.append(
             f'<tr>\n        <td><a href="{link}">{escape(row.short_title or row.title)}</a>{subtitle}</td>\n'
-            f'        <td>{escape(row.kind_label)}</td>\n'
-            f'        <td>{abbreviations(row.agency_names)}</td>\n'
-            f'        <td>{since}</td>\n      </tr>')
+            f"        <td>{escape(row.kind_label)}</td>\n"
+            f"        <td>{abbreviations(row.agency_names)}</td>\n"
+            f"        <td>{since}</td>\n      </tr>"
+        )
     return mark_safe("\n      ".join(html))
 
 
@@ -133,11 +148,17 @@ def change_sections(changes, before_label, end_label):
     for change in changes:
         slug = escape(change.instrument.slug)
         unchanged = "" if change.changed else '\n    <span class="muted">(status unchanged)</span>'
-        events = (f'<ul class="dated-list">\n    {_dated_events(change.events)}\n  </ul>' if change.events else
-                  '<p class="muted">No event is dated in the window: a delay moved a change into it.</p>')
+        events = (
+            f'<ul class="dated-list">\n    {_dated_events(change.events)}\n  </ul>'
+            if change.events
+            else '<p class="muted">No event is dated in the window: a delay moved a change into it.</p>'
+        )
         # Listed by full title: shown under a short one, so that the order can be followed.
-        full = (f'  <p class="full-title muted">{escape(change.instrument.title)}</p>\n'
-                if change.instrument.short_title else "")
+        full = (
+            f'  <p class="full-title muted">{escape(change.instrument.title)}</p>\n'
+            if change.instrument.short_title
+            else ""
+        )
         html.append(
             f'<section class="change" aria-labelledby="change-{slug}">\n'
             f'  <h2 id="change-{slug}"><a href="{escape(change.link)}">{escape(str(change.instrument))}</a></h2>\n'
@@ -145,7 +166,8 @@ def change_sections(changes, before_label, end_label):
             f'    <span class="muted">{before}</span> {_badge(change.before)}\n'
             f'    <span aria-hidden="true">→</span><span class="visually-hidden">then</span>\n'
             f'    <span class="muted">{end}</span> {_badge(change.after)}{unchanged}\n'
-            f'  </p>\n  {events}\n</section>')
+            f"  </p>\n  {events}\n</section>"
+        )
     return mark_safe("\n".join(html))
 
 
@@ -162,12 +184,16 @@ def _dated_events(events):
     for event in events:
         sources = ""
         if event.sources:
-            named = "; ".join(f'<a href="{escape(url)}">{escape(name)}</a>' + (f" says {escape(says)}" if says else "")
-                              for url, name, says in event.sources)
+            named = "; ".join(
+                f'<a href="{escape(url)}">{escape(name)}</a>' + (f" says {escape(says)}" if says else "")
+                for url, name, says in event.sources
+            )
             sources = f'<span class="muted">— source{"" if len(event.sources) == 1 else "s"}: {named}</span>'
-        items.append(f'<li><time datetime="{event.iso_date}">{escape(event.when)}</time>\n'
-                     f'      <a href="{escape(event.link)}">{escape(event.kind_label)}</a>\n'
-                     f'      {sources}\n    </li>')
+        items.append(
+            f'<li><time datetime="{event.iso_date}">{escape(event.when)}</time>\n'
+            f'      <a href="{escape(event.link)}">{escape(event.kind_label)}</a>\n'
+            f"      {sources}\n    </li>"
+        )
     return "\n    ".join(items)
 
 

@@ -29,7 +29,9 @@ class Command(BaseCommand):
         except TimelineError as error:
             raise CommandError(
                 f"{error}\nNothing written: this export would not import. Correct these records in the admin, "
-                "then export again.", returncode=1) from None
+                "then export again.",
+                returncode=1,
+            ) from None
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         if not output:
             self.stdout.write(text, ending="")

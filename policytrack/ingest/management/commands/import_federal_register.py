@@ -8,9 +8,11 @@ from policytrack.ingest.federal_register import (
 
 
 class Command(BaseCommand):
-    help = ("Import Federal Register API v1 documents: JSON files (one document, or a search page with "
-            "results) or document numbers fetched from FEDERAL_REGISTER_API. Idempotent by document number; "
-            "each file or number is imported whole or not at all.")
+    help = (
+        "Import Federal Register API v1 documents: JSON files (one document, or a search page with "
+        "results) or document numbers fetched from FEDERAL_REGISTER_API. Idempotent by document number; "
+        "each file or number is imported whole or not at all."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("sources", nargs="+", metavar="FILE_OR_DOCNUM")

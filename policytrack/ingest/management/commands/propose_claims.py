@@ -10,17 +10,25 @@ from policytrack.timeline.dates import BadDate, parse_date
 
 
 class Command(BaseCommand):
-    help = ("Propose the dated events a press release, statement or news article asserts, each with its "
-            "verbatim sentence and the instrument it most likely concerns. Writes nothing.")
+    help = (
+        "Propose the dated events a press release, statement or news article asserts, each with its "
+        "verbatim sentence and the instrument it most likely concerns. Writes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="the statement as plain text (UTF-8)")
-        parser.add_argument("--published-on", metavar="DATE",
-                            help="the statement's publication date, YYYY-MM-DD: relative dates ('Tuesday', "
-                                 "'today', 'May 13') are resolved against it (default: today)")
+        parser.add_argument(
+            "--published-on",
+            metavar="DATE",
+            help="the statement's publication date, YYYY-MM-DD: relative dates ('Tuesday', "
+            "'today', 'May 13') are resolved against it (default: today)",
+        )
         parser.add_argument("--publisher", metavar="NAME", help="who published it (shown in the readable list)")
-        parser.add_argument("--json", action="store_true",
-                            help="one JSON list of {kind, date, precision, quote, instrument} on standard output")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="one JSON list of {kind, date, precision, quote, instrument} on standard output",
+        )
 
     def handle(self, file, published_on=None, publisher=None, json=False, **options):
         try:
@@ -33,8 +41,10 @@ class Command(BaseCommand):
             self.stdout.write(_dumps([proposal.as_dict() for proposal in proposals]))
             return
         source = f"{publisher}, " if publisher else ""
-        self.stdout.write(f"{file} ({source}published {day.isoformat()}): {len(proposals)} proposed event"
-                          f"{'' if len(proposals) == 1 else 's'}")
+        self.stdout.write(
+            f"{file} ({source}published {day.isoformat()}): {len(proposals)} proposed event"
+            f"{'' if len(proposals) == 1 else 's'}"
+        )
         for proposal in proposals:
             when = proposal.date.isoformat() if proposal.date else "no date given"
             if proposal.date and proposal.precision != "day":

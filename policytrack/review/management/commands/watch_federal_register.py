@@ -6,17 +6,30 @@ from policytrack.timeline.dates import BadDate, parse_date
 
 
 class Command(BaseCommand):
-    help = ("Ask the Federal Register API (FEDERAL_REGISTER_API) for new documents touching what is tracked — "
-            "by agency, RIN, docket, CFR part, and documents citing tracked documents — and file each new one "
-            "as a proposal in the review queue. Idempotent; each query resumes where it stopped.")
+    help = (
+        "Ask the Federal Register API (FEDERAL_REGISTER_API) for new documents touching what is tracked — "
+        "by agency, RIN, docket, CFR part, and documents citing tracked documents — and file each new one "
+        "as a proposal in the review queue. Idempotent; each query resumes where it stopped."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--since", metavar="DATE", help="ask from this publication date (YYYY-MM-DD) for "
-                            "every query, instead of where each stopped")
-        parser.add_argument("--max-pages", type=int, default=watcher.MAX_PAGES, metavar="N",
-                            help=f"pages per query and run (default {watcher.MAX_PAGES})")
-        parser.add_argument("--enqueue", action="store_true",
-                            help="put the run on the task queue for `manage.py db_worker` instead of running it now")
+        parser.add_argument(
+            "--since",
+            metavar="DATE",
+            help="ask from this publication date (YYYY-MM-DD) for every query, instead of where each stopped",
+        )
+        parser.add_argument(
+            "--max-pages",
+            type=int,
+            default=watcher.MAX_PAGES,
+            metavar="N",
+            help=f"pages per query and run (default {watcher.MAX_PAGES})",
+        )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="put the run on the task queue for `manage.py db_worker` instead of running it now",
+        )
 
     def handle(self, *args, since=None, max_pages, enqueue, **options):
         try:

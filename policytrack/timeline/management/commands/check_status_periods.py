@@ -18,15 +18,22 @@ PROGRESS_EVERY = 5000  # instruments between progress lines
 
 
 class Command(BaseCommand):
-    help = ("Check that every instrument's stored status periods agree with the status engine (and its "
-            "events' copies of its title with its title), and the phase tally with the periods; with --repair, "
-            "rebuild what disagrees. Exit status 1 when anything stale is left.")
+    help = (
+        "Check that every instrument's stored status periods agree with the status engine (and its "
+        "events' copies of its title with its title), and the phase tally with the periods; with --repair, "
+        "rebuild what disagrees. Exit status 1 when anything stale is left."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--repair", action="store_true", help="Rebuild the periods that disagree.")
-        parser.add_argument("--samples", type=int, default=200, metavar="N",
-                            help="Also read the stored status of N random (instrument, date, known on) "
-                                 "as the lists read it, and compare it with the engine's (default 200; 0: none).")
+        parser.add_argument(
+            "--samples",
+            type=int,
+            default=200,
+            metavar="N",
+            help="Also read the stored status of N random (instrument, date, known on) "
+            "as the lists read it, and compare it with the engine's (default 200; 0: none).",
+        )
         parser.add_argument("slugs", nargs="*", metavar="SLUG", help="Only these instruments (default: all).")
 
     def handle(self, *args, repair, samples, slugs, **options):
@@ -51,20 +58,26 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         if not stale and not tally_off:
             sampled = f", as do {samples:,} random dates as known on random dates" if samples and total else ""
-            self.stdout.write(f"All {total:,} instruments' status periods agree with the engine{sampled}, and the "
-                              f"phase tally with the periods ({elapsed:.1f} s).")
+            self.stdout.write(
+                f"All {total:,} instruments' status periods agree with the engine{sampled}, and the "
+                f"phase tally with the periods ({elapsed:.1f} s)."
+            )
             return
         if stale:
             names = sorted(Instrument.objects.filter(pk__in=stale[:20]).values_list("slug", flat=True))
             more = f" and {len(stale) - 20:,} more" if len(stale) > 20 else ""
-            self.stdout.write(f"{len(stale):,} of {total:,} instruments have stale status periods "
-                              f"(or events with an old copy of their title): "
-                              f"{', '.join(names)}{more}.")
+            self.stdout.write(
+                f"{len(stale):,} of {total:,} instruments have stale status periods "
+                f"(or events with an old copy of their title): "
+                f"{', '.join(names)}{more}."
+            )
         if tally_off:
             days = len({day for day, _ in tally_off})
-            self.stdout.write(f"The phase tally (the counts of the point-in-time pages) disagrees with the stored "
-                              f"status periods on {days:,} day{'s' if days != 1 else ''}, "
-                              f"from {tally_off[0][0]} to {tally_off[-1][0]}.")
+            self.stdout.write(
+                f"The phase tally (the counts of the point-in-time pages) disagrees with the stored "
+                f"status periods on {days:,} day{'s' if days != 1 else ''}, "
+                f"from {tally_off[0][0]} to {tally_off[-1][0]}."
+            )
         if not repair:
             self.stdout.write("Run again with --repair to rebuild them.")
             raise SystemExit(1)
@@ -77,8 +90,9 @@ class Command(BaseCommand):
                 raise SystemExit(1)
             self.stdout.write(f"Rebuilt the status periods of {len(stale):,} instruments; they now agree.")
             if len(stale) * 10 >= total and reindex_status_periods():
-                self.stdout.write("Reindexed the status periods: rewriting so many had left their indexes "
-                                  "about twice their size.")
+                self.stdout.write(
+                    "Reindexed the status periods: rewriting so many had left their indexes about twice their size."
+                )
         # Periods changed behind the tally's back (a restore, a hand edit) leave it wrong even
         # after they are rebuilt: check it again.
         if tally_differences():
@@ -99,15 +113,26 @@ class Command(BaseCommand):
             days = [d for e in events for d in (e.date, *(c.published_on for c in e.claims))] or [datetime.date.today()]
             on, known = (chance.choice(days) + datetime.timedelta(days=chance.randint(-3, 3)) for _ in "ok")
             known = None if chance.random() < 0.2 else known
-            row = (KnownPeriod.objects.covering(on, known).filter(instrument_id=pk)
-                   .values_list("phase", "in_force", "enforced", "obligations_apply", "rescission_pending").first())
+            row = (
+                KnownPeriod.objects.covering(on, known)
+                .filter(instrument_id=pk)
+                .values_list("phase", "in_force", "enforced", "obligations_apply", "rescission_pending")
+                .first()
+            )
             status = engine.status(events, on=on, known=known)
-            if row != (status.phase, status.in_force, status.enforced, status.obligations_apply,
-                       status.rescission_pending):
+            if row != (
+                status.phase,
+                status.in_force,
+                status.enforced,
+                status.obligations_apply,
+                status.rescission_pending,
+            ):
                 wrong.append(pk)
         if wrong:
-            self.stdout.write(f"{len(wrong):,} of {samples:,} random dates (as known on random dates) are stored "
-                              f"with a status the engine does not give.")
+            self.stdout.write(
+                f"{len(wrong):,} of {samples:,} random dates (as known on random dates) are stored "
+                f"with a status the engine does not give."
+            )
         return list(dict.fromkeys(wrong))
 
     def _progress(self, done, total, verb):

@@ -8,8 +8,10 @@ from policytrack.timeline.synthetic import Generator
 
 
 class Command(BaseCommand):
-    help = ("Add N realistic synthetic instruments (5-15 sourced events each, dates 1994-2026) with their "
-            "documents, claims and status periods, for measuring policytrack at scale.")
+    help = (
+        "Add N realistic synthetic instruments (5-15 sourced events each, dates 1994-2026) with their "
+        "documents, claims and status periods, for measuring policytrack at scale."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--instruments", type=int, required=True, metavar="N")
@@ -22,8 +24,10 @@ class Command(BaseCommand):
         if batch < 1:
             raise CommandError("--batch must be at least 1")
         if Instrument.objects.filter(slug__startswith=f"synthetic-{seed}-").exists():
-            raise CommandError(f"synthetic data for seed {seed} is already in this database; "
-                               f"choose another --seed or start from an empty database")
+            raise CommandError(
+                f"synthetic data for seed {seed} is already in this database; "
+                f"choose another --seed or start from an empty database"
+            )
         generator = Generator(seed)
         agencies, topics = generator.reference_data()
         started = time.monotonic()
@@ -35,8 +39,11 @@ class Command(BaseCommand):
             events += added[0]
             claims += added[1]
             elapsed = time.monotonic() - started
-            self.stderr.write(f"\r{done:,}/{instruments:,} instruments, {events:,} events, {claims:,} claims "
-                              f"({done / elapsed:,.0f} instruments/s)", ending="")
+            self.stderr.write(
+                f"\r{done:,}/{instruments:,} instruments, {events:,} events, {claims:,} claims "
+                f"({done / elapsed:,.0f} instruments/s)",
+                ending="",
+            )
             self.stderr.flush()
         self.stderr.write("")
         # Fresh planner statistics: after a bulk load PostgreSQL would otherwise scan whole
@@ -47,5 +54,7 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block  # not in a transaction
             cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
-        self.stdout.write(f"Added {done:,} instruments with {events:,} events and {claims:,} claims "
-                          f"in {time.monotonic() - started:.1f} s (seed {seed}).")
+        self.stdout.write(
+            f"Added {done:,} instruments with {events:,} events and {claims:,} claims "
+            f"in {time.monotonic() - started:.1f} s (seed {seed})."
+        )

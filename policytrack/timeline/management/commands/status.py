@@ -35,7 +35,9 @@ class Command(BaseCommand):
         else:
             instrument = instrument_as_recorded(slug, moment)
             if instrument is None:
-                raise CommandError(f"no instrument with slug {slug!r} was recorded at {moment.isoformat()}", returncode=2)
+                raise CommandError(
+                    f"no instrument with slug {slug!r} was recorded at {moment.isoformat()}", returncode=2
+                )
             events = events_as_recorded(instrument.id, moment)
 
         status = engine.status(events, on=on, known=known)
