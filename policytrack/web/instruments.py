@@ -299,7 +299,7 @@ def _agencies_and_topics(instrument):
     agencies, topics = {}, {}  # by id: the join repeats each agency once per topic, and two may share a name
     rows = (
         Instrument.objects.filter(pk=instrument.pk)
-        .order_by("agencies__name", "topics__name")
+        .order_by("agencies__name", "agencies__short_name", "agencies__slug", "topics__name")
         .values_list("agencies__pk", "agencies__name", "agencies__short_name", "topics__pk", "topics__name")
     )
     for agency_id, name, short_name, topic_id, topic in rows:
