@@ -46,6 +46,25 @@ ENDPOINTS = {
     "/calendar.ics": ("/calendar.ics", {}),
     "/feeds/changes.atom": ("/feeds/changes.atom", {}),
     "/": ("/", {}),
+    # The rest: every other address, each with the largest answer a reader asks of it. The
+    # instrument addresses name the AI Diffusion Rule, which every benchmark database holds.
+    "/documents/ (a publisher, last page)": ("/documents/", {"publisher": "Federal Register", "page": "last"}),
+    "/instruments/<slug>/ (as known on)": (
+        "/instruments/ai-diffusion-rule/",
+        {"on": "2025-05-20", "known": "2025-05-14"},
+    ),
+    "/instruments/<slug>/compare/": (
+        "/instruments/ai-diffusion-rule/compare/",
+        {"on": "2025-05-20", "known_a": "2025-05-01", "known_b": "2025-05-14"},
+    ),
+    "/api/instruments/<slug>/ (timeline)": ("/api/instruments/ai-diffusion-rule/", {}),
+    "/api/compare/ (a year)": ("/api/compare/", {"a": "2019-01-01", "b": "2019-12-31", "page_size": "500"}),
+    "/instruments/<slug>/calendar.ics": ("/instruments/ai-diffusion-rule/calendar.ics", {}),
+    "/instruments/<slug>/changes.atom": ("/instruments/ai-diffusion-rule/changes.atom", {}),
+    "/history/ (first page)": ("/history/", {}),
+    "/methodology/": ("/methodology/", {}),
+    "/api/schema/": ("/api/schema/", {}),
+    "/healthz": ("/healthz", {}),
 }
 ENDPOINT_REQUESTS = 3
 
