@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
-from policytrack.timeline import engine
+from policytrack.timeline import engine, search
 from policytrack.timeline.dates import BadDate, parse_datetime
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import (
@@ -189,8 +189,22 @@ def instrument_list(request):
         )
     if request.GET.get("format") == "csv":
         return exports.instrument_csv(request, instruments, on, f"instruments-on-{on.isoformat()}.csv")
+    more_than = False
+    if not filterset.search_ranked:
+        # A search of thousands ("rule"): counting, ranking or sorting every match reads every
+        # match (1.5 s at 100,000 instruments). The list holds the first matches recorded, up to
+        # the limit, sorted as asked, and says so.
+        first = filterset.first_matches(search.RANKED_AT_MOST + 1)
+        more_than = len(first) > search.RANKED_AT_MOST
+        first = first[: search.RANKED_AT_MOST]
+        # Those instruments read by id, without the search's condition: it is met already.
+        ordering = instruments.query.order_by or ("title", "pk")
+        instruments = Instrument.objects.with_phase(on, known=known).filter(pk__in=first).order_by(*ordering)
+        count = len(first)
+    else:
+        count = filterset.count()
     paginator = Paginator(instruments, PAGE_SIZE)
-    paginator.count = filterset.count()
+    paginator.count = count
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = as_rows(page.object_list, on, known=known)
     if query := filterset.form.cleaned_data.get("q"):
@@ -208,6 +222,9 @@ def instrument_list(request):
         "today": timezone.localdate(),
         "values": filterset.form.cleaned_data,
         "filtered": filterset.narrows,
+        "more_than": f"{search.RANKED_AT_MOST:,}" if more_than else None,
+        "rank_limit": f"{search.RANKED_AT_MOST:,}",
+        "ranked": filterset.search_ranked,
         "labels": PHASE_LABELS,
         **filter_choices(filterset.form.cleaned_data),
     }
