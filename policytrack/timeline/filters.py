@@ -169,7 +169,8 @@ class InstrumentFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         # Through the full-text index (``search.py``), best match first unless a sort is chosen
         # or the search matches too many to rank.
-        self.search_matches = search.matches_at_most(value, search.RANKED_AT_MOST + 1)
+        if not hasattr(self, "search_matches"):  # the list and its count each apply the filters
+            self.search_matches = search.matches_at_most(value, search.RANKED_AT_MOST + 1)
         return search.search(queryset, value, ranked=self.search_ranked)
 
     def filter_agency(self, queryset, name, value):

@@ -190,22 +190,23 @@ def instrument_list(request):
     if request.GET.get("format") == "csv":
         return exports.instrument_csv(request, instruments, on, f"instruments-on-{on.isoformat()}.csv")
     more_than = False
-    if not filterset.search_ranked:
+    if filterset.search_ranked:
+        paginator = Paginator(instruments, PAGE_SIZE)
+        paginator.count = filterset.count()
+        page = paginator.get_page(request.GET.get("page"))
+    else:
         # A search of thousands ("rule"): counting, ranking or sorting every match reads every
         # match (1.5 s at 100,000 instruments). The list holds the first matches recorded, up to
         # the limit, sorted as asked, and says so.
         first = filterset.first_matches(search.RANKED_AT_MOST + 1)
         more_than = len(first) > search.RANKED_AT_MOST
-        first = first[: search.RANKED_AT_MOST]
-        # Those instruments read by id, without the search's condition: it is met already.
-        ordering = instruments.query.order_by or ("title", "pk")
-        instruments = Instrument.objects.with_phase(on, known=known).filter(pk__in=first).order_by(*ordering)
-        count = len(first)
-    else:
-        count = filterset.count()
-    paginator = Paginator(instruments, PAGE_SIZE)
-    paginator.count = count
-    page = paginator.get_page(request.GET.get("page"))
+        # Those instruments sorted (the search's condition is met already), all of them, so that
+        # the database reads them by id rather than walk an index of every title for a page.
+        listed = Instrument.objects.with_phase(on, known=known).filter(pk__in=first[: search.RANKED_AT_MOST])
+        ordered = list(listed.order_by(*(instruments.query.order_by or ("title", "pk"))).values_list("pk", flat=True))
+        page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = listed.in_bulk(page.object_list)
+        page.object_list = [rows[pk] for pk in page.object_list]
     page.object_list = as_rows(page.object_list, on, known=known)
     if query := filterset.form.cleaned_data.get("q"):
         found = snippets([row.pk for row in page.object_list], query)
