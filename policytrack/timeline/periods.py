@@ -20,6 +20,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from . import engine, knowledge, search
+from .planning import reads_by_index
 from .models import (
     BEGINNING_OF_TIME,
     END_OF_TIME,
@@ -108,31 +109,10 @@ def reindex_status_periods():
     return True
 
 
-@contextmanager
-def _reads_by_index(using):
-    """On PostgreSQL, let the enclosed reads look rows up by index at the cost of an SSD.
-
-    A batch's claims are a few thousand rows out of a million, found through the index on their
-    event. With the default cost of a random read (4: a spinning disk), PostgreSQL prefers to
-    scan every claim, and did so for freshly imported instruments (100 ms against 10 ms for 500
-    instruments at 100,000). ``random_page_cost`` is lowered for these reads only (SET LOCAL, in
-    a savepoint) — lowered for every query, it slowed the changes page — and put back after."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('random_page_cost'), set_config('random_page_cost', '1.1', true)")
-        previous = cursor.fetchone()[0]
-        yield
-        # On an error the savepoint's rollback puts the setting back by itself.
-        cursor.execute("SELECT set_config('random_page_cost', %s, true)", [previous])
-
-
 def _engine_input(instrument_ids):
     """Yield each instrument's id, its events' stored ``(pk, date, precision)`` and its engine
     events (see ``engine_input``)."""
-    with _reads_by_index(router.db_for_read(Claim)):
+    with reads_by_index(router.db_for_read(Claim)):
         found = engine_input(Event.objects.filter(instrument_id__in=instrument_ids))
     for instrument_id in instrument_ids:
         yield instrument_id, *found.get(instrument_id, ([], []))
