@@ -181,9 +181,10 @@ def drop(instrument_ids):
 RANKED_AT_MOST = 1000
 
 
-def search(queryset, text, ranked=True):
+def search(queryset, text, ranked=True, prefixes=False):
     """The instruments of ``queryset`` matching every term of ``text``: with ``ranked``, best
-    first (then by title), each annotated with ``search_rank``; else by title.
+    first (then by title), each annotated with ``search_rank``; else by title. With ``prefixes``,
+    a term matches any word it begins ("diffu" finds "diffusion"), as an editor types in the admin.
     A search with no letter or digit matches nothing."""
     terms = query_terms(text)
     if not terms:
@@ -192,7 +193,7 @@ def search(queryset, text, ranked=True):
         return queryset.filter(pk__isnull=True)
     connection = connections[router.db_for_read(SearchDocument)]
     if connection.vendor == "postgresql":
-        query = _tsquery(terms)
+        query = _tsquery(terms, prefixes)
         found = queryset.filter(search_document__vector=query)
         if not ranked:
             return found.order_by("title", "pk")
@@ -205,7 +206,7 @@ def search(queryset, text, ranked=True):
     # FTS5 answers by rowid: the list pages read the query as it is, but /on/ and /changes/ nest
     # it in subqueries of their own, where Django renames the instruments' table — a join with
     # the FTS table written by hand (extra) broke there ("no such column").
-    match = _fts_match(terms)
+    match = _fts_match(terms, prefixes)
     found = queryset.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]))
     if not ranked:
         return found.order_by("title", "pk")
@@ -236,13 +237,15 @@ def matches_at_most(text, limit):
         return cursor.fetchone()[0]
 
 
-def _tsquery(terms):
+def _tsquery(terms, prefixes=False):
     # Each term quoted, so nothing in it is read as tsquery syntax (terms are letters and digits).
-    return SearchQuery(" & ".join(f"'{term}'" for term in terms), search_type="raw", config=CONFIG)
+    mark = ":*" if prefixes else ""
+    return SearchQuery(" & ".join(f"'{term}'{mark}" for term in terms), search_type="raw", config=CONFIG)
 
 
-def _fts_match(terms):
-    return " ".join(f'"{term}"' for term in terms)
+def _fts_match(terms, prefixes=False):
+    mark = "*" if prefixes else ""
+    return " ".join(f'"{term}"{mark}' for term in terms)
 
 
 def _pattern(term):
