@@ -31,6 +31,15 @@ _ACT = r"(?:the\s+|its\s+|their\s+|this\s+|that\s+|both\s+|a\s+|an\s+)?"
 TRIGGERS = [
     (kind, re.compile(pattern, re.I))
     for kind, pattern in [
+        ("stayed", r"\breinstat(?:ed|es|ing)\s+(?:the|an|its|a)\s+(?:[\w’'-]+\s+){0,3}?injunction\b"),
+        (
+            "reinstated",
+            r"\bgrant(?:ed|s|ing)\b[^.;]{0,80}?\bstay(?:ing)?\s+(?:of\s+)?[^.;]{0,80}?\binjunction\b|"
+            r"\b(?:issu(?:ed|ing)|enter(?:ed|ing))\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?stay\s+of\s+[^.;]{0,60}?\binjunction\b|"
+            r"\bstay(?:ed|s|ing)\s+(?:the|its)\s+[^.;]{0,60}?\binjunction\b|\bstay\s+of\s+the\s+injunction\b|"
+            r"\blift(?:ed|s|ing)?\s+(?:the|its|an?)\s+(?:[\w’'-]+\s+){0,3}?injunction\b|"
+            r"\b(?:once\s+)?again\s+(?:required|enforceable|in\s+effect)\b",
+        ),
         (
             "rescission_planned",
             r"\b(?:plans?|planning|intends?|intention|intent|decided|decision|moving|moves?|expects?)"
@@ -51,7 +60,16 @@ TRIGGERS = [
             "rescinded",
             r"\b(?:was|were|been|is|are|being)\s+(?:officially\s+|formally\s+)?(?:rescinded|revoked|repealed)\b",
         ),
-        ("enforcement_suspended", r"\bnot\W{0,3}(?:to\s+)?(?:be\s+)?enforc(?:e|ed|ing)\b"),
+        (
+            "enforcement_suspended",
+            r"\bnot\W{0,3}(?:(?:intend|plan|seek)\s+to\s+|take\s+any\s+(?:\w+\s+)?actions?\s+to\s+)?(?:to\s+)?"
+            r"(?:be\s+)?enforc(?:e|ed|ing)\b",
+        ),
+        (
+            "enforcement_suspended",
+            r"\bnot\s+(?:issue|impose|assess|seek)\s+[\"“]?(?:any\s+)?(?:civil\s+)?(?:fines|penalties)\b|"
+            r"\b(?:put(?:s|ting)?|plac(?:ed|es|ing))\s+[^.;]{0,60}?\benforc[^.;]{0,40}?\bon\s+hold\b",
+        ),
         ("enforcement_suspended", r"\b(?:suspend(?:ed|s|ing)?|paus(?:ed|es|ing))\s+(?:its\s+|the\s+)?enforcement\b"),
         ("enforcement_resumed", r"\bresum(?:e|ed|es|ing)\s+(?:its\s+|the\s+)?enforc(?:e|ement|ing)\b"),
         (
@@ -61,37 +79,47 @@ TRIGGERS = [
         ),
         (
             "delayed",
-            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|extend(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|"
-            r"stay(?:s|ed|ing)?)\s+(?:indefinitely\s+)?" + _ACT + r"(?:" + _W + r"){0,3}?"
-            r"(?:effective|compliance)\s+dates?\b",
+            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|defer(?:s|red|ring)?|extend(?:s|ed|ing)?|"
+            r"push(?:es|ed|ing)?\s+back|stay(?:s|ed|ing)?)\s+(?:indefinitely\s+)?" + _ACT + r"(?:" + _W + r"){0,3}?"
+            r"(?:effective|compliance)\s+(?:dates?|deadlines?)\b",
         ),
         (
             "delayed",
-            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|push(?:es|ed|ing)?(?:\s+back)?|extend(?:s|ed|ing)?)\s+"
+            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|defer(?:s|red|ring)?|push(?:es|ed|ing)?(?:\s+back)?|"
+            r"extend(?:s|ed|ing)?)\s+"
             + _ACT
             + r"(?:[\w’',.-]+\s+){0,4}?(?:implementation|applicability|enforcement)\b",
         ),
         (
             "delayed",
-            r"\b(?:announc(?:ed|es)|set|sets)\s+(?:updated|new|revised|extended|later)\s+(?:compliance|effective|"
-            r"applicability)\s+dates?\b",
+            r"\b(?:announc(?:ed|es)|set|sets|led\s+to|issued)\s+(?:updated|new|revised|extended|later)\s+"
+            r"(?:(?:compliance|effective|applicability|reporting|filing)\s+)?(?:dates?|deadlines?)\b|"
+            r"\breset(?:s|ting)?\s+(?:[\w()-]+\s+){0,4}?(?:dates?|deadlines?)\b",
         ),
         (
             "delayed",
-            r"\b(?:effective|compliance|applicability|implementation)\s+dates?\s+(?:"
+            r"\b(?:(?:effective|compliance|applicability|implementation)\s+dates?|deadlines?)\s+(?:"
             + _W
             + r"){0,6}?(?:was|were|is|are|has\s+been|have\s+been)"
-            r"\s+(?:now\s+|again\s+|further\s+)?(?:delayed|postponed|pushed\s+back|extended|changed)\b",
+            r"\s+(?:now\s+|again\s+|further\s+)?(?:delayed|postponed|deferred|pushed\s+back|extended|changed)\b",
         ),
         ("delayed", r"\bfurther\s+delay\s+of\b"),
+        # "later postponed to July 14, 2025", "recently extended by FinCEN to January 13", "now have until …"
         (
             "delayed",
-            r"\b(?:has|have|had|was|were|been|be)\s+(?:again\s+|further\s+|since\s+)?(?:pushed\s+back|postponed|delayed)\b",
+            r"\b(?:postponed|deferred|extended|pushed\s+back|delayed)\s+(?:again\s+)?(?:by\s+[\w\s]{1,30}?\s+)?"
+            r"(?:to|until)\b(?=\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)|"
+            r"\bnow\s+(?:have|has)\s+(?:until|an\s+additional|additional|more\s+time)\b",
         ),
         (
             "delayed",
-            r"\bannounc(?:ed|es)\s+(?:a|the|its|new)\s+(?:(?!proposed\b)[\w-]+\s+){0,2}?(?:delays?|extensions?|"
-            r"postponements?)\b",
+            r"\b(?:has|have|had|was|were|been|be)\s+(?:again\s+|further\s+|since\s+)?(?:pushed\s+back|postponed|delayed|"
+            r"deferred)\b",
+        ),
+        (
+            "delayed",
+            r"\b(?:announc(?:ed|es)|grant(?:ed|s|ing))\s+(?:a|the|its|new)\s+(?:(?!proposed\b)[\w-]+\s+){0,2}?"
+            r"(?:delays?|extensions?|postponements?|deferrals?)\b",
         ),
         ("delayed", r"\b(?:interim\s+)?(?:final\s+)?rule\s+(?:extending|delaying|postponing)\b"),
         (
@@ -106,7 +134,7 @@ TRIGGERS = [
         ),
         (
             "delayed",
-            r"\b(?:extend(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back)\s+"
+            r"\b(?:extend(?:s|ed|ing)?|defer(?:s|red|ring)?|push(?:es|ed|ing)?\s+back)\s+"
             + _ACT
             + r"(?:"
             + _W
@@ -115,7 +143,7 @@ TRIGGERS = [
         ("delayed", r"\bnew\s+(?:effective\s+date|compliance\s+date|deadline)\s+(?:is|will\s+be|of)\b"),
         (
             "delayed",
-            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing))\b(?=(?:[^.;]|\.(?=\s*\d)){0,60}\b(?:enforc\w*|effective|compliance|"
+            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|defer(?:s|red|ring)?)\b(?=(?:[^.;]|\.(?=\s*\d)){0,60}\b(?:enforc\w*|effective|compliance|"
             r"deadlines?|implementation|applicability|start(?:ing)?\s+date)\b)",
         ),
         ("vacated", r"\bgrant(?:ed|s|ing)?\s+(?:" + _W + r"){0,2}?motion\s+to\s+vacate\b"),
@@ -128,8 +156,7 @@ TRIGGERS = [
         ),
         (
             "stayed",
-            r"\b(?:issued|granted|entered|imposed)\s+(?:a|an|the)\s+(?:(?:nationwide|temporary|preliminary|permanent|"
-            r"universal)\s+)*(?:injunction|restraining\s+order)\b",
+            r"\b(?:issued|granted|entered|imposed)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:injunction|restraining\s+order)\b",
         ),
         (
             "stayed",
@@ -184,11 +211,20 @@ TRIGGERS = [
             "issued",
             r"(?<!previously )(?<!already )(?<!originally )\b(?:issued|introduced|finali[sz]ed|adopted|promulgated|"
             r"unveiled)\s+(?=(?:the|its|a|an|two|three|four|five|new|final|interim|guidance|on|in|last|this)\b)"
+            r"(?!(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:order|ruling|decision|opinion|stay|injunction)\b)"
             r"(?!(?:a|an|the)\s+(?:press|news)\s+release|(?:a|an|the)\s+(?:statement|notice|letter|report|"
             r"remand|limited|proposed|order|ruling|decision|opinion|stay|injunction|preliminary|temporary|"
             r"nationwide|request|series))",
         ),
-        ("published", r"\b(?:published|publication)\b(?!\s+(?:a|an|the)\s+(?:notice|proposed))"),
+        (
+            "issued",
+            r"\bvoted\s+to\s+(?:adopt|approve|finali[sz]e|issue)\b|\b(?:its|their)\s+adoption\b(?=\s+(?:in|on)\b)",
+        ),
+        (
+            "published",
+            r"\b(?:published|publication)\b(?!\s+(?:a|an|the)\s+(?:notice|proposed))"
+            r"(?!\s+(?:(?:a|an|the|its)\s+)?(?:new\s+)?(?:guidance|statement|press\s+release|report|alert|faqs?)\b)",
+        ),
         (
             "effective",
             r"\b(?:take|takes|took|taken|taking|come|comes|came|coming|go|goes|went|going|gone)\s+into\s+"
@@ -207,7 +243,13 @@ TRIGGERS = [
         ),
         ("compliance_date", r"\bcompliance\s+(?:date|deadline)s?\b(?:\s+(?:of|is|was|for|will\s+be))?"),
         ("compliance_date", r"\b(?:original\s+)?deadline\s+(?:was|is|of|had\s+been|has\s+been)\b"),
-        ("compliance_date", r"\bmust\s+(?:begin\s+to\s+)?comply\b"),
+        ("compliance_date", r"\bmust\s+(?:begin\s+to\s+)?comply\b|\bmust\s+be\s+in\s+(?:full\s+)?compliance\b"),
+        # "the March 21 deadline", "the original January 1, 2025 reporting deadline"
+        ("compliance_date", r"(?<=\d)\s+(?:(?:reporting|filing|original|compliance)\s+)?deadlines?\b"),
+        (
+            "compliance_date",
+            r"\bbegin(?:s|ning)?\s+(?:to\s+)?enforc(?:e|ing|ement)\b|\b(?:come|comes|coming|came)\s+online\b",
+        ),
         ("compliance_date", r"\b(?:become|becomes|became|becoming)\s+applicable\b|\bimplemented\b"),
         ("compliance_date", r"\b(?:implementation|applicability)(?:\s+dates?)?\b"),
         (
@@ -243,6 +285,22 @@ _EXCLUDED_BEFORE = re.compile(
     r"\b(?:between|and|instead\s+of|beyond|(?<!on or )before|(?<!on or )after|since|"
     r"prior\s+to|from|by)\s+$",
     re.I,
+)
+_REFUSED = re.compile(r"\b(?:refus(?:ed|es|ing)|declin(?:ed|es|ing))\s+to\s+$", re.I)
+# "In our prior notes of December 4, 9, and 13, 2024, we reported …": the date of the writer's own
+# earlier piece, not of what it reported.
+_OWN_PUBLICATION = re.compile(
+    r"\b(?:our|my)\s+(?:[\w-]+\s+){0,2}?(?:notes?|alerts?|updates?|posts?|articles?|memos?|blogs?)\s+"
+    r"(?:of|dated|on|from)\s+$",
+    re.I,
+)
+_CONSEQUENCE = re.compile(
+    r"(?:As\s+a\s+result|This\s+(?:means|ruling|decision|order|action)|In\s+essence|In\s+effect|"
+    r"In\s+the\s+meantime)\b"
+)
+_SUBORDINATE = re.compile(
+    r"(?:While|Although|Though|Even\s+though|Whereas|(?:Shortly\s+|Soon\s+|Just\s+)?[Aa]fter|Before|Following|Once|"
+    r"When|Since)\b"
 )
 _NEW_DATE_BEFORE = re.compile(r"\b(?:until|to|through|is|will\s+be|of)\s+$", re.I)
 _ABBREVIATIONS = {
@@ -289,4 +347,22 @@ _ABBREVIATIONS = {
     "est",
     "ltd",
     "llc",
+    "tex",
+    "cir",
+    "cal",
+    "fla",
+    "ky",
+    "la",
+    "pa",
+    "va",
+    "ill",
+    "mass",
+    "mich",
+    "wash",
+    "okla",
+    "tenn",
+    "wis",
+    "ariz",
+    "colo",
+    "conn",
 }

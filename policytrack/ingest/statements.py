@@ -45,6 +45,10 @@ from .statement_patterns import (
     _INFINITIVE,
     _EXCLUDED_BEFORE,
     _NEW_DATE_BEFORE,
+    _CONSEQUENCE,
+    _OWN_PUBLICATION,
+    _REFUSED,
+    _SUBORDINATE,
     _ABBREVIATIONS,
 )
 
@@ -83,17 +87,29 @@ class Proposal:
         return data
 
 
+def _paragraphs(text):
+    """Lines, with a hard-wrapped line joined to the next ("… the rules\npublished at 89 FR 99727
+    (December 11, 2024), and 90 FR 573 (January 6,\n2025), are delayed …"): a line that ends
+    without closing punctuation continues when the next starts in lower case or with a digit, or
+    when it ends on a comma or a word that cannot end a sentence."""
+    return re.finditer(
+        r"(?:[^\n]*(?:(?<![.!?:;\"”’)\]])\n(?=[a-z0-9(])|(?:,|\b(?:the|of|from|to|by|and|or|a|an|in|on|at|for|with))\n(?=\S)))*"
+        r"[^\n]+",
+        text,
+    )
+
+
 def split_sentences(text):
-    """(start, end) of each sentence: lines are paragraphs, and a full stop followed by a
-    capital ends a sentence unless it ends an abbreviation ("U.S.", "Dec.", "v.")."""
+    """(start, end) of each sentence: lines are paragraphs (hard-wrapped lines joined), and a full
+    stop followed by a capital ends a sentence unless it ends an abbreviation ("U.S.", "Dec.", "v.")."""
     spans = []
-    for line in re.finditer(r"[^\n]+", text):
+    for line in _paragraphs(text):
         start = line.start()
-        for stop in re.finditer(r"[.!?][\"”’)\]]*\s+(?=[\"“(\[]?[A-Z0-9])", line.group(0)):
-            before = re.search(r"([\w.]+)[.!?]?[\"”’)\]]*\s+$", line.group(0)[: stop.end()])
+        for stop in re.finditer(r"[.!?][\"”’)\]]*(?:\[\w{1,3}\])?\s+(?=[\"“(\[]?[A-Z0-9])", line.group(0)):
+            before = re.search(r"([\w.]+)[.!?]?[\"”’)\]]*(?:\[\w{1,3}\])?\s+$", line.group(0)[: stop.end()])
             word = before.group(1).lower().rstrip(".") if before else ""
-            if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
-                continue
+            if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]|(?:[a-z]{1,2}\.)+[a-z]{1,2}", word):
+                continue  # "U.S.", "Dec.", "v.", "E.D. Tex."
             spans.append((start, line.start() + stop.start() + len(stop.group(0).rstrip())))
             start = line.start() + stop.end()
         spans.append((start, line.end()))
@@ -121,6 +137,8 @@ def _triggers(sentence):
         for match in pattern.finditer(sentence):
             if any(match.start() < end and start < match.end() for _, start, end in found):
                 continue
+            if _REFUSED.search(sentence[: match.start()]):
+                continue  # "refused to stay the rule’s effective date of January 15": the date stands
             found.append((kind, match.start(), match.end()))
     found.sort(key=lambda item: item[1])
     # "issued an interim final rule extending the reporting period": what was issued is the delay.
@@ -156,6 +174,36 @@ def _delay_target(sentence, start, end):
     return "effective" if "effective" in window else None
 
 
+# A date that names a thing rather than the act ("the July 1, 2024, interim increase", "the
+# original January 1, 2025 deadline") is not the date of the act the sentence reports, unless the
+# thing is the act itself ("the December 3, 2024 district court decision", "the Feb. 27 guidance").
+_ACT_NOUNS = (
+    r"decision|order|ruling|opinion|announcement|statement|notice|guidance|release|stay|injunction|"
+    r"memo(?:randum)?|letter|vote|action|press"
+)
+
+
+def _attributive(sentence, m, before_the_act=True):
+    before, after = sentence[: m.start], sentence[m.end :]
+    if re.match(r",?\s+(?:[\w-]+\s+)?deadlines?\b", after, re.I):
+        return True
+    return before_the_act and bool(
+        re.search(r"(?:\b(?:the|its|their|this|that)|[’']s)\s+$", before, re.I)
+        and not re.match(r",?\s+(?:[\w’'-]+\s+){0,3}?(?:" + _ACT_NOUNS + r")\b", after, re.I)
+    )
+
+
+def _background(sentence, start, kind):
+    """Sentences and clauses that restate or set the scene rather than report an act: a
+    consequence ("As a result, …", "This ruling reinstates …"), an opening "While …" or "After …"
+    clause, a pluperfect relative ("that had suspended")."""
+    if _CONSEQUENCE.match(sentence):
+        return True
+    if _SUBORDINATE.match(sentence) and "," in sentence and start < sentence.index(","):
+        return True
+    return bool(re.search(r"\b(?:that|which|who)\s+had\s+(?:\w+ly\s+)?$", sentence[:start], re.I))
+
+
 def _sentence_proposals(sentence, published_on, title):
     triggers = _triggers(sentence)
     if not triggers:
@@ -166,21 +214,27 @@ def _sentence_proposals(sentence, published_on, title):
     for m in mentions:
         masked[m.start : m.end] = "0" * (m.end - m.start)
     masked = "".join(masked)
-    usable = [m for m in mentions if not _EXCLUDED_BEFORE.search(sentence[: m.start])]
+    usable = [
+        m
+        for m in mentions
+        if not _EXCLUDED_BEFORE.search(sentence[: m.start]) and not _OWN_PUBLICATION.search(sentence[: m.start])
+    ]
     leading = (
         _leading(usable)
         if usable and sentence[usable[0].end : usable[0].end + 3].lstrip()[:1] in (",", "—", "–", "-")
         else None
     )
     proposals = []
+    used = []  # dates a scheduled state took: not also the date of an act in the same sentence
     for index, (kind, start, end) in enumerate(triggers):
         previous_end = triggers[index - 1][2] if index else 0
         next_start = triggers[index + 1][1] if index + 1 < len(triggers) else len(sentence)
         before_text = masked[max(previous_end, start - 60) : start]
         clause = masked[max(0, start - 60) : start]
+        lead = next((m.start for m in mentions if 0 <= start - m.end <= 2), start)
         if (
             kind not in ("enforcement_suspended", "rescission_planned")
-            and _NEGATED.search(masked[:start])
+            and _NEGATED.search(masked[:lead].rstrip() + " ")
             and not re.match(r"\s+until\b", sentence[end:], re.I)
             and not (
                 kind in STATE_KINDS
@@ -202,8 +256,10 @@ def _sentence_proposals(sentence, published_on, title):
             continue  # "Delayed regulations include …": an adjective
         if _HYPOTHETICAL.search(clause):
             continue
-        if kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"} and _INFINITIVE.search(
-            masked[:start]
+        if (
+            kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"}
+            and _INFINITIVE.search(masked[:start])
+            and not re.search(r"\bvoted\s+to\s+(?:\w+ly\s+)?$", masked[:start], re.I)
         ):
             continue
         if start == 0 and re.match(r"\w+ing\b", sentence):
@@ -216,12 +272,18 @@ def _sentence_proposals(sentence, published_on, title):
         if scheduled and kind != "delayed":
             continue
         kind = _refine(kind, sentence, start, end)
-        after = [m for m in usable if end <= m.start < next_start]
+        after = [
+            m
+            for m in mentions
+            if end <= m.start < next_start
+            and (m in usable or (kind == "compliance_date" and re.search(r"\bby\s+$", sentence[: m.start], re.I)))
+        ]
         reporting = [m for m in usable if _REPORTING.search(masked[max(0, m.start - 30) : m.start])]
         chosen, new_date, old_date = None, None, None
         if kind in STATE_KINDS or kind == "issued":
             # A state's date, and an issue date, stand next to their words ("issued on …").
-            reach = 110 if "comply" in sentence[start:end].lower() else 80 if kind == "issued" else 30
+            words = sentence[start:end].lower()
+            reach = 110 if "comply" in words else 80 if kind == "issued" else 60 if "enforc" in words else 30
             chosen = next(
                 (
                     m
@@ -252,7 +314,10 @@ def _sentence_proposals(sentence, published_on, title):
                 and not re.search(r"dates?$|implementation$|applicability$|deadlines?$", sentence[start:end], re.I)
             ):
                 chosen = leading
+            if chosen is not None:
+                used.append(chosen)
         else:
+            after = [m for m in after if m not in used and not _attributive(sentence, m, before_the_act=False)]
             if kind == "delayed":
                 # A date inside or right before the words is the date being moved, not the delay's.
                 old_date = next(
@@ -272,7 +337,7 @@ def _sentence_proposals(sentence, published_on, title):
                 for m in [m for m in mentions if end <= m.start < next_start]:
                     if new_date is None and _NEW_DATE_BEFORE.search(sentence[: m.start]) and m not in reporting:
                         new_date = m
-                    elif old_date is None and re.search(r"\bfrom\s+$", sentence[: m.start], re.I):
+                    elif old_date is None and re.search(r"(?<!starting )\bfrom\s+$", sentence[: m.start], re.I):
                         old_date = m
                 after = [m for m in after if m is not new_date]
             if leading is new_date:
@@ -288,9 +353,14 @@ def _sentence_proposals(sentence, published_on, title):
                 and m is not leading
                 and m is not new_date
                 and m is not old_date
+                and m not in used
+                and not _attributive(sentence, m)
             ]
+            opening = leading if leading is not None and not _attributive(sentence, leading) else None
             chosen = (
-                leading
+                # A date after an earlier act in the sentence is nearer this one than the opening date.
+                (befores[-1] if befores and index and opening is not None else None)
+                or opening
                 or (befores[-1] if befores else None)
                 or (reporting[0] if kind == "delayed" and reporting else None)
                 or next(
@@ -306,6 +376,10 @@ def _sentence_proposals(sentence, published_on, title):
             )
         if chosen is None and (kind not in UNDATED_OK or title or kind == "rescission_planned" or scheduled):
             continue
+        if chosen is None and _background(sentence, start, kind):
+            continue
+        if any(p.kind == kind and (chosen is None or (p.date == chosen.date)) for p in proposals):
+            continue  # one event a sentence: "enjoined … and stayed …", a second "not enforce" of the same date
         proposal = Proposal(
             kind,
             chosen.date if chosen else None,
