@@ -128,7 +128,8 @@ def _is_title(sentence, text, start, end):
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start : len(text) if line_end < 0 else line_end].strip()
-    return line == sentence and not re.search(r"[.!?:;\"”’)]$", sentence)
+    # A headline may end on a quoted name ('Vacates FTC's "Click to Cancel Rule"'), never on a full stop.
+    return line == sentence and not re.search(r"[.!?:;][\"”’)]*$|[)]$", sentence)
 
 
 def _triggers(sentence):
