@@ -204,11 +204,12 @@ def find_dates(sentence, published_on, forward=None):
             first, last = match.span("d") if "d" in pattern.groupindex else match.span()
             if any(first < end and start < last for start, end, _ in taken):
                 continue
-            # "a Tuesday in early June": an indefinite weekday names no particular day.
+            # "a Tuesday in early June", "on a late Friday afternoon": an indefinite weekday names
+            # no particular day.
             if (
                 kind == "weekday"
                 and not match.group("rel")
-                and re.search(r"\b(?:a|every|each)\s+$", sentence[:first], re.I)
+                and re.search(r"\b(?:a|every|each|any)\s+(?:late\s+|early\s+)?$", sentence[:first], re.I)
             ):
                 continue
             # "said Wednesday that it will postpone": the saying is past, whatever is said.

@@ -34,7 +34,7 @@ TRIGGERS = [
         ("stayed", r"\breinstat(?:ed|es|ing)\s+(?:the|an|its|a)\s+(?:[\w’'-]+\s+){0,3}?injunction\b"),
         (
             "reinstated",
-            r"\bgrant(?:ed|s|ing)\b[^.;]{0,80}?\bstay(?:ing)?\s+(?:of\s+)?[^.;]{0,80}?\binjunction\b|"
+            r"\bgrant(?:ed|s|ing)\b[^.;]{0,80}?\bstay(?:ing)?\s+(?:of\s+)?(?:[^.;]|(?<=\b[A-Z])\.){0,80}?\binjunction\b|"
             r"\b(?:issu(?:ed|ing)|enter(?:ed|ing))\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?stay\s+of\s+[^.;]{0,60}?\binjunction\b|"
             r"\bstay(?:ed|s|ing)\s+(?:the|its)\s+[^.;]{0,60}?\binjunction\b|\bstay\s+of\s+the\s+injunction\b|"
             r"\blift(?:ed|s|ing)?\s+(?:the|its|an?)\s+(?:[\w’'-]+\s+){0,3}?injunction\b|"
@@ -68,7 +68,7 @@ TRIGGERS = [
         (
             "enforcement_suspended",
             r"\bnot\s+(?:issue|impose|assess|seek)\s+[\"“]?(?:any\s+)?(?:civil\s+)?(?:fines|penalties)\b|"
-            r"\b(?:put(?:s|ting)?|plac(?:ed|es|ing))\s+[^.;]{0,60}?\benforc[^.;]{0,40}?\bon\s+hold\b",
+            r"\b(?:put(?:s|ting)?|plac(?:ed|es|ing))\s+[^.;]{0,60}?\benforc[^.;]{0,60}?\bon\s+hold\b",
         ),
         ("enforcement_suspended", r"\b(?:suspend(?:ed|s|ing)?|paus(?:ed|es|ing))\s+(?:its\s+|the\s+)?enforcement\b"),
         ("enforcement_resumed", r"\bresum(?:e|ed|es|ing)\s+(?:its\s+|the\s+)?enforc(?:e|ement|ing)\b"),
@@ -94,7 +94,7 @@ TRIGGERS = [
             "delayed",
             r"\b(?:announc(?:ed|es)|set|sets|led\s+to|issued)\s+(?:updated|new|revised|extended|later)\s+"
             r"(?:(?:compliance|effective|applicability|reporting|filing)\s+)?(?:dates?|deadlines?)\b|"
-            r"\breset(?:s|ting)?\s+(?:[\w()-]+\s+){0,4}?(?:dates?|deadlines?)\b",
+            r"\breset(?:s|ting)?\s+(?:[\w()-]+\s+){0,6}?(?:dates?|deadlines?)\b",
         ),
         (
             "delayed",
@@ -181,6 +181,12 @@ TRIGGERS = [
             "stayed",
             r"\b(?:announced|issued|granted|imposed|ordered|placing|placed|places)\s+(?:a|the)\s+"
             r"(?:[\w-]+\s+){0,2}?stay\b",
+        ),
+        # "the reporting deadlines are paused due to the Fifth Circuit Court’s order": a court's, else the agency's
+        (
+            "stayed",
+            r"\b(?:deadlines?|requirements?|dates?|obligations?)\s+(?:are|were|is|was|have\s+been|has\s+been)\s+"
+            r"(?:now\s+|again\s+)?paused\b",
         ),
         ("suspended", r"\bsuspend(?:ed|s)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|requirements?)\b"),
         ("reinstated", r"\breinstat(?:ed|es)\b"),

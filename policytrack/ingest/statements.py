@@ -110,6 +110,10 @@ def split_sentences(text):
             word = before.group(1).lower().rstrip(".") if before else ""
             if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]|(?:[a-z]{1,2}\.)+[a-z]{1,2}", word):
                 continue  # "U.S.", "Dec.", "v.", "E.D. Tex."
+            if re.search(r"\b[A-Z][a-z]+\s+\d{1,2}$", line.group(0)[: stop.start()]) and re.match(
+                r"(?:19|20)\d\d\b", line.group(0)[stop.end() :]
+            ):
+                continue  # "On December 23. 2024, …": a date with a slip of the key
             spans.append((start, line.start() + stop.start() + len(stop.group(0).rstrip())))
             start = line.start() + stop.end()
         spans.append((start, line.end()))
@@ -188,6 +192,10 @@ def _attributive(sentence, m, before_the_act=True):
     before, after = sentence[: m.start], sentence[m.end :]
     if re.match(r",?\s+(?:[\w-]+\s+)?deadlines?\b", after, re.I):
         return True
+    if re.search(r"\(\s*$", before) and re.match(r"\s*\)", after):
+        return True  # "90 FR 573 (January 6, 2025)": the date of a cited document
+    if re.search(r"\bon\s+or\s+(?:after|before)\s+$", before, re.I):
+        return True
     return before_the_act and bool(
         re.search(r"(?:\b(?:the|its|their|this|that)|[’']s)\s+$", before, re.I)
         and not re.match(r",?\s+(?:[\w’'-]+\s+){0,3}?(?:" + _ACT_NOUNS + r")\b", after, re.I)
@@ -253,6 +261,12 @@ def _sentence_proposals(sentence, published_on, title):
             )
         ):
             continue  # "the delay", "a three month delay": a noun, not an act
+        if (
+            kind == "delayed"
+            and re.match(r"delay\s+of\b", sentence[start:end], re.I)
+            and re.search(r"(?:^|[;:])\s*$", sentence[:start])
+        ):
+            continue  # "ACTION: Final rule; delay of effective dates.": a label
         if kind == "delayed" and re.match(r"delayed\s+(?:rules|regulations|requirements)\b", sentence[start:end], re.I):
             continue  # "Delayed regulations include …": an adjective
         if _HYPOTHETICAL.search(clause):
@@ -271,6 +285,13 @@ def _sentence_proposals(sentence, published_on, title):
             future and kind not in STATE_KINDS | {"rescission_planned"} and not (kind in FUTURE_REPORTED and reported)
         )
         if scheduled and kind != "delayed":
+            continue
+        if (
+            kind in ("effective", "compliance_date")
+            and re.search(r"dates?\s+(?:of|for)$", sentence[start:end], re.I)
+            and not any(m.start - end <= 5 for m in mentions if m.start >= end)
+            and any(other[0] == "delayed" for other in triggers[index + 1 :])
+        ):
             continue
         kind = _refine(kind, sentence, start, end)
         after = [
@@ -348,7 +369,11 @@ def _sentence_proposals(sentence, published_on, title):
                 for m in usable
                 if previous_end <= m.start
                 and m.end <= start
-                and start - m.end <= 90
+                # "the Feb. 17 order by the … Court … made the CTA once again enforceable"
+                and (
+                    start - m.end <= 90
+                    or (start - m.end <= 180 and re.match(r"\s+(?:" + _ACT_NOUNS + r")\b", sentence[m.end :], re.I))
+                )
                 and not re.search(r",\s+(?:yet|but|while|although|though)\b|;", sentence[m.end : start])
                 and not _NEW_DATE_BEFORE.search(sentence[: m.start])
                 and m is not leading
@@ -357,7 +382,19 @@ def _sentence_proposals(sentence, published_on, title):
                 and m not in used
                 and not _attributive(sentence, m)
             ]
-            opening = leading if leading is not None and not _attributive(sentence, leading) else None
+            opening = (
+                leading
+                if leading is not None
+                and leading not in used
+                and not _attributive(sentence, leading)
+                # the opening date is the main clause's: not that of a relative clause ("…, which was
+                # later postponed") or of a clause after "but"
+                and not re.search(
+                    r",\s+(?:which|that|who)\b|,\s+(?:but|yet)\b|;",
+                    sentence[max(previous_end, leading.end) : start],
+                )
+                else None
+            )
             chosen = (
                 # A date after an earlier act in the sentence is nearer this one than the opening date.
                 (befores[-1] if befores and index and opening is not None else None)
