@@ -391,7 +391,7 @@ def _sentence_proposals(sentence, published_on, title):
                 # later postponed") or of a clause after "but"
                 and not re.search(
                     r",\s+(?:which|that|who)\b|,\s+(?:but|yet)\b|;",
-                    sentence[max(previous_end, leading.end) : start],
+                    sentence[leading.end : start],
                 )
                 else None
             )

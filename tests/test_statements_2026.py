@@ -1,0 +1,236 @@
+"""The statement engine on the sentences of the 2026 collection (tests/data/statements_2026) it
+first missed or misread, one rule each: the sentences are quoted from the collected texts, and each
+test states what an editor should be offered (no database)."""
+
+import datetime
+
+import pytest
+
+from policytrack.ingest.dates_in_text import find_dates
+from policytrack.ingest.statements import propose, split_sentences
+
+DEC_24 = datetime.date(2024, 12, 24)
+
+
+def offered(text, published_on):
+    return [(p.kind, p.date.isoformat() if p.date else None) for p in propose(text, published_on)]
+
+
+def test_a_court_s_stay_of_an_injunction_lets_the_rule_apply_again():
+    # Cleary Gottlieb, 24 December 2024
+    text = (
+        "The district court rejected that motion, but on December 23, 2024, the United States Court of Appeals "
+        "for the Fifth Circuit granted the government’s motion, staying the district court’s injunction and "
+        "expediting briefing of the appeal."
+    )
+    assert offered(text, DEC_24) == [("reinstated", "2024-12-23")]
+
+
+def test_a_stay_granted_across_a_court_s_abbreviated_name_is_still_read():
+    # Thompson Coburn, 24 December 2024: "U.S." inside the injunction's owner, and a footnote mark
+    text = (
+        "On Monday, December 23, 2024, the U.S. Court of Appeals for the Fifth Circuit, in a case styled Texas "
+        "Top Cop Shop, Inc. v. Garland, granted the government’s emergency motion for a stay of the U.S. District "
+        "Court for the Eastern District of Texas’s preliminary injunction against implementation of the Corporate "
+        "Transparency Act (the “CTA”) and its implementing regulations nationwide.[1] This ruling reinstates the "
+        "CTA’s reporting and compliance framework, with compliance obligations now back in effect."
+    )
+    assert len(split_sentences(text)) == 2
+    # the second sentence restates the first's consequence: no undated duplicate
+    assert offered(text, DEC_24) == [("reinstated", "2024-12-23")]
+
+
+def test_an_injunction_reinstated_blocks_the_rule_again():
+    # Seyfarth Shaw, 27 December 2024; American Bar Association, December 2024
+    seyfarth = (
+        "However, on December 26, 2024, the Fifth Circuit Court of Appeals issued a new order vacating a stay, "
+        "effectively reinstating the nationwide preliminary injunction."
+    )
+    assert offered(seyfarth, datetime.date(2024, 12, 27)) == [("stayed", "2024-12-26")]
+    aba = (
+        "Millions of small businesses—and their lawyers—were again relieved of the fast-approaching January "
+        "deadline to submit the companies’ beneficial ownership information to the Treasury Department’s Financial "
+        "Crimes Enforcement Network (FinCEN) under the Corporate Transparency Act (CTA) when the Fifth Circuit issued "
+        "a new order on December 26 reinstating an earlier nationwide injunction that had suspended those "
+        "requirements indefinitely before a Fifth Circuit panel briefly lifted the injunction on December 23."
+    )
+    # not "issued" (an order is no rule), not "suspended" (the injunction's past, in a relative clause)
+    assert offered(aba, datetime.date(2024, 12, 30)) == [("stayed", "2024-12-26"), ("reinstated", "2024-12-23")]
+
+
+def test_an_injunction_with_any_adjectives_is_a_court_s_stay_not_a_rule_issued():
+    text = (
+        "On December 3, the U.S. District Court for the Eastern District of Texas issued a sweeping nationwide "
+        "preliminary injunction in Texas Top Cop Shop v. Garland et al., No. 4:24-cv-478 (E.D. Tex. Dec 3, 2024) "
+        "that temporarily blocked the enforcement of the CTA and its implementing regulations."
+    )
+    assert len(split_sentences(text)) == 1  # "E.D. Tex." ends no sentence
+    assert offered(text, datetime.date(2024, 12, 30)) == [("stayed", "2024-12-03")]
+
+
+def test_defer_is_a_delay_verb():
+    # Covington & Burling, 12 May 2025
+    (proposal,) = propose(
+        "On May 9, 2025, the FTC announced that it is deferring the compliance deadline for the Negative Option "
+        "Rule by 60 days to July 14.",
+        datetime.date(2025, 5, 12),
+    )
+    assert (proposal.kind, proposal.date, proposal.target, proposal.new_date) == (
+        "delayed",
+        datetime.date(2025, 5, 9),
+        "compliance_date",
+        datetime.date(2025, 7, 14),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "published_on", "expected"),
+    [
+        # Butler Snow, March 2025
+        (
+            "The Treasury Department announced on March 2nd that it does not intend to enforce any penalties or "
+            "fines against either U.S. citizens or domestic reporting companies and their beneficial owners under "
+            "the Corporate Transparency Act (“CTA”).",
+            datetime.date(2025, 3, 4),
+            [("enforcement_suspended", "2025-03-02")],
+        ),
+        # TAG Alliances, February 2025
+        (
+            'On February 27, 2025, FinCEN announced that it will not issue "any fines or take any other enforcement '
+            "actions against any companies based on a failure to file or update beneficial ownership information "
+            '(BOI) reports pursuant to the Corporate Transparency Act by the current deadlines" -- which, for most '
+            "reporting companies, is March 21, 2025.",
+            datetime.date(2025, 2, 28),
+            [("enforcement_suspended", "2025-02-27")],
+        ),
+        # McGuireWoods, February 2025
+        (
+            "The Financial Crimes Enforcement Network (FinCEN) published new guidance on Feb. 27, 2025, putting its "
+            "plan to begin enforcing the Corporate Transparency Act (CTA) on hold.",
+            datetime.date(2025, 2, 28),
+            [("enforcement_suspended", "2025-02-27")],
+        ),
+    ],
+)
+def test_a_pause_of_enforcement_in_other_words(text, published_on, expected):
+    assert offered(text, published_on) == expected
+
+
+def test_a_relative_weekday_resolves_and_an_indefinite_one_names_no_day():
+    # The States Pulse, 3 March 2025: "on Sunday"
+    (proposal,) = propose(
+        "The U.S. Treasury Department announced on Sunday that it will not enforce penalties under the Corporate "
+        "Transparency Act (CTA) against U.S. citizens or domestic businesses.",
+        datetime.date(2025, 3, 3),
+    )
+    assert (proposal.date, proposal.resolved_from) == (datetime.date(2025, 3, 2), "Sunday")
+    # Cobalt LLP: "on a late Friday afternoon" is a habit, not the Friday before publication
+    assert find_dates("drop a press release on a late Friday afternoon", datetime.date(2025, 5, 12)) == []
+
+
+def test_a_vote_to_extend_is_an_act_and_must_be_in_compliance_by_is_a_compliance_date():
+    # Mondaq, 15 May 2025
+    text = (
+        "On Friday, the Federal Trade Commission voted to extend the deadline for compliance with the updated "
+        "Negative Option Rule for 60 days. That means companies must be in full compliance by July 14, 2025."
+    )
+    assert offered(text, datetime.date(2025, 5, 15)) == [("delayed", "2025-05-09"), ("compliance_date", "2025-07-14")]
+
+
+def test_a_date_naming_a_thing_is_not_the_date_of_the_act():
+    # Checkwriters, 27 November 2024
+    text = (
+        "Both the July 1, 2024, interim increase (which made approximately one million employees newly eligible "
+        "for overtime pay according to Court documents) as well as the January 1, 2025, full increase were "
+        "overturned."
+    )
+    assert offered(text, datetime.date(2024, 11, 27)) == [("vacated", None)]
+
+
+def test_the_writer_s_own_earlier_notes_do_not_date_the_event():
+    # Cleary Gottlieb, 24 December 2024
+    text = (
+        "In our prior notes of December 4, 9, and 13, 2024, we reported that (1) a district court in Texas issued a "
+        "nationwide injunction halting implementation of the Corporate Transparency Act (CTA), (2) the Financial "
+        "Crimes Enforcement Network (FinCEN) acknowledged that companies need not file CTA mandated disclosures while "
+        "that injunction remained in effect."
+    )
+    assert offered(text, DEC_24) == [("stayed", None)]
+
+
+def test_an_opening_date_is_the_main_clause_s_not_a_relative_or_contrasted_clause_s():
+    # Winstead, 10 July 2025
+    winstead = (
+        "On July 8, 2025, the U.S. Court of Appeals for the Eighth Circuit vacated the Federal Trade Commission’s "
+        "(“FTC”) Click to Cancel Rule (the “Rule”), which was previously scheduled to take effect on May 14, 2025, "
+        "and later postponed to July 14, 2025."
+    )
+    assert offered(winstead, datetime.date(2025, 7, 10)) == [
+        ("vacated", "2025-07-08"),
+        ("effective", "2025-05-14"),
+        ("delayed", None),
+    ]
+    # Privacy Daily, 12 May 2025
+    privacy_daily = (
+        "The rule took effect Jan. 19, but the commission deferred enforcement on some provisions until May 14."
+    )
+    (effective, delay) = propose(privacy_daily, datetime.date(2025, 5, 12))
+    assert (effective.kind, effective.date) == ("effective", datetime.date(2025, 1, 19))
+    assert (delay.kind, delay.date, delay.new_date) == ("delayed", None, datetime.date(2025, 5, 14))
+
+
+def test_a_hard_wrapped_federal_register_paragraph_is_read_as_one_sentence():
+    # 90 FR 9010 (EPA, 5 February 2025), as the Government Publishing Office wraps it
+    text = (
+        "DATES: As of February 5, 2025, the effective dates of the rules\n"
+        "published at 89 FR 99727 (December 11, 2024), and 90 FR 573 (January 6,\n"
+        "2025), are delayed to March 21, 2025.\n"
+        "FOR FURTHER INFORMATION CONTACT: William Nickerson\n"
+    )
+    proposals = propose(text, datetime.date(2025, 2, 5))
+    assert [(p.kind, p.date.isoformat(), p.new_date) for p in proposals] == [
+        ("published", "2024-12-11", None),
+        ("delayed", "2025-02-05", datetime.date(2025, 3, 21)),
+    ]
+    assert all("\n" in p.quote and p.quote in text for p in proposals)
+
+
+def test_a_label_and_an_undated_headline_are_not_proposed():
+    assert propose("ACTION: Final rule; delay of effective dates.", datetime.date(2025, 2, 5)) == []
+    text = '8th Circuit Vacates FTC\'s "Click to Cancel Rule"\n\n07.10.25\n'
+    assert propose(text, datetime.date(2025, 7, 10)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # consequences of an event told just before
+        "As a result, the reporting requirements of the CTA – that is, requirements to report BOI – are once again "
+        "enjoined nationwide, and enforcement remains suspended pending further proceedings.",
+        "In essence, FinCEN's latest announcement places CTA enforcement back on hold indefinitely (at least until "
+        'the "interim final rule" is issued).',
+        # an opening While clause sets the scene
+        "While the Treasury’s latest decision pauses enforcement, the debate over the law’s effectiveness and its "
+        "impact on businesses is far from over.",
+        # an intention without a date (EPA, 29 September 2025)
+        "In the first action, EPA will provide steam electric power generation with more time to comply with "
+        "existing effluent limitations guidelines (ELGs) in order to affordably meet the nation's growing electricity "
+        "demand, including for data centers and manufacturing.",
+    ],
+)
+def test_restatements_scene_setting_and_undated_intentions_are_not_proposed(text):
+    assert propose(text, datetime.date(2025, 3, 3)) == []
+
+
+def test_a_refused_stay_leaves_the_effective_date_it_names():
+    # JD Supra, July 2025
+    text = (
+        "Although the Eighth Circuit refused to stay the rule’s effective date of January 15, 2025, the FTC itself "
+        "announced that it would delay enforcement of the rule until July 14, 2025, while the case played out."
+    )
+    proposals = propose(text, datetime.date(2025, 7, 10))
+    assert [(p.kind, p.date) for p in proposals] == [
+        ("effective", datetime.date(2025, 1, 15)),
+        ("delayed", None),
+    ]
+    assert proposals[1].new_date == datetime.date(2025, 7, 14)
