@@ -234,3 +234,69 @@ def test_a_refused_stay_leaves_the_effective_date_it_names():
         ("delayed", None),
     ]
     assert proposals[1].new_date == datetime.date(2025, 7, 14)
+
+
+# fresh5, after its first run
+
+
+def test_this_monday_ahead_is_the_coming_monday():
+    # Constangy, Friday 23 February 2024
+    text = (
+        "In an order issued yesterday, Judge J. Campbell Barker of the U.S. District Court for the Eastern District "
+        "of Texas, issued a two-week stay (through March 11) of the National Labor Relations Board’s new joint "
+        "employer regulations, which were scheduled to take effect this Monday."
+    )
+    assert offered(text, datetime.date(2024, 2, 23)) == [("stayed", "2024-02-22"), ("effective", "2024-02-26")]
+
+
+def test_extending_the_date_to_a_day_is_a_delay():
+    (proposal,) = propose("But the NLRB extended the date to this Monday, February 26.", datetime.date(2024, 2, 23))
+    assert (proposal.kind, proposal.date, proposal.new_date) == ("delayed", None, datetime.date(2024, 2, 26))
+
+
+def test_a_rule_adopted_by_an_agency_on_a_date_was_issued_then():
+    # Katten, June 2024
+    text = (
+        "On June 5, the Fifth Circuit Court of Appeals (Court) vacated the entire set of private fund adviser rules "
+        "adopted by the Securities and Exchange Commission (SEC) on August 23, 2023."
+    )
+    assert offered(text, datetime.date(2024, 6, 6)) == [("vacated", "2024-06-05"), ("issued", "2023-08-23")]
+
+
+def test_the_end_of_a_stay_is_not_its_date():
+    # NLRB news release, March 2024
+    text = "Judge Barker had previously stayed the joint-employer rule until March 11, 2024."
+    assert offered(text, datetime.date(2024, 3, 11)) == [("stayed", None)]
+
+
+def test_what_would_have_happened_stays_hypothetical_across_and():
+    # McKnight's Senior Living, 11 March 2024
+    text = (
+        "The rule would have changed the standard used to determine joint-employer status and rescinded a 2020 "
+        "version of the rule, promulgated under the previous board, that some viewed as being more favorable to "
+        "employers."
+    )
+    assert propose(text, datetime.date(2024, 3, 11)) == []
+
+
+def test_a_quoted_alert_s_yesterday_is_not_this_text_s():
+    # TheCorporateCounsel.net, 7 June 2024, quoting a Goodwin alert of another day
+    text = (
+        "This Goodwin alert notes:\n"
+        "Yesterday, a three-judge panel of the U.S. Court of Appeals for the Fifth Circuit vacated the “Private "
+        "Funds Rules,” which the Securities and Exchange Commission (the “SEC”) adopted on August 23, 2023.\n"
+    )
+    assert offered(text, datetime.date(2024, 6, 7)) == [("vacated", None), ("issued", "2023-08-23")]
+    # the same words as the text's own: yesterday is the day before publication
+    assert offered(text.split("\n", 1)[1], datetime.date(2024, 6, 7))[0] == ("vacated", "2024-06-06")
+
+
+def test_a_bare_weekday_names_the_date_the_text_gave_that_weekday():
+    # JD Supra's week in review: the heading dates the Friday the paragraph then calls "Friday"
+    text = (
+        "Friday, March 8, 2024: U.S. Trial Court Judge Struck Down NLRB Joint Employer Rule\n"
+        "Late on Friday, U.S. District Judge J. Campbell Barker of the Eastern District of Texas (in Tyler) struck "
+        "down the U.S. National Labor Relations Board’s (“NLRB”) finalized joint employer Rule.\n"
+    )
+    (heading, body) = propose(text, datetime.date(2024, 3, 15))
+    assert (body.kind, body.date, body.resolved_from) == ("vacated", datetime.date(2024, 3, 8), "Friday")

@@ -118,7 +118,9 @@ def _weekday(name, rel, published_on, forward):
     if rel == "next" or (rel is None and forward):
         return published_on + datetime.timedelta(days=(target - published_on.weekday()) % 7 or 7)
     if rel == "this":
-        return published_on + datetime.timedelta(days=target - published_on.weekday())
+        day = published_on + datetime.timedelta(days=target - published_on.weekday())
+        # "scheduled to take effect this Monday", written on a Friday: the coming Monday
+        return day + datetime.timedelta(days=7) if forward and day < published_on else day
     # A bare "Tuesday" in a report is the most recent Tuesday, the publication day included.
     back = (published_on.weekday() - target) % 7
     if rel == "last" and back == 0:
@@ -225,12 +227,12 @@ def find_dates(sentence, published_on, forward=None):
             text = sentence[first:last]
             taken.append((first, last, DateMention(first, last, text, date, precision, text if relative else None)))
     mentions = [mention for _, _, mention in sorted(taken, key=lambda item: item[0])]
-    # "Friday, April 7" is one date: the weekday only names the day that follows it.
+    # "Friday, April 7", "this Monday, February 26" are one date: the weekday only names the day that follows.
     merged = []
     for m in mentions:
         if (
             merged
-            and merged[-1].text.lower() in WEEKDAYS
+            and merged[-1].text.lower().split()[-1] in WEEKDAYS  # "Friday", "this Monday"
             and re.fullmatch(r",?\s*\(?", sentence[merged[-1].end : m.start])
         ):
             weekday = merged.pop()

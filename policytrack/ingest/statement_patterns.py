@@ -109,7 +109,8 @@ TRIGGERS = [
             "delayed",
             r"\b(?:postponed|deferred|extended|pushed\s+back|delayed)\s+(?:again\s+)?(?:by\s+[\w\s]{1,30}?\s+)?"
             r"(?:to|until)\b(?=\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)|"
-            r"\bnow\s+(?:have|has)\s+(?:until|an\s+additional|additional|more\s+time)\b",
+            r"\bnow\s+(?:have|has)\s+(?:until|an\s+additional|additional|more\s+time)\b|"
+            r"\bextend(?:ed|s|ing)?\s+(?:the|its)\s+(?:[\w-]+\s+)?dates?\s+(?:to|until)\b",
         ),
         (
             "delayed",
@@ -224,6 +225,7 @@ TRIGGERS = [
         ),
         (
             "issued",
+            r"\b(?:adopted|promulgated|finali[sz]ed)\s+by\s+(?:the\s+)?(?=[A-Z\w])|"
             r"\bvoted\s+to\s+(?:adopt|approve|finali[sz]e|issue)\b|\b(?:its|their)\s+adoption\b(?=\s+(?:in|on)\b)",
         ),
         (

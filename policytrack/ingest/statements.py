@@ -30,7 +30,7 @@ import datetime
 import re
 from dataclasses import asdict, dataclass
 
-from .dates_in_text import DateMention, find_dates
+from .dates_in_text import WEEKDAYS, DateMention, find_dates
 
 from .statement_patterns import (
     UNDATED_OK,
@@ -271,6 +271,8 @@ def _sentence_proposals(sentence, published_on, title):
             continue  # "Delayed regulations include …": an adjective
         if _HYPOTHETICAL.search(clause):
             continue
+        if re.search(r"\b(?:would|could|might)\s+(?:not\s+)?have\b[^.;]*\band\s+$", masked[:start], re.I):
+            continue  # "would have changed … and rescinded a 2020 version": still what would have been
         if (
             kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"}
             and _INFINITIVE.search(masked[:start])
@@ -406,6 +408,7 @@ def _sentence_proposals(sentence, published_on, title):
                         m
                         for m in after
                         if m.start - end <= 90
+                        and not re.search(r"\b(?:until|through|till)\s+$", sentence[: m.start], re.I)
                         and (kind != "delayed" or re.search(r"\bon\s+$", sentence[: m.start], re.I))
                     ),
                     None,
@@ -476,14 +479,49 @@ def match_instrument(sentence, text, instruments):
     return None
 
 
+_RELATIVE = re.compile(
+    r"^(?:(?:this|last|next)\s+)?(?:today|yesterday|tomorrow|tonight|this\s+\w+|(?:last|next)\s+\w+|"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))$",
+    re.I,
+)
+_QUOTE_INTRODUCED = re.compile(
+    r"\b(?:notes|noted|states|stated|said|says|writes|wrote|reads|adds|added|explains|observes)\s*:\s*$", re.I
+)
+
+
+def _quoted(text, start):
+    """Whether the paragraph holding ``start`` is a quotation introduced by the one before
+    ("This Goodwin alert notes:"): its "Yesterday" is its author's, not this text's."""
+    line_start = text.rfind("\n", 0, start) + 1
+    previous = text[:line_start].rstrip().rsplit("\n", 1)[-1]
+    return bool(_QUOTE_INTRODUCED.search(previous))
+
+
 def propose(text, published_on, instruments=()):
     """Proposed events in ``text``, published on ``published_on``, in the order of the text."""
     proposals = []
+    explicit = []  # full dates the text gives, which a later bare weekday may name again
     for start, end in split_sentences(text):
         sentence = text[start:end]
         for proposal in _sentence_proposals(sentence, published_on, _is_title(sentence, text, start, end)):
+            relative = proposal.resolved_from and _RELATIVE.match(proposal.resolved_from)
+            if relative and _quoted(text, start):
+                proposal.date = proposal.precision = proposal.resolved_from = None
+            elif relative and proposal.resolved_from.lower() in WEEKDAYS:
+                # "Friday, March 8, 2024: … struck down …" then "Late on Friday, …": that Friday
+                proposal.date = next(
+                    (
+                        d
+                        for d in reversed(explicit)
+                        if d.weekday() == proposal.date.weekday() and 0 < (proposal.date - d).days <= 7
+                    ),
+                    proposal.date,
+                )
             proposal.instrument = match_instrument(sentence, text, instruments) if instruments else None
             proposals.append(proposal)
+        explicit += [
+            m.date for m in find_dates(sentence, published_on) if m.resolved_from is None and m.precision == "day"
+        ]
     return proposals
 
 
