@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from policytrack.ingest.dates_in_text import find_dates
-from policytrack.ingest.statements import propose, split_sentences
+from policytrack.ingest.statements import InstrumentRef, match_instrument, propose, split_sentences
 
 DEC_24 = datetime.date(2024, 12, 24)
 
@@ -300,3 +300,70 @@ def test_a_bare_weekday_names_the_date_the_text_gave_that_weekday():
     )
     (heading, body) = propose(text, datetime.date(2024, 3, 15))
     assert (body.kind, body.date, body.resolved_from) == ("vacated", datetime.date(2024, 3, 8), "Friday")
+
+
+# Which instrument a sentence concerns, as the collected texts name them
+
+NEGATIVE_OPTION = InstrumentRef(
+    "ftc-negative-option-rule",
+    ("Rule Concerning Subscriptions and Other Negative Option Plans", "Negative Option Rule", "Click to Cancel Rule"),
+    ("16 CFR part 425", "89 FR 90476"),
+)
+OVERTIME = InstrumentRef(
+    "dol-overtime-rule-2024",
+    (
+        "Defining and Delimiting the Exemptions for Executive, Administrative, Professional, Outside Sales, and Computer Employees",
+    ),
+    ("1235-AA39", "89 FR 32842", "2024-08038"),
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "slug"),
+    [
+        # an alias with hyphens where the record has spaces (JD Supra, July 2025)
+        (
+            "On July 8, 2025, the United States Court of Appeals for the Eighth Circuit vacated the Federal Trade "
+            "Commission’s (“FTC”) Click-to-Cancel Rule, resolving the challenges to the rule filed on the heels of its "
+            "adoption in October 2024.",
+            "ftc-negative-option-rule",
+        ),
+        # an alias in quotation marks (Henson Legal, July 2025)
+        (
+            'The Eighth Circuit vacated the Federal Trade Commission\'s "Click to Cancel" rule today.',
+            "ftc-negative-option-rule",
+        ),
+        # a citation written "Fed. Reg." (Roetzel & Andress, November 2024)
+        (
+            "The Court VACATES and SETS ASIDE, in its entirety, the Department of Labor’s Final Rule “Defining and "
+            "Delimiting the Exemptions for Executive, Administrative, Professional, Outside Sales, and Computer "
+            "Employees, 89 Fed. Reg. 32842 (Apr. 26, 2024) (codified at 29 C.F.R. §§ 541.0–541.710).",
+            "dol-overtime-rule-2024",
+        ),
+        # the full title (U.S. Small Business Administration, Office of Advocacy, December 2024)
+        (
+            "On November 15, 2024, the United States District Court of the Eastern District of Texas struck down the "
+            "Department of Labor Wage and Hour Division’s (DOL) final rule, Defining and Delimiting the Exemptions for "
+            "Executive, Administrative, Professional, Outside Sales, and Computer Employees.",
+            "dol-overtime-rule-2024",
+        ),
+    ],
+)
+def test_the_instrument_is_found_by_alias_title_or_citation_as_texts_write_them(sentence, slug):
+    assert match_instrument(sentence, "", [NEGATIVE_OPTION, OVERTIME]) == slug
+
+
+def test_a_citation_written_fed_reg_is_the_fr_citation():
+    # Roetzel & Andress, November 2024; the instrument known by its citation only
+    sentence = (
+        "The Court VACATES and SETS ASIDE, in its entirety, the Department of Labor’s Final Rule “Defining and "
+        "Delimiting the Exemptions for Executive, Administrative, Professional, Outside Sales, and Computer "
+        "Employees, 89 Fed. Reg. 32842 (Apr. 26, 2024) (codified at 29 C.F.R. §§ 541.0–541.710)."
+    )
+    by_citation = InstrumentRef("dol-overtime-rule-2024", (), ("89 FR 32842",))
+    assert match_instrument(sentence, "", [NEGATIVE_OPTION, by_citation]) == "dol-overtime-rule-2024"
+    assert match_instrument("See 90 FR 4,544.", "", [InstrumentRef("ai", (), ("90 FR 4544",))]) == "ai"
+
+
+def test_a_rin_with_an_en_dash_is_the_rin():
+    assert match_instrument("RIN 1235–AA39 is withdrawn.", "", [NEGATIVE_OPTION, OVERTIME]) == "dol-overtime-rule-2024"

@@ -450,8 +450,20 @@ def _sentence_proposals(sentence, published_on, title):
     return proposals
 
 
+_FR_CITATION = re.compile(r"\b(\d{1,3})\s*(?:fr|fed\.?\s*reg\.?)\s*(\d{1,3}(?:,\d{3})+|\d+)\b")
+
+
 def _normal(value):
-    return re.sub(r"\s+", " ", value.replace("‑", "-").replace("–", "-")).strip().lower()
+    """Lower case, one kind of dash, quotation marks dropped, spaces collapsed, and every FR
+    citation in one spelling ("89 Fed. Reg. 32842", "90 FR 4,544", "90FR4544" → "… fr …")."""
+    value = re.sub(r"[‐‑‒–—]", "-", value).replace("’", "'")
+    value = re.sub(r"\s+", " ", re.sub(r"[“”\"]", "", value)).strip().lower()
+    return _FR_CITATION.sub(lambda m: f"{m[1]} fr {m[2].replace(',', '')}", value)
+
+
+def _words(value):
+    """A name as words: "Click-to-Cancel Rule" and "Click to Cancel Rule" are one name."""
+    return re.sub(r"[-\s]+", " ", value)
 
 
 def _score(ref, haystack):
@@ -459,9 +471,10 @@ def _score(ref, haystack):
     for identifier in ref.identifiers:
         if identifier and re.search(r"(?<![\w-])" + re.escape(_normal(identifier)) + r"(?![\w-])", haystack):
             best = max(best, 100.0)
+    words = _words(haystack)
     for name in ref.names:
-        name = _normal(name)
-        if len(name) >= 4 and re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", haystack):
+        name = _words(_normal(name))
+        if len(name) >= 4 and re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", words):
             best = max(best, 10.0 + len(name) / 100)
     return best
 
