@@ -190,6 +190,7 @@ def test_a_hard_wrapped_federal_register_paragraph_is_read_as_one_sentence():
     proposals = propose(text, datetime.date(2025, 2, 5))
     assert [(p.kind, p.date.isoformat(), p.new_date) for p in proposals] == [
         ("published", "2024-12-11", None),
+        ("published", "2025-01-06", None),  # "90 FR 573 (January 6,\n2025)": a citation dates a publication
         ("delayed", "2025-02-05", datetime.date(2025, 3, 21)),
     ]
     assert all("\n" in p.quote and p.quote in text for p in proposals)
@@ -367,3 +368,93 @@ def test_a_citation_written_fed_reg_is_the_fr_citation():
 
 def test_a_rin_with_an_en_dash_is_the_rin():
     assert match_instrument("RIN 1235–AA39 is withdrawn.", "", [NEGATIVE_OPTION, OVERTIME]) == "dol-overtime-rule-2024"
+
+
+# fresh6, after its first run
+
+
+def test_a_district_court_granting_a_motion_for_a_stay_stays_the_rule():
+    # American Bar Association, Health Law Section, August 2024
+    text = (
+        "On July 3, 2024, the Southern District of Mississippi issued an order granting 15 states’ (Tennessee, "
+        "Mississippi, Alabama, Georgia, Indiana, Kansas, Kentucky, Louisiana, Nebraska, Ohio, Oklahoma, South Carolina, "
+        "South Dakota, Virginia, and West Virginia) motion for a stay and preliminary injunctive relief against HHS’s "
+        "May 6, 2024 final rule on Nondiscrimination in Health Programs and Activities (May 2024 Rule), 89 Fed. Reg. "
+        "37,522 (May 6, 2024)."
+    )
+    # the citation's date is the rule's publication
+    assert offered(text, datetime.date(2024, 8, 1)) == [("stayed", "2024-07-03"), ("published", "2024-05-06")]
+    assert offered(
+        "The Eastern District of Texas and Middle District of Florida issued similar orders on the same day.",
+        datetime.date(2024, 8, 1),
+    ) == [("stayed", None)]
+
+
+def test_a_stay_of_the_lawsuit_and_its_briefing_deadlines_are_not_the_rule_s():
+    # Orrick InfoBytes, 27 February 2025
+    published_on = datetime.date(2025, 2, 27)
+    assert (
+        propose(
+            "On February 25, the U.S. District Court for the Eastern District of Kentucky granted a 30-day stay in the "
+            "case concerning the CFPB’s final rule on open banking, implementing Section 1033, following a joint motion "
+            "by the plaintiffs and the CFPB.",
+            published_on,
+        )
+        == []
+    )
+    assert (
+        propose(
+            "The revised briefing schedule extended deadlines for summary judgment motions and related filings:",
+            published_on,
+        )
+        == []
+    )
+    # but a court agreeing to extend the rule's deadlines is a delay, and the original deadline a date
+    text = (
+        "The court also agreed to extend the rule’s compliance deadlines for 30 days from when they were set to apply "
+        "(the earliest deadline was originally April 1, 2026)."
+    )
+    assert sorted(offered(text, published_on), key=str) == [("compliance_date", "2026-04-01"), ("delayed", None)]
+
+
+def test_an_injunction_delaying_dates_is_one_court_stay():
+    # Ballard Spahr, November 2025
+    text = 'A federal judge has issued an injunction delaying the compliance dates of the CFPB\'s open banking rule ("Rule").'
+    assert offered(text, datetime.date(2025, 11, 11)) == [("stayed", None)]
+    # a deadline that "would have been" is no deadline
+    text = (
+        "The first compliance deadline for the Rule would have been June 30, 2026, and banking plaintiffs said they "
+        "would have to incur significant costs in meeting the compliance deadlines for a Rule that will never go into "
+        "effect."
+    )
+    assert propose(text, datetime.date(2025, 11, 11)) == []
+
+
+def test_the_path_toward_implementation_is_no_compliance_date():
+    # PYMNTS, October 2025
+    text = (
+        "Open banking’s path toward implementation took another turn on Wednesday (Oct. 29) when the U.S. District "
+        "Court for the Eastern District of Kentucky enjoined the Consumer Financial Protection Bureau from enforcing its "
+        "Personal Financial Data Rights Rule — the regulation built on Section 1033 of the Dodd-Frank Act — until the "
+        "Bureau completes its ongoing reconsideration."
+    )
+    assert offered(text, datetime.date(2025, 10, 30)) == [("stayed", "2025-10-29")]
+
+
+def test_a_present_tense_schedule_looks_ahead():
+    # Law Dork, Wednesday 3 July 2024
+    text = "Some aspects of the rule enforcing Section 1557 of the Affordable Care Act go into effect on Friday."
+    assert offered(text, datetime.date(2024, 7, 3)) == [("effective", "2024-07-05")]
+
+
+def test_a_court_pausing_compliance_deadlines_stays_them_and_now_the_injunction_restates_it():
+    # Credit and Collection News, 2 November 2025
+    published_on = datetime.date(2025, 11, 2)
+    text = (
+        "The US District Court for the Eastern District of Kentucky paused compliance deadlines for the Personal "
+        "Financial Data Rights Rule after a lawsuit brought by local lender Forcht Bank, the Kentucky Bankers "
+        "Association and the Bank Policy Institute."
+    )
+    assert offered(text, published_on) == [("stayed", None)]
+    text = "Now, the preliminary injunction prevents enforcement until the CFPB “has completed its reconsideration of the rule”."
+    assert propose(text, published_on) == []

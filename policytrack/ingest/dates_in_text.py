@@ -188,7 +188,9 @@ def _resolve(kind, groups, published_on, forward):
 
 _FUTURE_BEFORE = re.compile(
     r"\b(?:will|shall|set\s+to|due\s+to|scheduled\s+to|slated\s+to|expected\s+to|"
-    r"going\s+to)\b[^.;]{0,40}$",
+    r"going\s+to)\b[^.;]{0,40}$|"
+    # the present of a schedule: "some aspects of the rule go into effect on Friday"
+    r"\b(?:go|goes|take|takes|come|comes)\s+(?:into\s+)?effect\s+(?:on\s+)?$",
     re.I,
 )
 

@@ -41,6 +41,12 @@ TRIGGERS = [
             r"\b(?:once\s+)?again\s+(?:required|enforceable|in\s+effect)\b",
         ),
         (
+            "stayed",
+            r"\bgrant(?:ed|s|ing)\b[^.;]{0,250}?\bmotion\s+for\s+(?:a\s+)?(?:stay|(?:preliminary\s+)?injunct\w*)\b"
+            r"(?![^.;]{0,40}\binjunction\b)|"
+            r"\bissued\s+(?:similar|identical|parallel|comparable)\s+(?:orders|injunctions|rulings|stays)\b",
+        ),
+        (
             "rescission_planned",
             r"\b(?:plans?|planning|intends?|intention|intent|decided|decision|moving|moves?|expects?)"
             r"\s+to\s+(?:formally\s+)?(?:rescind|revoke|repeal)\b",
@@ -181,13 +187,14 @@ TRIGGERS = [
         (
             "stayed",
             r"\b(?:announced|issued|granted|imposed|ordered|placing|placed|places)\s+(?:a|the)\s+"
-            r"(?:[\w-]+\s+){0,2}?stay\b",
+            r"(?:[\w-]+\s+){0,2}?stay\b(?!\s+(?:in|of)\s+(?:the\s+)?(?:case|proceedings?|litigation|lawsuit|suit|appeal)\b)",
         ),
         # "the reporting deadlines are paused due to the Fifth Circuit Court’s order": a court's, else the agency's
         (
             "stayed",
             r"\b(?:deadlines?|requirements?|dates?|obligations?)\s+(?:are|were|is|was|have\s+been|has\s+been)\s+"
-            r"(?:now\s+|again\s+)?paused\b",
+            r"(?:now\s+|again\s+)?paused\b|"
+            r"\bpaus(?:ed|es|ing)\s+(?:the\s+)?(?:compliance|effective)\s+(?:dates?|deadlines?)\b",
         ),
         ("suspended", r"\bsuspend(?:ed|s)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|requirements?)\b"),
         ("reinstated", r"\breinstat(?:ed|es)\b"),
@@ -226,8 +233,10 @@ TRIGGERS = [
         (
             "issued",
             r"\b(?:adopted|promulgated|finali[sz]ed)\s+by\s+(?:the\s+)?(?=[A-Z\w])|"
+            r"\b(?:rules?|regulations?|standards?)\s+(?:[\w-]+\s+){0,2}?issued\s+by\b|"
             r"\bvoted\s+to\s+(?:adopt|approve|finali[sz]e|issue)\b|\b(?:its|their)\s+adoption\b(?=\s+(?:in|on)\b)",
         ),
+        ("published", r"\b\d{1,3}\s*(?:FR|Fed\.?\s*Reg\.?)\s*\d[\d,]*(?=\s*\()"),
         (
             "published",
             r"\b(?:published|publication)\b(?!\s+(?:a|an|the)\s+(?:notice|proposed))"
@@ -259,7 +268,8 @@ TRIGGERS = [
             r"\bbegin(?:s|ning)?\s+(?:to\s+)?enforc(?:e|ing|ement)\b|\b(?:come|comes|coming|came)\s+online\b",
         ),
         ("compliance_date", r"\b(?:become|becomes|became|becoming)\s+applicable\b|\bimplemented\b"),
-        ("compliance_date", r"\b(?:implementation|applicability)(?:\s+dates?)?\b"),
+        # not "the path toward implementation"
+        ("compliance_date", r"(?<!toward )(?<!towards )\b(?:implementation|applicability)(?:\s+dates?)?\b"),
         (
             "comment_period_closes",
             r"\bcomments?\s+(?:[\w\s]{0,20}?)until\b|\bcomments?\s+(?:are\s+)?due\b|"
@@ -268,7 +278,8 @@ TRIGGERS = [
     ]
 ]
 
-_COURT = re.compile(r"\b(?:court|judge|circuit|panel|justices?)\b", re.I)
+# "the Southern District of Mississippi issued an order": a district is a court
+_COURT = re.compile(r"\b(?:court|judge|circuit|panel|justices?)\b|\bdistrict\s+(?:of|court)\b", re.I)
 _REPORTING = re.compile(
     r"\b(?:said|says|saying|announced|announces|stated|states|statement|release|indicated|notice)\b", re.I
 )
@@ -303,7 +314,8 @@ _OWN_PUBLICATION = re.compile(
     re.I,
 )
 _CONSEQUENCE = re.compile(
-    r"(?:As\s+a\s+result|This\s+(?:means|ruling|decision|order|action)|In\s+essence|In\s+effect|"
+    r"(?:Now,\s+(?:the|this)\s+(?:[\w-]+\s+)?(?:ruling|decision|order|opinion|injunction|stay)\b|"
+    r"(?:The|This)\s+(?:[\w-]+\s+)?(?:ruling|decision|order|opinion|injunction|stay),\s+(?:therefore|thus),|As\s+a\s+result|This\s+(?:means|ruling|decision|order|action)|In\s+essence|In\s+effect|"
     r"In\s+the\s+meantime)\b"
 )
 _SUBORDINATE = re.compile(

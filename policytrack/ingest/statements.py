@@ -146,11 +146,22 @@ def _triggers(sentence):
                 continue  # "refused to stay the rule’s effective date of January 15": the date stands
             found.append((kind, match.start(), match.end()))
     found.sort(key=lambda item: item[1])
-    # "issued an interim final rule extending the reporting period": what was issued is the delay.
+    # "issued an interim final rule extending the reporting period": what was issued is the delay;
+    # "issued an injunction delaying the compliance dates": what delays is the injunction.
     return [
         item
         for item in found
         if not (item[0] == "issued" and any(other[0] == "delayed" and 0 < other[1] - item[2] <= 30 for other in found))
+        and not (item[0] == "delayed" and any(other[0] == "stayed" and 0 <= item[1] - other[2] <= 3 for other in found))
+        # "extended deadlines for summary judgment motions": a court's schedule, not a rule's
+        and not (
+            item[0] == "delayed"
+            and re.match(
+                r"[^.;]{0,40}\b(?:motions?|briefs?|summary\s+judgment|hearings?|oral\s+argument)\b",
+                sentence[item[2] :],
+                re.I,
+            )
+        )
     ]
 
 
@@ -184,7 +195,7 @@ def _delay_target(sentence, start, end):
 # thing is the act itself ("the December 3, 2024 district court decision", "the Feb. 27 guidance").
 _ACT_NOUNS = (
     r"decision|order|ruling|opinion|announcement|statement|notice|guidance|release|stay|injunction|"
-    r"memo(?:randum)?|letter|vote|action|press"
+    r"memo(?:randum)?|letter|vote|action|press|edition|issue"
 )
 
 
@@ -276,7 +287,7 @@ def _sentence_proposals(sentence, published_on, title):
         if (
             kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"}
             and _INFINITIVE.search(masked[:start])
-            and not re.search(r"\bvoted\s+to\s+(?:\w+ly\s+)?$", masked[:start], re.I)
+            and not re.search(r"\b(?:voted|agreed)\s+to\s+(?:\w+ly\s+)?$", masked[:start], re.I)
         ):
             continue
         if start == 0 and re.match(r"\w+ing\b", sentence):
@@ -338,10 +349,14 @@ def _sentence_proposals(sentence, published_on, title):
                 and not re.search(r"dates?$|implementation$|applicability$|deadlines?$", sentence[start:end], re.I)
             ):
                 chosen = leading
+            if chosen is not None and re.search(
+                r"\b(?:would|could|might)\s+(?:not\s+)?have\b", sentence[end : chosen.start], re.I
+            ):
+                continue  # "The first compliance deadline for the Rule would have been June 30, 2026"
             if chosen is not None:
                 used.append(chosen)
         else:
-            after = [m for m in after if m not in used and not _attributive(sentence, m, before_the_act=False)]
+            after = [m for m in after if m not in used and not _attributive(sentence, m)]
             if kind == "delayed":
                 # A date inside or right before the words is the date being moved, not the delay's.
                 old_date = next(
