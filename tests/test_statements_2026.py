@@ -458,3 +458,98 @@ def test_a_court_pausing_compliance_deadlines_stays_them_and_now_the_injunction_
     assert offered(text, published_on) == [("stayed", None)]
     text = "Now, the preliminary injunction prevents enforcement until the CFPB “has completed its reconsideration of the rule”."
     assert propose(text, published_on) == []
+
+
+# fresh7, after its first run
+
+
+def test_a_long_passive_move_of_a_compliance_date_is_a_delay_and_says_each_old_date():
+    # Investment Company Institute, 26 February 2025
+    text = (
+        "Specifically, the compliance date for the requirement to clear eligible cash market transactions was extended "
+        "from December 31, 2025, to December 31, 2026, and the compliance date to clear eligible Treasury repo and "
+        "reverse repo transactions was extended from June 30, 2026, to June 30, 2027.[3]"
+    )
+    assert offered(text, datetime.date(2025, 2, 26)) == [
+        ("delayed", None),
+        ("compliance_date", "2025-12-31"),
+        ("compliance_date", "2026-06-30"),
+    ]
+
+
+def test_dates_moved_or_shifted_are_delays():
+    # Orrick InfoBytes, 28 February 2025; Environmental Protection, 15 May 2025
+    text = (
+        "The compliance dates for cash market transactions moved from Dec. 31, 2025, to Dec. 31, 2026, and for "
+        "eligible repo transactions from June 30, 2026, to June 30, 2027."
+    )
+    assert offered(text, datetime.date(2025, 2, 28))[:2] == [("delayed", None), ("compliance_date", "2025-12-31")]
+    text = (
+        "Current PFAS water limits remain in effect as the compliance deadline shifts to 2031 to support utilities "
+        "with implementation."
+    )
+    assert offered(text, datetime.date(2025, 5, 15)) == [("delayed", None)]
+
+
+def test_an_announced_extension_and_a_requirement_not_enforced_until_a_date():
+    # Orrick InfoBytes; Investment Company Institute
+    text = (
+        "On February 25, the SEC released updates regarding a compliance date extension and a temporary exemption, "
+        "both for U.S. Treasury securities clearing agencies."
+    )
+    assert offered(text, datetime.date(2025, 2, 28)) == [("delayed", "2025-02-25")]
+    text = "Under the exemption, CCAs will not be required to enforce such policies and procedures until September 30, 2025."
+    assert offered(text, datetime.date(2025, 2, 26)) == [("compliance_date", "2025-09-30")]
+    # a permission to others not to enforce is no pause of the agency's enforcement
+    text = (
+        "The temporary relief does not affect the requirement for clearing agencies to establish and maintain such "
+        "policies but allows covered clearing agencies not to enforce such policies on participants that are not "
+        "ready to comply."
+    )
+    assert propose(text, datetime.date(2025, 2, 28)) == []
+
+
+def test_what_a_proposed_rule_would_do_is_not_done_and_a_cancelled_meeting_s_notice_is_no_rule():
+    # American Association of Airport Executives, 18 May 2026
+    text = (
+        "Today, the U.S. Environmental Protection Agency (EPA) released a proposed rule that would extend the deadline "
+        "for water utility providers to comply with Biden-era national drinking water standards for two PFAS chemicals, "
+        "PFOA and PFOS."
+    )
+    assert offered(text, datetime.date(2026, 5, 18)) == [("proposed", "2026-05-18")]
+    text = (
+        "In a separate action today, EPA released a second proposed rule that would rescind the regulatory "
+        "determinations and national drinking water standards associated with four other PFAS chemicals."
+    )
+    assert offered(text, datetime.date(2026, 5, 18)) == [("proposed", "2026-05-18")]
+    # Mayer Brown's Free Writings, February 2025
+    text = (
+        "The SEC issued a cancellation notice for its originally scheduled February 26, 2025, meeting where the "
+        "compliance dates were the sole item on the agenda."
+    )
+    assert propose(text, datetime.date(2025, 2, 26)) == []
+
+
+def test_a_final_rule_announced_and_a_year_to_comply_by():
+    # NCC Washington Report, 16 May 2025
+    text = (
+        "On April 10, 2024, EPA announced the final National Primary Drinking Water Regulation, including standards for "
+        "PFOA and PFOS. At that time, EPA established legally enforceable levels for these PFAS in drinking water and "
+        "gave public water systems until 2029 to comply with the Maximum Contaminant Levels (MCLs)."
+    )
+    proposals = propose(text, datetime.date(2025, 5, 16))
+    assert [(p.kind, p.date.isoformat(), p.precision) for p in proposals] == [
+        ("issued", "2024-04-10", "day"),
+        ("compliance_date", "2029-01-01", "year"),
+    ]
+
+
+def test_a_delay_s_new_date_is_not_also_a_compliance_date_of_its_own():
+    # PLANSPONSOR, 4 March 2005 (first collection): "until July 15, 2006" is where the delay moved the deadline
+    text = (
+        "The US Securities and Exchange Commission (SEC) extended the deadline for those companies until July 15, 2006 "
+        "to comply with the Sarbanes-Oxley provision requiring the public disclosure, according to a  SEC Web "
+        "statement ."
+    )
+    proposals = propose(text, datetime.date(2005, 3, 4))
+    assert [(p.kind, p.new_date) for p in proposals] == [("delayed", datetime.date(2006, 7, 15))]

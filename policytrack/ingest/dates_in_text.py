@@ -85,7 +85,7 @@ _PATTERNS = [
     ),
     ("weekday", re.compile(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I)),
     ("relative_period", re.compile(r"\b(?P<rel>last|next|this)\s+(?P<unit>week|month|year)\b(?!\s+of\b)", re.I)),
-    ("in_year", re.compile(r"\b(?:in|during)\s+(?P<d>" + _YEAR + r")\b(?![-/])", re.I)),
+    ("in_year", re.compile(r"\b(?:in|during|until|by)\s+(?P<d>" + _YEAR + r")\b(?![-/])", re.I)),
 ]
 
 

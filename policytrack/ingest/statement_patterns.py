@@ -86,7 +86,11 @@ TRIGGERS = [
         (
             "delayed",
             r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|defer(?:s|red|ring)?|extend(?:s|ed|ing)?|"
-            r"push(?:es|ed|ing)?\s+back|stay(?:s|ed|ing)?)\s+(?:indefinitely\s+)?" + _ACT + r"(?:" + _W + r"){0,3}?"
+            r"push(?:es|ed|ing)?\s+back|stay(?:s|ed|ing)?)\s+(?:indefinitely\s+|by\s+(?:one|two|three|six|\d+)\s+\w+\s+)?"
+            + _ACT
+            + r"(?:"
+            + _W
+            + r"){0,3}?"
             r"(?:effective|compliance)\s+(?:dates?|deadlines?)\b",
         ),
         (
@@ -104,10 +108,12 @@ TRIGGERS = [
         ),
         (
             "delayed",
-            r"\b(?:(?:effective|compliance|applicability|implementation)\s+dates?|deadlines?)\s+(?:"
-            + _W
-            + r"){0,6}?(?:was|were|is|are|has\s+been|have\s+been)"
-            r"\s+(?:now\s+|again\s+|further\s+)?(?:delayed|postponed|deferred|pushed\s+back|extended|changed)\b",
+            r"\b(?:(?:effective|compliance|applicability|implementation)\s+dates?|deadlines?)\s+[^.;,]{0,120}?"
+            r"\b(?:was|were|is|are|has\s+been|have\s+been)"
+            r"\s+(?:now\s+|again\s+|further\s+)?(?:delayed|postponed|deferred|pushed\s+back|extended|changed)\b|"
+            # "the compliance dates … moved from Dec. 31, 2025, to Dec. 31, 2026", "the deadline shifts to 2031"
+            r"\b(?:dates?|deadlines?)\s+(?:[^.;]{0,60}?\s+)?(?:shifts?|shifted|moves?|moved)\s+(?:from|to)\b|"
+            r"\b(?:released|announced|issued|published)\b[^.;]{0,40}?\b(?:compliance|effective)\s+date\s+extensions?\b",
         ),
         ("delayed", r"\bfurther\s+delay\s+of\b"),
         # "later postponed to July 14, 2025", "recently extended by FinCEN to January 13", "now have until …"
@@ -125,7 +131,7 @@ TRIGGERS = [
         ),
         (
             "delayed",
-            r"\b(?:announc(?:ed|es)|grant(?:ed|s|ing))\s+(?:a|the|its|new)\s+(?:(?!proposed\b)[\w-]+\s+){0,2}?"
+            r"\b(?:announc(?:ed|es)|grant(?:ed|s|ing)|issu(?:ed|es|ing))\s+(?:a|the|its|new)\s+(?:(?!proposed\b)[\w-]+\s+){0,2}?"
             r"(?:delays?|extensions?|postponements?|deferrals?)\b",
         ),
         ("delayed", r"\b(?:interim\s+)?(?:final\s+)?rule\s+(?:extending|delaying|postponing)\b"),
@@ -209,7 +215,7 @@ TRIGGERS = [
             r"\b(?:rules?|regulations?|orders?|requirements?|provisions?|authority|program)\s+"
             r"(?:has\s+|have\s+|had\s+)?(?:expired|sunsetted|lapsed)\b",
         ),
-        ("proposed", r"\b(?:published|issued|released|unveiled)\s+(?:a|its|the)\s+proposed\s+rule\b"),
+        ("proposed", r"\b(?:published|issued|released|unveiled)\s+(?:a|its|the)\s+(?:[\w-]+\s+)?proposed\s+rule\b"),
         ("proposed", r"\b(?:was|were|been)\s+proposed\b|(?<!the )(?<!a )\bproposed\s+(?:the|a|an|its)\s+(?!proposed)"),
         ("issued", r"\b(?:was|were|placed|put)\s+on\s+public\s+inspection\b|\breauthori[sz]ed\s+(?=the|its)"),
         (
@@ -225,13 +231,15 @@ TRIGGERS = [
             "issued",
             r"(?<!previously )(?<!already )(?<!originally )\b(?:issued|introduced|finali[sz]ed|adopted|promulgated|"
             r"unveiled)\s+(?=(?:the|its|a|an|two|three|four|five|new|final|interim|guidance|on|in|last|this)\b)"
-            r"(?!(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:order|ruling|decision|opinion|stay|injunction)\b)"
+            r"(?!(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:order|ruling|decision|opinion|stay|injunction|notice|statement|"
+            r"letter|report|exemption)\b)"
             r"(?!(?:a|an|the)\s+(?:press|news)\s+release|(?:a|an|the)\s+(?:statement|notice|letter|report|"
             r"remand|limited|proposed|order|ruling|decision|opinion|stay|injunction|preliminary|temporary|"
             r"nationwide|request|series))",
         ),
         (
             "issued",
+            r"\bannounced\s+(?:the|a|its)\s+final\s+(?=[A-Z\w])|"
             r"\b(?:adopted|promulgated|finali[sz]ed)\s+by\s+(?:the\s+)?(?=[A-Z\w])|"
             r"\b(?:rules?|regulations?|standards?)\s+(?:[\w-]+\s+){0,2}?issued\s+by\b|"
             r"\bvoted\s+to\s+(?:adopt|approve|finali[sz]e|issue)\b|\b(?:its|their)\s+adoption\b(?=\s+(?:in|on)\b)",
@@ -261,6 +269,7 @@ TRIGGERS = [
         ("compliance_date", r"\bcompliance\s+(?:date|deadline)s?\b(?:\s+(?:of|is|was|for|will\s+be))?"),
         ("compliance_date", r"\b(?:original\s+)?deadline\s+(?:was|is|of|had\s+been|has\s+been)\b"),
         ("compliance_date", r"\bmust\s+(?:begin\s+to\s+)?comply\b|\bmust\s+be\s+in\s+(?:full\s+)?compliance\b"),
+        ("compliance_date", r"(?<=\d)\s+to\s+comply\b|\bnot\s+be\s+required\s+to\s+[^.;]{0,80}?(?=\s+until\b)"),
         # "the March 21 deadline", "the original January 1, 2025 reporting deadline"
         ("compliance_date", r"(?<=\d)\s+(?:(?:reporting|filing|original|compliance)\s+)?deadlines?\b"),
         (

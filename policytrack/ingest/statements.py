@@ -133,7 +133,7 @@ def _is_title(sentence, text, start, end):
     line_end = text.find("\n", end)
     line = text[line_start : len(text) if line_end < 0 else line_end].strip()
     # A headline may end on a quoted name ('Vacates FTC's "Click to Cancel Rule"'), never on a full stop.
-    return line == sentence and not re.search(r"[.!?:;][\"”’)]*$|[)]$", sentence)
+    return line == sentence and not re.search(r"[.!?:;][\"”’)]*(?:\[\w{1,3}\])?$|[)]$", sentence)
 
 
 def _triggers(sentence):
@@ -282,6 +282,12 @@ def _sentence_proposals(sentence, published_on, title):
             continue  # "Delayed regulations include …": an adjective
         if _HYPOTHETICAL.search(clause):
             continue
+        if re.search(r"\b(?:that|which)\s+would\s+$", masked[:start], re.I):
+            continue  # "released a proposed rule that would extend the deadline": what the proposal would do
+        if kind == "enforcement_suspended" and re.search(
+            r"\ballow(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,5}$", masked[:start], re.I
+        ):
+            continue  # "allows covered clearing agencies not to enforce such policies": a permission to others
         if re.search(r"\b(?:would|could|might)\s+(?:not\s+)?have\b[^.;]*\band\s+$", masked[:start], re.I):
             continue  # "would have changed … and rescinded a 2020 version": still what would have been
         if (
@@ -434,8 +440,9 @@ def _sentence_proposals(sentence, published_on, title):
             continue
         if chosen is None and _background(sentence, start, kind):
             continue
-        if any(p.kind == kind and (chosen is None or (p.date == chosen.date)) for p in proposals):
-            continue  # one event a sentence: "enjoined … and stayed …", a second "not enforce" of the same date
+        # one event a sentence ("enjoined … and stayed …", a second "not enforce" of the same date),
+        # though a second "was extended from June 30, 2026" still says when that was due
+        repeated = any(p.kind == kind and (chosen is None or (p.date == chosen.date)) for p in proposals)
         proposal = Proposal(
             kind,
             chosen.date if chosen else None,
@@ -446,7 +453,8 @@ def _sentence_proposals(sentence, published_on, title):
         if kind == "delayed":
             proposal.target = _delay_target(sentence, start, end)
             proposal.new_date = new_date.date if new_date else None
-        proposals.append(proposal)
+        if not repeated:
+            proposals.append(proposal)
         if kind in STATE_KINDS and chosen is not None:
             # "will be July 1, 2026, January 1, 2027, and October 1, 2027, respectively"
             last = chosen
@@ -462,7 +470,9 @@ def _sentence_proposals(sentence, published_on, title):
                     proposal.target, old_date.date, old_date.precision, sentence, resolved_from=old_date.resolved_from
                 )
             )
-    return proposals
+    # "extended the deadline … until July 15, 2006 to comply": the new date is the delay's, not a claim of its own
+    moved_to = {p.new_date for p in proposals if p.kind == "delayed" and p.new_date}
+    return [p for p in proposals if not (p.kind in STATE_KINDS and p.date in moved_to)]
 
 
 _FR_CITATION = re.compile(r"\b(\d{1,3})\s*(?:fr|fed\.?\s*reg\.?)\s*(\d{1,3}(?:,\d{3})+|\d+)\b")
