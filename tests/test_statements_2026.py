@@ -553,3 +553,68 @@ def test_a_delay_s_new_date_is_not_also_a_compliance_date_of_its_own():
     )
     proposals = propose(text, datetime.date(2005, 3, 4))
     assert [(p.kind, p.new_date) for p in proposals] == [("delayed", datetime.date(2006, 7, 15))]
+
+
+# fresh8, after its first run
+
+
+def test_the_supreme_court_putting_a_rule_on_hold_by_a_vote_stays_it():
+    # NTD, 28 June 2024
+    published_on = datetime.date(2024, 6, 28)
+    text = (
+        "The Supreme Court voted 5–4 on June 27 to temporarily put on hold the U.S. Environmental Protection Agency’s "
+        "(EPA) “good neighbor” rule that cracks down on states whose industries are said to be contributing to smog."
+    )
+    assert offered(text, published_on) == [("stayed", "2024-06-27")]
+    text = (
+        "The nation’s highest court stayed the plan, pending review by the U.S. Court of Appeals for the District of "
+        "Columbia Circuit."
+    )
+    assert offered(text, published_on) == [("stayed", None)]
+    assert offered("Courts have blocked it in 12 states.", published_on) == [("stayed", None)]
+
+
+def test_a_court_granting_a_request_to_stay_or_to_halt_enforcement_stays_the_rule():
+    # Harvard Law School EELP, 2024; Rational Review (Reuters), 27 June 2024
+    text = (
+        "On June 27, 2024, the Supreme Court granted states and industry applicants’ request to stay EPA’s “Good "
+        "Neighbor Plan” (Rule) in Ohio v. EPA while the case proceeds in the D.C. Circuit.[1]"
+    )
+    assert offered(text, datetime.date(2024, 7, 1)) == [("stayed", "2024-06-27")]
+    text = (
+        "The 5-4 decision granted requests by Ohio, Indiana and West Virginia, as well as U.S. Steel Corp, pipeline "
+        "operator Kinder Morgan and industry groups, to halt enforcement of the EPA’s ‘Good Neighbor’ plan restricting "
+        "ozone pollution from upwind states, while they contest the rule’s legality in a lower court."
+    )
+    assert offered(text, datetime.date(2024, 6, 27)) == [("stayed", None)]
+
+
+def test_a_plan_named_as_a_noun_is_no_intention_and_a_date_inside_the_words_dates_the_act():
+    # NPR, 27 June 2024, whose stored headline runs into its first sentence
+    text = (
+        "U.S. Supreme Court blocks the EPA’s plan to combat interstate air pollution The U.S. Supreme Court on Thursday "
+        'temporarily blocked the Environmental Protection Agency’s “Good Neighbor Plan", which was designed to protect '
+        "downwind states from air pollution."
+    )
+    assert offered(text, datetime.date(2024, 6, 27)) == [("stayed", "2024-06-27")]
+
+
+def test_a_judge_scrapping_a_regulation_vacates_it_and_a_court_choosing_to_vacate_does():
+    # Newser (AP), 9 January 2025; Cullen and Dykman, January 2025
+    text = (
+        "In a decision issued Thursday, US District Judge Danny C. Reeves scrapped the entire 1,500-page regulation after "
+        'deciding it was "fatally" tainted by legal shortcomings.'
+    )
+    assert offered(text, datetime.date(2025, 1, 9)) == [("vacated", "2025-01-09")]
+    text = (
+        "Although the Court acknowledged that it had discretion to implement a different remedy, it chose to vacate the "
+        "2024 Title IX regulations, thereby blocking the rule from being implemented for any entity to whom the rule "
+        "would apply."
+    )
+    assert offered(text, datetime.date(2025, 1, 13)) == [("vacated", None)]
+    # a quoted "Because the Biden rule is vacated altogether, …" restates the ruling
+    text = (
+        '"Because the Biden rule is vacated altogether, President Trump will be free to take a fresh look at our Title IX '
+        'regulations when he returns to office," Skrmetti said in a statement.'
+    )
+    assert propose(text, datetime.date(2025, 1, 9)) == []

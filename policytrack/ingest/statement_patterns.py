@@ -42,8 +42,11 @@ TRIGGERS = [
         ),
         (
             "stayed",
-            r"\bgrant(?:ed|s|ing)\b[^.;]{0,250}?\bmotion\s+for\s+(?:a\s+)?(?:stay|(?:preliminary\s+)?injunct\w*)\b"
+            r"\bgrant(?:ed|s|ing)\b[^.;]{0,250}?\b(?:motion|request|application)s?\s+(?:for\s+(?:a\s+)?(?:stay|"
+            r"(?:preliminary\s+)?injunct\w*)\b|(?:by\s+(?:[^.;]|(?<=\b[A-Z])\.){0,200}?\s+)?to\s+(?:stay|halt|block|enjoin)\b)"
             r"(?![^.;]{0,40}\binjunction\b)|"
+            # "preliminary injunctions issued by federal courts", "put on hold the … rule"
+            r"\binjunctions?\s+issued\s+by\b|\bput(?:s|ting)?\s+on\s+hold\s+(?:the|its|a)\b|"
             r"\bissued\s+(?:similar|identical|parallel|comparable)\s+(?:orders|injunctions|rulings|stays)\b",
         ),
         (
@@ -160,7 +163,11 @@ TRIGGERS = [
             r"deadlines?|implementation|applicability|start(?:ing)?\s+date)\b)",
         ),
         ("vacated", r"\bgrant(?:ed|s|ing)?\s+(?:" + _W + r"){0,2}?motion\s+to\s+vacate\b"),
-        ("vacated", r"\bvacat(?:ed|es)\b|\b(?:in|by)\s+vacating\b"),
+        (
+            "vacated",
+            r"\bvacat(?:ed|es)\b|\b(?:in|by)\s+vacating\b|\b(?:through|by)\s+(?:a\s+)?vacatur\b|\bscrap(?:ped|s)\b|"
+            r"\b(?:chose|decided|voted|agreed)\s+to\s+vacate\b",
+        ),
         ("vacated", r"\b(?:set|sets)\s+aside\s+(?:the|its|a)\b|\b(?:was|were|been)\s+set\s+aside\b"),
         (
             "vacated",
@@ -174,7 +181,7 @@ TRIGGERS = [
         (
             "stayed",
             r"\b(?:order|decision|determined|voted)\s+to\s+stay\b|\border\s+issuing\s+stay\b|"
-            r"\b(?:court|judge)\b[^.;]{0,60}\bblock(?:ed|s)\b",
+            r"\b(?:courts?|judges?)\b[^.;]{0,60}\bblock(?:ed|s)\b",
         ),
         ("stayed", r"\b(?:was|were|been|is)\s+stayed\b(?!\s+(?:the|its)\s+(?:effective|compliance))"),
         (
@@ -183,12 +190,13 @@ TRIGGERS = [
         ),
         (
             "stayed",
-            r"\b(?:blocked|blocks)\s+(?:the\s+)?(?:implementation|enforcement)\b|\b(?:was|were|been)\s+blocked\b",
+            r"\b(?:blocked|blocks|blocking)\s+(?:the\s+)?(?:implementation|enforcement)\b|"
+            r"\b(?:was|were|been)\s+(?:blocked|halted)\b",
         ),
         (
             "stayed",
             r"\b(?:stayed|stays)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|orders?|requirements?|"
-            r"implementation)\b",
+            r"implementation|plans?)\b",
         ),
         (
             "stayed",
@@ -288,12 +296,18 @@ TRIGGERS = [
 ]
 
 # "the Southern District of Mississippi issued an order": a district is a court
-_COURT = re.compile(r"\b(?:court|judge|circuit|panel|justices?)\b|\bdistrict\s+(?:of|court)\b", re.I)
+_COURT = re.compile(
+    r"\b(?:court|judges?|circuit|panel|justices?)\b|\bdistrict\s+(?:of|court)\b|"
+    # "Courts have blocked it", not "until the courts have the opportunity to review" (the SEC's own stay)
+    r"\bcourts\s+(?:have\s+|had\s+)?(?:blocked|stayed|enjoined|vacated|halted)\b",
+    re.I,
+)
 _REPORTING = re.compile(
     r"\b(?:said|says|saying|announced|announces|stated|states|statement|release|indicated|notice)\b", re.I
 )
 _FUTURE = re.compile(
-    r"\b(?:will|would|shall|plans?\s+to|intends?\s+to|going\s+to|expected\s+to|set\s+to|"
+    # "the EPA’s plan to combat …" is a noun, not an intention
+    r"\b(?:will|would|shall|(?<!’s )(?<!'s )(?<!the )(?<!a )plans?\s+to|intends?\s+to|going\s+to|expected\s+to|set\s+to|"
     r"scheduled\s+to|slated\s+to|due\s+to|were\s+to|was\s+to|to\s+be)\b",
     re.I,
 )
@@ -328,7 +342,7 @@ _CONSEQUENCE = re.compile(
     r"In\s+the\s+meantime)\b"
 )
 _SUBORDINATE = re.compile(
-    r"(?:While|Although|Though|Even\s+though|Whereas|(?:Shortly\s+|Soon\s+|Just\s+)?[Aa]fter|Before|Following|Once|"
+    r"[\"“]?(?:Because|While|Although|Though|Even\s+though|Whereas|(?:Shortly\s+|Soon\s+|Just\s+)?[Aa]fter|Before|Following|Once|"
     r"When|Since)\b"
 )
 _NEW_DATE_BEFORE = re.compile(r"\b(?:until|to|through|is|will\s+be|of)\s+$", re.I)

@@ -172,6 +172,8 @@ def _leading(mentions):
 def _refine(kind, sentence, start, end):
     """Kinds that depend on the words around: a stay by a court or by the agency; a "take
     effect" said of compliance requirements; which event a delay moves."""
+    if kind == "vacated" and sentence[start:end].lower().startswith("scrap") and not _COURT.search(sentence):
+        return "rescinded"
     if kind == "stayed" and not _COURT.search(sentence) and "injunction" not in sentence[start:end].lower():
         return "suspended"
     if kind == "delayed" and sentence[start:end].lower().startswith("stay") and _COURT.search(sentence[:start]):
@@ -293,7 +295,7 @@ def _sentence_proposals(sentence, published_on, title):
         if (
             kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"}
             and _INFINITIVE.search(masked[:start])
-            and not re.search(r"\b(?:voted|agreed)\s+to\s+(?:\w+ly\s+)?$", masked[:start], re.I)
+            and not re.search(r"\b(?:voted\b[^.;]{0,40}?|agreed\s+|chose\s+)to\s+(?:\w+ly\s+)?$", masked[:start], re.I)
         ):
             continue
         if start == 0 and re.match(r"\w+ing\b", sentence):
@@ -391,7 +393,7 @@ def _sentence_proposals(sentence, published_on, title):
                 m
                 for m in usable
                 if previous_end <= m.start
-                and m.end <= start
+                and (m.end <= start or (kind != "delayed" and m.end <= end))
                 # "the Feb. 17 order by the … Court … made the CTA once again enforceable"
                 and (
                     start - m.end <= 90
@@ -442,6 +444,8 @@ def _sentence_proposals(sentence, published_on, title):
             continue
         # one event a sentence ("enjoined … and stayed …", a second "not enforce" of the same date),
         # though a second "was extended from June 30, 2026" still says when that was due
+        if chosen is not None:
+            proposals = [p for p in proposals if not (p.kind == kind and p.date is None)]
         repeated = any(p.kind == kind and (chosen is None or (p.date == chosen.date)) for p in proposals)
         proposal = Proposal(
             kind,
