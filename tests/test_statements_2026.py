@@ -618,3 +618,16 @@ def test_a_judge_scrapping_a_regulation_vacates_it_and_a_court_choosing_to_vacat
         'regulations when he returns to office," Skrmetti said in a statement.'
     )
     assert propose(text, datetime.date(2025, 1, 9)) == []
+
+
+def test_the_intake_s_narrowing_keeps_every_instrument_the_matcher_would_find():
+    # review.services.mentioned_refs narrows the instruments with ``mentioned`` before matching: it
+    # must keep those the matcher finds by hyphenated alias or "Fed. Reg." citation.
+    from policytrack.ingest.statement_match import _normal, mentioned
+
+    haystack = _normal(
+        "the Federal Trade Commission’s (“FTC”) Click-to-Cancel Rule, and 89 Fed. Reg. 32842 (Apr. 26, 2024)"
+    )
+    assert mentioned(NEGATIVE_OPTION.names, (), haystack)
+    assert mentioned((), ("89 FR 32842",), haystack)
+    assert not mentioned(("Title IX Rule",), ("1235-AA39",), haystack)

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 
 from .dates_in_text import WEEKDAYS, DateMention, find_dates
 
+from .statement_match import match_instrument
 from .statement_patterns import (
     UNDATED_OK,
     STATE_KINDS,
@@ -477,48 +478,6 @@ def _sentence_proposals(sentence, published_on, title):
     # "extended the deadline … until July 15, 2006 to comply": the new date is the delay's, not a claim of its own
     moved_to = {p.new_date for p in proposals if p.kind == "delayed" and p.new_date}
     return [p for p in proposals if not (p.kind in STATE_KINDS and p.date in moved_to)]
-
-
-_FR_CITATION = re.compile(r"\b(\d{1,3})\s*(?:fr|fed\.?\s*reg\.?)\s*(\d{1,3}(?:,\d{3})+|\d+)\b")
-
-
-def _normal(value):
-    """Lower case, one kind of dash, quotation marks dropped, spaces collapsed, and every FR
-    citation in one spelling ("89 Fed. Reg. 32842", "90 FR 4,544", "90FR4544" → "… fr …")."""
-    value = re.sub(r"[‐‑‒–—]", "-", value).replace("’", "'")
-    value = re.sub(r"\s+", " ", re.sub(r"[“”\"]", "", value)).strip().lower()
-    return _FR_CITATION.sub(lambda m: f"{m[1]} fr {m[2].replace(',', '')}", value)
-
-
-def _words(value):
-    """A name as words: "Click-to-Cancel Rule" and "Click to Cancel Rule" are one name."""
-    return re.sub(r"[-\s]+", " ", value)
-
-
-def _score(ref, haystack):
-    best = 0.0
-    for identifier in ref.identifiers:
-        if identifier and re.search(r"(?<![\w-])" + re.escape(_normal(identifier)) + r"(?![\w-])", haystack):
-            best = max(best, 100.0)
-    words = _words(haystack)
-    for name in ref.names:
-        name = _words(_normal(name))
-        if len(name) >= 4 and re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", words):
-            best = max(best, 10.0 + len(name) / 100)
-    return best
-
-
-def match_instrument(sentence, text, instruments):
-    """The slug of the instrument the sentence most likely concerns: by identifier, then by the
-    longest name, in the sentence and then in the whole text; None when nothing matches or two
-    instruments tie."""
-    for haystack in (_normal(sentence), _normal(text)):
-        scored = sorted(((_score(ref, haystack), ref.slug) for ref in instruments), reverse=True)
-        if scored and scored[0][0] > 0:
-            if len(scored) > 1 and scored[1][0] == scored[0][0]:
-                return None
-            return scored[0][1]
-    return None
 
 
 _RELATIVE = re.compile(
