@@ -3,7 +3,7 @@ against an answer key written by reading each text.
 
 Splits: ``dev`` (the rules were written against these), ``heldout`` (read while the rules were
 designed, run only once they were written), ``fresh``, ``fresh2``, ``fresh3`` and ``fresh4`` (collected and
-keyed after the engine existed, each run once before any rule was changed for them; ``fresh4`` to ``fresh8``
+keyed after the engine existed, each run once before any rule was changed for them; ``fresh4`` to ``fresh9``
 are their own folder, tests/data/statements_2026). The figures of each
 split are printed; the thresholds apply to the whole collection and to each split."""
 
@@ -18,7 +18,7 @@ from policytrack.ingest.statements import propose
 
 from statement_collection import FOLDERS, HERE, answers, read_statement, score
 
-SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
+SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
 SHARED_SEEDS = Path(os.environ.get("POLICYTRACK_SHARED", "/work/shared")) / "seeds"
 
 
