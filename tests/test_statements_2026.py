@@ -631,3 +631,87 @@ def test_the_intake_s_narrowing_keeps_every_instrument_the_matcher_would_find():
     assert mentioned(NEGATIVE_OPTION.names, (), haystack)
     assert mentioned((), ("89 FR 32842",), haystack)
     assert not mentioned(("Title IX Rule",), ("1235-AA39",), haystack)
+
+
+# fresh9, after its first run
+
+
+def test_an_order_that_halts_the_effective_date_and_a_court_s_own_stay_are_stays_not_rules_issued():
+    # A&O Shearman, July 2024
+    published_on = datetime.date(2024, 7, 30)
+    text = (
+        "On July 25, 2024, the U.S. District Court for the Eastern District of Texas (the “Eastern District of Texas "
+        "Court”) issued an opinion and order that halts the effective date of the fiduciary rule issued by the U.S. "
+        "Department of Labor (“DOL”) on April 25, 2024 (the “2024 Fiduciary Rule”) and the related amendment to "
+        "Prohibited Transaction Exemption (“PTE”) 84-24."
+    )
+    assert offered(text, published_on) == [("stayed", "2024-07-25"), ("issued", "2024-04-25")]
+    text = (
+        "The next day, on July 26, 2024, the U.S. District Court for the Northern District of Texas (the “Northern "
+        "District of Texas Court”) issued its own stay of the 2024 Fiduciary Rule, along with the remainder of the "
+        "exemptions issued by the DOL in connection with the release of the 2024 Fiduciary Rule."
+    )
+    assert offered(text, published_on) == [("stayed", "2024-07-26")]
+    # a consequence keeps its dates to itself
+    text = (
+        "This means that the 2024 Fiduciary Rule will not take effect in September as originally scheduled, and "
+        "retirement advisers will get a temporary reprieve from having to comply with the 2024 Fiduciary Rule, unless "
+        "the DOL appeals and succeeds in getting these two court decisions overturned."
+    )
+    assert propose(text, published_on) == []
+
+
+def test_a_court_citation_in_parentheses_dates_the_vacatur_it_reports():
+    # Morgan Lewis, April 2025: the sentence holds the citation, whose parentheses hold abbreviations
+    text = (
+        "In one case, the US District Court for the Northern District of Texas vacated the staffing requirements of the "
+        "Final Rule, and there looms a possibility of appeal (Am. Health Care Ass'n, v. Kennedy, No. 2:24-CV-114-Z-BR, "
+        "2025 WL 1032692 (N.D. Tex. Apr. 7, 2025))."
+    )
+    assert len(split_sentences(text)) == 1
+    assert offered(text, datetime.date(2025, 4, 15)) == [("vacated", "2025-04-07")]
+
+
+def test_a_rule_published_released_or_proposed_on_a_date():
+    # Morgan Lewis, ElderLawAnswers, A&O Shearman
+    text = (
+        "On May 10, 2024, the Centers for Medicare and Medicaid Services (CMS) published its Final Rule to implement "
+        "minimum staffing standards for long-term care (LTC) facilities in the United States."
+    )
+    assert offered(text, datetime.date(2025, 4, 15)) == [("published", "2024-05-10")]
+    text = (
+        "In May 2024, CMS released a final rule requiring nursing facilities to have a registered nurse onsite 24 hours "
+        "a day, seven days a week, to provide direct resident care (the 24/7 requirement)."
+    )
+    assert offered(text, datetime.date(2025, 4, 15)) == [("issued", "2024-05-01")]
+    assert ("proposed", "2016-01-01") in offered(
+        "It vacated a similar rule proposed by President Barack Obama in 2016 (the “2016 Fiduciary Rule”).",
+        datetime.date(2024, 7, 30),
+    )
+
+
+def test_decisions_that_stalled_a_rule_and_a_judge_who_stayed_it_across_an_agency_s_dotted_name():
+    # Locke Lord, 7 August 2024; PLANADVISER, July 2024
+    text = (
+        "Two Texas federal court decisions have stalled the U.S. Department of Labor’s (“DOL”) “investment advice "
+        "fiduciary rule” under Section 3(21) of the Employee Income Security Act of 1974, as amended (the “Fiduciary "
+        "Rule”) from its September 23, 2024 effective date (see our previous alert)."
+    )
+    assert ("stayed", None) in offered(text, datetime.date(2024, 8, 7))
+    text = (
+        "A federal judge in Texas has stayed the U.S. Department of Labor’s Retirement Security Rule ahead of its "
+        "September 23 effective date."
+    )
+    assert offered(text, datetime.date(2024, 7, 26)) == [("stayed", None), ("effective", "2024-09-23")]
+
+
+def test_jr_ends_a_sentence_when_the_next_word_opens_one():
+    # Arnall Golden Gregory, April 2025
+    text = (
+        "On April 7, 2025, the United States District Court for the Northern District of Texas ruled in favor of the "
+        "American Health Care Association (“AHCA”) in its lawsuit against Health and Human Services (“HHS”) Secretary "
+        "Robert F. Kennedy Jr. The court struck down a Centers for Medicare & Medicaid Services (“CMS”) rule that "
+        "mandated minimum staffing levels in nursing homes, deeming it inconsistent with statutes passed by Congress."
+    )
+    assert len(split_sentences(text)) == 2
+    assert offered(text, datetime.date(2025, 4, 10)) == [("vacated", None)]

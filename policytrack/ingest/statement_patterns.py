@@ -195,13 +195,18 @@ TRIGGERS = [
         ),
         (
             "stayed",
-            r"\b(?:stayed|stays)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|orders?|requirements?|"
+            r"\b(?:stayed|stays)\s+" + _ACT + r"(?:[\w’'.-]+\s+){0,6}?(?:rules?|regulations?|orders?|requirements?|"
             r"implementation|plans?)\b",
         ),
         (
             "stayed",
-            r"\b(?:announced|issued|granted|imposed|ordered|placing|placed|places)\s+(?:a|the)\s+"
+            r"\b(?:announced|issued|granted|imposed|ordered|placing|placed|places)\s+(?:a|the|its\s+own|their\s+own)\s+"
             r"(?:[\w-]+\s+){0,2}?stay\b(?!\s+(?:in|of)\s+(?:the\s+)?(?:case|proceedings?|litigation|lawsuit|suit|appeal)\b)",
+        ),
+        (
+            "stayed",
+            r"\bhalt(?:s|ed|ing)?\s+the\s+effective\s+date\b|"
+            r"\b(?:have|has|had)\s+stalled\b|\bstalled\s+(?:the|its)\b",
         ),
         # "the reporting deadlines are paused due to the Fifth Circuit Court’s order": a court's, else the agency's
         (
@@ -224,7 +229,10 @@ TRIGGERS = [
             r"(?:has\s+|have\s+|had\s+)?(?:expired|sunsetted|lapsed)\b",
         ),
         ("proposed", r"\b(?:published|issued|released|unveiled)\s+(?:a|its|the)\s+(?:[\w-]+\s+)?proposed\s+rule\b"),
-        ("proposed", r"\b(?:was|were|been)\s+proposed\b|(?<!the )(?<!a )\bproposed\s+(?:the|a|an|its)\s+(?!proposed)"),
+        (
+            "proposed",
+            r"\b(?:rules?|regulations?)\s+proposed\s+by\b|\b(?:was|were|been)\s+proposed\b|(?<!the )(?<!a )\bproposed\s+(?:the|a|an|its)\s+(?!proposed)",
+        ),
         ("issued", r"\b(?:was|were|placed|put)\s+on\s+public\s+inspection\b|\breauthori[sz]ed\s+(?=the|its)"),
         (
             "issued",
@@ -239,7 +247,7 @@ TRIGGERS = [
             "issued",
             r"(?<!previously )(?<!already )(?<!originally )\b(?:issued|introduced|finali[sz]ed|adopted|promulgated|"
             r"unveiled)\s+(?=(?:the|its|a|an|two|three|four|five|new|final|interim|guidance|on|in|last|this)\b)"
-            r"(?!(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:order|ruling|decision|opinion|stay|injunction|notice|statement|"
+            r"(?!(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,3}?(?:order|ruling|decision|opinion|stay|injunction|notice|statement|"
             r"letter|report|exemption)\b)"
             r"(?!(?:a|an|the)\s+(?:press|news)\s+release|(?:a|an|the)\s+(?:statement|notice|letter|report|"
             r"remand|limited|proposed|order|ruling|decision|opinion|stay|injunction|preliminary|temporary|"
@@ -247,7 +255,7 @@ TRIGGERS = [
         ),
         (
             "issued",
-            r"\bannounced\s+(?:the|a|its)\s+final\s+(?=[A-Z\w])|"
+            r"\b(?:announced|released)\s+(?:the|a|its)\s+final\s+(?=[A-Z\w])|"
             r"\b(?:adopted|promulgated|finali[sz]ed)\s+by\s+(?:the\s+)?(?=[A-Z\w])|"
             r"\b(?:rules?|regulations?|standards?)\s+(?:[\w-]+\s+){0,2}?issued\s+by\b|"
             r"\bvoted\s+to\s+(?:adopt|approve|finali[sz]e|issue)\b|\b(?:its|their)\s+adoption\b(?=\s+(?:in|on)\b)",

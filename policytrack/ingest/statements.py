@@ -109,7 +109,14 @@ def split_sentences(text):
         for stop in re.finditer(r"[.!?][\"”’)\]]*(?:\[\w{1,3}\])?\s+(?=[\"“(\[]?[A-Z0-9])", line.group(0)):
             before = re.search(r"([\w.]+)[.!?]?[\"”’)\]]*(?:\[\w{1,3}\])?\s+$", line.group(0)[: stop.end()])
             word = before.group(1).lower().rstrip(".") if before else ""
-            if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]|(?:[a-z]{1,2}\.)+[a-z]{1,2}", word):
+            opened = line.group(0)[start - line.start() : stop.start()]
+            if opened.count("(") > opened.count(")"):
+                continue  # "(Am. Health Care Ass'n, v. Kennedy, … (N.D. Tex. Apr. 7, 2025))": a citation
+            if word in ("jr", "sr") and re.match(
+                r"(?:The|This|That|These|It|In|On|A|An|He|She|They|We)\b", line.group(0)[stop.end() :]
+            ):
+                pass
+            elif word in _ABBREVIATIONS or re.fullmatch(r"[a-z]|(?:[a-z]{1,2}\.)+[a-z]{1,2}", word):
                 continue  # "U.S.", "Dec.", "v.", "E.D. Tex."
             if re.search(r"\b[A-Z][a-z]+\s+\d{1,2}$", line.group(0)[: stop.start()]) and re.match(
                 r"(?:19|20)\d\d\b", line.group(0)[stop.end() :]
@@ -221,7 +228,7 @@ def _background(sentence, start, kind):
     consequence ("As a result, …", "This ruling reinstates …"), an opening "While …" or "After …"
     clause, a pluperfect relative ("that had suspended")."""
     if _CONSEQUENCE.match(sentence):
-        return True
+        return True  # the caller also drops a consequence's dated proposals
     if _SUBORDINATE.match(sentence) and "," in sentence and start < sentence.index(","):
         return True
     return bool(re.search(r"\b(?:that|which|who)\s+had\s+(?:\w+ly\s+)?$", sentence[:start], re.I))
@@ -315,6 +322,8 @@ def _sentence_proposals(sentence, published_on, title):
             and any(other[0] == "delayed" for other in triggers[index + 1 :])
         ):
             continue
+        if _CONSEQUENCE.match(sentence) and kind in STATE_KINDS:
+            continue  # "This means that the rule will not take effect in September as originally scheduled"
         kind = _refine(kind, sentence, start, end)
         after = [
             m
@@ -354,7 +363,10 @@ def _sentence_proposals(sentence, published_on, title):
             if (
                 chosen is None
                 and index == 0
-                and kind != "published"
+                and (
+                    kind != "published"
+                    or re.match(r"\s+(?:its|the|a|an)\s+(?:[\w-]+\s+)?(?:rule|regulation)", sentence[end:], re.I)
+                )
                 and not re.search(r"dates?$|implementation$|applicability$|deadlines?$", sentence[start:end], re.I)
             ):
                 chosen = leading
@@ -438,6 +450,17 @@ def _sentence_proposals(sentence, published_on, title):
                     None,
                 )
                 or (reporting[0] if reporting else None)
+            )
+        if chosen is None and kind in ("vacated", "stayed", "reinstated"):
+            chosen = next(
+                (
+                    m
+                    for m in mentions
+                    if m.start > end
+                    and re.search(r"\((?:[A-Z0-9][\w.’']*\.?\s+){1,4}$", sentence[: m.start])
+                    and sentence[m.end : m.end + 1] == ")"
+                ),
+                None,
             )
         if chosen is None and (kind not in UNDATED_OK or title or kind == "rescission_planned" or scheduled):
             continue
