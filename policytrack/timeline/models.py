@@ -992,3 +992,4 @@ def timeline_input(instrument_id):
 
 
 from .search import SearchDocument  # noqa: E402,F401  (its own module; imported here so Django finds it)
+from .derived import DerivedRules  # noqa: E402,F401  (likewise)
