@@ -88,12 +88,20 @@ def _rebuild_after_migrate(sender, using, verbosity=1, plan=None, stdout=None, *
         return
     if plan is not None and not _fully_migrated(using):
         return
+    from .periods import reindex_status_periods
+
     found = rebuild_for_rules()
-    if found and verbosity and stdout is not None:
+    if not found:
+        return
+    # New rules may have rewritten most periods, leaving their indexes twice their size (as
+    # check_status_periods --repair knows): rebuilt without locking the site out, on PostgreSQL.
+    reindexed = reindex_status_periods()
+    if verbosity and stdout is not None:
         stored, rebuilt = found
         stdout.write(
             f"Rebuilt the status periods of {rebuilt:,} instruments: they were derived by rules version "
             f"{stored if stored is not None else '(none recorded)'}, this code's is {engine.RULES_VERSION}."
+            + (" Reindexed them." if reindexed else "")
         )
 
 
