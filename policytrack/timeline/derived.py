@@ -42,7 +42,11 @@ class DerivedRules(models.Model):
         verbose_name_plural = "derived rules"
         constraints = [
             # One version for all the derived rows: a second row could only contradict it.
-            models.CheckConstraint(condition=Q(id=ONE_ROW), name="derived_rules_one_row"),
+            models.CheckConstraint(
+                condition=Q(id=ONE_ROW),
+                name="derived_rules_one_row",
+                violation_error_message="One rules version is recorded for all the derived data, in row 1.",
+            ),
         ]
 
     def __str__(self):

@@ -30,7 +30,13 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name_plural": "derived rules",
                 "db_table": "timeline_derivedrules",
-                "constraints": [models.CheckConstraint(condition=models.Q(("id", 1)), name="derived_rules_one_row")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)),
+                        name="derived_rules_one_row",
+                        violation_error_message="One rules version is recorded for all the derived data, in row 1.",
+                    )
+                ],
             },
         ),
         migrations.RunPython(record_first_version, migrations.RunPython.noop),
