@@ -56,3 +56,23 @@ def test_a_block_rebuilds_before_its_transaction_commits(transactional_db, demo)
             Event.objects.create(instrument=demo, kind="rescinded", date=D(2025, 7, 1), key="rescinded")
         assert transaction.get_connection().in_atomic_block
     assert stored_phase(demo, D(2025, 7, 2)) == "rescinded"
+
+
+def test_a_failed_delete_by_query_leaves_nothing_behind(demo):
+    from django.db.models.signals import post_delete
+
+    from policytrack.timeline.models import Claim
+
+    def fail(sender, instance, **kwargs):
+        raise RuntimeError("the database went away")
+
+    post_delete.connect(fail, sender=Claim)
+    try:
+        with pytest.raises(RuntimeError):
+            demo.events.filter(kind="enforcement_suspended").delete()
+    finally:
+        post_delete.disconnect(fail, sender=Claim)
+    assert demo.events.filter(kind="enforcement_suspended").exists()
+    assert list(find_stale_status_periods()) == []
+    Event.objects.create(instrument=demo, kind="rescinded", date=D(2025, 7, 1), key="rescinded")
+    assert stored_phase(demo, D(2025, 7, 2)) == "rescinded"
