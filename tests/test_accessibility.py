@@ -12,6 +12,7 @@ missing browser is a failure.
 """
 
 import datetime
+import io
 import os
 import shutil
 from pathlib import Path
@@ -230,13 +231,14 @@ def shoot(page, name, suffix):
     )
 
 
-def visit(page, site, findings, name, address, widths, suffix, response=None):
+def visit(page, site, findings, name, address, widths, suffix, response=None, axe=True):
     """Check the page loaded (or about to load) at each width; the first width is the page's own."""
     first, *narrower = widths
     if response is None:
         response = page.goto(site["url"] + address)
     findings.status(response, name, 404 if name == "not-found" else 200)
-    findings.axe(page, name, first)
+    if axe:
+        findings.axe(page, name, first)
     findings.width(page, name, first)
     shoot(page, name, suffix)
     for width in narrower:
@@ -277,4 +279,31 @@ def test_every_page_passes_axe_and_never_scrolls_sideways(site, browser, widths,
     assert "Preview: what importing 1 document would do" in page.locator("#content-main").inner_text()
     visit(page, site, findings, "admin-import-preview", None, widths, suffix, preview.value)
     context.close()
+    findings.check()
+
+
+def test_the_list_pages_hold_with_2000_instruments(site, browser):
+    """Long lists, long generated names and many agencies: the list pages pass axe at 1280 px,
+    never scroll sideways at 320, 390 or 1280 px, and are photographed as NAME-2000-phone.png
+    and NAME-2000-desktop.png. (axe at 390 px is left to the demo's pages: the markup is the
+    same, and the suite stays quick.)"""
+    from django.core.management import call_command
+
+    call_command("generate_synthetic", "--instruments", "2000", stdout=io.StringIO(), stderr=io.StringIO())
+    findings = Findings()
+    for widths, suffix in [((390, 320), "phone"), ((1280,), "desktop")]:
+        context = browser.new_context(viewport={"width": widths[0], "height": 844})
+        page = context.new_page()
+        for name, address in [
+            ("home-2000", "/"),
+            ("instrument-list-2000", "/instruments/?on=2025-05-20"),
+            ("instrument-list-page-3-2000", "/instruments/?on=2025-05-20&sort=-title&page=3"),
+            ("on-date-2000", "/on/2025-05-20/"),
+            ("changes-2000", "/changes/?from=2025-01-01&to=2025-06-30"),
+            ("compare-2000", "/compare/?a=2020-01-01&b=2025-05-20"),
+            ("documents-2000", "/documents/"),
+            ("history-2000", "/history/"),
+        ]:
+            visit(page, site, findings, name, address, widths, suffix, axe=suffix == "desktop")
+        context.close()
     findings.check()
