@@ -170,6 +170,7 @@ def public_pages(site):
         ("instrument-history", f"/history/?instrument={rule.slug}"),
         ("methodology", "/methodology/"),
         ("not-found", "/instruments/no-such-instrument/"),
+        ("bad-date", "/instruments/?on=2025-13-01"),
     ]
 
 
@@ -184,6 +185,7 @@ def editor_pages(site):
         ("admin-proposal", f"/admin/review/proposal/{site['proposal'].pk}/change/"),
         ("admin-record-development", "/admin/review/proposal/record/"),
         ("admin-statement", "/admin/review/proposal/statement/"),
+        ("admin-documents", "/admin/timeline/document/"),
         ("admin-import", "/admin/timeline/document/import-federal-register/"),
     ]
 
@@ -236,7 +238,7 @@ def visit(page, site, findings, name, address, widths, suffix, response=None, ax
     first, *narrower = widths
     if response is None:
         response = page.goto(site["url"] + address)
-    findings.status(response, name, 404 if name == "not-found" else 200)
+    findings.status(response, name, {"not-found": 404, "bad-date": 400}.get(name, 200))
     if axe:
         findings.axe(page, name, first)
     findings.width(page, name, first)
