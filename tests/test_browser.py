@@ -170,7 +170,7 @@ def test_an_editor_previews_a_federal_register_import_then_confirms_it(
 
 
 def test_a_long_agency_name_wraps_in_its_column_instead_of_printing_over_since(demo_server, page):
-    # That no page scrolls sideways, at 320, 390 and 1280 px, is checked in test_accessibility.py.
+    # That no page scrolls sideways, at 320, 390 and 1280 px, is checked in test_browser_accessibility.py.
     import datetime
 
     from policytrack.timeline.models import Agency, Event, Instrument

@@ -8,7 +8,9 @@ page is checked at 390 px, then narrowed to 320 px (the layout reflows without a
 checked again. Every failure is gathered, so one run names every page, rule and element.
 
 Skipped when Chromium is missing, except in CI (POLICYTRACK_REQUIRE_BROWSER=1), where a
-missing browser is a failure.
+missing browser is a failure. The file's name sorts after test_admin_workflow.py: a
+transactional test run before that file's serialized_rollback tests would leave content types
+(recreated after its flush) that they cannot restore over.
 """
 
 import datetime
