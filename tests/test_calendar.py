@@ -101,7 +101,7 @@ def test_a_bad_filter_is_a_400_naming_the_parameter(may, client):
     response = client.get(reverse("feeds:calendar"), {"agency": "nasa", "on": "tomorrow"})
     assert response.status_code == 400
     text = response.content.decode()
-    assert "agency:" in text and "on: on must be a real date written YYYY-MM-DD, not 'tomorrow'." in text
+    assert "agency:" in text and "on must be a real date written YYYY-MM-DD, not 'tomorrow'." in text
 
 
 def test_the_instrument_calendar_has_only_its_dates(may, client):

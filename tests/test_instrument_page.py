@@ -134,7 +134,7 @@ def test_the_edit_history_names_who_made_each_change_by_full_name(demo, client, 
     event.save()
     page, history, newest = newest_change(client, demo)
     assert "Erin Example" in newest and "Changed the note of the “enforcement suspended” event" in newest
-    assert "import (no user)" in history  # the demo itself was imported by no one
+    assert "imported, not typed by an editor" in history  # the demo itself was imported by no one
     assert "erin-login" not in page  # the login name is half of what a password guesser needs
 
 

@@ -130,7 +130,7 @@ def test_blank_form_fields_mean_any(demo, client):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"on": "2025-02-30"}, "on: on must be a real date written YYYY-MM-DD, not '2025-02-30'."),
+        ({"on": "2025-02-30"}, "on must be a real date written YYYY-MM-DD, not '2025-02-30'."),
         ({"agency": "nasa"}, "agency: Select a valid choice. nasa is not one of the available choices."),
         ({"kind": "decree"}, "kind: Select a valid choice. decree is not one of the available choices."),
         ({"phase": "alive"}, "phase: Select a valid choice. alive is not one of the available choices."),

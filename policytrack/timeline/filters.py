@@ -197,5 +197,10 @@ class InstrumentFilter(django_filters.FilterSet):
 
 
 def error_messages(filterset):
-    """The filter set's errors as "name: message" lines, for a 400 page."""
-    return [f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()]
+    """The filter set's errors as "name: message" lines, for a 400 page; a message that names its
+    parameter already ("on must be a real date …") is not prefixed again."""
+    lines = []
+    for name, messages in filterset.errors.items():
+        text = " ".join(messages)
+        lines.append(text if text.startswith(f"{name} ") else f"{name}: {text}")
+    return lines
