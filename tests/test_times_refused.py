@@ -14,8 +14,9 @@ PAGES = [
     "/changes/?from=2025-05-01&to=2025-05-31",
     "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
 ]
-# These read ``known`` (tests/test_on_date_known.py, tests/test_changes_known.py).
+# These read ``known`` (tests/test_on_date_known.py, test_changes_known.py, test_portfolio_known.py).
 ANSWER_KNOWN = {
+    "/",
     "/on/2025-05-20/",
     "/instruments/",
     "/changes/?from=2025-05-01&to=2025-05-31",
@@ -48,11 +49,12 @@ def test_a_page_that_cannot_answer_a_time_says_so(client, demo, url, param):
 
 
 @pytest.mark.parametrize("url", FEEDS)
-def test_feeds_and_calendars_refuse_a_time_in_plain_text(client, demo, url):
-    response = client.get(with_param(url, "known=2025-05-01"))
+def test_feeds_and_calendars_answer_known_and_refuse_record_time_in_plain_text(client, demo, url):
+    assert client.get(with_param(url, "known=2025-05-01")).status_code == 200
+    response = client.get(with_param(url, "known=2025-05-01&recorded=2025-05-01T00:00Z"))
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
-    assert "cannot answer “known” yet" in response.content.decode()
+    assert "cannot answer “recorded” yet" in response.content.decode()
 
 
 @pytest.mark.parametrize("url", API)

@@ -18,8 +18,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 
 from policytrack.timeline.changes import recent_events
+from policytrack.timeline.dates import parse_date
 from policytrack.timeline.filters import InstrumentFilter, agency_and_descendants, error_messages
 from policytrack.timeline.models import Agency, Claim, Event, Instrument, Topic
+from policytrack.web.hindsight import knowledge_moment, notes_as_known
 from policytrack.web.views import query_without_blanks
 
 from .describe import event_path_maker, event_title, event_uid, sources_html
@@ -33,6 +35,7 @@ class Selection:
     link: str  # the HTML page the feed mirrors
     feed_url: str
     events: Q  # the events it follows, as a filter on Event
+    known: datetime.date | None = None  # as known on this date (None: with every source)
 
 
 def _midnight(date):
@@ -50,7 +53,7 @@ class ChangesFeed(Feed):
         # An unknown agency or topic is a bad parameter, as on the lists and in the calendar (a
         # 400 naming it), not a missing page; blanks are dropped, as a form sends them.
         filterset = InstrumentFilter(query_without_blanks(request.GET), queryset=Instrument.objects.none())
-        problems = [line for line in error_messages(filterset) if line.startswith(("agency:", "topic:"))]
+        problems = [line for line in error_messages(filterset) if line.startswith(("agency:", "topic:", "known:"))]
         if problems:
             return HttpResponseBadRequest("\n".join(problems) + "\n", content_type="text/plain; charset=utf-8")
         return super().__call__(request, *args, **kwargs)
@@ -82,9 +85,14 @@ class ChangesFeed(Feed):
             )
             names.append(topic.name)
             query.setdefault("topic", []).append(slug)
+        known = _known(request)
+        if known:
+            query["known"] = known.isoformat()
         query_string = f"?{urlencode(query, doseq=True)}" if query else ""
-        title = "policytrack: changes" + (f" — {', '.join(names)}" if names else "")
-        return Selection(title, reverse("web:changes") + query_string, reverse("feeds:changes") + query_string, events)
+        title = "policytrack: changes" + (f" — {', '.join(names)}" if names else "") + _as_known(known)
+        return Selection(
+            title, reverse("web:changes") + query_string, reverse("feeds:changes") + query_string, events, known
+        )
 
     def title(self, selection):
         return selection.title
@@ -96,12 +104,22 @@ class ChangesFeed(Feed):
         return selection.feed_url
 
     def subtitle(self, selection):
+        if selection.known:
+            return (
+                f"Dated, sourced changes in the status of regulations, newest first, up to {selection.known:%Y-%m-%d} "
+                "as the sources published by then told them."
+            )
         return "Dated, sourced changes in the status of regulations, newest first."
 
     def items(self, selection):
-        events = recent_events(timezone.localdate(), limit=self.limit, where=selection.events)
-        _note_when_recorded(events)
-        path = event_path_maker()
+        # As known on K the feed is the one a reader could have had on K: up to K, from what
+        # was published by then (a knowledge date after today reads every source up to today).
+        known = selection.known
+        on = min(known, timezone.localdate()) if known else timezone.localdate()
+        events = recent_events(on, limit=self.limit, where=selection.events, known=known)
+        notes_as_known(events, known)
+        _note_when_recorded(events, known)
+        path = event_path_maker(known)
         for event in events:  # worked out once: the framework asks for an item's link twice
             event.path = path(event.instrument, event)
         return events
@@ -136,12 +154,25 @@ class InstrumentChangesFeed(ChangesFeed):
         instrument = Instrument.objects.filter(slug=slug).first()
         if instrument is None:
             raise Http404(f"No instrument has the slug “{slug}”.")
+        known = _known(request)
+        query_string = f"?known={known.isoformat()}" if known else ""
         return Selection(
-            f"policytrack: {instrument}",
-            instrument.get_absolute_url(),
-            reverse("feeds:instrument_changes", args=[slug]),
+            f"policytrack: {instrument}{_as_known(known)}",
+            instrument.get_absolute_url() + query_string,
+            reverse("feeds:instrument_changes", args=[slug]) + query_string,
             Q(instrument=instrument),
+            known,
         )
+
+
+def _known(request):
+    """``?known=`` as a date (checked already: ``ChangesFeed.__call__`` refuses a bad one)."""
+    value = request.GET.get("known", "").strip()
+    return parse_date(value, "known") if value else None
+
+
+def _as_known(known):
+    return f" (as known on {known:%Y-%m-%d})" if known else ""
 
 
 @functools.cache
@@ -150,20 +181,19 @@ def _historical(model):
     return model.history.model
 
 
-def _note_when_recorded(events):
+def _note_when_recorded(events, known=None):
     """Set ``recorded_at`` on each event: the last time it or one of its claims was edited, so a
-    feed reader sees a corrected entry as updated. Two queries whatever the number of events."""
+    feed reader sees a corrected entry as updated. Two queries whatever the number of events.
+    As known on a date, only the edits recorded by the end of that day count."""
     ids = [event.pk for event in events]
-    latest = dict(
-        _historical(Event).objects.filter(id__in=ids).values_list("id").annotate(Max("history_date")).order_by()
-    )
-    by_claims = (
-        _historical(Claim)
-        .objects.filter(event_id__in=ids)
-        .values_list("event_id")
-        .annotate(Max("history_date"))
-        .order_by()
-    )
+    moment = knowledge_moment(known)
+    events_history = _historical(Event).objects.filter(id__in=ids)
+    claims_history = _historical(Claim).objects.filter(event_id__in=ids)
+    if moment is not None:
+        events_history = events_history.filter(history_date__lte=moment)
+        claims_history = claims_history.filter(history_date__lte=moment)
+    latest = dict(events_history.values_list("id").annotate(Max("history_date")).order_by())
+    by_claims = claims_history.values_list("event_id").annotate(Max("history_date")).order_by()
     for event_id, moment in by_claims:
         latest[event_id] = max(filter(None, (latest.get(event_id), moment)))
     for event in events:

@@ -87,6 +87,7 @@ class KnownDate:
     position: int
     date: datetime.date
     precision: str
+    kind: str
 
 
 def known_event_dates(events, known):
@@ -102,6 +103,7 @@ def known_event_dates(events, known):
             "instrument_id",
             "instrument_title",
             "position",
+            "kind",
             "date",
             "precision",
             "counted__pk",
@@ -113,8 +115,8 @@ def known_event_dates(events, known):
         )
     )
     read = {}
-    for pk, instrument_id, title, position, day, precision, claim_pk, *claim in rows:
-        _, claims = read.setdefault(pk, ((instrument_id, title, position, day, precision), []))
+    for pk, instrument_id, title, position, kind, day, precision, claim_pk, *claim in rows:
+        _, claims = read.setdefault(pk, ((instrument_id, title, position, kind, day, precision), []))
         if claim_pk is not None:
             says, says_precision, published_on, kind, rank = claim
             claims.append(
@@ -127,11 +129,11 @@ def known_event_dates(events, known):
                 )
             )
     found = {}
-    for pk, ((instrument_id, title, position, day, precision), claims) in read.items():
+    for pk, ((instrument_id, title, position, kind, day, precision), claims) in read.items():
         if not claims:
-            found[pk] = KnownDate(instrument_id, title, position, day, precision)
+            found[pk] = KnownDate(instrument_id, title, position, day, precision, kind)
         elif best := engine.best_claim(claims, known):
-            found[pk] = KnownDate(instrument_id, title, position, best.date, best.precision)
+            found[pk] = KnownDate(instrument_id, title, position, best.date, best.precision, kind)
     return found
 
 
@@ -324,12 +326,12 @@ def _attach_events(changes, items, listed):
     changes.events.sort(key=lambda event: (event.date, event.instrument.title, event.position, event.pk))
 
 
-def known_with_sources(known_events, known, instrument_ids):
-    """The Event rows of ``known_events`` (pk → KnownDate) of these instruments, by date as known
-    on ``known``: each with that date and precision, its instrument, and its claims from
-    documents published by ``known`` prefetched (in file order, with their documents)."""
-    mine = set(instrument_ids)
-    wanted = [pk for pk, found in known_events.items() if found.instrument_id in mine]
+def known_with_sources(known_events, known, instrument_ids=None):
+    """The Event rows of ``known_events`` (pk → KnownDate) of these instruments (None: all), by
+    date as known on ``known``: each with that date and precision, its instrument, and its
+    claims from documents published by ``known`` prefetched (in file order, with documents)."""
+    mine = None if instrument_ids is None else set(instrument_ids)
+    wanted = [pk for pk, found in known_events.items() if mine is None or found.instrument_id in mine]
     sources = Claim.objects.filter(document__published_on__lte=known).select_related("document")
     events = list(
         Event.objects.filter(pk__in=wanted)
@@ -354,12 +356,16 @@ class DueDate:
     delayed: bool
 
 
-def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=None):
-    """Dates after ``start`` up to ``end`` (inclusive) on which something is due to happen.
+def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=None, known=None):
+    """Dates after ``start`` up to ``end`` (inclusive) on which something is due to happen; with
+    ``known``, as the sources published by then told it.
 
-    Only instruments with an event or a delay's new date in the window are read, and each is
-    run through the engine, so delays and pre-emption are honoured: a compliance date
-    pre-empted by a rescission is not announced, and a delayed one appears on its new date.
+    Only instruments with an event or a delay's new date in the window are read (as known on a
+    date, also those with a claim published by then dated in it), and each is run through the
+    engine, so delays and pre-emption are honoured: a compliance date pre-empted by a
+    rescission is not announced, and a delayed one appears on its new date. As known on a
+    date, each event is dated by the sources published by then (``claimed_date``), and its
+    ``known_claims`` are theirs.
 
     With ``limit``, only the instruments of the earliest ``2 × limit`` stored dates and delays'
     new dates are read, and the first ``limit`` due dates returned: a page showing the next
@@ -380,6 +386,16 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
             *dated.order_by("date").values_list("instrument_id", flat=True)[: 2 * limit],
             *moved.order_by("new_date").values_list("instrument_id", flat=True)[: 2 * limit],
         }
+    if known is not None:
+        claimed = Claim.objects.counting().filter(
+            date__gt=start, date__lte=end, document__published_on__lte=known, event__kind__in=kinds
+        )
+        claimed = claimed.filter(event__instrument__in=instruments.values("pk")).order_by("date")
+        claimed = claimed.values_list("event__instrument_id", flat=True)
+        if limit is None:
+            wanted = Instrument.objects.filter(Q(pk__in=wanted) | Q(pk__in=claimed)).values("pk")
+        else:
+            wanted |= set(claimed[: 2 * limit])
     candidates = Instrument.objects.filter(pk__in=wanted).prefetch_related(
         Prefetch("events", queryset=Event.objects.order_by("position", "pk").with_sources())
     )
@@ -387,7 +403,11 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
     for instrument in candidates:
         rows = list(instrument.events.all())
         by_key = {row.key: row for row in rows}
-        for item in engine.timeline(events_for_engine(rows)):
+        for item in engine.timeline(events_for_engine(rows), known):
+            if known is not None:  # as dated and sourced by what was published by then
+                row = by_key[item.event.key]
+                row.date, row.precision = item.claimed_date, item.precision
+                row.known_claims = [claim for claim in row.claims.all() if claim.document.published_on <= known]
             if item.event.kind in kinds and item.preempted_by is None and start < item.date <= end:
                 due.append(
                     DueDate(
@@ -403,10 +423,29 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
     return due if limit is None else due[:limit]
 
 
-def recent_events(on, limit=10, where=Q()):
-    """The latest events dated on or before ``on`` (and matching ``where``), newest first.
+def recent_events(on, limit=10, where=Q(), known=None):
+    """The latest events dated on or before ``on`` (and matching ``where``), newest first; with
+    ``known``, the events known then, dated and sourced as the documents published by then
+    date them (``known_with_sources``).
 
     The database walks the date index from the newest event and stops at ``limit`` matches:
-    ``where`` should be a condition per event (EXISTS), not a set of instruments to sort."""
+    ``where`` should be a condition per event (EXISTS), not a set of instruments to sort. As
+    known on a date the candidates are read the same way twice — the latest ``2 × limit``
+    events by their date with every source, and the events of the latest ``4 × limit`` claims
+    published by then — and dated as known then: a fixed number of queries. (An unsourced event
+    older than the first ``2 × limit`` could then be missed; none is shown that is not so.)"""
     events = Event.objects.filter(where, date__lte=on)
-    return list(_with_sources(events).order_by("-date", "-position", "-pk")[:limit])
+    if known is None:
+        return list(_with_sources(events).order_by("-date", "-position", "-pk")[:limit])
+    claims = Claim.objects.counting().filter(date__lte=on, document__published_on__lte=known)
+    if where:
+        claims = claims.filter(event__in=Event.objects.filter(where).values("pk"))
+    candidates = {
+        *events.order_by("-date", "-position", "-pk").values_list("pk", flat=True)[: 2 * limit],
+        *claims.order_by("-date").values_list("event_id", flat=True)[: 4 * limit],
+    }
+    found = {
+        pk: d for pk, d in known_event_dates(Event.objects.filter(pk__in=candidates), known).items() if d.date <= on
+    }
+    latest = sorted(found, key=lambda pk: (found[pk].date, found[pk].position, pk), reverse=True)[:limit]
+    return known_with_sources({pk: found[pk] for pk in latest}, known)[::-1]
