@@ -18,7 +18,9 @@ PAGES = [
 ANSWER_KNOWN = {
     "/",
     "/on/2025-05-20/",
+    "/on/2025-05-20/?format=csv",
     "/instruments/",
+    "/instruments/?format=csv",
     "/changes/?from=2025-05-01&to=2025-05-31",
     "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
 }

@@ -125,14 +125,7 @@ def on_date(request, date):
     filterset = filtered_instruments(request, on=on.isoformat())
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
-    if known is not None:
-        if request.GET.get("format") == "csv":
-            return bad_request(
-                request,
-                message="The CSV of a date cannot answer “known” yet: it lists what every "
-                "source we hold says. The page itself (without format=csv) shows "
-                "the status as known on that date.",
-            )
+    if known is not None and request.GET.get("format") != "csv":
         counts, page, previous, following = _known_listing(request, on, known, filterset)
         return render(
             request,
@@ -157,7 +150,8 @@ def on_date(request, date):
             output_field=IntegerField(),
         )
         instruments = filterset.qs.annotate(rank=rank).order_by("rank", "title", "pk")
-        return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv", since=True)
+        name = f"status-on-{on.isoformat()}" + (f"-as-known-on-{known.isoformat()}" if known else "")
+        return exports.instrument_csv(request, instruments, on, f"{name}.csv", since=True, known=known)
     # The instruments the filters leave, or None for all of them (without building the query).
     selection = filterset.qs if filterset.narrows else None
     counts = phase_counts(on, selection)
