@@ -1,11 +1,11 @@
 """Which of the three times a view answers.
 
 An instrument's page and its status in the API answer any valid time, knowledge time and
-record time. The portfolio's lists, exports, feeds and calendars are read from the stored
-status periods. Those over knowledge time (``KnownPeriod``) answer ``known`` on the pages that
-read them (``/on/<date>/``); the others hold today's knowledge, and none holds record time:
-a request that asks a view for a time it cannot answer is refused with a message saying so,
-never answered with hindsight as if the parameter had been read.
+record time. The portfolio's lists, exports, feeds and calendars read the stored rows over
+knowledge time (``KnownPeriod``) and the claims' publication dates, so they answer ``known``;
+none of those stores holds record time (what the record said at a past moment is rebuilt from
+the edit history, instrument by instrument): a request that asks a view for a time it cannot
+answer is refused with a message saying so, never answered as if the parameter had been read.
 """
 
 from __future__ import annotations
