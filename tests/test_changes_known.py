@@ -176,3 +176,12 @@ def test_every_change_listed_is_the_engines_as_known_then(client, db, run):
         seen |= {("changed", slug) for slug, (a, b) in expected.items() if a != b}
     # The samples did list events and changes of phase (the test could fail).
     assert len([s for s in seen if s[0] != "changed"]) > 10 and len([s for s in seen if s[0] == "changed"]) > 3
+
+
+def test_a_search_of_no_word_as_known_matches_nothing_without_a_500(client, demo):
+    for url in (f"/changes/?{MAY}&known=2025-05-01&q=%20%26%20", f"/api/changes/?{MAY}&known=2025-05-01&q=%20%26%20"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    response = client.get(f"/changes/?{MAY}&known=2025-05-01&q=diffusion&agency=bis")
+    assert response.status_code == 200
+    assert [item.instrument.slug for item in response.context["page"].object_list] == ["ai-diffusion-rule"]
