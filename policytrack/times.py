@@ -13,8 +13,25 @@ from __future__ import annotations
 import functools
 
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 
 TIMES = ("known", "recorded")
+
+
+def counted_from(on, known):
+    """The day a view counted from today (the home page, the feeds, the calendars) counts from:
+    ``on`` if given; else, as known on K, K — the view a reader could have had that day — or
+    today if K is later; else today."""
+    if on is not None:
+        return on
+    today = timezone.localdate()
+    return min(known, today) if known else today
+
+
+def times_label(on, known, on_words="on"):
+    """ " (on 2025-05-20, as known on 2025-05-01)": the times a feed's or a calendar's title names."""
+    parts = ([f"{on_words} {on:%Y-%m-%d}"] if on else []) + ([f"as known on {known:%Y-%m-%d}"] if known else [])
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def unanswered_times(request, times=TIMES):

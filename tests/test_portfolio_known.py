@@ -189,3 +189,28 @@ def test_the_feed_the_calendar_and_the_home_counts_agree_with_the_engine_as_know
         assert found == due, known
         calendared += len(due)
     assert calendared > 5  # the samples held dates: the comparison could fail
+
+
+def test_on_says_which_day_the_home_page_the_feed_and_the_calendar_count_from(client, demo):
+    """``on`` is read, never ignored: the home page on a day, a feed up to it, a calendar around it."""
+    response = client.get("/?on=2025-05-20")
+    assert "On 20 May 2025" in text(response) and "Today," not in text(response)
+    assert "not_enforced" in {phase for phase, _, _ in response.context["counts"]}
+    response = client.get(f"/?on=2025-05-20&known={K}")
+    assert "On 20 May 2025, as known on 1 May 2025" in text(response)
+    assert "not_enforced" not in {phase for phase, _, _ in response.context["counts"]}
+    assert f'href="/?on=2025-05-20&amp;known={K}">Permalink' in response.content.decode()
+
+    feed, found = entries(client.get("/instruments/ai-diffusion-rule/changes.atom?on=2025-05-12"))
+    assert "(up to 2025-05-12)" in feed.find(f"{ATOM}title").text
+    assert found and max(published for _, _, published, _ in found) <= "2025-05-12"
+
+    name = "/instruments/ai-diffusion-rule/calendar.ics?on=2025-05-01"
+    with_every_source = calendar_events(client.get(name))
+    assert "(from 2025-05-01)" in str(Calendar.from_ical(client.get(name).content)["x-wr-calname"])
+    assert "ai-diffusion-rule.enforcement-suspended@policytrack" in {uid for uid, _, _, _ in with_every_source}
+    as_known = calendar_events(client.get(f"{name}&known={K}"))
+    assert "ai-diffusion-rule.enforcement-suspended@policytrack" not in {uid for uid, _, _, _ in as_known}
+    for url in ("/?on=2025-02-30", "/feeds/changes.atom?on=2025-02-30", "/calendar.ics?on=2025-02-30"):
+        response = client.get(url)
+        assert response.status_code == 400 and "on must be a real date" in response.content.decode(), url

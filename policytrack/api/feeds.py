@@ -13,10 +13,10 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 
+from policytrack.times import counted_from, times_label
 from policytrack.timeline.changes import recent_events
 from policytrack.timeline.dates import parse_date
 from policytrack.timeline.filters import InstrumentFilter, agency_and_descendants, error_messages
@@ -36,6 +36,7 @@ class Selection:
     feed_url: str
     events: Q  # the events it follows, as a filter on Event
     known: datetime.date | None = None  # as known on this date (None: with every source)
+    on: datetime.date | None = None  # up to this date (None: counted from K, or today)
 
 
 def _midnight(date):
@@ -53,7 +54,9 @@ class ChangesFeed(Feed):
         # An unknown agency or topic is a bad parameter, as on the lists and in the calendar (a
         # 400 naming it), not a missing page; blanks are dropped, as a form sends them.
         filterset = InstrumentFilter(query_without_blanks(request.GET), queryset=Instrument.objects.none())
-        problems = [line for line in error_messages(filterset) if line.startswith(("agency:", "topic:", "known:"))]
+        problems = [
+            line for line in error_messages(filterset) if line.startswith(("agency:", "topic:", "known:", "on:"))
+        ]
         if problems:
             return HttpResponseBadRequest("\n".join(problems) + "\n", content_type="text/plain; charset=utf-8")
         return super().__call__(request, *args, **kwargs)
@@ -85,13 +88,15 @@ class ChangesFeed(Feed):
             )
             names.append(topic.name)
             query.setdefault("topic", []).append(slug)
-        known = _known(request)
-        if known:
-            query["known"] = known.isoformat()
+        on, known = _date(request, "on"), _date(request, "known")
+        query.update({name: day.isoformat() for name, day in (("on", on), ("known", known)) if day})
         query_string = f"?{urlencode(query, doseq=True)}" if query else ""
-        title = "policytrack: changes" + (f" — {', '.join(names)}" if names else "") + _as_known(known)
+        # The page it mirrors: the changes up to the feed's day (/changes/ takes it as ``to``).
+        page = {**query, **({"to": query.pop("on")} if "on" in query else {})}
+        page_string = f"?{urlencode(page, doseq=True)}" if page else ""
+        title = "policytrack: changes" + (f" — {', '.join(names)}" if names else "") + times_label(on, known, "up to")
         return Selection(
-            title, reverse("web:changes") + query_string, reverse("feeds:changes") + query_string, events, known
+            title, reverse("web:changes") + page_string, reverse("feeds:changes") + query_string, events, known, on
         )
 
     def title(self, selection):
@@ -104,18 +109,18 @@ class ChangesFeed(Feed):
         return selection.feed_url
 
     def subtitle(self, selection):
+        subtitle = "Dated, sourced changes in the status of regulations, newest first"
+        if selection.on or selection.known:
+            subtitle += f", up to {counted_from(selection.on, selection.known):%Y-%m-%d}"
         if selection.known:
-            return (
-                f"Dated, sourced changes in the status of regulations, newest first, up to {selection.known:%Y-%m-%d} "
-                "as the sources published by then told them."
-            )
-        return "Dated, sourced changes in the status of regulations, newest first."
+            subtitle += f", as the sources published by {selection.known:%Y-%m-%d} told them"
+        return subtitle + "."
 
     def items(self, selection):
-        # As known on K the feed is the one a reader could have had on K: up to K, from what
-        # was published by then (a knowledge date after today reads every source up to today).
+        # As known on K the feed is the one a reader could have had on K: up to K (unless ``on``
+        # says up to when), from what was published by then.
         known = selection.known
-        on = min(known, timezone.localdate()) if known else timezone.localdate()
+        on = counted_from(selection.on, known)
         events = recent_events(on, limit=self.limit, where=selection.events, known=known)
         notes_as_known(events, known)
         _note_when_recorded(events, known)
@@ -154,25 +159,23 @@ class InstrumentChangesFeed(ChangesFeed):
         instrument = Instrument.objects.filter(slug=slug).first()
         if instrument is None:
             raise Http404(f"No instrument has the slug “{slug}”.")
-        known = _known(request)
-        query_string = f"?known={known.isoformat()}" if known else ""
+        on, known = _date(request, "on"), _date(request, "known")
+        query = {name: day.isoformat() for name, day in (("on", on), ("known", known)) if day}
+        query_string = f"?{urlencode(query)}" if query else ""
         return Selection(
-            f"policytrack: {instrument}{_as_known(known)}",
+            f"policytrack: {instrument}{times_label(on, known, 'up to')}",
             instrument.get_absolute_url() + query_string,
             reverse("feeds:instrument_changes", args=[slug]) + query_string,
             Q(instrument=instrument),
             known,
+            on,
         )
 
 
-def _known(request):
-    """``?known=`` as a date (checked already: ``ChangesFeed.__call__`` refuses a bad one)."""
-    value = request.GET.get("known", "").strip()
-    return parse_date(value, "known") if value else None
-
-
-def _as_known(known):
-    return f" (as known on {known:%Y-%m-%d})" if known else ""
+def _date(request, name):
+    """``?on=`` or ``?known=`` as a date (checked already: ``ChangesFeed.__call__`` refuses a bad one)."""
+    value = request.GET.get(name, "").strip()
+    return parse_date(value, name) if value else None
 
 
 @functools.cache

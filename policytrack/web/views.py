@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from policytrack.times import counted_from
 from policytrack.timeline import engine
 from policytrack.timeline.changes import CALENDAR_KINDS, ONE_DAY, known_events_between, recent_events, upcoming_dates
 from policytrack.timeline.dates import BadDate, parse_date
@@ -65,12 +67,12 @@ def optional_date(request, name):
 @require_safe
 def home(request):
     try:
-        known = optional_date(request, "known")
+        on, known = optional_date(request, "on"), optional_date(request, "known")
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
-    # As known on K, the home page a reader could have seen on K: its "today" is K, and what it
-    # says is read from the sources published by then (a later K: every source, up to today).
-    today = min(known, timezone.localdate()) if known else timezone.localdate()
+    # As known on K, the home page a reader could have seen on K: its "today" is K (unless
+    # ``on`` says which day), and what it says is read from the sources published by then.
+    today = counted_from(on, known)
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
     counts = phase_counts(today, known=known)
     recent = recent_events(today, limit=12, known=known)
@@ -93,7 +95,10 @@ def home(request):
         due.label = label_of(labels, due.event.instrument_id, due.event.key, due.kind)
     context = {
         "today": today,
+        "on": on,
         "known": known,
+        # The times asked, for the permalink and the calendar (which count from the same day).
+        "times_query": urlencode({name: day.isoformat() for name, day in (("on", on), ("known", known)) if day}),
         "horizon": horizon,
         "upcoming_days": UPCOMING_DAYS,
         "recent": recent,
