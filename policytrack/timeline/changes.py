@@ -148,7 +148,11 @@ def known_events_between(start, end, known, instruments=None):
     if instruments is not None and instruments.query.where:
         events = events.filter(instrument__in=instruments.order_by().values("pk"))
     claimed = Claim.objects.counting().filter(date__gte=start, date__lte=end, document__published_on__lte=known)
-    candidates = events.filter(Q(date__gte=start, date__lte=end) | Q(pk__in=claimed.values("event_id")))
+    if instruments is not None and instruments.query.where:
+        claimed = claimed.filter(event__instrument__in=instruments.order_by().values("pk"))
+    # One UNION of the two index scans (an OR of them lets the planner scan every event).
+    in_window = events.filter(date__gte=start, date__lte=end).order_by().values("pk")
+    candidates = Event.objects.filter(pk__in=in_window.union(claimed.order_by().values("event_id")))
     return {pk: found for pk, found in known_event_dates(candidates, known).items() if start <= found.date <= end}
 
 
@@ -390,12 +394,16 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
         claimed = Claim.objects.counting().filter(
             date__gt=start, date__lte=end, document__published_on__lte=known, event__kind__in=kinds
         )
-        claimed = claimed.filter(event__instrument__in=instruments.values("pk")).order_by("date")
-        claimed = claimed.values_list("event__instrument_id", flat=True)
-        if limit is None:
-            wanted = Instrument.objects.filter(Q(pk__in=wanted) | Q(pk__in=claimed)).values("pk")
+        if instruments.query.where:
+            claimed = claimed.filter(event__instrument__in=instruments.values("pk"))
+        if limit is None:  # one UNION: an OR of the subqueries took 0.7 s at 10,000 on SQLite, this 0.2
+            wanted = (
+                dated.order_by()
+                .values("instrument_id")
+                .union(moved.order_by().values("instrument_id"), claimed.order_by().values("event__instrument_id"))
+            )
         else:
-            wanted |= set(claimed[: 2 * limit])
+            wanted |= set(claimed.order_by("date").values_list("event__instrument_id", flat=True)[: 2 * limit])
     candidates = Instrument.objects.filter(pk__in=wanted).prefetch_related(
         Prefetch("events", queryset=Event.objects.order_by("position", "pk").with_sources())
     )
@@ -404,11 +412,11 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
         rows = list(instrument.events.all())
         by_key = {row.key: row for row in rows}
         for item in engine.timeline(events_for_engine(rows), known):
-            if known is not None:  # as dated and sourced by what was published by then
-                row = by_key[item.event.key]
-                row.date, row.precision = item.claimed_date, item.precision
-                row.known_claims = [claim for claim in row.claims.all() if claim.document.published_on <= known]
             if item.event.kind in kinds and item.preempted_by is None and start < item.date <= end:
+                if known is not None:  # as dated and sourced by what was published by then
+                    row = by_key[item.event.key]
+                    row.date, row.precision = item.claimed_date, item.precision
+                    row.known_claims = [claim for claim in row.claims.all() if claim.document.published_on <= known]
                 due.append(
                     DueDate(
                         instrument,
