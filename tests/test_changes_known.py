@@ -111,6 +111,7 @@ def test_the_api_answers_known_and_still_refuses_recorded(client, demo):
     assert (rule["phase_before"], rule["phase_after"]) == ("in_force", "in_force")
     kinds = {event["kind"] for event in body["events"] if event["instrument"] == "ai-diffusion-rule"}
     assert "compliance_date" in kinds and "enforcement_suspended" not in kinds
+    assert all(f"&known=2025-05-01#event-{event['key']}" in event["url"] for event in body["events"])
     published = [claim["document"]["published_on"] for event in body["events"] for claim in event["claims"]]
     assert published and max(published) <= "2025-05-01"
     assert client.get(f"/api/changes/?{MAY}").json()["known"] is None

@@ -314,6 +314,13 @@ class ChangeEventSerializer(EventSerializer):
     class Meta(EventSerializer.Meta):
         fields = ["instrument", *EventSerializer.Meta.fields]
 
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, event):
+        """As known on a date, the event on its instrument's page as known then."""
+        known = self.context.get("known")
+        query = f"?on={event.date.isoformat()}&known={known.isoformat()}" if known else ""
+        return _absolute(self, f"{event.instrument.get_absolute_url()}{query}#event-{event.key}")
+
 
 class InstrumentChangeSerializer(serializers.Serializer):
     slug = serializers.SlugField(source="instrument.slug")

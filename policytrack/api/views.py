@@ -257,7 +257,7 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
         ids = self.paginate_queryset(listed.listed)
         changes = changes_of(listed, ids)
         notes_as_known(changes.events, dates["known"])
-        data = serializers.ChangesSerializer(changes, context={"request": request}).data
+        data = serializers.ChangesSerializer(changes, context={"request": request, "known": dates["known"]}).data
         paged = self.get_paginated_response([]).data
         return Response(
             {
