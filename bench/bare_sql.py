@@ -144,8 +144,8 @@ WINDOW_KNOWN_EVENTS = """
 SELECT e.id, e.instrument_id, e.instrument_title, e.date, c.date, c.precision, d.published_on, d.kind, d.rank
 FROM timeline_event e LEFT JOIN timeline_claim c ON c.event_id = e.id AND c.retracted_at IS NULL
 LEFT JOIN timeline_document d ON d.id = c.document_id
-WHERE (e.date >= %s AND e.date <= %s) OR e.id IN (
-  SELECT k.event_id FROM timeline_claim k JOIN timeline_document kd ON kd.id = k.document_id
+WHERE e.id IN (SELECT w.id FROM timeline_event w WHERE w.date >= %s AND w.date <= %s
+  UNION SELECT k.event_id FROM timeline_claim k JOIN timeline_document kd ON kd.id = k.document_id
   WHERE k.date >= %s AND k.date <= %s AND k.retracted_at IS NULL AND kd.published_on <= %s)"""
 KNOWN_PHASE = (
     "(SELECT p.phase FROM timeline_knownperiod p WHERE p.instrument_id = s.instrument_id "

@@ -431,7 +431,7 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
     return due if limit is None else due[:limit]
 
 
-def recent_events(on, limit=10, where=Q(), known=None):
+def recent_events(on, limit=10, where=Q(), known=None, claims=None):
     """The latest events dated on or before ``on`` (and matching ``where``), newest first; with
     ``known``, the events known then, dated and sourced as the documents published by then
     date them (``known_with_sources``).
@@ -440,17 +440,21 @@ def recent_events(on, limit=10, where=Q(), known=None):
     ``where`` should be a condition per event (EXISTS), not a set of instruments to sort. As
     known on a date the candidates are read the same way twice — the latest ``2 × limit``
     events by their date with every source, and the events of the latest ``4 × limit`` claims
-    published by then — and dated as known then: a fixed number of queries. (An unsourced event
-    older than the first ``2 × limit`` could then be missed; none is shown that is not so.)"""
+    published by then (``claims``: ``where`` written for a claim, so that the claims' date index
+    is walked the same way; else the claims of the events ``where`` selects) — and dated as
+    known then: a fixed number of queries. (An unsourced event older than the first
+    ``2 × limit`` could then be missed; none is shown that is not so.)"""
     events = Event.objects.filter(where, date__lte=on)
     if known is None:
         return list(_with_sources(events).order_by("-date", "-position", "-pk")[:limit])
-    claims = Claim.objects.counting().filter(date__lte=on, document__published_on__lte=known)
-    if where:
-        claims = claims.filter(event__in=Event.objects.filter(where).values("pk"))
+    claimed = Claim.objects.counting().filter(date__lte=on, document__published_on__lte=known)
+    if claims is not None:
+        claimed = claimed.filter(claims)
+    elif where:
+        claimed = claimed.filter(event__in=Event.objects.filter(where).values("pk"))
     candidates = {
         *events.order_by("-date", "-position", "-pk").values_list("pk", flat=True)[: 2 * limit],
-        *claims.order_by("-date").values_list("event_id", flat=True)[: 4 * limit],
+        *claimed.order_by("-date").values_list("event_id", flat=True)[: 4 * limit],
     }
     found = {
         pk: d for pk, d in known_event_dates(Event.objects.filter(pk__in=candidates), known).items() if d.date <= on
