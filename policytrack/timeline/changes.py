@@ -437,27 +437,34 @@ def recent_events(on, limit=10, where=Q(), known=None, claims=None):
     date them (``known_with_sources``).
 
     The database walks the date index from the newest event and stops at ``limit`` matches:
-    ``where`` should be a condition per event (EXISTS), not a set of instruments to sort. As
-    known on a date the candidates are read the same way twice — the latest ``2 × limit``
-    events by their date with every source, and the events of the latest ``4 × limit`` claims
-    published by then (``claims``: ``where`` written for a claim, so that the claims' date index
-    is walked the same way; else the claims of the events ``where`` selects) — and dated as
-    known then: a fixed number of queries. (An unsourced event older than the first
-    ``2 × limit`` could then be missed; none is shown that is not so.)"""
+    ``where`` should be a condition per event (EXISTS), not a set of instruments to sort.
+
+    As known on a date: the latest ``2 × limit`` events by their date with every source are
+    dated as known then; a sourced event among the latest ``limit`` as known then has a claim
+    published by then dated from the ``limit``-th of those dates to ``on``, so the claims so
+    dated (``claims``: ``where`` written for a claim; else the claims of the events ``where``
+    selects) bring the rest — a range of the claims' date index as narrow as the page, a fixed
+    number of queries. (An unsourced event dated in that range but beyond the first
+    ``2 × limit`` could be missed; none is shown that is not so.)"""
     events = Event.objects.filter(where, date__lte=on)
     if known is None:
         return list(_with_sources(events).order_by("-date", "-position", "-pk")[:limit])
+    walked = list(events.order_by("-date", "-position", "-pk").values_list("pk", flat=True)[: 2 * limit])
+    found = known_event_dates(Event.objects.filter(pk__in=walked), known)
+    found = {pk: d for pk, d in found.items() if d.date <= on}
     claimed = Claim.objects.counting().filter(date__lte=on, document__published_on__lte=known)
     if claims is not None:
         claimed = claimed.filter(claims)
     elif where:
         claimed = claimed.filter(event__in=Event.objects.filter(where).values("pk"))
-    candidates = {
-        *events.order_by("-date", "-position", "-pk").values_list("pk", flat=True)[: 2 * limit],
-        *claimed.order_by("-date").values_list("event_id", flat=True)[: 4 * limit],
-    }
-    found = {
-        pk: d for pk, d in known_event_dates(Event.objects.filter(pk__in=candidates), known).items() if d.date <= on
-    }
+    if len(found) >= limit:
+        floor = sorted(d.date for d in found.values())[-limit]
+        more = set(claimed.filter(date__gte=floor).values_list("event_id", flat=True))
+    else:  # too few of the latest were known then: the latest claims known then instead
+        more = set(claimed.order_by("-date").values_list("event_id", flat=True)[: 4 * limit])
+    more -= set(found)
+    if more:
+        dated = known_event_dates(Event.objects.filter(pk__in=list(more)), known)
+        found.update((pk, d) for pk, d in dated.items() if d.date <= on)
     latest = sorted(found, key=lambda pk: (found[pk].date, found[pk].position, pk), reverse=True)[:limit]
     return known_with_sources({pk: found[pk] for pk in latest}, known)[::-1]
