@@ -34,6 +34,13 @@ def times_label(on, known, on_words="on"):
     return f" ({', '.join(parts)})" if parts else ""
 
 
+# The changes between two dates take their valid time as a window: a single ``on`` is refused.
+WINDOW_NOT_ON = (
+    "The changes between two dates take “from” and “to” (both days included), not “on”: "
+    "for everything as it stood on one date, open /on/<date>/."
+)
+
+
 def unanswered_times(request, times=TIMES):
     """The ``times`` asked of a view that cannot answer them."""
     return [name for name in times if request.GET.get(name, "").strip()]

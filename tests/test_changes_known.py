@@ -186,3 +186,13 @@ def test_a_search_of_no_word_as_known_matches_nothing_without_a_500(client, demo
     response = client.get(f"/changes/?{MAY}&known=2025-05-01&q=diffusion&agency=bis")
     assert response.status_code == 200
     assert [item.instrument.slug for item in response.context["page"].object_list] == ["ai-diffusion-rule"]
+
+
+def test_a_single_on_date_is_refused_with_a_message_never_ignored(client, demo):
+    """The changes take their valid time as a window; ``on`` would otherwise be silently dropped."""
+    for url in (f"/changes/?{MAY}&on=2025-05-20", f"/changes/?{MAY}&on=2025-05-20&format=csv"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "take “from” and “to” (both days included), not “on”" in text(response)
+    response = client.get(f"/api/changes/?{MAY}&on=2025-05-20")
+    assert response.status_code == 400 and "not “on”" in response.json()["on"][0]

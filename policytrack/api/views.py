@@ -24,6 +24,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from policytrack.times import WINDOW_NOT_ON
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between, changes_of
 from policytrack.timeline.compare import PhaseComparison
@@ -235,7 +236,15 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
     @extend_schema(
         tags=["changes"],
         operation_id="changes",
-        parameters=[params.FROM, params.TO, params.KNOWN, params.PAGE, params.PAGE_SIZE],
+        # ``on`` is refused here (the window is from–to): not offered with the list's filters.
+        parameters=[
+            params.FROM,
+            params.TO,
+            params.KNOWN,
+            params.PAGE,
+            params.PAGE_SIZE,
+            OpenApiParameter("on", exclude=True),
+        ],
         responses={200: serializers.ChangesPageSerializer, 400: ERRORS[400], 404: ERRORS[404]},
     )
     def get(self, request):
@@ -245,6 +254,8 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
         that date: the phases as known then, and the events known then, each dated as the
         sources published by then date it, with only those sources and the editor's note as
         recorded by the end of that day."""
+        if "on" in request.query_params:
+            params.refuse("on", WINDOW_NOT_ON)
         dates = params.read_params(request, **{"from": "date", "to": "date", "known": "date"})
         end = dates["to"] or timezone.localdate()
         start = dates["from"] or max(end - datetime.timedelta(days=30), EARLIEST)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
+from policytrack.times import WINDOW_NOT_ON
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between
 from policytrack.timeline.dates import BadDate, check_window, parse_date
@@ -266,6 +267,8 @@ def _with_events(items, start, end, known=None, known_events=None):
 @rate_limited("search", when=searching)
 @require_safe
 def changes(request):
+    if request.GET.get("on", "").strip():
+        return bad_request(request, message=WINDOW_NOT_ON)
     try:
         end = optional_date(request, "to") or timezone.localdate()
         start = optional_date(request, "from") or end - DEFAULT_WINDOW
