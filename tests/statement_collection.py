@@ -1,6 +1,6 @@
-"""The collection of real statements in tests/data/statements and its answer key, read for
-the precision/recall test and for anyone measuring the engine by hand
-(``python -m tests.statement_collection [dev|heldout]``)."""
+"""The collections of real statements (tests/data/statements, tests/data/statements_2026) and
+their answer keys, read for the precision/recall test and for anyone measuring the engine by hand
+(``python -m tests.statement_collection [dev|heldout|fresh|fresh2|fresh3|fresh4]``)."""
 
 import datetime
 import json
@@ -9,6 +9,8 @@ from pathlib import Path
 from policytrack.ingest.statements import propose
 
 HERE = Path(__file__).resolve().parent / "data" / "statements"
+# Each folder has its own answers.json; a split lives in one folder.
+FOLDERS = (HERE, HERE.parent / "statements_2026")
 
 
 def read_statement(path):
@@ -19,8 +21,8 @@ def read_statement(path):
     return header, text
 
 
-def answers():
-    return json.loads((HERE / "answers.json").read_text(encoding="utf-8"))
+def answers(folder=HERE):
+    return json.loads((folder / "answers.json").read_text(encoding="utf-8"))
 
 
 def score(split):
@@ -29,8 +31,8 @@ def score(split):
     A proposal is right when its kind and date match an expected one not yet matched (dates
     compared as ISO strings, None for "no date"); each expected item is matched once."""
     rows, proposed_total, expected_total, matched_total = [], 0, 0, 0
-    for name, expected in sorted(answers().items()):
-        header, text = read_statement(HERE / name)
+    for folder, name, expected in [(f, n, e) for f in FOLDERS for n, e in sorted(answers(f).items())]:
+        header, text = read_statement(folder / name)
         if header["split"] != split:
             continue
         proposals = propose(text, datetime.date.fromisoformat(header["published_on"]))

@@ -61,12 +61,22 @@ def test_the_event_page_offers_only_the_same_instruments_events(demo, others, cl
         "15 CFR 740",
         "90 FR 4544",
         "2025-00636",
+        "Framew artif",  # words as they are typed: each a prefix
+        "BIS-2025",
     ],
 )
 def test_admin_search_finds_an_instrument_by_any_identifier(demo, others, client, editor, term):
     client.force_login(editor)
     page = client.get(reverse("admin:timeline_instrument_changelist"), {"q": term})
     assert [row.slug for row in page.context["cl"].result_list] == ["ai-diffusion-rule"]
+
+
+def test_admin_search_finds_an_instrument_by_its_slug_among_those_that_mention_it(demo, others, client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("admin:timeline_instrument_changelist"), {"q": "ai-diffusion-rule"})
+    found = [row.slug for row in page.context["cl"].result_list]
+    # The rule, and the guidance and statements that name "AI Diffusion Rule" in their text.
+    assert "ai-diffusion-rule" in found and "ai-training-policy-statement" in found
 
 
 @pytest.mark.parametrize("name", ["instrument", "event", "claim", "document", "statusperiod"])

@@ -71,6 +71,38 @@ def test_the_exact_citation_match_comes_first(demo, client):
     assert found(client, "90 FR 4544", sort="title")[1] == ["aaa-mention", "ai-diffusion-rule"]
 
 
+def test_a_search_matching_too_many_to_rank_is_listed_by_title_and_says_so(demo, client, monkeypatch):
+    from policytrack.timeline import search
+
+    for n, (title, kind) in enumerate(
+        [("Zulu quokka rule", "rule"), ("Alpha quokka rule", "guidance"), ("Mike quokka rule", "rule")]
+    ):
+        Instrument.objects.create(slug=f"quokka-{n}", title=title, kind=kind, summary="About quokkas.")
+    monkeypatch.setattr(search, "RANKED_AT_MOST", 2)
+    response, slugs = found(client, "quokka")
+    # The first two recorded (Zulu, Alpha), by title; Mike, recorded last, is left out.
+    assert slugs == ["quokka-1", "quokka-0"]
+    assert (
+        "More than 2 instruments match “quokka”: the first 2 recorded are listed by title, as there are "
+        "too many to rank — add a word or a filter to narrow the search." in text(response)
+    )
+    # A sort chosen sorts those.
+    response, slugs = found(client, "quokka", sort="-title")
+    assert slugs == ["quokka-0", "quokka-1"]
+    assert "the first 2 recorded are listed — add a word or a filter to narrow the search." in text(response)
+    # A filter narrowing the list to the limit or below shows the exact count, still by title.
+    response, slugs = found(client, "quokka", kind="rule")
+    assert slugs == ["quokka-2", "quokka-0"]
+    assert (
+        "2 instruments match “quokka” and the filters, listed by title: the words alone match more than "
+        "2 instruments, too many to rank." in text(response)
+    )
+    # Few enough to rank: best match first, counted exactly.
+    monkeypatch.setattr(search, "RANKED_AT_MOST", 3)
+    response, slugs = found(client, "quokka")
+    assert "3 instruments match “quokka”, best match first." in text(response)
+
+
 def test_the_index_follows_edits(demo, client):
     assert found(client, "zeppelin")[1] == []
     event = demo.events.first()

@@ -2,8 +2,9 @@
 against an answer key written by reading each text.
 
 Splits: ``dev`` (the rules were written against these), ``heldout`` (read while the rules were
-designed, run only once they were written), ``fresh``, ``fresh2`` and ``fresh3`` (collected and keyed after
-the engine existed, each run once before any rule was changed for them). The figures of each
+designed, run only once they were written), ``fresh``, ``fresh2``, ``fresh3`` and ``fresh4`` (collected and
+keyed after the engine existed, each run once before any rule was changed for them; ``fresh4`` to ``fresh9``
+are their own folder, tests/data/statements_2026). The figures of each
 split are printed; the thresholds apply to the whole collection and to each split."""
 
 import datetime
@@ -15,26 +16,28 @@ import pytest
 
 from policytrack.ingest.statements import propose
 
-from statement_collection import HERE, answers, read_statement, score
+from statement_collection import FOLDERS, HERE, answers, read_statement, score
 
-SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3")
+SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
 SHARED_SEEDS = Path(os.environ.get("POLICYTRACK_SHARED", "/work/shared")) / "seeds"
 
 
-def test_every_text_has_a_source_a_publisher_a_date_and_a_key():
-    names = {path.name for path in HERE.glob("*.txt")}
-    assert names == set(answers())
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda folder: folder.name)
+def test_every_text_has_a_source_a_publisher_a_date_and_a_key(folder):
+    names = {path.name for path in folder.glob("*.txt")}
+    assert names == set(answers(folder))
     for name in names:
-        header, text = read_statement(HERE / name)
+        header, text = read_statement(folder / name)
         assert header["source"] and header["publisher"] and header["split"] in SPLITS
         datetime.date.fromisoformat(header["published_on"])
-        for expected in answers()[name]:
+        for expected in answers(folder)[name]:
             assert expected["quote"] in text, (name, expected["quote"])
 
 
-def test_every_quote_is_an_exact_substring_of_its_text():
-    for name in answers():
-        header, text = read_statement(HERE / name)
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda folder: folder.name)
+def test_every_quote_is_an_exact_substring_of_its_text(folder):
+    for name in answers(folder):
+        header, text = read_statement(folder / name)
         for proposal in propose(text, datetime.date.fromisoformat(header["published_on"])):
             assert proposal.quote in text, (name, proposal.quote)
 

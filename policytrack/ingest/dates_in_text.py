@@ -85,7 +85,7 @@ _PATTERNS = [
     ),
     ("weekday", re.compile(r"\b(?:(?P<rel>last|next|this)\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b", re.I)),
     ("relative_period", re.compile(r"\b(?P<rel>last|next|this)\s+(?P<unit>week|month|year)\b(?!\s+of\b)", re.I)),
-    ("in_year", re.compile(r"\b(?:in|during)\s+(?P<d>" + _YEAR + r")\b(?![-/])", re.I)),
+    ("in_year", re.compile(r"\b(?:in|during|until|by)\s+(?P<d>" + _YEAR + r")\b(?![-/])", re.I)),
 ]
 
 
@@ -118,7 +118,9 @@ def _weekday(name, rel, published_on, forward):
     if rel == "next" or (rel is None and forward):
         return published_on + datetime.timedelta(days=(target - published_on.weekday()) % 7 or 7)
     if rel == "this":
-        return published_on + datetime.timedelta(days=target - published_on.weekday())
+        day = published_on + datetime.timedelta(days=target - published_on.weekday())
+        # "scheduled to take effect this Monday", written on a Friday: the coming Monday
+        return day + datetime.timedelta(days=7) if forward and day < published_on else day
     # A bare "Tuesday" in a report is the most recent Tuesday, the publication day included.
     back = (published_on.weekday() - target) % 7
     if rel == "last" and back == 0:
@@ -186,7 +188,9 @@ def _resolve(kind, groups, published_on, forward):
 
 _FUTURE_BEFORE = re.compile(
     r"\b(?:will|shall|set\s+to|due\s+to|scheduled\s+to|slated\s+to|expected\s+to|"
-    r"going\s+to)\b[^.;]{0,40}$",
+    r"going\s+to)\b[^.;]{0,40}$|"
+    # the present of a schedule: "some aspects of the rule go into effect on Friday"
+    r"\b(?:go|goes|take|takes|come|comes)\s+(?:into\s+)?effect\s+(?:on\s+)?$",
     re.I,
 )
 
@@ -204,11 +208,12 @@ def find_dates(sentence, published_on, forward=None):
             first, last = match.span("d") if "d" in pattern.groupindex else match.span()
             if any(first < end and start < last for start, end, _ in taken):
                 continue
-            # "a Tuesday in early June": an indefinite weekday names no particular day.
+            # "a Tuesday in early June", "on a late Friday afternoon": an indefinite weekday names
+            # no particular day.
             if (
                 kind == "weekday"
                 and not match.group("rel")
-                and re.search(r"\b(?:a|every|each)\s+$", sentence[:first], re.I)
+                and re.search(r"\b(?:a|every|each|any)\s+(?:late\s+|early\s+)?$", sentence[:first], re.I)
             ):
                 continue
             # "said Wednesday that it will postpone": the saying is past, whatever is said.
@@ -224,12 +229,12 @@ def find_dates(sentence, published_on, forward=None):
             text = sentence[first:last]
             taken.append((first, last, DateMention(first, last, text, date, precision, text if relative else None)))
     mentions = [mention for _, _, mention in sorted(taken, key=lambda item: item[0])]
-    # "Friday, April 7" is one date: the weekday only names the day that follows it.
+    # "Friday, April 7", "this Monday, February 26" are one date: the weekday only names the day that follows.
     merged = []
     for m in mentions:
         if (
             merged
-            and merged[-1].text.lower() in WEEKDAYS
+            and merged[-1].text.lower().split()[-1] in WEEKDAYS  # "Friday", "this Monday"
             and re.fullmatch(r",?\s*\(?", sentence[merged[-1].end : m.start])
         ):
             weekday = merged.pop()

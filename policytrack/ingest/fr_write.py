@@ -7,7 +7,7 @@ from __future__ import annotations
 from simple_history.utils import bulk_update_with_history
 
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
-from policytrack.timeline.periods import mark_changed
+from policytrack.timeline.periods import mark_changed, unmarked_bulk_writes
 
 from .rows import create_with_history, record_history
 
@@ -16,6 +16,13 @@ class Writer:
     """Writes what a ``_Batch`` planned: its ``new_*`` and ``changed_*`` rows."""
 
     def _write(self):
+        # The bulk writes mark nothing themselves: the batch knows what it touched, and marks it
+        # once at the end (without the lookups of each write's instruments).
+        with unmarked_bulk_writes():
+            self._write_rows()
+        mark_changed({planned.row.pk for planned in self.touched} | self.citing)
+
+    def _write_rows(self):
         self._write_agencies()
         # Updates first: one may free the number a new document takes (a document found by key
         # that had another number).
@@ -32,7 +39,6 @@ class Writer:
         create_with_history(Event, self.new_delays)
         create_with_history(Claim, self.new_claims)
         _update_versioned(Claim, list(self.changed_claims.values()), ["date", "quote"])
-        mark_changed({planned.row.pk for planned in self.touched} | self.citing)
 
     def _write_agencies(self):
         """New agencies a generation at a time (a parent is planned before its children), then

@@ -30,294 +30,28 @@ import datetime
 import re
 from dataclasses import asdict, dataclass
 
-from .dates_in_text import DateMention, find_dates
+from .dates_in_text import WEEKDAYS, DateMention, find_dates
 
-# Kinds that change a status, and so are worth an editor's attention even without a date.
-UNDATED_OK = {
-    "rescission_announced",
-    "rescinded",
-    "vacated",
-    "stayed",
-    "suspended",
-    "enforcement_suspended",
-    "enforcement_resumed",
-    "delayed",
-    "withdrawn",
-    "reinstated",
-    "superseded",
-    "expired",
-}
-# Kinds whose date is a scheduled state ("take effect on"), read only right after the words.
-STATE_KINDS = {"effective", "compliance_date", "comment_period_closes", "published"}
-# Kinds that may be spoken of in the future and still be news ("announced it will extend").
-FUTURE_REPORTED = {"delayed", "enforcement_suspended", "rescission_announced", "suspended"}
-
-_W = r"[\w’'-]+\s+"  # one word and its space
-_ACT = r"(?:the\s+|its\s+|their\s+|this\s+|that\s+|both\s+|a\s+|an\s+)?"
-
-# (kind, pattern), tried in order; a later match that overlaps an earlier one is dropped.
-TRIGGERS = [
-    (kind, re.compile(pattern, re.I))
-    for kind, pattern in [
-        (
-            "rescission_planned",
-            r"\b(?:plans?|planning|intends?|intention|intent|decided|decision|moving|moves?|expects?)"
-            r"\s+to\s+(?:formally\s+)?(?:rescind|revoke|repeal)\b",
-        ),
-        (
-            "rescission_announced",
-            r"\b(?:initiat(?:ed|es|ing)|announc(?:ed|es|ing)|began|begins)\s+(?:a|the|its)\s+"
-            r"(?:formal\s+)?(?:rescission|recission|revocation|repeal)\b",
-        ),
-        ("rescission_announced", r"\bannounces\s+(?:the\s+)?(?:rescission|recission|revocation|repeal)\b"),
-        (
-            "rescinded",
-            r"\b(?:rescinded|revoked|repealed|rescinds|revokes|repeals)(?:\s+and\s+replaced)?\s+"
-            r"(?:the|its|a|an|this|that|both|all)\b",
-        ),
-        (
-            "rescinded",
-            r"\b(?:was|were|been|is|are|being)\s+(?:officially\s+|formally\s+)?(?:rescinded|revoked|repealed)\b",
-        ),
-        ("enforcement_suspended", r"\bnot\W{0,3}(?:to\s+)?(?:be\s+)?enforc(?:e|ed|ing)\b"),
-        ("enforcement_suspended", r"\b(?:suspend(?:ed|s|ing)?|paus(?:ed|es|ing))\s+(?:its\s+|the\s+)?enforcement\b"),
-        ("enforcement_resumed", r"\bresum(?:e|ed|es|ing)\s+(?:its\s+|the\s+)?enforc(?:e|ement|ing)\b"),
-        (
-            "delayed",
-            r"\b(?:rule|notice|order)\s+(?:in\s+the\s+federal\s+register\s+)?to\s+(?:extend|delay|postpone)\s+"
-            r"(?:the\s+|its\s+)?(?:effective|compliance|applicability)\s+dates?\b",
-        ),
-        (
-            "delayed",
-            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|extend(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back|"
-            r"stay(?:s|ed|ing)?)\s+(?:indefinitely\s+)?" + _ACT + r"(?:" + _W + r"){0,3}?"
-            r"(?:effective|compliance)\s+dates?\b",
-        ),
-        (
-            "delayed",
-            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing)|push(?:es|ed|ing)?(?:\s+back)?|extend(?:s|ed|ing)?)\s+"
-            + _ACT
-            + r"(?:[\w’',.-]+\s+){0,4}?(?:implementation|applicability|enforcement)\b",
-        ),
-        (
-            "delayed",
-            r"\b(?:announc(?:ed|es)|set|sets)\s+(?:updated|new|revised|extended|later)\s+(?:compliance|effective|"
-            r"applicability)\s+dates?\b",
-        ),
-        (
-            "delayed",
-            r"\b(?:effective|compliance|applicability|implementation)\s+dates?\s+(?:"
-            + _W
-            + r"){0,6}?(?:was|were|is|are|has\s+been|have\s+been)"
-            r"\s+(?:now\s+|again\s+|further\s+)?(?:delayed|postponed|pushed\s+back|extended|changed)\b",
-        ),
-        ("delayed", r"\bfurther\s+delay\s+of\b"),
-        (
-            "delayed",
-            r"\b(?:has|have|had|was|were|been|be)\s+(?:again\s+|further\s+|since\s+)?(?:pushed\s+back|postponed|delayed)\b",
-        ),
-        (
-            "delayed",
-            r"\bannounc(?:ed|es)\s+(?:a|the|its|new)\s+(?:(?!proposed\b)[\w-]+\s+){0,2}?(?:delays?|extensions?|"
-            r"postponements?)\b",
-        ),
-        ("delayed", r"\b(?:interim\s+)?(?:final\s+)?rule\s+(?:extending|delaying|postponing)\b"),
-        (
-            "delayed",
-            r"\b(?:delay(?:s|ed)?|postpon(?:e|ed|es))\s+(?:for\s+(?:"
-            + _W
-            + r"){1,3}?)?"
-            + _ACT
-            + r"(?:"
-            + _W
-            + r"){0,2}?(?:rules?|regulations?|requirements?)\b",
-        ),
-        (
-            "delayed",
-            r"\b(?:extend(?:s|ed|ing)?|push(?:es|ed|ing)?\s+back)\s+"
-            + _ACT
-            + r"(?:"
-            + _W
-            + r"){0,2}?(?:deadlines?|dates\s+by\s+which)\b",
-        ),
-        ("delayed", r"\bnew\s+(?:effective\s+date|compliance\s+date|deadline)\s+(?:is|will\s+be|of)\b"),
-        (
-            "delayed",
-            r"\b(?:delay(?:s|ed|ing)?|postpon(?:e|ed|es|ing))\b(?=(?:[^.;]|\.(?=\s*\d)){0,60}\b(?:enforc\w*|effective|compliance|"
-            r"deadlines?|implementation|applicability|start(?:ing)?\s+date)\b)",
-        ),
-        ("vacated", r"\bgrant(?:ed|s|ing)?\s+(?:" + _W + r"){0,2}?motion\s+to\s+vacate\b"),
-        ("vacated", r"\bvacat(?:ed|es)\b|\b(?:in|by)\s+vacating\b"),
-        ("vacated", r"\b(?:set|sets)\s+aside\s+(?:the|its|a)\b|\b(?:was|were|been)\s+set\s+aside\b"),
-        (
-            "vacated",
-            r"\b(?:struck|strikes|striking)\s+down\b|\btoss(?:ed|es)\s+out\b|\b(?:overturned|overturns|"
-            r"invalidated|invalidates)\b|\bset\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}?aside\b",
-        ),
-        (
-            "stayed",
-            r"\b(?:issued|granted|entered|imposed)\s+(?:a|an|the)\s+(?:(?:nationwide|temporary|preliminary|permanent|"
-            r"universal)\s+)*(?:injunction|restraining\s+order)\b",
-        ),
-        (
-            "stayed",
-            r"\b(?:order|decision|determined|voted)\s+to\s+stay\b|\border\s+issuing\s+stay\b|"
-            r"\b(?:court|judge)\b[^.;]{0,60}\bblock(?:ed|s)\b",
-        ),
-        ("stayed", r"\b(?:was|were|been|is)\s+stayed\b(?!\s+(?:the|its)\s+(?:effective|compliance))"),
-        (
-            "stayed",
-            r"\binjunction\s+(?:halts|halted|blocks|blocked|bars|barred|prevents|prevented)\b|\b(?:enjoined|enjoins)\b",
-        ),
-        (
-            "stayed",
-            r"\b(?:blocked|blocks)\s+(?:the\s+)?(?:implementation|enforcement)\b|\b(?:was|were|been)\s+blocked\b",
-        ),
-        (
-            "stayed",
-            r"\b(?:stayed|stays)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|orders?|requirements?|"
-            r"implementation)\b",
-        ),
-        (
-            "stayed",
-            r"\b(?:announced|issued|granted|imposed|ordered|placing|placed|places)\s+(?:a|the)\s+"
-            r"(?:[\w-]+\s+){0,2}?stay\b",
-        ),
-        ("suspended", r"\bsuspend(?:ed|s)\s+" + _ACT + r"(?:" + _W + r"){0,3}?(?:rules?|regulations?|requirements?)\b"),
-        ("reinstated", r"\breinstat(?:ed|es)\b"),
-        (
-            "withdrawn",
-            r"\bwithdr(?:ew|awn|aws)\s+(?:\w+\s+){0,3}?(?:proposed\s+rules?|proposals?|rules?|regulations?)\b|"
-            r"\b(?:is|are|was|were|been)\s+withdrawn\b",
-        ),
-        ("superseded", r"\b(?:was|were|been|is)\s+superseded\b"),
-        (
-            "expired",
-            r"\b(?:rules?|regulations?|orders?|requirements?|provisions?|authority|program)\s+"
-            r"(?:has\s+|have\s+|had\s+)?(?:expired|sunsetted|lapsed)\b",
-        ),
-        ("proposed", r"\b(?:published|issued|released|unveiled)\s+(?:a|its|the)\s+proposed\s+rule\b"),
-        ("proposed", r"\b(?:was|were|been)\s+proposed\b|(?<!the )(?<!a )\bproposed\s+(?:the|a|an|its)\s+(?!proposed)"),
-        ("issued", r"\b(?:was|were|placed|put)\s+on\s+public\s+inspection\b|\breauthori[sz]ed\s+(?=the|its)"),
-        (
-            "issued",
-            r"\b(?:was|were|been|is)\s+(?:first\s+|formally\s+)?(?:issued|introduced|finali[sz]ed|signed|adopted|approved|released|"
-            r"promulgated|unveiled)\b",
-        ),
-        (
-            "issued",
-            r"\bapproved\s+(?=(?:the|its|a|an|new|final)\b)(?!(?:a|an|the)\s+(?:request|budget|bill|plan|merger))",
-        ),
-        (
-            "issued",
-            r"(?<!previously )(?<!already )(?<!originally )\b(?:issued|introduced|finali[sz]ed|adopted|promulgated|"
-            r"unveiled)\s+(?=(?:the|its|a|an|two|three|four|five|new|final|interim|guidance|on|in|last|this)\b)"
-            r"(?!(?:a|an|the)\s+(?:press|news)\s+release|(?:a|an|the)\s+(?:statement|notice|letter|report|"
-            r"remand|limited|proposed|order|ruling|decision|opinion|stay|injunction|preliminary|temporary|"
-            r"nationwide|request|series))",
-        ),
-        ("published", r"\b(?:published|publication)\b(?!\s+(?:a|an|the)\s+(?:notice|proposed))"),
-        (
-            "effective",
-            r"\b(?:take|takes|took|taken|taking|come|comes|came|coming|go|goes|went|going|gone)\s+into\s+"
-            r"(?:full\s+)?effect\b|\b(?:take|takes|taken|taking|took)\s+effect\b",
-        ),
-        ("effective", r"\b(?:become|becomes|became|becoming)\s+effective\b"),
-        (
-            "effective",
-            r"\b(?:begin|begins|began|commence|commences|commenced)\b(?=\s+(?:on\s+)?(?:jan|feb|mar|apr|may|jun|jul|"
-            r"aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
-        ),
-        (
-            "effective",
-            r"\beffective\s+dates?\b(?:\s+(?:of|is|was|will\s+be|for))?|\beffective\b(?=\s+(?:on\s+|as\s+of\s+)?"
-            r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
-        ),
-        ("compliance_date", r"\bcompliance\s+(?:date|deadline)s?\b(?:\s+(?:of|is|was|for|will\s+be))?"),
-        ("compliance_date", r"\b(?:original\s+)?deadline\s+(?:was|is|of|had\s+been|has\s+been)\b"),
-        ("compliance_date", r"\bmust\s+(?:begin\s+to\s+)?comply\b"),
-        ("compliance_date", r"\b(?:become|becomes|became|becoming)\s+applicable\b|\bimplemented\b"),
-        ("compliance_date", r"\b(?:implementation|applicability)(?:\s+dates?)?\b"),
-        (
-            "comment_period_closes",
-            r"\bcomments?\s+(?:[\w\s]{0,20}?)until\b|\bcomments?\s+(?:are\s+)?due\b|"
-            r"\bcomment\s+period\s+(?:closes|ends|will\s+close|closed|ended)\b",
-        ),
-    ]
-]
-
-_COURT = re.compile(r"\b(?:court|judge|circuit|panel|justices?)\b", re.I)
-_REPORTING = re.compile(
-    r"\b(?:said|says|saying|announced|announces|stated|states|statement|release|indicated|notice)\b", re.I
+from .statement_match import match_instrument
+from .statement_patterns import (
+    UNDATED_OK,
+    STATE_KINDS,
+    FUTURE_REPORTED,
+    TRIGGERS,
+    _COURT,
+    _REPORTING,
+    _FUTURE,
+    _HYPOTHETICAL,
+    _NEGATED,
+    _INFINITIVE,
+    _EXCLUDED_BEFORE,
+    _NEW_DATE_BEFORE,
+    _CONSEQUENCE,
+    _OWN_PUBLICATION,
+    _REFUSED,
+    _SUBORDINATE,
+    _ABBREVIATIONS,
 )
-_FUTURE = re.compile(
-    r"\b(?:will|would|shall|plans?\s+to|intends?\s+to|going\s+to|expected\s+to|set\s+to|"
-    r"scheduled\s+to|slated\s+to|due\s+to|were\s+to|was\s+to|to\s+be)\b",
-    re.I,
-)
-_HYPOTHETICAL = re.compile(
-    r"\b(?:would\s+have|could|might|may|should|must\s+be|if|unless|whether|"
-    r"in\s+cases\s+where|possibility\s+of|option\s+of|consider(?:s|ed|ing)?|"
-    r"required\s+to|needs?\s+to)\b",
-    re.I,
-)
-_NEGATED = re.compile(
-    r"\b(?:not|never|no\s+longer|declin(?:ed|es|ing)\s+to|refus(?:ed|es|ing)\s+to)\s+"
-    r"(?!(?:the|a|an)\b)(?:\w+\s+){0,2}$",
-    re.I,
-)
-_INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+|further\s+|also\s+)?$", re.I)
-_EXCLUDED_BEFORE = re.compile(
-    r"\b(?:between|and|instead\s+of|beyond|(?<!on or )before|(?<!on or )after|since|"
-    r"prior\s+to|from|by)\s+$",
-    re.I,
-)
-_NEW_DATE_BEFORE = re.compile(r"\b(?:until|to|through|is|will\s+be|of)\s+$", re.I)
-_ABBREVIATIONS = {
-    "u.s",
-    "d.c",
-    "no",
-    "inc",
-    "corp",
-    "co",
-    "mr",
-    "ms",
-    "mrs",
-    "dr",
-    "st",
-    "v",
-    "vs",
-    "j",
-    "e.g",
-    "i.e",
-    "sen",
-    "rep",
-    "gov",
-    "gen",
-    "jr",
-    "sr",
-    "fig",
-    "fed",
-    "reg",
-    "u.s.c",
-    "c.f.r",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "approx",
-    "est",
-    "ltd",
-    "llc",
-}
 
 
 @dataclass(frozen=True)
@@ -354,17 +88,40 @@ class Proposal:
         return data
 
 
+def _paragraphs(text):
+    """Lines, with a hard-wrapped line joined to the next ("… the rules\npublished at 89 FR 99727
+    (December 11, 2024), and 90 FR 573 (January 6,\n2025), are delayed …"): a line that ends
+    without closing punctuation continues when the next starts in lower case or with a digit, or
+    when it ends on a comma or a word that cannot end a sentence."""
+    return re.finditer(
+        r"(?:[^\n]*(?:(?<![.!?:;\"”’)\]])\n(?=[a-z0-9(])|(?:,|\b(?:the|of|from|to|by|and|or|a|an|in|on|at|for|with))\n(?=\S)))*"
+        r"[^\n]+",
+        text,
+    )
+
+
 def split_sentences(text):
-    """(start, end) of each sentence: lines are paragraphs, and a full stop followed by a
-    capital ends a sentence unless it ends an abbreviation ("U.S.", "Dec.", "v.")."""
+    """(start, end) of each sentence: lines are paragraphs (hard-wrapped lines joined), and a full
+    stop followed by a capital ends a sentence unless it ends an abbreviation ("U.S.", "Dec.", "v.")."""
     spans = []
-    for line in re.finditer(r"[^\n]+", text):
+    for line in _paragraphs(text):
         start = line.start()
-        for stop in re.finditer(r"[.!?][\"”’)\]]*\s+(?=[\"“(\[]?[A-Z0-9])", line.group(0)):
-            before = re.search(r"([\w.]+)[.!?]?[\"”’)\]]*\s+$", line.group(0)[: stop.end()])
+        for stop in re.finditer(r"[.!?][\"”’)\]]*(?:\[\w{1,3}\])?\s+(?=[\"“(\[]?[A-Z0-9])", line.group(0)):
+            before = re.search(r"([\w.]+)[.!?]?[\"”’)\]]*(?:\[\w{1,3}\])?\s+$", line.group(0)[: stop.end()])
             word = before.group(1).lower().rstrip(".") if before else ""
-            if word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word):
-                continue
+            opened = line.group(0)[start - line.start() : stop.start()]
+            if opened.count("(") > opened.count(")"):
+                continue  # "(Am. Health Care Ass'n, v. Kennedy, … (N.D. Tex. Apr. 7, 2025))": a citation
+            if word in ("jr", "sr") and re.match(
+                r"(?:The|This|That|These|It|In|On|A|An|He|She|They|We)\b", line.group(0)[stop.end() :]
+            ):
+                pass
+            elif word in _ABBREVIATIONS or re.fullmatch(r"[a-z]|(?:[a-z]{1,2}\.)+[a-z]{1,2}", word):
+                continue  # "U.S.", "Dec.", "v.", "E.D. Tex."
+            if re.search(r"\b[A-Z][a-z]+\s+\d{1,2}$", line.group(0)[: stop.start()]) and re.match(
+                r"(?:19|20)\d\d\b", line.group(0)[stop.end() :]
+            ):
+                continue  # "On December 23. 2024, …": a date with a slip of the key
             spans.append((start, line.start() + stop.start() + len(stop.group(0).rstrip())))
             start = line.start() + stop.end()
         spans.append((start, line.end()))
@@ -383,7 +140,8 @@ def _is_title(sentence, text, start, end):
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start : len(text) if line_end < 0 else line_end].strip()
-    return line == sentence and not re.search(r"[.!?:;\"”’)]$", sentence)
+    # A headline may end on a quoted name ('Vacates FTC's "Click to Cancel Rule"'), never on a full stop.
+    return line == sentence and not re.search(r"[.!?:;][\"”’)]*(?:\[\w{1,3}\])?$|[)]$", sentence)
 
 
 def _triggers(sentence):
@@ -392,13 +150,26 @@ def _triggers(sentence):
         for match in pattern.finditer(sentence):
             if any(match.start() < end and start < match.end() for _, start, end in found):
                 continue
+            if _REFUSED.search(sentence[: match.start()]):
+                continue  # "refused to stay the rule’s effective date of January 15": the date stands
             found.append((kind, match.start(), match.end()))
     found.sort(key=lambda item: item[1])
-    # "issued an interim final rule extending the reporting period": what was issued is the delay.
+    # "issued an interim final rule extending the reporting period": what was issued is the delay;
+    # "issued an injunction delaying the compliance dates": what delays is the injunction.
     return [
         item
         for item in found
         if not (item[0] == "issued" and any(other[0] == "delayed" and 0 < other[1] - item[2] <= 30 for other in found))
+        and not (item[0] == "delayed" and any(other[0] == "stayed" and 0 <= item[1] - other[2] <= 3 for other in found))
+        # "extended deadlines for summary judgment motions": a court's schedule, not a rule's
+        and not (
+            item[0] == "delayed"
+            and re.match(
+                r"[^.;]{0,40}\b(?:motions?|briefs?|summary\s+judgment|hearings?|oral\s+argument)\b",
+                sentence[item[2] :],
+                re.I,
+            )
+        )
     ]
 
 
@@ -409,6 +180,8 @@ def _leading(mentions):
 def _refine(kind, sentence, start, end):
     """Kinds that depend on the words around: a stay by a court or by the agency; a "take
     effect" said of compliance requirements; which event a delay moves."""
+    if kind == "vacated" and sentence[start:end].lower().startswith("scrap") and not _COURT.search(sentence):
+        return "rescinded"
     if kind == "stayed" and not _COURT.search(sentence) and "injunction" not in sentence[start:end].lower():
         return "suspended"
     if kind == "delayed" and sentence[start:end].lower().startswith("stay") and _COURT.search(sentence[:start]):
@@ -427,6 +200,40 @@ def _delay_target(sentence, start, end):
     return "effective" if "effective" in window else None
 
 
+# A date that names a thing rather than the act ("the July 1, 2024, interim increase", "the
+# original January 1, 2025 deadline") is not the date of the act the sentence reports, unless the
+# thing is the act itself ("the December 3, 2024 district court decision", "the Feb. 27 guidance").
+_ACT_NOUNS = (
+    r"decision|order|ruling|opinion|announcement|statement|notice|guidance|release|stay|injunction|"
+    r"memo(?:randum)?|letter|vote|action|press|edition|issue"
+)
+
+
+def _attributive(sentence, m, before_the_act=True):
+    before, after = sentence[: m.start], sentence[m.end :]
+    if re.match(r",?\s+(?:[\w-]+\s+)?deadlines?\b", after, re.I):
+        return True
+    if re.search(r"\(\s*$", before) and re.match(r"\s*\)", after):
+        return True  # "90 FR 573 (January 6, 2025)": the date of a cited document
+    if re.search(r"\bon\s+or\s+(?:after|before)\s+$", before, re.I):
+        return True
+    return before_the_act and bool(
+        re.search(r"(?:\b(?:the|its|their|this|that)|[’']s)\s+$", before, re.I)
+        and not re.match(r",?\s+(?:[\w’'-]+\s+){0,3}?(?:" + _ACT_NOUNS + r")\b", after, re.I)
+    )
+
+
+def _background(sentence, start, kind):
+    """Sentences and clauses that restate or set the scene rather than report an act: a
+    consequence ("As a result, …", "This ruling reinstates …"), an opening "While …" or "After …"
+    clause, a pluperfect relative ("that had suspended")."""
+    if _CONSEQUENCE.match(sentence):
+        return True  # the caller also drops a consequence's dated proposals
+    if _SUBORDINATE.match(sentence) and "," in sentence and start < sentence.index(","):
+        return True
+    return bool(re.search(r"\b(?:that|which|who)\s+had\s+(?:\w+ly\s+)?$", sentence[:start], re.I))
+
+
 def _sentence_proposals(sentence, published_on, title):
     triggers = _triggers(sentence)
     if not triggers:
@@ -437,21 +244,27 @@ def _sentence_proposals(sentence, published_on, title):
     for m in mentions:
         masked[m.start : m.end] = "0" * (m.end - m.start)
     masked = "".join(masked)
-    usable = [m for m in mentions if not _EXCLUDED_BEFORE.search(sentence[: m.start])]
+    usable = [
+        m
+        for m in mentions
+        if not _EXCLUDED_BEFORE.search(sentence[: m.start]) and not _OWN_PUBLICATION.search(sentence[: m.start])
+    ]
     leading = (
         _leading(usable)
         if usable and sentence[usable[0].end : usable[0].end + 3].lstrip()[:1] in (",", "—", "–", "-")
         else None
     )
     proposals = []
+    used = []  # dates a scheduled state took: not also the date of an act in the same sentence
     for index, (kind, start, end) in enumerate(triggers):
         previous_end = triggers[index - 1][2] if index else 0
         next_start = triggers[index + 1][1] if index + 1 < len(triggers) else len(sentence)
         before_text = masked[max(previous_end, start - 60) : start]
         clause = masked[max(0, start - 60) : start]
+        lead = next((m.start for m in mentions if 0 <= start - m.end <= 2), start)
         if (
             kind not in ("enforcement_suspended", "rescission_planned")
-            and _NEGATED.search(masked[:start])
+            and _NEGATED.search(masked[:lead].rstrip() + " ")
             and not re.match(r"\s+until\b", sentence[end:], re.I)
             and not (
                 kind in STATE_KINDS
@@ -469,12 +282,28 @@ def _sentence_proposals(sentence, published_on, title):
             )
         ):
             continue  # "the delay", "a three month delay": a noun, not an act
+        if (
+            kind == "delayed"
+            and re.match(r"delay\s+of\b", sentence[start:end], re.I)
+            and re.search(r"(?:^|[;:])\s*$", sentence[:start])
+        ):
+            continue  # "ACTION: Final rule; delay of effective dates.": a label
         if kind == "delayed" and re.match(r"delayed\s+(?:rules|regulations|requirements)\b", sentence[start:end], re.I):
             continue  # "Delayed regulations include …": an adjective
         if _HYPOTHETICAL.search(clause):
             continue
-        if kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"} and _INFINITIVE.search(
-            masked[:start]
+        if re.search(r"\b(?:that|which)\s+would\s+$", masked[:start], re.I):
+            continue  # "released a proposed rule that would extend the deadline": what the proposal would do
+        if kind == "enforcement_suspended" and re.search(
+            r"\ballow(?:s|ed|ing)?\s+(?:[\w-]+\s+){0,5}$", masked[:start], re.I
+        ):
+            continue  # "allows covered clearing agencies not to enforce such policies": a permission to others
+        if re.search(r"\b(?:would|could|might)\s+(?:not\s+)?have\b[^.;]*\band\s+$", masked[:start], re.I):
+            continue  # "would have changed … and rescinded a 2020 version": still what would have been
+        if (
+            kind not in STATE_KINDS | {"rescission_planned", "enforcement_suspended", "vacated"}
+            and _INFINITIVE.search(masked[:start])
+            and not re.search(r"\b(?:voted\b[^.;]{0,40}?|agreed\s+|chose\s+)to\s+(?:\w+ly\s+)?$", masked[:start], re.I)
         ):
             continue
         if start == 0 and re.match(r"\w+ing\b", sentence):
@@ -486,13 +315,28 @@ def _sentence_proposals(sentence, published_on, title):
         )
         if scheduled and kind != "delayed":
             continue
+        if (
+            kind in ("effective", "compliance_date")
+            and re.search(r"dates?\s+(?:of|for)$", sentence[start:end], re.I)
+            and not any(m.start - end <= 5 for m in mentions if m.start >= end)
+            and any(other[0] == "delayed" for other in triggers[index + 1 :])
+        ):
+            continue
+        if _CONSEQUENCE.match(sentence) and kind in STATE_KINDS:
+            continue  # "This means that the rule will not take effect in September as originally scheduled"
         kind = _refine(kind, sentence, start, end)
-        after = [m for m in usable if end <= m.start < next_start]
+        after = [
+            m
+            for m in mentions
+            if end <= m.start < next_start
+            and (m in usable or (kind == "compliance_date" and re.search(r"\bby\s+$", sentence[: m.start], re.I)))
+        ]
         reporting = [m for m in usable if _REPORTING.search(masked[max(0, m.start - 30) : m.start])]
         chosen, new_date, old_date = None, None, None
         if kind in STATE_KINDS or kind == "issued":
             # A state's date, and an issue date, stand next to their words ("issued on …").
-            reach = 110 if "comply" in sentence[start:end].lower() else 80 if kind == "issued" else 30
+            words = sentence[start:end].lower()
+            reach = 110 if "comply" in words else 80 if kind == "issued" else 60 if "enforc" in words else 30
             chosen = next(
                 (
                     m
@@ -519,11 +363,21 @@ def _sentence_proposals(sentence, published_on, title):
             if (
                 chosen is None
                 and index == 0
-                and kind != "published"
+                and (
+                    kind != "published"
+                    or re.match(r"\s+(?:its|the|a|an)\s+(?:[\w-]+\s+)?(?:rule|regulation)", sentence[end:], re.I)
+                )
                 and not re.search(r"dates?$|implementation$|applicability$|deadlines?$", sentence[start:end], re.I)
             ):
                 chosen = leading
+            if chosen is not None and re.search(
+                r"\b(?:would|could|might)\s+(?:not\s+)?have\b", sentence[end : chosen.start], re.I
+            ):
+                continue  # "The first compliance deadline for the Rule would have been June 30, 2026"
+            if chosen is not None:
+                used.append(chosen)
         else:
+            after = [m for m in after if m not in used and not _attributive(sentence, m)]
             if kind == "delayed":
                 # A date inside or right before the words is the date being moved, not the delay's.
                 old_date = next(
@@ -543,7 +397,7 @@ def _sentence_proposals(sentence, published_on, title):
                 for m in [m for m in mentions if end <= m.start < next_start]:
                     if new_date is None and _NEW_DATE_BEFORE.search(sentence[: m.start]) and m not in reporting:
                         new_date = m
-                    elif old_date is None and re.search(r"\bfrom\s+$", sentence[: m.start], re.I):
+                    elif old_date is None and re.search(r"(?<!starting )\bfrom\s+$", sentence[: m.start], re.I):
                         old_date = m
                 after = [m for m in after if m is not new_date]
             if leading is new_date:
@@ -552,16 +406,37 @@ def _sentence_proposals(sentence, published_on, title):
                 m
                 for m in usable
                 if previous_end <= m.start
-                and m.end <= start
-                and start - m.end <= 90
+                and (m.end <= start or (kind != "delayed" and m.end <= end))
+                # "the Feb. 17 order by the … Court … made the CTA once again enforceable"
+                and (
+                    start - m.end <= 90
+                    or (start - m.end <= 180 and re.match(r"\s+(?:" + _ACT_NOUNS + r")\b", sentence[m.end :], re.I))
+                )
                 and not re.search(r",\s+(?:yet|but|while|although|though)\b|;", sentence[m.end : start])
                 and not _NEW_DATE_BEFORE.search(sentence[: m.start])
                 and m is not leading
                 and m is not new_date
                 and m is not old_date
+                and m not in used
+                and not _attributive(sentence, m)
             ]
-            chosen = (
+            opening = (
                 leading
+                if leading is not None
+                and leading not in used
+                and not _attributive(sentence, leading)
+                # the opening date is the main clause's: not that of a relative clause ("…, which was
+                # later postponed") or of a clause after "but"
+                and not re.search(
+                    r",\s+(?:which|that|who)\b|,\s+(?:but|yet)\b|;",
+                    sentence[leading.end : start],
+                )
+                else None
+            )
+            chosen = (
+                # A date after an earlier act in the sentence is nearer this one than the opening date.
+                (befores[-1] if befores and index and opening is not None else None)
+                or opening
                 or (befores[-1] if befores else None)
                 or (reporting[0] if kind == "delayed" and reporting else None)
                 or next(
@@ -569,14 +444,33 @@ def _sentence_proposals(sentence, published_on, title):
                         m
                         for m in after
                         if m.start - end <= 90
+                        and not re.search(r"\b(?:until|through|till)\s+$", sentence[: m.start], re.I)
                         and (kind != "delayed" or re.search(r"\bon\s+$", sentence[: m.start], re.I))
                     ),
                     None,
                 )
                 or (reporting[0] if reporting else None)
             )
+        if chosen is None and kind in ("vacated", "stayed", "reinstated"):
+            chosen = next(
+                (
+                    m
+                    for m in mentions
+                    if m.start > end
+                    and re.search(r"\((?:[A-Z0-9][\w.’']*\.?\s+){1,4}$", sentence[: m.start])
+                    and sentence[m.end : m.end + 1] == ")"
+                ),
+                None,
+            )
         if chosen is None and (kind not in UNDATED_OK or title or kind == "rescission_planned" or scheduled):
             continue
+        if chosen is None and _background(sentence, start, kind):
+            continue
+        # one event a sentence ("enjoined … and stayed …", a second "not enforce" of the same date),
+        # though a second "was extended from June 30, 2026" still says when that was due
+        if chosen is not None:
+            proposals = [p for p in proposals if not (p.kind == kind and p.date is None)]
+        repeated = any(p.kind == kind and (chosen is None or (p.date == chosen.date)) for p in proposals)
         proposal = Proposal(
             kind,
             chosen.date if chosen else None,
@@ -587,7 +481,8 @@ def _sentence_proposals(sentence, published_on, title):
         if kind == "delayed":
             proposal.target = _delay_target(sentence, start, end)
             proposal.new_date = new_date.date if new_date else None
-        proposals.append(proposal)
+        if not repeated:
+            proposals.append(proposal)
         if kind in STATE_KINDS and chosen is not None:
             # "will be July 1, 2026, January 1, 2027, and October 1, 2027, respectively"
             last = chosen
@@ -603,46 +498,54 @@ def _sentence_proposals(sentence, published_on, title):
                     proposal.target, old_date.date, old_date.precision, sentence, resolved_from=old_date.resolved_from
                 )
             )
-    return proposals
+    # "extended the deadline … until July 15, 2006 to comply": the new date is the delay's, not a claim of its own
+    moved_to = {p.new_date for p in proposals if p.kind == "delayed" and p.new_date}
+    return [p for p in proposals if not (p.kind in STATE_KINDS and p.date in moved_to)]
 
 
-def _normal(value):
-    return re.sub(r"\s+", " ", value.replace("‑", "-").replace("–", "-")).strip().lower()
+_RELATIVE = re.compile(
+    r"^(?:(?:this|last|next)\s+)?(?:today|yesterday|tomorrow|tonight|this\s+\w+|(?:last|next)\s+\w+|"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))$",
+    re.I,
+)
+_QUOTE_INTRODUCED = re.compile(
+    r"\b(?:notes|noted|states|stated|said|says|writes|wrote|reads|adds|added|explains|observes)\s*:\s*$", re.I
+)
 
 
-def _score(ref, haystack):
-    best = 0.0
-    for identifier in ref.identifiers:
-        if identifier and re.search(r"(?<![\w-])" + re.escape(_normal(identifier)) + r"(?![\w-])", haystack):
-            best = max(best, 100.0)
-    for name in ref.names:
-        name = _normal(name)
-        if len(name) >= 4 and re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", haystack):
-            best = max(best, 10.0 + len(name) / 100)
-    return best
-
-
-def match_instrument(sentence, text, instruments):
-    """The slug of the instrument the sentence most likely concerns: by identifier, then by the
-    longest name, in the sentence and then in the whole text; None when nothing matches or two
-    instruments tie."""
-    for haystack in (_normal(sentence), _normal(text)):
-        scored = sorted(((_score(ref, haystack), ref.slug) for ref in instruments), reverse=True)
-        if scored and scored[0][0] > 0:
-            if len(scored) > 1 and scored[1][0] == scored[0][0]:
-                return None
-            return scored[0][1]
-    return None
+def _quoted(text, start):
+    """Whether the paragraph holding ``start`` is a quotation introduced by the one before
+    ("This Goodwin alert notes:"): its "Yesterday" is its author's, not this text's."""
+    line_start = text.rfind("\n", 0, start) + 1
+    previous = text[:line_start].rstrip().rsplit("\n", 1)[-1]
+    return bool(_QUOTE_INTRODUCED.search(previous))
 
 
 def propose(text, published_on, instruments=()):
     """Proposed events in ``text``, published on ``published_on``, in the order of the text."""
     proposals = []
+    explicit = []  # full dates the text gives, which a later bare weekday may name again
     for start, end in split_sentences(text):
         sentence = text[start:end]
         for proposal in _sentence_proposals(sentence, published_on, _is_title(sentence, text, start, end)):
+            relative = proposal.resolved_from and _RELATIVE.match(proposal.resolved_from)
+            if relative and _quoted(text, start):
+                proposal.date = proposal.precision = proposal.resolved_from = None
+            elif relative and proposal.resolved_from.lower() in WEEKDAYS:
+                # "Friday, March 8, 2024: … struck down …" then "Late on Friday, …": that Friday
+                proposal.date = next(
+                    (
+                        d
+                        for d in reversed(explicit)
+                        if d.weekday() == proposal.date.weekday() and 0 < (proposal.date - d).days <= 7
+                    ),
+                    proposal.date,
+                )
             proposal.instrument = match_instrument(sentence, text, instruments) if instruments else None
             proposals.append(proposal)
+        explicit += [
+            m.date for m in find_dates(sentence, published_on) if m.resolved_from is None and m.precision == "day"
+        ]
     return proposals
 
 

@@ -8,6 +8,7 @@ from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
+from . import search
 from .admin_editing import (
     SourcedDateForm,
     retract_view,
@@ -206,8 +207,8 @@ class StatusPeriodInline(admin.TabularInline):
 class InstrumentAdmin(VersionedAdmin):
     list_display = ["title", "short_title", "kind", "rin"]
     list_filter = ["kind", "agencies", "topics"]
-    # Each word of the search is looked for in these; a whole FR citation or document number is
-    # also looked for among the documents the instrument's events cite (see get_search_results).
+    # Found through the full-text index (see get_search_results); the fields are listed for
+    # Django's own checks and the search box.
     search_fields = ["title", "short_title", "slug", "rin", "aliases", "docket_ids", "cfr_parts"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["agencies", "topics"]
@@ -218,14 +219,17 @@ class InstrumentAdmin(VersionedAdmin):
         warn_about_dates(request, form.instance)
 
     def get_search_results(self, request, queryset, search_term):
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        """Through the full-text index (search.py), each word as a prefix as one types: titles,
+        aliases, summaries and notes, and identifiers in any form — RIN, docket, CFR part, the FR
+        citations and document numbers of the documents cited. A substring search of seven fields
+        and the cited documents (Django's own, and ours) read every instrument, claim and
+        document: 1.4–1.6 s at 100,000 instruments. An exact slug or RIN is found as typed."""
         term = search_term.strip()
         if not term:
-            return found, may_have_duplicates
-        cited = Claim.objects.filter(
-            models.Q(document__citation__iexact=term) | models.Q(document__fr_document_number__iexact=term)
-        ).values("event__instrument_id")
-        return found | queryset.filter(pk__in=cited), may_have_duplicates
+            return queryset, False
+        matched = search.search(Instrument.objects.all(), term, ranked=False, prefixes=True).order_by().values("pk")
+        exact = models.Q(slug__iexact=term) | models.Q(rin__iexact=term)
+        return queryset.filter(models.Q(pk__in=matched) | exact), False
 
     # Evidence is never deleted by editors. A superuser may delete an instrument created by
     # mistake: its events, claims, relations and derived status periods go with it (all kept in

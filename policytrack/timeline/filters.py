@@ -147,14 +147,31 @@ class InstrumentFilter(django_filters.FilterSet):
     def count(self):
         """How many instruments match, without the join on status periods when no phase is
         filtered or sorted on (a count over 100,000 instruments then skips 100,000 joins)."""
+        return self._without_unused_phase().count()
+
+    def first_matches(self, limit):
+        """The ids of the first ``limit`` instruments recorded that match, in the order recorded:
+        the index read as far as that and no further (see ``search.RANKED_AT_MOST``)."""
+        return list(self._without_unused_phase().order_by("pk").values_list("pk", flat=True)[:limit])
+
+    def _without_unused_phase(self):
         cleaned = self.form.cleaned_data
         if cleaned.get("phase") or any("phase" in field for field in cleaned.get("sort") or ()):
-            return self.qs.count()
-        return super().filter_queryset(self.queryset.all()).count()
+            return self.qs
+        return super().filter_queryset(self.queryset.all())
+
+    @property
+    def search_ranked(self):
+        """False when the search matches too many instruments to rank (``search.RANKED_AT_MOST``):
+        they are then listed by title."""
+        return getattr(self, "search_matches", 0) <= search.RANKED_AT_MOST
 
     def search(self, queryset, name, value):
-        # Through the full-text index (``search.py``), best match first unless a sort is chosen.
-        return search.search(queryset, value)
+        # Through the full-text index (``search.py``), best match first unless a sort is chosen
+        # or the search matches too many to rank.
+        if not hasattr(self, "search_matches"):  # the list and its count each apply the filters
+            self.search_matches = search.matches_at_most(value, search.RANKED_AT_MOST + 1)
+        return search.search(queryset, value, ranked=self.search_ranked)
 
     def filter_agency(self, queryset, name, value):
         if not value:

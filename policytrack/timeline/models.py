@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from . import engine
+from .bulk import ClaimRebuilding, DocumentRebuilding, EventRebuilding, InstrumentRebuilding
 from .validators import (
     RANK_MAX,
     RANK_MIN,
@@ -132,7 +133,7 @@ class Versioned(models.Model):
         super().save(*args, **kwargs)
 
 
-class InstrumentQuerySet(models.QuerySet):
+class InstrumentQuerySet(InstrumentRebuilding):
     def _status_on(self, on, **flags):
         # One filter() call, so every condition applies to the same period row.
         return self.filter(
@@ -321,6 +322,7 @@ class Document(Versioned):
     )
     note = models.TextField(blank=True, help_text="Editor's note, e.g. why a date is estimated.")
 
+    objects = DocumentRebuilding.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -378,7 +380,7 @@ class Document(Versioned):
         self.key = unique_key(base, lambda key: others.filter(key=key).exists(), 200)
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(EventRebuilding):
     def between(self, start, end):
         """Events whose recorded date falls in [start, end], both inclusive."""
         return self.filter(date__gte=start, date__lte=end)
@@ -507,7 +509,7 @@ class Event(Versioned):
         return False
 
 
-class ClaimQuerySet(models.QuerySet):
+class ClaimQuerySet(ClaimRebuilding):
     def counting(self):
         """The claims that count: not retracted."""
         return self.filter(retracted_at__isnull=True)
@@ -995,3 +997,4 @@ def timeline_input(instrument_id):
 
 
 from .search import SearchDocument  # noqa: E402,F401  (its own module; imported here so Django finds it)
+from .derived import DerivedRules  # noqa: E402,F401  (likewise)

@@ -4,13 +4,14 @@ instrument's title) in step with the evidence.
 Any save or delete of an event, a claim or a cited document marks its instruments; they
 are rebuilt at once, inside the caller's transaction, so a list page never sees periods
 that disagree with the events beside them. Bulk work (an import) wraps itself in
-``deferred_rebuilds()`` to rebuild each touched instrument once, at the end.
+``deferred_rebuilds()`` to rebuild each touched instrument once, at the end of its transaction.
+Bulk writes of the rows the engine reads mark their instruments too (``bulk.py``).
 """
 
 from __future__ import annotations
 
 import datetime
-import threading
+import weakref
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 
@@ -20,6 +21,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from . import engine, knowledge, search
+from .planning import reads_by_index
 from .models import (
     BEGINNING_OF_TIME,
     END_OF_TIME,
@@ -35,33 +37,70 @@ from .models import (
     engine_input,
 )
 
-_local = threading.local()
+
+class _Rebuilds:
+    """One database connection's rebuild state. Django gives each thread (and each async
+    context) its own connection, so this is never shared; and a deferred block is one
+    transaction on it, so what the block marked lives and dies with that transaction."""
+
+    def __init__(self):
+        self.pending = None  # a set while rebuilds are deferred
+        self.rebuilding = False
+        self.unmarked = 0  # depth of ``unmarked_bulk_writes`` blocks
+
+
+_rebuilds = weakref.WeakKeyDictionary()
 
 
 def _state():
-    """This thread's rebuild state. Both parts are set and reset by ``with`` and ``finally``, so
-    a failure part-way can leave nothing behind for the thread's next request."""
-    if not hasattr(_local, "pending"):
-        _local.pending = None  # a set while rebuilds are deferred
-        _local.rebuilding = False
-    return _local
+    connection = connections[router.db_for_write(Instrument)]
+    state = _rebuilds.get(connection)
+    if state is None:
+        state = _rebuilds[connection] = _Rebuilds()
+    return state
 
 
 @contextmanager
 def deferred_rebuilds():
-    """Collect instruments marked inside the block and rebuild each once on the way out."""
+    """Collect instruments marked inside the block and rebuild each once on the way out.
+
+    The block is one transaction (a savepoint when the caller has one open): its writes and
+    their rebuild commit together, and a block that fails rolls back what it wrote, so it leaves
+    neither events without their periods nor marks behind for the worker's next request."""
     state = _state()
     if state.pending is not None:  # nested: the outermost block rebuilds
         yield
         return
-    state.pending = set()
+    with transaction.atomic(using=router.db_for_write(Instrument)):
+        state.pending = set()
+        try:
+            yield
+            pending = state.pending
+        finally:
+            state.pending = None
+        if pending:  # less any instrument deleted inside the block
+            rebuild_status_periods(Instrument.objects.filter(pk__in=pending).values_list("pk", flat=True))
+
+
+@contextmanager
+def unmarked_bulk_writes():
+    """Bulk writes (``update``, ``bulk_create``, ``bulk_update``) inside the block mark no
+    instrument: for callers that rebuild what they write themselves, at their own pace (the
+    synthetic generator calls ``rebuild_status_periods``; the Federal Register writer marks
+    what it touched). Saves and deletes still mark as always."""
+    state = _state()
+    state.unmarked += 1
     try:
         yield
-        pending = state.pending
     finally:
-        state.pending = None
-    if pending:  # less any instrument deleted inside the block
-        rebuild_status_periods(Instrument.objects.filter(pk__in=pending).values_list("pk", flat=True))
+        state.unmarked -= 1
+
+
+def bulk_writes_marked():
+    """Whether a bulk write should work out and mark the instruments it touched: not while
+    rebuilding (the rebuild's own writes) nor inside ``unmarked_bulk_writes``."""
+    state = _state()
+    return not (state.rebuilding or state.unmarked)
 
 
 def mark_changed(instrument_ids):
@@ -108,31 +147,10 @@ def reindex_status_periods():
     return True
 
 
-@contextmanager
-def _reads_by_index(using):
-    """On PostgreSQL, let the enclosed reads look rows up by index at the cost of an SSD.
-
-    A batch's claims are a few thousand rows out of a million, found through the index on their
-    event. With the default cost of a random read (4: a spinning disk), PostgreSQL prefers to
-    scan every claim, and did so for freshly imported instruments (100 ms against 10 ms for 500
-    instruments at 100,000). ``random_page_cost`` is lowered for these reads only (SET LOCAL, in
-    a savepoint) — lowered for every query, it slowed the changes page — and put back after."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("SELECT current_setting('random_page_cost'), set_config('random_page_cost', '1.1', true)")
-        previous = cursor.fetchone()[0]
-        yield
-        # On an error the savepoint's rollback puts the setting back by itself.
-        cursor.execute("SELECT set_config('random_page_cost', %s, true)", [previous])
-
-
 def _engine_input(instrument_ids):
     """Yield each instrument's id, its events' stored ``(pk, date, precision)`` and its engine
     events (see ``engine_input``)."""
-    with _reads_by_index(router.db_for_read(Claim)):
+    with reads_by_index(router.db_for_read(Claim)):
         found = engine_input(Event.objects.filter(instrument_id__in=instrument_ids))
     for instrument_id in instrument_ids:
         yield instrument_id, *found.get(instrument_id, ([], []))

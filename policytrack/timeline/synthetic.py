@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from . import engine
 from .models import Agency, Claim, Document, Event, Instrument, Topic
-from .periods import rebuild_status_periods
+from .periods import rebuild_status_periods, unmarked_bulk_writes
 
 DAY = datetime.timedelta(days=1)
 FIRST = datetime.date(1994, 1, 1)
@@ -339,6 +339,12 @@ class Generator:
 
     @transaction.atomic
     def save(self, plans):
+        with unmarked_bulk_writes():  # rebuilt below, a thousand instruments a batch
+            self._write(plans)
+        rebuild_status_periods([plan.instrument.pk for plan in plans], batch_size=1000)
+        return sum(len(plan.events) for plan in plans), sum(len(pairs) for plan in plans for _, pairs, _ in plan.events)
+
+    def _write(self, plans):
         Instrument.objects.bulk_create([plan.instrument for plan in plans])
         Document.objects.bulk_create([document for plan in plans for document in plan.documents], batch_size=2000)
         agencies = Instrument.agencies.through
@@ -375,5 +381,3 @@ class Generator:
                     claim.event_id, claim.document_id = event.pk, document.pk
                     claims.append(claim)
         Claim.objects.bulk_create(claims, batch_size=5000)
-        rebuild_status_periods([plan.instrument.pk for plan in plans], batch_size=1000)
-        return sum(len(plan.events) for plan in plans), len(claims)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
-from policytrack.timeline import engine
+from policytrack.timeline import engine, search
 from policytrack.timeline.dates import BadDate, parse_datetime
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import (
@@ -183,9 +183,24 @@ def instrument_list(request):
     if request.GET.get("format") == "csv":
         name = f"instruments-on-{on.isoformat()}" + (f"-as-known-on-{known.isoformat()}" if known else "")
         return exports.instrument_csv(request, instruments, on, f"{name}.csv", known=known)
-    paginator = Paginator(instruments, PAGE_SIZE)
-    paginator.count = filterset.count()
-    page = paginator.get_page(request.GET.get("page"))
+    more_than = False
+    if filterset.search_ranked:
+        paginator = Paginator(instruments, PAGE_SIZE)
+        paginator.count = filterset.count()
+        page = paginator.get_page(request.GET.get("page"))
+    else:
+        # A search of thousands ("rule"): counting, ranking or sorting every match reads every
+        # match (1.5 s at 100,000 instruments). The list holds the first matches recorded, up to
+        # the limit, sorted as asked, and says so.
+        first = filterset.first_matches(search.RANKED_AT_MOST + 1)
+        more_than = len(first) > search.RANKED_AT_MOST
+        # Those instruments sorted (the search's condition is met already), all of them, so that
+        # the database reads them by id rather than walk an index of every title for a page.
+        listed = Instrument.objects.with_phase(on, known=known).filter(pk__in=first[: search.RANKED_AT_MOST])
+        ordered = list(listed.order_by(*(instruments.query.order_by or ("title", "pk"))).values_list("pk", flat=True))
+        page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = listed.in_bulk(page.object_list)
+        page.object_list = [rows[pk] for pk in page.object_list]
     page.object_list = as_rows(page.object_list, on, known=known)
     if query := filterset.form.cleaned_data.get("q"):
         found = snippets([row.pk for row in page.object_list], query)
@@ -202,6 +217,9 @@ def instrument_list(request):
         "today": timezone.localdate(),
         "values": filterset.form.cleaned_data,
         "filtered": filterset.narrows,
+        "more_than": f"{search.RANKED_AT_MOST:,}" if more_than else None,
+        "rank_limit": f"{search.RANKED_AT_MOST:,}",
+        "ranked": filterset.search_ranked,
         "labels": PHASE_LABELS,
         **filter_choices(filterset.form.cleaned_data),
     }

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from policytrack.timeline import engine
+from policytrack.timeline.derived import record_rules_version, stored_rules_version
 from policytrack.timeline.models import Event, Instrument, KnownPeriod, engine_input
 from policytrack.timeline.periods import (
     find_stale_status_periods,
@@ -20,8 +21,9 @@ PROGRESS_EVERY = 5000  # instruments between progress lines
 class Command(BaseCommand):
     help = (
         "Check that every instrument's stored status periods agree with the status engine (and its "
-        "events' copies of its title with its title), and the phase tally with the periods; with --repair, "
-        "rebuild what disagrees. Exit status 1 when anything stale is left."
+        "events' copies of its title with its title), that they were derived by the engine's rules version, "
+        "and the phase tally with the periods; with --repair, rebuild what disagrees. Exit status 1 when "
+        "anything stale is left."
     )
 
     def add_arguments(self, parser):
@@ -49,6 +51,8 @@ class Command(BaseCommand):
                 raise SystemExit(2)
             instruments = instruments.filter(pk__in=found.values())
         total = instruments.count()
+        version = stored_rules_version()
+        version_off = version != engine.RULES_VERSION
         started = time.monotonic()
         ids = self._counted(instruments.values_list("pk", flat=True).iterator(chunk_size=5000), total, "checked")
         stale = list(find_stale_status_periods(ids))
@@ -56,13 +60,19 @@ class Command(BaseCommand):
         stale += [pk for pk in self._sampled_disagreements(instruments, samples) if pk not in seen]
         tally_off = tally_differences()
         elapsed = time.monotonic() - started
-        if not stale and not tally_off:
+        if not stale and not tally_off and not version_off:
             sampled = f", as do {samples:,} random dates as known on random dates" if samples and total else ""
             self.stdout.write(
                 f"All {total:,} instruments' status periods agree with the engine{sampled}, and the "
                 f"phase tally with the periods ({elapsed:.1f} s)."
             )
             return
+        if version_off:
+            found = f"rules version {version}" if version is not None else "no recorded rules version"
+            self.stdout.write(
+                f"The stored status periods were derived by {found}; the engine's rules are version "
+                f"{engine.RULES_VERSION}."
+            )
         if stale:
             names = sorted(Instrument.objects.filter(pk__in=stale[:20]).values_list("slug", flat=True))
             more = f" and {len(stale) - 20:,} more" if len(stale) > 20 else ""
@@ -98,6 +108,18 @@ class Command(BaseCommand):
         if tally_differences():
             rebuild_tally()
             self.stdout.write("Rebuilt the phase tally from the status periods.")
+        if version_off:
+            if slugs:
+                self.stderr.write(
+                    f"Only {total:,} of the instruments were checked: run check_status_periods --repair "
+                    f"without SLUG to check every instrument and record rules version {engine.RULES_VERSION}."
+                )
+                raise SystemExit(1)
+            # Every instrument was compared with this code's engine, and those that differed rebuilt.
+            record_rules_version()
+            self.stdout.write(
+                f"Recorded rules version {engine.RULES_VERSION}: every instrument's periods agree with it."
+            )
 
     def _sampled_disagreements(self, instruments, samples):
         """The instruments among ``samples`` random (instrument, on, known) whose stored row
@@ -107,7 +129,7 @@ class Command(BaseCommand):
             return []
         picked = list(instruments.order_by("?").values_list("pk", flat=True)[:samples])
         found = engine_input(Event.objects.filter(instrument_id__in=picked))
-        chance, wrong = random.Random(), []
+        chance, wrong, examples = random.Random(), [], []
         for pk in (chance.choice(picked) for _ in range(samples if picked else 0)):
             events = found.get(pk, ([], []))[1]
             days = [d for e in events for d in (e.date, *(c.published_on for c in e.claims))] or [datetime.date.today()]
@@ -120,19 +142,34 @@ class Command(BaseCommand):
                 .first()
             )
             status = engine.status(events, on=on, known=known)
-            if row != (
+            expected = (
                 status.phase,
                 status.in_force,
                 status.enforced,
                 status.obligations_apply,
                 status.rescission_pending,
-            ):
+            )
+            if row != expected:
                 wrong.append(pk)
+                examples.append((pk, on, known, row, expected))
+        if not picked:
+            return []
+        self.stdout.write(
+            f"Sampled {samples:,} random (instrument, date, known on) from {len(picked):,} instruments, "
+            f"read as the lists read them: {len(wrong):,} disagree with the engine."
+        )
         if wrong:
             self.stdout.write(
                 f"{len(wrong):,} of {samples:,} random dates (as known on random dates) are stored "
-                f"with a status the engine does not give."
+                f"with a status the engine does not give. For example:"
             )
+            slugs = dict(Instrument.objects.filter(pk__in=[e[0] for e in examples[:5]]).values_list("pk", "slug"))
+            for pk, on, known, row, expected in examples[:5]:
+                stored = _described(row) if row else "nothing stored"
+                self.stdout.write(
+                    f"  {slugs[pk]} on {on} as known on {known or 'today, with every source'}: "
+                    f"{stored}; the engine says {_described(expected)}"
+                )
         return list(dict.fromkeys(wrong))
 
     def _progress(self, done, total, verb):
@@ -145,3 +182,13 @@ class Command(BaseCommand):
             yield pk
             if total >= PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
                 self._progress(done, total, verb)
+
+
+def _described(flags):
+    phase, in_force, enforced, obligations_apply, rescission_pending = flags
+    said = [phase.replace("_", " ")]
+    said += [name for name, on in (("rescission pending", rescission_pending),) if on]
+    if in_force:
+        said.append("obligations apply" if obligations_apply else "no obligations yet")
+        said.append("enforced" if enforced else "not enforced")
+    return ", ".join(dict.fromkeys(said))

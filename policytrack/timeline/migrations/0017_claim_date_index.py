@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("timeline", "0015_agency_ordering_ties"),
+        ("timeline", "0016_derived_rules_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
