@@ -46,6 +46,27 @@ ENDPOINTS = {
     "/calendar.ics": ("/calendar.ics", {}),
     "/feeds/changes.atom": ("/feeds/changes.atom", {}),
     "/": ("/", {}),
+    # The same as known on a date (issue 18): a year before the window's end, so that a year of
+    # later sources is left out.
+    "/instruments/?format=csv&on=&known=": (
+        "/instruments/",
+        {"format": "csv", "on": "2020-06-01", "known": "2019-06-01"},
+    ),
+    "/on/<date>/?format=csv&known=": ("/on/2020-06-01/", {"format": "csv", "known": "2019-06-01"}),
+    "/changes/ (a year, as known on)": ("/changes/", {"from": "2019-01-01", "to": "2019-12-31", "known": "2019-06-01"}),
+    "/changes/?format=csv (a year, as known on)": (
+        "/changes/",
+        {"from": "2019-01-01", "to": "2019-12-31", "format": "csv", "known": "2019-06-01"},
+    ),
+    "/api/changes/ (a year, largest page, as known on)": (
+        "/api/changes/",
+        {"from": "2019-01-01", "to": "2019-12-31", "page_size": "500", "known": "2019-06-01"},
+    ),
+    "/calendar.ics?known=": ("/calendar.ics", {"known": "2019-06-01"}),
+    "/feeds/changes.atom?known=": ("/feeds/changes.atom", {"known": "2019-06-01"}),
+    "/?known=": ("/", {"known": "2019-06-01"}),
+    "/instruments/<slug>/calendar.ics?known=": ("/instruments/ai-diffusion-rule/calendar.ics", {"known": "2025-05-01"}),
+    "/instruments/<slug>/changes.atom?known=": ("/instruments/ai-diffusion-rule/changes.atom", {"known": "2025-05-01"}),
     # The rest: every other address, each with the largest answer a reader asks of it. The
     # instrument addresses name the AI Diffusion Rule, which every benchmark database holds.
     "/documents/ (a publisher, last page)": ("/documents/", {"publisher": "Federal Register", "page": "last"}),
@@ -192,6 +213,14 @@ def measure(size, generated, only=None, skip_writes=False):
             "/changes/",
             {"from": str(day := some_day()), "to": str(day + datetime.timedelta(days=30))},
         ),
+        "/changes/?known= (one month)": lambda i: (
+            "/changes/",
+            {
+                "from": str(day := some_day()),
+                "to": str(day + datetime.timedelta(days=30)),
+                "known": str(day - datetime.timedelta(days=rng.randint(-30, 365))),
+            },
+        ),
         # The worst reasonable comparison: two dates a year apart, so that a year of status
         # changes across the portfolio are candidates.
         "/compare/ (one year)": lambda i: (
@@ -200,6 +229,10 @@ def measure(size, generated, only=None, skip_writes=False):
         ),
         "/api/instruments/<slug>/status/": lambda i: (f"/api/instruments/{slugs[i]}/status/", {"on": str(some_day())}),
         "/feeds/changes.atom": lambda i: ("/feeds/changes.atom", {"agency": rng.choice(agencies)}),
+        "/feeds/changes.atom?known=": lambda i: (
+            "/feeds/changes.atom",
+            {"agency": rng.choice(agencies), "known": str(some_day())},
+        ),
         "/instruments/?q= (search)": lambda i: ("/instruments/", {"q": searches[i % len(searches)]}),
         "/history/ (older page)": lambda i: ("/history/", {"older": history_cursors[i % len(history_cursors)]}),
     }

@@ -1,11 +1,11 @@
 """Which of the three times a view answers.
 
 An instrument's page and its status in the API answer any valid time, knowledge time and
-record time. The portfolio's lists, exports, feeds and calendars are read from the stored
-status periods. Those over knowledge time (``KnownPeriod``) answer ``known`` on the pages that
-read them (``/on/<date>/``); the others hold today's knowledge, and none holds record time:
-a request that asks a view for a time it cannot answer is refused with a message saying so,
-never answered with hindsight as if the parameter had been read.
+record time. The portfolio's lists, exports, feeds and calendars read the stored rows over
+knowledge time (``KnownPeriod``) and the claims' publication dates, so they answer ``known``;
+none of those stores holds record time (what the record said at a past moment is rebuilt from
+the edit history, instrument by instrument): a request that asks a view for a time it cannot
+answer is refused with a message saying so, never answered as if the parameter had been read.
 """
 
 from __future__ import annotations
@@ -13,8 +13,32 @@ from __future__ import annotations
 import functools
 
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 
 TIMES = ("known", "recorded")
+
+
+def counted_from(on, known):
+    """The day a view counted from today (the home page, the feeds, the calendars) counts from:
+    ``on`` if given; else, as known on K, K — the view a reader could have had that day — or
+    today if K is later; else today."""
+    if on is not None:
+        return on
+    today = timezone.localdate()
+    return min(known, today) if known else today
+
+
+def times_label(on, known, on_words="on"):
+    """ " (on 2025-05-20, as known on 2025-05-01)": the times a feed's or a calendar's title names."""
+    parts = ([f"{on_words} {on:%Y-%m-%d}"] if on else []) + ([f"as known on {known:%Y-%m-%d}"] if known else [])
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+# The changes between two dates take their valid time as a window: a single ``on`` is refused.
+WINDOW_NOT_ON = (
+    "The changes between two dates take “from” and “to” (both days included), not “on”: "
+    "for everything as it stood on one date, open /on/<date>/."
+)
 
 
 def unanswered_times(request, times=TIMES):

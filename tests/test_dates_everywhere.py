@@ -23,6 +23,13 @@ OUT_OF_RANGE_URLS = [
     "/on/?date=0001-01-01",
     "/instruments/?on=9999-12-31",
     "/instruments/?on=0001-01-01&format=csv",
+    # Knowledge dates, on every portfolio view that reads them.
+    "/?known=0001-01-01",
+    "/changes/?known=9999-12-31",
+    "/changes/?known=0001-01-01&format=csv",
+    "/on/2025-05-20/?known=0001-01-01&format=csv",
+    "/on/?date=2025-05-20&known=0001-01-01",
+    "/instruments/?known=0001-01-01&format=csv",
 ]
 
 
@@ -37,6 +44,11 @@ def test_a_date_out_of_range_is_refused_with_the_range_on_every_page(client, dem
     "url",
     [
         "/api/changes/?from=0001-01-01&to=2025-01-01",
+        "/api/changes/?known=0001-01-01",
+        "/feeds/changes.atom?known=0001-01-01",
+        "/instruments/ai-diffusion-rule/changes.atom?known=9999-12-31",
+        "/calendar.ics?known=0001-01-01",
+        "/instruments/ai-diffusion-rule/calendar.ics?known=0001-01-01",
         "/api/instruments/ai-diffusion-rule/status/?on=9999-12-31",
         "/api/instruments/ai-diffusion-rule/status/?recorded=0001-01-01T00:00%2B05:00",
         "/api/instruments/?on=0001-01-01",

@@ -41,7 +41,7 @@ def test_a_bad_log_level_is_named():
 
 
 def test_an_unhandled_error_reaches_the_log_in_process(db, client, monkeypatch, caplog):
-    monkeypatch.setattr("policytrack.web.views.phase_counts", lambda *args: 1 / 0)
+    monkeypatch.setattr("policytrack.web.views.phase_counts", lambda *args, **kwargs: 1 / 0)
     client.raise_request_exception = False
     with caplog.at_level(logging.ERROR, logger="django.request"):
         assert client.get("/").status_code == 500
@@ -94,7 +94,7 @@ def test_a_malformed_sentry_dsn_is_named():
 
 
 def test_an_unhandled_error_shows_the_friendly_500_page(db, client, monkeypatch):
-    monkeypatch.setattr("policytrack.web.views.phase_counts", lambda *args: 1 / 0)
+    monkeypatch.setattr("policytrack.web.views.phase_counts", lambda *args, **kwargs: 1 / 0)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 500

@@ -34,7 +34,8 @@ def test_its_links_carry_the_knowledge_date(client, demo):
     page = client.get("/on/2025-05-20/?known=2025-05-01").content.decode()
     assert 'href="/on/2025-05-20/?known=2025-05-01">Permalink' in page
     assert 'name="known" value="2025-05-01"' in page  # the filters keep it
-    assert "Download CSV" not in page  # the CSV cannot answer it yet: not offered
+    assert 'href="?known=2025-05-01&amp;format=csv" download>Download CSV' in page
+    assert 'href="/changes/?to=2025-05-20&amp;known=2025-05-01">What changed' in page
 
 
 def test_a_source_published_after_the_knowledge_date_is_not_read(client, demo):
@@ -58,13 +59,32 @@ def test_a_malformed_knowledge_date_is_refused_naming_it(client, demo):
     assert "known must be a real date written YYYY-MM-DD, not '2025-13-01'." in text(response)
 
 
-def test_its_csv_and_record_time_are_refused_with_a_message(client, demo):
+def test_its_csv_answers_known_and_record_time_is_refused_with_a_message(client, demo):
     response = client.get("/on/2025-05-20/?known=2025-05-01&format=csv")
-    assert response.status_code == 400
-    assert "The CSV of a date cannot answer “known” yet" in text(response)
+    assert response.status_code == 200
+    assert "status-on-2025-05-20-as-known-on-2025-05-01.csv" in response["Content-Disposition"]
+    [row] = [row for row in csv_rows(response) if row["slug"] == "ai-diffusion-rule"]
+    # Since the compliance date, as the page says (obligations began to apply then).
+    assert (row["phase"], row["since"], row["disputed"]) == ("in_force", "2025-05-15", "")
+    page = client.get("/on/2025-05-20/?known=2025-05-01").context["page"].object_list
+    assert [str(r.since) for r in page if r.slug == "ai-diffusion-rule"] == [row["since"]]
+    assert row["url"].endswith("/instruments/ai-diffusion-rule/?on=2025-05-20&known=2025-05-01")
+    [row] = [row for row in csv_rows(client.get("/on/2025-05-20/?format=csv")) if row["slug"] == "ai-diffusion-rule"]
+    assert (row["phase"], row["since"]) == ("not_enforced", "2025-05-13")
+    assert "rescission_announced: 2025-05-08 to 2025-06-11" in row["disputed"]
+    # Once every source is known, the same disputes, in the same words.
+    later = csv_rows(client.get("/on/2025-05-20/?known=2030-01-01&format=csv"))
+    assert [r["disputed"] for r in later if r["slug"] == "ai-diffusion-rule"] == [row["disputed"]]
     response = client.get("/on/2025-05-20/?known=2025-05-01&recorded=2025-05-01T00:00Z")
     assert response.status_code == 400
     assert "cannot answer “recorded” yet" in text(response)
+
+
+def csv_rows(response):
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def test_every_row_listed_is_the_engines_status_as_known_then(client, db, run):
@@ -91,6 +111,8 @@ def test_every_row_listed_is_the_engines_status_as_known_then(client, db, run):
         assert {row.slug: row.phase_on for row in response.context["page"].object_list} == expected, (on, known)
         body = client.get(f"/api/instruments/?on={on}&known={known}&page_size=50").json()
         assert {row["slug"]: row["phase"] for row in body["results"]} == expected, (on, known)
+        for url in (f"/on/{on}/?known={known}&format=csv", f"/instruments/?on={on}&known={known}&format=csv"):
+            assert {row["slug"]: row["phase"] for row in csv_rows(client.get(url))} == expected, (url, on, known)
 
 
 def test_the_instrument_list_reads_the_phase_as_known_on_a_date(client, demo):
@@ -111,13 +133,13 @@ def test_the_instrument_list_reads_the_phase_as_known_on_a_date(client, demo):
     assert "ai-diffusion-rule" in slugs(client.get("/instruments/?on=2025-05-20&phase=not_enforced"))
 
 
-def test_the_instrument_list_refuses_a_bad_knowledge_date_and_its_csv_as_known(client, demo):
+def test_the_instrument_list_refuses_a_bad_knowledge_date_and_its_csv_answers_known(client, demo):
     response = client.get("/instruments/?known=2025-02-30")
     assert response.status_code == 400
     assert "known must be a real date written YYYY-MM-DD, not '2025-02-30'." in text(response)
-    response = client.get("/instruments/?known=2025-05-01&format=csv")
-    assert response.status_code == 400
-    assert "The CSV of the instruments cannot answer “known” yet" in text(response)
+    response = client.get("/instruments/?on=2025-05-20&known=2025-05-01&format=csv")
+    assert response.status_code == 200
+    assert [row["phase"] for row in csv_rows(response) if row["slug"] == "ai-diffusion-rule"] == ["in_force"]
 
 
 def test_the_api_list_reads_the_phase_as_known_on_a_date(client, demo):

@@ -14,6 +14,16 @@ PAGES = [
     "/changes/?from=2025-05-01&to=2025-05-31",
     "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
 ]
+# These read ``known`` (tests/test_on_date_known.py, test_changes_known.py, test_portfolio_known.py).
+ANSWER_KNOWN = {
+    "/",
+    "/on/2025-05-20/",
+    "/on/2025-05-20/?format=csv",
+    "/instruments/",
+    "/instruments/?format=csv",
+    "/changes/?from=2025-05-01&to=2025-05-31",
+    "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
+}
 FEEDS = [
     "/feeds/changes.atom",
     "/instruments/ai-diffusion-rule/changes.atom",
@@ -30,8 +40,8 @@ def with_param(url, param):
 @pytest.mark.parametrize(
     "url,param",
     [(url, "recorded=2025-05-01T00:00Z") for url in PAGES]
-    + [(url, "known=2025-05-01") for url in PAGES if url not in ("/on/2025-05-20/", "/instruments/")],
-)  # these read it
+    + [(url, "known=2025-05-01") for url in PAGES if url not in ANSWER_KNOWN],
+)
 def test_a_page_that_cannot_answer_a_time_says_so(client, demo, url, param):
     response = client.get(with_param(url, param))
     assert response.status_code == 400
@@ -41,18 +51,20 @@ def test_a_page_that_cannot_answer_a_time_says_so(client, demo, url, param):
 
 
 @pytest.mark.parametrize("url", FEEDS)
-def test_feeds_and_calendars_refuse_a_time_in_plain_text(client, demo, url):
-    response = client.get(with_param(url, "known=2025-05-01"))
+def test_feeds_and_calendars_answer_known_and_refuse_record_time_in_plain_text(client, demo, url):
+    assert client.get(with_param(url, "known=2025-05-01")).status_code == 200
+    response = client.get(with_param(url, "known=2025-05-01&recorded=2025-05-01T00:00Z"))
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
-    assert "cannot answer “known” yet" in response.content.decode()
+    assert "cannot answer “recorded” yet" in response.content.decode()
 
 
 @pytest.mark.parametrize("url", API)
-def test_the_api_lists_refuse_a_time_naming_it(client, demo, url):
+def test_the_api_lists_answer_known_and_refuse_recorded_naming_it(client, demo, url):
     response = client.get(with_param(url, "known=2025-05-01&recorded=2025-05-01"))
     assert response.status_code == 400
-    assert set(response.json()) == {"known", "recorded"}
+    assert set(response.json()) == {"recorded"}
+    assert "cannot answer “recorded” yet" in response.json()["recorded"][0]
 
 
 def test_the_api_list_answers_known_and_refuses_recorded(client, demo):

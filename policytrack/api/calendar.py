@@ -13,16 +13,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from icalendar import Calendar, Timezone, TimezoneStandard
 from icalendar import Event as CalendarEvent
 from icalendar import vDuration
 
+from policytrack.times import counted_from, times_label
 from policytrack.timeline.changes import upcoming_dates
+from policytrack.timeline.dates import BadDate
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import Instrument
 from policytrack.timeline.wording import EVENT_KIND_LABELS, human_date
-from policytrack.web.views import query_without_blanks
+from policytrack.web.hindsight import notes_as_known
+from policytrack.web.views import optional_date, query_without_blanks
 
 from .caching import polled, validators
 from .describe import event_path_maker, event_uid, sources_text
@@ -42,18 +44,25 @@ def upcoming_calendar(request):
         return HttpResponseBadRequest(
             "\n".join(error_messages(filterset)) + "\n", content_type="text/plain; charset=utf-8"
         )
-    return _calendar_response(request, "policytrack: upcoming dates", filterset.qs, "policytrack.ics")
+    on = filterset.form.cleaned_data.get("on")
+    return _calendar_response(
+        request, "policytrack: upcoming dates", filterset.qs, "policytrack.ics", filterset.known_date, on
+    )
 
 
 @polled
 def instrument_calendar(request, slug):
     instrument = get_object_or_404(Instrument, slug=slug)
+    try:
+        known, on = optional_date(request, "known"), optional_date(request, "on")
+    except BadDate as error:
+        return HttpResponseBadRequest(f"{error}.\n", content_type="text/plain; charset=utf-8")
     return _calendar_response(
-        request, f"policytrack: {instrument}", Instrument.objects.filter(pk=instrument.pk), f"{slug}.ics"
+        request, f"policytrack: {instrument}", Instrument.objects.filter(pk=instrument.pk), f"{slug}.ics", known, on
     )
 
 
-def _calendar_response(request, name, instruments, filename):
+def _calendar_response(request, name, instruments, filename, known=None, on=None):
     # Built once per state of the record, day and address (the ETag says all three): the whole
     # portfolio's calendar runs the engine over every instrument with a date in the window
     # (3.9 s at 10,000 instruments on SQLite), and calendar apps poll it all day.
@@ -61,9 +70,14 @@ def _calendar_response(request, name, instruments, filename):
     key, seconds = f"calendar:{etag}", settings.POLICYTRACK_CALENDAR_CACHE
     body = cache.get(key) if seconds else None
     if body is None:
-        today = timezone.localdate()
-        due = upcoming_dates(today - LOOK_BACK, today + LOOK_AHEAD, instruments)
-        body = build_calendar(request, name, due, stamp=stamp).to_ical()
+        # As known on K, the calendar a subscriber could have had on K: its window around K (or
+        # ``on``), its dates and sources those published by then.
+        today = counted_from(on, known)
+        due = upcoming_dates(today - LOOK_BACK, today + LOOK_AHEAD, instruments, known=known)
+        name += times_label(on, known, "from")
+        if known:
+            notes_as_known([item.event for item in due], known)
+        body = build_calendar(request, name, due, stamp=stamp, known=known).to_ical()
         if seconds:
             cache.set(key, body, timeout=seconds)
     response = HttpResponse(body, content_type=CONTENT_TYPE)
@@ -71,9 +85,10 @@ def _calendar_response(request, name, instruments, filename):
     return response
 
 
-def build_calendar(request, name, due, stamp):
+def build_calendar(request, name, due, stamp, known=None):
     """The VCALENDAR for ``due`` (``changes.DueDate`` items). ``stamp`` is when the record last
-    changed, so an unchanged record gives a byte-identical calendar."""
+    changed, so an unchanged record gives a byte-identical calendar. Each entry links to its
+    instrument's page as known on ``known``, if given."""
     calendar = Calendar()
     calendar.add("prodid", "-//policytrack//upcoming dates//EN")
     calendar.add("version", "2.0")
@@ -88,7 +103,7 @@ def build_calendar(request, name, due, stamp):
     # every calendar carries the UTC time zone its stamps are in. A placeholder event would put
     # in subscribers' calendars a date no source gives.
     calendar.add_component(_utc())
-    path = event_path_maker()
+    path = event_path_maker(known)
     for item in due:
         calendar.add_component(_calendar_event(request, item, stamp, path))
     return calendar

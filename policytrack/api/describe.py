@@ -17,11 +17,13 @@ def event_title(instrument, event, date=None, precision=None):
     return f"{instrument}: {EVENT_KIND_LABELS.get(event.kind, event.kind)} ({when})"
 
 
-def event_path_maker():
+def event_path_maker(known=None):
     """A function giving an event's row on its timeline page (the page gives each row
-    ``id="event-<key>"``), for many events, reversing the address once."""
+    ``id="event-<key>"``), for many events, reversing the address once; the page as known on
+    ``known`` if given."""
     instrument_path = path_maker("web:instrument_detail", "__slug__")
-    return lambda instrument, event: f"{instrument_path(instrument.slug)}#event-{event.key}"
+    query = f"?known={known.isoformat()}" if known else ""
+    return lambda instrument, event: f"{instrument_path(instrument.slug)}{query}#event-{event.key}"
 
 
 def event_uid(instrument, event):
@@ -31,8 +33,10 @@ def event_uid(instrument, event):
 
 
 def _claims(event):
+    # As known on a date, an event read for it carries the claims published by then.
+    claims = getattr(event, "known_claims", None)
     return sorted(
-        (claim for claim in event.claims.all() if claim.retracted_at is None),
+        (claim for claim in (event.claims.all() if claims is None else claims) if claim.retracted_at is None),
         key=lambda claim: (claim.document.effective_rank, claim.position, claim.pk),
     )
 

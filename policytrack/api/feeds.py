@@ -13,13 +13,15 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import mark_safe
 
+from policytrack.times import counted_from, times_label
 from policytrack.timeline.changes import recent_events
+from policytrack.timeline.dates import parse_date
 from policytrack.timeline.filters import InstrumentFilter, agency_and_descendants, error_messages
 from policytrack.timeline.models import Agency, Claim, Event, Instrument, Topic
+from policytrack.web.hindsight import knowledge_moment, notes_as_known
 from policytrack.web.views import query_without_blanks
 
 from .describe import event_path_maker, event_title, event_uid, sources_html
@@ -33,6 +35,9 @@ class Selection:
     link: str  # the HTML page the feed mirrors
     feed_url: str
     events: Q  # the events it follows, as a filter on Event
+    known: datetime.date | None = None  # as known on this date (None: with every source)
+    on: datetime.date | None = None  # up to this date (None: counted from K, or today)
+    claims: Q = Q()  # the same condition, on Claim
 
 
 def _midnight(date):
@@ -50,7 +55,9 @@ class ChangesFeed(Feed):
         # An unknown agency or topic is a bad parameter, as on the lists and in the calendar (a
         # 400 naming it), not a missing page; blanks are dropped, as a form sends them.
         filterset = InstrumentFilter(query_without_blanks(request.GET), queryset=Instrument.objects.none())
-        problems = [line for line in error_messages(filterset) if line.startswith(("agency:", "topic:"))]
+        problems = [
+            line for line in error_messages(filterset) if line.startswith(("agency:", "topic:", "known:", "on:"))
+        ]
         if problems:
             return HttpResponseBadRequest("\n".join(problems) + "\n", content_type="text/plain; charset=utf-8")
         return super().__call__(request, *args, **kwargs)
@@ -59,32 +66,38 @@ class ChangesFeed(Feed):
         # Each condition asks the link table directly, per event: "does this event's instrument
         # have one of these agencies?" is one probe of the index on (agency, instrument) — no
         # join with the instruments, no DISTINCT (18 → 4 ms for one agency at 100,000).
-        events, names, query = Q(), [], {}
+        # The same conditions on claims (as known on a date, the feed walks claims by date too).
+        events, claims, names, query = Q(), Q(), [], {}
         for slug in filter(str.strip, request.GET.getlist("agency")):
             agency = Agency.objects.filter(slug=slug).first()
             if agency is None:
                 raise Http404(f"No agency has the slug “{slug}”.")
-            events &= Q(
-                Exists(
-                    Instrument.agencies.through.objects.filter(
-                        instrument_id=OuterRef("instrument_id"), agency_id__in=agency_and_descendants([slug])
-                    )
-                )
-            )
+            tree = agency_and_descendants([slug])
+            links = Instrument.agencies.through.objects
+            events &= Q(Exists(links.filter(instrument_id=OuterRef("instrument_id"), agency_id__in=tree)))
+            claims &= Q(Exists(links.filter(instrument_id=OuterRef("event__instrument_id"), agency_id__in=tree)))
             names.append(agency.short_name or agency.name)
             query.setdefault("agency", []).append(slug)
         for slug in filter(str.strip, request.GET.getlist("topic")):
             topic = Topic.objects.filter(slug=slug).first()
             if topic is None:
                 raise Http404(f"No topic has the slug “{slug}”.")
-            events &= Q(
-                Exists(Instrument.topics.through.objects.filter(instrument_id=OuterRef("instrument_id"), topic=topic))
-            )
+            links = Instrument.topics.through.objects
+            events &= Q(Exists(links.filter(instrument_id=OuterRef("instrument_id"), topic=topic)))
+            claims &= Q(Exists(links.filter(instrument_id=OuterRef("event__instrument_id"), topic=topic)))
             names.append(topic.name)
             query.setdefault("topic", []).append(slug)
+        on, known = _date(request, "on"), _date(request, "known")
+        query.update({name: day.isoformat() for name, day in (("on", on), ("known", known)) if day})
         query_string = f"?{urlencode(query, doseq=True)}" if query else ""
-        title = "policytrack: changes" + (f" — {', '.join(names)}" if names else "")
-        return Selection(title, reverse("web:changes") + query_string, reverse("feeds:changes") + query_string, events)
+        # The page it mirrors: the changes up to the feed's day (/changes/ takes it as ``to``).
+        page = {name: value for name, value in query.items() if name != "on"}
+        if on:
+            page["to"] = on.isoformat()
+        page_string = f"?{urlencode(page, doseq=True)}" if page else ""
+        title = "policytrack: changes" + (f" — {', '.join(names)}" if names else "") + times_label(on, known, "up to")
+        feed_url = reverse("feeds:changes") + query_string
+        return Selection(title, reverse("web:changes") + page_string, feed_url, events, known, on, claims)
 
     def title(self, selection):
         return selection.title
@@ -96,12 +109,22 @@ class ChangesFeed(Feed):
         return selection.feed_url
 
     def subtitle(self, selection):
-        return "Dated, sourced changes in the status of regulations, newest first."
+        subtitle = "Dated, sourced changes in the status of regulations, newest first"
+        if selection.on or selection.known:
+            subtitle += f", up to {counted_from(selection.on, selection.known):%Y-%m-%d}"
+        if selection.known:
+            subtitle += f", as the sources published by {selection.known:%Y-%m-%d} told them"
+        return subtitle + "."
 
     def items(self, selection):
-        events = recent_events(timezone.localdate(), limit=self.limit, where=selection.events)
-        _note_when_recorded(events)
-        path = event_path_maker()
+        # As known on K the feed is the one a reader could have had on K: up to K (unless ``on``
+        # says up to when), from what was published by then.
+        known = selection.known
+        on = counted_from(selection.on, known)
+        events = recent_events(on, limit=self.limit, where=selection.events, known=known, claims=selection.claims)
+        notes_as_known(events, known)
+        _note_when_recorded(events, known)
+        path = event_path_maker(known)
         for event in events:  # worked out once: the framework asks for an item's link twice
             event.path = path(event.instrument, event)
         return events
@@ -136,12 +159,24 @@ class InstrumentChangesFeed(ChangesFeed):
         instrument = Instrument.objects.filter(slug=slug).first()
         if instrument is None:
             raise Http404(f"No instrument has the slug “{slug}”.")
+        on, known = _date(request, "on"), _date(request, "known")
+        query = {name: day.isoformat() for name, day in (("on", on), ("known", known)) if day}
+        query_string = f"?{urlencode(query)}" if query else ""
         return Selection(
-            f"policytrack: {instrument}",
-            instrument.get_absolute_url(),
-            reverse("feeds:instrument_changes", args=[slug]),
+            f"policytrack: {instrument}{times_label(on, known, 'up to')}",
+            instrument.get_absolute_url() + query_string,
+            reverse("feeds:instrument_changes", args=[slug]) + query_string,
             Q(instrument=instrument),
+            known,
+            on,
+            Q(event__instrument=instrument),
         )
+
+
+def _date(request, name):
+    """``?on=`` or ``?known=`` as a date (checked already: ``ChangesFeed.__call__`` refuses a bad one)."""
+    value = request.GET.get(name, "").strip()
+    return parse_date(value, name) if value else None
 
 
 @functools.cache
@@ -150,20 +185,19 @@ def _historical(model):
     return model.history.model
 
 
-def _note_when_recorded(events):
+def _note_when_recorded(events, known=None):
     """Set ``recorded_at`` on each event: the last time it or one of its claims was edited, so a
-    feed reader sees a corrected entry as updated. Two queries whatever the number of events."""
+    feed reader sees a corrected entry as updated. Two queries whatever the number of events.
+    As known on a date, only the edits recorded by the end of that day count."""
     ids = [event.pk for event in events]
-    latest = dict(
-        _historical(Event).objects.filter(id__in=ids).values_list("id").annotate(Max("history_date")).order_by()
-    )
-    by_claims = (
-        _historical(Claim)
-        .objects.filter(event_id__in=ids)
-        .values_list("event_id")
-        .annotate(Max("history_date"))
-        .order_by()
-    )
+    moment = knowledge_moment(known)
+    events_history = _historical(Event).objects.filter(id__in=ids)
+    claims_history = _historical(Claim).objects.filter(event_id__in=ids)
+    if moment is not None:
+        events_history = events_history.filter(history_date__lte=moment)
+        claims_history = claims_history.filter(history_date__lte=moment)
+    latest = dict(events_history.values_list("id").annotate(Max("history_date")).order_by())
+    by_claims = claims_history.values_list("event_id").annotate(Max("history_date")).order_by()
     for event_id, moment in by_claims:
         latest[event_id] = max(filter(None, (latest.get(event_id), moment)))
     for event in events:

@@ -314,6 +314,13 @@ class ChangeEventSerializer(EventSerializer):
     class Meta(EventSerializer.Meta):
         fields = ["instrument", *EventSerializer.Meta.fields]
 
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, event):
+        """As known on a date, the event on its instrument's page as known then."""
+        known = self.context.get("known")
+        query = f"?on={event.date.isoformat()}&known={known.isoformat()}" if known else ""
+        return _absolute(self, f"{event.instrument.get_absolute_url()}{query}#event-{event.key}")
+
 
 class InstrumentChangeSerializer(serializers.Serializer):
     slug = serializers.SlugField(source="instrument.slug")
@@ -350,6 +357,9 @@ class ChangesSerializer(serializers.Serializer):
     """``changes.Changes``: the window, its events by date, and each instrument touched."""
 
     to = serializers.DateField(source="end", help_text="The window's last day (inclusive).")
+    known = serializers.DateField(
+        allow_null=True, help_text="Knowledge time: read as known on this date; null means every source held."
+    )
     events = ChangeEventSerializer(
         many=True, help_text="The events dated in the window of this page's instruments, by date."
     )
@@ -377,7 +387,7 @@ class ChangesPageSerializer(ChangesSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        order = ["from", "to", "count", "next", "previous", "events", "instruments"]
+        order = ["from", "to", "known", "count", "next", "previous", "events", "instruments"]
         return {name: fields[name] for name in order}
 
 

@@ -24,6 +24,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from policytrack.times import WINDOW_NOT_ON
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between, changes_of
 from policytrack.timeline.compare import PhaseComparison
@@ -40,6 +41,7 @@ from policytrack.timeline.models import (
 )
 from policytrack.timeline.recorded import events_as_recorded, instrument_as_recorded
 from policytrack.timeline.wording import status_document
+from policytrack.web.hindsight import notes_as_known
 
 from . import params, serializers
 from .caching import polled
@@ -234,14 +236,27 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
     @extend_schema(
         tags=["changes"],
         operation_id="changes",
-        parameters=[params.FROM, params.TO, params.PAGE, params.PAGE_SIZE],
+        # ``on`` is refused here (the window is from–to): not offered with the list's filters.
+        parameters=[
+            params.FROM,
+            params.TO,
+            params.KNOWN,
+            params.PAGE,
+            params.PAGE_SIZE,
+            OpenApiParameter("on", exclude=True),
+        ],
         responses={200: serializers.ChangesPageSerializer, 400: ERRORS[400], 404: ERRORS[404]},
     )
     def get(self, request):
         """What changed from `from` to `to` (both inclusive, at most 366 days), for the
         instruments the filters select, a page of instruments at a time (by title): each with its
-        phase before and after, and their events dated in the window."""
-        dates = params.read_params(request, **{"from": "date", "to": "date"})
+        phase before and after, and their events dated in the window. With `known`, as known on
+        that date: the phases as known then, and the events known then, each dated as the
+        sources published by then date it, with only those sources and the editor's note as
+        recorded by the end of that day."""
+        if "on" in request.query_params:
+            params.refuse("on", WINDOW_NOT_ON)
+        dates = params.read_params(request, **{"from": "date", "to": "date", "known": "date"})
         end = dates["to"] or timezone.localdate()
         start = dates["from"] or max(end - datetime.timedelta(days=30), EARLIEST)
         instruments = self.filter_queryset(self.get_queryset())
@@ -249,15 +264,17 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
             check_window(start, end)
         except BadDate as error:
             params.refuse("to", f"{error}.")
-        listed = changes_between(start, end, instruments, with_events=False).instruments
+        listed = changes_between(start, end, instruments, with_events=False, known=dates["known"]).instruments
         ids = self.paginate_queryset(listed.listed)
         changes = changes_of(listed, ids)
-        data = serializers.ChangesSerializer(changes, context={"request": request}).data
+        notes_as_known(changes.events, dates["known"])
+        data = serializers.ChangesSerializer(changes, context={"request": request, "known": dates["known"]}).data
         paged = self.get_paginated_response([]).data
         return Response(
             {
                 "from": data["from"],
                 "to": data["to"],
+                "known": data["known"],
                 "count": paged["count"],
                 "next": paged["next"],
                 "previous": paged["previous"],

@@ -558,6 +558,11 @@ class Claim(Versioned):
                 violation_error_message="A retracted claim needs the reason it was retracted.",
             ),
         ]
+        indexes = [
+            # As known on K an event's date is one of its claims': the changes in a window as
+            # known on K look up the claims dated in it (``changes.known_events_between``).
+            models.Index(fields=["date"], name="claim_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.document.key} says {self.event.kind} on {self.date.isoformat()}"

@@ -11,7 +11,7 @@ from django.http import StreamingHttpResponse
 
 from policytrack.timeline import engine
 from policytrack.timeline.changes import ONE_DAY, ChangeList
-from policytrack.timeline.models import Claim, Event, Instrument, StatusPeriod
+from policytrack.timeline.models import Claim, Event, Instrument, KnownPeriod, StatusPeriod
 from policytrack.timeline.planning import reads_by_index
 from policytrack.timeline.wording import PHASE_LABELS
 
@@ -96,9 +96,12 @@ def _span_cell(kind, claims):
     return f"{kind}: {span.start.isoformat()} to {span.end.isoformat()}" if span else ""
 
 
-def disputed_by_instrument(pks, on):
+def disputed_by_instrument(pks, on, known=None):
     """For the instruments ``pks``: their events dated by ``on`` whose sources dispute the date,
-    as one CSV cell each ("rescission_announced: 2025-05-08 to 2025-06-11; …"); one query."""
+    as one CSV cell each ("rescission_announced: 2025-05-08 to 2025-06-11; …"); one query. As
+    known on ``known``: among the sources published by then, the events they date by ``on``."""
+    if known is not None:
+        return _disputed_as_known(pks, on, known)
     claims = defaultdict(list)
     kinds = {}
     rows = (
@@ -117,16 +120,53 @@ def disputed_by_instrument(pks, on):
     return {pk: "; ".join(found) for pk, found in cells.items()}
 
 
-def instrument_csv(request, instruments, on, filename, since=False):
+def _disputed_as_known(pks, on, known):
+    """``disputed_by_instrument`` as known on ``known``: each event's claims published by then,
+    the event dated by the best of them (``engine.best_claim``); one query."""
+    rows = (
+        Claim.objects.filter(event__instrument_id__in=pks, retracted_at__isnull=True, document__published_on__lte=known)
+        .order_by("event__instrument_id", "event__position", "event_id")
+        .values_list(
+            "event__instrument_id",
+            "event_id",
+            "event__kind",
+            "date",
+            "precision",
+            "document__published_on",
+            "document__kind",
+            "document__rank",
+        )
+    )
+    events = {}
+    for instrument_id, event_id, kind, day, precision, published_on, document_kind, rank in rows:
+        _, _, claims = events.setdefault(event_id, (instrument_id, kind, []))
+        claims.append(engine.Claim("", day, published_on, engine.rank_for(document_kind, rank), precision=precision))
+    found = sorted(
+        (engine.best_claim(claims).date, instrument_id, kind, claims)
+        for instrument_id, kind, claims in events.values()
+        if engine.best_claim(claims).date <= on
+    )
+    cells = defaultdict(list)
+    for _, instrument_id, kind, claims in found:
+        if cell := _span_cell(kind, [(claim.date, claim.precision) for claim in claims]):
+            cells[instrument_id].append(cell)
+    return {pk: "; ".join(cells[pk]) for pk in cells}
+
+
+def instrument_csv(request, instruments, on, filename, since=False, known=None):
     """One row per instrument with its phase on ``on`` (read from the stored status periods by
     the queryset's ``phase_on``), in the page's order, each linking to its page as of ``on``; with
     ``since``, the day it entered that phase (as /on/<date>/ shows it; empty when it has been in
-    it from before its first event)."""
+    it from before its first event). With ``known`` (the queryset's ``phase_on`` read as known
+    then: ``with_phase(known=)``), the start of the phase and the disputes are those known then,
+    and the links carry ``known``."""
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     base = request.build_absolute_uri("/").rstrip("/")
+    query = f"?on={on.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
     fields = ["pk", "slug", "title", "short_title", "kind", "rin", "phase_on"]
     if since:
-        covering = StatusPeriod.objects.covering(on).filter(instrument=OuterRef("pk"))
+        periods = StatusPeriod.objects.covering(on) if known is None else KnownPeriod.objects.covering(on, known)
+        covering = periods.filter(instrument=OuterRef("pk"))
         instruments = instruments.annotate(since_on=Subquery(covering.values("valid_from")[:1]))
         fields.append("since_on")
 
@@ -147,7 +187,7 @@ def instrument_csv(request, instruments, on, filename, since=False):
         ]
         for chunk in _chunks(instruments.values_list(*fields).iterator(chunk_size=CHUNK)):
             pks = [row[0] for row in chunk]
-            agencies, disputed = _agency_names(pks), disputed_by_instrument(pks, on)
+            agencies, disputed = _agency_names(pks), disputed_by_instrument(pks, on, known)
             for pk, slug, title, short_title, kind, rin, phase, *began in chunk:
                 phase = phase or ""
                 began = began[0] if began else None
@@ -163,18 +203,21 @@ def instrument_csv(request, instruments, on, filename, since=False):
                     PHASE_LABELS.get(phase, ""),
                     *([began.isoformat() if began and began != datetime.date.min else ""] if since else []),
                     disputed.get(pk, ""),
-                    f"{base}{instrument_path(slug)}?on={on.isoformat()}",
+                    f"{base}{instrument_path(slug)}{query}",
                 ]
 
     return _stream(rows(), filename)
 
 
-def changes_csv(request, start, end, instruments, filename):
+def changes_csv(request, start, end, instruments, filename, known=None):
     """One row per event dated ``start`` to ``end`` of the ``instruments``, by date, with its
     instrument's phase on the day before ``start`` and on ``end`` (read from the stored status
     periods); then a row per instrument whose phase changed with no event in the window (a
     delay moved it). Tuples, each chunk's sources in one query: Event instances with their
-    claims prefetched took 1.3 s for a year at 10,000 instruments on SQLite."""
+    claims prefetched took 1.3 s for a year at 10,000 instruments on SQLite. As known on
+    ``known``, the same rows from what was known then (``_changes_known_rows``)."""
+    if known is not None:
+        return _stream(_changes_known_rows(request, start, end, instruments, known), filename)
     before = start - ONE_DAY
     events = Event.objects.between(start, end)
     if instruments.query.where:
@@ -248,14 +291,77 @@ def changes_csv(request, start, end, instruments, filename):
     return _stream(rows(), filename)
 
 
-def _sources(event_ids):
+def _changes_known_rows(request, start, end, instruments, known):
+    """The rows of ``changes_csv`` as known on ``known``: the events known then whose date as
+    known then is in the window (``changes.known_events_between``), by that date, each with its
+    instrument's phases as known then and only the sources published by then; then the
+    instruments whose phase as known then changed with no such event. Links carry ``known``."""
+    listed = ChangeList(start, end, instruments, known)
+    dates = listed.known_events
+    phases = {change.instrument.pk: change for chunk in _chunks(listed.listed, 500) for change in listed.read(chunk)}
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
+    base = request.build_absolute_uri("/").rstrip("/")
+    ordered = sorted(dates, key=lambda pk: (dates[pk].date, dates[pk].title, dates[pk].position, pk))
+    yield [
+        "date",
+        "precision",
+        "instrument",
+        "title",
+        "event",
+        "phase_before",
+        "phase_after",
+        "sources",
+        "disputed",
+        "url",
+    ]
+    for chunk in _chunks(ordered):
+        events = Event.objects.filter(pk__in=chunk).values_list("pk", "instrument__slug", "kind", "key")
+        named = {pk: (slug, kind, key) for pk, slug, kind, key in events}
+        sources, spans = _sources(chunk, known)
+        for pk in chunk:
+            (slug, kind, key), found = named[pk], dates[pk]
+            change = phases.get(found.instrument_id)
+            yield [
+                found.date.isoformat(),
+                found.precision,
+                slug,
+                found.title,
+                kind,
+                (change.before or "") if change else "",
+                (change.after or "") if change else "",
+                sources.get(pk, ""),
+                _span_cell(kind, spans.get(pk, ())),
+                f"{base}{instrument_path(slug)}?on={found.date.isoformat()}&known={known.isoformat()}#event-{key}",
+            ]
+    with_events = {found.instrument_id for found in dates.values()}
+    for pk in listed.listed:
+        if pk not in with_events:
+            change = phases[pk]
+            slug = change.instrument.slug
+            yield [
+                "",
+                "",
+                slug,
+                change.instrument.title,
+                "",
+                change.before,
+                change.after,
+                "",
+                "",
+                f"{base}{instrument_path(slug)}?on={end.isoformat()}&known={known.isoformat()}",
+            ]
+
+
+def _sources(event_ids, known=None):
     """Each event's sources, in file order, as one cell ("Federal Register 90 FR 4544; ..."), and
-    the (date, precision) each gives; a retracted claim is no source."""
+    the (date, precision) each gives; a retracted claim is no source, and as known on ``known``
+    neither is one published later."""
     found, dated = {}, {}
-    claims = (
-        Claim.objects.filter(event_id__in=event_ids, retracted_at__isnull=True)
-        .order_by("event_id", "position", "pk")
-        .values_list("event_id", "document__publisher", "document__title", "document__citation", "date", "precision")
+    claims = Claim.objects.filter(event_id__in=event_ids, retracted_at__isnull=True)
+    if known is not None:
+        claims = claims.filter(document__published_on__lte=known)
+    claims = claims.order_by("event_id", "position", "pk").values_list(
+        "event_id", "document__publisher", "document__title", "document__citation", "date", "precision"
     )
     for event_id, publisher, title, citation, day, precision in claims:
         found.setdefault(event_id, []).append(" ".join(filter(None, [publisher or title, citation])))

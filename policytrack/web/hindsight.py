@@ -56,13 +56,29 @@ def summary_as_recorded(instrument_id, moment):
 def notes_as_recorded(instrument_id, moment):
     """Each event's note by key as recorded at ``moment`` (events not then recorded, or deleted,
     are left out): one query of the events' history rows, the latest of each winning."""
-    rows = (
-        Event.history.filter(instrument_id=instrument_id, history_date__lte=moment)
-        .order_by("id", "history_date", "history_id")
-        .values_list("id", "history_type", "key", "note")
-    )
-    latest = {pk: (change, key, note) for pk, change, key, note in rows}
+    latest = _latest_notes(Event.history.filter(instrument_id=instrument_id, history_date__lte=moment))
     return {key: note for change, key, note in latest.values() if change != "-"}
+
+
+def notes_as_known(events, known):
+    """Give each of ``events`` (Event rows, of any instruments: a list, a feed) the note this
+    tracker had recorded for it by the end of ``known`` (``knowledge_moment``): "" if none then.
+    One query; without ``known`` the notes are left as they are."""
+    if known is None or not events:
+        return events
+    moment = knowledge_moment(known)
+    latest = _latest_notes(Event.history.filter(id__in=[event.pk for event in events], history_date__lte=moment))
+    for event in events:
+        change, _, note = latest.get(event.pk, ("-", "", ""))
+        event.note = note if change != "-" else ""
+    return events
+
+
+def _latest_notes(history):
+    """Each event's latest history row of ``history``, by (moment, row id): id → (change type,
+    key, note)."""
+    rows = history.order_by("id", "history_date", "history_id").values_list("id", "history_type", "key", "note")
+    return {pk: (change, key, note) for pk, change, key, note in rows}
 
 
 def known_relations(relations, known):

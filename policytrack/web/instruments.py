@@ -180,15 +180,9 @@ def instrument_list(request):
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
     on, known = filterset.on_date, filterset.known_date
     instruments = filterset.qs
-    if known is not None and request.GET.get("format") == "csv":
-        return bad_request(
-            request,
-            message="The CSV of the instruments cannot answer “known” yet: it lists what "
-            "every source we hold says. The page itself (without format=csv) "
-            "shows the status as known on that date.",
-        )
     if request.GET.get("format") == "csv":
-        return exports.instrument_csv(request, instruments, on, f"instruments-on-{on.isoformat()}.csv")
+        name = f"instruments-on-{on.isoformat()}" + (f"-as-known-on-{known.isoformat()}" if known else "")
+        return exports.instrument_csv(request, instruments, on, f"{name}.csv", known=known)
     more_than = False
     if filterset.search_ranked:
         paginator = Paginator(instruments, PAGE_SIZE)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
+from policytrack.times import WINDOW_NOT_ON
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between
 from policytrack.timeline.dates import BadDate, check_window, parse_date
@@ -125,14 +126,7 @@ def on_date(request, date):
     filterset = filtered_instruments(request, on=on.isoformat())
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
-    if known is not None:
-        if request.GET.get("format") == "csv":
-            return bad_request(
-                request,
-                message="The CSV of a date cannot answer “known” yet: it lists what every "
-                "source we hold says. The page itself (without format=csv) shows "
-                "the status as known on that date.",
-            )
+    if known is not None and request.GET.get("format") != "csv":
         counts, page, previous, following = _known_listing(request, on, known, filterset)
         return render(
             request,
@@ -157,7 +151,8 @@ def on_date(request, date):
             output_field=IntegerField(),
         )
         instruments = filterset.qs.annotate(rank=rank).order_by("rank", "title", "pk")
-        return exports.instrument_csv(request, instruments, on, f"status-on-{on.isoformat()}.csv", since=True)
+        name = f"status-on-{on.isoformat()}" + (f"-as-known-on-{known.isoformat()}" if known else "")
+        return exports.instrument_csv(request, instruments, on, f"{name}.csv", since=True, known=known)
     # The instruments the filters leave, or None for all of them (without building the query).
     selection = filterset.qs if filterset.narrows else None
     counts = phase_counts(on, selection)
@@ -186,23 +181,30 @@ class DatedEvent(NamedTuple):
     sources: list  # (address, name, the date this source gives where it differs), in file order
 
 
-def _with_events(items, start, end):
+def _with_events(items, start, end, known=None, known_events=None):
     """Give each instrument of a page of changes its ``link`` and its ``events`` dated from
     ``start`` to ``end``, by date, as ``DatedEvent`` — read in one query of tuples, the events
     left-joined to their claims and documents. Event instances with their claims and documents
     prefetched (three queries) took 9 ms of the page's 30 at 100,000 instruments, of which 2 in
-    the database; working out each value from the models' methods in the template, 45 ms."""
+    the database; working out each value from the models' methods in the template, 45 ms.
+
+    As known on ``known``: the events of ``known_events`` (pk → ``changes.KnownDate``), each
+    dated as known then, with only the sources published by then; links carry ``known``."""
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     document_path = path_maker("web:document_detail", 2**31 - 1)
+    also = f"&known={known.isoformat()}" if known else ""
     paths = {}
     for item in items:
         paths[item.instrument.pk] = path = instrument_path(item.instrument.slug)
-        item.link, item.events = f"{path}?on={end.isoformat()}", []
+        item.link, item.events = f"{path}?on={end.isoformat()}{also}", []
     by_instrument = {item.instrument.pk: item.events for item in items}
+    if known is None:
+        events = Event.objects.between(start, end).filter(instrument_id__in=list(paths))
+    else:
+        mine = set(paths)
+        events = Event.objects.filter(pk__in=[pk for pk, found in known_events.items() if found.instrument_id in mine])
     rows = (
-        Event.objects.between(start, end)
-        .filter(instrument_id__in=list(paths))
-        .annotate(counted=counted_claims())
+        events.annotate(counted=counted_claims())
         .order_by("instrument_id", "date", "position", "pk", "counted__position", "counted__pk")
         .values_list(
             "instrument_id",
@@ -217,9 +219,13 @@ def _with_events(items, start, end):
             "counted__document__title",
             "counted__document__publisher",
             "counted__document__citation",
+            "counted__document__published_on",
         )
     )
     rows = list(rows)
+    if known is not None:  # each dated as known then (a stable sort keeps the file order of a day)
+        rows = [(*row[:4], known_events[row[1]].date, known_events[row[1]].precision, *row[6:]) for row in rows]
+        rows.sort(key=lambda row: (row[0], row[4]))
     labels = event_labels({(row[0], row[3]) for row in rows})  # "second compliance date"
     event_pk = None
     for (
@@ -235,18 +241,19 @@ def _with_events(items, start, end):
         title,
         publisher,
         citation,
+        published_on,
     ) in rows:
         if pk != event_pk:
             event_pk, iso_date = pk, day.isoformat()
             event = DatedEvent(
                 iso_date,
                 human_date(day, precision),
-                f"{paths[instrument_id]}?on={iso_date}#event-{key}",
+                f"{paths[instrument_id]}?on={iso_date}{also}#event-{key}",
                 capfirst(label_of(labels, instrument_id, key, kind)),
                 [],
             )
             by_instrument[instrument_id].append(event)
-        if document_id is not None:
+        if document_id is not None and (known is None or published_on <= known):
             event.sources.append(
                 (
                     document_path(document_id),
@@ -260,9 +267,12 @@ def _with_events(items, start, end):
 @rate_limited("search", when=searching)
 @require_safe
 def changes(request):
+    if request.GET.get("on", "").strip():
+        return bad_request(request, message=WINDOW_NOT_ON)
     try:
         end = optional_date(request, "to") or timezone.localdate()
         start = optional_date(request, "from") or end - DEFAULT_WINDOW
+        known = optional_date(request, "known")
         check_window(start, end)
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
@@ -271,16 +281,17 @@ def changes(request):
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
     if request.GET.get("format") == "csv":
         return exports.changes_csv(
-            request, start, end, filterset.qs, f"changes-{start.isoformat()}-to-{end.isoformat()}.csv"
+            request, start, end, filterset.qs, f"changes-{start.isoformat()}-to-{end.isoformat()}.csv", known=known
         )
-    found = changes_between(start, end, filterset.qs, with_events=False)
+    found = changes_between(start, end, filterset.qs, with_events=False, known=known)
     page = Paginator(found.instruments, PAGE_SIZE).get_page(request.GET.get("page"))
-    _with_events(page.object_list, start, end)
+    _with_events(page.object_list, start, end, known, found.instruments.known_events if known else None)
     context = {
         "changes": found,
         "page": page,
         "start": start,
         "end": end,
+        "known": known,
         "before_label": human_date(found.before),  # shown on every row: worked out once
         "end_label": human_date(end),
         "phase_order": engine.PHASES,

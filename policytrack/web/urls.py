@@ -7,14 +7,14 @@ from . import compare, documents, history, instruments, pointintime, views
 app_name = "web"
 
 urlpatterns = [
-    path("", answers_now_only(views.home), name="home"),
+    path("", answers_known_only(views.home), name="home"),
     path("instruments/", answers_known_only(instruments.instrument_list), name="instrument_list"),
     path("instruments/<slug:slug>/", instruments.instrument_detail, name="instrument_detail"),
     path("instruments/<slug:slug>/compare/", compare.instrument_compare, name="instrument_compare"),
     path("compare/", answers_now_only(compare.portfolio_compare), name="compare"),
     path("on/", views.go_to_date, name="go_to_date"),
     path("on/<str:date>/", answers_known_only(pointintime.on_date), name="on_date"),
-    path("changes/", answers_now_only(pointintime.changes), name="changes"),
+    path("changes/", answers_known_only(pointintime.changes), name="changes"),
     path("history/", history.site_history, name="history"),
     path("methodology/", views.methodology, name="methodology"),
     path("documents/", answers_now_only(documents.document_list), name="document_list"),
