@@ -15,6 +15,7 @@ transactional test run before that file's serialized_rollback tests would leave 
 
 import datetime
 import io
+import re
 import os
 import shutil
 from pathlib import Path
@@ -311,3 +312,8 @@ def test_the_list_pages_hold_with_2000_instruments(site, browser):
             visit(page, site, findings, name, address, widths, suffix, axe=suffix == "desktop")
         context.close()
     findings.check()
+    # Counts in the thousands are written as people read them.
+    page = browser.new_page()
+    page.goto(site["url"] + "/instruments/?on=2025-05-20")
+    assert re.search(r"\b2,0\d\d instruments\.", page.inner_text("main")), page.inner_text("main")[:300]
+    page.close()
