@@ -9,10 +9,18 @@ Scored: the class, and every date other than the publication date (which the API
 field). A date the importer claims is *right* when the key gives the same kind and date for
 the document, and *unsupported* when the key gives that date for no kind at all — a date the
 document does not give.
+
+The end of a temporary rule: the key gives the last day named (``until``, with ``until_time``
+when the text fixes one) and, in the newer sets, ``expires``, the day the rule stops applying. An
+``expired`` claim is right on that day: ``expires`` where the key gives it, else the day after
+``until`` ("through April 26" stops applying on April 27), or ``until`` itself when a time of day
+before midnight ends it ("through 1200 hrs, A.l.t., December 31"). Expiries are not counted in
+recall: the older keys do not list them as dates.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 from collections import Counter
@@ -51,6 +59,22 @@ CLASSES = {
     "proclamation": "presidential_document",
     "memorandum": "presidential_document",
 }
+
+
+def expiries(answer):
+    """The days on which the rules a key entry brings into force stop applying (see above)."""
+    days = set()
+    for entry in answer["dates"]:
+        if entry["kind"] == "expires" and entry.get("date"):
+            days.add(entry["date"])
+        elif entry["kind"] == "effective" and entry.get("expires"):
+            days.add(entry["expires"])
+        elif entry["kind"] == "effective" and entry.get("until"):
+            until = datetime.date.fromisoformat(entry["until"])
+            time = entry.get("until_time") or ""
+            ends_in_the_day = time and not time.startswith(("23:59", "24:00"))
+            days.add((until if ends_in_the_day else until + datetime.timedelta(days=1)).isoformat())
+    return days
 
 
 def documents():
@@ -107,12 +131,16 @@ def score():
             for d in answer["dates"]
             if d["kind"] != "published"
         ]
-        given = {d.get("date") for d in answer["dates"]} | {d.get("new_date") for d in answer["dates"]}
+        ends = expiries(answer)
+        given = {d.get("date") for d in answer["dates"]} | {d.get("new_date") for d in answer["dates"]} | ends
         found = set()
         for kind, day, new_date, quote in claims:
             if kind in ("published", "proposed") and raw.get("publication_date") == day.isoformat():
                 continue  # the publication date, from its field
             tally["claimed"] += 1
+            if kind == "expired" and day.isoformat() in ends:
+                tally["claimed right"] += 1
+                continue
             match = next(
                 (
                     i

@@ -187,6 +187,33 @@ REAL = [
 ]
 
 
+# Real lines from the second held-out set (tests/data/fr_holdout), read after it was measured.
+REAL += [
+    (
+        "https://www.federalregister.gov/api/v1/documents/2021-25217 (type and title not in the stored excerpt)",
+        "",
+        "Temporary rule; closure.",
+        "",
+        fc.FINAL_RULE,
+    ),
+    (
+        "https://regulations.justia.com/regulations/fedreg/2024/04/12/2024-07781.html",
+        "Rule",
+        "Temporary final rule.",
+        "Safety Zone, Calcasieu River Ship Channel, Lake Charles, LA",
+        fc.FINAL_RULE,
+    ),
+    (
+        "https://govinfo.gov/content/pkg/FR-2017-09-18/html/2017-19821.htm",
+        "Rule",
+        "Final rule.",
+        "Postponement of Certain Compliance Dates for the Effluent Limitations Guidelines and Standards for the "
+        "Steam Electric Power Generating Point Source Category",
+        fc.DELAY,
+    ),
+]
+
+
 def doc(type_="Rule", action="", title="T", **extra):
     values = {
         "type": type_,
@@ -325,6 +352,20 @@ def test_a_stay_suspends_and_a_court_stay_is_stayed():
 def test_a_correction_is_corrected_on_its_effective_date():
     made, _, _ = claims(fc.CORRECTION, "This correction is effective April 28, 2003.")
     assert made == [("corrected", D(2003, 4, 28), "This correction is effective April 28, 2003.", "")]
+
+
+def test_a_correction_without_a_dates_text_is_dated_by_its_effective_on_or_not_at_all():
+    # 2023-11550 (https://lexbuild.dev/fr/2023/05/2023-11550): no DATES text, effective_on 2023-06-05.
+    made, _, _ = claims(fc.CORRECTION, "", action="Final rule; correction.", effective=D(2023, 6, 5))
+    assert made == [("corrected", D(2023, 6, 5), "", "effective_on")]
+    # 2017-27943 (http://federal.elaws.us/fr/12/28/2017/2017-27943): a proposal's correction giving no date.
+    made, warnings, _ = claims(fc.CORRECTION, "", action="Proposed rule; correction.", published=D(2017, 12, 28))
+    assert made == [] and "no correction date recorded" in warnings[0]
+
+
+def test_a_withdrawal_that_gives_no_date_is_left_for_an_editor():
+    made, warnings, _ = claims(fc.WITHDRAWAL, "", action="Notice of withdrawal.")
+    assert made == [] and "left for an editor" in warnings[0]
 
 
 def test_a_public_inspection_copy_dates_only_its_filing():

@@ -254,3 +254,22 @@ def test_any_text_is_read_without_error_and_every_quote_is_verbatim(parts, signe
         assert finding.sentence in text
     for sentence in reading.not_understood:
         assert sentence in text
+
+
+def test_an_old_closing_date_is_a_reference_not_the_new_one():
+    # https://www.govinfo.gov/content/pkg/FR-2019-05-14/html/2019-09841.htm
+    text = "The period for public comments, which was set to close on June 10, 2019, will be extended to June 25, 2019."
+    reading = read_dates(text, published=D(2019, 5, 14))
+    assert found(reading) == [["comment_period_closes", "2019-06-25"]]
+    assert reading.sentences[0].references == [D(2019, 6, 10)]
+
+
+def test_a_date_followed_by_its_citation_points_at_another_document():
+    # https://www.govinfo.gov/content/pkg/FR-2019-02-14/html/2019-02566.htm
+    text = (
+        "The comment period for the proposed rule published November 29, 2018 at 83 FR 61462, and extended on "
+        "January 28, 2019 at 84 FR 409, is reopened. Comments must be submitted to the Department on February 15, 2019."
+    )
+    reading = read_dates(text, published=D(2019, 2, 14))
+    assert found(reading) == [["comment_period_closes", "2019-02-15"]]
+    assert reading.sentences[0].references == [D(2018, 11, 29), D(2019, 1, 28)]

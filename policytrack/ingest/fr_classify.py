@@ -50,8 +50,8 @@ RULES = {
     DELAY: "delayed (its target, effective or compliance_date, moved to the new date), dated when the "
     "notice takes effect (DATES text, else publication); never published, never effective",
     COMMENT_PERIOD: "comment_period_closes at the new date (a later source for the same event)",
-    CORRECTION: "corrected, when it takes effect (DATES text, else publication)",
-    WITHDRAWAL: "withdrawn (DATES text, else effective_on, else publication)",
+    CORRECTION: "corrected, when it takes effect (DATES text, else effective_on); none without one",
+    WITHDRAWAL: "withdrawn (DATES text, else effective_on); none without one: left for an editor",
     STAY: "suspended (stayed, when a court ordered it; enforcement_suspended, for a stay of enforcement) from its "
     "date; reinstated (enforcement_resumed) at its end, if given",
     RESCISSION: "rescinded on its effective date (DATES text, else effective_on); none without one",
@@ -78,8 +78,10 @@ INSTRUMENT_KIND = {
 _DELAY = re.compile(
     r"\bdelay(?:s|ed|ing)?\s+(?:of\s+|in\s+)?(?:the\s+)?(?:effective|compliance|applicability)\b"
     r"|\b(?:effective|compliance|applicability)\s+dates?\s*(?:;|:)?\s*(?:delay|postpone)"
-    r"|\bdelayed\s+(?:effective|compliance)\b|\bpostpone(?:ment|d)?\s+(?:of\s+)?(?:the\s+)?"
-    r"(?:effective|compliance)|\bextension\s+of\s+(?:the\s+)?compliance\s+dates?",
+    r"|\bdelayed\s+(?:effective|compliance)\b"
+    # "Postponement of Certain Compliance Dates", "Extension of Compliance Deadlines": a delay too.
+    r"|\bpostpone(?:ment|d)?\s+(?:of\s+)?(?:the\s+)?(?:certain\s+)?(?:effective|compliance)"
+    r"|\bextension\s+of\s+(?:the\s+)?(?:certain\s+)?compliance\s+(?:dates?|deadlines?)",
     re.I,
 )
 _COMMENT_PERIOD = re.compile(
@@ -95,13 +97,14 @@ _RESCISSION = re.compile(r"\b(?:rescission|rescind(?:ed|ing)?|removal|revocation
 _WITHDRAWAL_TITLE = re.compile(r"^withdrawal\b|[;:]\s*withdrawal\b", re.I)
 _STAY_TITLE = re.compile(r"[;:]\s*(?:administrative\s+)?(?:stay|suspension)\b", re.I)
 _PROPOSED = re.compile(r"\bproposed\s+rule|\bproposed\s+rulemaking", re.I)
-_RULE = re.compile(r"\bfinal\s+rule\b|\binterim\s+rule\b", re.I)
+# A temporary rule (a closure, a safety zone) is a final rule with an end, not an interim one.
+_RULE = re.compile(r"\bfinal\s+rule\b|\binterim\s+rule\b|\btemporary\s+rule\b", re.I)
 _RESCISSION_TITLE = re.compile(
     r"^(?:rescission|rescinding|removal|revocation|repeal)\b"
     r"|[;:]\s*(?:rescission|removal|revocation|repeal)\b",
     re.I,
 )
-_INTERIM = re.compile(r"\binterim\s+(?:final\s+)?rule\b|\btemporary\s+rule\b|\bemergency\s+(?:rule|action)\b", re.I)
+_INTERIM = re.compile(r"\binterim\s+(?:final\s+)?rule\b|\bemergency\s+(?:rule|action)\b", re.I)
 _DIRECT = re.compile(r"\bdirect\s+final\b", re.I)
 _COURT = re.compile(r"\bcourt\b|\bjudicial\b|\bvacatur\b", re.I)
 _ENFORCEMENT = re.compile(r"\benforcement\b", re.I)
@@ -287,13 +290,19 @@ def claims_for(doc, cls, reading):
         add(closes())
         return claims, warnings
     if cls == CORRECTION:
-        if effective is not None:
-            add(Claim("corrected", effective.date, effective.sentence, relative=effective.relative))
-        else:
-            add(Claim("corrected", published, field="publication_date"))
+        claim = _dated_by(reading, None, effective, doc, "corrected", fallback=None)
+        if claim is None:
+            warnings.append("a correction with no date in its DATES text or effective_on: no correction date recorded")
+        add(claim)
         return claims, warnings
     if cls == WITHDRAWAL:
-        add(_dated_by(reading, fr_dates.WITHDRAWN, effective, doc, "withdrawn", fallback=published))
+        claim = _dated_by(reading, fr_dates.WITHDRAWN, effective, doc, "withdrawn", fallback=None)
+        if claim is None:
+            warnings.append(
+                "a withdrawal with no date in its DATES text or effective_on: no withdrawal recorded, "
+                "left for an editor"
+            )
+        add(claim)
         return claims, warnings
     if cls == STAY:
         stays = reading.of(fr_dates.STAYED) + reading.of(fr_dates.SUSPENDED)

@@ -203,6 +203,16 @@ _PUBLISHED_BEFORE = re.compile(
     r"|\(\s*$|\b\d{1,3}\s+FR\s+\d{1,6}\s*\)?,?\s*(?:on\s+)?$",
     re.I,
 )
+# A date followed by a citation points at another document: "extended on January 28, 2019 at 84 FR
+# 409", "delayed until March 9, 2009 [74 FR 7179]", "published on May 3, 2024 (89 FR 36000)".
+_CITATION_AFTER = re.compile(r"\s*,?\s*(?:\(|\[|\bat\s+)\s*\d{1,3}\s+FR\s+\d{1,6}\b", re.I)
+# A comment period's old end, said in the past: "which was set to close on June 10, 2019", "The
+# public comment period ended on February 17, 2011", "was scheduled to end".
+_OLD_CLOSE = re.compile(
+    r"\b(?:(?:was|were|had\s+been)\s+(?:set|scheduled|due)\s+to\s+(?:close|end|expire)"
+    r"|(?:closed|ended|expired))\s+(?:on\s+)?$",
+    re.I,
+)
 _PAST_DELAY = re.compile(
     r"\b(?:which|that)\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:delayed|postponed)"
     r"\b[^;]*$|\bpreviously\s+(?:delayed|postponed)\b[^;]*$",
@@ -488,6 +498,11 @@ def read_sentence(text, start, published=None, signed=None, default=None):
             sentence.understood = False
             continue
         action, action_end = marks.action(match.start())
+        if not relative and (
+            _CITATION_AFTER.match(body, match.end()) or (_OLD_CLOSE.search(window) and "comment" in lowered)
+        ):
+            sentence.references.append(day)
+            continue
         reference = _PUBLISHED_BEFORE.search(window)
         # "the rule published at 90 FR 1234 is delayed until May 5": an action verb after the
         # pointer governs the date, which is this document's.
