@@ -15,7 +15,12 @@ when the text fixes one) and, in the newer sets, ``expires``, the day the rule s
 ``expired`` claim is right on that day: ``expires`` where the key gives it, else the day after
 ``until`` ("through April 26" stops applying on April 27), or ``until`` itself when a time of day
 before midnight ends it ("through 1200 hrs, A.l.t., December 31"). Expiries are not counted in
-recall: the older keys do not list them as dates.
+recall: the older keys do not list them as dates. Likewise the end of a stay (a stay entry's
+``until``; the day after it for "through") is where a ``reinstated`` or ``enforcement_resumed``
+claim is right.
+
+A claim is matched to a key entry not yet found when there is one, so two claims of one kind and
+date (one delay sentence for each of two targets) find two entries.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -74,6 +80,17 @@ def expiries(answer):
             time = entry.get("until_time") or ""
             ends_in_the_day = time and not time.startswith(("23:59", "24:00"))
             days.add((until if ends_in_the_day else until + datetime.timedelta(days=1)).isoformat())
+    return days
+
+
+def stay_ends(answer):
+    """The days on which the stays a key entry records end: the rule applies again."""
+    days = set()
+    for entry in answer["dates"]:
+        if entry["kind"] in ("stayed", "suspended") and entry.get("until"):
+            until = datetime.date.fromisoformat(entry["until"])
+            through = re.search(r"\bthrough\s+[A-Z][a-z]+\.?\s+\d", entry.get("quote", "")) is not None
+            days.add((until + datetime.timedelta(days=1) if through else until).isoformat())
     return days
 
 
@@ -131,26 +148,27 @@ def score():
             for d in answer["dates"]
             if d["kind"] != "published"
         ]
-        ends = expiries(answer)
-        given = {d.get("date") for d in answer["dates"]} | {d.get("new_date") for d in answer["dates"]} | ends
+        ends, resumes = expiries(answer), stay_ends(answer)
+        given = {d.get("date") for d in answer["dates"]} | {d.get("new_date") for d in answer["dates"]}
+        given |= ends | resumes
         found = set()
         for kind, day, new_date, quote in claims:
             if kind in ("published", "proposed") and raw.get("publication_date") == day.isoformat():
                 continue  # the publication date, from its field
             tally["claimed"] += 1
-            if kind == "expired" and day.isoformat() in ends:
+            if (kind == "expired" and day.isoformat() in ends) or (
+                kind in ("reinstated", "enforcement_resumed") and day.isoformat() in resumes
+            ):
                 tally["claimed right"] += 1
                 continue
-            match = next(
-                (
-                    i
-                    for i, (k, d, n, _) in enumerate(expected)
-                    if (k == kind or kind in SAME.get(k, ()) or (k, kind) in EQUIVALENT.get(cls, ()))
-                    and (d == day.isoformat() or (kind == "delayed" and d is None))
-                    and (kind != "delayed" or n == (new_date and new_date.isoformat()))
-                ),
-                None,
-            )
+            matches = [
+                i
+                for i, (k, d, n, _) in enumerate(expected)
+                if (k == kind or kind in SAME.get(k, ()) or (k, kind) in EQUIVALENT.get(cls, ()))
+                and (d == day.isoformat() or (kind == "delayed" and d is None))
+                and (kind != "delayed" or n == (new_date and new_date.isoformat()))
+            ]
+            match = next((i for i in matches if i not in found), matches[0] if matches else None)
             if match is not None:
                 tally["claimed right"] += 1
                 found.add(match)

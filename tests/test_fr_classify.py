@@ -213,6 +213,47 @@ REAL += [
     ),
 ]
 
+# Real lines from the third held-out set (tests/data/fr_holdout2), read after its first run.
+REAL += [
+    (
+        "https://www.govinfo.gov/content/pkg/FR-2003-04-22/html/03-9865.htm",
+        "Proposed Rule",
+        "Notice of intent.",
+        "Withdrawal of Certain Proposed Rules and Other Proposed Actions; Notice of Intent",
+        fc.NOTICE,
+    ),
+    (
+        "http://www.gpo.gov/fdsys/pkg/FR-2011-10-06/html/2011-25936.htm",
+        "Rule",
+        "Temporary final rule; emergency action extension and request for comments.",
+        "Fisheries of the Northeastern United States; Northeast Multispecies Fishery; Emergency Rule Extension, "
+        "Georges Bank Yellowtail Flounder Catch Limit Revisions",
+        fc.FINAL_RULE,
+    ),
+    (
+        "https://regulations.justia.com/regulations/fedreg/2023/12/14/2023-26751.html",
+        "Rule",
+        "Final rule; correction and stay of effectiveness.",
+        "Guaranteed Loanmaking and Servicing Regulations",
+        fc.STAY,
+    ),
+    (
+        "https://regulations.justia.com/regulations/fedreg/2006/11/29/E6-20221.html",
+        "Rule",
+        "Final rule.",
+        "Final Extension of the Deferred Effective Date for 8-Hour Ozone National Ambient Air Quality Standards "
+        "for Early Action Compact Areas",
+        fc.DELAY,
+    ),
+    (
+        "http://edocket.access.gpo.gov/2010/2010-16371.htm",
+        "Rule",
+        "Temporary interim rule with request for comments.",
+        "Regulated Navigation Area; Hudson River and Port of NY/NJ",
+        fc.INTERIM_FINAL_RULE,
+    ),
+]
+
 
 def doc(type_="Rule", action="", title="T", **extra):
     values = {
@@ -247,6 +288,17 @@ def test_presidential_documents_by_their_type():
 
 def test_a_public_inspection_copy_is_its_own_class():
     assert fc.classify(doc(public_inspection=True, action="Final rule.")) == fc.PUBLIC_INSPECTION
+
+
+def test_a_correction_known_only_by_its_c1_number_is_a_correction():
+    # https://cftc.gov/sites/default/files/foia/fedreg01/foi011113a.htm: printed under CORRECTIONS, no
+    # type or action line, "In proposed rule document 01-24574 … make the following corrections".
+    assert fc.classify(doc("", "", "Customer Margin Rules Relating to Security Futures", number="C1-24574")) == (
+        fc.CORRECTION
+    )
+    assert fc.classify(doc("", "", "Customer Margin Rules Relating to Security Futures", number="01-24574")) == (
+        fc.NOTICE
+    )
 
 
 def test_correction_of_makes_a_correction():
@@ -366,6 +418,42 @@ def test_a_correction_without_a_dates_text_is_dated_by_its_effective_on_or_not_a
 def test_a_withdrawal_that_gives_no_date_is_left_for_an_editor():
     made, warnings, _ = claims(fc.WITHDRAWAL, "", action="Notice of withdrawal.")
     assert made == [] and "left for an editor" in warnings[0]
+
+
+def test_a_notice_that_says_when_it_takes_effect_claims_it():
+    # https://thefederalregister.org/81-FR/23271 (2016-09147)
+    made, _, _ = claims(fc.NOTICE, "Effective Date: April 20, 2016.", published=D(2016, 4, 20))
+    assert made == [
+        ("published", D(2016, 4, 20), "", "publication_date"),
+        ("effective", D(2016, 4, 20), "Effective Date: April 20, 2016.", ""),
+    ]
+
+
+def test_a_delay_notice_also_claims_a_compliance_date_it_gives_but_does_not_move():
+    # https://www.govinfo.gov/content/pkg/FR-2017-03-02/html/2017-04059.htm
+    delay = (
+        "The effective date of the final rule published on January 18, 2017 at 82 FR 5790 is delayed to March 21, 2017."
+    )
+    compliance = (
+        "However, compliance with the section 508-based standards is not required until January 18, 2018, which is "
+        "one year after the final rule's original publication date."
+    )
+    _, _, made = claims(fc.DELAY, f"{delay} {compliance}", published=D(2017, 3, 2))
+    assert [(c.kind, c.date, c.new_date, c.quote) for c in made] == [
+        ("delayed", D(2017, 3, 2), D(2017, 3, 21), delay),
+        ("compliance_date", D(2018, 1, 18), None, compliance),
+    ]
+
+
+def test_a_temporary_rule_ending_at_a_time_of_day_expires_that_day():
+    # http://www.gpo.gov/fdsys/pkg/FR-2015-02-03/html/2015-02037.htm
+    text = "Effective 1200 hrs, Alaska local time (A.l.t.), January 29, 2015, through 1200 hrs, A.l.t., June 10, 2015."
+    made, _, _ = claims(fc.FINAL_RULE, text, published=D(2015, 2, 3))
+    assert made == [
+        ("published", D(2015, 2, 3), "", "publication_date"),
+        ("effective", D(2015, 1, 29), text, ""),
+        ("expired", D(2015, 6, 10), text, ""),
+    ]
 
 
 def test_a_public_inspection_copy_dates_only_its_filing():

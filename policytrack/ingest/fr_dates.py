@@ -224,6 +224,16 @@ _EFFECTIVE_TAIL = re.compile(r"effective\s*$|take\s+effect\s*$", re.I)
 _AS_OF_TAIL = re.compile(r"\b(?:as\s+of|on|effective)\s*$", re.I)
 _BARE = re.compile(r"[\s,]*(?:on\s+)?")
 _THROUGH_TAIL = re.compile(r"\bthrough\s*$", re.I)
+# The end of a temporary rule at a time of day: "through 1200 hrs, A.l.t., October 1, 2008",
+# "until 12:01 a.m., March 11, 2002", "until 11 p.m. on August 23, 2015". It stops applying on
+# that day (unless the time is the day's end).
+_TIMED_END_TAIL = re.compile(
+    r"\b(?:through|until)\s+(?P<time>\d{1,2}(?::\d{2})?\s*[ap]\.m\.|\d{4}\s*hrs\.?|noon|midnight)"
+    r"(?:\s*\([^)]{1,20}\))?(?:[\s,]+(?:A\.l\.t\.|[A-Z][a-z]+\s+(?:local|standard|daylight)\s+time|[A-Z]{2,4}))?"
+    r"[\s,]*(?:on\s+)?$",
+    re.I,
+)
+_DAY_END = re.compile(r"^(?:11:59\s*p\.m\.|2359|2400|midnight)", re.I)
 _EXCEPT = re.compile(r"\bexcept\b|§", re.I)
 _FROM_TAIL = re.compile(r"\bfrom\s*$", re.I)
 _ORIGINAL_TAIL = re.compile(
@@ -581,6 +591,18 @@ def read_sentence(text, start, published=None, signed=None, default=None):
             sentence.understood = False
             continue
         if kind == OTHER:
+            continue
+        timed_end = _TIMED_END_TAIL.search(window) if kind == EFFECTIVE else None
+        if timed_end and any(f.kind == EFFECTIVE for f in sentence.findings):
+            day_end = bool(_DAY_END.match(timed_end.group("time")))
+            sentence.findings.append(
+                Finding(
+                    EXPIRED,
+                    day + datetime.timedelta(days=1) if day_end else day,
+                    text,
+                    f"ends at {timed_end.group('time')} on {match.group(0)}",
+                )
+            )
             continue
         if kind == EFFECTIVE and _THROUGH_TAIL.search(window) and any(f.kind == EFFECTIVE for f in sentence.findings):
             # "effective from December 1, 2021, through November 30, 2026": in force on the last day
