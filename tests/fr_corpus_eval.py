@@ -9,12 +9,26 @@ Scored: the class, and every date other than the publication date (which the API
 field). A date the importer claims is *right* when the key gives the same kind and date for
 the document, and *unsupported* when the key gives that date for no kind at all — a date the
 document does not give.
+
+The end of a temporary rule: the key gives the last day named (``until``, with ``until_time``
+when the text fixes one) and, in the newer sets, ``expires``, the day the rule stops applying. An
+``expired`` claim is right on that day: ``expires`` where the key gives it, else the day after
+``until`` ("through April 26" stops applying on April 27), or ``until`` itself when a time of day
+before midnight ends it ("through 1200 hrs, A.l.t., December 31"). Expiries are not counted in
+recall: the older keys do not list them as dates. Likewise the end of a stay (a stay entry's
+``until``; the day after it for "through") is where a ``reinstated`` or ``enforcement_resumed``
+claim is right.
+
+A claim is matched to a key entry not yet found when there is one, so two claims of one kind and
+date (one delay sentence for each of two targets) find two entries.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -51,6 +65,33 @@ CLASSES = {
     "proclamation": "presidential_document",
     "memorandum": "presidential_document",
 }
+
+
+def expiries(answer):
+    """The days on which the rules a key entry brings into force stop applying (see above)."""
+    days = set()
+    for entry in answer["dates"]:
+        if entry["kind"] == "expires" and entry.get("date"):
+            days.add(entry["date"])
+        elif entry["kind"] == "effective" and entry.get("expires"):
+            days.add(entry["expires"])
+        elif entry["kind"] == "effective" and entry.get("until"):
+            until = datetime.date.fromisoformat(entry["until"])
+            time = entry.get("until_time") or ""
+            ends_in_the_day = time and not time.startswith(("23:59", "24:00"))
+            days.add((until if ends_in_the_day else until + datetime.timedelta(days=1)).isoformat())
+    return days
+
+
+def stay_ends(answer):
+    """The days on which the stays a key entry records end: the rule applies again."""
+    days = set()
+    for entry in answer["dates"]:
+        if entry["kind"] in ("stayed", "suspended") and entry.get("until"):
+            until = datetime.date.fromisoformat(entry["until"])
+            through = re.search(r"\bthrough\s+[A-Z][a-z]+\.?\s+\d", entry.get("quote", "")) is not None
+            days.add((until + datetime.timedelta(days=1) if through else until).isoformat())
+    return days
 
 
 def documents():
@@ -107,22 +148,27 @@ def score():
             for d in answer["dates"]
             if d["kind"] != "published"
         ]
+        ends, resumes = expiries(answer), stay_ends(answer)
         given = {d.get("date") for d in answer["dates"]} | {d.get("new_date") for d in answer["dates"]}
+        given |= ends | resumes
         found = set()
         for kind, day, new_date, quote in claims:
             if kind in ("published", "proposed") and raw.get("publication_date") == day.isoformat():
                 continue  # the publication date, from its field
             tally["claimed"] += 1
-            match = next(
-                (
-                    i
-                    for i, (k, d, n, _) in enumerate(expected)
-                    if (k == kind or kind in SAME.get(k, ()) or (k, kind) in EQUIVALENT.get(cls, ()))
-                    and (d == day.isoformat() or (kind == "delayed" and d is None))
-                    and (kind != "delayed" or n == (new_date and new_date.isoformat()))
-                ),
-                None,
-            )
+            if (kind == "expired" and day.isoformat() in ends) or (
+                kind in ("reinstated", "enforcement_resumed") and day.isoformat() in resumes
+            ):
+                tally["claimed right"] += 1
+                continue
+            matches = [
+                i
+                for i, (k, d, n, _) in enumerate(expected)
+                if (k == kind or kind in SAME.get(k, ()) or (k, kind) in EQUIVALENT.get(cls, ()))
+                and (d == day.isoformat() or (kind == "delayed" and d is None))
+                and (kind != "delayed" or n == (new_date and new_date.isoformat()))
+            ]
+            match = next((i for i in matches if i not in found), matches[0] if matches else None)
             if match is not None:
                 tally["claimed right"] += 1
                 found.add(match)

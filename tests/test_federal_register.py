@@ -145,10 +145,29 @@ def test_a_correction_marks_the_corrected_instrument(db, run, tmp_path):
         "title": "Air Plan Revisions; Correction",
         "dates": None,
     }
-    (tmp_path / "c.json").write_text(json.dumps(correction))
+    (tmp_path / "c.json").write_text(json.dumps(correction | {"effective_on": "2025-01-10"}))
     assert run("import_federal_register", tmp_path / "c.json")[0] == 0
     instrument = Instrument.objects.get()
     assert instrument.events.get(kind="corrected").date == D(2025, 1, 10)
+
+
+def test_a_correction_that_gives_no_date_is_evidence_without_a_dated_event(db, run, tmp_path):
+    run("import_federal_register", RULE)
+    correction = raw(RULE) | {
+        "document_number": "2025-00100",
+        "correction_of": "2024-31396",
+        "publication_date": "2025-01-10",
+        "effective_on": None,
+        "docket_ids": [],
+        "title": "Air Plan Revisions; Correction",
+        "dates": None,
+    }
+    (tmp_path / "c.json").write_text(json.dumps(correction))
+    code, out, err = run("import_federal_register", tmp_path / "c.json")
+    assert code == 0
+    assert "no correction date recorded" in out + err
+    assert not Instrument.objects.get().events.filter(kind="corrected").exists()
+    assert Document.objects.filter(fr_document_number="2025-00100").exists()
 
 
 def test_broken_json_is_refused_with_its_place(db, run, tmp_path):
@@ -225,7 +244,7 @@ def test_a_correction_in_the_same_page_marks_the_instrument_of_the_document_it_c
         correction_of="https://www.federalregister.gov/d/2025-00100/",
         docket_ids=[],
         publication_date="2025-01-20",
-        effective_on=None,
+        effective_on="2025-01-20",
         dates=None,
     )
     report = import_documents([rule("2025-00100", docket_ids=["EPA-9"]), correction], "page.json")

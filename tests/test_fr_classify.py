@@ -187,6 +187,74 @@ REAL = [
 ]
 
 
+# Real lines from the second held-out set (tests/data/fr_holdout), read after it was measured.
+REAL += [
+    (
+        "https://www.federalregister.gov/api/v1/documents/2021-25217 (type and title not in the stored excerpt)",
+        "",
+        "Temporary rule; closure.",
+        "",
+        fc.FINAL_RULE,
+    ),
+    (
+        "https://regulations.justia.com/regulations/fedreg/2024/04/12/2024-07781.html",
+        "Rule",
+        "Temporary final rule.",
+        "Safety Zone, Calcasieu River Ship Channel, Lake Charles, LA",
+        fc.FINAL_RULE,
+    ),
+    (
+        "https://govinfo.gov/content/pkg/FR-2017-09-18/html/2017-19821.htm",
+        "Rule",
+        "Final rule.",
+        "Postponement of Certain Compliance Dates for the Effluent Limitations Guidelines and Standards for the "
+        "Steam Electric Power Generating Point Source Category",
+        fc.DELAY,
+    ),
+]
+
+# Real lines from the third held-out set (tests/data/fr_holdout2), read after its first run.
+REAL += [
+    (
+        "https://www.govinfo.gov/content/pkg/FR-2003-04-22/html/03-9865.htm",
+        "Proposed Rule",
+        "Notice of intent.",
+        "Withdrawal of Certain Proposed Rules and Other Proposed Actions; Notice of Intent",
+        fc.NOTICE,
+    ),
+    (
+        "http://www.gpo.gov/fdsys/pkg/FR-2011-10-06/html/2011-25936.htm",
+        "Rule",
+        "Temporary final rule; emergency action extension and request for comments.",
+        "Fisheries of the Northeastern United States; Northeast Multispecies Fishery; Emergency Rule Extension, "
+        "Georges Bank Yellowtail Flounder Catch Limit Revisions",
+        fc.FINAL_RULE,
+    ),
+    (
+        "https://regulations.justia.com/regulations/fedreg/2023/12/14/2023-26751.html",
+        "Rule",
+        "Final rule; correction and stay of effectiveness.",
+        "Guaranteed Loanmaking and Servicing Regulations",
+        fc.STAY,
+    ),
+    (
+        "https://regulations.justia.com/regulations/fedreg/2006/11/29/E6-20221.html",
+        "Rule",
+        "Final rule.",
+        "Final Extension of the Deferred Effective Date for 8-Hour Ozone National Ambient Air Quality Standards "
+        "for Early Action Compact Areas",
+        fc.DELAY,
+    ),
+    (
+        "http://edocket.access.gpo.gov/2010/2010-16371.htm",
+        "Rule",
+        "Temporary interim rule with request for comments.",
+        "Regulated Navigation Area; Hudson River and Port of NY/NJ",
+        fc.INTERIM_FINAL_RULE,
+    ),
+]
+
+
 def doc(type_="Rule", action="", title="T", **extra):
     values = {
         "type": type_,
@@ -220,6 +288,17 @@ def test_presidential_documents_by_their_type():
 
 def test_a_public_inspection_copy_is_its_own_class():
     assert fc.classify(doc(public_inspection=True, action="Final rule.")) == fc.PUBLIC_INSPECTION
+
+
+def test_a_correction_known_only_by_its_c1_number_is_a_correction():
+    # https://cftc.gov/sites/default/files/foia/fedreg01/foi011113a.htm: printed under CORRECTIONS, no
+    # type or action line, "In proposed rule document 01-24574 … make the following corrections".
+    assert fc.classify(doc("", "", "Customer Margin Rules Relating to Security Futures", number="C1-24574")) == (
+        fc.CORRECTION
+    )
+    assert fc.classify(doc("", "", "Customer Margin Rules Relating to Security Futures", number="01-24574")) == (
+        fc.NOTICE
+    )
 
 
 def test_correction_of_makes_a_correction():
@@ -325,6 +404,56 @@ def test_a_stay_suspends_and_a_court_stay_is_stayed():
 def test_a_correction_is_corrected_on_its_effective_date():
     made, _, _ = claims(fc.CORRECTION, "This correction is effective April 28, 2003.")
     assert made == [("corrected", D(2003, 4, 28), "This correction is effective April 28, 2003.", "")]
+
+
+def test_a_correction_without_a_dates_text_is_dated_by_its_effective_on_or_not_at_all():
+    # 2023-11550 (https://lexbuild.dev/fr/2023/05/2023-11550): no DATES text, effective_on 2023-06-05.
+    made, _, _ = claims(fc.CORRECTION, "", action="Final rule; correction.", effective=D(2023, 6, 5))
+    assert made == [("corrected", D(2023, 6, 5), "", "effective_on")]
+    # 2017-27943 (http://federal.elaws.us/fr/12/28/2017/2017-27943): a proposal's correction giving no date.
+    made, warnings, _ = claims(fc.CORRECTION, "", action="Proposed rule; correction.", published=D(2017, 12, 28))
+    assert made == [] and "no correction date recorded" in warnings[0]
+
+
+def test_a_withdrawal_that_gives_no_date_is_left_for_an_editor():
+    made, warnings, _ = claims(fc.WITHDRAWAL, "", action="Notice of withdrawal.")
+    assert made == [] and "left for an editor" in warnings[0]
+
+
+def test_a_notice_that_says_when_it_takes_effect_claims_it():
+    # https://thefederalregister.org/81-FR/23271 (2016-09147)
+    made, _, _ = claims(fc.NOTICE, "Effective Date: April 20, 2016.", published=D(2016, 4, 20))
+    assert made == [
+        ("published", D(2016, 4, 20), "", "publication_date"),
+        ("effective", D(2016, 4, 20), "Effective Date: April 20, 2016.", ""),
+    ]
+
+
+def test_a_delay_notice_also_claims_a_compliance_date_it_gives_but_does_not_move():
+    # https://www.govinfo.gov/content/pkg/FR-2017-03-02/html/2017-04059.htm
+    delay = (
+        "The effective date of the final rule published on January 18, 2017 at 82 FR 5790 is delayed to March 21, 2017."
+    )
+    compliance = (
+        "However, compliance with the section 508-based standards is not required until January 18, 2018, which is "
+        "one year after the final rule's original publication date."
+    )
+    _, _, made = claims(fc.DELAY, f"{delay} {compliance}", published=D(2017, 3, 2))
+    assert [(c.kind, c.date, c.new_date, c.quote) for c in made] == [
+        ("delayed", D(2017, 3, 2), D(2017, 3, 21), delay),
+        ("compliance_date", D(2018, 1, 18), None, compliance),
+    ]
+
+
+def test_a_temporary_rule_ending_at_a_time_of_day_expires_that_day():
+    # http://www.gpo.gov/fdsys/pkg/FR-2015-02-03/html/2015-02037.htm
+    text = "Effective 1200 hrs, Alaska local time (A.l.t.), January 29, 2015, through 1200 hrs, A.l.t., June 10, 2015."
+    made, _, _ = claims(fc.FINAL_RULE, text, published=D(2015, 2, 3))
+    assert made == [
+        ("published", D(2015, 2, 3), "", "publication_date"),
+        ("effective", D(2015, 1, 29), text, ""),
+        ("expired", D(2015, 6, 10), text, ""),
+    ]
 
 
 def test_a_public_inspection_copy_dates_only_its_filing():

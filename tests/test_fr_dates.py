@@ -254,3 +254,70 @@ def test_any_text_is_read_without_error_and_every_quote_is_verbatim(parts, signe
         assert finding.sentence in text
     for sentence in reading.not_understood:
         assert sentence in text
+
+
+def test_an_old_closing_date_is_a_reference_not_the_new_one():
+    # https://www.govinfo.gov/content/pkg/FR-2019-05-14/html/2019-09841.htm
+    text = "The period for public comments, which was set to close on June 10, 2019, will be extended to June 25, 2019."
+    reading = read_dates(text, published=D(2019, 5, 14))
+    assert found(reading) == [["comment_period_closes", "2019-06-25"]]
+    assert reading.sentences[0].references == [D(2019, 6, 10)]
+
+
+def test_a_date_followed_by_its_citation_points_at_another_document():
+    # https://www.govinfo.gov/content/pkg/FR-2019-02-14/html/2019-02566.htm
+    text = (
+        "The comment period for the proposed rule published November 29, 2018 at 83 FR 61462, and extended on "
+        "January 28, 2019 at 84 FR 409, is reopened. Comments must be submitted to the Department on February 15, 2019."
+    )
+    reading = read_dates(text, published=D(2019, 2, 14))
+    assert found(reading) == [["comment_period_closes", "2019-02-15"]]
+    assert reading.sentences[0].references == [D(2018, 11, 29), D(2019, 1, 28)]
+
+
+@pytest.mark.parametrize(
+    "source,text,published,expired",
+    [
+        (
+            "https://lexbuild.dev/fr/2002/02/02-2545",
+            "This temporary deviation is effective from 12:01 a.m., January 20, 2002, until 12:01 a.m., March 11, 2002.",
+            D(2002, 2, 1),
+            "2002-03-11",
+        ),
+        (
+            "https://webarchive.library.unt.edu/eot2008/20081011225423/http://edocket.access.gpo.gov/2008/E8-21465.htm",
+            "Effective 1200 hrs, Alaska local time (A.l.t.), September 11, 2008, through 1200 hrs, A.l.t., "
+            "October 1, 2008.",
+            D(2008, 9, 15),
+            "2008-10-01",
+        ),
+        (
+            "https://thefederalregister.org/80-FR/48692 (2015-20116)",
+            "This rule is effective without actual notice from 12:01 a.m. on August 14, 2015 until 11 p.m. on "
+            "August 23, 2015.",
+            D(2015, 8, 14),
+            "2015-08-23",
+        ),
+        (
+            "http://www.gpo.gov/fdsys/pkg/FR-2013-11-04/html/2013-26318.htm",
+            "Effective October 30, 2013, through April 30, 2014.",
+            D(2013, 11, 4),
+            "2014-05-01",
+        ),
+    ],
+)
+def test_a_temporary_rule_expires_the_day_it_stops_applying(source, text, published, expired):
+    reading = read_dates(text, published=published)
+    assert [kind for kind, _ in found(reading)] == ["effective", "expired"]
+    assert found(reading)[1] == ["expired", expired]
+    assert reading.not_understood == []
+
+
+def test_paragraph_ranges_are_not_ends():
+    # https://regulations.justia.com/regulations/fedreg/2023/12/14/2023-26751.html
+    text = (
+        "Effective December 14, 2023, 7 CFR 4279.190(a), (c)(1) through (3) and (5), (d)(1) through (3), (h), "
+        "(k)(1) through (3), (m) introductory text, and (m)(4) are stayed until February 12, 2024."
+    )
+    reading = read_dates(text, published=D(2023, 12, 14))
+    assert [(f.kind, f.date, f.until) for f in reading.findings] == [("stayed", D(2023, 12, 14), D(2024, 2, 12))]

@@ -48,14 +48,15 @@ RULES = {
     INTERIM_FINAL_RULE: "as a final rule, and comment_period_closes",
     DIRECT_FINAL_RULE: "as a final rule, and comment_period_closes (the adverse-comment deadline)",
     DELAY: "delayed (its target, effective or compliance_date, moved to the new date), dated when the "
-    "notice takes effect (DATES text, else publication); never published, never effective",
+    "notice takes effect (DATES text, else publication); each compliance date it gives but does not move; "
+    "never published, never effective",
     COMMENT_PERIOD: "comment_period_closes at the new date (a later source for the same event)",
-    CORRECTION: "corrected, when it takes effect (DATES text, else publication)",
-    WITHDRAWAL: "withdrawn (DATES text, else effective_on, else publication)",
+    CORRECTION: "corrected, when it takes effect (DATES text, else effective_on); none without one",
+    WITHDRAWAL: "withdrawn (DATES text, else effective_on); none without one: left for an editor",
     STAY: "suspended (stayed, when a court ordered it; enforcement_suspended, for a stay of enforcement) from its "
     "date; reinstated (enforcement_resumed) at its end, if given",
     RESCISSION: "rescinded on its effective date (DATES text, else effective_on); none without one",
-    NOTICE: "published; comment_period_closes if it gives one",
+    NOTICE: "published; effective and comment_period_closes if its DATES text gives them",
     EXECUTIVE_ORDER: "issued when signed; published; effective when signed unless its text says otherwise",
     PROCLAMATION: "as an executive order",
     MEMORANDUM: "as an executive order",
@@ -78,8 +79,11 @@ INSTRUMENT_KIND = {
 _DELAY = re.compile(
     r"\bdelay(?:s|ed|ing)?\s+(?:of\s+|in\s+)?(?:the\s+)?(?:effective|compliance|applicability)\b"
     r"|\b(?:effective|compliance|applicability)\s+dates?\s*(?:;|:)?\s*(?:delay|postpone)"
-    r"|\bdelayed\s+(?:effective|compliance)\b|\bpostpone(?:ment|d)?\s+(?:of\s+)?(?:the\s+)?"
-    r"(?:effective|compliance)|\bextension\s+of\s+(?:the\s+)?compliance\s+dates?",
+    r"|\bdelayed\s+(?:effective|compliance)\b"
+    # "Postponement of Certain Compliance Dates", "Extension of Compliance Deadlines": a delay too.
+    r"|\bpostpone(?:ment|d)?\s+(?:of\s+)?(?:the\s+)?(?:certain\s+)?(?:effective|compliance)"
+    r"|\bextension\s+of\s+(?:the\s+)?(?:certain\s+)?compliance\s+(?:dates?|deadlines?)"
+    r"|\bextension\s+of\s+(?:the\s+)?deferred\s+effective\s+dates?",
     re.I,
 )
 _COMMENT_PERIOD = re.compile(
@@ -95,13 +99,22 @@ _RESCISSION = re.compile(r"\b(?:rescission|rescind(?:ed|ing)?|removal|revocation
 _WITHDRAWAL_TITLE = re.compile(r"^withdrawal\b|[;:]\s*withdrawal\b", re.I)
 _STAY_TITLE = re.compile(r"[;:]\s*(?:administrative\s+)?(?:stay|suspension)\b", re.I)
 _PROPOSED = re.compile(r"\bproposed\s+rule|\bproposed\s+rulemaking", re.I)
-_RULE = re.compile(r"\bfinal\s+rule\b|\binterim\s+rule\b", re.I)
+# A temporary rule (a closure, a safety zone) is a final rule with an end, not an interim one.
+_RULE = re.compile(r"\bfinal\s+rule\b|\binterim\s+rule\b|\btemporary\s+rule\b", re.I)
 _RESCISSION_TITLE = re.compile(
     r"^(?:rescission|rescinding|removal|revocation|repeal)\b"
     r"|[;:]\s*(?:rescission|removal|revocation|repeal)\b",
     re.I,
 )
-_INTERIM = re.compile(r"\binterim\s+(?:final\s+)?rule\b|\btemporary\s+rule\b|\bemergency\s+(?:rule|action)\b", re.I)
+_INTERIM = re.compile(r"\binterim\s+(?:final\s+)?rule\b", re.I)
+# An emergency rule is interim, unless it says it is a temporary final rule (2011-25936).
+_EMERGENCY = re.compile(r"\bemergency\s+(?:rule|action)\b", re.I)
+_TEMPORARY = re.compile(r"\btemporary\s+(?:final\s+)?rule\b", re.I)
+# "Notice of intent" to withdraw, to prepare a statement…: it announces, it does not act (03-9865).
+_INTENT = re.compile(r"\bnotice\s+of\s+intent\b", re.I)
+# The Office of the Federal Register numbers a correction it prints after the document corrected:
+# "C1-24574" is the first correction to FR Doc. 01-24574.
+_CORRECTION_NUMBER = re.compile(r"^C\d-")
 _DIRECT = re.compile(r"\bdirect\s+final\b", re.I)
 _COURT = re.compile(r"\bcourt\b|\bjudicial\b|\bvacatur\b", re.I)
 _ENFORCEMENT = re.compile(r"\benforcement\b", re.I)
@@ -129,12 +142,19 @@ def classify(doc):
         return PRESIDENTIAL
     # The action line says what the document does; the title only when the action is silent.
     said = action or title
-    if doc.get("correction_of") or (_CORRECTION.search(action) and not _DELAY.search(action)):
+    # "Final rule; correction and stay of effectiveness." (2023-26751): the stay is what changes the law.
+    if (
+        doc.get("correction_of")
+        or (_CORRECTION.search(action) and not _DELAY.search(action) and not _STAY.search(action))
+        or (not action and _CORRECTION_NUMBER.match(doc.get("number") or ""))
+    ):
         return CORRECTION
     if _DELAY.search(action) or _DELAY.search(title):
         return DELAY
     if _COMMENT_PERIOD.search(action) or (not action and _COMMENT_PERIOD.search(title)):
         return COMMENT_PERIOD
+    if _INTENT.search(action):
+        return NOTICE
     # A title that begins "Withdrawal of…" says what the document does even when its action line
     # only names the form ("Direct final rule.", 07-485).
     if _WITHDRAWAL.search(action) or _WITHDRAWAL_TITLE.search(title):
@@ -152,7 +172,7 @@ def classify(doc):
     if kind == "rule" or _RULE.search(said):
         if _DIRECT.search(action) or _DIRECT.search(doc.get("dates_text") or ""):
             return DIRECT_FINAL_RULE
-        if _INTERIM.search(action):
+        if _INTERIM.search(action) or (_EMERGENCY.search(action) and not _TEMPORARY.search(action)):
             return INTERIM_FINAL_RULE
         return FINAL_RULE
     return NOTICE
@@ -250,6 +270,9 @@ def claims_for(doc, cls, reading):
                     reading.of(fr_dates.EFFECTIVE, scoped=True), doc, "effective", "effective", warnings, "effective"
                 )
             )
+        elif effective is not None:
+            # "Effective Date: April 20, 2016." (2016-09147): a notice that says when it takes effect.
+            add(Claim("effective", effective.date, effective.sentence, relative=effective.relative))
         for finding in reading.of(fr_dates.COMPLIANCE, scoped=True):
             add(Claim("compliance_date", finding.date, finding.sentence, relative=finding.relative))
         for finding in reading.of(fr_dates.EXPIRED):
@@ -277,6 +300,10 @@ def claims_for(doc, cls, reading):
                     new_date=finding.date,
                 )
             )
+        # "However, compliance with the section 508-based standards is not required until January 18,
+        # 2018" (2017-04059): a compliance date the delay notice gives, not one it moves.
+        for finding in reading.of(fr_dates.COMPLIANCE, scoped=True):
+            add(Claim("compliance_date", finding.date, finding.sentence, relative=finding.relative))
         if not delays:
             warnings.append(
                 "a delay notice whose new date the DATES text does not give in words this reader "
@@ -287,13 +314,19 @@ def claims_for(doc, cls, reading):
         add(closes())
         return claims, warnings
     if cls == CORRECTION:
-        if effective is not None:
-            add(Claim("corrected", effective.date, effective.sentence, relative=effective.relative))
-        else:
-            add(Claim("corrected", published, field="publication_date"))
+        claim = _dated_by(reading, None, effective, doc, "corrected", fallback=None)
+        if claim is None:
+            warnings.append("a correction with no date in its DATES text or effective_on: no correction date recorded")
+        add(claim)
         return claims, warnings
     if cls == WITHDRAWAL:
-        add(_dated_by(reading, fr_dates.WITHDRAWN, effective, doc, "withdrawn", fallback=published))
+        claim = _dated_by(reading, fr_dates.WITHDRAWN, effective, doc, "withdrawn", fallback=None)
+        if claim is None:
+            warnings.append(
+                "a withdrawal with no date in its DATES text or effective_on: no withdrawal recorded, "
+                "left for an editor"
+            )
+        add(claim)
         return claims, warnings
     if cls == STAY:
         stays = reading.of(fr_dates.STAYED) + reading.of(fr_dates.SUSPENDED)

@@ -203,6 +203,16 @@ _PUBLISHED_BEFORE = re.compile(
     r"|\(\s*$|\b\d{1,3}\s+FR\s+\d{1,6}\s*\)?,?\s*(?:on\s+)?$",
     re.I,
 )
+# A date followed by a citation points at another document: "extended on January 28, 2019 at 84 FR
+# 409", "delayed until March 9, 2009 [74 FR 7179]", "published on May 3, 2024 (89 FR 36000)".
+_CITATION_AFTER = re.compile(r"\s*,?\s*(?:\(|\[|\bat\s+)\s*\d{1,3}\s+FR\s+\d{1,6}\b", re.I)
+# A comment period's old end, said in the past: "which was set to close on June 10, 2019", "The
+# public comment period ended on February 17, 2011", "was scheduled to end".
+_OLD_CLOSE = re.compile(
+    r"\b(?:(?:was|were|had\s+been)\s+(?:set|scheduled|due)\s+to\s+(?:close|end|expire)"
+    r"|(?:closed|ended|expired))\s+(?:on\s+)?$",
+    re.I,
+)
 _PAST_DELAY = re.compile(
     r"\b(?:which|that)\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?(?:delayed|postponed)"
     r"\b[^;]*$|\bpreviously\s+(?:delayed|postponed)\b[^;]*$",
@@ -214,6 +224,16 @@ _EFFECTIVE_TAIL = re.compile(r"effective\s*$|take\s+effect\s*$", re.I)
 _AS_OF_TAIL = re.compile(r"\b(?:as\s+of|on|effective)\s*$", re.I)
 _BARE = re.compile(r"[\s,]*(?:on\s+)?")
 _THROUGH_TAIL = re.compile(r"\bthrough\s*$", re.I)
+# The end of a temporary rule at a time of day: "through 1200 hrs, A.l.t., October 1, 2008",
+# "until 12:01 a.m., March 11, 2002", "until 11 p.m. on August 23, 2015". It stops applying on
+# that day (unless the time is the day's end).
+_TIMED_END_TAIL = re.compile(
+    r"\b(?:through|until)\s+(?P<time>\d{1,2}(?::\d{2})?\s*[ap]\.m\.|\d{4}\s*hrs\.?|noon|midnight)"
+    r"(?:\s*\([^)]{1,20}\))?(?:[\s,]+(?:A\.l\.t\.|[A-Z][a-z]+\s+(?:local|standard|daylight)\s+time|[A-Z]{2,4}))?"
+    r"[\s,]*(?:on\s+)?$",
+    re.I,
+)
+_DAY_END = re.compile(r"^(?:11:59\s*p\.m\.|2359|2400|midnight)", re.I)
 _EXCEPT = re.compile(r"\bexcept\b|§", re.I)
 _FROM_TAIL = re.compile(r"\bfrom\s*$", re.I)
 _ORIGINAL_TAIL = re.compile(
@@ -488,6 +508,11 @@ def read_sentence(text, start, published=None, signed=None, default=None):
             sentence.understood = False
             continue
         action, action_end = marks.action(match.start())
+        if not relative and (
+            _CITATION_AFTER.match(body, match.end()) or (_OLD_CLOSE.search(window) and "comment" in lowered)
+        ):
+            sentence.references.append(day)
+            continue
         reference = _PUBLISHED_BEFORE.search(window)
         # "the rule published at 90 FR 1234 is delayed until May 5": an action verb after the
         # pointer governs the date, which is this document's.
@@ -566,6 +591,18 @@ def read_sentence(text, start, published=None, signed=None, default=None):
             sentence.understood = False
             continue
         if kind == OTHER:
+            continue
+        timed_end = _TIMED_END_TAIL.search(window) if kind == EFFECTIVE else None
+        if timed_end and any(f.kind == EFFECTIVE for f in sentence.findings):
+            day_end = bool(_DAY_END.match(timed_end.group("time")))
+            sentence.findings.append(
+                Finding(
+                    EXPIRED,
+                    day + datetime.timedelta(days=1) if day_end else day,
+                    text,
+                    f"ends at {timed_end.group('time')} on {match.group(0)}",
+                )
+            )
             continue
         if kind == EFFECTIVE and _THROUGH_TAIL.search(window) and any(f.kind == EFFECTIVE for f in sentence.findings):
             # "effective from December 1, 2021, through November 30, 2026": in force on the last day
