@@ -55,9 +55,7 @@ class ChangesFeed(Feed):
         # An unknown agency or topic is a bad parameter, as on the lists and in the calendar (a
         # 400 naming it), not a missing page; blanks are dropped, as a form sends them.
         filterset = InstrumentFilter(query_without_blanks(request.GET), queryset=Instrument.objects.none())
-        problems = [
-            line for line in error_messages(filterset) if line.startswith(("agency:", "topic:", "known:", "on:"))
-        ]
+        problems = error_messages(filterset, only=("agency", "topic", "known", "on"))
         if problems:
             return HttpResponseBadRequest("\n".join(problems) + "\n", content_type="text/plain; charset=utf-8")
         return super().__call__(request, *args, **kwargs)

@@ -196,11 +196,14 @@ class InstrumentFilter(django_filters.FilterSet):
         return queryset.filter(phase_on__in=value) if value else queryset
 
 
-def error_messages(filterset):
+def error_messages(filterset, only=None):
     """The filter set's errors as "name: message" lines, for a 400 page; a message that names its
-    parameter already ("on must be a real date …") is not prefixed again."""
+    parameter already ("on must be a real date …") is not prefixed again. ``only`` keeps the
+    errors of those parameters."""
     lines = []
     for name, messages in filterset.errors.items():
+        if only is not None and name not in only:
+            continue
         text = " ".join(messages)
         lines.append(text if text.startswith(f"{name} ") else f"{name}: {text}")
     return lines
