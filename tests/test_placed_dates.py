@@ -1,20 +1,26 @@
 """Events carry where the engine places them (after delays, none when pre-empted), kept in step
-by the rebuild, so that the calendars and the home page's "coming up" can read an index."""
+by the rebuild, so that the calendars and the home page's "coming up" read an index."""
 
 import datetime
 import importlib
 
 import pytest
+import time_machine
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 
 from engine_strategies import DELAY_HEAVY, timelines
+from policytrack.api import calendar
 from policytrack.timeline import engine
-from policytrack.timeline.models import Claim, Document, Event, Instrument, events_for_engine
+from policytrack.timeline.changes import known_dates, placed_dates
+from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument, events_for_engine
 from test_status_periods import store, storable
 
 D = datetime.date
 UTC = datetime.timezone.utc
+EVERY_SOURCE = D(9000, 12, 31)  # as known on a day after every source: the engine's path
 
 
 def placing(event):
@@ -110,6 +116,53 @@ def test_stored_placings_agree_with_the_engine_on_random_delays_of_delays(db, ev
 def portfolio(demo, moved, run):
     code, _, err = run("generate_synthetic", "--instruments", "60", "--seed", "4")
     assert code == 0, err
+
+
+def due(items):
+    return [(d.instrument.pk, d.event.pk, d.kind, d.date, d.precision, d.delayed) for d in items]
+
+
+@pytest.mark.parametrize(
+    "start, end", [(D(2025, 1, 1), D(2027, 1, 1)), (D(2019, 5, 2), D(2021, 6, 1)), (D(1990, 1, 1), D(2040, 1, 1))]
+)
+def test_the_stored_dates_give_what_the_engine_gives(portfolio, start, end):
+    assert_every_event_placed_as_the_engine_places_it()
+    assert due(placed_dates(start, end)) == due(known_dates(start, end, EVERY_SOURCE))
+    assert due(placed_dates(start, end, limit=20)) == due(known_dates(start, end, EVERY_SOURCE))[:20]
+    some = Instrument.objects.filter(agencies__in=Agency.objects.filter(parent__isnull=False)[:2])
+    assert due(placed_dates(start, end, some)) == due(known_dates(start, end, EVERY_SOURCE, some))
+
+
+def test_the_calendar_is_the_one_the_engine_gave(portfolio, client, monkeypatch):
+    with time_machine.travel(datetime.datetime(2025, 5, 1, 12, tzinfo=UTC), tick=False):
+        stored = client.get("/calendar.ics").content
+        monkeypatch.setattr(
+            calendar,
+            "upcoming_dates",
+            lambda start, end, instruments, known: known_dates(start, end, EVERY_SOURCE, instruments),
+        )
+        ran = client.get("/calendar.ics").content
+    assert b"BEGIN:VEVENT" in stored and b"Moved to this date by a delay" in stored
+    assert stored == ran
+
+
+@time_machine.travel(datetime.datetime(2025, 5, 1, 12, tzinfo=UTC), tick=False)
+def test_the_calendars_and_the_home_page_cost_the_same_queries_whatever_the_portfolio(demo, moved, client, run):
+    addresses = ["/calendar.ics", "/calendar.ics?agency=bis", "/instruments/moved/calendar.ics", "/"]
+
+    def queries():
+        counted = []
+        for address in addresses:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(address).status_code == 200
+            counted.append(len(captured))
+        return counted
+
+    few = queries()
+    for seed in (5, 6):
+        code, _, err = run("generate_synthetic", "--instruments", "40", "--seed", seed)
+        assert code == 0, err
+    assert queries() == few
 
 
 def test_check_status_periods_reports_a_stale_placed_date_and_repair_mends_it(moved, run):

@@ -63,9 +63,9 @@ def instrument_calendar(request, slug):
 
 
 def _calendar_response(request, name, instruments, filename, known=None, on=None):
-    # Built once per state of the record, day and address (the ETag says all three): the whole
-    # portfolio's calendar runs the engine over every instrument with a date in the window
-    # (3.9 s at 10,000 instruments on SQLite), and calendar apps poll it all day.
+    # Built once per state of the record, day and address (the ETag says all three): calendar
+    # apps poll it all day, and as known on a date the engine runs over every instrument with a
+    # date in the window (with every source, the stored placed dates are read instead).
     etag, stamp = validators(request)
     key, seconds = f"calendar:{etag}", settings.POLICYTRACK_CALENDAR_CACHE
     body = cache.get(key) if seconds else None
