@@ -177,7 +177,17 @@ def test_check_status_periods_reports_a_stale_placed_date_and_repair_mends_it(mo
     assert run("check_status_periods", "--samples", "0")[0] == 0
 
 
+class SchemaEditor:
+    """What the migration's fill uses of a schema editor."""
+
+    connection = connection
+
+    def execute(self, sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
 def test_the_migration_fills_every_event_as_the_engine_places_it(portfolio):
     Event.objects.update(placed_date=None, placed_precision="year", placed_delayed=True)
-    importlib.import_module("policytrack.timeline.migrations.0018_event_placed_dates").fill(apps, None)
+    importlib.import_module("policytrack.timeline.migrations.0018_event_placed_dates").fill(apps, SchemaEditor())
     assert_every_event_placed_as_the_engine_places_it()

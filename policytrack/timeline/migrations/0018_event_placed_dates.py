@@ -35,6 +35,10 @@ def fill(apps, schema_editor):
             ).items()
         }
         placed.rewrite(batch, events, model=Event)
+    if schema_editor.connection.vendor == "postgresql":
+        # The updates leave deferred foreign-key checks queued, and PostgreSQL refuses to build
+        # an index on a table with checks pending in the transaction: run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
