@@ -4,12 +4,16 @@ import datetime
 
 import pytest
 import time_machine
+from hypothesis import given
+from hypothesis import strategies as st
 from django.urls import reverse
 from icalendar import Calendar
+from icalendar.parser import foldline
 
 from conftest import DEMO
 from django.core.cache import cache
 
+from policytrack.api.calendar import _folded
 from policytrack.ingest.timeline import import_timeline_file
 from policytrack.timeline.models import Agency, Event, Instrument
 
@@ -184,3 +188,22 @@ def test_a_calendar_is_built_once_per_state_of_the_record(db, client, settings, 
         assert b"Moved by a later notice." in second
         with django_assert_num_queries(1):
             assert client.get(reverse("feeds:calendar")).content == second
+
+
+def test_the_events_are_written_as_icalendar_writes_them(demo, client, run):
+    # Written by hand for speed: read back and written again by icalendar, the same bytes.
+    code, _, err = run("generate_synthetic", "--instruments", "60", "--seed", "4")
+    assert code == 0, err
+    with time_machine.travel(datetime.datetime(2020, 6, 1, 12, tzinfo=UTC), tick=False):
+        body = client.get(reverse("feeds:calendar")).content
+    assert body.count(b"BEGIN:VEVENT") > 10
+    assert "“".encode() in body and b"\\n" in body and b"\r\n " in body  # non-ASCII, escaped, folded
+    assert Calendar.from_ical(body).to_ical() == body
+    with time_machine.travel(FIRST_OF_MAY, tick=False):
+        body = client.get(reverse("feeds:calendar"), {"known": "2025-05-01"}).content
+    assert b"BEGIN:VEVENT" in body and Calendar.from_ical(body).to_ical() == body
+
+
+@given(st.text().filter(lambda line: "\n" not in line))
+def test_a_line_is_folded_as_icalendar_folds_it(line):
+    assert _folded(line) == (foldline(line) + "\r\n").encode()

@@ -13,9 +13,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
-from icalendar import Calendar, Timezone, TimezoneStandard
-from icalendar import Event as CalendarEvent
-from icalendar import vDuration
+from icalendar import Calendar, Timezone, TimezoneStandard, vDuration
+from icalendar.parser import escape_char
 
 from policytrack.times import counted_from, times_label
 from policytrack.timeline.changes import upcoming_dates
@@ -63,9 +62,9 @@ def instrument_calendar(request, slug):
 
 
 def _calendar_response(request, name, instruments, filename, known=None, on=None):
-    # Built once per state of the record, day and address (the ETag says all three): the whole
-    # portfolio's calendar runs the engine over every instrument with a date in the window
-    # (3.9 s at 10,000 instruments on SQLite), and calendar apps poll it all day.
+    # Built once per state of the record, day and address (the ETag says all three): calendar
+    # apps poll it all day, and as known on a date the engine runs over every instrument with a
+    # date in the window (with every source, the stored placed dates are read instead).
     etag, stamp = validators(request)
     key, seconds = f"calendar:{etag}", settings.POLICYTRACK_CALENDAR_CACHE
     body = cache.get(key) if seconds else None
@@ -77,7 +76,7 @@ def _calendar_response(request, name, instruments, filename, known=None, on=None
         name += times_label(on, known, "from")
         if known:
             notes_as_known([item.event for item in due], known)
-        body = build_calendar(request, name, due, stamp=stamp, known=known).to_ical()
+        body = build_calendar(request, name, due, stamp=stamp, known=known)
         if seconds:
             cache.set(key, body, timeout=seconds)
     response = HttpResponse(body, content_type=CONTENT_TYPE)
@@ -86,7 +85,7 @@ def _calendar_response(request, name, instruments, filename, known=None, on=None
 
 
 def build_calendar(request, name, due, stamp, known=None):
-    """The VCALENDAR for ``due`` (``changes.DueDate`` items). ``stamp`` is when the record last
+    """The VCALENDAR for ``due`` (``changes.DueDate`` items), as bytes. ``stamp`` is when the record last
     changed, so an unchanged record gives a byte-identical calendar. Each entry links to its
     instrument's page as known on ``known``, if given."""
     calendar = Calendar()
@@ -104,9 +103,16 @@ def build_calendar(request, name, due, stamp, known=None):
     # in subscribers' calendars a date no source gives.
     calendar.add_component(_utc())
     path = event_path_maker(known)
-    for item in due:
-        calendar.add_component(_calendar_event(request, item, stamp, path))
-    return calendar
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
+    # The events are written here rather than as icalendar components: building and writing
+    # those took three quarters of the calendar's time (profiled, 556 events at 10,000
+    # instruments: 2.2 of 2.8 s). The bytes are icalendar's own — its escaping, its folding,
+    # its order of properties (tests read them back and compare).
+    stamp_text = stamp.strftime("%Y%m%dT%H%M%SZ")
+    # The site's address once, not per event (paths of slugs and keys need no escaping).
+    origin = request.build_absolute_uri("/")[:-1]
+    events = b"".join(_calendar_event(origin, item, stamp_text, path) for item in due)
+    return head + events + b"END:VCALENDAR" + end
 
 
 def _utc():
@@ -120,7 +126,9 @@ def _utc():
     return zone
 
 
-def _calendar_event(request, item, stamp, path):
+def _calendar_event(origin, item, stamp, path):
+    """One VEVENT, as icalendar writes it: its properties in icalendar's order (SUMMARY, DTSTART,
+    DTEND, DTSTAMP, UID, then by name), text escaped and every line folded at 75 octets."""
     instrument, event = item.instrument, item.event
     summary = f"{instrument}: {EVENT_KIND_LABELS.get(event.kind, event.kind)}"
     if item.precision != "day":
@@ -131,17 +139,37 @@ def _calendar_event(request, item, stamp, path):
     if event.note:
         lines.append(event.note)
     lines += ["Sources:", *(f"- {line}" for line in sources_text(event))]
-    url = request.build_absolute_uri(path(instrument, event))
+    url = origin + path(instrument, event)
     lines += ["", url]
+    description = "\n".join(lines)
+    properties = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{escape_char(summary)}",
+        f"DTSTART;VALUE=DATE:{item.date:%Y%m%d}",  # a date, so an all-day event
+        f"DTEND;VALUE=DATE:{item.date + datetime.timedelta(days=1):%Y%m%d}",
+        f"DTSTAMP:{stamp}",
+        f"UID:{escape_char(event_uid(instrument, event))}",
+        f"CATEGORIES:{escape_char(event.kind.replace('_', ' '))}",
+        f"DESCRIPTION:{escape_char(description)}",
+        "TRANSP:TRANSPARENT",  # a deadline to know about, not time taken
+        f"URL:{url}",
+        "END:VEVENT",
+    ]
+    return b"".join(_folded(line) for line in properties)
 
-    entry = CalendarEvent()
-    entry.add("uid", event_uid(instrument, event))
-    entry.add("dtstamp", stamp)
-    entry.add("dtstart", item.date)  # a date, so an all-day event (VALUE=DATE)
-    entry.add("dtend", item.date + datetime.timedelta(days=1))
-    entry.add("summary", summary)
-    entry.add("description", "\n".join(lines))
-    entry.add("url", url)
-    entry.add("categories", [event.kind.replace("_", " ")])
-    entry.add("transp", "TRANSPARENT")  # a deadline to know about, not time taken
-    return entry
+
+def _folded(line):
+    """A content line folded as icalendar folds it (RFC 5545 3.1): pieces of at most 74 octets,
+    none splitting a character, each after the first on a new line starting with a space.
+    (icalendar's ``foldline`` counts the octets of a line with any non-ASCII character one
+    character at a time: 1.25 s of the 1.8 s the events took, profiled.)"""
+    octets = line.encode()
+    pieces, start = [], 0
+    while len(octets) - start > 74:
+        end = start + 74
+        while octets[end] & 0xC0 == 0x80:  # a continuation byte: back to the character's first
+            end -= 1
+        pieces.append(octets[start:end])
+        start = end
+    pieces.append(octets[start:])
+    return b"\r\n ".join(pieces) + b"\r\n"

@@ -141,7 +141,7 @@ class InstrumentRebuilding(RebuildingQuerySet):
 class EventRebuilding(RebuildingQuerySet):
     instrument_path = "instrument_id"
     moving_fields = frozenset({"instrument"})
-    derived_fields = frozenset({"instrument_title"})
+    derived_fields = frozenset({"instrument_title", "placed_date", "placed_precision", "placed_delayed"})
 
     def _instruments_of_new(self, objs):
         return {obj.instrument_id for obj in objs}

@@ -56,6 +56,8 @@ LISTING_ORDER = (
     "not_yet_issued",
 )
 LISTING_RANK = {phase: rank for rank, phase in enumerate(LISTING_ORDER)}
+# An event's copy of where the engine places it (see ``Event.placed_date``), in this order.
+PLACED_FIELDS = ("placed_date", "placed_precision", "placed_delayed")
 
 
 class Precision(models.TextChoices):
@@ -385,6 +387,11 @@ class EventQuerySet(EventRebuilding):
         """Events whose recorded date falls in [start, end], both inclusive."""
         return self.filter(date__gte=start, date__lte=end)
 
+    def placed_between(self, start, end):
+        """Events the engine places (with every source known, after delays) from ``start`` to
+        ``end``, both inclusive. A pre-empted event has no placed date and is never among them."""
+        return self.filter(placed_date__gte=start, placed_date__lte=end)
+
     def with_sources(self):
         """Each event's claims prefetched in file order, each with its document: two queries
         more, whatever the number of events."""
@@ -429,9 +436,18 @@ class Event(Versioned):
     # (the rebuild after every save sets it), like the status periods' copy; rows written in
     # bulk carry it from the start. Not part of the event's history.
     instrument_title = models.CharField(max_length=500, editable=False, default="")
+    # Where the engine places the event with every source known (``placed.py``): its date after
+    # the latest delay of it, and whether a delay moved it; no date when it is pre-empted (an
+    # effective or compliance date after the instrument ended never happens). Stored so that the
+    # calendars and the home page's "coming up" read the dates of a window from an index rather
+    # than run the engine over the portfolio; written by the rebuild in ``periods.py`` in the
+    # same transaction as the status periods. Not part of the event's history.
+    placed_date = models.DateField(null=True, blank=True, editable=False)
+    placed_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY, editable=False)
+    placed_delayed = models.BooleanField(default=False, editable=False)
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["instrument_title"])
+    history = HistoricalRecords(excluded_fields=["instrument_title", *PLACED_FIELDS])
 
     class Meta:
         ordering = ["instrument", "date", "position"]
@@ -455,6 +471,8 @@ class Event(Versioned):
             # instruments with an event in a window, and their titles, are read from the index
             # alone (on SQLite, which has no INCLUDE, the title is read from the row).
             models.Index(fields=["date", "instrument"], include=["instrument_title"], name="event_date_idx"),
+            # The calendars and the home page's "coming up" read the events placed in a window.
+            models.Index(fields=["placed_date", "instrument"], name="event_placed_idx"),
         ]
 
     def __str__(self):

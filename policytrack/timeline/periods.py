@@ -1,5 +1,5 @@
-"""Keeping stored status periods (and sourced events' dates, and events' copies of their
-instrument's title) in step with the evidence.
+"""Keeping stored status periods (and sourced events' dates, events' copies of their
+instrument's title and where the engine places them) in step with the evidence.
 
 Any save or delete of an event, a claim or a cited document marks its instruments; they
 are rebuilt at once, inside the caller's transaction, so a list page never sees periods
@@ -20,7 +20,7 @@ from django.db.models import Case, Count, Value, When
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from . import engine, knowledge, search
+from . import engine, knowledge, placed, search
 from .planning import reads_by_index
 from .models import (
     BEGINNING_OF_TIME,
@@ -194,16 +194,18 @@ def _titles(instrument_ids):
     return dict(Instrument.objects.filter(pk__in=instrument_ids).values_list("pk", "title"))
 
 
-def _derived(instrument_ids, titles, sync_dates=False, inputs=None):
+def _derived(instrument_ids, titles, sync_dates=False, inputs=None, events=None):
     """Each instrument's periods as the engine derives them now, as rows of ``_PERIOD_COLUMNS``
     (open ends become sentinel dates), by instrument id. ``inputs``, a dict, receives each
-    instrument's engine events."""
+    instrument's engine events; ``events`` each instrument's (event pks, engine events)."""
     derived = {}
     for instrument_id, stored_dates, engine_events in _engine_input(instrument_ids):
         if sync_dates:
             _sync_event_dates(stored_dates, engine_events)
         if inputs is not None:
             inputs[instrument_id] = engine_events
+        if events is not None and engine_events:
+            events[instrument_id] = ([pk for pk, _, _ in stored_dates], engine_events)
         derived[instrument_id] = [
             (
                 instrument_id,
@@ -236,11 +238,17 @@ def _stored(instrument_ids):
 def _stale_in(instrument_ids):
     stored, titles = _stored(instrument_ids), _titles(instrument_ids)
     mistitled = _mistitled(instrument_ids, titles)
-    inputs = {}
-    derived = _derived(instrument_ids, titles, inputs=inputs)
+    inputs, events = {}, {}
+    derived = _derived(instrument_ids, titles, inputs=inputs, events=events)
     stale_known = set(_stale_known_periods(instrument_ids, inputs, titles))
+    misplaced = {instrument_id for instrument_id, _ in placed.misplaced(instrument_ids, events).values()}
     for instrument_id, rows in derived.items():
-        if stored.get(instrument_id, []) != rows or instrument_id in mistitled or instrument_id in stale_known:
+        if (
+            stored.get(instrument_id, []) != rows
+            or instrument_id in mistitled
+            or instrument_id in stale_known
+            or instrument_id in misplaced
+        ):
             yield instrument_id
 
 
@@ -267,9 +275,11 @@ def _rebuild_batch(instrument_ids):
         Event.objects.filter(instrument_id__in=mistitled).update(
             instrument_title=Case(*[When(instrument_id=pk, then=Value(titles[pk])) for pk in mistitled])
         )
-    inputs = {}
-    derived, stored = _derived(instrument_ids, titles, sync_dates=True, inputs=inputs), _stored(instrument_ids)
+    inputs, events = {}, {}
+    derived = _derived(instrument_ids, titles, sync_dates=True, inputs=inputs, events=events)
+    stored = _stored(instrument_ids)
     _rebuild_known_periods(instrument_ids, inputs, titles)
+    placed.rewrite(instrument_ids, events)
     # Only instruments whose periods differ are rewritten (most edits leave them as they were),
     # so that the rows, their six indexes and the tally are not churned for nothing.
     changed = [pk for pk in instrument_ids if derived.get(pk, []) != stored.get(pk, [])]

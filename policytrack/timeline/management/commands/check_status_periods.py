@@ -21,7 +21,7 @@ PROGRESS_EVERY = 5000  # instruments between progress lines
 class Command(BaseCommand):
     help = (
         "Check that every instrument's stored status periods agree with the status engine (and its "
-        "events' copies of its title with its title), that they were derived by the engine's rules version, "
+        "events' copies of its title and of where the engine places them), that they were derived by the engine's rules version, "
         "and the phase tally with the periods; with --repair, rebuild what disagrees. Exit status 1 when "
         "anything stale is left."
     )
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             more = f" and {len(stale) - 20:,} more" if len(stale) > 20 else ""
             self.stdout.write(
                 f"{len(stale):,} of {total:,} instruments have stale status periods "
-                f"(or events with an old copy of their title): "
+                f"(or events with an old copy of their title or of where the engine places them): "
                 f"{', '.join(names)}{more}."
             )
         if tally_off:
