@@ -1,6 +1,7 @@
 """The CSV exports say, byte for byte, what they said before they were made fast (issue 17): the
 files in tests/data/csv_golden/ were written by the exports as they were then, from the demo
-timeline, an instrument with hostile names and 120 synthetic instruments.
+timeline (two of its claims retracted), an instrument with hostile names and 120 synthetic
+instruments.
 
 To write them again after a change meant to alter an export, run this file with
 POLICYTRACK_WRITE_GOLDEN=1 and read the difference before committing it."""
@@ -14,6 +15,7 @@ import pytest
 import time_machine
 
 from policytrack.ingest.timeline import import_timeline_data
+from policytrack.timeline.models import Claim
 
 from test_csv_injection import TIMELINE as HOSTILE
 
@@ -41,8 +43,12 @@ def golden_name(address):
 
 
 @pytest.fixture
-def portfolio(demo, run):
+def portfolio(demo, run, editor):
     import_timeline_data(HOSTILE, "evil.json")
+    # Retracted claims are no sources: one ends a dispute, one narrows another.
+    demo_claims = Claim.objects.filter(document__key="seed-000", event__instrument__slug="gp10-guidance")
+    demo_claims.get(event__kind="effective").retract(editor, "Misread.")
+    Claim.objects.get(document__key="seed-004", event__key="rescission-announced").retract(editor, "Misdated.")
     code, _, err = run("generate_synthetic", "--instruments", 120, "--seed", 3)
     assert code == 0, err
 
