@@ -12,7 +12,7 @@ from django.db.models import F, FilteredRelation, Max, Min, OuterRef, Q, Subquer
 from django.http import StreamingHttpResponse
 
 from policytrack.timeline import engine
-from policytrack.timeline.changes import ONE_DAY, ChangeList
+from policytrack.timeline.changes import ONE_DAY, ChangeList, known_event_candidates
 from policytrack.timeline.models import Claim, Event, Instrument, KnownPeriod, StatusPeriod
 from policytrack.timeline.wording import PHASE_LABELS
 
@@ -64,7 +64,8 @@ def _lines(rows, block=500):
 CHUNK = 2000
 
 
-def _chunks(rows, size=CHUNK):
+def _chunks(rows, size=None):
+    size = size or CHUNK
     chunk = []
     for row in rows:
         chunk.append(row)
@@ -346,25 +347,27 @@ def _changes_known_rows(request, start, end, instruments, known):
         "disputed",
         "url",
     ]
-    for chunk in _chunks(ordered):
-        events = Event.objects.filter(pk__in=chunk).values_list("pk", "instrument__slug", "kind", "key")
-        named = {pk: (slug, kind, key) for pk, slug, kind, key in events}
-        sources, spans = _sources(chunk, known)
-        for pk in chunk:
-            (slug, kind, key), found = named[pk], dates[pk]
-            change = phases.get(found.instrument_id)
-            yield [
-                found.date.isoformat(),
-                found.precision,
-                slug,
-                found.title,
-                kind,
-                (change.before or "") if change else "",
-                (change.after or "") if change else "",
-                sources.get(pk, ""),
-                _span_cell(kind, spans.get(pk, ())),
-                f"{base}{instrument_path(slug)}?on={found.date.isoformat()}&known={known.isoformat()}#event-{key}",
-            ]
+    # The names and sources of every event read (``dates`` holds them all already): two
+    # queries, where each 2,000 events cost two more.
+    candidates = known_event_candidates(start, end, known, instruments)
+    events = candidates.values_list("pk", "instrument__slug", "kind", "key").iterator(chunk_size=CHUNK)
+    named = {pk: (slug, kind, key) for pk, slug, kind, key in events if pk in dates}
+    sources, spans = _sources(candidates, known)
+    for pk in ordered:
+        (slug, kind, key), found = named[pk], dates[pk]
+        change = phases.get(found.instrument_id)
+        yield [
+            found.date.isoformat(),
+            found.precision,
+            slug,
+            found.title,
+            kind,
+            (change.before or "") if change else "",
+            (change.after or "") if change else "",
+            sources.get(pk, ""),
+            _span_cell(kind, spans.get(pk, ())),
+            f"{base}{instrument_path(slug)}?on={found.date.isoformat()}&known={known.isoformat()}#event-{key}",
+        ]
     with_events = {found.instrument_id for found in dates.values()}
     for pk in listed.listed:
         if pk not in with_events:
@@ -384,18 +387,18 @@ def _changes_known_rows(request, start, end, instruments, known):
             ]
 
 
-def _sources(event_ids, known=None):
-    """Each event's sources, in file order, as one cell ("Federal Register 90 FR 4544; ..."), and
-    the (date, precision) each gives; a retracted claim is no source, and as known on ``known``
-    neither is one published later."""
+def _sources(events, known=None):
+    """Each of the ``events``' sources (a queryset), in file order, as one cell ("Federal
+    Register 90 FR 4544; ..."), and the (date, precision) each gives; a retracted claim is no
+    source, and as known on ``known`` neither is one published later."""
     found, dated = {}, {}
-    claims = Claim.objects.filter(event_id__in=event_ids, retracted_at__isnull=True)
+    claims = Claim.objects.filter(event__in=events, retracted_at__isnull=True)
     if known is not None:
         claims = claims.filter(document__published_on__lte=known)
     claims = claims.order_by("event_id", "position", "pk").values_list(
         "event_id", "document__publisher", "document__title", "document__citation", "date", "precision"
     )
-    for event_id, publisher, title, citation, day, precision in claims:
+    for event_id, publisher, title, citation, day, precision in claims.iterator(chunk_size=CHUNK):
         found.setdefault(event_id, []).append(_source_name(publisher, title, citation))
         dated.setdefault(event_id, []).append((day, precision))
     return {pk: "; ".join(names) for pk, names in found.items()}, dated
