@@ -59,8 +59,9 @@ def _lines(rows, block=500):
 
 
 # Rows are read through a server-side cursor (PostgreSQL) CHUNK at a time, so that memory holds
-# one chunk; what a row needs from other tables is read in one query for the whole export
-# (the instrument lists) or one per chunk (the changes).
+# one chunk. What a row needs from other tables is joined to it, or read in one query for the
+# whole export and kept only where a row needs it (the disputed events), never a query per
+# chunk: a fixed number of queries, whatever the number of rows.
 CHUNK = 2000
 
 
