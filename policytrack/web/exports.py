@@ -164,9 +164,11 @@ def disputed_by_instrument(instruments, on, known=None):
 def _disputed_as_known(claims, on, known):
     """``disputed_by_instrument`` as known on ``known``: each event's claims published by then,
     the event dated by the best of them (``engine.best_claim``); one query."""
-    claims = claims.filter(document__published_on__lte=known)
+    # Claims that agree agree as known on any date: the events disagreeing with every source
+    # known are the candidates, found without reading the 700,000 documents (8 of 9 s of this
+    # query at 100,000 instruments on a loaded machine went to that join).
     rows = (
-        claims.filter(event__in=_disagreeing(claims))
+        claims.filter(event__in=_disagreeing(claims), document__published_on__lte=known)
         .order_by("event__instrument_id", "event__position", "event_id")
         .values_list(
             "event__instrument_id",
