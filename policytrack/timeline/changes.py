@@ -140,7 +140,13 @@ def known_event_dates(events, known):
 
 def known_events_between(start, end, known, instruments=None):
     """The events known on ``known`` whose date as known then falls from ``start`` to ``end``
-    (both inclusive), of the ``instruments`` (all by default): pk → KnownDate.
+    (both inclusive), of the ``instruments`` (all by default): pk → KnownDate."""
+    candidates = known_event_candidates(start, end, known, instruments)
+    return {pk: found for pk, found in known_event_dates(candidates, known).items() if start <= found.date <= end}
+
+
+def known_event_candidates(start, end, known, instruments=None):
+    """The events that ``known_events_between`` reads (a queryset): those it returns and others.
 
     An event's date as known on K is one of its claims' dates (or its own, unsourced), so the
     candidates are the events dated in the window and those with a counted claim published by
@@ -153,8 +159,7 @@ def known_events_between(start, end, known, instruments=None):
         claimed = claimed.filter(event__instrument__in=instruments.order_by().values("pk"))
     # One UNION of the two index scans (an OR of them lets the planner scan every event).
     in_window = events.filter(date__gte=start, date__lte=end).order_by().values("pk")
-    candidates = Event.objects.filter(pk__in=in_window.union(claimed.order_by().values("event_id")))
-    return {pk: found for pk, found in known_event_dates(candidates, known).items() if start <= found.date <= end}
+    return Event.objects.filter(pk__in=in_window.union(claimed.order_by().values("event_id")))
 
 
 class ChangeList(Sequence):

@@ -14,9 +14,9 @@ def reads_by_index(using):
     A batch's claims are a few thousand rows out of a million, found through the index on their
     event. With the default cost of a random read (4: a spinning disk), PostgreSQL prefers to
     scan every claim: it did so for freshly imported instruments in the rebuild (100 ms against
-    10 ms for 500 instruments at 100,000) and for each chunk of 2,000 rows of the CSV exports'
-    disputed dates (410 ms against 66 ms). ``random_page_cost`` is lowered for these reads only (SET LOCAL, in
-    a savepoint) — lowered for every query, it slowed the changes page — and put back after."""
+    10 ms for 500 instruments at 100,000). ``random_page_cost`` is lowered for these reads only
+    (SET LOCAL, in a savepoint) — lowered for every query, it slowed the changes page — and put
+    back after."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
