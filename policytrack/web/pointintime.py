@@ -83,7 +83,7 @@ def _known_listing(request, on, known, filterset):
     data = query_without_blanks(request.GET)
     data.pop("phase", None)
     unphased = InstrumentFilter(data, queryset=Instrument.objects.order_by("title", "pk"))
-    rows = KnownPeriod.objects.all()
+    rows = KnownPeriod.objects.current()
     if unphased.narrows:
         rows = rows.filter(instrument__in=unphased.qs.values("pk"))
     if not unphased.narrows and not phases:
