@@ -5,7 +5,7 @@ import datetime
 
 import time_machine
 
-from policytrack.timeline.derived import records_from
+from policytrack.timeline.derived import DerivedRules, records_from
 from policytrack.timeline.models import Claim, Document, Instrument, KnownPeriod
 from policytrack.timeline.periods import rebuild_status_periods
 
@@ -68,3 +68,42 @@ def test_deleting_an_instrument_moves_the_first_moment_answered_to_the_deletion(
         Instrument.objects.get(pk=demo.pk).delete()
     assert records_from() == EDITED
     assert not KnownPeriod.objects.filter(instrument_id=demo.pk).exists()
+
+
+def edit_at(demo, moment):
+    with time_machine.travel(moment, tick=False):
+        event = demo.events.get(kind="enforcement_suspended")
+        notice = Document.objects.create(
+            key="fr-notice", kind="federal_register", title="N", published_on=D(2025, 6, 20)
+        )
+        Claim.objects.create(event=event, document=notice, date=D(2025, 6, 1))
+
+
+def test_the_check_reads_replaced_rows_against_the_edit_history_then(demo, run):
+    DerivedRules.objects.filter(pk=1).update(records_from=BEFORE)
+    with time_machine.travel(BEFORE, tick=False):
+        rebuild_status_periods([demo.pk])
+    edit_at(demo, EDITED)
+    code, out, _ = run("check_status_periods", "--samples", "20")
+    assert code == 0, out
+    assert (
+        "replaced rows at a moment they were recorded, against the engine on the edit history then: 0 disagree" in out
+    )
+
+
+def test_a_replaced_row_that_disagrees_is_reported_and_repair_stops_the_lists_answering_before_now(demo, run):
+    DerivedRules.objects.filter(pk=1).update(records_from=BEFORE)
+    with time_machine.travel(BEFORE, tick=False):
+        rebuild_status_periods([demo.pk])
+    edit_at(demo, EDITED)
+    rows_of(demo).filter(recorded_to__isnull=False).update(phase="vacated")
+    code, out, _ = run("check_status_periods", "--samples", "20")
+    assert code == 1
+    assert "against the engine on the edit history then: 1 disagree" in out and "cannot be rebuilt" in out
+    assert "vacated" in out  # what is stored, beside what the engine says
+    repaired = EDITED + datetime.timedelta(days=1)
+    with time_machine.travel(repaired, tick=False):
+        code, out, _ = run("check_status_periods", "--samples", "20", "--repair")
+    assert code == 0, out
+    assert records_from() == repaired
+    assert "Sampled" in out
