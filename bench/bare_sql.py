@@ -27,22 +27,24 @@ GROUP BY phase"""
 
 # The same as known on K, from the store over knowledge time: the fifty rows, the tally's counts
 # corrected by the rows with a knowledge boundary after K, and the neighbouring dates.
-KNOWN_COVERING = "p.valid_from <= %s AND p.valid_to > %s AND p.known_from <= %s AND p.known_to > %s"
+KNOWN_COVERING = (
+    "p.valid_from <= %s AND p.valid_to > %s AND p.known_from <= %s AND p.known_to > %s AND p.recorded_to IS NULL"
+)
 ON_DATE_KNOWN = f"""
 SELECT i.id, i.slug, i.title, i.short_title, i.kind, p.phase, p.valid_from
 FROM timeline_knownperiod p JOIN timeline_instrument i ON i.id = p.instrument_id
 WHERE {KNOWN_COVERING} ORDER BY p.listing_rank, p.title, p.instrument_id LIMIT 50"""
 KNOWN_CORRECTIONS = [
     "SELECT phase, COUNT(*) FROM timeline_knownperiod WHERE valid_from <= %s AND valid_to > %s "
-    "AND known_to = %s AND known_from > %s GROUP BY phase",
+    "AND known_to = %s AND known_from > %s AND recorded_to IS NULL GROUP BY phase",
     "SELECT phase, COUNT(*) FROM timeline_knownperiod WHERE valid_from <= %s AND valid_to > %s "
-    "AND known_from <= %s AND known_to > %s AND known_to < %s GROUP BY phase",
+    "AND known_from <= %s AND known_to > %s AND known_to < %s AND recorded_to IS NULL GROUP BY phase",
 ]
 KNOWN_NEIGHBOURS = [
     "SELECT valid_from FROM timeline_knownperiod WHERE known_from <= %s AND known_to > %s AND valid_from > %s "
-    "AND valid_from < %s ORDER BY valid_from DESC LIMIT 1",
+    "AND valid_from < %s AND recorded_to IS NULL ORDER BY valid_from DESC LIMIT 1",
     "SELECT valid_from FROM timeline_knownperiod WHERE known_from <= %s AND known_to > %s AND valid_from > %s "
-    "ORDER BY valid_from LIMIT 1",
+    "AND recorded_to IS NULL ORDER BY valid_from LIMIT 1",
 ]
 
 # What every list page shows beside its rows: the filter form's agencies and topics, and the
@@ -149,12 +151,13 @@ WHERE e.id IN (SELECT w.id FROM timeline_event w WHERE w.date >= %s AND w.date <
   WHERE k.date >= %s AND k.date <= %s AND k.retracted_at IS NULL AND kd.published_on <= %s)"""
 KNOWN_PHASE = (
     "(SELECT p.phase FROM timeline_knownperiod p WHERE p.instrument_id = s.instrument_id "
-    "AND p.valid_from <= %s AND p.valid_to > %s AND p.known_from <= %s AND p.known_to > %s)"
+    "AND p.valid_from <= %s AND p.valid_to > %s AND p.known_from <= %s AND p.known_to > %s AND p.recorded_to IS NULL)"
 )
 WINDOW_KNOWN_PHASES = f"""
 SELECT s.instrument_id, MAX(s.title), {KNOWN_PHASE}, {KNOWN_PHASE}
 FROM (SELECT instrument_id, title FROM timeline_knownperiod
-      WHERE valid_from >= %s AND valid_from <= %s AND known_from <= %s AND known_to > %s) s
+      WHERE valid_from >= %s AND valid_from <= %s AND known_from <= %s AND known_to > %s
+        AND recorded_to IS NULL) s
 GROUP BY s.instrument_id"""
 
 FEED = """

@@ -2,10 +2,11 @@
 
 An instrument's page and its status in the API answer any valid time, knowledge time and
 record time. The portfolio's lists, exports, feeds and calendars read the stored rows over
-knowledge time (``KnownPeriod``) and the claims' publication dates, so they answer ``known``;
-none of those stores holds record time (what the record said at a past moment is rebuilt from
-the edit history, instrument by instrument): a request that asks a view for a time it cannot
-answer is refused with a message saying so, never answered as if the parameter had been read.
+knowledge time (``KnownPeriod``) and the claims' publication dates, so they answer ``known``.
+The rows keep record time too, from ``records_from()`` on: /on/<date>/ answers ``recorded``
+from them; the other portfolio views (whose events and claims the store does not version) do
+not yet. A request that asks a view for a time it cannot answer is refused with a message
+saying so, never answered as if the parameter had been read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import functools
 
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
+
+from policytrack.timeline.dates import BadDate, parse_datetime
+from policytrack.timeline.derived import records_from
 
 TIMES = ("known", "recorded")
 
@@ -49,11 +53,32 @@ def unanswered_times(request, times=TIMES):
 def refusal_message(asked):
     names = " and ".join(f"“{name}”" for name in asked)
     shows = "as recorded now" if "known" not in asked else "what every source we hold says, as recorded now"
+    elsewhere = " (/on/<date>/ answers “recorded” too)" if "recorded" in asked else ""
     return (
         f"This list cannot answer {names} yet: it shows {shows}. An instrument's own page (and its "
         "status in the API) answers “as known on” and “as recorded at”: open the instrument and add "
-        "the same parameters there."
+        f"the same parameters there{elsewhere}."
     )
+
+
+def recorded_moment(request):
+    """``?recorded=`` as the moment a list answers for (None when absent), read as an
+    instrument's page reads it. Raises BadDate when it is malformed, or earlier than the first
+    moment the stored rows keep (``records_from``): that is refused, never answered from rows
+    recorded later."""
+    raw = request.GET.get("recorded", "").strip()
+    if not raw:
+        return None
+    moment = parse_datetime(raw, "recorded")
+    start = records_from()
+    if start is None or moment < start:
+        since = f"from {start:%-d %b %Y %H:%M:%S} UTC" if start else "from no moment yet"
+        raise BadDate(
+            f"recorded {moment:%-d %b %Y %H:%M:%S} UTC is too early for the lists: they keep what they "
+            f"recorded {since} on. An instrument's own page rebuilds any earlier moment from the edit "
+            f"history: open the instrument with recorded={raw}"
+        )
+    return moment
 
 
 def answers_known_only(view):

@@ -37,7 +37,8 @@ def test_on_20_may_as_known_on_1_may_the_demo_rule_was_in_force_and_enforced(dem
 def test_the_rows_known_with_every_source_are_the_status_periods(demo):
     stored = list(demo.status_periods.values_list("phase", "valid_from", "valid_to").order_by("valid_from"))
     everything = list(
-        demo.known_periods.filter(known_to=END_OF_TIME)
+        demo.known_periods.current()
+        .filter(known_to=END_OF_TIME)
         .order_by("valid_from")
         .values_list("phase", "valid_from", "valid_to")
     )
@@ -45,11 +46,11 @@ def test_the_rows_known_with_every_source_are_the_status_periods(demo):
 
 
 def test_a_source_that_changes_nothing_adds_no_rows(demo):
-    before = list(demo.known_periods.values_list("phase", "valid_from", "valid_to", "known_from", "known_to"))
+    before = list(demo.known_periods.current().values_list("phase", "valid_from", "valid_to", "known_from", "known_to"))
     event = demo.events.get(kind="effective")
     echo = Document.objects.create(key="echo", kind="news", title="Rule in effect", published_on=D(2025, 3, 3))
     Claim.objects.create(event=event, document=echo, date=event.date)
-    after = list(demo.known_periods.values_list("phase", "valid_from", "valid_to", "known_from", "known_to"))
+    after = list(demo.known_periods.current().values_list("phase", "valid_from", "valid_to", "known_from", "known_to"))
     assert after == before
 
 
@@ -64,10 +65,12 @@ def test_a_new_source_is_in_the_store_from_its_publication_on(demo):
     assert known_status(demo, D(2025, 5, 20))[0] == "in_force"
 
 
-def test_renaming_an_instrument_renames_its_rows(demo):
+def test_renaming_an_instrument_renames_its_current_rows_and_keeps_the_old_title_on_the_closed(demo):
     demo.title = "A renamed rule"
     demo.save()
-    assert set(demo.known_periods.values_list("title", flat=True)) == {"A renamed rule"}
+    assert set(demo.known_periods.current().values_list("title", flat=True)) == {"A renamed rule"}
+    closed = demo.known_periods.filter(recorded_to__isnull=False)
+    assert set(closed.values_list("title", flat=True)) == {"Framework for Artificial Intelligence Diffusion"}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -94,7 +97,7 @@ def test_the_row_covering_each_date_as_known_on_each_date_is_the_engines_status(
     ]
     instrument = Instrument.objects.create(slug="random", title="Random", kind="rule")
     store(instrument, events)
-    rows = list(instrument.known_periods.all())
+    rows = list(instrument.known_periods.current())
     step = datetime.timedelta(days=3)  # every third day of each axis, both ends included
     days = [FIRST_DAY - datetime.timedelta(days=1)]
     while days[-1] <= LAST_DAY:

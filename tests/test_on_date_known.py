@@ -75,9 +75,10 @@ def test_its_csv_answers_known_and_record_time_is_refused_with_a_message(client,
     # Once every source is known, the same disputes, in the same words.
     later = csv_rows(client.get("/on/2025-05-20/?known=2030-01-01&format=csv"))
     assert [r["disputed"] for r in later if r["slug"] == "ai-diffusion-rule"] == [row["disputed"]]
+    # Before the rows kept record time: refused, pointing to the instrument's own page.
     response = client.get("/on/2025-05-20/?known=2025-05-01&recorded=2025-05-01T00:00Z")
     assert response.status_code == 400
-    assert "cannot answer “recorded” yet" in text(response)
+    assert "too early for the lists" in text(response) and "instrument's own page" in text(response)
 
 
 def csv_rows(response):

@@ -228,7 +228,7 @@ class ChangeList(Sequence):
         window, and those with a row known then starting in it whose phase differs between the
         day before the window and its last day (one query, each phase probed by index)."""
         titles = {found.instrument_id: found.title for found in self.known_events.values()}
-        starting = KnownPeriod.objects.filter(
+        starting = KnownPeriod.objects.current().filter(
             valid_from__gte=self.start, valid_from__lte=self.end, known_from__lte=self.known, known_to__gt=self.known
         )
         if self.instruments.query.where:
@@ -293,7 +293,7 @@ def _phase_on_sql(known=False):
     rows = name(KnownPeriod._meta.db_table)
     return (
         f"(SELECT p.phase FROM {rows} p WHERE p.instrument_id = i.id AND p.valid_from <= %s AND p.valid_to > %s "
-        f"AND p.known_from <= %s AND p.known_to > %s)"
+        f"AND p.known_from <= %s AND p.known_to > %s AND p.recorded_to IS NULL)"
     )
 
 

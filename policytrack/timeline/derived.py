@@ -36,6 +36,11 @@ class DerivedRules(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=ONE_ROW)
     rules_version = models.PositiveIntegerField()
     recorded_at = models.DateTimeField()
+    # The first moment the rows over knowledge time answer "as recorded at" for: when they began
+    # to keep record time, moved on when the rules change (rows derived by older rules would
+    # disagree with an instrument page rebuilt by today's) and when an instrument is deleted
+    # (its rows, closed ones too, go with it). Earlier moments are refused, never guessed.
+    records_from = models.DateTimeField(null=True)
 
     class Meta:
         db_table = "timeline_derivedrules"
@@ -59,10 +64,23 @@ def stored_rules_version():
 
 
 def record_rules_version(version=None):
-    DerivedRules.objects.update_or_create(
-        pk=ONE_ROW,
-        defaults={"rules_version": engine.RULES_VERSION if version is None else version, "recorded_at": timezone.now()},
-    )
+    version = engine.RULES_VERSION if version is None else version
+    now = timezone.now()
+    defaults = {"rules_version": version, "recorded_at": now}
+    if stored_rules_version() != version:  # rows recorded under other rules are not answered for
+        defaults["records_from"] = now
+    DerivedRules.objects.update_or_create(pk=ONE_ROW, defaults=defaults)
+
+
+def records_from():
+    """The first moment the stored rows over knowledge time answer for (see
+    ``DerivedRules.records_from``), or None when no rules version is recorded."""
+    return DerivedRules.objects.filter(pk=ONE_ROW).values_list("records_from", flat=True).first()
+
+
+def forget_records_before(moment):
+    """Answer for no moment before ``moment`` (an instrument deleted then took its rows)."""
+    DerivedRules.objects.filter(pk=ONE_ROW).update(records_from=moment)
 
 
 def rebuild_for_rules(progress=None):

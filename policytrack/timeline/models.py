@@ -151,26 +151,34 @@ class InstrumentQuerySet(InstrumentRebuilding):
     def in_phase(self, phase, on):
         return self._status_on(on, phase=phase)
 
-    def with_phase(self, on, name="phase_on", since=None, known=None):
+    def with_phase(self, on, name="phase_on", since=None, known=None, recorded=None):
         """Annotate the phase on ``on`` as ``name`` (None when no period is stored) and, if
         ``since`` names it, the day that phase began — in the same query as the rows. With
-        ``known``, as known on that date (from the rows over knowledge time).
+        ``known`` or ``recorded``, as known on that date and as recorded at that moment (from
+        the rows over knowledge time; ``known`` None then means every source).
 
         A LEFT JOIN on the one period covering ``on`` rather than a subquery per row: the
         database can then sort and group by phase without evaluating a subquery for each
         instrument (a 100-fold difference on PostgreSQL at 10,000 instruments)."""
         alias = f"_{name}_period"
-        if known is not None:
+        if known is not None or recorded is not None:
+            if known is None:
+                knowing = Q(known_periods__known_to=END_OF_TIME)
+            else:
+                knowing = Q(known_periods__known_from__lte=known, known_periods__known_to__gt=known)
+            if recorded is None:
+                recording = Q(known_periods__recorded_to__isnull=True)
+            else:
+                recording = Q(known_periods__recorded_from__lte=recorded) & (
+                    Q(known_periods__recorded_to__isnull=True) | Q(known_periods__recorded_to__gt=recorded)
+                )
             query = self.annotate(
                 **{
                     alias: models.FilteredRelation(
                         "known_periods",
-                        condition=Q(
-                            known_periods__valid_from__lte=on,
-                            known_periods__valid_to__gt=on,
-                            known_periods__known_from__lte=known,
-                            known_periods__known_to__gt=known,
-                        ),
+                        condition=Q(known_periods__valid_from__lte=on, known_periods__valid_to__gt=on)
+                        & knowing
+                        & recording,
                     )
                 }
             )
@@ -678,10 +686,28 @@ class StatusPeriod(models.Model):
         return f"{self.instrument}: {self.phase} [{self.valid_from}, {self.valid_to})"
 
 
+# The rows a rebuild has not replaced: what the record says now. NULL rather than a far-future
+# sentinel because ``IS NULL`` binds no parameter, so SQLite's planner (which matches a query's
+# terms against a partial index's WHERE before any value is bound) can use the indexes partial
+# on open rows, as PostgreSQL can; a sentinel compared with ``= ?`` would not be matched.
+OPEN = Q(recorded_to__isnull=True)
+
+
 class KnownPeriodQuerySet(models.QuerySet):
-    def covering(self, on, known=None):
-        """The rows in force on ``on`` as known on ``known`` (None: with every source known)."""
-        rows = self.filter(valid_from__lte=on, valid_to__gt=on)
+    def current(self):
+        """The open rows: the status over valid × knowledge time as recorded now."""
+        return self.filter(OPEN)
+
+    def as_recorded(self, moment=None):
+        """The rows as recorded at ``moment`` (an aware datetime; None: now, the open rows)."""
+        if moment is None:
+            return self.current()
+        return self.filter(OPEN | Q(recorded_to__gt=moment), recorded_from__lte=moment)
+
+    def covering(self, on, known=None, recorded=None):
+        """The rows in force on ``on`` as known on ``known`` (None: with every source known), as
+        recorded at ``recorded`` (None: now)."""
+        rows = self.as_recorded(recorded).filter(valid_from__lte=on, valid_to__gt=on)
         if known is None:
             return rows.filter(known_to=END_OF_TIME)
         return rows.filter(known_from__lte=known, known_to__gt=known)
@@ -693,8 +719,10 @@ class KnownPeriodQuerySet(models.QuerySet):
 
 class KnownPeriod(models.Model):
     """Derived, never edited: an instrument's status over valid time [valid_from, valid_to) as
-    known over knowledge time [known_from, known_to) (see ``knowledge.py``). Rebuilt with its
-    ``StatusPeriod`` rows, which are the rows here with ``known_to`` = ``END_OF_TIME``.
+    known over knowledge time [known_from, known_to) (see ``knowledge.py``), as recorded over
+    record time [recorded_from, recorded_to) (``recorded_to`` NULL: open, what the record says
+    now). Rebuilt with its ``StatusPeriod`` rows, which are the open rows here with ``known_to``
+    = ``END_OF_TIME``; a rebuild closes the rows it replaces rather than deleting them.
 
     A sibling table rather than two more columns on ``StatusPeriod``: the lists with every
     source known keep reading their own rows and indexes, as fast as before."""
@@ -712,15 +740,21 @@ class KnownPeriod(models.Model):
     # Copies, for one index in the order of a point-in-time page (see ``listed``).
     listing_rank = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=500)
+    recorded_from = models.DateTimeField(help_text="When a rebuild wrote this row (UTC).")
+    recorded_to = models.DateTimeField(
+        null=True, blank=True, help_text="When a rebuild replaced this row (UTC); empty while it is current."
+    )
 
     objects = KnownPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["instrument", "known_from", "valid_from"]
         constraints = [
-            # On any knowledge date an instrument's rows tile valid time: one starts each stretch.
+            # On any knowledge date an instrument's current rows tile valid time: one starts each
+            # stretch. (Closed rows repeat them: each was current over its own record time.)
             models.UniqueConstraint(
                 fields=["instrument", "known_from", "valid_from"],
+                condition=OPEN,
                 name="known_period_starts_once",
                 violation_error_message="Two rows of one instrument's status as known on a "
                 "date cannot start on the same day; rebuild them with check_status_periods --repair.",
@@ -735,25 +769,49 @@ class KnownPeriod(models.Model):
                 name="known_period_known_not_empty",
                 violation_error_message="A stretch of knowledge must end after it starts.",
             ),
+            # A row replaced in the transaction that wrote it is deleted, not closed: it was
+            # never the record at any moment.
+            models.CheckConstraint(
+                condition=OPEN | Q(recorded_from__lt=models.F("recorded_to")),
+                name="known_period_recorded_not_empty",
+                violation_error_message="A stretch of record time must end after it starts.",
+            ),
         ]
+        # The current reads' indexes hold the open rows only (partial): closed rows, however
+        # many edits pile up, neither lengthen them nor slow the lists.
         indexes = [
             # "Page 3 of everything on D as known on K, by phase then title": read in order,
             # the covering test answered from the index, stop after fifty.
             models.Index(
                 fields=["listing_rank", "title", "instrument_id", "valid_from", "valid_to", "known_from", "known_to"],
+                condition=OPEN,
                 name="known_period_listing_idx",
             ),
             # The rows whose knowledge changes after K, from the index alone: the counts by phase
             # as known on K correct the everything-known tally with them (``phase_counts_known``).
             models.Index(
-                fields=["known_to", "known_from", "valid_from", "valid_to", "phase"], name="known_period_boundary_idx"
+                fields=["known_to", "known_from", "valid_from", "valid_to", "phase"],
+                condition=OPEN,
+                name="known_period_boundary_idx",
             ),
             # The previous and next change as known on K (/on/<date>/): walked from D, stopping at
             # the first row known on K (PostgreSQL 10,000: 11 → 0.7 ms, a sort of every row known on K).
-            models.Index(fields=["valid_from", "known_from", "known_to"], name="known_period_start_idx"),
+            models.Index(
+                fields=["valid_from", "known_from", "known_to"], condition=OPEN, name="known_period_start_idx"
+            ),
             # "Everything in phase P on D as known on K" (PostgreSQL 10,000: 25 → 4 ms).
             models.Index(
-                fields=["phase", "known_to", "valid_to", "known_from", "valid_from"], name="known_period_phase_idx"
+                fields=["phase", "known_to", "valid_to", "known_from", "valid_from"],
+                condition=OPEN,
+                name="known_period_phase_idx",
+            ),
+            # A rebuild reads an instrument's open rows (the partial unique constraint's index
+            # serves it); "the row covering (V, K, T)" among closed rows reads those closed after
+            # T, which for a recent T are few.
+            models.Index(
+                fields=["recorded_to", "recorded_from", "valid_from", "valid_to", "known_from", "known_to"],
+                condition=Q(recorded_to__isnull=False),
+                name="known_period_closed_idx",
             ),
         ]
 

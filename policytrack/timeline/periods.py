@@ -19,8 +19,10 @@ from django.db import connections, router, transaction
 from django.db.models import Case, Count, Value, When
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from django.utils import timezone
 
 from . import engine, knowledge, placed, search
+from .derived import forget_records_before
 from .planning import reads_by_index
 from .models import (
     BEGINNING_OF_TIME,
@@ -267,6 +269,7 @@ def _mistitled(instrument_ids, titles):
 
 
 def _rebuild_batch(instrument_ids):
+    now = timezone.now()  # the record time of what this batch writes
     search.reindex(instrument_ids)
     titles = _titles(instrument_ids)
     # New events saved without the copy, and copies changed behind the signals' back: one
@@ -278,7 +281,7 @@ def _rebuild_batch(instrument_ids):
     inputs, events = {}, {}
     derived = _derived(instrument_ids, titles, sync_dates=True, inputs=inputs, events=events)
     stored = _stored(instrument_ids)
-    _rebuild_known_periods(instrument_ids, inputs, titles)
+    _rebuild_known_periods(instrument_ids, inputs, titles, now)
     placed.rewrite(instrument_ids, events)
     # Only instruments whose periods differ are rewritten (most edits leave them as they were),
     # so that the rows, their six indexes and the tally are not churned for nothing.
@@ -338,14 +341,18 @@ def _derived_known_periods(inputs, titles):
     }
 
 
-def _stored_known_periods(instrument_ids):
+def _stored_known_periods(instrument_ids, with_keys=False):
+    """The open rows of these instruments, by id, as rows of ``KNOWN_PERIOD_COLUMNS`` (with
+    ``with_keys``, pairs of the row and its ``(pk, recorded_from)``)."""
     stored = defaultdict(list)
     for row in (
-        KnownPeriod.objects.filter(instrument_id__in=instrument_ids)
+        KnownPeriod.objects.current()
+        .filter(instrument_id__in=instrument_ids)
         .order_by("instrument_id", "known_from", "valid_from")
-        .values_list(*knowledge.KNOWN_PERIOD_COLUMNS)
+        .values_list(*knowledge.KNOWN_PERIOD_COLUMNS, "pk", "recorded_from")
     ):
-        stored[row[0]].append(row)
+        columns = row[:-2]
+        stored[row[0]].append((columns, row[-2:]) if with_keys else columns)
     return stored
 
 
@@ -357,14 +364,35 @@ def _stale_known_periods(instrument_ids, inputs, titles):
     return [pk for pk in instrument_ids if derived[pk] != stored.get(pk, [])]
 
 
-def _rebuild_known_periods(instrument_ids, inputs, titles):
-    """Rewrite the rectangles of the instruments among these whose rectangles changed."""
+def _rebuild_known_periods(instrument_ids, inputs, titles, now):
+    """Bring the open rectangles of these instruments in step with the engine as recorded at
+    ``now``: rows still derived stay open, the others are closed at ``now`` and the new ones
+    open from it (a rebuild that changes nothing writes nothing). A row opened at ``now`` and
+    replaced at the same moment was never the record: it is deleted, not closed."""
     inputs = {pk: inputs.get(pk, []) for pk in instrument_ids}
-    derived, stored = _derived_known_periods(inputs, titles), _stored_known_periods(instrument_ids)
-    changed = [pk for pk in instrument_ids if derived[pk] != stored.get(pk, [])]
-    if changed:
-        KnownPeriod.objects.filter(instrument_id__in=changed).delete()
-        _insert_periods([row for pk in changed for row in derived[pk]], KnownPeriod, knowledge.KNOWN_PERIOD_COLUMNS)
+    derived, stored = _derived_known_periods(inputs, titles), _stored_known_periods(instrument_ids, with_keys=True)
+    closing, dropping, adding = [], [], []
+    for pk in instrument_ids:
+        wanted = Counter(derived[pk])
+        for row, (key, recorded_from) in stored.get(pk, []):
+            if wanted[row] > 0:
+                wanted[row] -= 1
+            else:
+                (dropping if recorded_from >= now else closing).append(key)
+        for row in derived[pk]:  # what is left wanted is new
+            if wanted[row] > 0:
+                wanted[row] -= 1
+                adding.append(row)
+    if dropping:
+        KnownPeriod.objects.filter(pk__in=dropping).delete()
+    if closing:
+        KnownPeriod.objects.filter(pk__in=closing).update(recorded_to=now)
+    if adding:
+        connection = connections[router.db_for_write(KnownPeriod)]
+        moment = connection.ops.adapt_datetimefield_value(now)
+        _insert_periods(
+            [(*row, moment) for row in adding], KnownPeriod, (*knowledge.KNOWN_PERIOD_COLUMNS, "recorded_from")
+        )
 
 
 # The phase tally: +1 on the day a period starts, −1 on the day it ends, per phase.
@@ -483,7 +511,7 @@ def phase_counts_known(on, known):
     7–25 ms on SQLite and 11–21 ms on PostgreSQL, against 16–20 ms for counting the rows
     covering both dates — one per instrument, whatever the index."""
     counts = Counter(phase_counts_on(on))
-    covering_on = KnownPeriod.objects.filter(valid_from__lte=on, valid_to__gt=on).order_by()
+    covering_on = KnownPeriod.objects.current().filter(valid_from__lte=on, valid_to__gt=on).order_by()
     later = covering_on.filter(known_to=END_OF_TIME, known_from__gt=known)
     replaced = covering_on.filter(known_from__lte=known, known_to__gt=known, known_to__lt=END_OF_TIME)
     for rows, sign in ((later, -1), (replaced, +1)):
@@ -541,8 +569,9 @@ def _instrument_saved(sender, instance, created, **kwargs):
 @receiver(post_save, sender=Instrument)
 def _instrument_retitled(sender, instance, created, **kwargs):
     if not created:  # the periods and events carry the title for the order of the pages listing them
+        # (Its rows over knowledge time are not retitled in place: the rebuild closes them and
+        # opens them again with the new title, so that a list as recorded before shows the old.)
         StatusPeriod.objects.filter(instrument=instance).exclude(title=instance.title).update(title=instance.title)
-        KnownPeriod.objects.filter(instrument=instance).exclude(title=instance.title).update(title=instance.title)
         instance.events.exclude(instrument_title=instance.title).update(instrument_title=instance.title)
         mark_changed({instance.pk})  # its search document holds its titles, identifiers and summary
 
@@ -556,3 +585,6 @@ def _instrument_deleted(sender, instance, **kwargs):
 def _instrument_deleting(sender, instance, **kwargs):
     # Its periods go with it (a cascade that sends no signals): take them out of the tally.
     _add_to_tally(_tally_of(instance.status_periods.values_list("phase", "valid_from", "valid_to"), sign=-1))
+    # Its rows over knowledge time go too, closed ones included: the lists can no longer say
+    # what they recorded before now (its own page can, from the edit history).
+    forget_records_before(timezone.now())

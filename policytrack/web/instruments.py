@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import functools
 from collections import defaultdict
+from urllib.parse import quote
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -72,7 +73,7 @@ class ListedInstrument:
     agency_names: list = dataclasses.field(default_factory=list)
 
 
-def as_rows(instruments, on, read_agencies=True, known=None):
+def as_rows(instruments, on, read_agencies=True, known=None, recorded=None):
     """Ready a page of instruments for a list: each gets ``link`` (its page as of ``on``),
     ``kind_label`` and, unless they come with them (``listed_instruments``), ``agency_names``
     ((name, abbreviation) pairs, read in one query).
@@ -91,6 +92,8 @@ def as_rows(instruments, on, read_agencies=True, known=None):
             row.agency_names = names[row.pk]
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     query = (f"?on={on.isoformat()}" if on else "") + (f"&known={known.isoformat()}" if on and known else "")
+    if on and recorded:
+        query += f"&recorded={quote(recorded.isoformat())}"
     kinds = dict(Instrument.Kind.choices)
     for row in instruments:
         row.link = f"{instrument_path(row.slug)}{query}"

@@ -13,12 +13,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
-from policytrack.times import WINDOW_NOT_ON
+from policytrack.times import WINDOW_NOT_ON, recorded_moment, refusal_message, unanswered_times
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between
 from policytrack.timeline.dates import BadDate, check_window, parse_date
 from policytrack.timeline.filters import InstrumentFilter, error_messages
-from policytrack.timeline.models import LISTING_RANK, Event, Instrument, KnownPeriod, StatusPeriod, counted_claims
+from policytrack.timeline.models import (
+    END_OF_TIME,
+    LISTING_RANK,
+    Event,
+    Instrument,
+    KnownPeriod,
+    StatusPeriod,
+    counted_claims,
+)
 from policytrack.timeline.periods import phase_counts_known
 from policytrack.timeline.wording import PHASE_LABELS, human_date
 
@@ -74,11 +82,13 @@ def _listed_page(request, on, selection, count):
     return page, previous, following
 
 
-def _known_listing(request, on, known, filterset):
+def _known_listing(request, on, known, filterset, recorded=None):
     """The page of the instruments the filters leave as they stood on ``on`` as known on
-    ``known``, read from the rows over knowledge time: ``(counts, page, previous, next)``,
-    counts as (phase, count) in the engine's order. The phase filter is applied to those rows,
-    not to the status with every source known that the filter set reads."""
+    ``known`` (None: every source) as recorded at ``recorded`` (None: now), read from the rows
+    over knowledge time: ``(counts, page, previous, next)``, counts as (phase, count) in the
+    engine's order. The phase filter is applied to those rows, not to the status with every
+    source known that the filter set reads; the other filters to the instruments as they are
+    now. As recorded at a moment, each row shows the title the rows held then."""
     phases = filterset.form.cleaned_data.get("phase") or []
     data = query_without_blanks(request.GET)
     data.pop("phase", None)
@@ -86,31 +96,39 @@ def _known_listing(request, on, known, filterset):
     rows = KnownPeriod.objects.all()
     if unphased.narrows:
         rows = rows.filter(instrument__in=unphased.qs.values("pk"))
-    if not unphased.narrows and not phases:
+    covering = rows.covering(on, known, recorded)
+    if phases:
+        covering = covering.filter(phase__in=phases)
+    if not unphased.narrows and not phases and recorded is None:
         found = phase_counts_known(on, known)
     else:
-        covering = rows.covering(on, known).filter(phase__in=phases) if phases else rows.covering(on, known)
         found = dict(covering.order_by().values_list("phase").annotate(n=Count("pk")))
     counts = [(phase, found[phase]) for phase in engine.PHASES if phase in found]
-    listing = rows.covering(on, known)
-    if phases:
-        listing = listing.filter(phase__in=phases)
     # The nearest dates on which a listed instrument's status changes, as known on ``known``.
-    starts = rows.filter(known_from__lte=known, known_to__gt=known, valid_from__gt=datetime.date.min)
+    starts = rows.as_recorded(recorded).filter(valid_from__gt=datetime.date.min)
+    starts = (
+        starts.filter(known_to=END_OF_TIME)
+        if known is None
+        else starts.filter(known_from__lte=known, known_to__gt=known)
+    )
     previous = starts.filter(valid_from__lt=on).order_by("-valid_from").values_list("valid_from", flat=True).first()
     following = starts.filter(valid_from__gt=on).order_by("valid_from").values_list("valid_from", flat=True).first()
-    paginator = Paginator(listing.listed().values_list("instrument_id", "listing_rank", "valid_from"), PAGE_SIZE)
+    paginator = Paginator(
+        covering.listed().values_list("instrument_id", "listing_rank", "valid_from", "title"), PAGE_SIZE
+    )
     paginator.count = sum(count for _, count in counts)
     page = paginator.get_page(request.GET.get("page"))
     listed = list(page.object_list)
     found_rows = listed_instruments([pk for pk, *_ in listed])
     by_rank = {rank: phase for phase, rank in LISTING_RANK.items()}
     page.object_list = []
-    for pk, rank, since in listed:
+    for pk, rank, since, title in listed:
         if row := found_rows.get(pk):
             row.phase_on, row.since = by_rank[rank], None if since == datetime.date.min else since
+            if recorded is not None:
+                row.title = title
             page.object_list.append(row)
-    page.object_list = as_rows(page.object_list, on, read_agencies=False, known=known)
+    page.object_list = as_rows(page.object_list, on, read_agencies=False, known=known, recorded=recorded)
     return counts, page, previous, following
 
 
@@ -118,22 +136,27 @@ def _known_listing(request, on, known, filterset):
 @rate_limited("search", when=searching)
 @require_safe
 def on_date(request, date):
+    if request.GET.get("format") == "csv" and unanswered_times(request, ["recorded"]):
+        return bad_request(request, message=refusal_message(["recorded"]))  # the CSV does not, yet
     try:
         on = parse_date(date, "the date in the address")
         known = optional_date(request, "known")
+        recorded = recorded_moment(request)
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
     filterset = filtered_instruments(request, on=on.isoformat())
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
-    if known is not None and request.GET.get("format") != "csv":
-        counts, page, previous, following = _known_listing(request, on, known, filterset)
+    if (known is not None or recorded is not None) and request.GET.get("format") != "csv":
+        counts, page, previous, following = _known_listing(request, on, known, filterset, recorded)
         return render(
             request,
             "timeline/on_date.html",
             {
                 "on": on,
                 "known": known,
+                "recorded": recorded,
+                "filtered": filterset.narrows,
                 "page": page,
                 "previous": previous,
                 "next": following,

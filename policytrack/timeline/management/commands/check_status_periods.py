@@ -3,10 +3,12 @@ import random
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from policytrack.timeline import engine
-from policytrack.timeline.derived import record_rules_version, stored_rules_version
-from policytrack.timeline.models import Event, Instrument, KnownPeriod, engine_input
+from policytrack.timeline.derived import forget_records_before, record_rules_version, records_from, stored_rules_version
+from policytrack.timeline.models import BEGINNING_OF_TIME, END_OF_TIME, Event, Instrument, KnownPeriod, engine_input
+from policytrack.timeline.recorded import events_as_recorded
 from policytrack.timeline.periods import (
     find_stale_status_periods,
     rebuild_status_periods,
@@ -16,6 +18,9 @@ from policytrack.timeline.periods import (
 )
 
 PROGRESS_EVERY = 5000  # instruments between progress lines
+# Replaced rows checked against the edit history: each rebuilds an instrument's input from the
+# history tables, so a few dozen, not --samples' hundreds.
+PAST_SAMPLES = 50
 
 
 class Command(BaseCommand):
@@ -58,9 +63,10 @@ class Command(BaseCommand):
         stale = list(find_stale_status_periods(ids))
         seen = set(stale)
         stale += [pk for pk in self._sampled_disagreements(instruments, samples) if pk not in seen]
+        past_off = self._sampled_past_disagreements(instruments, min(samples, PAST_SAMPLES))
         tally_off = tally_differences()
         elapsed = time.monotonic() - started
-        if not stale and not tally_off and not version_off:
+        if not stale and not tally_off and not version_off and not past_off:
             sampled = f", as do {samples:,} random dates as known on random dates" if samples and total else ""
             self.stdout.write(
                 f"All {total:,} instruments' status periods agree with the engine{sampled}, and the "
@@ -88,9 +94,17 @@ class Command(BaseCommand):
                 f"status periods on {days:,} day{'s' if days != 1 else ''}, "
                 f"from {tally_off[0][0]} to {tally_off[-1][0]}."
             )
+        if past_off and not repair:
+            self.stdout.write(
+                "Replaced rows disagree with the edit history; they cannot be rebuilt: --repair makes the "
+                "lists refuse recorded= before now (instrument pages still answer any moment)."
+            )
         if not repair:
             self.stdout.write("Run again with --repair to rebuild them.")
             raise SystemExit(1)
+        if past_off:
+            forget_records_before(timezone.now())
+            self.stdout.write("The lists now answer recorded= only from now on; instrument pages answer any moment.")
         if stale:
             progress = self._progress if len(stale) >= PROGRESS_EVERY else None
             rebuild_status_periods(stale, progress=progress and (lambda done, of: progress(done, of, "rebuilt")))
@@ -172,6 +186,56 @@ class Command(BaseCommand):
                 )
         return list(dict.fromkeys(wrong))
 
+    def _sampled_past_disagreements(self, instruments, samples):
+        """The closed rows, among ``samples`` random ones, that disagree with the engine at a
+        random (on, known) they cover, run on the instrument's edit history as it was at a random
+        moment of their record time (as its page rebuilds it): a list of examples. Each sample
+        reads the history tables (a few ms), so there are few of them."""
+        start = records_from()
+        if not samples or start is None:
+            return []
+        closed = KnownPeriod.objects.filter(recorded_to__gt=start, instrument__in=instruments.values("pk"))
+        picked = list(
+            closed.order_by("?").values_list(
+                "instrument_id", "valid_from", "valid_to", "known_from", "known_to", "recorded_from", "recorded_to"
+            )[:samples]
+        )
+        chance, wrong = random.Random(), []
+        for pk, valid_from, valid_to, known_from, known_to, recorded_from, recorded_to in picked:
+            on = _day_within(chance, valid_from, valid_to, datetime.date.today())
+            known = _day_within(chance, known_from, known_to, None)
+            since = max(recorded_from, start)
+            moment = since + (recorded_to - since) * chance.random()
+            row = (
+                KnownPeriod.objects.covering(on, known, moment)
+                .filter(instrument_id=pk)
+                .values_list("phase", "in_force", "enforced", "obligations_apply", "rescission_pending")
+                .first()
+            )
+            status = engine.status(events_as_recorded(pk, moment), on=on, known=known)
+            expected = (
+                status.phase,
+                status.in_force,
+                status.enforced,
+                status.obligations_apply,
+                status.rescission_pending,
+            )
+            if row != expected:
+                wrong.append((pk, on, known, moment, row, expected))
+        if picked:
+            self.stdout.write(
+                f"Sampled {len(picked):,} random replaced rows at a moment they were recorded, against the "
+                f"engine on the edit history then: {len(wrong):,} disagree."
+            )
+        slugs = dict(Instrument.objects.filter(pk__in=[w[0] for w in wrong[:5]]).values_list("pk", "slug"))
+        for pk, on, known, moment, row, expected in wrong[:5]:
+            stored = _described(row) if row else "nothing stored"
+            self.stdout.write(
+                f"  {slugs[pk]} on {on} as known on {known or 'today, with every source'} as recorded at "
+                f"{moment:%Y-%m-%d %H:%M:%S} UTC: {stored}; the engine says {_described(expected)}"
+            )
+        return wrong
+
     def _progress(self, done, total, verb):
         self.stderr.write(f"\r  {done:,}/{total:,} instruments {verb}", ending="\n" if done == total else "")
         self.stderr.flush()
@@ -182,6 +246,18 @@ class Command(BaseCommand):
             yield pk
             if total >= PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
                 self._progress(done, total, verb)
+
+
+def _day_within(chance, start, end, open_end):
+    """A random day of [start, end), or ``open_end`` for a stretch without ends (or, for one
+    end open, the other end's day)."""
+    if start == BEGINNING_OF_TIME and end == END_OF_TIME:
+        return open_end
+    if start == BEGINNING_OF_TIME:
+        return end - datetime.timedelta(days=1)
+    if end == END_OF_TIME:
+        return start if open_end is not None or chance.random() < 0.5 else open_end
+    return start + datetime.timedelta(days=chance.randrange((end - start).days))
 
 
 def _described(flags):
