@@ -10,7 +10,7 @@ from policytrack.timeline.models import END_OF_TIME, Claim, Document, Instrument
 from policytrack.timeline.periods import phase_counts_known
 
 from engine_strategies import FIRST_DAY, LAST_DAY, timelines
-from test_status_periods import storable, store
+from test_status_periods import storable_documents, store
 
 D = datetime.date
 
@@ -78,23 +78,7 @@ def test_renaming_an_instrument_renames_its_current_rows_and_keeps_the_old_title
 def test_the_row_covering_each_date_as_known_on_each_date_is_the_engines_status(db, events):
     Instrument.objects.all().delete()
     Document.objects.all().delete()
-    # One document key means one document: give every claim of a key the same facts.
-    facts = {}
-    events = [
-        engine.Event(
-            e.key,
-            e.kind,
-            e.date,
-            e.precision,
-            tuple(
-                engine.Claim(c.document, c.date, *facts.setdefault(c.document, (c.published_on, c.rank)), c.precision)
-                for c in e.claims
-            ),
-            e.target,
-            e.new_date,
-        )
-        for e in storable(events)
-    ]
+    events = storable_documents(events)
     instrument = Instrument.objects.create(slug="random", title="Random", kind="rule")
     store(instrument, events)
     rows = list(instrument.known_periods.current())

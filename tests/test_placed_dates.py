@@ -16,7 +16,7 @@ from policytrack.api import calendar
 from policytrack.timeline import engine
 from policytrack.timeline.changes import known_dates, placed_dates
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument, events_for_engine
-from test_status_periods import store, storable
+from test_status_periods import storable_documents, store
 
 D = datetime.date
 UTC = datetime.timezone.utc
@@ -92,22 +92,7 @@ def test_saves_deletes_and_bulk_writes_keep_them_in_step(moved):
 def test_stored_placings_agree_with_the_engine_on_random_delays_of_delays(db, events):
     Instrument.objects.all().delete()
     Document.objects.all().delete()
-    facts = {}  # one document key, one document: every claim of a key with the same facts
-    events = [
-        engine.Event(
-            e.key,
-            e.kind,
-            e.date,
-            e.precision,
-            tuple(
-                engine.Claim(c.document, c.date, *facts.setdefault(c.document, (c.published_on, c.rank)), c.precision)
-                for c in e.claims
-            ),
-            e.target,
-            e.new_date,
-        )
-        for e in storable(events)
-    ]
+    events = storable_documents(events)
     store(Instrument.objects.create(slug="random", title="Random", kind="rule"), events)
     assert_every_event_placed_as_the_engine_places_it()
 

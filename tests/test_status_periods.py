@@ -224,6 +224,27 @@ def storable(events):
         events = kept
 
 
+def storable_documents(events):
+    """``storable(events)`` with one document per document key: every claim of a key given the
+    first such claim's publication date and rank, as a stored document has one of each."""
+    facts = {}
+    return [
+        engine.Event(
+            e.key,
+            e.kind,
+            e.date,
+            e.precision,
+            tuple(
+                engine.Claim(c.document, c.date, *facts.setdefault(c.document, (c.published_on, c.rank)), c.precision)
+                for c in e.claims
+            ),
+            e.target,
+            e.new_date,
+        )
+        for e in storable(events)
+    ]
+
+
 def _no_cycle(events, event):
     targets = {e.key: e.target for e in events if e.kind == "delayed"}
     seen, key = set(), event.key
@@ -240,23 +261,7 @@ def _no_cycle(events, event):
 def test_stored_periods_agree_with_the_engine_on_every_date(db, events):
     Instrument.objects.all().delete()
     Document.objects.all().delete()
-    # One document key means one document: give every claim of a key the same facts.
-    facts = {}
-    events = [
-        engine.Event(
-            e.key,
-            e.kind,
-            e.date,
-            e.precision,
-            tuple(
-                engine.Claim(c.document, c.date, *facts.setdefault(c.document, (c.published_on, c.rank)), c.precision)
-                for c in e.claims
-            ),
-            e.target,
-            e.new_date,
-        )
-        for e in storable(events)
-    ]
+    events = storable_documents(events)
     instrument = Instrument.objects.create(slug="random", title="Random", kind="rule")
     store(instrument, events)
     stored = list(instrument.status_periods.all())
