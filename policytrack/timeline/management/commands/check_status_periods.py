@@ -149,20 +149,7 @@ class Command(BaseCommand):
             days = [d for e in events for d in (e.date, *(c.published_on for c in e.claims))] or [datetime.date.today()]
             on, known = (chance.choice(days) + datetime.timedelta(days=chance.randint(-3, 3)) for _ in "ok")
             known = None if chance.random() < 0.2 else known
-            row = (
-                KnownPeriod.objects.covering(on, known)
-                .filter(instrument_id=pk)
-                .values_list("phase", "in_force", "enforced", "obligations_apply", "rescission_pending")
-                .first()
-            )
-            status = engine.status(events, on=on, known=known)
-            expected = (
-                status.phase,
-                status.in_force,
-                status.enforced,
-                status.obligations_apply,
-                status.rescission_pending,
-            )
+            row, expected = _stored_and_engine(pk, events, on, known)
             if row != expected:
                 wrong.append(pk)
                 examples.append((pk, on, known, row, expected))
@@ -206,20 +193,7 @@ class Command(BaseCommand):
             known = _day_within(chance, known_from, known_to, None)
             since = max(recorded_from, start)
             moment = since + (recorded_to - since) * chance.random()
-            row = (
-                KnownPeriod.objects.covering(on, known, moment)
-                .filter(instrument_id=pk)
-                .values_list("phase", "in_force", "enforced", "obligations_apply", "rescission_pending")
-                .first()
-            )
-            status = engine.status(events_as_recorded(pk, moment), on=on, known=known)
-            expected = (
-                status.phase,
-                status.in_force,
-                status.enforced,
-                status.obligations_apply,
-                status.rescission_pending,
-            )
+            row, expected = _stored_and_engine(pk, events_as_recorded(pk, moment), on, known, moment)
             if row != expected:
                 wrong.append((pk, on, known, moment, row, expected))
         if picked:
@@ -246,6 +220,20 @@ class Command(BaseCommand):
             yield pk
             if total >= PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
                 self._progress(done, total, verb)
+
+
+def _stored_and_engine(pk, events, on, known, moment=None):
+    """Instrument ``pk``'s stored row covering (on, known, moment), read as a list reads it, and
+    the engine's status on its ``events``, each as (phase, in_force, enforced, obligations_apply,
+    rescission_pending); the row None when nothing is stored."""
+    row = (
+        KnownPeriod.objects.covering(on, known, moment)
+        .filter(instrument_id=pk)
+        .values_list("phase", "in_force", "enforced", "obligations_apply", "rescission_pending")
+        .first()
+    )
+    status = engine.status(events, on=on, known=known)
+    return row, (status.phase, status.in_force, status.enforced, status.obligations_apply, status.rescission_pending)
 
 
 def _day_within(chance, start, end, open_end):
