@@ -2,9 +2,15 @@
 one instrument on one date as known on two knowledge dates."""
 
 import csv
+import datetime
 import io
+import random
+from collections import Counter
 
 from django.urls import reverse
+
+from policytrack.timeline import engine
+from policytrack.timeline.models import Instrument
 
 from conftest import text
 
@@ -32,11 +38,66 @@ def test_nothing_changed_says_so(demo, client):
     assert "No instrument is in a different phase on 1 March 2025 than on 1 February 2025" in body
 
 
-def test_the_portfolio_compare_refuses_known_and_bad_dates(demo, client):
-    refused = client.get("/compare/", {"a": "2025-05-01", "b": "2025-05-20", "known": "2025-05-01"})
-    assert refused.status_code == 400 and "cannot answer “known” yet" in text(refused)
+def test_the_portfolio_compare_refuses_record_time_and_bad_dates(demo, client):
+    refused = client.get("/compare/", {"a": "2025-05-01", "b": "2025-05-20", "recorded": "2025-05-01T00:00Z"})
+    assert refused.status_code == 400 and "cannot answer “recorded” yet" in text(refused)
     bad = client.get("/compare/", {"a": "2025-02-30", "b": "2025-05-20"})
     assert bad.status_code == 400 and "a must be a real date written YYYY-MM-DD, not '2025-02-30'" in text(bad)
+    bad = client.get("/compare/", {"a": "2025-05-01", "b": "2025-05-20", "known": "2025-13-01"})
+    assert bad.status_code == 400 and "known" in text(bad)
+
+
+def test_the_portfolio_compare_as_known_on_a_date_has_no_hindsight(demo, client):
+    """On 1 May 2025 nobody knew that enforcement would stop on 13 May: compared as known then,
+    the AI Diffusion Rule is in force on 20 May, and the page says which sources it read."""
+    query = {"a": "2025-05-01", "b": "2025-05-20", "known": "2025-05-01"}
+    body = text(client.get("/compare/", query))
+    assert "What changed between 1 May 2025 and 20 May 2025, as known on 1 May 2025" in body
+    assert "read from the sources published by 1 May 2025 only" in body
+    assert "No instrument is in a different phase on 20 May 2025 than on 1 May 2025 as known on 1 May 2025" in body
+    response = client.get("/compare/", {**query, "a": "2025-01-01"})
+    body = text(response)
+    assert "not yet issued → in force : 1 instrument" in body
+    assert "not enforced" not in body.split("Changes, by kind")[1]
+    assert [row[1] for row in response.context["rows"]] == [
+        "/instruments/ai-diffusion-rule/?on=2025-05-20&known=2025-05-01"
+    ]
+    # As known on 20 May, the suspension announced on 13 May is there.
+    later = text(client.get("/compare/", {**query, "known": "2025-05-20"}))
+    assert "in force → in force, not enforced : 1 instrument" in later
+
+
+def test_the_portfolio_compare_as_known_agrees_with_the_engine(client, db, run):
+    """On synthetic data, for random dates a, b and K: the instruments listed, and the phases
+    given for each, are exactly those whose phase on a differs from their phase on b as known on
+    K by the engine — in the page's counts, its CSV and the API."""
+    run("generate_synthetic", "--instruments", "40", "--seed", "23")
+    instruments = {i.slug: i.engine_events() for i in Instrument.objects.all()}
+    chance = random.Random(5)
+    compared, hindsight = 0, 0
+    for _ in range(6):
+        a = datetime.date(2000, 1, 1) + datetime.timedelta(days=chance.randint(0, 25 * 365))
+        b = a + datetime.timedelta(days=chance.randint(1, 3 * 365))
+        known = a + datetime.timedelta(days=chance.randint(-2 * 365, 4 * 365))
+        expected = {}
+        for slug, events in instruments.items():
+            before, after = engine.status(events, a, known).phase, engine.status(events, b, known).phase
+            if before != after:
+                expected[slug] = (before, after)
+            hindsight += (engine.status(events, a).phase, engine.status(events, b).phase) != (before, after)
+        query = {"a": a.isoformat(), "b": b.isoformat(), "known": known.isoformat()}
+        response = client.get("/compare/", {**query, "format": "csv"})
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+        assert {row["slug"]: (row["phase_a"], row["phase_b"]) for row in rows} == expected, query
+        assert all(row["url"].endswith(f"?on={b}&known={known}") for row in rows)
+        answer = client.get("/api/compare/", query).json()
+        assert answer["known"] == known.isoformat() and answer["count"] == len(expected)
+        assert sum(group["count"] for group in answer["groups"]) == len(expected)
+        page = client.get("/compare/", query).context
+        assert {(before, after): n for before, after, n in page["groups"]} == dict(Counter(expected.values()))
+        compared += len(expected)
+    assert compared > 5  # the samples held changes: the comparison could fail
+    assert hindsight > 5  # and answers that every source would change: ignoring K would fail
 
 
 def test_the_portfolio_compare_csv(demo, client):
@@ -55,7 +116,10 @@ def test_the_api_compare(demo, client):
     assert {"instrument": "ai-diffusion-rule", "phase_a": "in_force", "phase_b": "not_enforced"} in [
         {key: row[key] for key in ("instrument", "phase_a", "phase_b")} for row in answer["results"]
     ]
-    assert client.get("/api/compare/", {"a": "2025-05-01", "known": "2025-05-01"}).status_code == 400
+    assert client.get("/api/compare/", {"a": "2025-05-01", "recorded": "2025-05-01T00:00Z"}).status_code == 400
+    as_known = client.get("/api/compare/", {"a": "2025-05-01", "b": "2025-05-20", "known": "2025-05-01"}).json()
+    assert as_known["known"] == "2025-05-01"
+    assert "ai-diffusion-rule" not in [row["instrument"] for row in as_known["results"]]
     assert client.get("/api/compare/", {"a": "nope"}).status_code == 400
 
 

@@ -432,6 +432,9 @@ class CompareRowSerializer(serializers.Serializer):
 class CompareSerializer(serializers.Serializer):
     a = serializers.DateField()
     b = serializers.DateField()
+    known = serializers.DateField(
+        allow_null=True, help_text="The knowledge date both phases are read as of; null: every source."
+    )
     groups = CompareGroupSerializer(many=True, help_text="How many instruments went from each phase to each other.")
     count = serializers.IntegerField(help_text="How many instruments changed phase in all.")
     next = serializers.URLField(allow_null=True)

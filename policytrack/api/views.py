@@ -300,14 +300,17 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
     )
     def get(self, request):
         """The instruments the filters select whose phase on `a` differs from their phase on
-        `b`: counted by (from, to), and a page of 50 of them."""
+        `b`: counted by (from, to), and a page of 50 of them. With `known`, both phases are those
+        known on that date (only the sources published by then)."""
         dates = params.read_params(request, a="date", b="date")
         b = dates["b"] or timezone.localdate()
         a = dates["a"] or b - datetime.timedelta(days=30)
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
-        comparison = PhaseComparison(a, b, filterset.qs.order_by() if filterset.narrows else None)
+        known = filterset.known_date
+        comparison = PhaseComparison(a, b, filterset.qs.order_by() if filterset.narrows else None, known=known)
+        query = f"?on={b.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
         page = DjangoPaginator(comparison, 50).get_page(request.GET.get("page"))
         found = Instrument.objects.in_bulk([pk for pk, _, _ in page.object_list])
 
@@ -318,6 +321,7 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
             {
                 "a": a.isoformat(),
                 "b": b.isoformat(),
+                "known": known.isoformat() if known else None,
                 "groups": [{"from": before, "to": after, "count": count} for before, after, count in comparison.groups],
                 "count": len(comparison),
                 "next": page_url(page.next_page_number()) if page.has_next() else None,
@@ -328,7 +332,7 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
                         "title": found[pk].title,
                         "phase_a": before,
                         "phase_b": after,
-                        "url": request.build_absolute_uri(f"{found[pk].get_absolute_url()}?on={b.isoformat()}"),
+                        "url": request.build_absolute_uri(f"{found[pk].get_absolute_url()}{query}"),
                     }
                     for pk, before, after in page.object_list
                     if pk in found

@@ -1,6 +1,7 @@
 """What changed for the portfolio between two dates: the instruments whose phase on one date
 differs from their phase on the other, grouped by (from, to), read from the stored status
-periods. A fixed number of queries whatever the number of instruments."""
+periods (with every source known) or from the rows over knowledge time (as known on a date).
+A fixed number of queries whatever the number of instruments."""
 
 from __future__ import annotations
 
@@ -9,25 +10,40 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from .models import StatusPeriod
+from .models import KnownPeriod, StatusPeriod
 
 
 @functools.cache
-def _sql(narrowed, part):
+def _sql(narrowed, part, known=False):
     """The candidates are the instruments with a status period starting after the earlier date
     and by the later one (their phase can differ only if one does), found by the index on
     valid_from (period_start_idx); each one's period covering each date is then probed by the
     index on (instrument, valid_from, valid_to) (period_instrument_on_idx). ``part`` is "groups"
-    (counts by from, to), "rows" (a page, by from, to, title) or "all" (every row, for a CSV)."""
-    periods = connection.ops.quote_name(StatusPeriod._meta.db_table)
+    (counts by from, to), "rows" (a page, by from, to, title) or "all" (every row, for a CSV).
+
+    ``known``: the same over the current rows known on a date (``KnownPeriod``), which tile valid
+    time on every knowledge date as the periods do: candidates by ``known_period_start_idx``, each
+    probed by the partial unique index on (instrument, known_from, valid_from). Each test of
+    knowledge takes the date twice, after the valid dates of its row."""
+    table = KnownPeriod if known else StatusPeriod
+    periods = connection.ops.quote_name(table._meta.db_table)
+
+    def known_on(alias):
+        if not known:
+            return ""
+        return f" AND {alias}recorded_to IS NULL AND {alias}known_from <= %s AND {alias}known_to > %s"
+
     selected = " AND instrument_id IN ({selection})" if narrowed else ""
     candidates = (
-        f"SELECT DISTINCT instrument_id, title FROM {periods} WHERE valid_from > %s AND valid_from <= %s{selected}"
+        f"SELECT DISTINCT instrument_id, title FROM {periods} "
+        f"WHERE valid_from > %s AND valid_from <= %s{known_on('')}{selected}"
     )
     joined = (
         f"FROM ({candidates}) c "
-        f"JOIN {periods} pa ON pa.instrument_id = c.instrument_id AND pa.valid_from <= %s AND pa.valid_to > %s "
-        f"JOIN {periods} pb ON pb.instrument_id = c.instrument_id AND pb.valid_from <= %s AND pb.valid_to > %s "
+        f"JOIN {periods} pa ON pa.instrument_id = c.instrument_id AND pa.valid_from <= %s AND pa.valid_to > %s"
+        f"{known_on('pa.')} "
+        f"JOIN {periods} pb ON pb.instrument_id = c.instrument_id AND pb.valid_from <= %s AND pb.valid_to > %s"
+        f"{known_on('pb.')} "
         f"WHERE pa.phase <> pb.phase"
     )
     if part == "groups":
@@ -40,19 +56,21 @@ def _sql(narrowed, part):
 class PhaseComparison(Sequence):
     """The instruments whose phase on ``a`` differs from their phase on ``b`` (either order),
     as ``(instrument id, phase on a, phase on b)``, by phase on a, phase on b (listing order),
-    then title; ``groups`` counts them by (phase on a, phase on b). Sliced, it reads one page."""
+    then title; ``groups`` counts them by (phase on a, phase on b). Sliced, it reads one page.
+    With ``known``, both phases are those known on that date (the sources published by then)."""
 
-    def __init__(self, a, b, instruments=None):
-        self.a, self.b, self.instruments = a, b, instruments
+    def __init__(self, a, b, instruments=None, known=None):
+        self.a, self.b, self.instruments, self.known = a, b, instruments, known
 
     def _run(self, part, extra=()):
         lo, hi = sorted((self.a, self.b))
-        sql, params = _sql(self.instruments is not None, part), [lo, hi]
+        knowing = [self.known, self.known] if self.known is not None else []
+        sql, params = _sql(self.instruments is not None, part, self.known is not None), [lo, hi, *knowing]
         if self.instruments is not None:
             selection, selection_params = self.instruments.order_by().values("pk").query.sql_with_params()
             sql = sql.replace("{selection}", selection)
             params += list(selection_params)
-        params += [self.a, self.a, self.b, self.b, *extra]
+        params += [self.a, self.a, *knowing, self.b, self.b, *knowing, *extra]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

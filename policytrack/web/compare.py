@@ -50,19 +50,23 @@ def portfolio_compare(request):
     filterset = comparison_filters(request)
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
-    comparison = PhaseComparison(a, b, filterset.qs if filterset.narrows else None)
+    known = filterset.known_date
+    comparison = PhaseComparison(a, b, filterset.qs if filterset.narrows else None, known=known)
     if request.GET.get("format") == "csv":
-        return exports.compare_csv(request, comparison, f"compare-{a.isoformat()}-{b.isoformat()}.csv")
+        as_known = f"-known-{known.isoformat()}" if known else ""
+        return exports.compare_csv(request, comparison, f"compare-{a.isoformat()}-{b.isoformat()}{as_known}.csv")
     page = Paginator(comparison, PAGE_SIZE).get_page(request.GET.get("page"))
     found = listed_instruments([pk for pk, _, _ in page.object_list])
     instrument_path = path_maker("web:instrument_detail", "__slug__")
+    query = f"?on={b.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
     rows = []
     for pk, before, after in page.object_list:
         if row := found.get(pk):
-            rows.append((row, f"{instrument_path(row.slug)}?on={b.isoformat()}", before, after))
+            rows.append((row, f"{instrument_path(row.slug)}{query}", before, after))
     context = {
         "a": a,
         "b": b,
+        "known": known,
         "page": page,
         "rows": rows,
         "groups": comparison.groups,

@@ -453,7 +453,9 @@ def _phase_on(day):
 
 def compare_csv(request, comparison, filename):
     """One row per instrument whose phase on ``a`` differs from its phase on ``b``, in the page's
-    order (the instruments read 2,000 at a time)."""
+    order (the instruments read 2,000 at a time). As known on a date, the links carry it."""
+    known = comparison.known
+    query = f"?on={comparison.b.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
 
     def rows():
         yield ["slug", "title", "a", "phase_a", "b", "phase_b", "url"]
@@ -468,7 +470,7 @@ def compare_csv(request, comparison, filename):
                         before,
                         comparison.b.isoformat(),
                         after,
-                        request.build_absolute_uri(f"{instrument.get_absolute_url()}?on={comparison.b.isoformat()}"),
+                        request.build_absolute_uri(f"{instrument.get_absolute_url()}{query}"),
                     ]
 
     return _stream(rows(), filename)
