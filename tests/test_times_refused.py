@@ -24,8 +24,9 @@ ANSWER_KNOWN = {
     "/changes/?from=2025-05-01&to=2025-05-31",
     "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
 }
-# /on/<date>/ answers ``recorded`` from the rows' record time (tests/test_portfolio_recorded.py).
-ANSWER_RECORDED = {"/on/2025-05-20/"}
+# /on/<date>/ and /instruments/ answer ``recorded`` from the rows' record time
+# (tests/test_portfolio_recorded.py, tests/test_instruments_recorded.py).
+ANSWER_RECORDED = {"/on/2025-05-20/", "/instruments/"}
 FEEDS = [
     "/feeds/changes.atom",
     "/instruments/ai-diffusion-rule/changes.atom",

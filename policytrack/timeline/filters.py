@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import engine, search
 from .dates import BadDate, parse_date
 from .models import Agency, Instrument, Topic
+from .recorded import agencies_under, agency_tree_as_recorded, held_record, historical_links
 from .wording import PHASE_LABELS
 
 
@@ -123,6 +125,29 @@ class InstrumentFilter(django_filters.FilterSet):
         model = Instrument
         fields = []  # every filter is declared above
 
+    # As recorded at a moment, each sort reads what the list shows then (``_as_recorded``).
+    RECORDED_SORTS = {"title": "listed_title", "kind": "held_kind", "rin": "held_rin", "phase": "phase_on"}
+    # What cannot be answered as recorded: the search index holds the text as it is now.
+    NOT_RECORDED = {
+        "q": "The search reads the instruments' text as it is now, so it cannot answer “recorded”: "
+        "leave out one or the other (the agency, topic, kind and phase filters and the sorts do answer it)."
+    }
+
+    def __init__(self, *args, recorded=None, **kwargs):
+        """``recorded``: an aware datetime (read by ``times.recorded_moment``) to list the
+        instruments as this tracker recorded them then, or None for now."""
+        super().__init__(*args, **kwargs)
+        self.recorded = recorded
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid and self.recorded is not None:
+            for name, message in self.NOT_RECORDED.items():
+                if self.form.cleaned_data.get(name):
+                    self.form.add_error(name, message)
+                    valid = False
+        return valid
+
     @property
     def on_date(self):
         """The date the list is read on: ``on`` when valid, else today."""
@@ -141,13 +166,58 @@ class InstrumentFilter(django_filters.FilterSet):
         return self.form.cleaned_data.get("known") if self.is_bound and self.is_valid() else None
 
     def filter_queryset(self, queryset):
+        if self.recorded is not None:
+            return self._as_recorded(queryset)
         # Annotate before filtering so that the phase filter and the sort can use ``phase_on``.
         return super().filter_queryset(queryset.with_phase(self.on_date, known=self.known_date))
 
+    def _as_recorded(self, queryset):
+        """The instruments as recorded at ``self.recorded``: those that had rows over knowledge
+        time then (an instrument added later had none; one deleted since moved the first moment
+        the lists answer for past it), each with the phase of its row covering (on, known) then
+        and its title then (``listed_title``, the row's copy). Kind and RIN are those of its
+        historical record then (``held_kind``, ``held_rin``, read only when filtered or sorted
+        on); agencies and topics are those linked to that record (the history of the links),
+        the agencies' tree as recorded then. The filters' agencies and topics are named as they
+        are now (by slug) and matched by identity.
+
+        An instrument written without edit history (``generate_synthetic``'s bulk writes) and
+        not saved since T has no historical record at T: it is read as it is now (``held``
+        NULL), which is what it was, every save since writing a record."""
+        cleaned = self.form.cleaned_data
+        moment = self.recorded
+        sort = (cleaned.get("sort") or [""])[0]
+        rows = (
+            queryset.with_phase(self.on_date, known=self.known_date, recorded=moment)
+            .filter(phase_on__isnull=False)
+            .annotate(listed_title=F("_phase_on_period__title"), held=held_record(moment))
+        )
+        if cleaned.get("kind") or sort.lstrip("-") == "kind":
+            rows = rows.annotate(held_kind=Coalesce(held_record(moment, "kind"), "kind"))
+        if cleaned.get("kind"):
+            rows = rows.filter(held_kind__in=cleaned["kind"])
+        if sort.lstrip("-") == "rin":
+            rows = rows.annotate(held_rin=Coalesce(held_record(moment, "rin"), "rin"))
+        if cleaned.get("phase"):
+            rows = rows.filter(phase_on__in=cleaned["phase"])
+        if cleaned.get("agency"):
+            agencies = agencies_under([agency.pk for agency in cleaned["agency"]], agency_tree_as_recorded(moment))
+            links = historical_links("agencies").objects.filter(history_id=OuterRef("held"), agency_id__in=agencies)
+            now = Instrument.agencies.through.objects.filter(instrument=OuterRef("pk"), agency__in=agencies)
+            rows = rows.filter(Exists(links) | Q(held__isnull=True, pk__in=now.values("instrument")))
+        if cleaned.get("topic"):
+            topics = [topic.pk for topic in cleaned["topic"]]
+            links = historical_links("topics").objects.filter(history_id=OuterRef("held"), topic_id__in=topics)
+            now = Instrument.topics.through.objects.filter(topic__in=topics)
+            rows = rows.filter(Exists(links) | Q(held__isnull=True, pk__in=now.values("instrument")))
+        order = [("-" if sort.startswith("-") else "") + self.RECORDED_SORTS[sort.lstrip("-")]] if sort else []
+        return rows.order_by(*order, "listed_title", "pk")
+
     def count(self):
         """How many instruments match, without the join on status periods when no phase is
-        filtered or sorted on (a count over 100,000 instruments then skips 100,000 joins)."""
-        return self._without_unused_phase().count()
+        filtered or sorted on (a count over 100,000 instruments then skips 100,000 joins); as
+        recorded, the join says which instruments there were."""
+        return (self.qs if self.recorded is not None else self._without_unused_phase()).count()
 
     def first_matches(self, limit):
         """The ids of the first ``limit`` instruments recorded that match, in the order recorded:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.apps import apps
+
 from . import engine
 from .models import Agency, Claim, Document, Event, Instrument, Topic
 
@@ -64,3 +66,71 @@ def snapshot(instrument_id, moment):
 def events_as_recorded(instrument_id, moment):
     """The engine's input for an instrument exactly as the tracker held it at ``moment``."""
     return snapshot(instrument_id, moment)[2]
+
+
+def historical_links(name):
+    """The history table of an instrument's ``name`` ("agencies", "topics"): its links as each
+    historical record of the instrument held them (``history_id``)."""
+    return apps.get_model("timeline", f"HistoricalInstrument_{name}")
+
+
+def held_record(moment, field="history_id"):
+    """For a query of instruments: ``field`` of each one's historical record current at
+    ``moment`` (the latest written by then), as a subquery on ``OuterRef("pk")``. The history
+    table's index on the instrument's id finds an instrument's few records; the latest is taken
+    of those."""
+    from django.db.models import OuterRef, Subquery
+
+    records = Instrument.history.filter(id=OuterRef("pk"), history_date__lte=moment)
+    return Subquery(records.order_by("-history_date", "-history_id").values(field)[:1])
+
+
+def agency_tree_as_recorded(moment):
+    """{agency id: parent id} of the agencies as recorded at ``moment``: the tree the agency
+    filter walks ("includes the agencies under it") as it stood then. The table is small."""
+    return dict(Agency.history.as_of(moment).values_list("id", "parent_id"))
+
+
+def agencies_under(chosen, tree):
+    """The ids of the agencies ``chosen`` and of every agency below them in ``tree``
+    ({id: parent id})."""
+    children = {}
+    for pk, parent in tree.items():
+        children.setdefault(parent, []).append(pk)
+    found, stack = set(), [pk for pk in chosen if pk in tree]
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, ()))
+    return found
+
+
+def rows_as_recorded(history_ids, moment):
+    """What a list shows of instruments as recorded at ``moment``, from their historical
+    records ``history_ids`` (those ``held_record`` found): {instrument id: (slug, title,
+    short_title, kind, rin, agencies)}, agencies as (name, abbreviation) pairs of the agencies
+    linked then, named as they were then, by name. Three queries, whatever the number of rows."""
+    records = Instrument.history.filter(history_id__in=list(history_ids))
+    held = {
+        history_id: [pk, slug, title, short_title, kind, rin, []]
+        for history_id, pk, slug, title, short_title, kind, rin in records.values_list(
+            "history_id", "id", "slug", "title", "short_title", "kind", "rin"
+        )
+    }
+    linked = list(
+        historical_links("agencies").objects.filter(history_id__in=list(held)).values_list("history_id", "agency_id")
+    )
+    names = {
+        pk: (name, short_name or name)
+        for pk, name, short_name in Agency.history.as_of(moment)
+        .filter(id__in={agency for _, agency in linked})
+        .values_list("id", "name", "short_name")
+    }
+    for history_id, agency in linked:
+        if agency in names:
+            held[history_id][6].append(names[agency])
+    found = {}
+    for pk, slug, title, short_title, kind, rin, agencies in held.values():
+        found[pk] = (slug, title, short_title, kind, rin, sorted(agencies))
+    return found

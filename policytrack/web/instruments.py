@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
+from policytrack.times import recorded_moment, refusal_message, unanswered_times
 from policytrack.timeline import engine, search
 from policytrack.timeline.dates import BadDate, parse_datetime
 from policytrack.timeline.filters import InstrumentFilter, error_messages
@@ -28,7 +29,12 @@ from policytrack.timeline.models import (
     timeline_input,
 )
 from policytrack.timeline.search import snippets
-from policytrack.timeline.recorded import agencies_and_topics_as_recorded, instrument_as_recorded, snapshot
+from policytrack.timeline.recorded import (
+    agencies_and_topics_as_recorded,
+    instrument_as_recorded,
+    rows_as_recorded,
+    snapshot,
+)
 from policytrack.timeline.wording import (
     EVENT_KIND_LABELS,
     FLAG_LABELS,
@@ -49,12 +55,13 @@ from .views import bad_request, not_found, optional_date, query_without_blanks
 PAGE_SIZE = 50
 
 
-def filtered_instruments(request, **overrides):
-    """The InstrumentFilter for this request (blank values dropped, ``overrides`` applied)."""
+def filtered_instruments(request, recorded=None, **overrides):
+    """The InstrumentFilter for this request (blank values dropped, ``overrides`` applied), as
+    recorded at ``recorded`` (None: now)."""
     data = query_without_blanks(request.GET)
     for name, value in overrides.items():
         data[name] = value
-    return InstrumentFilter(data, queryset=Instrument.objects.order_by("title", "pk"))
+    return InstrumentFilter(data, queryset=Instrument.objects.order_by("title", "pk"), recorded=recorded)
 
 
 @dataclasses.dataclass(slots=True)
@@ -178,11 +185,19 @@ def filter_choices(values):
 @rate_limited("search", when=searching)
 @require_safe
 def instrument_list(request):
-    filterset = filtered_instruments(request)
+    if request.GET.get("format") == "csv" and unanswered_times(request, ["recorded"]):
+        return bad_request(request, message=refusal_message(["recorded"]))  # the CSV does not, yet
+    try:
+        recorded = recorded_moment(request)
+    except BadDate as error:
+        return bad_request(request, message=f"{error}.")
+    filterset = filtered_instruments(request, recorded=recorded)
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
     on, known = filterset.on_date, filterset.known_date
     instruments = filterset.qs
+    if recorded is not None:
+        return _recorded_list(request, filterset, on, known, recorded)
     if request.GET.get("format") == "csv":
         name = f"instruments-on-{on.isoformat()}" + (f"-as-known-on-{known.isoformat()}" if known else "")
         return exports.instrument_csv(request, instruments, on, f"{name}.csv", known=known)
@@ -209,6 +224,12 @@ def instrument_list(request):
         found = snippets([row.pk for row in page.object_list], query)
         for row in page.object_list:
             row.snippet = found.get(row.pk, "")
+    return _render_list(
+        request, filterset, page, on, known, more_than=f"{search.RANKED_AT_MOST:,}" if more_than else None
+    )
+
+
+def _render_list(request, filterset, page, on, known, recorded=None, more_than=None):
     current = (filterset.form.cleaned_data.get("sort") or [""])[0]
     context = {
         "page": page,
@@ -217,10 +238,11 @@ def instrument_list(request):
         "sort_marks": {current.lstrip("-"): " ↓" if current.startswith("-") else " ↑"} if current else {},
         "on": on,
         "known": known,
+        "recorded": recorded,
         "today": timezone.localdate(),
         "values": filterset.form.cleaned_data,
         "filtered": filterset.narrows,
-        "more_than": f"{search.RANKED_AT_MOST:,}" if more_than else None,
+        "more_than": more_than,
         "rank_limit": f"{search.RANKED_AT_MOST:,}",
         "ranked": filterset.search_ranked,
         "labels": PHASE_LABELS,
@@ -296,6 +318,24 @@ def instrument_detail(request, slug):
         **_history(instrument, older, until=moment),
     }
     return render(request, "timeline/instrument_detail.html", context)
+
+
+def _recorded_list(request, filterset, on, known, recorded):
+    """The list as recorded at ``recorded`` (``InstrumentFilter._as_recorded``): each row as its
+    historical record held it then — slug (its link opens the instrument's page as recorded
+    then, under the slug it had), title, kind, RIN and agencies."""
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    held = rows_as_recorded([row.held for row in page.object_list if row.held], recorded)
+    unheld = [row for row in page.object_list if row.pk not in held]  # no history then: as it is now
+    as_rows(unheld, on, known=known, recorded=recorded)
+    for row in page.object_list:
+        if row.pk in held:
+            row.slug, row.title, row.short_title, row.kind, row.rin, row.agency_names = held[row.pk]
+        else:
+            row.title = row.listed_title
+    page.object_list = as_rows(page.object_list, on, read_agencies=False, known=known, recorded=recorded)
+    return _render_list(request, filterset, page, on, known, recorded=recorded)
 
 
 def _upcoming_label(status, rows):

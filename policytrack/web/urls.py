@@ -8,7 +8,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", answers_known_only(views.home), name="home"),
-    path("instruments/", answers_known_only(instruments.instrument_list), name="instrument_list"),
+    path("instruments/", instruments.instrument_list, name="instrument_list"),
     path("instruments/<slug:slug>/", instruments.instrument_detail, name="instrument_detail"),
     path("instruments/<slug:slug>/compare/", compare.instrument_compare, name="instrument_compare"),
     path("compare/", answers_known_only(compare.portfolio_compare), name="compare"),
