@@ -141,8 +141,9 @@ class InstrumentFilter(django_filters.FilterSet):
         return self.form.cleaned_data.get("known") if self.is_bound and self.is_valid() else None
 
     def filter_queryset(self, queryset):
-        # Annotate before filtering so that the phase filter and the sort can use ``phase_on``.
-        return super().filter_queryset(queryset.with_phase(self.on_date, known=self.known_date))
+        # Annotate before filtering so that the phase filter and the sort can use ``phase_on``;
+        # ``phase_since``, the day it began (the /on/ CSV's "since"), comes from the same row.
+        return super().filter_queryset(queryset.with_phase(self.on_date, since="phase_since", known=self.known_date))
 
     def count(self):
         """How many instruments match, without the join on status periods when no phase is
