@@ -11,6 +11,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from policytrack.timeline.changes import ChangeList
 from policytrack.timeline.models import Instrument
 from policytrack.web import exports
 
@@ -192,3 +193,20 @@ def test_the_api_pages_changes_by_instrument(demo, client):
         address = page["next"]
     whole = client.get("/api/changes/?from=2025-01-01&to=2025-12-31&page_size=500").json()
     assert seen == [row["slug"] for row in whole["instruments"]] and len(seen) == first["count"]
+
+
+@pytest.mark.parametrize("known", [None, datetime.date(2019, 6, 1)])
+def test_the_changes_csvs_read_the_listed_phases_in_one_query_as_read_gives_them(
+    db, client, portfolio, monkeypatch, known
+):
+    portfolio(30)
+    listed = ChangeList(datetime.date(2019, 1, 1), datetime.date(2019, 12, 31), Instrument.objects.all(), known)
+    expected = {
+        change.instrument.pk: [change.instrument.slug, change.instrument.title, change.before, change.after]
+        for change in listed.read(listed.listed)
+    }
+    assert expected and listed.phases() == expected
+    # The export never asks for them 500 ids at a time.
+    monkeypatch.setattr(ChangeList, "read", lambda *args, **kwargs: pytest.fail("read in chunks"))
+    address = "/changes/?from=2019-01-01&to=2019-12-31&format=csv" + (f"&known={known}" if known else "")
+    assert read(client, address)[0] == 200

@@ -57,8 +57,8 @@ def test_status_periods_are_checked_and_repaired(db, run):
     code, out, _ = run("check_status_periods")
     assert code == 1
     assert (
-        f"3 of 40 instruments have stale status periods (or events with an old copy of their title or of where "
-        f"the engine places them): "
+        f"3 of 40 instruments have stale status periods (or events with an old copy of their title, of where "
+        f"the engine places them or of whether their sources disagree): "
         f"{', '.join(sorted(broken))}"
     ) in out
     assert "Run again with --repair" in out

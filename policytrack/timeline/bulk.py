@@ -141,7 +141,9 @@ class InstrumentRebuilding(RebuildingQuerySet):
 class EventRebuilding(RebuildingQuerySet):
     instrument_path = "instrument_id"
     moving_fields = frozenset({"instrument"})
-    derived_fields = frozenset({"instrument_title", "placed_date", "placed_precision", "placed_delayed"})
+    derived_fields = frozenset(
+        {"instrument_title", "placed_date", "placed_precision", "placed_delayed", "claims_disagree"}
+    )
 
     def _instruments_of_new(self, objs):
         return {obj.instrument_id for obj in objs}

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from . import engine
 from .models import Claim, Event, Instrument, KnownPeriod, StatusPeriod, counted_claims, events_for_engine
@@ -255,6 +255,35 @@ class ChangeList(Sequence):
 
     def __iter__(self):
         return iter(self.read(self.listed))
+
+    def phases(self):
+        """Every listed instrument's slug, title and phases on the day before the window and on
+        its last day, by id: what ``read`` gives of them, in one query however many are listed
+        (a CSV of the whole window), where ``read`` asks for 500 ids at a time (21 queries for a
+        year as known on a date at 100,000 instruments). The instruments ``listed`` is chosen
+        among are found again by subquery; those it left out are dropped here."""
+        before, listed = self.start - ONE_DAY, set(self.listed)
+        if self.known is None:
+            touched, stored = Event.objects.between(self.start, self.end), StatusPeriod.objects.all()
+        else:
+            touched = known_event_candidates(self.start, self.end, self.known, self.instruments)
+            stored = KnownPeriod.objects.current().filter(known_from__lte=self.known, known_to__gt=self.known)
+        starting = stored.filter(valid_from__gte=self.start, valid_from__lte=self.end)
+        periods = stored.filter(instrument=OuterRef("pk")).order_by()  # one row covers a day: no sort, no join
+        candidates = Instrument.objects.filter(
+            Q(pk__in=touched.order_by().values("instrument_id")) | Q(pk__in=starting.order_by().values("instrument_id"))
+        )
+        if self.instruments.query.where:
+            candidates = candidates.filter(pk__in=self.instruments.order_by().values("pk"))
+        rows = (
+            candidates.annotate(
+                phase_before=Subquery(periods.filter(valid_from__lte=before, valid_to__gt=before).values("phase")),
+                phase_after=Subquery(periods.filter(valid_from__lte=self.end, valid_to__gt=self.end).values("phase")),
+            )
+            .order_by()
+            .values_list("pk", "slug", "title", "phase_before", "phase_after")
+        )
+        return {pk: found for pk, *found in rows.iterator(chunk_size=2000) if pk in listed}
 
     def read(self, ids, *related, chunk=500):
         """InstrumentChanges for these instrument ids (of ``listed``): their instruments (with

@@ -399,6 +399,18 @@ def claimed_span(claims: Iterable[Claim], known: date | None = None) -> Span | N
     )
 
 
+def dated_span(dated: Iterable[tuple[date, str]]) -> tuple[date, date] | None:
+    """``claimed_span``'s first and last day for claims given as (date, precision) pairs, or None
+    when they agree: for a reader of thousands of events (the CSV exports) that needs the days
+    alone, with no claims built and ranked (which took most of a whole-portfolio export's
+    Python for its disputes)."""
+    dated = list(dated)
+    ends = [_period_end(day, precision) for day, precision in dated]
+    if len(dated) < 2 or max(day for day, _ in dated) <= min(ends):
+        return None
+    return min(day for day, _ in dated), max(ends)
+
+
 def _dispute(item: _Item) -> Dispute:
     return Dispute(item.event.kind, tuple(sorted({c.date for c in item.claims})), item.event.key)
 

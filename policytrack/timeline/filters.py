@@ -168,8 +168,9 @@ class InstrumentFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         if self.recorded is not None:
             return self._as_recorded(queryset)
-        # Annotate before filtering so that the phase filter and the sort can use ``phase_on``.
-        return super().filter_queryset(queryset.with_phase(self.on_date, known=self.known_date))
+        # Annotate before filtering so that the phase filter and the sort can use ``phase_on``;
+        # ``phase_since``, the day it began (the /on/ CSV's "since"), comes from the same row.
+        return super().filter_queryset(queryset.with_phase(self.on_date, since="phase_since", known=self.known_date))
 
     def _as_recorded(self, queryset):
         """The instruments as recorded at ``self.recorded``: those that had rows over knowledge

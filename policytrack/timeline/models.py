@@ -58,6 +58,9 @@ LISTING_ORDER = (
 LISTING_RANK = {phase: rank for rank, phase in enumerate(LISTING_ORDER)}
 # An event's copy of where the engine places it (see ``Event.placed_date``), in this order.
 PLACED_FIELDS = ("placed_date", "placed_precision", "placed_delayed")
+# What the rebuild derives and stores on every event (``placed.py``), in this order: where the
+# engine places it, then whether its sources disagree on its date (``Event.claims_disagree``).
+REBUILT_EVENT_FIELDS = (*PLACED_FIELDS, "claims_disagree")
 
 
 class Precision(models.TextChoices):
@@ -453,9 +456,15 @@ class Event(Versioned):
     placed_date = models.DateField(null=True, blank=True, editable=False)
     placed_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY, editable=False)
     placed_delayed = models.BooleanField(default=False, editable=False)
+    # Whether the event's live claims give more than one (date, precision): only such an event
+    # can be disputed, with every source known or as known on any date (claims that agree
+    # agree in any subset of them). A twentieth of events; the CSV exports read the disputes
+    # from these alone, by ``event_disagree_idx``, rather than compare all the claims. Written
+    # by the rebuild with the placed date, and checked with it. Not part of the event's history.
+    claims_disagree = models.BooleanField(default=False, editable=False)
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["instrument_title", *PLACED_FIELDS])
+    history = HistoricalRecords(excluded_fields=["instrument_title", *REBUILT_EVENT_FIELDS])
 
     class Meta:
         ordering = ["instrument", "date", "position"]
@@ -481,6 +490,8 @@ class Event(Versioned):
             models.Index(fields=["date", "instrument"], include=["instrument_title"], name="event_date_idx"),
             # The calendars and the home page's "coming up" read the events placed in a window.
             models.Index(fields=["placed_date", "instrument"], name="event_placed_idx"),
+            # The CSV exports read the events whose sources disagree (few) and their claims.
+            models.Index(fields=["instrument"], condition=Q(claims_disagree=True), name="event_disagree_idx"),
         ]
 
     def __str__(self):

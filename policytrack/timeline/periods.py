@@ -1,5 +1,6 @@
 """Keeping stored status periods (and sourced events' dates, events' copies of their
-instrument's title and where the engine places them) in step with the evidence.
+instrument's title, where the engine places them and whether their sources disagree) in step
+with the evidence.
 
 Any save or delete of an event, a claim or a cited document marks its instruments; they
 are rebuilt at once, inside the caller's transaction, so a list page never sees periods

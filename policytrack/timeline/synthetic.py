@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import engine
+from . import engine, placed
 from .models import Agency, Claim, Document, Event, Instrument, Topic
 from .periods import rebuild_status_periods, unmarked_bulk_writes
 
@@ -362,11 +362,12 @@ class Generator:
             batch_size=5000,
         )
         for plan in plans:
-            for event, _, _ in plan.events:
+            for event, pairs, _ in plan.events:
                 event.instrument_id, event.instrument_title = plan.instrument.pk, plan.instrument.title
-                # Where the engine places most events: the rebuild then rewrites only those a
-                # delay moved or an end pre-empted, not every row.
+                # Where the engine places most events, and whether their sources disagree: the
+                # rebuild then rewrites only those a delay moved or an end pre-empted, not every row.
                 event.placed_date, event.placed_precision = event.date, event.precision
+                event.claims_disagree = placed.claims_disagree(claim for claim, _ in pairs)
         plain = [event for plan in plans for event, _, target in plan.events if target is None]
         Event.objects.bulk_create(plain, batch_size=2000)
         delays = []

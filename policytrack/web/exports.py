@@ -9,12 +9,12 @@ import itertools
 import operator
 from collections import defaultdict
 
-from django.db.models import F, FilteredRelation, Max, Min, OuterRef, Q, Subquery
+from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 from django.http import StreamingHttpResponse
 
 from policytrack.timeline import engine
 from policytrack.timeline.changes import ONE_DAY, ChangeList, known_event_candidates
-from policytrack.timeline.models import Claim, Event, Instrument, KnownPeriod, StatusPeriod
+from policytrack.timeline.models import Claim, Event, Instrument, StatusPeriod
 from policytrack.timeline.wording import PHASE_LABELS
 
 from .paths import path_maker
@@ -114,32 +114,21 @@ def _span_cell(kind, claims):
     event's date, else ""."""
     if len(set(claims)) < 2:  # one source, or sources that say the same: no dispute (most events)
         return ""
-    span = engine.claimed_span(
-        engine.Claim(document="", date=day, published_on=datetime.date.min, rank=1, precision=precision)
-        for day, precision in claims
-    )
-    return f"{kind}: {span.start.isoformat()} to {span.end.isoformat()}" if span else ""
-
-
-def _disagreeing(claims):
-    """The events among ``claims`` whose claims give more than one (date, precision): the only
-    ones that can be disputed, a twentieth of all events. Found by the database, so that the
-    other claims are never read into Python (at 10,000 instruments, reading every claim of the
-    list and comparing them cost 1.9 s of the /instruments/ CSV's 3; as known on a date, 4 of 5.6)."""
-    return (
-        claims.values("event_id")
-        .annotate(first=Min("date"), last=Max("date"), least=Min("precision"), most=Max("precision"))
-        .filter(Q(first__lt=F("last")) | Q(least__lt=F("most")))
-        .values("event_id")
-    )
+    span = engine.dated_span(claims)
+    return f"{kind}: {span[0].isoformat()} to {span[1].isoformat()}" if span else ""
 
 
 def disputed_by_instrument(instruments, on, known=None):
     """For the ``instruments`` (a queryset): their events dated by ``on`` whose sources dispute
     the date, as one CSV cell each ("rescission_announced: 2025-05-08 to 2025-06-11; …"), for
     the instruments with such events only; one query. As known on ``known``: among the sources
-    published by then, the events they date by ``on``."""
-    claims = Claim.objects.filter(retracted_at__isnull=True)
+    published by then, the events they date by ``on``.
+
+    Only an event whose live claims disagree (``Event.claims_disagree``, stored by the rebuild)
+    can be disputed, so only those events' claims are read, found by ``event_disagree_idx``: a
+    twentieth of events, where finding them by comparing every claim in the query took 1.5 s of
+    each export's 4 at 100,000 instruments."""
+    claims = Claim.objects.filter(retracted_at__isnull=True, event__claims_disagree=True)
     if instruments.query.where:
         claims = claims.filter(event__instrument__in=instruments.order_by().values("pk"))
     if known is not None:
@@ -147,7 +136,7 @@ def disputed_by_instrument(instruments, on, known=None):
     dated = defaultdict(list)
     kinds = {}
     rows = (
-        claims.filter(event__in=_disagreeing(claims), event__date__lte=on)
+        claims.filter(event__date__lte=on)
         .order_by("event__instrument_id", "event__date", "event__position", "event_id")
         .values_list("event__instrument_id", "event_id", "event__kind", "date", "precision")
     )
@@ -164,11 +153,10 @@ def disputed_by_instrument(instruments, on, known=None):
 def _disputed_as_known(claims, on, known):
     """``disputed_by_instrument`` as known on ``known``: each event's claims published by then,
     the event dated by the best of them (``engine.best_claim``); one query."""
-    # Claims that agree agree as known on any date: the events disagreeing with every source
-    # known are the candidates, found without reading the 700,000 documents (8 of 9 s of this
-    # query at 100,000 instruments on a loaded machine went to that join).
+    # Claims that agree agree as known on any date (those published by then are some of them):
+    # the events whose live claims disagree are the only candidates (``claims`` holds theirs).
     rows = (
-        claims.filter(event__in=_disagreeing(claims), document__published_on__lte=known)
+        claims.filter(document__published_on__lte=known)
         .order_by("event__instrument_id", "event__position", "event_id")
         .values_list(
             "event__instrument_id",
@@ -187,11 +175,12 @@ def _disputed_as_known(claims, on, known):
     ):
         _, _, claims = events.setdefault(event_id, (instrument_id, kind, []))
         claims.append(engine.Claim("", day, published_on, engine.rank_for(document_kind, rank), precision=precision))
-    found = sorted(
-        (engine.best_claim(claims).date, instrument_id, kind, claims)
-        for instrument_id, kind, claims in events.values()
-        if engine.best_claim(claims).date <= on
-    )
+    found = []
+    for instrument_id, kind, claims in events.values():
+        dated_by = engine.best_claim(claims).date
+        if dated_by <= on:
+            found.append((dated_by, instrument_id, kind, claims))
+    found.sort()
     cells = defaultdict(list)
     for _, instrument_id, kind, claims in found:
         if cell := _span_cell(kind, [(claim.date, claim.precision) for claim in claims]):
@@ -203,18 +192,20 @@ def instrument_csv(request, instruments, on, filename, since=False, known=None):
     """One row per instrument with its phase on ``on`` (read from the stored status periods by
     the queryset's ``phase_on``), in the page's order, each linking to its page as of ``on``; with
     ``since``, the day it entered that phase (as /on/<date>/ shows it; empty when it has been in
-    it from before its first event). With ``known`` (the queryset's ``phase_on`` read as known
-    then: ``with_phase(known=)``), the start of the phase and the disputes are those known then,
-    and the links carry ``known``."""
+    it from before its first event), the queryset's ``phase_since``. With ``known`` (the
+    queryset's phase read as known then: ``with_phase(on, since="phase_since", known=)``, as the
+    instrument filters give it), the start of the phase and the disputes are those known then,
+    and the links carry ``known``.
+
+    The start of the phase is the covering period's own, joined with the phase: a subquery per
+    row for it (and, through the periods' default order, a look-up of the instrument's title)
+    took a third of the /on/ CSV's query."""
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     base = request.build_absolute_uri("/").rstrip("/")
     query = f"?on={on.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
     fields = ["pk", "slug", "title", "short_title", "kind", "rin", "phase_on"]
     if since:
-        periods = StatusPeriod.objects.covering(on) if known is None else KnownPeriod.objects.covering(on, known)
-        covering = periods.filter(instrument=OuterRef("pk"))
-        instruments = instruments.annotate(since_on=Subquery(covering.values("valid_from")[:1]))
-        fields.append("since_on")
+        fields.append("phase_since")
 
     def rows():
         yield [
@@ -340,20 +331,21 @@ def changes_csv(request, start, end, instruments, filename, known=None):
                 f"{base}{instrument_path(slug)}?on={day.isoformat()}#event-{key}",
             ]
         listed = ChangeList(start, end, instruments)
-        quiet = [pk for pk in listed.listed if pk not in with_events]
-        for chunk in _chunks(quiet, 500):
-            for change in listed.read(chunk):
+        phases = listed.phases()
+        for pk in listed.listed:
+            if pk not in with_events:
+                slug, title, before, after = phases[pk]
                 yield [
                     "",
                     "",
-                    change.instrument.slug,
-                    change.instrument.title,
+                    slug,
+                    title,
                     "",
-                    change.before,
-                    change.after,
+                    before,
+                    after,
                     "",
                     "",
-                    f"{base}{instrument_path(change.instrument.slug)}?on={end.isoformat()}",
+                    f"{base}{instrument_path(slug)}?on={end.isoformat()}",
                 ]
 
     return _stream(rows(), filename)
@@ -366,7 +358,7 @@ def _changes_known_rows(request, start, end, instruments, known):
     instruments whose phase as known then changed with no such event. Links carry ``known``."""
     listed = ChangeList(start, end, instruments, known)
     dates = listed.known_events
-    phases = {change.instrument.pk: change for chunk in _chunks(listed.listed, 500) for change in listed.read(chunk)}
+    phases = listed.phases()
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     base = request.build_absolute_uri("/").rstrip("/")
     ordered = sorted(dates, key=lambda pk: (dates[pk].date, dates[pk].title, dates[pk].position, pk))
@@ -390,15 +382,15 @@ def _changes_known_rows(request, start, end, instruments, known):
     sources, spans = _sources(candidates, known)
     for pk in ordered:
         (slug, kind, key), found = named[pk], dates[pk]
-        change = phases.get(found.instrument_id)
+        _, _, before, after = phases.get(found.instrument_id, (None, None, None, None))
         yield [
             found.date.isoformat(),
             found.precision,
             slug,
             found.title,
             kind,
-            (change.before or "") if change else "",
-            (change.after or "") if change else "",
+            before or "",
+            after or "",
             sources.get(pk, ""),
             _span_cell(kind, spans.get(pk, ())),
             f"{base}{instrument_path(slug)}?on={found.date.isoformat()}&known={known.isoformat()}#event-{key}",
@@ -406,16 +398,15 @@ def _changes_known_rows(request, start, end, instruments, known):
     with_events = {found.instrument_id for found in dates.values()}
     for pk in listed.listed:
         if pk not in with_events:
-            change = phases[pk]
-            slug = change.instrument.slug
+            slug, title, before, after = phases[pk]
             yield [
                 "",
                 "",
                 slug,
-                change.instrument.title,
+                title,
                 "",
-                change.before,
-                change.after,
+                before,
+                after,
                 "",
                 "",
                 f"{base}{instrument_path(slug)}?on={end.isoformat()}&known={known.isoformat()}",

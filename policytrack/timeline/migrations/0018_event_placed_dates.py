@@ -14,6 +14,8 @@ from policytrack.timeline import engine, placed
 from policytrack.timeline.models import engine_input
 
 BATCH = 500
+# The columns this migration adds: later ones (``placed.REBUILT_EVENT_FIELDS``) are not there yet.
+PLACED_FIELDS = ("placed_date", "placed_precision", "placed_delayed")
 
 
 def fill(apps, schema_editor):
@@ -34,7 +36,7 @@ def fill(apps, schema_editor):
                 Event.objects.filter(instrument_id__in=batch)
             ).items()
         }
-        placed.rewrite(batch, events, model=Event)
+        placed.rewrite(batch, events, model=Event, fields=PLACED_FIELDS)
     if schema_editor.connection.vendor == "postgresql":
         # The updates leave deferred foreign-key checks queued, and PostgreSQL refuses to build
         # an index on a table with checks pending in the transaction: run them now.

@@ -26,7 +26,7 @@ PAST_SAMPLES = 50
 class Command(BaseCommand):
     help = (
         "Check that every instrument's stored status periods agree with the status engine (and its "
-        "events' copies of its title and of where the engine places them), that they were derived by the engine's rules version, "
+        "events' copies of its title, of where the engine places them and of whether their sources disagree), that they were derived by the engine's rules version, "
         "and the phase tally with the periods; with --repair, rebuild what disagrees. Exit status 1 when "
         "anything stale is left."
     )
@@ -84,7 +84,8 @@ class Command(BaseCommand):
             more = f" and {len(stale) - 20:,} more" if len(stale) > 20 else ""
             self.stdout.write(
                 f"{len(stale):,} of {total:,} instruments have stale status periods "
-                f"(or events with an old copy of their title or of where the engine places them): "
+                f"(or events with an old copy of their title, of where the engine places them or of whether "
+                f"their sources disagree): "
                 f"{', '.join(names)}{more}."
             )
         if tally_off:
