@@ -106,6 +106,21 @@ def test_random_timelines_as_known_on_random_dates(db, events, known):
     assert due(upcoming_dates(start, end, known=known)) == due(engine_dates(start, end, known))
 
 
+@settings(max_examples=300, deadline=None)
+@given(events=timelines(max_events=10) | timelines(max_events=8, kinds=DELAY_HEAVY))
+def test_the_stretches_are_the_engines_placing_on_every_knowledge_date(events):
+    # Every publication date (those of sources that move no calendar date included), the days
+    # either side, and before and after all of them.
+    published = {claim.published_on for event in events for claim in event.claims}
+    days = {FIRST_DAY - 3 * ONE_DAY, LAST_DAY + 3 * ONE_DAY}
+    days |= {day + shift * ONE_DAY for day in published for shift in (-1, 0, 1)}
+    rows = placed.over_knowledge(events)
+    for known in sorted(days):
+        covering = [(key, *placing) for key, start, end, *placing in rows if start <= known < end]
+        assert len({key for key, *_ in covering}) == len(covering)  # at most one row per event
+        assert {key: tuple(placing) for key, *placing in covering} == placed.as_known(events, known), known
+
+
 CALENDARS = [
     "/calendar.ics",
     "/calendar.ics?agency=bis",
