@@ -189,6 +189,10 @@ def test_saves_deletes_and_bulk_writes_keep_them_in_step(moved):  # noqa: F811
     Event.objects.filter(key="rescinded").update(date=D(2026, 6, 1))
     Claim.objects.bulk_create([Claim(event=Event.objects.get(key="comments"), document=later, date=D(2025, 7, 15))])
     assert_every_row_as_the_engine_derives_it()
+    # A sourced event deleted: its claims' rebuilds, before it goes, leave none of its rows behind.
+    effective.delete()
+    assert not KnownPlacing.objects.filter(event_id=effective.pk).exists()
+    assert_every_row_as_the_engine_derives_it()
 
 
 def test_check_status_periods_reports_a_stale_placing_and_repair_mends_it(moved, run):  # noqa: F811

@@ -35,6 +35,7 @@ from .models import (
     Event,
     Instrument,
     KnownPeriod,
+    KnownPlacing,
     PhaseTally,
     PhaseTallyYear,
     StatusPeriod,
@@ -524,6 +525,13 @@ def _going_with_its_instrument(origin):
 def _event_changed(sender, instance, origin=None, **kwargs):
     if not _going_with_its_instrument(origin):
         mark_changed({instance.instrument_id})
+
+
+@receiver(post_delete, sender=Event)
+def _event_deleted(sender, instance, **kwargs):
+    # Its claims went just before it, and the rebuild each of them started found it still there
+    # and placed it again: rows written after the deletion collected its own, left to outlive it.
+    KnownPlacing.objects.filter(event_id=instance.pk).delete()
 
 
 @receiver(post_save, sender=Claim)
