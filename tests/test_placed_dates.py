@@ -11,10 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 
+from engine_calendars import engine_dates
 from engine_strategies import DELAY_HEAVY, timelines
 from policytrack.api import calendar
 from policytrack.timeline import engine
-from policytrack.timeline.changes import known_dates, placed_dates
+from policytrack.timeline.changes import upcoming_dates
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument, events_for_engine
 from test_status_periods import storable_documents, store
 
@@ -112,10 +113,10 @@ def due(items):
 )
 def test_the_stored_dates_give_what_the_engine_gives(portfolio, start, end):
     assert_every_event_placed_as_the_engine_places_it()
-    assert due(placed_dates(start, end)) == due(known_dates(start, end, EVERY_SOURCE))
-    assert due(placed_dates(start, end, limit=20)) == due(known_dates(start, end, EVERY_SOURCE))[:20]
+    assert due(upcoming_dates(start, end)) == due(engine_dates(start, end, EVERY_SOURCE))
+    assert due(upcoming_dates(start, end, limit=20)) == due(engine_dates(start, end, EVERY_SOURCE))[:20]
     some = Instrument.objects.filter(agencies__in=Agency.objects.filter(parent__isnull=False)[:2])
-    assert due(placed_dates(start, end, some)) == due(known_dates(start, end, EVERY_SOURCE, some))
+    assert due(upcoming_dates(start, end, some)) == due(engine_dates(start, end, EVERY_SOURCE, some))
 
 
 def test_the_calendar_is_the_one_the_engine_gave(portfolio, client, monkeypatch):
@@ -124,7 +125,7 @@ def test_the_calendar_is_the_one_the_engine_gave(portfolio, client, monkeypatch)
         monkeypatch.setattr(
             calendar,
             "upcoming_dates",
-            lambda start, end, instruments, known: known_dates(start, end, EVERY_SOURCE, instruments),
+            lambda start, end, instruments, known: engine_dates(start, end, EVERY_SOURCE, instruments),
         )
         ran = client.get("/calendar.ics").content
     assert b"BEGIN:VEVENT" in stored and b"Moved to this date by a delay" in stored

@@ -63,8 +63,8 @@ def instrument_calendar(request, slug):
 
 def _calendar_response(request, name, instruments, filename, known=None, on=None):
     # Built once per state of the record, day and address (the ETag says all three): calendar
-    # apps poll it all day, and as known on a date the engine runs over every instrument with a
-    # date in the window (with every source, the stored placed dates are read instead).
+    # apps poll it all day, and each build reads thousands of events (seconds at 100,000
+    # instruments), with every source or as known on a date.
     etag, stamp = validators(request)
     key, seconds = f"calendar:{etag}", settings.POLICYTRACK_CALENDAR_CACHE
     body = cache.get(key) if seconds else None

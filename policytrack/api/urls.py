@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from policytrack.times import answers_known_only, answers_now_only
+from policytrack.times import answers_known_only
 
 from . import views
 

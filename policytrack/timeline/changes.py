@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import datetime
 import functools
+from contextlib import nullcontext
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, router
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from . import engine
-from .models import Claim, Event, Instrument, KnownPeriod, StatusPeriod, counted_claims, events_for_engine
+from .models import Claim, Event, Instrument, KnownPeriod, KnownPlacing, StatusPeriod, counted_claims
+from .placed import CALENDAR_KINDS
+from .planning import reads_by_index
 
 ONE_DAY = datetime.timedelta(days=1)
 
-# The dates an analyst plans around: the home page and the calendar show these.
-CALENDAR_KINDS = engine.UPCOMING_KINDS | {"comment_period_closes"}
 UNSHOWN_INSTRUMENT_FIELDS = ("aliases", "docket_ids", "cfr_parts", "summary")
 
 
@@ -401,114 +402,58 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
     by a rescission is not announced, and a delayed one appears on its new date. By date, then
     instrument title, then kind; with ``limit``, the first ``limit`` of them.
 
-    With every source known, read from where the rebuild stored the engine's placing of each
-    event (``placed_dates``). As known on ``known``, as the sources published by then told it
-    (``known_dates``)."""
+    Read from where the rebuild stored the engine's placing of each event (``placed.py``): with
+    every source known, the events' own ``placed_date`` (``event_placed_idx``); as known on
+    ``known``, their ``KnownPlacing`` rows known then (``known_placing_date_idx``), each event
+    dated and sourced as the documents published by then date it. Two queries, three with
+    ``limit`` (which first finds the ``limit``-th date, so that the order by title stays
+    Python's rather than the database's collation)."""
     if known is None:
-        return placed_dates(start, end, instruments, kinds, limit)
-    return known_dates(start, end, known, instruments, kinds, limit)
-
-
-def _by_date(due):
-    due.sort(key=lambda d: (d.date, d.instrument.title, engine.EVENT_KINDS.index(d.kind)))
-    return due
-
-
-def placed_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=None):
-    """``upcoming_dates`` with every source known: the events placed in the window
-    (``event_placed_idx``), with their instruments and, as ``known_claims``, their sources — two
-    queries, three with ``limit`` (which first finds the ``limit``-th date, so that the order by
-    title stays Python's, as the engine's path had it, rather than the database's collation)."""
-    events = Event.objects.placed_between(start + ONE_DAY, end).filter(kind__in=kinds)
+        placings = Event.objects.placed_between(start + ONE_DAY, end).filter(kind__in=kinds)
+        event = ""  # the path from a placing to its event: the event itself
+    else:
+        placings = KnownPlacing.objects.known_on(known).filter(
+            placed_date__gt=start, placed_date__lte=end, event__kind__in=kinds
+        )
+        event = "event__"
     if instruments is not None and instruments.query.where:
-        events = events.filter(instrument__in=instruments.order_by().values("pk"))
+        placings = placings.filter(**{f"{event}instrument__in": instruments.order_by().values("pk")})
     if limit is not None:
-        last = events.order_by("placed_date").values_list("placed_date", flat=True)[limit - 1 : limit]
+        last = placings.order_by("placed_date").values_list("placed_date", flat=True)[limit - 1 : limit]
         if last := list(last):
-            events = events.filter(placed_date__lte=last[0])
+            placings = placings.filter(placed_date__lte=last[0])
     # A whole calendar reads thousands of rows (5,800 at 100,000 instruments): the instruments'
     # lists and texts, and the documents' excerpts and notes, which no date shows, are left out.
-    rows = list(
-        events.select_related("instrument")
-        .defer(*(f"instrument__{name}" for name in UNSHOWN_INSTRUMENT_FIELDS))
-        .order_by("placed_date", "instrument_id", "position", "pk")
+    rows = placings.select_related(f"{event}instrument").defer(
+        *(f"{event}instrument__{name}" for name in UNSHOWN_INSTRUMENT_FIELDS)
     )
-    # The sources in one query, handed to each event as its known claims (with every source
-    # known, all of them): a prefetch cloned a queryset per event, 1.4 of the 4.4 s that 2,900
-    # events took on the loaded machine (profiled).
-    claims = {}
+    # The sources in one query, handed to each event as its known claims: a prefetch cloned a
+    # queryset per event, 1.4 of the 4.4 s that 2,900 events took on the loaded machine (profiled).
     sources = (
-        Claim.objects.filter(event__in=events.values("pk"))
+        Claim.objects.filter(event__in=placings.values(f"{event}pk"))
         .select_related("document")
         .defer("document__excerpt", "document__note")
     )
-    for claim in sources.order_by("position", "pk"):
-        claims.setdefault(claim.event_id, []).append(claim)
-    for event in rows:
-        event.known_claims = claims.get(event.pk, [])
-    due = _by_date(
-        [DueDate(e.instrument, e, e.kind, e.placed_date, e.placed_precision, e.placed_delayed) for e in rows]
-    )
-    return due if limit is None else due[:limit]
-
-
-def known_dates(start, end, known, instruments=None, kinds=CALENDAR_KINDS, limit=None):
-    """``upcoming_dates`` as known on ``known``: each event dated by the sources published by
-    then (``claimed_date``), its ``known_claims`` theirs.
-
-    Only instruments with an event or a delay's new date in the window, or a claim published by
-    then dated in it, are read, and each is run through the engine. With ``limit``, only the
-    instruments of the earliest ``2 × limit`` of those dates are read, and the first ``limit``
-    due dates returned: a page showing the next few dates then costs the same whatever the size
-    of the portfolio. (Should more than ``limit`` of those candidates turn out pre-empted or
-    moved out of the window, fewer dates are shown than exist; the calendar, which asks for all
-    of them, is exact.)
-    """
-    if instruments is None:
-        instruments = Instrument.objects.all()
-    mine = Event.objects.filter(instrument__in=instruments.values("pk"))
-    dated = mine.filter(date__gt=start, date__lte=end, kind__in=kinds)
-    moved = mine.filter(new_date__gt=start, new_date__lte=end)
-    claimed = Claim.objects.counting().filter(
-        date__gt=start, date__lte=end, document__published_on__lte=known, event__kind__in=kinds
-    )
-    if instruments.query.where:
-        claimed = claimed.filter(event__instrument__in=instruments.values("pk"))
-    if limit is None:  # one UNION: an OR of the subqueries took 0.7 s at 10,000 on SQLite, this 0.2
-        wanted = (
-            dated.order_by()
-            .values("instrument_id")
-            .union(moved.order_by().values("instrument_id"), claimed.order_by().values("event__instrument_id"))
-        )
-    else:
-        wanted = {
-            *dated.order_by("date").values_list("instrument_id", flat=True)[: 2 * limit],
-            *moved.order_by("new_date").values_list("instrument_id", flat=True)[: 2 * limit],
-            *claimed.order_by("date").values_list("event__instrument_id", flat=True)[: 2 * limit],
-        }
-    candidates = Instrument.objects.filter(pk__in=wanted).prefetch_related(
-        Prefetch("events", queryset=Event.objects.order_by("position", "pk").with_sources())
-    )
+    if known is not None:
+        sources = sources.filter(document__published_on__lte=known)
+    # As known on K, PostgreSQL overestimates the rows known then tenfold (the two ranges of
+    # dates are estimated apart) and hashed every event to join them: 470 ms of the query's
+    # 480 at 100,000, against 120 ms looking each up by index.
+    with nullcontext() if known is None else reads_by_index(router.db_for_read(KnownPlacing)):
+        rows = list(rows.order_by("placed_date", f"{event}instrument_id", f"{event}position", f"{event}pk"))
+        claims = {}
+        for claim in sources.order_by("position", "pk"):
+            claims.setdefault(claim.event_id, []).append(claim)
     due = []
-    for instrument in candidates:
-        rows = list(instrument.events.all())
-        by_key = {row.key: row for row in rows}
-        for item in engine.timeline(events_for_engine(rows), known):
-            if item.event.kind in kinds and item.preempted_by is None and start < item.date <= end:
-                row = by_key[item.event.key]  # as dated and sourced by what was published by then
-                row.date, row.precision = item.claimed_date, item.precision
-                row.known_claims = [claim for claim in row.claims.all() if claim.document.published_on <= known]
-                due.append(
-                    DueDate(
-                        instrument,
-                        by_key[item.event.key],
-                        item.event.kind,
-                        item.date,
-                        item.precision,
-                        item.delayed_by is not None,
-                    )
-                )
-    _by_date(due)
+    for row in rows:
+        if known is None:
+            placed, precision, delayed = row, row.placed_precision, row.placed_delayed
+        else:  # the event as its sources known then date it, before any delay
+            placed, precision, delayed = row.event, row.precision, row.delayed_from is not None
+            placed.date, placed.precision = row.delayed_from or row.placed_date, precision
+        placed.known_claims = claims.get(placed.pk, [])
+        due.append(DueDate(placed.instrument, placed, placed.kind, row.placed_date, precision, delayed))
+    due.sort(key=lambda d: (d.date, d.instrument.title, engine.EVENT_KINDS.index(d.kind)))
     return due if limit is None else due[:limit]
 
 

@@ -833,6 +833,63 @@ class KnownPeriod(models.Model):
         )
 
 
+class KnownPlacingQuerySet(models.QuerySet):
+    def known_on(self, known):
+        """The placings as known on ``known``: at most one per event."""
+        return self.filter(known_from__lte=known, known_to__gt=known)
+
+
+class KnownPlacing(models.Model):
+    """Derived, never edited: where the engine places an event of a kind the calendars show
+    (``placed.CALENDAR_KINDS``) as known on any day of [known_from, known_to) — its date after
+    the latest delay of it known then, that date's precision, and the date its sources known
+    then gave before a delay moved it. One row per stretch of knowledge time over which that
+    placing is the same; none while the event is unknown or pre-empted. The rows with
+    ``known_to`` = ``END_OF_TIME`` are the event's ``placed_date``.
+
+    Written by the rebuild in ``periods.py`` (``placed.py`` derives them), in the transaction
+    that rebuilds the instrument's status periods, so that the calendars as known on a date
+    read a window of them rather than run the engine. Current only: the calendars do not
+    answer as recorded at a moment, so a rebuild replaces rows rather than closing them."""
+
+    # Looked up by event through the unique constraint's index: no index of its own.
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="known_placings", db_index=False)
+    known_from = models.DateField()
+    known_to = models.DateField()
+    placed_date = models.DateField()
+    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    delayed_from = models.DateField(
+        null=True, blank=True, help_text="The date its sources gave before a delay moved it; empty if none did."
+    )
+
+    objects = KnownPlacingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "known_from"]
+        constraints = [
+            # Its index also serves the rebuild, which reads an instrument's rows by event.
+            models.UniqueConstraint(
+                fields=["event", "known_from"],
+                name="known_placing_starts_once",
+                violation_error_message="An event's placing as known on a date cannot start twice on one day; "
+                "rebuild it with check_status_periods --repair.",
+            ),
+            models.CheckConstraint(
+                condition=Q(known_from__lt=models.F("known_to")),
+                name="known_placing_known_not_empty",
+                violation_error_message="A stretch of knowledge must end after it starts.",
+            ),
+        ]
+        indexes = [
+            # "The events placed from a to b as known on K": a range of placed dates, each row's
+            # knowledge stretch tested in the index.
+            models.Index(fields=["placed_date", "known_from", "known_to"], name="known_placing_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} placed on {self.placed_date} known [{self.known_from}, {self.known_to})"
+
+
 class PhaseTally(models.Model):
     """How many status periods start (+1) and end (−1) in each phase on each day: the number of
     instruments in a phase on D is the sum of the deltas up to D. Kept in step with the periods

@@ -1,6 +1,6 @@
 """Keeping stored status periods (and sourced events' dates, events' copies of their
-instrument's title, where the engine places them and whether their sources disagree) in step
-with the evidence.
+instrument's title, where the engine places them, with every source and as known on each date,
+and whether their sources disagree) in step with the evidence.
 
 Any save or delete of an event, a claim or a cited document marks its instruments; they
 are rebuilt at once, inside the caller's transaction, so a list page never sees periods
@@ -25,6 +25,7 @@ from django.utils import timezone
 from . import engine, knowledge, placed, search
 from .derived import forget_records_before
 from .planning import reads_by_index
+from .writing import insert_rows
 from .models import (
     BEGINNING_OF_TIME,
     END_OF_TIME,
@@ -34,6 +35,7 @@ from .models import (
     Event,
     Instrument,
     KnownPeriod,
+    KnownPlacing,
     PhaseTally,
     PhaseTallyYear,
     StatusPeriod,
@@ -245,6 +247,7 @@ def _stale_in(instrument_ids):
     derived = _derived(instrument_ids, titles, inputs=inputs, events=events)
     stale_known = set(_stale_known_periods(instrument_ids, inputs, titles))
     misplaced = {instrument_id for instrument_id, _ in placed.misplaced(instrument_ids, events).values()}
+    misplaced.update(placed.misplaced_over_knowledge(instrument_ids, events))
     for instrument_id, rows in derived.items():
         if (
             stored.get(instrument_id, []) != rows
@@ -284,6 +287,7 @@ def _rebuild_batch(instrument_ids):
     stored = _stored(instrument_ids)
     _rebuild_known_periods(instrument_ids, inputs, titles, now)
     placed.rewrite(instrument_ids, events)
+    placed.rewrite_over_knowledge(instrument_ids, events)
     # Only instruments whose periods differ are rewritten (most edits leave them as they were),
     # so that the rows, their six indexes and the tally are not churned for nothing.
     changed = [pk for pk in instrument_ids if derived.get(pk, []) != stored.get(pk, [])]
@@ -293,7 +297,7 @@ def _rebuild_batch(instrument_ids):
     tally = _tally_of(((row[1], row[6], row[7]) for pk in changed for row in stored.get(pk, [])), sign=-1)
     tally.update(_tally_of(((row[1], row[6], row[7]) for row in rows), sign=+1))
     StatusPeriod.objects.filter(instrument_id__in=changed).delete()
-    _insert_periods(rows)
+    insert_rows(rows, StatusPeriod, _PERIOD_COLUMNS)
     _add_to_tally(tally)
 
 
@@ -306,26 +310,6 @@ def _insert_arrays(cursor, table, columns, types, rows, suffix=""):
         f"{', '.join(f'%s::{kind}[]' for kind in types)}) {suffix}",
         [list(column) for column in zip(*rows)],
     )
-
-
-def _insert_periods(rows, model=StatusPeriod, column_names=_PERIOD_COLUMNS):
-    """Write derived periods with plain SQL (COPY on PostgreSQL): bulk_create spends more time
-    compiling SQL than the database spends writing (the rows are derived, have no history and
-    fire no signals)."""
-    connection = connections[router.db_for_write(model)]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in column_names)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY: psycopg formats the rows in C; arrays for UNNEST were quoted element by
-            # element in Python (a fifth of a rewrite's time).
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(column_names))})", rows
-            )
 
 
 # The status over valid × knowledge time (``KnownPeriod``, derived by ``knowledge.py``).
@@ -391,9 +375,7 @@ def _rebuild_known_periods(instrument_ids, inputs, titles, now):
     if adding:
         connection = connections[router.db_for_write(KnownPeriod)]
         moment = connection.ops.adapt_datetimefield_value(now)
-        _insert_periods(
-            [(*row, moment) for row in adding], KnownPeriod, (*knowledge.KNOWN_PERIOD_COLUMNS, "recorded_from")
-        )
+        insert_rows([(*row, moment) for row in adding], KnownPeriod, (*knowledge.KNOWN_PERIOD_COLUMNS, "recorded_from"))
 
 
 # The phase tally: +1 on the day a period starts, −1 on the day it ends, per phase.
@@ -543,6 +525,13 @@ def _going_with_its_instrument(origin):
 def _event_changed(sender, instance, origin=None, **kwargs):
     if not _going_with_its_instrument(origin):
         mark_changed({instance.instrument_id})
+
+
+@receiver(post_delete, sender=Event)
+def _event_deleted(sender, instance, **kwargs):
+    # Its claims went just before it, and the rebuild each of them started found it still there
+    # and placed it again: rows written after the deletion collected its own, left to outlive it.
+    KnownPlacing.objects.filter(event_id=instance.pk).delete()
 
 
 @receiver(post_save, sender=Claim)

@@ -11,16 +11,33 @@ With it, whether the event's live claims disagree (give more than one date and p
 only such an event can be disputed, so the CSV exports read the disputes from these few events
 rather than compare all 961,000 claims at 100,000 instruments (1.5 s of each export's 4).
 
+The same placing as known on each date, for the calendars as known on K, is stored as
+``KnownPlacing`` rows, one per stretch of knowledge time over which it holds (``over_knowledge``).
+
 Written only by the rebuild in ``periods.py``, in the transaction that rebuilds the instrument's
 status periods, and compared by ``check_status_periods`` like them.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db import connections, router
 
 from . import engine
-from .models import REBUILT_EVENT_FIELDS, Event
+from .writing import insert_rows
+from .models import BEGINNING_OF_TIME, END_OF_TIME, REBUILT_EVENT_FIELDS, Event, KnownPlacing
+
+# The dates an analyst plans around: the home page and the calendars show these.
+CALENDAR_KINDS = engine.UPCOMING_KINDS | {"comment_period_closes"}
+
+# The kinds whose sources can change where an event of those kinds is placed: their own, and
+# delays (a delay moves its target; an end pre-empts, and a reinstatement undoes a vacatur).
+# Amendments, corrections and rescissions planned or announced move and end nothing.
+_PLACING_KINDS = CALENDAR_KINDS | {"delayed"}
+
+# ``KnownPlacing``'s stored columns, in the order ``over_knowledge`` yields them after the key.
+KNOWN_PLACING_COLUMNS = ("event_id", "known_from", "known_to", "placed_date", "precision", "delayed_from")
 
 
 def placings(engine_events):
@@ -90,3 +107,128 @@ def rewrite(instrument_ids, inputs, model=Event, fields=REBUILT_EVENT_FIELDS):
             [(*placing, pk) for pk, (_, placing) in sorted(wrong.items())],
         )
     return len(wrong)
+
+
+# As known on each date (``KnownPlacing``).
+
+
+def placing_dates(engine_events):
+    """The days on which what is known of where the calendars' events are placed can change: the
+    distinct publication dates of the sources of events of ``_PLACING_KINDS``, in order."""
+    return sorted(
+        {claim.published_on for event in engine_events if event.kind in _PLACING_KINDS for claim in event.claims}
+    )
+
+
+def over_knowledge(engine_events):
+    """Where the engine places each event of ``CALENDAR_KINDS`` as known on every date:
+    ``(key, known_from, known_to, date, precision, delayed_from)`` for each stretch of knowledge
+    time over which that is the same (``delayed_from``: the date its sources gave, when a delay
+    moved it; else None), open ends as sentinel dates; none where the event is unknown or
+    pre-empted. Knowledge changes only on ``placing_dates``: the engine runs once for each.
+
+    Without a delay or an end, nothing moves or pre-empts an event: each is placed on its best
+    claim known then (rule 3), read from its own claims without the engine (most instruments;
+    the engine over every knowledge date doubled the time the rebuild spends deriving)."""
+    if not any(event.kind == "delayed" or event.kind in engine.END_KINDS for event in engine_events):
+        return [row for event in engine_events if event.kind in CALENDAR_KINDS for row in _on_its_own_claims(event)]
+    starts = [BEGINNING_OF_TIME, *(day for day in placing_dates(engine_events) if day > BEGINNING_OF_TIME)]
+    return _stretches(((known_from, as_known(engine_events, known_from)) for known_from in starts))
+
+
+def _on_its_own_claims(event):
+    """``over_knowledge`` for an event nothing moves or pre-empts: dated by its best claim known
+    on each of its own sources' publication dates (and always known on its own date, unsourced)."""
+    if not event.claims:
+        return [(event.key, BEGINNING_OF_TIME, END_OF_TIME, event.date, event.precision, None)]
+    placings = []
+    for known_from in sorted({claim.published_on for claim in event.claims}):
+        best = engine.best_claim(event.claims, known_from)
+        placings.append((known_from, {event.key: (best.date, best.precision, None)}))
+    return _stretches(placings)
+
+
+def _stretches(placings):
+    """``placings``, (knowledge date, key → placing as known from then) in order of date, as
+    rows of ``over_knowledge``: each placing for as long as it stays the same."""
+    since = {}  # key → (placing, known from)
+    rows = []
+    for known_from, now in placings:
+        for key, (placing, start) in list(since.items()):
+            if now.get(key) != placing:
+                rows.append((key, start, known_from, *placing))
+                del since[key]
+        for key, placing in now.items():
+            since.setdefault(key, (placing, known_from))
+    rows.extend((key, start, END_OF_TIME, *placing) for key, (placing, start) in since.items())
+    return rows
+
+
+def as_known(engine_events, known):
+    """Where the engine places the events of ``CALENDAR_KINDS`` as known on ``known`` (None:
+    every source): key → (date, precision, delayed_from), pre-empted events left out."""
+    return {
+        item.event.key: (item.date, item.precision, item.claimed_date if item.delayed_by is not None else None)
+        for item in engine.timeline(engine_events, known)
+        if item.event.kind in CALENDAR_KINDS and item.preempted_by is None
+    }
+
+
+def stored_as_known(instrument_id, known):
+    """``as_known`` as stored: the rows of the instrument's events covering ``known``."""
+    rows = KnownPlacing.objects.filter(event__instrument_id=instrument_id)
+    rows = rows.filter(known_to=END_OF_TIME) if known is None else rows.known_on(known)
+    return {key: tuple(placing) for key, *placing in rows.values_list("event__key", *KNOWN_PLACING_COLUMNS[3:])}
+
+
+def derived_over_knowledge(inputs):
+    """``inputs`` as for ``derived``: the rows of ``KNOWN_PLACING_COLUMNS`` the engine gives
+    their events now, by instrument id."""
+    found = {}
+    for instrument_id, (pks, engine_events) in inputs.items():
+        pk_of = {event.key: pk for pk, event in zip(pks, engine_events)}
+        found[instrument_id] = [(pk_of[key], *row) for key, *row in over_knowledge(engine_events)]
+    return found
+
+
+def stored_over_knowledge(instrument_ids, model=KnownPlacing):
+    """The stored rows of these instruments' events, by instrument id: pairs of the row (as
+    ``KNOWN_PLACING_COLUMNS``) and its pk."""
+    stored = {}
+    rows = (
+        model.objects.filter(event__instrument_id__in=instrument_ids)
+        .order_by()
+        .values_list("event__instrument_id", *KNOWN_PLACING_COLUMNS, "pk")
+    )
+    for instrument_id, *row, pk in rows:
+        stored.setdefault(instrument_id, []).append((tuple(row), pk))
+    return stored
+
+
+def misplaced_over_knowledge(instrument_ids, inputs, model=KnownPlacing):
+    """The ids among ``instrument_ids`` whose stored rows differ from the engine's now."""
+    derived, stored = derived_over_knowledge(inputs), stored_over_knowledge(instrument_ids, model)
+    return [
+        pk for pk in instrument_ids if Counter(derived.get(pk, [])) != Counter(row for row, _ in stored.get(pk, []))
+    ]
+
+
+def rewrite_over_knowledge(instrument_ids, inputs, model=KnownPlacing):
+    """Bring the stored rows of these instruments in step with the engine: the rows no longer
+    derived are deleted and the new ones inserted (after most edits, none of either). Returns
+    how many rows were written or deleted."""
+    derived, stored = derived_over_knowledge(inputs), stored_over_knowledge(instrument_ids, model)
+    dropping, adding = [], []
+    for instrument_id in instrument_ids:
+        wanted = Counter(derived.get(instrument_id, []))
+        for row, pk in stored.get(instrument_id, []):
+            if wanted[row] > 0:
+                wanted[row] -= 1
+            else:
+                dropping.append(pk)
+        adding += [row for row, count in wanted.items() for _ in range(count)]
+    if dropping:
+        model.objects.filter(pk__in=dropping).delete()
+    if adding:
+        insert_rows(adding, model, KNOWN_PLACING_COLUMNS)
+    return len(dropping) + len(adding)

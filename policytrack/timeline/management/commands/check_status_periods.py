@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from policytrack.timeline import engine
+from policytrack.timeline import engine, placed
 from policytrack.timeline.derived import forget_records_before, record_rules_version, records_from, stored_rules_version
 from policytrack.timeline.models import BEGINNING_OF_TIME, END_OF_TIME, Event, Instrument, KnownPeriod, engine_input
 from policytrack.timeline.recorded import events_as_recorded
@@ -26,7 +26,8 @@ PAST_SAMPLES = 50
 class Command(BaseCommand):
     help = (
         "Check that every instrument's stored status periods agree with the status engine (and its "
-        "events' copies of its title, of where the engine places them and of whether their sources disagree), that they were derived by the engine's rules version, "
+        "events' copies of its title, of where the engine places them (with every source and as known "
+        "on each date) and of whether their sources disagree), that they were derived by the engine's rules version, "
         "and the phase tally with the periods; with --repair, rebuild what disagrees. Exit status 1 when "
         "anything stale is left."
     )
@@ -144,7 +145,7 @@ class Command(BaseCommand):
             return []
         picked = list(instruments.order_by("?").values_list("pk", flat=True)[:samples])
         found = engine_input(Event.objects.filter(instrument_id__in=picked))
-        chance, wrong, examples = random.Random(), [], []
+        chance, wrong, examples, misplaced = random.Random(), [], [], []
         for pk in (chance.choice(picked) for _ in range(samples if picked else 0)):
             events = found.get(pk, ([], []))[1]
             days = [d for e in events for d in (e.date, *(c.published_on for c in e.claims))] or [datetime.date.today()]
@@ -154,6 +155,8 @@ class Command(BaseCommand):
             if row != expected:
                 wrong.append(pk)
                 examples.append((pk, on, known, row, expected))
+            if placed.stored_as_known(pk, known) != placed.as_known(events, known):
+                misplaced.append((pk, known))
         if not picked:
             return []
         self.stdout.write(
@@ -172,7 +175,14 @@ class Command(BaseCommand):
                     f"  {slugs[pk]} on {on} as known on {known or 'today, with every source'}: "
                     f"{stored}; the engine says {_described(expected)}"
                 )
-        return list(dict.fromkeys(wrong))
+        if misplaced:
+            slugs = dict(Instrument.objects.filter(pk__in=[pk for pk, _ in misplaced[:5]]).values_list("pk", "slug"))
+            self.stdout.write(
+                f"{len(misplaced):,} of {samples:,} have events stored placed (as the calendars as known on "
+                f"that date read them) where the engine does not place them: "
+                + ", ".join(f"{slugs[pk]} as known on {known or 'today'}" for pk, known in misplaced[:5])
+            )
+        return list(dict.fromkeys([*wrong, *(pk for pk, _ in misplaced)]))
 
     def _sampled_past_disagreements(self, instruments, samples):
         """The closed rows, among ``samples`` random ones, that disagree with the engine at a
