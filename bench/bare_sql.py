@@ -245,8 +245,10 @@ def run(page, address, params):
         from policytrack.timeline.compare import _sql as compare_sql
 
         a, b = (datetime.date.fromisoformat(params[name]) for name in ("a", "b"))
-        _fetch(compare_sql(False, "groups"), [a, b, a, a, b, b])
-        _fetch(compare_sql(False, "rows"), [a, b, a, a, b, b, 50, 0])
+        known = [datetime.date.fromisoformat(params["known"])] * 2 if "known" in params else []
+        dates = [a, b, *known, a, a, *known, b, b, *known]
+        _fetch(compare_sql(False, "groups", bool(known)), dates)
+        _fetch(compare_sql(False, "rows", bool(known)), [*dates, 50, 0])
         for sql in FILTER_FORM:
             _fetch(sql, [])
     elif page.startswith("/feeds/"):

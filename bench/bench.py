@@ -227,6 +227,14 @@ def measure(size, generated, only=None, skip_writes=False):
             "/compare/",
             {"a": str(day := some_day()), "b": str(day + datetime.timedelta(days=365))},
         ),
+        "/compare/?known= (one year)": lambda i: (
+            "/compare/",
+            {
+                "a": str(day := some_day()),
+                "b": str(day + datetime.timedelta(days=365)),
+                "known": str(day + datetime.timedelta(days=rng.randint(0, 730))),
+            },
+        ),
         "/api/instruments/<slug>/status/": lambda i: (f"/api/instruments/{slugs[i]}/status/", {"on": str(some_day())}),
         "/feeds/changes.atom": lambda i: ("/feeds/changes.atom", {"agency": rng.choice(agencies)}),
         "/feeds/changes.atom?known=": lambda i: (
