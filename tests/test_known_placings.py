@@ -9,8 +9,6 @@ import random
 import pytest
 import time_machine
 from django.apps import apps
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -149,27 +147,6 @@ def test_the_calendars_as_known_on_a_date_are_byte_for_byte_the_engines(portfoli
     assert sum(body.count(b"BEGIN:VEVENT") for body in bodies) > 50
     assert any(b"Moved to this date by a delay" in body for body in bodies)
     assert bodies == ran
-
-
-@time_machine.travel(datetime.datetime(2025, 5, 1, 12, tzinfo=UTC), tick=False)
-def test_the_calendars_as_known_cost_the_same_queries_whatever_the_portfolio(demo, moved, client, run):  # noqa: F811
-    # (Each with a date due: an empty calendar skips reading the notes.)
-    addresses = ["/calendar.ics", "/calendar.ics?agency=bis", "/instruments/moved/calendar.ics", "/"]
-    addresses = [f"{address}{'&' if '?' in address else '?'}known=2025-04-01" for address in addresses]
-
-    def queries():
-        counted = []
-        for address in addresses:
-            with CaptureQueriesContext(connection) as captured:
-                assert client.get(address).status_code == 200
-            counted.append(len(captured))
-        return counted
-
-    few = queries()
-    for seed in (5, 6):
-        code, _, err = run("generate_synthetic", "--instruments", "40", "--seed", seed)
-        assert code == 0, err
-    assert queries() == few
 
 
 def test_saves_deletes_and_bulk_writes_keep_them_in_step(moved):  # noqa: F811

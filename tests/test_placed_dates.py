@@ -133,8 +133,12 @@ def test_the_calendar_is_the_one_the_engine_gave(portfolio, client, monkeypatch)
 
 
 @time_machine.travel(datetime.datetime(2025, 5, 1, 12, tzinfo=UTC), tick=False)
-def test_the_calendars_and_the_home_page_cost_the_same_queries_whatever_the_portfolio(demo, moved, client, run):
+@pytest.mark.parametrize("known", ["", "known=2025-04-01"])
+def test_the_calendars_and_the_home_page_cost_the_same_queries_whatever_the_portfolio(demo, moved, client, run, known):
+    """With every source known (stored placed dates) and as known on a date (``KnownPlacing``);
+    each address has a date due then (an empty calendar skips reading the notes)."""
     addresses = ["/calendar.ics", "/calendar.ics?agency=bis", "/instruments/moved/calendar.ics", "/"]
+    addresses = [f"{address}{'&' if '?' in address else '?'}{known}" if known else address for address in addresses]
 
     def queries():
         counted = []

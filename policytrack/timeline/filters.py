@@ -45,18 +45,10 @@ def agency_and_descendants(slugs):
 
     The agency tree is small, so it is read once and walked in Python.
     """
-    children = {}
-    by_slug = {}
+    tree, by_slug = {}, {}
     for pk, slug, parent in Agency.objects.values_list("pk", "slug", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-        by_slug[slug] = pk
-    found, stack = set(), [by_slug[slug] for slug in slugs if slug in by_slug]
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, ()))
-    return found
+        tree[pk], by_slug[slug] = parent, pk
+    return agencies_under([by_slug[slug] for slug in slugs if slug in by_slug], tree)
 
 
 # Before the full-text index, each word of a search added eight ORs and an EXISTS to the query:
