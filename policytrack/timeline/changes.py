@@ -11,18 +11,17 @@ import functools
 from contextlib import nullcontext
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import connection, router
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from . import engine
-from .models import Claim, Event, Instrument, KnownPeriod, KnownPlacing, StatusPeriod, counted_claims
+from .models import Claim, Document, Event, Instrument, KnownPeriod, KnownPlacing, StatusPeriod, counted_claims
 from .placed import CALENDAR_KINDS
 from .planning import reads_by_index
 
 ONE_DAY = datetime.timedelta(days=1)
-
-UNSHOWN_INSTRUMENT_FIELDS = ("aliases", "docket_ids", "cfr_parts", "summary")
 
 
 @dataclass
@@ -455,39 +454,107 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
         last = placings.order_by("placed_date").values_list("placed_date", flat=True)[limit - 1 : limit]
         if last := list(last):
             placings = placings.filter(placed_date__lte=last[0])
-    # A whole calendar reads thousands of rows (5,800 at 100,000 instruments): the instruments'
-    # lists and texts, and the documents' excerpts and notes, which no date shows, are left out.
-    rows = placings.select_related(f"{event}instrument").defer(
-        *(f"{event}instrument__{name}" for name in UNSHOWN_INSTRUMENT_FIELDS)
+    # A whole calendar reads thousands of rows (5,800 at 100,000 instruments), read as tuples and
+    # given the few attributes the calendars and the home page use (``DueRow``): model instances
+    # with their instruments, claims and documents took 1.0 of its 2.7 s (profiled, loaded).
+    fields = [f"{event}{name}" for name in _DUE_EVENT_FIELDS]
+    fields += (
+        ["placed_date", "placed_precision", "placed_delayed"]
+        if known is None
+        else ["placed_date", "precision", "delayed_from"]
     )
-    # The sources in one query, handed to each event as its known claims: a prefetch cloned a
-    # queryset per event, 1.4 of the 4.4 s that 2,900 events took on the loaded machine (profiled).
-    sources = (
-        Claim.objects.filter(event__in=placings.values(f"{event}pk"))
-        .select_related("document")
-        .defer("document__excerpt", "document__note")
-    )
+    sources = Claim.objects.filter(event__in=placings.values(f"{event}pk"))
     if known is not None:
         sources = sources.filter(document__published_on__lte=known)
     # As known on K, PostgreSQL overestimates the rows known then tenfold (the two ranges of
     # dates are estimated apart) and hashed every event to join them: 470 ms of the query's
     # 480 at 100,000, against 120 ms looking each up by index.
     with nullcontext() if known is None else reads_by_index(router.db_for_read(KnownPlacing)):
-        rows = list(rows.order_by("placed_date", f"{event}instrument_id", f"{event}position", f"{event}pk"))
+        rows = list(
+            placings.order_by("placed_date", f"{event}instrument_id", f"{event}position", f"{event}pk").values_list(
+                *fields
+            )
+        )
         claims = {}
-        for claim in sources.order_by("position", "pk"):
-            claims.setdefault(claim.event_id, []).append(claim)
+        for event_id, *claim in sources.order_by("position", "pk").values_list("event_id", *_DUE_CLAIM_FIELDS):
+            claims.setdefault(event_id, []).append(_due_claim(claim))
     due = []
-    for row in rows:
-        if known is None:
-            placed, precision, delayed = row, row.placed_precision, row.placed_delayed
-        else:  # the event as its sources known then date it, before any delay
-            placed, precision, delayed = row.event, row.precision, row.delayed_from is not None
-            placed.date, placed.precision = row.delayed_from or row.placed_date, precision
+    for *values, placed_date, precision, delayed in rows:
+        placed = _due_event(values)
+        if known is not None:  # the event as its sources known then date it, before any delay
+            placed.date, placed.precision, delayed = delayed or placed_date, precision, delayed is not None
         placed.known_claims = claims.get(placed.pk, [])
-        due.append(DueDate(placed.instrument, placed, placed.kind, row.placed_date, precision, delayed))
+        due.append(DueDate(placed.instrument, placed, placed.kind, placed_date, precision, delayed))
     due.sort(key=lambda d: (d.date, d.instrument.title, engine.EVENT_KINDS.index(d.kind)))
     return due if limit is None else due[:limit]
+
+
+class DueRow(SimpleNamespace):
+    """An instrument, event, claim or document of ``upcoming_dates`` as plain attributes, with the
+    model's own ``__str__``, address and rank where those are read."""
+
+
+class DueInstrument(DueRow):
+    __str__ = Instrument.__str__
+    get_absolute_url = Instrument.get_absolute_url
+
+
+class DueDocument(DueRow):
+    effective_rank = Document.effective_rank
+
+
+_DUE_EVENT_FIELDS = (
+    "pk",
+    "instrument_id",
+    "instrument__slug",
+    "instrument__title",
+    "instrument__short_title",
+    "key",
+    "kind",
+    "date",
+    "precision",
+    "note",
+)
+_DUE_CLAIM_FIELDS = (
+    "pk",
+    "position",
+    "date",
+    "precision",
+    "retracted_at",
+    "document__kind",
+    "document__rank",
+    "document__publisher",
+    "document__citation",
+    "document__title",
+    "document__published_on",
+    "document__url",
+)
+
+
+def _due_event(values):
+    pk, instrument_id, slug, title, short_title, key, kind, day, precision, note = values
+    instrument = DueInstrument(pk=instrument_id, id=instrument_id, slug=slug, title=title, short_title=short_title)
+    return DueRow(
+        pk=pk,
+        id=pk,
+        instrument_id=instrument_id,
+        instrument=instrument,
+        key=key,
+        kind=kind,
+        date=day,
+        precision=precision,
+        note=note,
+    )
+
+
+def _due_claim(values):
+    pk, position, day, precision, retracted_at, kind, rank, publisher, citation, title, published_on, url = values
+    document = DueDocument(
+        kind=kind, rank=rank, publisher=publisher, citation=citation, title=title, published_on=published_on, url=url
+    )
+    return DueRow(
+        pk=pk, id=pk, position=position, date=day, precision=precision, retracted_at=retracted_at, document=document
+    )
 
 
 def recent_events(on, limit=10, where=Q(), known=None, claims=None):
