@@ -195,7 +195,7 @@ def _candidate_parts(start, end, known, instruments=None):
     claimed = Claim.objects.counting().filter(
         date__gte=start, date__lte=end, document__published_on__lte=known, event__claims_disagree=True
     )
-    elsewhere = events.filter(~in_window, claims_disagree=True, pk__in=claimed.order_by().values("event_id"))
+    elsewhere = events.filter(~in_window, pk__in=claimed.order_by().values("event_id"))
     return events.filter(in_window), elsewhere
 
 
