@@ -11,13 +11,13 @@ import functools
 from contextlib import nullcontext
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 from django.db import connection, router
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from . import due as due_rows
 from . import engine
-from .models import Claim, Document, Event, Instrument, KnownPeriod, KnownPlacing, StatusPeriod, counted_claims
+from .models import Claim, Event, Instrument, KnownPeriod, KnownPlacing, StatusPeriod, counted_claims
 from .placed import CALENDAR_KINDS
 from .planning import reads_by_index
 
@@ -455,9 +455,9 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
         if last := list(last):
             placings = placings.filter(placed_date__lte=last[0])
     # A whole calendar reads thousands of rows (5,800 at 100,000 instruments), read as tuples and
-    # given the few attributes the calendars and the home page use (``DueRow``): model instances
+    # given the few attributes the calendars and the home page use (``due.DueRow``): model instances
     # with their instruments, claims and documents took 1.0 of its 2.7 s (profiled, loaded).
-    fields = [f"{event}{name}" for name in _DUE_EVENT_FIELDS]
+    fields = [f"{event}{name}" for name in due_rows.EVENT_FIELDS]
     fields += (
         ["placed_date", "placed_precision", "placed_delayed"]
         if known is None
@@ -476,85 +476,17 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
             )
         )
         claims = {}
-        for event_id, *claim in sources.order_by("position", "pk").values_list("event_id", *_DUE_CLAIM_FIELDS):
-            claims.setdefault(event_id, []).append(_due_claim(claim))
+        for event_id, *claim in sources.order_by("position", "pk").values_list("event_id", *due_rows.CLAIM_FIELDS):
+            claims.setdefault(event_id, []).append(due_rows.claim(claim))
     due = []
     for *values, placed_date, precision, delayed in rows:
-        placed = _due_event(values)
+        placed = due_rows.event(values)
         if known is not None:  # the event as its sources known then date it, before any delay
             placed.date, placed.precision, delayed = delayed or placed_date, precision, delayed is not None
         placed.known_claims = claims.get(placed.pk, [])
         due.append(DueDate(placed.instrument, placed, placed.kind, placed_date, precision, delayed))
     due.sort(key=lambda d: (d.date, d.instrument.title, engine.EVENT_KINDS.index(d.kind)))
     return due if limit is None else due[:limit]
-
-
-class DueRow(SimpleNamespace):
-    """An instrument, event, claim or document of ``upcoming_dates`` as plain attributes, with the
-    model's own ``__str__``, address and rank where those are read."""
-
-
-class DueInstrument(DueRow):
-    __str__ = Instrument.__str__
-    get_absolute_url = Instrument.get_absolute_url
-
-
-class DueDocument(DueRow):
-    effective_rank = Document.effective_rank
-
-
-_DUE_EVENT_FIELDS = (
-    "pk",
-    "instrument_id",
-    "instrument__slug",
-    "instrument__title",
-    "instrument__short_title",
-    "key",
-    "kind",
-    "date",
-    "precision",
-    "note",
-)
-_DUE_CLAIM_FIELDS = (
-    "pk",
-    "position",
-    "date",
-    "precision",
-    "retracted_at",
-    "document__kind",
-    "document__rank",
-    "document__publisher",
-    "document__citation",
-    "document__title",
-    "document__published_on",
-    "document__url",
-)
-
-
-def _due_event(values):
-    pk, instrument_id, slug, title, short_title, key, kind, day, precision, note = values
-    instrument = DueInstrument(pk=instrument_id, id=instrument_id, slug=slug, title=title, short_title=short_title)
-    return DueRow(
-        pk=pk,
-        id=pk,
-        instrument_id=instrument_id,
-        instrument=instrument,
-        key=key,
-        kind=kind,
-        date=day,
-        precision=precision,
-        note=note,
-    )
-
-
-def _due_claim(values):
-    pk, position, day, precision, retracted_at, kind, rank, publisher, citation, title, published_on, url = values
-    document = DueDocument(
-        kind=kind, rank=rank, publisher=publisher, citation=citation, title=title, published_on=published_on, url=url
-    )
-    return DueRow(
-        pk=pk, id=pk, position=position, date=day, precision=precision, retracted_at=retracted_at, document=document
-    )
 
 
 def recent_events(on, limit=10, where=Q(), known=None, claims=None):
