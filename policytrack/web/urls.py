@@ -1,6 +1,6 @@
 from django.urls import path
 
-from policytrack.times import answers_known_only, answers_now_only
+from policytrack.times import answers_known_only
 
 from . import compare, documents, history, instruments, pointintime, views
 
@@ -17,6 +17,6 @@ urlpatterns = [
     path("changes/", answers_known_only(pointintime.changes), name="changes"),
     path("history/", history.site_history, name="history"),
     path("methodology/", views.methodology, name="methodology"),
-    path("documents/", answers_now_only(documents.document_list), name="document_list"),
+    path("documents/", answers_known_only(documents.document_list), name="document_list"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
 ]
