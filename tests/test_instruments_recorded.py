@@ -8,6 +8,8 @@ import itertools
 from urllib.parse import quote
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -41,6 +43,21 @@ def html_list(client, query):
             found[row.slug] = (row.phase_on, row.title, row.kind)
         if not response.context["page"].has_next():
             return found
+        page += 1
+
+
+def api_list(client, query):
+    """{slug: (phase, title, kind)} of every page of /api/instruments/?query, and the rows."""
+    found, rows, page = {}, [], 1
+    while True:
+        response = client.get(f"/api/instruments/?{query}&page={page}&page_size=2")
+        assert response.status_code == 200, response.content
+        body = response.json()
+        for row in body["results"]:
+            found[row["slug"]] = (row["phase"], row["title"], row["kind"])
+            rows.append(row)
+        if body["next"] is None:
+            return found, rows
         page += 1
 
 
@@ -136,6 +153,7 @@ def test_the_list_as_recorded_agrees_with_each_instruments_history_then(
                 expected = dict(engine_says(pk, on, known, moment) for pk in instruments)
                 query = f"on={on.isoformat()}&recorded={at(moment)}" + (f"&known={known.isoformat()}" if known else "")
                 assert html_list(client, query) == expected, (on, known, moment)
+                assert api_list(client, query)[0] == expected, (on, known, moment)
                 # Each phase filter keeps exactly the instruments in that phase then.
                 phase = expected[min(expected)][0]
                 assert set(html_list(client, f"{query}&phase={phase}")) == {
@@ -148,6 +166,7 @@ def test_the_list_as_recorded_agrees_with_each_instruments_history_then(
                     in instrument_as_recorded(slug, moment)._history.agencies.values_list("agency_id", flat=True)
                 }
                 assert set(html_list(client, f"{query}&agency={agency.slug}")) == linked
+                assert set(api_list(client, f"{query}&agency={agency.slug}")[0]) == linked
                 assert set(html_list(client, f"{query}&kind=guidance")) == {
                     slug for slug, (_, _, kind) in expected.items() if kind == "guidance"
                 }
@@ -195,6 +214,57 @@ def test_a_rename_a_new_agency_and_a_change_of_kind_show_from_their_moment_on(de
         assert f"recorded={at(before)}" in html  # the rows' links, the permalink and the form carry it
         assert 'name="recorded"' in html
         assert "format=csv" not in html  # the CSV does not answer it
+
+
+def test_the_api_lists_each_instrument_with_its_slug_agencies_and_topics_as_recorded(demo, client):
+    DerivedRules.objects.filter(pk=1).update(records_from=START - HOUR)
+    commerce = Agency.objects.create(slug="commerce-2", name="Department of Commerce (new)")
+    topic = Topic.objects.create(slug="chips", name="Chips")
+    with time_machine.travel(START, tick=False):
+        rule = Instrument.objects.get(pk=demo.pk)
+        rule.slug, rule.title = "diffusion-framework", "A renamed rule"
+        rule.save()
+        rule.agencies.add(commerce)
+        rule.topics.add(topic)
+    before, after = START - HOUR / 2, START + HOUR
+    with time_machine.travel(START + 2 * HOUR, tick=False):
+        then = {row["slug"]: row for row in api_list(client, f"on=2025-05-20&recorded={at(before)}")[1]}
+        now = {row["slug"]: row for row in api_list(client, f"on=2025-05-20&recorded={at(after)}")[1]}
+        old, new = then["ai-diffusion-rule"], now["diffusion-framework"]
+        assert "diffusion-framework" not in then and "ai-diffusion-rule" not in now
+        assert (old["title"], old["phase"]) == ("Framework for Artificial Intelligence Diffusion", "not_enforced")
+        assert [a["slug"] for a in old["agencies"]] == ["bis"]
+        assert "chips" not in [t["slug"] for t in old["topics"]]
+        assert new["title"] == "A renamed rule"
+        assert [a["slug"] for a in new["agencies"]] == ["bis", "commerce-2"]  # by name, as the list orders them
+        assert "chips" in [t["slug"] for t in new["topics"]]
+        # Its page link opens the page as recorded then, under the slug it had; its API link is today's.
+        assert old["url"].endswith(f"/instruments/ai-diffusion-rule/?on=2025-05-20&recorded={at(before)}")
+        assert client.get(old["url"]).status_code == 200
+        assert old["api_url"].endswith("/api/instruments/diffusion-framework/")
+        response = client.get(f"/api/instruments/?on=2025-05-20&known=2025-05-01&recorded={at(before)}")
+        body = response.json()
+        assert (body["on"], body["known"], body["recorded"]) == ("2025-05-20", "2025-05-01", before.isoformat())
+        assert {row["slug"]: row["phase"] for row in body["results"]}["ai-diffusion-rule"] == "in_force"
+        assert client.get("/api/instruments/").json()["recorded"] is None
+        # A fixed number of queries, whatever the page's size.
+        counts = []
+        for size in (1, 20):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(f"/api/instruments/?recorded={at(after)}&page_size={size}").status_code == 200
+            counts.append(len(queries))
+        assert counts[0] == counts[1], counts
+
+
+def test_the_api_refuses_a_search_as_recorded_and_a_moment_before_the_store_naming_each(demo, client):
+    response = client.get(f"/api/instruments/?q=diffusion&recorded={at(datetime.datetime.now(UTC))}")
+    assert response.status_code == 400 and set(response.json()) == {"q"}
+    forget_records_before(START)
+    response = client.get("/api/instruments/?recorded=2032-01-01T08:00Z")
+    assert response.status_code == 400 and set(response.json()) == {"recorded"}
+    assert "1 Jan 2032 09:00:00 UTC" in response.json()["recorded"][0]
+    response = client.get("/api/instruments/?recorded=yesterday")
+    assert response.status_code == 400 and set(response.json()) == {"recorded"}
 
 
 def test_the_search_cannot_answer_recorded_and_says_so(demo, client):

@@ -70,12 +70,6 @@ def test_the_api_lists_answer_known_and_refuse_recorded_naming_it(client, demo, 
     assert "cannot answer “recorded” yet" in response.json()["recorded"][0]
 
 
-def test_the_api_list_answers_known_and_refuses_recorded(client, demo):
-    response = client.get("/api/instruments/?known=2025-05-01&recorded=2025-05-01")
-    assert response.status_code == 400
-    assert set(response.json()) == {"recorded"}
-
-
 def test_an_empty_time_is_no_time(client, demo):
     """Forms send ``known=`` for "leave it out"."""
     assert client.get("/on/2025-05-20/?known=").status_code == 200

@@ -9,7 +9,7 @@ app_name = "api"
 
 urlpatterns = [
     path("", views.api_root, name="root"),
-    path("instruments/", answers_known_only(views.InstrumentList.as_view()), name="instrument-list"),
+    path("instruments/", views.InstrumentList.as_view(), name="instrument-list"),  # answers known and recorded
     path("instruments/<slug:slug>/", views.InstrumentDetail.as_view(), name="instrument-detail"),
     path("instruments/<slug:slug>/status/", views.InstrumentStatus.as_view(), name="instrument-status"),
     path("changes/", answers_known_only(views.ChangesView.as_view()), name="changes"),
