@@ -421,14 +421,22 @@ def _with_page(query, number):
 
 
 @method_decorator(polled, name="dispatch")
-@extend_schema(tags=["documents"], responses={200: serializers.DocumentSerializer(many=True), **ERRORS})
+@extend_schema(
+    tags=["documents"], parameters=[params.KNOWN], responses={200: serializers.DocumentSerializer(many=True), **ERRORS}
+)
 class DocumentList(params.StrictQuery, generics.ListAPIView):
-    """The documents held as evidence, latest published first."""
+    """The documents held as evidence, latest published first; with `known`, those published by
+    that date only."""
 
     queryset = Document.objects.order_by("-published_on", "title", "pk")
     serializer_class = serializers.DocumentSerializer
     filterset_fields = ["kind"]
     pagination_class = Page
+
+    def get_queryset(self):
+        known = params.read_params(self.request, known="date")["known"]
+        documents = super().get_queryset()
+        return documents if known is None else documents.filter(published_on__lte=known)
 
 
 @method_decorator(polled, name="dispatch")

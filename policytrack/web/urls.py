@@ -1,6 +1,6 @@
 from django.urls import path
 
-from policytrack.times import answers_known_only
+from policytrack.times import answers_known_only, answers_now_only
 
 from . import compare, documents, history, instruments, pointintime, views
 
@@ -15,8 +15,8 @@ urlpatterns = [
     path("on/", views.go_to_date, name="go_to_date"),
     path("on/<str:date>/", pointintime.on_date, name="on_date"),  # answers known and recorded itself
     path("changes/", answers_known_only(pointintime.changes), name="changes"),
-    path("history/", history.site_history, name="history"),
+    path("history/", answers_now_only(history.site_history, what="page"), name="history"),
     path("methodology/", views.methodology, name="methodology"),
     path("documents/", answers_known_only(documents.document_list), name="document_list"),
-    path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("documents/<int:pk>/", answers_now_only(views.document_detail, what="page"), name="document_detail"),
 ]
