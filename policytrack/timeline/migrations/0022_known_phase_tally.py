@@ -15,8 +15,7 @@ def fill(apps, schema_editor):
     KnownPeriod = apps.get_model("timeline", "KnownPeriod")
     KnownPhaseTally = apps.get_model("timeline", "KnownPhaseTally")
     found = known_tally.corners_of(KnownPeriod.objects.filter(recorded_to__isnull=True))
-    rows = sorted((*key, delta) for key, delta in known_tally.by_grain(found).items() if delta)
-    insert_rows(rows, KnownPhaseTally, ("grain", "valid_bucket", "known_bucket", "phase", "delta"))
+    insert_rows(known_tally.rows(found), KnownPhaseTally, known_tally.COLUMNS)
 
 
 class Migration(migrations.Migration):
