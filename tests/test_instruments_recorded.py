@@ -68,17 +68,14 @@ def engine_says(instrument_id, on, known, moment):
     return held.slug, (phase, held.title, held.kind)
 
 
-edits = st.lists(
-    st.one_of(
-        st.tuples(st.just("rename"), st.integers(0, 2)),
-        st.tuples(st.just("kind"), st.integers(0, 2)),
-        st.tuples(st.just("agency"), st.integers(0, 2)),
-        st.tuples(st.just("claim"), st.integers(0, 2), dates_in_range(), dates_in_range()),
-        st.tuples(st.just("retract"), st.integers(0, 2)),
-    ),
-    min_size=1,
-    max_size=5,
+an_edit = st.one_of(
+    st.tuples(st.just("rename"), st.integers(0, 2)),
+    st.tuples(st.just("kind"), st.integers(0, 2)),
+    st.tuples(st.just("agency"), st.integers(0, 2)),
+    st.tuples(st.just("claim"), st.integers(0, 2), dates_in_range(), dates_in_range()),
+    st.tuples(st.just("retract"), st.integers(0, 2)),
 )
+edits = st.lists(an_edit, min_size=1, max_size=5)
 
 
 def apply(edit, instruments, number, agency):

@@ -456,6 +456,9 @@ class CompareSerializer(serializers.Serializer):
     known = serializers.DateField(
         allow_null=True, help_text="The knowledge date both phases are read as of; null: every source."
     )
+    recorded = serializers.DateTimeField(
+        allow_null=True, help_text="The moment both phases are read as this tracker recorded them (UTC); null: now."
+    )
     groups = CompareGroupSerializer(many=True, help_text="How many instruments went from each phase to each other.")
     count = serializers.IntegerField(help_text="How many instruments changed phase in all.")
     next = serializers.URLField(allow_null=True)

@@ -39,7 +39,8 @@ from policytrack.timeline.models import (
     InstrumentRelation,
     engine_input,
 )
-from policytrack.timeline.recorded import events_as_recorded, held_rows, instrument_as_recorded
+from policytrack.timeline.recorded import events_as_recorded, held_rows, instrument_as_recorded, rows_held_at
+from policytrack.web.paths import path_maker
 from policytrack.timeline.wording import status_document
 from policytrack.web.hindsight import notes_as_known
 
@@ -368,24 +369,37 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
     @extend_schema(
         tags=["changes"],
         operation_id="compare",
-        parameters=[params.A, params.B, OpenApiParameter("page", int, OpenApiParameter.QUERY)],
+        parameters=[params.A, params.B, params.RECORDED, OpenApiParameter("page", int, OpenApiParameter.QUERY)],
         responses={200: serializers.CompareSerializer, 400: ERRORS[400]},
     )
     def get(self, request):
         """The instruments the filters select whose phase on `a` differs from their phase on
         `b`: counted by (from, to), and a page of 50 of them. With `known`, both phases are those
-        known on that date (only the sources published by then)."""
+        known on that date (only the sources published by then); with `recorded`, as this
+        tracker recorded them at that moment (each instrument's slug and title as they were
+        then; the filters select the instruments as they are now)."""
         dates = params.read_params(request, a="date", b="date")
         b = dates["b"] or timezone.localdate()
         a = dates["a"] or b - datetime.timedelta(days=30)
+        try:
+            recorded = recorded_moment(request)
+        except BadDate as error:
+            params.refuse("recorded", f"{error}.")
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         known = filterset.known_date
-        comparison = PhaseComparison(a, b, filterset.qs.order_by() if filterset.narrows else None, known=known)
-        query = f"?on={b.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
+        narrowed = filterset.qs.order_by() if filterset.narrows else None
+        comparison = PhaseComparison(a, b, narrowed, known=known, recorded=recorded)
         page = DjangoPaginator(comparison, 50).get_page(request.GET.get("page"))
-        found = Instrument.objects.in_bulk([pk for pk, _, _ in page.object_list])
+        pks = [pk for pk, _, _ in page.object_list]
+        found = {
+            pk: (slug, title)
+            for pk, slug, title in Instrument.objects.filter(pk__in=pks).values_list("pk", "slug", "title")
+        }
+        if recorded is not None:
+            found.update((pk, held[:2]) for pk, held in rows_held_at(pks, recorded).items())
+        instrument_path = path_maker("web:instrument_detail", "__slug__")
 
         def page_url(number):
             return request.build_absolute_uri(f"{request.path}?{_with_page(request.GET, number)}")
@@ -395,17 +409,18 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
                 "a": a.isoformat(),
                 "b": b.isoformat(),
                 "known": known.isoformat() if known else None,
+                "recorded": recorded.isoformat() if recorded else None,
                 "groups": [{"from": before, "to": after, "count": count} for before, after, count in comparison.groups],
                 "count": len(comparison),
                 "next": page_url(page.next_page_number()) if page.has_next() else None,
                 "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
                 "results": [
                     {
-                        "instrument": found[pk].slug,
-                        "title": found[pk].title,
+                        "instrument": found[pk][0],
+                        "title": found[pk][1],
                         "phase_a": before,
                         "phase_b": after,
-                        "url": request.build_absolute_uri(f"{found[pk].get_absolute_url()}{query}"),
+                        "url": request.build_absolute_uri(f"{instrument_path(found[pk][0])}{comparison.row_query}"),
                     }
                     for pk, before, after in page.object_list
                     if pk in found

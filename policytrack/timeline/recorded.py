@@ -117,6 +117,15 @@ def rows_as_recorded(history_ids, moment):
     }
 
 
+def rows_held_at(pks, moment):
+    """``rows_as_recorded`` for the instruments ``pks``: {instrument id: (slug, title, short
+    title, kind, RIN, agencies)} as their edit history held them at ``moment``. An instrument
+    with no record then (written without history, not saved since) is left out: it is as it is
+    now. Four queries, whatever the number of rows."""
+    records = Instrument.objects.filter(pk__in=pks).annotate(held=held_record(moment)).values_list("held", flat=True)
+    return rows_as_recorded([history_id for history_id in records if history_id], moment)
+
+
 def held_rows(history_ids, moment, topics=False):
     """{instrument id: (slug, title, short_title, kind, rin, agencies[, topics])} of the
     historical records ``history_ids``, as recorded at ``moment``: agencies as (slug, name,

@@ -15,6 +15,7 @@ from django.http import StreamingHttpResponse
 from policytrack.timeline import engine
 from policytrack.timeline.changes import ONE_DAY, ChangeList, known_event_candidates
 from policytrack.timeline.models import Claim, Event, Instrument, StatusPeriod
+from policytrack.timeline.recorded import rows_held_at
 from policytrack.timeline.wording import PHASE_LABELS
 
 from .paths import path_maker
@@ -444,24 +445,32 @@ def _phase_on(day):
 
 def compare_csv(request, comparison, filename):
     """One row per instrument whose phase on ``a`` differs from its phase on ``b``, in the page's
-    order (the instruments read 2,000 at a time). As known on a date, the links carry it."""
-    known = comparison.known
-    query = f"?on={comparison.b.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
+    order (the instruments read 2,000 at a time). As known on a date, the links carry it; as
+    recorded at a moment, each instrument's slug and title are its edit history's then, and
+    the links open its page as recorded then."""
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
 
     def rows():
         yield ["slug", "title", "a", "phase_a", "b", "phase_b", "url"]
         for chunk in _chunks(comparison, CHUNK):
-            found = Instrument.objects.in_bulk([pk for pk, _, _ in chunk])
+            pks = [pk for pk, _, _ in chunk]
+            found = {
+                pk: (slug, title)
+                for pk, slug, title in Instrument.objects.filter(pk__in=pks).values_list("pk", "slug", "title")
+            }
+            if comparison.recorded is not None:
+                found.update((pk, held[:2]) for pk, held in rows_held_at(pks, comparison.recorded).items())
             for pk, before, after in chunk:
-                if instrument := found.get(pk):
+                if pk in found:
+                    slug, title = found[pk]
                     yield [
-                        instrument.slug,
-                        instrument.title,
+                        slug,
+                        title,
                         comparison.a.isoformat(),
                         before,
                         comparison.b.isoformat(),
                         after,
-                        request.build_absolute_uri(f"{instrument.get_absolute_url()}{query}"),
+                        request.build_absolute_uri(f"{instrument_path(slug)}{comparison.row_query}"),
                     ]
 
     return _stream(rows(), filename)

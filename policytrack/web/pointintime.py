@@ -28,7 +28,7 @@ from policytrack.timeline.models import (
     counted_claims,
 )
 from policytrack.timeline.periods import phase_counts_known
-from policytrack.timeline.recorded import held_record, rows_as_recorded
+from policytrack.timeline.recorded import rows_held_at
 from policytrack.timeline.wording import PHASE_LABELS, human_date
 
 from . import exports
@@ -83,15 +83,6 @@ def _listed_page(request, on, selection, count):
     return page, previous, following
 
 
-def _held_then(pks, moment):
-    """{instrument id: (slug, title, short title, kind, RIN, agencies)} of the instruments
-    ``pks`` as their edit history held them at ``moment`` (``rows_as_recorded``); an instrument
-    with no record then (written without history, not saved since) is left out: it is as it
-    is now. Four queries, whatever the number of rows."""
-    records = Instrument.objects.filter(pk__in=pks).annotate(held=held_record(moment)).values_list("held", flat=True)
-    return rows_as_recorded([history_id for history_id in records if history_id], moment)
-
-
 def _known_listing(request, on, known, filterset, recorded=None):
     """The page of the instruments the filters leave as they stood on ``on`` as known on
     ``known`` (None: every source) as recorded at ``recorded`` (None: now), read from the rows
@@ -134,7 +125,7 @@ def _known_listing(request, on, known, filterset, recorded=None):
     found_rows = listed_instruments([pk for pk, *_ in listed])
     by_rank = {rank: phase for phase, rank in LISTING_RANK.items()}
     page.object_list = []
-    held = {} if recorded is None else _held_then([pk for pk, *_ in listed], recorded)
+    held = {} if recorded is None else rows_held_at([pk for pk, *_ in listed], recorded)
     for pk, rank, since, title in listed:
         if row := found_rows.get(pk):
             row.phase_on, row.since = by_rank[rank], None if since == datetime.date.min else since
