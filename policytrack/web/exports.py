@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 
 from policytrack.timeline import engine
 from policytrack.timeline.changes import ONE_DAY, ChangeList, known_event_candidates
@@ -46,7 +47,7 @@ def _lines(rows, block=1000):
     writer = csv.writer(buffer)
     lines = []
     for row in rows:
-        line = _plain_line(row)
+        line = row if row.__class__ is str else _plain_line(row)  # a row may come as its line
         if line is None:
             writer.writerow([spreadsheet_safe(cell) for cell in row])
             line = buffer.getvalue()
@@ -73,9 +74,15 @@ def _plain_line(row):
         line = ",".join(row)
     except TypeError:  # a cell that is not text (None, a number): the writer decides
         return None
-    if (
-        len(row) > 1  # a row of one empty cell is written '""'
-        and line.count(",") == len(row) - 1
+    return line + "\r\n" if _plain(line, len(row)) else None
+
+
+def _plain(line, width):
+    """Whether ``line``, ``width`` cells of text joined by commas, is what ``csv.writer`` writes
+    for them, none neutralised (``_plain_line``)."""
+    return (
+        width > 1  # a row of one empty cell is written '""'
+        and line.count(",") == width - 1
         and '"' not in line
         and "\n" not in line
         and "\r" not in line
@@ -85,9 +92,7 @@ def _plain_line(row):
         and ",-" not in line
         and ",@" not in line
         and ",\t" not in line
-    ):
-        return line + "\r\n"
-    return None
+    )
 
 
 # Rows are read through a server-side cursor (PostgreSQL) CHUNK at a time, so that memory holds
@@ -231,12 +236,14 @@ def instrument_csv(request, instruments, on, filename, since=False, known=None):
     The start of the phase is the covering period's own, joined with the phase: a subquery per
     row for it (and, through the periods' default order, a look-up of the instrument's title)
     took a third of the /on/ CSV's query."""
-    instrument_path = path_maker("web:instrument_detail", "__slug__")
-    base = request.build_absolute_uri("/").rstrip("/")
-    query = f"?on={on.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
+    # Each link is the instrument's path with its slug in place: what comes before and after it.
+    before, after = reverse("web:instrument_detail", args=["__slug__"]).split("__slug__", 1)
+    before = request.build_absolute_uri("/").rstrip("/") + before
+    after += f"?on={on.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
     fields = ["pk", "slug", "title", "short_title", "kind", "rin", "phase_on"]
     if since:
         fields.append("phase_since")
+    width = 12 if since else 11
 
     def rows():
         yield [
@@ -261,22 +268,34 @@ def instrument_csv(request, instruments, on, filename, since=False, known=None):
         tie = "-pk" if order and str(order[-1]).startswith("-") else "pk"
         listed = instruments.order_by(*order, tie).values_list(*fields)
         day = on.isoformat()
-        for pk, slug, title, short_title, kind, rin, phase, *began in listed.iterator(chunk_size=CHUNK):
+        began = ""
+        # Each row written as its line when that is the writer's line (``_plain``: nearly every
+        # row), else as its cells for the writer; the columns are text (NOT NULL) but the phase.
+        for pk, slug, title, short_title, kind, rin, phase, *start in listed.iterator(chunk_size=CHUNK):
             phase = phase or ""
-            yield [
-                slug,
-                title,
-                short_title,
-                kind,
-                agencies.get(pk, ""),
-                rin,
-                day,
-                phase,
-                PHASE_LABELS.get(phase, ""),
-                *([began[0].isoformat() if began[0] and began[0] != datetime.date.min else ""] if since else []),
-                disputed.get(pk, ""),
-                f"{base}{instrument_path(slug)}{query}",
-            ]
+            if since:
+                began = start[0].isoformat() + "," if start[0] and start[0] != datetime.date.min else ","
+            cells = (
+                f"{slug},{title},{short_title},{kind},{agencies.get(pk, '')},{rin},{day},{phase},"
+                f"{PHASE_LABELS.get(phase, '')},{began}{disputed.get(pk, '')},{before}{slug}{after}"
+            )
+            if _plain(cells, width):
+                yield cells + "\r\n"
+            else:
+                yield [
+                    slug,
+                    title,
+                    short_title,
+                    kind,
+                    agencies.get(pk, ""),
+                    rin,
+                    day,
+                    phase,
+                    PHASE_LABELS.get(phase, ""),
+                    *([began[:-1]] if since else []),
+                    disputed.get(pk, ""),
+                    f"{before}{slug}{after}",
+                ]
 
     return _stream(rows(), filename)
 
