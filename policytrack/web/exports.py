@@ -97,8 +97,9 @@ def _plain(line, width):
 
 # Rows are read through a server-side cursor (PostgreSQL) CHUNK at a time, so that memory holds
 # one chunk. What a row needs from other tables is joined to it, or read in one query for the
-# whole export and kept only where a row needs it (the disputed events), never a query per
-# chunk: a fixed number of queries, whatever the number of rows.
+# whole export and kept by row (the disputed events; each instrument's agencies, one shared cell
+# per set of agencies), never a query per chunk: a fixed number of queries, whatever the number
+# of rows.
 CHUNK = 2000
 
 
