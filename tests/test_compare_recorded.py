@@ -14,13 +14,12 @@ from hypothesis import strategies as st
 
 from policytrack.timeline import engine
 from policytrack.timeline.derived import DerivedRules
-from policytrack.timeline.models import Agency, Instrument
+from policytrack.timeline.models import Instrument
 from policytrack.timeline.recorded import events_as_recorded
 
 from conftest import text
 from engine_strategies import FIRST_DAY, LAST_DAY, dates_in_range, knowledge_dates, timelines
-from test_instruments_recorded import HOUR, START, an_edit, apply, at
-from test_status_periods import storable_documents, store
+from test_instruments_recorded import HOUR, START, an_edit, apply, at, edited
 
 EXAMPLES = itertools.count()
 
@@ -88,20 +87,7 @@ def test_the_comparison_as_recorded_agrees_with_each_instruments_history_then(db
         known=st.one_of(st.none(), st.none(), knowledge_dates()),
     )
     def check(histories, edits, moments, days, known):
-        n = next(EXAMPLES)
-        start = START + datetime.timedelta(days=n)
-        with time_machine.travel(start - HOUR, tick=False):
-            Instrument.objects.all().delete()
-            agency = Agency.objects.create(slug=f"a{n}", name=f"Agency {n}")
-        with time_machine.travel(start):
-            instruments = []
-            for i, events in enumerate(histories):
-                instrument = Instrument.objects.create(slug=f"i{n}-{i}", title=f"I{i}", kind="rule")
-                store(instrument, storable_documents(events))
-                instruments.append(instrument.pk)
-        for number, change in enumerate(edits, start=1):
-            with time_machine.travel(start + number * HOUR):
-                edit(change, instruments, number, agency)
+        start, instruments, _ = edited(histories, edits, edit)
         a, b = days
         last = start + (len(edits) + 1) * HOUR
         with time_machine.travel(last, tick=False):

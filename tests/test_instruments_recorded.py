@@ -103,6 +103,47 @@ def apply(edit, instruments, number, agency):
         claim.retract(None, "Misread.")
 
 
+def edited(histories, edits, edit=None):
+    """Instruments with the ``histories`` stored, then ``edits`` saved an hour apart (by
+    ``edit``, ``apply`` by default): (start, their ids, the agency the edits link).
+
+    Each example a day after the last, its predecessors deleted just before (which moves the
+    first moment the lists answer for to then): the edit history is never rolled back."""
+    n = next(EXAMPLES)
+    start = START + datetime.timedelta(days=n)
+    with time_machine.travel(start - HOUR, tick=False):
+        Instrument.objects.all().delete()
+        agency = Agency.objects.create(slug=f"a{n}", name=f"Agency {n}")
+    # The clock ticks while writing: two records of one row at one instant would tie in the
+    # history (a claim's save moves its event's date).
+    with time_machine.travel(start):
+        instruments = []
+        for i, events in enumerate(histories):
+            instrument = Instrument.objects.create(slug=f"i{n}-{i}", title=f"I{i}", kind="rule")
+            store(instrument, storable_documents(events))
+            instruments.append(instrument.pk)
+    for number, change in enumerate(edits, start=1):
+        with time_machine.travel(start + number * HOUR):
+            (edit or apply)(change, instruments, number, agency)
+    return start, instruments, agency
+
+
+def renamed_at_start(demo, **changes):
+    """The store keeping record time from an hour before START; at START the demo rule takes
+    ``changes`` (title, slug, kind), a new agency and a new topic: (the agency, the topic)."""
+    DerivedRules.objects.filter(pk=1).update(records_from=START - HOUR)
+    commerce = Agency.objects.create(slug="commerce-2", name="Department of Commerce (new)")
+    topic = Topic.objects.create(slug="chips", name="Chips")
+    with time_machine.travel(START, tick=False):
+        rule = Instrument.objects.get(pk=demo.pk)
+        for name, value in changes.items():
+            setattr(rule, name, value)
+        rule.save()
+        rule.agencies.add(commerce)
+        rule.topics.add(topic)
+    return commerce, topic
+
+
 @settings(
     max_examples=10,
     deadline=None,
@@ -124,24 +165,7 @@ def apply(edit, instruments, number, agency):
 def test_the_list_as_recorded_agrees_with_each_instruments_history_then(
     db, client, histories, edits, moments, days, known
 ):
-    # Each example a day after the last, its predecessors deleted just before (which moves the
-    # first moment the lists answer for to then): the edit history is never rolled back.
-    n = next(EXAMPLES)
-    start = START + datetime.timedelta(days=n)
-    with time_machine.travel(start - HOUR, tick=False):
-        Instrument.objects.all().delete()
-        agency = Agency.objects.create(slug=f"a{n}", name=f"Agency {n}")
-    # The clock ticks while writing: two records of one row at one instant would tie in the
-    # history (a claim's save moves its event's date).
-    with time_machine.travel(start):
-        instruments = []
-        for i, events in enumerate(histories):
-            instrument = Instrument.objects.create(slug=f"i{n}-{i}", title=f"I{i}", kind="rule")
-            store(instrument, storable_documents(events))
-            instruments.append(instrument.pk)
-    for number, edit in enumerate(edits, start=1):
-        with time_machine.travel(start + number * HOUR):
-            apply(edit, instruments, number, agency)
+    start, instruments, agency = edited(histories, edits)
     last = start + len(edits) * HOUR
     with time_machine.travel(last + HOUR, tick=False):
         for step in moments:  # between the edits, and after the last
@@ -170,16 +194,9 @@ def test_the_list_as_recorded_agrees_with_each_instruments_history_then(
 
 
 def test_a_rename_a_new_agency_and_a_change_of_kind_show_from_their_moment_on(demo, client):
-    DerivedRules.objects.filter(pk=1).update(records_from=START - HOUR)
-    commerce = Agency.objects.create(slug="commerce-2", name="Department of Commerce (new)")
-    topic = Topic.objects.create(slug="chips", name="Chips")
+    renamed_at_start(demo, title="A renamed rule", kind="guidance")
     with time_machine.travel(START, tick=False):
-        rule = Instrument.objects.get(pk=demo.pk)
-        rule.title, rule.kind = "A renamed rule", "guidance"
-        rule.save()
-        rule.agencies.add(commerce)
-        rule.topics.add(topic)
-        rule.events.get(kind="enforcement_suspended").delete()
+        demo.events.get(kind="enforcement_suspended").delete()
     before, after = START - HOUR / 2, START + HOUR
     with time_machine.travel(START + 2 * HOUR, tick=False):
         then = f"on=2025-05-20&recorded={at(before)}"
@@ -214,15 +231,7 @@ def test_a_rename_a_new_agency_and_a_change_of_kind_show_from_their_moment_on(de
 
 
 def test_the_api_lists_each_instrument_with_its_slug_agencies_and_topics_as_recorded(demo, client):
-    DerivedRules.objects.filter(pk=1).update(records_from=START - HOUR)
-    commerce = Agency.objects.create(slug="commerce-2", name="Department of Commerce (new)")
-    topic = Topic.objects.create(slug="chips", name="Chips")
-    with time_machine.travel(START, tick=False):
-        rule = Instrument.objects.get(pk=demo.pk)
-        rule.slug, rule.title = "diffusion-framework", "A renamed rule"
-        rule.save()
-        rule.agencies.add(commerce)
-        rule.topics.add(topic)
+    renamed_at_start(demo, slug="diffusion-framework", title="A renamed rule")
     before, after = START - HOUR / 2, START + HOUR
     with time_machine.travel(START + 2 * HOUR, tick=False):
         then = {row["slug"]: row for row in api_list(client, f"on=2025-05-20&recorded={at(before)}")[1]}
