@@ -9,6 +9,8 @@ import datetime
 
 from django.db import connection
 
+from policytrack.timeline import known_tally
+
 ONE_DAY = datetime.timedelta(days=1)
 
 COVERING = "p.valid_from <= %s AND p.valid_to > %s"
@@ -25,8 +27,8 @@ SELECT phase, SUM(delta) FROM (
     UNION ALL SELECT phase, delta FROM timeline_phasetally WHERE day >= %s AND day <= %s) AS deltas
 GROUP BY phase"""
 
-# The same as known on K, from the store over knowledge time: the fifty rows, the tally's counts
-# corrected by the rows with a knowledge boundary after K, and the neighbouring dates.
+# The same as known on K, from the store over knowledge time: the fifty rows, the counts from the
+# tally over both axes (``known_tally.query``, itself plain SQL), and the neighbouring dates.
 KNOWN_COVERING = (
     "p.valid_from <= %s AND p.valid_to > %s AND p.known_from <= %s AND p.known_to > %s AND p.recorded_to IS NULL"
 )
@@ -34,12 +36,6 @@ ON_DATE_KNOWN = f"""
 SELECT i.id, i.slug, i.title, i.short_title, i.kind, p.phase, p.valid_from
 FROM timeline_knownperiod p JOIN timeline_instrument i ON i.id = p.instrument_id
 WHERE {KNOWN_COVERING} ORDER BY p.listing_rank, p.title, p.instrument_id LIMIT 50"""
-KNOWN_CORRECTIONS = [
-    "SELECT phase, COUNT(*) FROM timeline_knownperiod WHERE valid_from <= %s AND valid_to > %s "
-    "AND known_to = %s AND known_from > %s AND recorded_to IS NULL GROUP BY phase",
-    "SELECT phase, COUNT(*) FROM timeline_knownperiod WHERE valid_from <= %s AND valid_to > %s "
-    "AND known_from <= %s AND known_to > %s AND known_to < %s AND recorded_to IS NULL GROUP BY phase",
-]
 KNOWN_NEIGHBOURS = [
     "SELECT valid_from FROM timeline_knownperiod WHERE known_from <= %s AND known_to > %s AND valid_from > %s "
     "AND valid_from < %s AND recorded_to IS NULL ORDER BY valid_from DESC LIMIT 1",
@@ -197,9 +193,7 @@ def run(page, address, params):
             datetime.date.fromisoformat(value) for value in (address.strip("/").split("/")[1], params["known"])
         )
         rows = _fetch(ON_DATE_KNOWN, [day, day, known, known])
-        _fetch(PHASE_COUNTS, [day.year, datetime.date(day.year, 1, 1), day])
-        _fetch(KNOWN_CORRECTIONS[0], [day, day, datetime.date.max, known])
-        _fetch(KNOWN_CORRECTIONS[1], [day, day, known, known, datetime.date.max])
+        _fetch(*known_tally.query(connection, day, known))
         _fetch(KNOWN_NEIGHBOURS[0], [known, known, datetime.date.min, day])
         _fetch(KNOWN_NEIGHBOURS[1], [known, known, day])
         _beside_rows(rows)

@@ -3,9 +3,9 @@
 An instrument's page and its status in the API answer any valid time, knowledge time and
 record time. The portfolio's lists, exports, feeds and calendars read the stored rows over
 knowledge time (``KnownPeriod``) and the claims' publication dates, so they answer ``known``.
-The rows keep record time too, from ``records_from()`` on: /on/<date>/ and /instruments/
-answer ``recorded`` from them (and the edit history); the other portfolio views (whose events and claims the store does not version) do
-not yet. A request that asks a view for a time it cannot answer is refused with a message
+The rows keep record time too, from ``records_from()`` on: /on/<date>/, /instruments/ and
+/api/instruments/ answer ``recorded`` from them (and the edit history); the other portfolio
+views (whose events and claims the store does not version) do not yet. A request that asks a view for a time it cannot answer is refused with a message
 saying so, never answered as if the parameter had been read.
 """
 
@@ -50,12 +50,14 @@ def unanswered_times(request, times=TIMES):
     return [name for name in times if request.GET.get(name, "").strip()]
 
 
-def refusal_message(asked):
+def refusal_message(asked, what="list"):
     names = " and ".join(f"“{name}”" for name in asked)
     shows = "as recorded now" if "known" not in asked else "what every source we hold says, as recorded now"
-    elsewhere = " (/on/<date>/ and /instruments/ answer “recorded” too)" if "recorded" in asked else ""
+    elsewhere = (
+        " (/on/<date>/, /instruments/ and /api/instruments/ answer “recorded” too)" if "recorded" in asked else ""
+    )
     return (
-        f"This list cannot answer {names} yet: it shows {shows}. An instrument's own page (and its "
+        f"This {what} cannot answer {names} yet: it shows {shows}. An instrument's own page (and its "
         "status in the API) answers “as known on” and “as recorded at”: open the instrument and add "
         f"the same parameters there{elsewhere}."
     )
@@ -81,20 +83,21 @@ def recorded_moment(request):
     return moment
 
 
-def answers_known_only(view):
+def answers_known_only(view, what="list"):
     """Refuse ``recorded`` with a 400 in the view's own format; the view reads ``known``."""
-    return answers_now_only(view, times=("recorded",))
+    return answers_now_only(view, times=("recorded",), what=what)
 
 
-def answers_now_only(view, times=TIMES):
-    """Refuse ``known`` and ``recorded`` with a 400 in the view's own format."""
+def answers_now_only(view, times=TIMES, what="list"):
+    """Refuse ``known`` and ``recorded`` with a 400 in the view's own format (``what`` the view
+    is called in the message: "list", "page")."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         asked = unanswered_times(request, times)
         if not asked:
             return view(request, *args, **kwargs)
-        message = refusal_message(asked)
+        message = refusal_message(asked, what)
         if request.path.startswith("/api/"):
             return JsonResponse({name: [message] for name in asked}, status=400)
         if request.path.endswith((".atom", ".ics")):

@@ -19,8 +19,10 @@ import re
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from django.utils.timezone import now
 
 from policytrack.ingest.timeline import import_timeline_file
 
@@ -167,6 +169,8 @@ def public_pages(site):
         ("changes", "/changes/?from=2025-05-01&to=2025-05-31"),
         ("compare", "/compare/?a=2025-05-01&b=2025-05-20"),
         ("documents", "/documents/"),
+        ("documents-known", "/documents/?known=2025-05-01"),
+        ("on-date-recorded", f"/on/2025-05-20/?known=2025-05-01&recorded={quote(now().isoformat())}"),
         ("document", f"/documents/{source.pk}/"),
         ("document-long-address", f"/documents/{site['long_source'].pk}/"),
         ("history", "/history/"),

@@ -159,3 +159,19 @@ def test_the_exports_span_of_dates_is_the_engines_span_of_claims(claims):
     )
     expected = (span.start, span.end) if span else None
     assert engine.dated_span((day, precision) for day, precision, _, _ in claims) == expected
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(D(2019, 1, 1), D(2021, 12, 31)), st.dates(D(2018, 1, 1), D(2021, 12, 31)), st.integers(1, 4)
+        ),
+        max_size=5,
+    )
+)
+def test_the_exports_best_date_is_the_date_of_the_engines_best_claim(claims):
+    best = engine.best_claim(
+        engine.Claim(document=str(n), date=day, published_on=published_on, rank=rank)
+        for n, (day, published_on, rank) in enumerate(claims)
+    )
+    assert engine.best_date(claims) == (best.date if best else None)

@@ -38,9 +38,10 @@ def test_nothing_changed_says_so(demo, client):
     assert "No instrument is in a different phase on 1 March 2025 than on 1 February 2025" in body
 
 
-def test_the_portfolio_compare_refuses_record_time_and_bad_dates(demo, client):
+def test_the_portfolio_compare_refuses_bad_dates_and_moments(demo, client):
+    # As recorded at a moment: tests/test_compare_recorded.py.
     refused = client.get("/compare/", {"a": "2025-05-01", "b": "2025-05-20", "recorded": "2025-05-01T00:00Z"})
-    assert refused.status_code == 400 and "cannot answer “recorded” yet" in text(refused)
+    assert refused.status_code == 400 and "too early for the lists" in text(refused)
     bad = client.get("/compare/", {"a": "2025-02-30", "b": "2025-05-20"})
     assert bad.status_code == 400 and "a must be a real date written YYYY-MM-DD, not '2025-02-30'" in text(bad)
     bad = client.get("/compare/", {"a": "2025-05-01", "b": "2025-05-20", "known": "2025-13-01"})
@@ -116,7 +117,9 @@ def test_the_api_compare(demo, client):
     assert {"instrument": "ai-diffusion-rule", "phase_a": "in_force", "phase_b": "not_enforced"} in [
         {key: row[key] for key in ("instrument", "phase_a", "phase_b")} for row in answer["results"]
     ]
-    assert client.get("/api/compare/", {"a": "2025-05-01", "recorded": "2025-05-01T00:00Z"}).status_code == 400
+    assert (
+        client.get("/api/compare/", {"a": "2025-05-01", "recorded": "2025-05-01T00:00Z"}).status_code == 400
+    )  # too early
     as_known = client.get("/api/compare/", {"a": "2025-05-01", "b": "2025-05-20", "known": "2025-05-01"}).json()
     assert as_known["known"] == "2025-05-01"
     assert "ai-diffusion-rule" not in [row["instrument"] for row in as_known["results"]]

@@ -1,6 +1,7 @@
 """/documents/: every source, newest first, by kind, publisher and year, a page at a time."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -47,6 +48,50 @@ def test_it_pages_fifty_at_a_time_in_a_few_queries(many, client, django_assert_m
     assert "Page 1 of 2" in first and "Statement number 59" in first and "Statement number 9 " not in first
     second = text(client.get("/documents/", {"kind": "statement", "page": "2"}))
     assert "Statement number 9 " in second and "Statement number 0 " in second
+
+
+def test_as_known_on_a_date_it_lists_only_the_sources_published_by_then(demo, demo_data, client):
+    """The list a reader could have had on 1 May 2025: nothing published later, in the rows, the
+    count or the years to choose from; the filters and "Clear" keep the date."""
+    known = "2025-05-01"
+    response = client.get("/documents/", {"known": known})
+    assert response.status_code == 200
+    body, html = text(response), response.content.decode()
+    held = [document for document in demo_data["documents"] if document["published_on"] <= known]
+    later = [document for document in demo_data["documents"] if document["published_on"] > known]
+    assert held and later
+    assert "Sources, as known on 1 May 2025" in body
+    assert f"{len(held)} documents." in body
+    for document in held:
+        assert document["title"] in html
+    for document in later:
+        assert document["title"] not in html
+    assert '<input type="hidden" name="known" value="2025-05-01">' in html
+    assert 'href="/documents/?known=2025-05-01">Clear' in html
+    # The same filters as known on the date narrow the sources published by then only.
+    news = text(client.get("/documents/", {"known": known, "kind": "news"}))
+    expected = [d for d in held if d["kind"] == "news"]
+    assert f"{len(expected)} document{'s' if len(expected) != 1 else ''} match" in news
+
+
+def test_as_known_on_a_date_the_years_to_choose_from_end_with_its_year(many, client):
+    years = re.findall(r'<option value="(\d{4})"', client.get("/documents/").content.decode())
+    assert years == ["2025", "2024"]
+    known = client.get("/documents/", {"known": "2024-02-01"}).content.decode()
+    assert re.findall(r'<option value="(\d{4})"', known) == ["2024"]
+    assert "32 documents." in text(client.get("/documents/", {"known": "2024-02-01"}))  # 1 January to 1 February
+
+
+def test_as_known_on_a_date_before_every_source_it_says_none_was_published(demo, client):
+    body = text(client.get("/documents/", {"known": "1990-01-01"}))
+    assert "No source we hold was published by 1 January 1990." in body
+
+
+def test_a_bad_known_date_or_a_record_time_is_refused_naming_it(demo, client):
+    response = client.get("/documents/", {"known": "2025-13-01"})
+    assert response.status_code == 400 and "known" in text(response)
+    response = client.get("/documents/", {"recorded": "2025-05-01T00:00Z"})
+    assert response.status_code == 400 and "cannot answer “recorded” yet" in text(response)
 
 
 @pytest.mark.parametrize(

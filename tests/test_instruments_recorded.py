@@ -8,6 +8,8 @@ import itertools
 from urllib.parse import quote
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -44,6 +46,21 @@ def html_list(client, query):
         page += 1
 
 
+def api_list(client, query):
+    """{slug: (phase, title, kind)} of every page of /api/instruments/?query, and the rows."""
+    found, rows, page = {}, [], 1
+    while True:
+        response = client.get(f"/api/instruments/?{query}&page={page}&page_size=2")
+        assert response.status_code == 200, response.content
+        body = response.json()
+        for row in body["results"]:
+            found[row["slug"]] = (row["phase"], row["title"], row["kind"])
+            rows.append(row)
+        if body["next"] is None:
+            return found, rows
+        page += 1
+
+
 def engine_says(instrument_id, on, known, moment):
     """(phase, title, kind) of an instrument as recorded at ``moment``, from its edit history."""
     held = Instrument.history.as_of(moment).get(id=instrument_id)
@@ -51,17 +68,14 @@ def engine_says(instrument_id, on, known, moment):
     return held.slug, (phase, held.title, held.kind)
 
 
-edits = st.lists(
-    st.one_of(
-        st.tuples(st.just("rename"), st.integers(0, 2)),
-        st.tuples(st.just("kind"), st.integers(0, 2)),
-        st.tuples(st.just("agency"), st.integers(0, 2)),
-        st.tuples(st.just("claim"), st.integers(0, 2), dates_in_range(), dates_in_range()),
-        st.tuples(st.just("retract"), st.integers(0, 2)),
-    ),
-    min_size=1,
-    max_size=5,
+an_edit = st.one_of(
+    st.tuples(st.just("rename"), st.integers(0, 2)),
+    st.tuples(st.just("kind"), st.integers(0, 2)),
+    st.tuples(st.just("agency"), st.integers(0, 2)),
+    st.tuples(st.just("claim"), st.integers(0, 2), dates_in_range(), dates_in_range()),
+    st.tuples(st.just("retract"), st.integers(0, 2)),
 )
+edits = st.lists(an_edit, min_size=1, max_size=5)
 
 
 def apply(edit, instruments, number, agency):
@@ -89,6 +103,47 @@ def apply(edit, instruments, number, agency):
         claim.retract(None, "Misread.")
 
 
+def edited(histories, edits, edit=None):
+    """Instruments with the ``histories`` stored, then ``edits`` saved an hour apart (by
+    ``edit``, ``apply`` by default): (start, their ids, the agency the edits link).
+
+    Each example a day after the last, its predecessors deleted just before (which moves the
+    first moment the lists answer for to then): the edit history is never rolled back."""
+    n = next(EXAMPLES)
+    start = START + datetime.timedelta(days=n)
+    with time_machine.travel(start - HOUR, tick=False):
+        Instrument.objects.all().delete()
+        agency = Agency.objects.create(slug=f"a{n}", name=f"Agency {n}")
+    # The clock ticks while writing: two records of one row at one instant would tie in the
+    # history (a claim's save moves its event's date).
+    with time_machine.travel(start):
+        instruments = []
+        for i, events in enumerate(histories):
+            instrument = Instrument.objects.create(slug=f"i{n}-{i}", title=f"I{i}", kind="rule")
+            store(instrument, storable_documents(events))
+            instruments.append(instrument.pk)
+    for number, change in enumerate(edits, start=1):
+        with time_machine.travel(start + number * HOUR):
+            (edit or apply)(change, instruments, number, agency)
+    return start, instruments, agency
+
+
+def renamed_at_start(demo, **changes):
+    """The store keeping record time from an hour before START; at START the demo rule takes
+    ``changes`` (title, slug, kind), a new agency and a new topic: (the agency, the topic)."""
+    DerivedRules.objects.filter(pk=1).update(records_from=START - HOUR)
+    commerce = Agency.objects.create(slug="commerce-2", name="Department of Commerce (new)")
+    topic = Topic.objects.create(slug="chips", name="Chips")
+    with time_machine.travel(START, tick=False):
+        rule = Instrument.objects.get(pk=demo.pk)
+        for name, value in changes.items():
+            setattr(rule, name, value)
+        rule.save()
+        rule.agencies.add(commerce)
+        rule.topics.add(topic)
+    return commerce, topic
+
+
 @settings(
     max_examples=10,
     deadline=None,
@@ -110,24 +165,7 @@ def apply(edit, instruments, number, agency):
 def test_the_list_as_recorded_agrees_with_each_instruments_history_then(
     db, client, histories, edits, moments, days, known
 ):
-    # Each example a day after the last, its predecessors deleted just before (which moves the
-    # first moment the lists answer for to then): the edit history is never rolled back.
-    n = next(EXAMPLES)
-    start = START + datetime.timedelta(days=n)
-    with time_machine.travel(start - HOUR, tick=False):
-        Instrument.objects.all().delete()
-        agency = Agency.objects.create(slug=f"a{n}", name=f"Agency {n}")
-    # The clock ticks while writing: two records of one row at one instant would tie in the
-    # history (a claim's save moves its event's date).
-    with time_machine.travel(start):
-        instruments = []
-        for i, events in enumerate(histories):
-            instrument = Instrument.objects.create(slug=f"i{n}-{i}", title=f"I{i}", kind="rule")
-            store(instrument, storable_documents(events))
-            instruments.append(instrument.pk)
-    for number, edit in enumerate(edits, start=1):
-        with time_machine.travel(start + number * HOUR):
-            apply(edit, instruments, number, agency)
+    start, instruments, agency = edited(histories, edits)
     last = start + len(edits) * HOUR
     with time_machine.travel(last + HOUR, tick=False):
         for step in moments:  # between the edits, and after the last
@@ -136,6 +174,7 @@ def test_the_list_as_recorded_agrees_with_each_instruments_history_then(
                 expected = dict(engine_says(pk, on, known, moment) for pk in instruments)
                 query = f"on={on.isoformat()}&recorded={at(moment)}" + (f"&known={known.isoformat()}" if known else "")
                 assert html_list(client, query) == expected, (on, known, moment)
+                assert api_list(client, query)[0] == expected, (on, known, moment)
                 # Each phase filter keeps exactly the instruments in that phase then.
                 phase = expected[min(expected)][0]
                 assert set(html_list(client, f"{query}&phase={phase}")) == {
@@ -148,22 +187,16 @@ def test_the_list_as_recorded_agrees_with_each_instruments_history_then(
                     in instrument_as_recorded(slug, moment)._history.agencies.values_list("agency_id", flat=True)
                 }
                 assert set(html_list(client, f"{query}&agency={agency.slug}")) == linked
+                assert set(api_list(client, f"{query}&agency={agency.slug}")[0]) == linked
                 assert set(html_list(client, f"{query}&kind=guidance")) == {
                     slug for slug, (_, _, kind) in expected.items() if kind == "guidance"
                 }
 
 
 def test_a_rename_a_new_agency_and_a_change_of_kind_show_from_their_moment_on(demo, client):
-    DerivedRules.objects.filter(pk=1).update(records_from=START - HOUR)
-    commerce = Agency.objects.create(slug="commerce-2", name="Department of Commerce (new)")
-    topic = Topic.objects.create(slug="chips", name="Chips")
+    renamed_at_start(demo, title="A renamed rule", kind="guidance")
     with time_machine.travel(START, tick=False):
-        rule = Instrument.objects.get(pk=demo.pk)
-        rule.title, rule.kind = "A renamed rule", "guidance"
-        rule.save()
-        rule.agencies.add(commerce)
-        rule.topics.add(topic)
-        rule.events.get(kind="enforcement_suspended").delete()
+        demo.events.get(kind="enforcement_suspended").delete()
     before, after = START - HOUR / 2, START + HOUR
     with time_machine.travel(START + 2 * HOUR, tick=False):
         then = f"on=2025-05-20&recorded={at(before)}"
@@ -195,6 +228,49 @@ def test_a_rename_a_new_agency_and_a_change_of_kind_show_from_their_moment_on(de
         assert f"recorded={at(before)}" in html  # the rows' links, the permalink and the form carry it
         assert 'name="recorded"' in html
         assert "format=csv" not in html  # the CSV does not answer it
+
+
+def test_the_api_lists_each_instrument_with_its_slug_agencies_and_topics_as_recorded(demo, client):
+    renamed_at_start(demo, slug="diffusion-framework", title="A renamed rule")
+    before, after = START - HOUR / 2, START + HOUR
+    with time_machine.travel(START + 2 * HOUR, tick=False):
+        then = {row["slug"]: row for row in api_list(client, f"on=2025-05-20&recorded={at(before)}")[1]}
+        now = {row["slug"]: row for row in api_list(client, f"on=2025-05-20&recorded={at(after)}")[1]}
+        old, new = then["ai-diffusion-rule"], now["diffusion-framework"]
+        assert "diffusion-framework" not in then and "ai-diffusion-rule" not in now
+        assert (old["title"], old["phase"]) == ("Framework for Artificial Intelligence Diffusion", "not_enforced")
+        assert [a["slug"] for a in old["agencies"]] == ["bis"]
+        assert "chips" not in [t["slug"] for t in old["topics"]]
+        assert new["title"] == "A renamed rule"
+        assert [a["slug"] for a in new["agencies"]] == ["bis", "commerce-2"]  # by name, as the list orders them
+        assert "chips" in [t["slug"] for t in new["topics"]]
+        # Its page link opens the page as recorded then, under the slug it had; its API link is today's.
+        assert old["url"].endswith(f"/instruments/ai-diffusion-rule/?on=2025-05-20&recorded={at(before)}")
+        assert client.get(old["url"]).status_code == 200
+        assert old["api_url"].endswith("/api/instruments/diffusion-framework/")
+        response = client.get(f"/api/instruments/?on=2025-05-20&known=2025-05-01&recorded={at(before)}")
+        body = response.json()
+        assert (body["on"], body["known"], body["recorded"]) == ("2025-05-20", "2025-05-01", before.isoformat())
+        assert {row["slug"]: row["phase"] for row in body["results"]}["ai-diffusion-rule"] == "in_force"
+        assert client.get("/api/instruments/").json()["recorded"] is None
+        # A fixed number of queries, whatever the page's size.
+        counts = []
+        for size in (1, 20):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(f"/api/instruments/?recorded={at(after)}&page_size={size}").status_code == 200
+            counts.append(len(queries))
+        assert counts[0] == counts[1], counts
+
+
+def test_the_api_refuses_a_search_as_recorded_and_a_moment_before_the_store_naming_each(demo, client):
+    response = client.get(f"/api/instruments/?q=diffusion&recorded={at(datetime.datetime.now(UTC))}")
+    assert response.status_code == 400 and set(response.json()) == {"q"}
+    forget_records_before(START)
+    response = client.get("/api/instruments/?recorded=2032-01-01T08:00Z")
+    assert response.status_code == 400 and set(response.json()) == {"recorded"}
+    assert "1 Jan 2032 09:00:00 UTC" in response.json()["recorded"][0]
+    response = client.get("/api/instruments/?recorded=yesterday")
+    assert response.status_code == 400 and set(response.json()) == {"recorded"}
 
 
 def test_the_search_cannot_answer_recorded_and_says_so(demo, client):

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policytrack.timeline.derived import DerivedRules, forget_records_before
-from policytrack.timeline.models import Claim, Document, Event, Instrument
+from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
 
 from conftest import text
 
@@ -119,6 +119,30 @@ def test_an_edit_changes_the_list_from_its_moment_on_and_not_before(demo, client
         assert "as recorded at 1 Jan 2031 08:30 UTC" in page
         assert f"recorded={at(before)}" in response.content.decode()  # the rows' links carry it
         assert "as recorded now" in page
+
+
+def test_a_row_as_recorded_links_the_page_under_the_slug_it_had_with_its_agencies_then(demo, client):
+    """A slug changed since: the row as recorded before shows the slug of then, and its link opens
+    the instrument's page as recorded then (today's slug was not held then: a 404)."""
+    DerivedRules.objects.filter(pk=1).update(records_from=START - HOUR)
+    commerce = Agency.objects.create(slug="commerce-2", name="Department of Commerce (new)")
+    with time_machine.travel(START, tick=False):
+        renamed = Instrument.objects.get(pk=demo.pk)
+        renamed.slug = "diffusion-framework"
+        renamed.save()
+        renamed.agencies.add(commerce)
+    before, after = START - HOUR / 2, START + HOUR
+    with time_machine.travel(START + 2 * HOUR, tick=False):
+        for moment, slug, agencies in (
+            (before, "ai-diffusion-rule", ["BIS"]),
+            (after, "diffusion-framework", ["BIS", "Department of Commerce (new)"]),
+        ):
+            response = client.get(f"/on/2025-05-20/?recorded={at(moment)}")
+            rows = {row.slug: row for row in response.context["page"].object_list}
+            assert slug in rows, sorted(rows)
+            assert sorted(short for _, short in rows[slug].agency_names) == agencies
+            assert client.get(rows[slug].link).status_code == 200, rows[slug].link
+        assert client.get(f"/instruments/diffusion-framework/?on=2025-05-20&recorded={at(before)}").status_code == 404
 
 
 def test_a_moment_before_the_store_kept_record_time_is_refused_naming_its_start(demo, client):

@@ -70,12 +70,6 @@ def test_the_api_lists_answer_known_and_refuse_recorded_naming_it(client, demo, 
     assert "cannot answer “recorded” yet" in response.json()["recorded"][0]
 
 
-def test_the_api_list_answers_known_and_refuses_recorded(client, demo):
-    response = client.get("/api/instruments/?known=2025-05-01&recorded=2025-05-01")
-    assert response.status_code == 400
-    assert set(response.json()) == {"recorded"}
-
-
 def test_an_empty_time_is_no_time(client, demo):
     """Forms send ``known=`` for "leave it out"."""
     assert client.get("/on/2025-05-20/?known=").status_code == 200
@@ -85,3 +79,36 @@ def test_the_instrument_page_and_status_still_answer_known(client, demo):
     assert client.get("/instruments/ai-diffusion-rule/?on=2025-05-20&known=2025-05-01").status_code == 200
     status = client.get("/api/instruments/ai-diffusion-rule/status/?on=2025-05-20&known=2025-05-01").json()
     assert status["phase"] == "in_force"
+
+
+# Views that hold no time of their own: asked one, they say so (never a silent answer as now).
+NOW_ONLY = [
+    ("/api/instruments/ai-diffusion-rule/", "timeline"),
+    ("/api/documents/1/", "document"),
+    ("/api/agencies/", "list"),
+    ("/history/", "page"),
+    ("/documents/1/", "page"),
+]
+
+
+@pytest.mark.parametrize("url,what", NOW_ONLY)
+@pytest.mark.parametrize("param", ["known=2025-05-01", "recorded=2025-05-01T00:00Z"])
+def test_views_without_times_refuse_them_naming_each(client, demo, url, what, param):
+    response = client.get(with_param(url, param))
+    assert response.status_code == 400
+    name = param.split("=")[0]
+    body = str(response.json()[name]) if url.startswith("/api/") else text(response)
+    assert f"This {what} cannot answer “{name}” yet" in body
+    assert client.get(url).status_code == 200
+
+
+def test_the_api_documents_as_known_on_a_date_are_those_published_by_then(client, demo, demo_data):
+    held = sorted(d["title"] for d in demo_data["documents"] if d["published_on"] <= "2025-05-01")
+    assert 0 < len(held) < len(demo_data["documents"])
+    body = client.get("/api/documents/?known=2025-05-01&page_size=500").json()
+    assert sorted(row["title"] for row in body["results"]) == held
+    assert body["count"] == len(held)
+    response = client.get("/api/documents/?known=2025-05-01&recorded=2025-05-01T00:00Z")
+    assert response.status_code == 400 and set(response.json()) == {"recorded"}
+    response = client.get("/api/documents/?known=May")
+    assert response.status_code == 400 and set(response.json()) == {"known"}

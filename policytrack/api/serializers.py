@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.urls import reverse as path_to
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -89,6 +92,24 @@ class InstrumentRowSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, instrument):
         return _api(self, "instrument-detail", instrument.slug)
+
+
+class RecordedInstrumentRowSerializer(InstrumentRowSerializer):
+    """One row of the instrument list as recorded at a moment (a dict the view built from the
+    edit history): the same fields, its page linked as recorded then, under the slug it had."""
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, row):
+        view = self.context["view"]
+        query = {"on": view.filterset.on_date.isoformat(), "recorded": view.recorded.isoformat()}
+        if view.filterset.known_date:
+            query["known"] = view.filterset.known_date.isoformat()
+        path = path_to("web:instrument_detail", args=[row["slug"]])
+        return _absolute(self, f"{path}?{urlencode(query)}")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, row):
+        return _api(self, "instrument-detail", row["current_slug"])
 
 
 class DocumentBriefSerializer(serializers.ModelSerializer):
@@ -444,6 +465,9 @@ class CompareSerializer(serializers.Serializer):
     b = serializers.DateField()
     known = serializers.DateField(
         allow_null=True, help_text="The knowledge date both phases are read as of; null: every source."
+    )
+    recorded = serializers.DateTimeField(
+        allow_null=True, help_text="The moment both phases are read as this tracker recorded them (UTC); null: now."
     )
     groups = CompareGroupSerializer(many=True, help_text="How many instruments went from each phase to each other.")
     count = serializers.IntegerField(help_text="How many instruments changed phase in all.")

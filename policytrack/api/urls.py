@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from policytrack.times import answers_known_only
+from policytrack.times import answers_known_only, answers_now_only
 
 from . import views
 
@@ -9,14 +9,20 @@ app_name = "api"
 
 urlpatterns = [
     path("", views.api_root, name="root"),
-    path("instruments/", answers_known_only(views.InstrumentList.as_view()), name="instrument-list"),
-    path("instruments/<slug:slug>/", views.InstrumentDetail.as_view(), name="instrument-detail"),
+    path("instruments/", views.InstrumentList.as_view(), name="instrument-list"),  # answers known and recorded
+    path(
+        "instruments/<slug:slug>/",
+        answers_now_only(views.InstrumentDetail.as_view(), what="timeline"),  # …/status/ answers both
+        name="instrument-detail",
+    ),
     path("instruments/<slug:slug>/status/", views.InstrumentStatus.as_view(), name="instrument-status"),
     path("changes/", answers_known_only(views.ChangesView.as_view()), name="changes"),
-    path("compare/", answers_known_only(views.CompareView.as_view()), name="compare"),
-    path("documents/", views.DocumentList.as_view(), name="document-list"),
-    path("documents/<int:pk>/", views.DocumentDetail.as_view(), name="document-detail"),
-    path("agencies/", views.AgencyList.as_view(), name="agency-list"),
+    path("compare/", views.CompareView.as_view(), name="compare"),  # answers known and recorded
+    path("documents/", answers_known_only(views.DocumentList.as_view()), name="document-list"),
+    path(
+        "documents/<int:pk>/", answers_now_only(views.DocumentDetail.as_view(), what="document"), name="document-detail"
+    ),
+    path("agencies/", answers_now_only(views.AgencyList.as_view()), name="agency-list"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^(?P<path>[\s\S]*)\Z", views.not_found),

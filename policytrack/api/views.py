@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.paginator import Paginator as DjangoPaginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -24,7 +24,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from policytrack.times import WINDOW_NOT_ON
+from policytrack.times import WINDOW_NOT_ON, recorded_moment
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between, changes_of
 from policytrack.timeline.compare import PhaseComparison
@@ -39,7 +39,8 @@ from policytrack.timeline.models import (
     InstrumentRelation,
     engine_input,
 )
-from policytrack.timeline.recorded import events_as_recorded, instrument_as_recorded
+from policytrack.timeline.recorded import events_as_recorded, held_rows, instrument_as_recorded, rows_held_at
+from policytrack.web.paths import path_maker
 from policytrack.timeline.wording import status_document
 from policytrack.web.hindsight import notes_as_known
 
@@ -79,13 +80,19 @@ class Page(PageNumberPagination):
 
 
 class InstrumentPage(Page):
-    """A page of instruments, with the dates their phase is read on and as known on."""
+    """A page of instruments, with the dates their phase is read on and as known on, and the
+    moment they are read as recorded at."""
 
-    on = known = None  # set by the view from the filter set
+    on = known = recorded = None  # set by the view from the filter set
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
-        response.data = {"on": self.on.isoformat(), "known": self.known and self.known.isoformat(), **response.data}
+        response.data = {
+            "on": self.on.isoformat(),
+            "known": self.known and self.known.isoformat(),
+            "recorded": self.recorded and self.recorded.isoformat(),
+            **response.data,
+        }
         return response
 
     def get_paginated_response_schema(self, schema):
@@ -97,18 +104,28 @@ class InstrumentPage(Page):
             "nullable": True,
             "description": "The phase as the sources published by this date told it; null: every source.",
         }
-        paginated["properties"] = {"on": on, "known": known, **paginated["properties"]}
-        paginated["required"] = ["on", "known", *paginated["required"]]
+        recorded = {
+            "type": "string",
+            "format": "date-time",
+            "nullable": True,
+            "description": "The instruments as this tracker recorded them at this moment (UTC); null: now.",
+        }
+        paginated["properties"] = {"on": on, "known": known, "recorded": recorded, **paginated["properties"]}
+        paginated["required"] = ["on", "known", "recorded", *paginated["required"]]
         return paginated
 
 
 class InstrumentFilterBackend(DjangoFilterBackend):
     """The usual backend (400 naming each bad parameter), keeping the filter set on the view:
-    its ``on_date`` is the date the rows' phase is read on."""
+    its ``on_date`` is the date the rows' phase is read on. A view with a ``recorded`` moment
+    has its instruments filtered as recorded then."""
 
     def get_filterset(self, request, queryset, view):
         view.filterset = super().get_filterset(request, queryset, view)
         return view.filterset
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        return {**super().get_filterset_kwargs(request, queryset, view), "recorded": getattr(view, "recorded", None)}
 
 
 class FilteredSchema(AutoSchema):
@@ -119,15 +136,35 @@ class FilteredSchema(AutoSchema):
 
 
 @method_decorator(polled, name="dispatch")
-@extend_schema(tags=["instruments"], responses={200: serializers.InstrumentRowSerializer(many=True), **ERRORS})
+@extend_schema(
+    tags=["instruments"],
+    parameters=[params.RECORDED],
+    responses={200: serializers.InstrumentRowSerializer(many=True), **ERRORS},
+)
 class InstrumentList(params.StrictQuery, generics.ListAPIView):
-    """Instruments, filtered as on the HTML list, each with its phase on `on` (today if left out)."""
+    """Instruments, filtered as on the HTML list, each with its phase on `on` (today if left out).
+    With `recorded`, as this tracker recorded them at that moment: each row's slug, title, kind,
+    RIN, agencies and topics from the edit history then, its phase from the status rows
+    recorded then, the filters and sorts read the same way (`q` cannot be: the search index
+    holds today's text)."""
 
     queryset = Instrument.objects.prefetch_related("agencies", "topics").order_by("title", "pk")
     serializer_class = serializers.InstrumentRowSerializer
     filter_backends = [InstrumentFilterBackend]
     filterset_class = InstrumentFilter
     pagination_class = InstrumentPage
+    recorded = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        try:
+            self.recorded = recorded_moment(request)
+        except BadDate as error:
+            params.refuse("recorded", f"{error}.")
+
+    def get_queryset(self):
+        # As recorded, the links are read from the history (``held_rows``), not today's.
+        return Instrument.objects.order_by("title", "pk") if self.recorded else super().get_queryset()
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -136,7 +173,44 @@ class InstrumentList(params.StrictQuery, generics.ListAPIView):
 
     def paginate_queryset(self, queryset):
         self.paginator.on, self.paginator.known = self.filterset.on_date, self.filterset.known_date
-        return super().paginate_queryset(queryset)
+        self.paginator.recorded = self.recorded
+        page = super().paginate_queryset(queryset)
+        return page if self.recorded is None or page is None else self._as_recorded(page)
+
+    def get_serializer_class(self):
+        return serializers.RecordedInstrumentRowSerializer if self.recorded else super().get_serializer_class()
+
+    def _as_recorded(self, page):
+        """The page's rows as recorded at ``self.recorded``: from their historical records, or,
+        for an instrument that has none then (written without history and not saved since), as
+        it is now. A fixed number of queries whatever the page's size."""
+        held = held_rows([row.held for row in page if row.held], self.recorded, topics=True)
+        unheld = [row for row in page if row.pk not in held]
+        prefetch_related_objects(unheld, "agencies", "topics")
+        for row in unheld:
+            held[row.pk] = (
+                row.slug,
+                row.listed_title,
+                row.short_title,
+                row.kind,
+                row.rin,
+                [(agency.slug, agency.name, agency.short_name) for agency in row.agencies.all()],
+                [(topic.slug, topic.name) for topic in row.topics.all()],
+            )
+        fields = ("slug", "title", "short_title", "kind", "rin")
+        rows = []
+        for row in page:
+            slug, title, short_title, kind, rin, agencies, topics = held[row.pk]
+            rows.append(
+                {
+                    **dict(zip(fields, (slug, title, short_title, kind, rin))),
+                    "agencies": [dict(zip(("slug", "name", "short_name"), agency)) for agency in agencies],
+                    "topics": [dict(zip(("slug", "name"), topic)) for topic in topics],
+                    "phase_on": row.phase_on,
+                    "current_slug": row.slug,
+                }
+            )
+        return rows
 
 
 @method_decorator(polled, name="dispatch")
@@ -295,24 +369,37 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
     @extend_schema(
         tags=["changes"],
         operation_id="compare",
-        parameters=[params.A, params.B, OpenApiParameter("page", int, OpenApiParameter.QUERY)],
+        parameters=[params.A, params.B, params.RECORDED, OpenApiParameter("page", int, OpenApiParameter.QUERY)],
         responses={200: serializers.CompareSerializer, 400: ERRORS[400]},
     )
     def get(self, request):
         """The instruments the filters select whose phase on `a` differs from their phase on
         `b`: counted by (from, to), and a page of 50 of them. With `known`, both phases are those
-        known on that date (only the sources published by then)."""
+        known on that date (only the sources published by then); with `recorded`, as this
+        tracker recorded them at that moment (each instrument's slug and title as they were
+        then; the filters select the instruments as they are now)."""
         dates = params.read_params(request, a="date", b="date")
         b = dates["b"] or timezone.localdate()
         a = dates["a"] or b - datetime.timedelta(days=30)
+        try:
+            recorded = recorded_moment(request)
+        except BadDate as error:
+            params.refuse("recorded", f"{error}.")
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         known = filterset.known_date
-        comparison = PhaseComparison(a, b, filterset.qs.order_by() if filterset.narrows else None, known=known)
-        query = f"?on={b.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
+        narrowed = filterset.qs.order_by() if filterset.narrows else None
+        comparison = PhaseComparison(a, b, narrowed, known=known, recorded=recorded)
         page = DjangoPaginator(comparison, 50).get_page(request.GET.get("page"))
-        found = Instrument.objects.in_bulk([pk for pk, _, _ in page.object_list])
+        pks = [pk for pk, _, _ in page.object_list]
+        found = {
+            pk: (slug, title)
+            for pk, slug, title in Instrument.objects.filter(pk__in=pks).values_list("pk", "slug", "title")
+        }
+        if recorded is not None:
+            found.update((pk, held[:2]) for pk, held in rows_held_at(pks, recorded).items())
+        instrument_path = path_maker("web:instrument_detail", "__slug__")
 
         def page_url(number):
             return request.build_absolute_uri(f"{request.path}?{_with_page(request.GET, number)}")
@@ -322,17 +409,18 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
                 "a": a.isoformat(),
                 "b": b.isoformat(),
                 "known": known.isoformat() if known else None,
+                "recorded": recorded.isoformat() if recorded else None,
                 "groups": [{"from": before, "to": after, "count": count} for before, after, count in comparison.groups],
                 "count": len(comparison),
                 "next": page_url(page.next_page_number()) if page.has_next() else None,
                 "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
                 "results": [
                     {
-                        "instrument": found[pk].slug,
-                        "title": found[pk].title,
+                        "instrument": found[pk][0],
+                        "title": found[pk][1],
                         "phase_a": before,
                         "phase_b": after,
-                        "url": request.build_absolute_uri(f"{found[pk].get_absolute_url()}{query}"),
+                        "url": request.build_absolute_uri(f"{instrument_path(found[pk][0])}{comparison.row_query}"),
                     }
                     for pk, before, after in page.object_list
                     if pk in found
@@ -348,14 +436,22 @@ def _with_page(query, number):
 
 
 @method_decorator(polled, name="dispatch")
-@extend_schema(tags=["documents"], responses={200: serializers.DocumentSerializer(many=True), **ERRORS})
+@extend_schema(
+    tags=["documents"], parameters=[params.KNOWN], responses={200: serializers.DocumentSerializer(many=True), **ERRORS}
+)
 class DocumentList(params.StrictQuery, generics.ListAPIView):
-    """The documents held as evidence, latest published first."""
+    """The documents held as evidence, latest published first; with `known`, those published by
+    that date only."""
 
     queryset = Document.objects.order_by("-published_on", "title", "pk")
     serializer_class = serializers.DocumentSerializer
     filterset_fields = ["kind"]
     pagination_class = Page
+
+    def get_queryset(self):
+        known = params.read_params(self.request, known="date")["known"]
+        documents = super().get_queryset()
+        return documents if known is None else documents.filter(published_on__lte=known)
 
 
 @method_decorator(polled, name="dispatch")

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from django.db import connection
 
-from .models import KnownPeriod, StatusPeriod
+from .models import END_OF_TIME, KnownPeriod, StatusPeriod
 
 
 @functools.cache
-def _sql(narrowed, part, known=False):
+def _sql(narrowed, part, known=False, recorded=False):
     """The candidates are the instruments with a status period starting after the earlier date
     and by the later one (their phase can differ only if one does), found by the index on
     valid_from (period_start_idx); each one's period covering each date is then probed by the
@@ -24,14 +25,24 @@ def _sql(narrowed, part, known=False):
     ``known``: the same over the current rows known on a date (``KnownPeriod``), which tile valid
     time on every knowledge date as the periods do: candidates by ``known_period_start_idx``, each
     probed by the partial unique index on (instrument, known_from, valid_from). Each test of
-    knowledge takes the date twice, after the valid dates of its row."""
-    table = KnownPeriod if known else StatusPeriod
+    knowledge takes the date twice, after the valid dates of its row.
+
+    ``recorded``: over the rows as recorded at a moment (open then: written by it and not yet
+    closed), which tile valid time as the open rows do; the moment twice, then the knowledge
+    date twice (``known``) or the end of time once (every source known)."""
+    table = KnownPeriod if known or recorded else StatusPeriod
     periods = connection.ops.quote_name(table._meta.db_table)
 
     def known_on(alias):
-        if not known:
+        if not known and not recorded:
             return ""
-        return f" AND {alias}recorded_to IS NULL AND {alias}known_from <= %s AND {alias}known_to > %s"
+        when = (
+            f" AND {alias}recorded_from <= %s AND ({alias}recorded_to IS NULL OR {alias}recorded_to > %s)"
+            if recorded
+            else f" AND {alias}recorded_to IS NULL"
+        )
+        knowing = f" AND {alias}known_from <= %s AND {alias}known_to > %s" if known else f" AND {alias}known_to = %s"
+        return when + knowing
 
     selected = " AND instrument_id IN ({selection})" if narrowed else ""
     candidates = (
@@ -57,15 +68,21 @@ class PhaseComparison(Sequence):
     """The instruments whose phase on ``a`` differs from their phase on ``b`` (either order),
     as ``(instrument id, phase on a, phase on b)``, by phase on a, phase on b (listing order),
     then title; ``groups`` counts them by (phase on a, phase on b). Sliced, it reads one page.
-    With ``known``, both phases are those known on that date (the sources published by then)."""
+    With ``known``, both phases are those known on that date (the sources published by then);
+    with ``recorded``, as this tracker recorded them at that moment."""
 
-    def __init__(self, a, b, instruments=None, known=None):
-        self.a, self.b, self.instruments, self.known = a, b, instruments, known
+    def __init__(self, a, b, instruments=None, known=None, recorded=None):
+        self.a, self.b, self.instruments, self.known, self.recorded = a, b, instruments, known, recorded
 
     def _run(self, part, extra=()):
         lo, hi = sorted((self.a, self.b))
-        knowing = [self.known, self.known] if self.known is not None else []
-        sql, params = _sql(self.instruments is not None, part, self.known is not None), [lo, hi, *knowing]
+        knowing = [] if self.recorded is None else [self.recorded, self.recorded]
+        if self.known is not None:
+            knowing += [self.known, self.known]
+        elif self.recorded is not None:
+            knowing.append(END_OF_TIME)
+        sql = _sql(self.instruments is not None, part, self.known is not None, self.recorded is not None)
+        params = [lo, hi, *knowing]
         if self.instruments is not None:
             selection, selection_params = self.instruments.order_by().values("pk").query.sql_with_params()
             sql = sql.replace("{selection}", selection)
@@ -74,6 +91,13 @@ class PhaseComparison(Sequence):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    @property
+    def row_query(self):
+        """The query of a row's link: its instrument's page on ``b``, as known and recorded as
+        the comparison is."""
+        query = f"?on={self.b.isoformat()}" + (f"&known={self.known.isoformat()}" if self.known else "")
+        return query + (f"&recorded={quote(self.recorded.isoformat())}" if self.recorded else "")
 
     @functools.cached_property
     def groups(self):

@@ -933,6 +933,53 @@ class PhaseTallyYear(models.Model):
         return f"{self.year}: {self.phase} {self.delta:+d}"
 
 
+class KnownPhaseTally(models.Model):
+    """The phase tally over valid × knowledge time: how many instruments are in each phase on D
+    as known on K, read from a bounded number of rows however many ``KnownPeriod`` rows there are.
+
+    Each current ``KnownPeriod`` rectangle [valid_from, valid_to) × [known_from, known_to) adds
+    +1 at its corner (valid_from, known_from), −1 at (valid_to, known_from) and at (valid_from,
+    known_to), and +1 at (valid_to, known_to); the count on (D, K) is the sum of the corners
+    with valid day ≤ D and knowledge day ≤ K. (Corners on ``END_OF_TIME`` are left out: no date
+    a reader may ask about reaches them.) The corners are summed by the year, the month and the
+    day on each axis (``grain``, nine pairs), so that the quadrant below (D, K) is the years
+    before, the months of D's year before D's month and the days of D's month up to D, by the
+    same three on K: nine ranges of at most a calendar's rows (``known_tally.py``)."""
+
+    class Grain(models.IntegerChoices):
+        # The valid axis's unit × the knowledge axis's (``known_tally.GRAINS``).
+        YEAR_YEAR = 0, "year × year"
+        YEAR_MONTH = 1, "year × month"
+        YEAR_DAY = 2, "year × day"
+        MONTH_YEAR = 3, "month × year"
+        MONTH_MONTH = 4, "month × month"
+        MONTH_DAY = 5, "month × day"
+        DAY_YEAR = 6, "day × year"
+        DAY_MONTH = 7, "day × month"
+        DAY_DAY = 8, "day × day"
+
+    grain = models.PositiveSmallIntegerField(choices=Grain.choices)
+    valid_bucket = models.DateField(help_text="The first day of the year, month or day (by grain) of valid time.")
+    known_bucket = models.DateField(help_text="The first day of the year, month or day (by grain) of knowledge time.")
+    phase = models.CharField(max_length=20)
+    delta = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # Its index serves the counts: per grain, a range of valid buckets, each one's
+            # knowledge buckets tested in the index. (Not INCLUDE delta: SQLite would then
+            # create no unique index at all, and the upserts need one.)
+            models.UniqueConstraint(
+                fields=["grain", "valid_bucket", "known_bucket", "phase"],
+                name="known_tally_once_per_bucket",
+                violation_error_message="This grain, pair of buckets and phase are already tallied.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_grain_display()} {self.valid_bucket} × {self.known_bucket}: {self.phase} {self.delta:+d}"
+
+
 def events_for_engine(events, claims=None):
     """Turn Event rows into the engine's values. Their claims (with documents) come from
     ``claims``, a mapping of event id to Claim rows, or else from a prefetch."""

@@ -111,26 +111,52 @@ def rows_as_recorded(history_ids, moment):
     records ``history_ids`` (those ``held_record`` found): {instrument id: (slug, title,
     short_title, kind, rin, agencies)}, agencies as (name, abbreviation) pairs of the agencies
     linked then, named as they were then, by name. Three queries, whatever the number of rows."""
+    return {
+        pk: (*fields[:5], sorted((name, short_name or name) for _, name, short_name in fields[5]))
+        for pk, fields in held_rows(history_ids, moment).items()
+    }
+
+
+def rows_held_at(pks, moment):
+    """``rows_as_recorded`` for the instruments ``pks``: {instrument id: (slug, title, short
+    title, kind, RIN, agencies)} as their edit history held them at ``moment``. An instrument
+    with no record then (written without history, not saved since) is left out: it is as it is
+    now. Four queries, whatever the number of rows."""
+    records = Instrument.objects.filter(pk__in=pks).annotate(held=held_record(moment)).values_list("held", flat=True)
+    return rows_as_recorded([history_id for history_id in records if history_id], moment)
+
+
+def held_rows(history_ids, moment, topics=False):
+    """{instrument id: (slug, title, short_title, kind, rin, agencies[, topics])} of the
+    historical records ``history_ids``, as recorded at ``moment``: agencies as (slug, name,
+    short name) and topics as (slug, name), each as they were then, in the order the lists
+    give them now (agencies by name, short name and slug; topics by name). Three queries, five
+    with the topics, whatever the number of rows."""
     records = Instrument.history.filter(history_id__in=list(history_ids))
     held = {
-        history_id: [pk, slug, title, short_title, kind, rin, []]
+        history_id: [pk, slug, title, short_title, kind, rin]
         for history_id, pk, slug, title, short_title, kind, rin in records.values_list(
             "history_id", "id", "slug", "title", "short_title", "kind", "rin"
         )
     }
-    linked = list(
-        historical_links("agencies").objects.filter(history_id__in=list(held)).values_list("history_id", "agency_id")
-    )
-    names = {
-        pk: (name, short_name or name)
-        for pk, name, short_name in Agency.history.as_of(moment)
-        .filter(id__in={agency for _, agency in linked})
-        .values_list("id", "name", "short_name")
-    }
-    for history_id, agency in linked:
-        if agency in names:
-            held[history_id][6].append(names[agency])
-    found = {}
-    for pk, slug, title, short_title, kind, rin, agencies in held.values():
-        found[pk] = (slug, title, short_title, kind, rin, sorted(agencies))
-    return found
+    linked = [("agencies", Agency, "agency_id", ("slug", "name", "short_name"))]
+    if topics:
+        linked.append(("topics", Topic, "topic_id", ("slug", "name")))
+    for name, model, column, fields in linked:
+        links = list(historical_links(name).objects.filter(history_id__in=list(held)).values_list("history_id", column))
+        then = model.history.as_of(moment).filter(id__in={pk for _, pk in links})
+        named = {pk: tuple(values) for pk, *values in then.values_list("id", *fields)}
+        found = {history_id: [] for history_id in held}
+        for history_id, pk in links:
+            if pk in named:
+                found[history_id].append(named[pk])
+        for history_id, row in held.items():
+            row.append(sorted(found[history_id], key=_LIST_ORDER[name]))
+    return {row[0]: tuple(row[1:]) for row in held.values()}
+
+
+# The lists' order of linked agencies and topics (their models' ``ordering``).
+_LIST_ORDER = {
+    "agencies": lambda agency: (agency[1], agency[2], agency[0]),
+    "topics": lambda topic: topic[1],
+}

@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
+from policytrack.times import recorded_moment
 from policytrack.timeline import engine
 from policytrack.timeline.compare import PhaseComparison
 from policytrack.timeline.dates import BadDate
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import Claim, Instrument, timeline_input
+from policytrack.timeline.recorded import rows_held_at
 from policytrack.timeline.wording import FLAG_LABELS, PHASE_LABELS, describe_status, disputed_spans, human_date
 
 from . import exports
@@ -45,28 +47,37 @@ def comparison_filters(request):
 def portfolio_compare(request):
     try:
         a, b = _dates(request, "a", "b")
+        recorded = recorded_moment(request)
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
     filterset = comparison_filters(request)
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
     known = filterset.known_date
-    comparison = PhaseComparison(a, b, filterset.qs if filterset.narrows else None, known=known)
+    comparison = PhaseComparison(a, b, filterset.qs if filterset.narrows else None, known=known, recorded=recorded)
     if request.GET.get("format") == "csv":
         as_known = f"-known-{known.isoformat()}" if known else ""
-        return exports.compare_csv(request, comparison, f"compare-{a.isoformat()}-{b.isoformat()}{as_known}.csv")
+        as_recorded = f"-recorded-{recorded:%Y%m%dT%H%M%SZ}" if recorded else ""
+        name = f"compare-{a.isoformat()}-{b.isoformat()}{as_known}{as_recorded}.csv"
+        return exports.compare_csv(request, comparison, name)
     page = Paginator(comparison, PAGE_SIZE).get_page(request.GET.get("page"))
-    found = listed_instruments([pk for pk, _, _ in page.object_list])
+    pks = [pk for pk, _, _ in page.object_list]
+    found = listed_instruments(pks)
+    if recorded is not None:  # each as its edit history held it then: the slug its page had
+        for pk, (slug, title, short_title, *_) in rows_held_at(pks, recorded).items():
+            if row := found.get(pk):
+                row.slug, row.title, row.short_title = slug, title, short_title
     instrument_path = path_maker("web:instrument_detail", "__slug__")
-    query = f"?on={b.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
     rows = []
     for pk, before, after in page.object_list:
         if row := found.get(pk):
-            rows.append((row, f"{instrument_path(row.slug)}{query}", before, after))
+            rows.append((row, f"{instrument_path(row.slug)}{comparison.row_query}", before, after))
     context = {
         "a": a,
         "b": b,
         "known": known,
+        "recorded": recorded,
+        "filtered": filterset.narrows,
         "page": page,
         "rows": rows,
         "groups": comparison.groups,

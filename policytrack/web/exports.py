@@ -11,10 +11,12 @@ from collections import defaultdict
 
 from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 
 from policytrack.timeline import engine
 from policytrack.timeline.changes import ONE_DAY, ChangeList
-from policytrack.timeline.models import Claim, Event, Instrument, StatusPeriod
+from policytrack.timeline.models import Agency, Claim, Event, Instrument, StatusPeriod
+from policytrack.timeline.recorded import rows_held_at
 from policytrack.timeline.wording import PHASE_LABELS
 
 from .paths import path_maker
@@ -46,7 +48,7 @@ def _lines(rows, block=1000):
     writer = csv.writer(buffer)
     lines = []
     for row in rows:
-        line = _plain_line(row)
+        line = row if row.__class__ is str else _plain_line(row)  # a row may come as its line
         if line is None:
             writer.writerow([spreadsheet_safe(cell) for cell in row])
             line = buffer.getvalue()
@@ -73,9 +75,15 @@ def _plain_line(row):
         line = ",".join(row)
     except TypeError:  # a cell that is not text (None, a number): the writer decides
         return None
-    if (
-        len(row) > 1  # a row of one empty cell is written '""'
-        and line.count(",") == len(row) - 1
+    return line + "\r\n" if _plain(line, len(row)) else None
+
+
+def _plain(line, width):
+    """Whether ``line``, ``width`` cells of text joined by commas, is what ``csv.writer`` writes
+    for them, none neutralised (``_plain_line``)."""
+    return (
+        width > 1  # a row of one empty cell is written '""'
+        and line.count(",") == width - 1
         and '"' not in line
         and "\n" not in line
         and "\r" not in line
@@ -85,15 +93,14 @@ def _plain_line(row):
         and ",-" not in line
         and ",@" not in line
         and ",\t" not in line
-    ):
-        return line + "\r\n"
-    return None
+    )
 
 
 # Rows are read through a server-side cursor (PostgreSQL) CHUNK at a time, so that memory holds
 # one chunk. What a row needs from other tables is joined to it, or read in one query for the
-# whole export and kept only where a row needs it (the disputed events), never a query per
-# chunk: a fixed number of queries, whatever the number of rows.
+# whole export and kept by row (the disputed events; each instrument's agencies, one shared cell
+# per set of agencies), never a query per chunk: a fixed number of queries, whatever the number
+# of rows.
 CHUNK = 2000
 
 
@@ -133,26 +140,27 @@ def disputed_by_instrument(instruments, on, known=None):
         claims = claims.filter(event__instrument__in=instruments.order_by().values("pk"))
     if known is not None:
         return _disputed_as_known(claims, on, known)
-    dated = defaultdict(list)
-    kinds = {}
     rows = (
         claims.filter(event__date__lte=on)
         .order_by("event__instrument_id", "event__date", "event__position", "event_id")
         .values_list("event__instrument_id", "event_id", "event__kind", "date", "precision")
     )
-    for instrument_id, event_id, kind, day, precision in rows.iterator(chunk_size=CHUNK):
-        kinds[event_id] = (instrument_id, kind)
-        dated[event_id].append((day, precision))
+    # An event's claims are consecutive rows (ordered by event): grouped as they come.
     cells = defaultdict(list)
-    for event_id, (instrument_id, kind) in kinds.items():
-        if cell := _span_cell(kind, dated[event_id]):
+    for (instrument_id, _, kind), found in itertools.groupby(rows.iterator(chunk_size=CHUNK), key=_EVENT):
+        if cell := _span_cell(kind, [(day, precision) for *_, day, precision in found]):
             cells[instrument_id].append(cell)
     return {pk: "; ".join(found) for pk, found in cells.items()}
 
 
+_EVENT = operator.itemgetter(0, 1, 2)  # a claim row's instrument, event and kind
+
+
 def _disputed_as_known(claims, on, known):
     """``disputed_by_instrument`` as known on ``known``: each event's claims published by then,
-    the event dated by the best of them (``engine.best_claim``); one query."""
+    the event dated by the best of them (``engine.best_date``, ``best_claim``'s date); one query.
+    Only an event whose claims known then disagree is dated (the others have no dispute to show):
+    building and ranking claims for every candidate took most of this export's Python."""
     # Claims that agree agree as known on any date (those published by then are some of them):
     # the events whose live claims disagree are the only candidates (``claims`` holds theirs).
     rows = (
@@ -169,23 +177,53 @@ def _disputed_as_known(claims, on, known):
             "document__rank",
         )
     )
-    events = {}
-    for instrument_id, event_id, kind, day, precision, published_on, document_kind, rank in rows.iterator(
-        chunk_size=CHUNK
-    ):
-        _, _, claims = events.setdefault(event_id, (instrument_id, kind, []))
-        claims.append(engine.Claim("", day, published_on, engine.rank_for(document_kind, rank), precision=precision))
     found = []
-    for instrument_id, kind, claims in events.values():
-        dated_by = engine.best_claim(claims).date
+    for (instrument_id, _, kind), claims in itertools.groupby(rows.iterator(chunk_size=CHUNK), key=_EVENT):
+        claims = list(claims)
+        dated = [(day, precision) for _, _, _, day, precision, _, _, _ in claims]
+        if len(set(dated)) < 2:
+            continue  # the sources known then agree: no dispute, whatever dates the event (most)
+        dated_by = engine.best_date(
+            (day, published_on, engine.rank_for(document_kind, rank))
+            for _, _, _, day, _, published_on, document_kind, rank in claims
+        )
         if dated_by <= on:
-            found.append((dated_by, instrument_id, kind, claims))
-    found.sort()
+            found.append((dated_by, instrument_id, kind, dated))
+    # By the date each is dated by, then instrument and kind (ties keep the events' order).
+    found.sort(key=_EVENT)
     cells = defaultdict(list)
-    for _, instrument_id, kind, claims in found:
-        if cell := _span_cell(kind, [(claim.date, claim.precision) for claim in claims]):
+    for _, instrument_id, kind, dated in found:
+        if cell := _span_cell(kind, dated):
             cells[instrument_id].append(cell)
     return {pk: "; ".join(cells[pk]) for pk in cells}
+
+
+def agencies_by_instrument(instruments):
+    """Each of the ``instruments``' (a queryset) agencies as its CSV cell, "BIS; Department of
+    Commerce" (each agency's short name, else its name, in the order of their names, then keys),
+    for the instruments with agencies; two queries, the instruments' links read by their index.
+
+    Joined to the instruments' rows, the agencies made a row per agency that had to be sorted
+    (125,000 rows for 100,000 instruments, most of the instrument CSVs' query); aggregated by a
+    subquery per row, they took longer still (2.4 s against 0.9 at 100,000, load 2.5)."""
+    # The agencies in the database's order of their names (its collation, as the pages list them).
+    agencies = Agency.objects.order_by("name", "pk").values_list("pk", "name", "short_name")
+    ranks, labels = {}, []
+    for rank, (pk, name, short_name) in enumerate(agencies):
+        ranks[pk] = rank
+        labels.append(short_name or name)
+    links = Instrument.agencies.through.objects.all()
+    if instruments.query.where:
+        links = links.filter(instrument__in=instruments.order_by().values("pk"))
+    links = links.order_by("instrument_id").values_list("instrument_id", "agency_id")
+    cells, joined = {}, {}  # a cell for each set of agencies, shared by the instruments it names
+    for pk, found in itertools.groupby(links.iterator(chunk_size=CHUNK), key=operator.itemgetter(0)):
+        named = tuple(sorted(ranks[agency] for _, agency in found))
+        cell = joined.get(named)
+        if cell is None:
+            cell = joined[named] = "; ".join(labels[rank] for rank in named)
+        cells[pk] = cell
+    return cells
 
 
 def instrument_csv(request, instruments, on, filename, since=False, known=None):
@@ -200,12 +238,14 @@ def instrument_csv(request, instruments, on, filename, since=False, known=None):
     The start of the phase is the covering period's own, joined with the phase: a subquery per
     row for it (and, through the periods' default order, a look-up of the instrument's title)
     took a third of the /on/ CSV's query."""
-    instrument_path = path_maker("web:instrument_detail", "__slug__")
-    base = request.build_absolute_uri("/").rstrip("/")
-    query = f"?on={on.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
+    # Each link is the instrument's path with its slug in place: what comes before and after it.
+    before, after = reverse("web:instrument_detail", args=["__slug__"]).split("__slug__", 1)
+    before = request.build_absolute_uri("/").rstrip("/") + before
+    after += f"?on={on.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
     fields = ["pk", "slug", "title", "short_title", "kind", "rin", "phase_on"]
     if since:
         fields.append("phase_since")
+    width = 12 if since else 11
 
     def rows():
         yield [
@@ -223,35 +263,41 @@ def instrument_csv(request, instruments, on, filename, since=False, known=None):
             "url",
         ]
         disputed = disputed_by_instrument(instruments, on, known)
-        # Each instrument's agencies joined to its row (a row per agency, in name order, kept
-        # together by the primary key): one query for the whole list where asking for each
-        # chunk's agencies cost a query every 2,000 rows. Ties in a sort chosen on the page
-        # (``-title``) are broken by the key in the sort's direction, as the index on
-        # (title, id) gave them before the key was needed here.
+        agencies = agencies_by_instrument(instruments)
+        # Ties in a sort chosen on the page (``-title``) are broken by the key in the sort's
+        # direction, as the index on (title, id) gave them before the key was needed here.
         order = list(instruments.query.order_by)
         tie = "-pk" if order and str(order[-1]).startswith("-") else "pk"
-        order += [tie, "agencies__name", "agencies__id"]
-        listed = instruments.order_by(*order).values_list(*fields, "agencies__name", "agencies__short_name")
-        for _, found in itertools.groupby(listed.iterator(chunk_size=CHUNK), key=operator.itemgetter(0)):
-            found = list(found)
-            pk, slug, title, short_title, kind, rin, phase, *began = found[0][:-2]
-            agencies = "; ".join(short_name or name for *_, name, short_name in found if name is not None)
+        listed = instruments.order_by(*order, tie).values_list(*fields)
+        day = on.isoformat()
+        began = ""
+        # Each row written as its line when that is the writer's line (``_plain``: nearly every
+        # row), else as its cells for the writer; the columns are text (NOT NULL) but the phase.
+        for pk, slug, title, short_title, kind, rin, phase, *start in listed.iterator(chunk_size=CHUNK):
             phase = phase or ""
-            began = began[0] if began else None
-            yield [
-                slug,
-                title,
-                short_title,
-                kind,
-                agencies,
-                rin,
-                on.isoformat(),
-                phase,
-                PHASE_LABELS.get(phase, ""),
-                *([began.isoformat() if began and began != datetime.date.min else ""] if since else []),
-                disputed.get(pk, ""),
-                f"{base}{instrument_path(slug)}{query}",
-            ]
+            if since:
+                began = start[0].isoformat() + "," if start[0] and start[0] != datetime.date.min else ","
+            cells = (
+                f"{slug},{title},{short_title},{kind},{agencies.get(pk, '')},{rin},{day},{phase},"
+                f"{PHASE_LABELS.get(phase, '')},{began}{disputed.get(pk, '')},{before}{slug}{after}"
+            )
+            if _plain(cells, width):
+                yield cells + "\r\n"
+            else:
+                yield [
+                    slug,
+                    title,
+                    short_title,
+                    kind,
+                    agencies.get(pk, ""),
+                    rin,
+                    day,
+                    phase,
+                    PHASE_LABELS.get(phase, ""),
+                    *([began[:-1]] if since else []),
+                    disputed.get(pk, ""),
+                    f"{before}{slug}{after}",
+                ]
 
     return _stream(rows(), filename)
 
@@ -424,24 +470,32 @@ def _phase_on(day):
 
 def compare_csv(request, comparison, filename):
     """One row per instrument whose phase on ``a`` differs from its phase on ``b``, in the page's
-    order (the instruments read 2,000 at a time). As known on a date, the links carry it."""
-    known = comparison.known
-    query = f"?on={comparison.b.isoformat()}" + (f"&known={known.isoformat()}" if known else "")
+    order (the instruments read 2,000 at a time). As known on a date, the links carry it; as
+    recorded at a moment, each instrument's slug and title are its edit history's then, and
+    the links open its page as recorded then."""
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
 
     def rows():
         yield ["slug", "title", "a", "phase_a", "b", "phase_b", "url"]
         for chunk in _chunks(comparison, CHUNK):
-            found = Instrument.objects.in_bulk([pk for pk, _, _ in chunk])
+            pks = [pk for pk, _, _ in chunk]
+            found = {
+                pk: (slug, title)
+                for pk, slug, title in Instrument.objects.filter(pk__in=pks).values_list("pk", "slug", "title")
+            }
+            if comparison.recorded is not None:
+                found.update((pk, held[:2]) for pk, held in rows_held_at(pks, comparison.recorded).items())
             for pk, before, after in chunk:
-                if instrument := found.get(pk):
+                if pk in found:
+                    slug, title = found[pk]
                     yield [
-                        instrument.slug,
-                        instrument.title,
+                        slug,
+                        title,
                         comparison.a.isoformat(),
                         before,
                         comparison.b.isoformat(),
                         after,
-                        request.build_absolute_uri(f"{instrument.get_absolute_url()}{query}"),
+                        request.build_absolute_uri(f"{instrument_path(slug)}{comparison.row_query}"),
                     ]
 
     return _stream(rows(), filename)

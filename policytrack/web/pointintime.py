@@ -28,6 +28,7 @@ from policytrack.timeline.models import (
     counted_claims,
 )
 from policytrack.timeline.periods import phase_counts_known
+from policytrack.timeline.recorded import rows_held_at
 from policytrack.timeline.wording import PHASE_LABELS, human_date
 
 from . import exports
@@ -88,7 +89,9 @@ def _known_listing(request, on, known, filterset, recorded=None):
     over knowledge time: ``(counts, page, previous, next)``, counts as (phase, count) in the
     engine's order. The phase filter is applied to those rows, not to the status with every
     source known that the filter set reads; the other filters to the instruments as they are
-    now. As recorded at a moment, each row shows the title the rows held then."""
+    now. As recorded at a moment, each row shows the title the rows held then, and the slug,
+    kind and agencies of its edit history then (its link opens its page as recorded then, under
+    the slug it had: today's may not have existed)."""
     phases = filterset.form.cleaned_data.get("phase") or []
     data = query_without_blanks(request.GET)
     data.pop("phase", None)
@@ -122,11 +125,14 @@ def _known_listing(request, on, known, filterset, recorded=None):
     found_rows = listed_instruments([pk for pk, *_ in listed])
     by_rank = {rank: phase for phase, rank in LISTING_RANK.items()}
     page.object_list = []
+    held = {} if recorded is None else rows_held_at([pk for pk, *_ in listed], recorded)
     for pk, rank, since, title in listed:
         if row := found_rows.get(pk):
             row.phase_on, row.since = by_rank[rank], None if since == datetime.date.min else since
             if recorded is not None:
                 row.title = title
+            if pk in held:
+                row.slug, _, row.short_title, row.kind, _, row.agency_names = held[pk]
             page.object_list.append(row)
     page.object_list = as_rows(page.object_list, on, read_agencies=False, known=known, recorded=recorded)
     return counts, page, previous, following

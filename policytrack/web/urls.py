@@ -11,12 +11,12 @@ urlpatterns = [
     path("instruments/", instruments.instrument_list, name="instrument_list"),
     path("instruments/<slug:slug>/", instruments.instrument_detail, name="instrument_detail"),
     path("instruments/<slug:slug>/compare/", compare.instrument_compare, name="instrument_compare"),
-    path("compare/", answers_known_only(compare.portfolio_compare), name="compare"),
+    path("compare/", compare.portfolio_compare, name="compare"),  # answers known and recorded itself
     path("on/", views.go_to_date, name="go_to_date"),
     path("on/<str:date>/", pointintime.on_date, name="on_date"),  # answers known and recorded itself
     path("changes/", answers_known_only(pointintime.changes), name="changes"),
-    path("history/", history.site_history, name="history"),
+    path("history/", answers_now_only(history.site_history, what="page"), name="history"),
     path("methodology/", views.methodology, name="methodology"),
-    path("documents/", answers_now_only(documents.document_list), name="document_list"),
-    path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("documents/", answers_known_only(documents.document_list), name="document_list"),
+    path("documents/<int:pk>/", answers_now_only(views.document_detail, what="page"), name="document_detail"),
 ]

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from policytrack.timeline import engine, placed
+from policytrack.timeline import engine, known_tally, placed
 from policytrack.timeline.derived import forget_records_before, record_rules_version, records_from, stored_rules_version
 from policytrack.timeline.models import BEGINNING_OF_TIME, END_OF_TIME, Event, Instrument, KnownPeriod, engine_input
 from policytrack.timeline.recorded import events_as_recorded
@@ -66,8 +66,9 @@ class Command(BaseCommand):
         stale += [pk for pk in self._sampled_disagreements(instruments, samples) if pk not in seen]
         past_off = self._sampled_past_disagreements(instruments, min(samples, PAST_SAMPLES))
         tally_off = tally_differences()
+        known_tally_off = known_tally.differences()
         elapsed = time.monotonic() - started
-        if not stale and not tally_off and not version_off and not past_off:
+        if not stale and not tally_off and not known_tally_off and not version_off and not past_off:
             sampled = f", as do {samples:,} random dates as known on random dates" if samples and total else ""
             self.stdout.write(
                 f"All {total:,} instruments' status periods agree with the engine{sampled}, and the "
@@ -96,6 +97,13 @@ class Command(BaseCommand):
                 f"status periods on {days:,} day{'s' if days != 1 else ''}, "
                 f"from {tally_off[0][0]} to {tally_off[-1][0]}."
             )
+        if known_tally_off:
+            days = sorted({valid for _, valid, _, _ in known_tally_off})
+            self.stdout.write(
+                f"The phase tally as known on a date (the counts of the point-in-time pages as known on "
+                f"a date) disagrees with the rows over knowledge time in {len(known_tally_off):,} "
+                f"bucket{'s' if len(known_tally_off) != 1 else ''}, valid from {days[0]} to {days[-1]}."
+            )
         if past_off and not repair:
             self.stdout.write(
                 "Replaced rows disagree with the edit history; they cannot be rebuilt: --repair makes the "
@@ -121,9 +129,13 @@ class Command(BaseCommand):
                 )
         # Periods changed behind the tally's back (a restore, a hand edit) leave it wrong even
         # after they are rebuilt: check it again.
-        if tally_differences():
+        days_off, known_off = tally_differences(), known_tally.differences()
+        if days_off or known_off:
             rebuild_tally()
+        if days_off:
             self.stdout.write("Rebuilt the phase tally from the status periods.")
+        if known_off:
+            self.stdout.write("Rebuilt the phase tally as known on a date from the rows over knowledge time.")
         if version_off:
             if slugs:
                 self.stderr.write(
