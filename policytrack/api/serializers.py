@@ -20,6 +20,7 @@ from policytrack.timeline.models import (
     StatusPeriod,
     Topic,
 )
+from policytrack.web.paths import path_maker
 
 
 def _absolute(serializer, path):
@@ -29,6 +30,15 @@ def _absolute(serializer, path):
 
 def _api(serializer, name, *args):
     return reverse(f"api:{name}", args=args, request=serializer.context.get("request"))
+
+
+def _instrument_path(serializer, slug, name="web:instrument_detail"):
+    """``reverse(name, args=[slug])``, reversed once per response: the changes of 500 instruments
+    as known on a date reversed 3,500 addresses, 0.7 s of the API's 3.8 (profiled at 100,000)."""
+    makers = serializer.context.setdefault("paths", {})
+    if name not in makers:
+        makers[name] = path_maker(name, "__slug__")
+    return makers[name](slug)
 
 
 class AgencyBriefSerializer(serializers.ModelSerializer):
@@ -340,7 +350,7 @@ class ChangeEventSerializer(EventSerializer):
         """As known on a date, the event on its instrument's page as known then."""
         known = self.context.get("known")
         query = f"?on={event.date.isoformat()}&known={known.isoformat()}" if known else ""
-        return _absolute(self, f"{event.instrument.get_absolute_url()}{query}#event-{event.key}")
+        return _absolute(self, f"{_instrument_path(self, event.instrument.slug)}{query}#event-{event.key}")
 
 
 class InstrumentChangeSerializer(serializers.Serializer):
@@ -367,11 +377,11 @@ class InstrumentChangeSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, change):
-        return _absolute(self, change.instrument.get_absolute_url())
+        return _absolute(self, _instrument_path(self, change.instrument.slug))
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, change):
-        return _api(self, "instrument-detail", change.instrument.slug)
+        return _absolute(self, _instrument_path(self, change.instrument.slug, "api:instrument-detail"))
 
 
 class ChangesSerializer(serializers.Serializer):

@@ -13,16 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, router
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from . import due as due_rows
 from . import engine
 from .models import Claim, Event, Instrument, KnownPeriod, KnownPlacing, StatusPeriod, counted_claims
 from .placed import CALENDAR_KINDS
 from .planning import reads_by_index
 
 ONE_DAY = datetime.timedelta(days=1)
-
-UNSHOWN_INSTRUMENT_FIELDS = ("aliases", "docket_ids", "cfr_parts", "summary")
 
 
 @dataclass
@@ -90,77 +89,114 @@ class KnownDate:
     date: datetime.date
     precision: str
     kind: str
+    # Read only when asked (``known_event_dates(..., sources=True)``): the event's key, and its
+    # sources published by then in file order, each (publisher, title, citation, date, precision).
+    key: str = field(default="", compare=False)
+    sources: tuple = field(default=(), compare=False)
 
 
-def known_event_dates(events, known):
-    """The events of ``events`` (an Event queryset) known on ``known``, each dated by its best
-    claim known then — the engine's rules 1 and 2 (``engine.best_claim``), on its counted
-    claims: pk → KnownDate. An event with no counted claim is unsourced, known, and keeps its
-    date. One query of tuples."""
-    rows = (
-        events.annotate(counted=counted_claims())
-        .order_by()
-        .values_list(
-            "pk",
-            "instrument_id",
-            "instrument_title",
-            "position",
-            "kind",
-            "date",
-            "precision",
-            "counted__pk",
-            "counted__date",
-            "counted__precision",
-            "counted__document__published_on",
-            "counted__document__kind",
-            "counted__document__rank",
-        )
-    )
-    read = {}
+# What ``known_event_dates`` reads of each event and each of its counted claims; with sources,
+# then the event's key and each claim's place in the file and document's names.
+_KNOWN_DATE_FIELDS = (
+    "pk",
+    "instrument_id",
+    "instrument_title",
+    "position",
+    "kind",
+    "date",
+    "precision",
+    "counted__pk",
+    "counted__date",
+    "counted__precision",
+    "counted__document__published_on",
+    "counted__document__kind",
+    "counted__document__rank",
+)
+_SOURCE_FIELDS = (
+    "key",
+    "counted__position",
+    "counted__document__publisher",
+    "counted__document__title",
+    "counted__document__citation",
+)
+
+
+def known_event_dates(events, known, sources=False):
+    """The events of ``events`` (an Event queryset, or several holding no event in common) known
+    on ``known``, each dated by its best claim known then — the engine's rules 1 and 2
+    (``engine.best_claim``), on its counted claims: pk → KnownDate. An event with no counted
+    claim is unsourced, known, and keeps its date. One query of tuples; with ``sources``, each
+    KnownDate also carries the event's key and its sources known then (read in the same rows)."""
+    fields = _KNOWN_DATE_FIELDS + (_SOURCE_FIELDS if sources else ())
+    parts = [events] if isinstance(events, QuerySet) else list(events)
+    rows = [part.annotate(counted=counted_claims()).order_by().values_list(*fields) for part in parts]
+    rows = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
+    read, named = {}, {}
     for pk, instrument_id, title, position, kind, day, precision, claim_pk, *claim in rows:
         _, claims = read.setdefault(pk, ((instrument_id, title, position, kind, day, precision), []))
+        if sources:
+            key, said = named.setdefault(pk, (claim[5], []))
         if claim_pk is not None:
-            says, says_precision, published_on, kind, rank = claim
+            says, says_precision, published_on, document_kind, rank = claim[:5]
             claims.append(
                 engine.Claim(
                     document="",
                     date=says,
                     published_on=published_on,
-                    rank=engine.rank_for(kind, rank),
+                    rank=engine.rank_for(document_kind, rank),
                     precision=says_precision,
                 )
             )
+            if sources and published_on <= known:
+                _, claim_position, publisher, document_title, citation = claim[5:]
+                said.append(((claim_position, claim_pk), (publisher, document_title, citation, says, says_precision)))
     found = {}
     for pk, ((instrument_id, title, position, kind, day, precision), claims) in read.items():
+        extra = {}
+        if sources:
+            key, said = named[pk]
+            extra = {"key": key, "sources": tuple(source for _, source in sorted(said))}
         if not claims:
-            found[pk] = KnownDate(instrument_id, title, position, day, precision, kind)
+            found[pk] = KnownDate(instrument_id, title, position, day, precision, kind, **extra)
         elif best := engine.best_claim(claims, known):
-            found[pk] = KnownDate(instrument_id, title, position, best.date, best.precision, kind)
+            found[pk] = KnownDate(instrument_id, title, position, best.date, best.precision, kind, **extra)
     return found
 
 
-def known_events_between(start, end, known, instruments=None):
+def known_events_between(start, end, known, instruments=None, sources=False):
     """The events known on ``known`` whose date as known then falls from ``start`` to ``end``
-    (both inclusive), of the ``instruments`` (all by default): pk → KnownDate."""
-    candidates = known_event_candidates(start, end, known, instruments)
-    return {pk: found for pk, found in known_event_dates(candidates, known).items() if start <= found.date <= end}
+    (both inclusive), of the ``instruments`` (all by default): pk → KnownDate (with ``sources``,
+    carrying their keys and sources known then).
+
+    The candidates' two parts are read as one UNION ALL, each row where its index finds it, with
+    random reads costed as an SSD's (``reads_by_index``): a year as known on a date at 100,000
+    instruments, 28,500 events, took 2.0 s as one query of the events whose id is among the
+    candidates (PostgreSQL hashed all 915,000 events to find them), 0.7 s so (load 4)."""
+    with reads_by_index(router.db_for_read(Event)):
+        found = known_event_dates(_candidate_parts(start, end, known, instruments), known, sources)
+    return {pk: found for pk, found in found.items() if start <= found.date <= end}
 
 
-def known_event_candidates(start, end, known, instruments=None):
-    """The events that ``known_events_between`` reads (a queryset): those it returns and others.
+def _candidate_parts(start, end, known, instruments=None):
+    """The events that ``known_events_between`` reads, those it returns and others, as two
+    querysets with no event in common: the events dated in
+    the window (``event_date_idx``), and those dated outside it with a counted claim published by
+    K dated in it (``claim_date_idx``), for an event's date as known on K is one of its claims'
+    dates (or its own, unsourced).
 
-    An event's date as known on K is one of its claims' dates (or its own, unsourced), so the
-    candidates are the events dated in the window and those with a counted claim published by
-    K dated in it — both read by index (``event_date_idx``, ``claim_date_idx``)."""
+    An event whose live claims agree is dated by them (its stored date is its best claim's), so a
+    claim of it dated in the window puts the event in the window: only the events whose claims
+    disagree (``Event.claims_disagree``) can be dated outside it — 1,100 of the 30,000 claims
+    dated in a year at 100,000 instruments, and 12 events."""
     events = Event.objects.all()
     if instruments is not None and instruments.query.where:
         events = events.filter(instrument__in=instruments.order_by().values("pk"))
-    claimed = Claim.objects.counting().filter(date__gte=start, date__lte=end, document__published_on__lte=known)
-    if instruments is not None and instruments.query.where:
-        claimed = claimed.filter(event__instrument__in=instruments.order_by().values("pk"))
-    # One UNION of the two index scans (an OR of them lets the planner scan every event).
-    in_window = events.filter(date__gte=start, date__lte=end).order_by().values("pk")
-    return Event.objects.filter(pk__in=in_window.union(claimed.order_by().values("event_id")))
+    in_window = Q(date__gte=start, date__lte=end)
+    claimed = Claim.objects.counting().filter(
+        date__gte=start, date__lte=end, document__published_on__lte=known, event__claims_disagree=True
+    )
+    elsewhere = events.filter(~in_window, pk__in=claimed.order_by().values("event_id"))
+    return events.filter(in_window), elsewhere
 
 
 class ChangeList(Sequence):
@@ -179,13 +215,14 @@ class ChangeList(Sequence):
     query reads 180 buffers in 5 ms. (A join of the candidates with the instruments or their
     periods hashes all 100,000 of them instead: slower still.)"""
 
-    def __init__(self, start, end, instruments, known=None):
+    def __init__(self, start, end, instruments, known=None, sources=False):
         self.start, self.end, self.instruments, self.known = start, end, instruments, known
+        self.sources = sources  # whether ``known_events`` carry their keys and sources
 
     @functools.cached_property
     def known_events(self):
         """As known on ``known``: the events in the window (``known_events_between``)."""
-        return known_events_between(self.start, self.end, self.known, self.instruments)
+        return known_events_between(self.start, self.end, self.known, self.instruments, self.sources)
 
     @functools.cached_property
     def listed(self):
@@ -261,21 +298,16 @@ class ChangeList(Sequence):
         """Every listed instrument's slug, title and phases on the day before the window and on
         its last day, by id: what ``read`` gives of them, in one query however many are listed
         (a CSV of the whole window), where ``read`` asks for 500 ids at a time (21 queries for a
-        year as known on a date at 100,000 instruments). The instruments ``listed`` is chosen
-        among are found again by subquery; those it left out are dropped here."""
-        before, listed = self.start - ONE_DAY, set(self.listed)
+        year as known on a date at 100,000 instruments). The instruments are asked for by id:
+        finding them again by subquery, as ``listed`` chose them, took 1.1 s of PostgreSQL's time
+        for a year as known on a date at 100,000 instruments (14,000 listed), by id 0.3 s."""
+        before = self.start - ONE_DAY
         if self.known is None:
-            touched, stored = Event.objects.between(self.start, self.end), StatusPeriod.objects.all()
+            stored = StatusPeriod.objects.all()
         else:
-            touched = known_event_candidates(self.start, self.end, self.known, self.instruments)
             stored = KnownPeriod.objects.current().filter(known_from__lte=self.known, known_to__gt=self.known)
-        starting = stored.filter(valid_from__gte=self.start, valid_from__lte=self.end)
         periods = stored.filter(instrument=OuterRef("pk")).order_by()  # one row covers a day: no sort, no join
-        candidates = Instrument.objects.filter(
-            Q(pk__in=touched.order_by().values("instrument_id")) | Q(pk__in=starting.order_by().values("instrument_id"))
-        )
-        if self.instruments.query.where:
-            candidates = candidates.filter(pk__in=self.instruments.order_by().values("pk"))
+        candidates = Instrument.objects.filter(pk__in=self.listed)
         rows = (
             candidates.annotate(
                 phase_before=Subquery(periods.filter(valid_from__lte=before, valid_to__gt=before).values("phase")),
@@ -284,7 +316,7 @@ class ChangeList(Sequence):
             .order_by()
             .values_list("pk", "slug", "title", "phase_before", "phase_after")
         )
-        return {pk: found for pk, *found in rows.iterator(chunk_size=2000) if pk in listed}
+        return {pk: found for pk, *found in rows.iterator(chunk_size=2000)}
 
     def read(self, ids, *related, chunk=500):
         """InstrumentChanges for these instrument ids (of ``listed``): their instruments (with
@@ -422,37 +454,37 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
         last = placings.order_by("placed_date").values_list("placed_date", flat=True)[limit - 1 : limit]
         if last := list(last):
             placings = placings.filter(placed_date__lte=last[0])
-    # A whole calendar reads thousands of rows (5,800 at 100,000 instruments): the instruments'
-    # lists and texts, and the documents' excerpts and notes, which no date shows, are left out.
-    rows = placings.select_related(f"{event}instrument").defer(
-        *(f"{event}instrument__{name}" for name in UNSHOWN_INSTRUMENT_FIELDS)
+    # A whole calendar reads thousands of rows (5,800 at 100,000 instruments), read as tuples and
+    # given the few attributes the calendars and the home page use (``due.DueRow``): model instances
+    # with their instruments, claims and documents took 1.0 of its 2.7 s (profiled, loaded).
+    fields = [f"{event}{name}" for name in due_rows.EVENT_FIELDS]
+    fields += (
+        ["placed_date", "placed_precision", "placed_delayed"]
+        if known is None
+        else ["placed_date", "precision", "delayed_from"]
     )
-    # The sources in one query, handed to each event as its known claims: a prefetch cloned a
-    # queryset per event, 1.4 of the 4.4 s that 2,900 events took on the loaded machine (profiled).
-    sources = (
-        Claim.objects.filter(event__in=placings.values(f"{event}pk"))
-        .select_related("document")
-        .defer("document__excerpt", "document__note")
-    )
+    sources = Claim.objects.filter(event__in=placings.values(f"{event}pk"))
     if known is not None:
         sources = sources.filter(document__published_on__lte=known)
     # As known on K, PostgreSQL overestimates the rows known then tenfold (the two ranges of
     # dates are estimated apart) and hashed every event to join them: 470 ms of the query's
     # 480 at 100,000, against 120 ms looking each up by index.
     with nullcontext() if known is None else reads_by_index(router.db_for_read(KnownPlacing)):
-        rows = list(rows.order_by("placed_date", f"{event}instrument_id", f"{event}position", f"{event}pk"))
+        rows = list(
+            placings.order_by("placed_date", f"{event}instrument_id", f"{event}position", f"{event}pk").values_list(
+                *fields
+            )
+        )
         claims = {}
-        for claim in sources.order_by("position", "pk"):
-            claims.setdefault(claim.event_id, []).append(claim)
+        for event_id, *claim in sources.order_by("position", "pk").values_list("event_id", *due_rows.CLAIM_FIELDS):
+            claims.setdefault(event_id, []).append(due_rows.claim(claim))
     due = []
-    for row in rows:
-        if known is None:
-            placed, precision, delayed = row, row.placed_precision, row.placed_delayed
-        else:  # the event as its sources known then date it, before any delay
-            placed, precision, delayed = row.event, row.precision, row.delayed_from is not None
-            placed.date, placed.precision = row.delayed_from or row.placed_date, precision
+    for *values, placed_date, precision, delayed in rows:
+        placed = due_rows.event(values)
+        if known is not None:  # the event as its sources known then date it, before any delay
+            placed.date, placed.precision, delayed = delayed or placed_date, precision, delayed is not None
         placed.known_claims = claims.get(placed.pk, [])
-        due.append(DueDate(placed.instrument, placed, placed.kind, row.placed_date, precision, delayed))
+        due.append(DueDate(placed.instrument, placed, placed.kind, placed_date, precision, delayed))
     due.sort(key=lambda d: (d.date, d.instrument.title, engine.EVENT_KINDS.index(d.kind)))
     return due if limit is None else due[:limit]
 
