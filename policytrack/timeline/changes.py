@@ -177,6 +177,10 @@ def known_events_between(start, end, known, instruments=None, sources=False):
     return {pk: found for pk, found in found.items() if start <= found.date <= end}
 
 
+# The longest window whose candidates are read without asking whether their claims disagree.
+SHORT_WINDOW = datetime.timedelta(days=120)
+
+
 def _candidate_parts(start, end, known, instruments=None):
     """The events that ``known_events_between`` reads, those it returns and others, as two
     querysets with no event in common: the events dated in
@@ -187,14 +191,21 @@ def _candidate_parts(start, end, known, instruments=None):
     An event whose live claims agree is dated by them (its stored date is its best claim's), so a
     claim of it dated in the window puts the event in the window: only the events whose claims
     disagree (``Event.claims_disagree``) can be dated outside it — 1,100 of the 30,000 claims
-    dated in a year at 100,000 instruments, and 12 events."""
+    dated in a year at 100,000 instruments, and 12 events.
+
+    That is asked of the claims only for a window longer than ``SHORT_WINDOW``: for a short one,
+    PostgreSQL joins the few claims dated in it to every disagreeing event by hash (45,650 at
+    100,000 instruments), where without the test it probes each claim's event by key. Quiet
+    machine, 100,000 instruments, 8 random windows each, median ms with / without the test: a
+    month 120–131 / 55–60, a quarter 161–180 / 144–155, half a year 257–260 / 282–290, a year
+    440–443 / 444–494. Both forms find the same events."""
     events = Event.objects.all()
     if instruments is not None and instruments.query.where:
         events = events.filter(instrument__in=instruments.order_by().values("pk"))
     in_window = Q(date__gte=start, date__lte=end)
-    claimed = Claim.objects.counting().filter(
-        date__gte=start, date__lte=end, document__published_on__lte=known, event__claims_disagree=True
-    )
+    claimed = Claim.objects.counting().filter(date__gte=start, date__lte=end, document__published_on__lte=known)
+    if end - start > SHORT_WINDOW:
+        claimed = claimed.filter(event__claims_disagree=True)
     elsewhere = events.filter(~in_window, pk__in=claimed.order_by().values("event_id"))
     return events.filter(in_window), elsewhere
 
