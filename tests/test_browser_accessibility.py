@@ -168,6 +168,10 @@ def public_pages(site):
         ),
         ("changes", "/changes/?from=2025-05-01&to=2025-05-31"),
         ("compare", "/compare/?a=2025-05-01&b=2025-05-20"),
+        (
+            "compare-recorded",
+            f"/compare/?a=2025-05-01&b=2025-05-20&known=2025-05-14&recorded={quote(now().isoformat())}",
+        ),
         ("documents", "/documents/"),
         ("documents-known", "/documents/?known=2025-05-01"),
         ("on-date-recorded", f"/on/2025-05-20/?known=2025-05-01&recorded={quote(now().isoformat())}"),
