@@ -3,9 +3,9 @@
 An instrument's page and its status in the API answer any valid time, knowledge time and
 record time. The portfolio's lists, exports, feeds and calendars read the stored rows over
 knowledge time (``KnownPeriod``) and the claims' publication dates, so they answer ``known``.
-The rows keep record time too, from ``records_from()`` on: /on/<date>/, /instruments/ and
-/api/instruments/ answer ``recorded`` from them (and the edit history); the other portfolio
-views (whose events and claims the store does not version) do not yet. A request that asks a view for a time it cannot answer is refused with a message
+The rows keep record time too, from ``records_from()`` on: /on/<date>/, /instruments/,
+/compare/ and their API answer ``recorded`` from them (and the edit history); the other
+portfolio views (whose events and claims the store does not version) do not yet. A request that asks a view for a time it cannot answer is refused with a message
 saying so, never answered as if the parameter had been read.
 """
 
@@ -54,7 +54,9 @@ def refusal_message(asked, what="list"):
     names = " and ".join(f"“{name}”" for name in asked)
     shows = "as recorded now" if "known" not in asked else "what every source we hold says, as recorded now"
     elsewhere = (
-        " (/on/<date>/, /instruments/ and /api/instruments/ answer “recorded” too)" if "recorded" in asked else ""
+        " (/on/<date>/, /instruments/ and /compare/, and the last two in the API, answer “recorded” too)"
+        if "recorded" in asked
+        else ""
     )
     return (
         f"This {what} cannot answer {names} yet: it shows {shows}. An instrument's own page (and its "
