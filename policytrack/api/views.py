@@ -39,7 +39,7 @@ from policytrack.timeline.models import (
     InstrumentRelation,
     engine_input,
 )
-from policytrack.timeline.recorded import events_as_recorded, held_rows, instrument_as_recorded, rows_held_at
+from policytrack.timeline.recorded import events_as_recorded, held_rows, instrument_as_recorded
 from policytrack.web.paths import path_maker
 from policytrack.timeline.wording import status_document
 from policytrack.web.hindsight import notes_as_known
@@ -392,13 +392,7 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
         narrowed = filterset.qs.order_by() if filterset.narrows else None
         comparison = PhaseComparison(a, b, narrowed, known=known, recorded=recorded)
         page = DjangoPaginator(comparison, 50).get_page(request.GET.get("page"))
-        pks = [pk for pk, _, _ in page.object_list]
-        found = {
-            pk: (slug, title)
-            for pk, slug, title in Instrument.objects.filter(pk__in=pks).values_list("pk", "slug", "title")
-        }
-        if recorded is not None:
-            found.update((pk, held[:2]) for pk, held in rows_held_at(pks, recorded).items())
+        found = comparison.names([pk for pk, _, _ in page.object_list])
         instrument_path = path_maker("web:instrument_detail", "__slug__")
 
         def page_url(number):

@@ -4,6 +4,7 @@ instrument's status on one date as known on two knowledge dates (``/instruments/
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -17,13 +18,20 @@ from policytrack.timeline.compare import PhaseComparison
 from policytrack.timeline.dates import BadDate
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import Claim, Instrument, timeline_input
-from policytrack.timeline.recorded import rows_held_at
 from policytrack.timeline.wording import FLAG_LABELS, PHASE_LABELS, describe_status, disputed_spans, human_date
 
 from . import exports
-from .instruments import PAGE_SIZE, filter_choices, listed_instruments
+from .instruments import PAGE_SIZE, filter_choices
 from .paths import path_maker
 from .views import bad_request, not_found, optional_date, query_without_blanks
+
+
+class Compared(NamedTuple):
+    """An instrument as a row of the comparison names it."""
+
+    slug: str
+    title: str
+    short_title: str
 
 
 def _dates(request, first, second):
@@ -61,16 +69,13 @@ def portfolio_compare(request):
         name = f"compare-{a.isoformat()}-{b.isoformat()}{as_known}{as_recorded}.csv"
         return exports.compare_csv(request, comparison, name)
     page = Paginator(comparison, PAGE_SIZE).get_page(request.GET.get("page"))
-    pks = [pk for pk, _, _ in page.object_list]
-    found = listed_instruments(pks)
-    if recorded is not None:  # each as its edit history held it then: the slug its page had
-        for pk, (slug, title, short_title, *_) in rows_held_at(pks, recorded).items():
-            if row := found.get(pk):
-                row.slug, row.title, row.short_title = slug, title, short_title
+    # Each as the comparison shows it: as recorded at ``recorded``, under the slug its page had.
+    found = comparison.names([pk for pk, _, _ in page.object_list])
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     rows = []
     for pk, before, after in page.object_list:
-        if row := found.get(pk):
+        if names := found.get(pk):
+            row = Compared(*names)
             rows.append((row, f"{instrument_path(row.slug)}{comparison.row_query}", before, after))
     context = {
         "a": a,

@@ -16,7 +16,6 @@ from django.urls import reverse
 from policytrack.timeline import engine
 from policytrack.timeline.changes import ONE_DAY, ChangeList
 from policytrack.timeline.models import Agency, Claim, Event, Instrument, StatusPeriod
-from policytrack.timeline.recorded import rows_held_at
 from policytrack.timeline.wording import PHASE_LABELS
 
 from .paths import path_maker
@@ -478,16 +477,10 @@ def compare_csv(request, comparison, filename):
     def rows():
         yield ["slug", "title", "a", "phase_a", "b", "phase_b", "url"]
         for chunk in _chunks(comparison, CHUNK):
-            pks = [pk for pk, _, _ in chunk]
-            found = {
-                pk: (slug, title)
-                for pk, slug, title in Instrument.objects.filter(pk__in=pks).values_list("pk", "slug", "title")
-            }
-            if comparison.recorded is not None:
-                found.update((pk, held[:2]) for pk, held in rows_held_at(pks, comparison.recorded).items())
+            found = comparison.names([pk for pk, _, _ in chunk])
             for pk, before, after in chunk:
                 if pk in found:
-                    slug, title = found[pk]
+                    slug, title, _ = found[pk]
                     yield [
                         slug,
                         title,
