@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.urls import reverse as path_to
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -104,8 +103,7 @@ class RecordedInstrumentRowSerializer(InstrumentRowSerializer):
         query = {"on": view.filterset.on_date.isoformat(), "recorded": view.recorded.isoformat()}
         if view.filterset.known_date:
             query["known"] = view.filterset.known_date.isoformat()
-        path = path_to("web:instrument_detail", args=[row["slug"]])
-        return _absolute(self, f"{path}?{urlencode(query)}")
+        return _absolute(self, f"{_instrument_path(self, row['slug'])}?{urlencode(query)}")
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, row):
