@@ -116,8 +116,9 @@ def test_a_deleted_instrument_is_no_longer_counted_as_known_on_any_date(demo):
 def test_check_status_periods_finds_and_repairs_a_wrong_tally_as_known_on_a_date(demo, run):
     on, known = D(2025, 5, 20), D(2025, 5, 1)
     right = phase_counts_known(on, known)
-    # A bad restore: the corners of the years before 2025 as known in those years lost.
-    KnownPhaseTally.objects.filter(grain=KnownPhaseTally.Grain.YEAR_YEAR).delete()
+    # A bad restore: the corners of the years before 2025 as known in the months before May lost
+    # (the rule's rows start on 13 January 2025, when it was first public).
+    KnownPhaseTally.objects.filter(grain=KnownPhaseTally.Grain.YEAR_MONTH).delete()
     assert phase_counts_known(on, known) != right
     code, out, _ = run("check_status_periods", "--samples", "0")
     assert code == 1

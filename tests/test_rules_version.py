@@ -12,6 +12,8 @@ from policytrack.timeline.periods import rebuild_tally
 
 D = datetime.date
 MAY_20 = D(2025, 5, 20)
+# The code's rules, and the next version a change of them would bring.
+OLD, NEW = engine.RULES_VERSION, engine.RULES_VERSION + 1
 
 
 def listed_phase(client):
@@ -23,27 +25,30 @@ def listed_phase(client):
 
 @pytest.fixture
 def derived_by_older_rules(demo):
-    """The demo rule stored as rules version 1 derived it, which (say) left enforcement alone;
-    the code's rules are version 2."""
+    """The demo rule stored as rules version OLD derived it, which (say) left enforcement alone;
+    the code's rules are to be version NEW."""
     covering = {"valid_from__lte": MAY_20, "valid_to__gt": MAY_20}
     StatusPeriod.objects.filter(instrument=demo, **covering).update(phase="in_force", enforced=True)
     KnownPeriod.objects.filter(instrument=demo, known_to=datetime.date.max, **covering).update(
         phase="in_force", enforced=True
     )
     rebuild_tally()  # counted as those rules had it
-    assert stored_rules_version() == 1
+    assert stored_rules_version() == OLD
     return demo
 
 
 def test_migrate_rebuilds_the_periods_when_the_rules_version_changed(derived_by_older_rules, run, client, monkeypatch):
     assert listed_phase(client) == "in_force"
-    monkeypatch.setattr(engine, "RULES_VERSION", 2)
+    monkeypatch.setattr(engine, "RULES_VERSION", NEW)
     code, out, _ = run("migrate")
     assert code == 0
     # the demo's four instruments, of which only the rule's periods differed
-    assert "Rebuilt the status periods of 4 instruments: they were derived by rules version 1, this code's is 2." in out
+    assert (
+        f"Rebuilt the status periods of 4 instruments: they were derived by rules version {OLD}, this code's is {NEW}."
+        in out
+    )
     assert listed_phase(client) == "not_enforced"
-    assert stored_rules_version() == 2
+    assert stored_rules_version() == NEW
     code, out, _ = run("check_status_periods", "--samples", "20")
     assert code == 0 and "All 4 instruments' status periods agree with the engine" in out
 
@@ -59,9 +64,9 @@ def test_migrate_rebuilds_nothing_when_the_rules_version_is_the_same(derived_by_
 def test_the_system_check_warns_while_the_versions_differ(demo, run, monkeypatch):
     code, out, err = run("check", "--database", "default")
     assert code == 0 and "timeline.W001" not in out + err
-    monkeypatch.setattr(engine, "RULES_VERSION", 2)
+    monkeypatch.setattr(engine, "RULES_VERSION", NEW)
     code, out, err = run("check", "--database", "default")
-    assert "(timeline.W001) The stored status periods were derived by rules version 1; the status engine's " in err
+    assert f"(timeline.W001) The stored status periods were derived by rules version {OLD}; the status engine's " in err
     assert "Run manage.py migrate, which rebuilds them" in err
     code, _, err = run("check", "--database", "default", "--fail-level", "WARNING")
     assert code == 1
@@ -77,21 +82,23 @@ def test_a_missing_record_counts_as_another_version(demo, run):
 
 
 def test_check_status_periods_reports_a_wrong_version_and_repairs_it(derived_by_older_rules, run, monkeypatch, client):
-    monkeypatch.setattr(engine, "RULES_VERSION", 2)
+    monkeypatch.setattr(engine, "RULES_VERSION", NEW)
     code, out, _ = run("check_status_periods", "--samples", "0")
     assert code == 1
-    assert "The stored status periods were derived by rules version 1; the engine's rules are version 2." in out
+    assert (
+        f"The stored status periods were derived by rules version {OLD}; the engine's rules are version {NEW}." in out
+    )
     assert "1 of 4 instruments have stale status periods" in out and "Run again with --repair" in out
     assert "phase tally" not in out
 
     code, out, err = run("check_status_periods", "--repair", "--samples", "0", "ai-diffusion-rule")
     assert code == 1 and "Rebuilt the status periods of 1 instruments" in out
-    assert "without SLUG to check every instrument and record rules version 2" in err
-    assert stored_rules_version() == 1
+    assert f"without SLUG to check every instrument and record rules version {NEW}" in err
+    assert stored_rules_version() == OLD
 
     code, out, _ = run("check_status_periods", "--repair", "--samples", "0")
-    assert code == 0 and "Recorded rules version 2: every instrument's periods agree with it." in out
-    assert stored_rules_version() == 2 and listed_phase(client) == "not_enforced"
+    assert code == 0 and f"Recorded rules version {NEW}: every instrument's periods agree with it." in out
+    assert stored_rules_version() == NEW and listed_phase(client) == "not_enforced"
     assert run("check_status_periods")[0] == 0
 
 

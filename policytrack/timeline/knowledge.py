@@ -10,6 +10,10 @@ on any K the rows covering K tile valid time, and the row covering (V, K) is the
 status on V as known on K. The rows with ``known_to`` = ``END_OF_TIME`` are the status with
 every source known: the same as the ``StatusPeriod`` rows.
 
+Before the first of its sources is published (``public_since``) nothing about an instrument was
+public — not even that it would exist — so nothing is stored for it as known then: a list as
+known on such a day does not name it.
+
 Pure functions of the engine's input; ``periods.py`` writes what they derive.
 """
 
@@ -55,14 +59,26 @@ def knowledge_dates(events: Sequence[engine.Event]) -> list[datetime.date]:
     )
 
 
+def public_since(events: Sequence[engine.Event]) -> datetime.date:
+    """The first day anything about these events was public: the earliest publication of any of
+    their sources (of every kind: a notice of a comment period reveals the instrument too), or
+    the beginning of time when one of them has no source (the engine knows an unsourced event
+    on every date) or there are none."""
+    if not events or any(not event.claims for event in events):
+        return BEGINNING_OF_TIME
+    return min(claim.published_on for event in events for claim in event.claims)
+
+
 def rectangles(events: Sequence[engine.Event]) -> list[tuple]:
     """The status over valid × knowledge time as merged rectangles:
     ``(phase, in_force, enforced, obligations_apply, rescission_pending, valid_from, valid_to,
     known_from, known_to)``, open ends as sentinel dates, ordered by known_from then valid_from.
 
     A period is extended across knowledge intervals for as long as it is unchanged; when a
-    publication changes it, it is closed on that day and its successors start there."""
-    starts = [BEGINNING_OF_TIME, *(day for day in knowledge_dates(events) if day > BEGINNING_OF_TIME)]
+    publication changes it, it is closed on that day and its successors start there. None start
+    before ``public_since``."""
+    since = public_since(events)
+    starts = [since, *(day for day in knowledge_dates(events) if day > since)]
     open_since: dict[tuple, datetime.date] = {}
     closed = []
     for known_from in starts:
@@ -91,7 +107,7 @@ def rectangles(events: Sequence[engine.Event]) -> list[tuple]:
 
 def covering(rows, on: datetime.date, known: datetime.date | None):
     """The one row of ``rectangles`` covering valid day ``on`` as known on ``known`` (None:
-    every source known), or None."""
+    every source known), or None (as known before the instrument was public)."""
     for row in rows:
         if row[5] <= on < row[6] and (row[8] == END_OF_TIME if known is None else row[7] <= known < row[8]):
             return row

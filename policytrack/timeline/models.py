@@ -158,7 +158,8 @@ class InstrumentQuerySet(InstrumentRebuilding):
         """Annotate the phase on ``on`` as ``name`` (None when no period is stored) and, if
         ``since`` names it, the day that phase began — in the same query as the rows. With
         ``known`` or ``recorded``, as known on that date and as recorded at that moment (from
-        the rows over knowledge time; ``known`` None then means every source).
+        the rows over knowledge time; ``known`` None then means every source); with ``known``,
+        only the instruments public by then.
 
         A LEFT JOIN on the one period covering ``on`` rather than a subquery per row: the
         database can then sort and group by phase without evaluating a subquery for each
@@ -195,6 +196,10 @@ class InstrumentQuerySet(InstrumentRebuilding):
                 }
             )
         query = query.annotate(**{name: models.F(f"{alias}__phase")})
+        if known is not None:
+            # Nothing is stored as known before an instrument was public (``knowledge.public_since``):
+            # a list as known on a date does not name what nobody could know of yet.
+            query = query.filter(**{f"{name}__isnull": False})
         return query.annotate(**{since: models.F(f"{alias}__valid_from")}) if since else query
 
 
