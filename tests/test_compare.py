@@ -138,3 +138,13 @@ def test_one_instrument_compared_as_known_on_two_dates(demo, client):
     ) in body
     assert "Department of Commerce Announces Rescission" in body  # learned in between
     assert "Enforced yes no (changed)" in body
+
+
+def test_one_instrument_compared_refuses_the_times_it_does_not_answer_instead_of_ignoring_them(demo, client):
+    page = reverse("web:instrument_compare", args=["ai-diffusion-rule"])
+    response = client.get(page, {"on": "2025-05-20", "known": "2025-05-01"})
+    assert response.status_code == 400
+    assert "give them as known_a and known_b, not known" in text(response)
+    response = client.get(page, {"on": "2025-05-20", "recorded": "2026-01-01T00:00:00Z"})
+    assert response.status_code == 400
+    assert "answers as recorded now only, not recorded" in text(response)

@@ -100,6 +100,19 @@ def instrument_compare(request, slug):
     instrument = Instrument.objects.filter(slug=slug).first()
     if instrument is None:
         return not_found(request, message=f"No instrument has the slug “{slug}”.")
+    # Its two times of knowledge are known_a and known_b; a time it does not answer is refused,
+    # never ignored.
+    if request.GET.get("known", "").strip():
+        return bad_request(
+            request,
+            message="This page compares what was known on two dates: give them as known_a and known_b, not known.",
+        )
+    if request.GET.get("recorded", "").strip():
+        return bad_request(
+            request,
+            message="This comparison answers as recorded now only, not recorded: the instrument's own page "
+            "answers as recorded at a moment (open it with the same recorded=…).",
+        )
     try:
         on = optional_date(request, "on") or timezone.localdate()
         known_b = optional_date(request, "known_b") or timezone.localdate()
