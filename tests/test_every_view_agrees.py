@@ -3,9 +3,9 @@
 feed agrees with the engine's status for that instrument").
 
 The data: three instruments with random timelines (``engine_strategies.timelines``), saved as an
-editor saves them, then edited an hour apart (renames, new slugs and kinds, sources added and
-retracted: ``test_compare_recorded.changes``), so that each moment T between the edits has its
-own record. The oracle: the engine run on each instrument's events as this tracker recorded them
+editor saves them, then edited an hour apart (a new event that changes the phase, a new slug,
+then more new events, renames, kinds, agencies, sources added and retracted), so that each
+moment T between the edits has its own record. The oracle: the engine run on each instrument's events as this tracker recorded them
 at T (``recorded.snapshot``; now, when T is absent) as known on K (every source when K is absent).
 
 Each random (instrument, V, K, T) — with a second date W after V for the views of two dates — is
@@ -725,6 +725,8 @@ asks = st.lists(
 
 
 def test_every_view_agrees_with_the_engine_for_random_instruments_dates_and_moments(db, client):
+    SEEN.clear()
+
     @settings(
         max_examples=5,
         deadline=None,
