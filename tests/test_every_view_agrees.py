@@ -559,6 +559,11 @@ def _q(**values):
     return urlencode({name: value.isoformat() for name, value in values.items()})
 
 
+def _window(asked):
+    """The changes' window: from the day after ``on`` to ``to`` (so "before" is ``on``)."""
+    return _q(**{"from": asked.on + DAY, "to": asked.to})
+
+
 VIEWS = [
     View("/on/V/", lambda a, s: f"/on/{a.on}/?", on_page, on_expected, BOTH),
     View("/on/V/ CSV", lambda a, s: f"/on/{a.on}/?format=csv", on_csv, on_csv_expected, KNOWN),
@@ -588,7 +593,7 @@ VIEWS = [
     ),
     View(
         "/changes/",
-        lambda a, s: f"/changes/?{_q(**{'from': a.on + DAY, 'to': a.to})}",
+        lambda a, s: f"/changes/?{_window(a)}",
         changes_page,
         changes_expected,
         KNOWN,
@@ -596,7 +601,7 @@ VIEWS = [
     ),
     View(
         "/changes/ CSV",
-        lambda a, s: f"/changes/?format=csv&{_q(**{'from': a.on + DAY, 'to': a.to})}",
+        lambda a, s: f"/changes/?format=csv&{_window(a)}",
         changes_csv,
         changes_expected,
         KNOWN,
@@ -604,7 +609,7 @@ VIEWS = [
     ),
     View(
         "/api/changes/",
-        lambda a, s: f"/api/changes/?{_q(**{'from': a.on + DAY, 'to': a.to})}",
+        lambda a, s: f"/api/changes/?{_window(a)}",
         api_changes,
         changes_expected,
         KNOWN,
