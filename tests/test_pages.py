@@ -65,6 +65,21 @@ def test_home_has_a_date_picker_and_a_search_box_that_lead_to_answers(demo, clie
     assert "date must be a real date written YYYY-MM-DD, not '20/05/2025'" in text(bad)
 
 
+def test_asking_another_date_keeps_the_times_and_filters_the_page_was_read_with(demo, client):
+    """On /on/20 May as known on 1 May, of interim final rules only, the "Another date" form asks
+    for 1 June as known on 1 May, of interim final rules only — not as known today, of everything."""
+    page = client.get(
+        "/on/2025-05-20/", {"known": "2025-05-01", "kind": "interim_final_rule", "page": "1"}
+    ).content.decode()
+    form = re.search(r'<form method="get" action="(/on/)"[^>]*>(.*?)</form>', page, re.S)
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)" value="([^"]*)"', form.group(2)))
+    assert fields == {"date": "2025-05-20", "known": "2025-05-01", "kind": "interim_final_rule"}  # not the page number
+    asked = client.get(form.group(1), {**fields, "date": "2025-06-01"})
+    assert asked.status_code == 302 and asked["Location"] == "/on/2025-06-01/?known=2025-05-01&kind=interim_final_rule"
+    body = text(client.get(asked["Location"]))
+    assert "as known on 1 May 2025" in body and "AI Diffusion Rule" in body
+
+
 # The instrument list
 
 

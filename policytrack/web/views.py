@@ -145,13 +145,18 @@ def document_detail(request, pk):
 
 @require_safe
 def go_to_date(request):
-    """The date picker's target: ``/on/?date=2025-05-20`` → ``/on/2025-05-20/`` (keeping ``known``)."""
+    """The date picker's target: ``/on/?date=2025-05-20&known=…`` → ``/on/2025-05-20/?known=…``,
+    keeping the other parameters (the times and filters the page asking was read with), which
+    the page checks, but the page number."""
     try:
         on = optional_date(request, "date")
-        known = optional_date(request, "known")
+        optional_date(request, "known")
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
     response = redirect("web:on_date", date=(on or timezone.localdate()).isoformat())
-    if known:  # the home page as known on a date asks about another date as known then
-        response["Location"] += f"?known={known.isoformat()}"
+    kept = request.GET.copy()
+    for name in ("date", "page"):
+        kept.pop(name, None)
+    if kept:
+        response["Location"] += f"?{kept.urlencode()}"
     return response
