@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from policytrack.timeline import engine
 from policytrack.timeline.derived import DerivedRules, forget_records_before
-from policytrack.timeline.knowledge import public_since
 from policytrack.timeline.models import Agency, Claim, Document, Instrument, Topic
 from policytrack.timeline.recorded import events_as_recorded, instrument_as_recorded
 
 from conftest import text
 from engine_strategies import FIRST_DAY, LAST_DAY, dates_in_range, knowledge_dates, timelines
 from test_status_periods import storable_documents, store
+from engine_lists import named_as_known
 
 D = datetime.date
 UTC = datetime.timezone.utc
@@ -67,7 +67,7 @@ def engine_says(instrument_id, on, known, moment):
     history; None when as known on ``known`` it was not yet public (a list does not name it)."""
     held = Instrument.history.as_of(moment).get(id=instrument_id)
     events = events_as_recorded(instrument_id, moment)
-    if known is not None and known < public_since(events):
+    if not named_as_known(events, known):
         return None
     phase = engine.status(events, on=on, known=known).phase
     return held.slug, (phase, held.title, held.kind)

@@ -3,6 +3,7 @@
 from policytrack.timeline.models import Claim, Document
 
 from conftest import text
+from engine_lists import named_as_known
 
 
 def test_as_known_on_1_may_the_rule_was_listed_in_force_on_20_may(client, demo):
@@ -94,7 +95,6 @@ def test_every_row_listed_is_the_engines_status_as_known_then(client, db, run):
     import datetime
     import random
 
-    from policytrack.timeline.knowledge import public_since
     from policytrack.timeline.models import Instrument
 
     run("generate_synthetic", "--instruments", "30", "--seed", "5")
@@ -108,7 +108,7 @@ def test_every_row_listed_is_the_engines_status_as_known_then(client, db, run):
         expected = {
             slug: instruments[slug].status(on, known).phase
             for slug in instruments
-            if public_since(events[slug]) <= known
+            if named_as_known(events[slug], known)
         }
         response = client.get(f"/on/{on}/?known={known}")
         listed = {row.slug: row.phase_on for row in response.context["page"].object_list}

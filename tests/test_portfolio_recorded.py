@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policytrack.timeline.derived import DerivedRules, forget_records_before
-from policytrack.timeline.knowledge import public_since
 from policytrack.timeline.models import Agency, Claim, Document, Event, Instrument
 from policytrack.timeline.recorded import events_as_recorded
 
 from conftest import text
+from engine_lists import named_as_known
 
 D = datetime.date
 UTC = datetime.timezone.utc
@@ -95,7 +95,7 @@ def test_the_list_as_recorded_at_a_moment_agrees_with_each_instruments_history(d
                     assert set(found) == {
                         instrument.slug
                         for instrument in instruments
-                        if known is None or public_since(events_as_recorded(instrument.pk, recorded)) <= known
+                        if named_as_known(events_as_recorded(instrument.pk, recorded), known)
                     }
                     for slug, (phase, _) in found.items():
                         assert phase == status_as_recorded(client, slug, on, recorded, known), (
