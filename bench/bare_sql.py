@@ -236,13 +236,13 @@ def run(page, address, params):
         for sql in FILTER_FORM:
             _fetch(sql, [])
     elif page.startswith("/compare/"):
-        from policytrack.timeline.compare import _sql as compare_sql
+        from policytrack.timeline.compare import PhaseComparison
 
         a, b = (datetime.date.fromisoformat(params[name]) for name in ("a", "b"))
-        known = [datetime.date.fromisoformat(params["known"])] * 2 if "known" in params else []
-        dates = [a, b, *known, a, a, *known, b, b, *known]
-        _fetch(compare_sql(False, "groups", bool(known)), dates)
-        _fetch(compare_sql(False, "rows", bool(known)), [*dates, 50, 0])
+        known = datetime.date.fromisoformat(params["known"]) if "known" in params else None
+        comparison = PhaseComparison(a, b, known=known)
+        _fetch(*comparison.statement("groups"))
+        _fetch(*comparison.statement("rows", [50, 0]))
         for sql in FILTER_FORM:
             _fetch(sql, [])
     elif page.startswith("/feeds/"):

@@ -16,21 +16,19 @@ from .recorded import rows_held_at
 
 
 @functools.cache
-def _sql(narrowed, part, known=False, recorded=False):
-    """The candidates are the instruments with a status period starting after the earlier date
-    and by the later one (their phase can differ only if one does), found by the index on
-    valid_from (period_start_idx); each one's period covering each date is then probed by the
-    index on (instrument, valid_from, valid_to) (period_instrument_on_idx). ``part`` is "groups"
-    (counts by from, to), "rows" (a page, by from, to, title) or "all" (every row, for a CSV).
+def _sql(narrowed, part, known=False, recorded=False, reverse=False):
+    """An instrument's phase on the earlier date ``lo`` can differ from its phase on the later
+    date ``hi`` only if its period covering ``lo`` ends by ``hi`` and its period covering ``hi``
+    starts after ``lo``: the query joins those two ranges, each read from one index
+    (period_end_idx by valid_to, period_start_idx by valid_from, each with the phase and the
+    listing rank), on the instrument. ``part`` is "groups" (counts by the phase on a, on b),
+    "rows" (a page, by those phases, then title) or "all" (every row, for a CSV); ``reverse``
+    when ``a`` is the later date.
 
-    ``known``: the same over the current rows known on a date (``KnownPeriod``), which tile valid
-    time on every knowledge date as the periods do: candidates by ``known_period_start_idx``, each
-    probed by the partial unique index on (instrument, known_from, valid_from). Each test of
-    knowledge takes the date twice, after the valid dates of its row.
-
-    ``recorded``: over the rows as recorded at a moment (open then: written by it and not yet
-    closed), which tile valid time as the open rows do; the moment twice, then the knowledge
-    date twice (``known``) or the end of time once (every source known)."""
+    ``known``: the same over the current rows known on a date (``KnownPeriod``), which tile
+    valid time on every knowledge date as the periods do. ``recorded``: over the rows as
+    recorded at a moment (written by it and not yet closed then). Each side takes the moment
+    twice (``recorded``), then the knowledge date twice (``known``) or the end of time once."""
     table = KnownPeriod if known or recorded else StatusPeriod
     periods = connection.ops.quote_name(table._meta.db_table)
 
@@ -38,31 +36,26 @@ def _sql(narrowed, part, known=False, recorded=False):
         if not known and not recorded:
             return ""
         when = (
-            f" AND {alias}recorded_from <= %s AND ({alias}recorded_to IS NULL OR {alias}recorded_to > %s)"
+            f" AND {alias}.recorded_from <= %s AND ({alias}.recorded_to IS NULL OR {alias}.recorded_to > %s)"
             if recorded
-            else f" AND {alias}recorded_to IS NULL"
+            else f" AND {alias}.recorded_to IS NULL"
         )
-        knowing = f" AND {alias}known_from <= %s AND {alias}known_to > %s" if known else f" AND {alias}known_to = %s"
+        knowing = f" AND {alias}.known_from <= %s AND {alias}.known_to > %s" if known else f" AND {alias}.known_to = %s"
         return when + knowing
 
-    selected = " AND instrument_id IN ({selection})" if narrowed else ""
-    candidates = (
-        f"SELECT DISTINCT instrument_id, title FROM {periods} "
-        f"WHERE valid_from > %s AND valid_from <= %s{known_on('')}{selected}"
-    )
+    selected = " AND hi.instrument_id IN ({selection})" if narrowed else ""
     joined = (
-        f"FROM ({candidates}) c "
-        f"JOIN {periods} pa ON pa.instrument_id = c.instrument_id AND pa.valid_from <= %s AND pa.valid_to > %s"
-        f"{known_on('pa.')} "
-        f"JOIN {periods} pb ON pb.instrument_id = c.instrument_id AND pb.valid_from <= %s AND pb.valid_to > %s"
-        f"{known_on('pb.')} "
-        f"WHERE pa.phase <> pb.phase"
+        f"FROM {periods} lo JOIN {periods} hi ON hi.instrument_id = lo.instrument_id "
+        f"WHERE lo.valid_to > %s AND lo.valid_to <= %s AND lo.valid_from <= %s{known_on('lo')} "
+        f"AND hi.valid_from > %s AND hi.valid_from <= %s AND hi.valid_to > %s{known_on('hi')}{selected} "
+        f"AND lo.phase <> hi.phase"
     )
+    a, b = ("hi", "lo") if reverse else ("lo", "hi")
     if part == "groups":
-        return f"SELECT pa.phase, pb.phase, COUNT(*) {joined} GROUP BY pa.phase, pb.phase ORDER BY 3 DESC, 1, 2"
-    order = "ORDER BY pa.listing_rank, pb.listing_rank, c.title, c.instrument_id"
+        return f"SELECT {a}.phase, {b}.phase, COUNT(*) {joined} GROUP BY {a}.phase, {b}.phase ORDER BY 3 DESC, 1, 2"
+    order = f"ORDER BY {a}.listing_rank, {b}.listing_rank, hi.title, hi.instrument_id"
     limit = " LIMIT %s OFFSET %s" if part == "rows" else ""
-    return f"SELECT c.instrument_id, pa.phase, pb.phase {joined} {order}{limit}"
+    return f"SELECT hi.instrument_id, {a}.phase, {b}.phase {joined} {order}{limit}"
 
 
 class PhaseComparison(Sequence):
@@ -75,22 +68,27 @@ class PhaseComparison(Sequence):
     def __init__(self, a, b, instruments=None, known=None, recorded=None):
         self.a, self.b, self.instruments, self.known, self.recorded = a, b, instruments, known, recorded
 
-    def _run(self, part, extra=()):
+    def statement(self, part, extra=()):
+        """The SQL of ``part`` (see ``_sql``) and its parameters."""
         lo, hi = sorted((self.a, self.b))
         knowing = [] if self.recorded is None else [self.recorded, self.recorded]
         if self.known is not None:
             knowing += [self.known, self.known]
         elif self.recorded is not None:
             knowing.append(END_OF_TIME)
-        sql = _sql(self.instruments is not None, part, self.known is not None, self.recorded is not None)
-        params = [lo, hi, *knowing]
+        sql = _sql(
+            self.instruments is not None, part, self.known is not None, self.recorded is not None, self.a > self.b
+        )
+        params = [lo, hi, lo, *knowing, lo, hi, hi, *knowing]
         if self.instruments is not None:
             selection, selection_params = self.instruments.order_by().values("pk").query.sql_with_params()
             sql = sql.replace("{selection}", selection)
             params += list(selection_params)
-        params += [self.a, self.a, *knowing, self.b, self.b, *knowing, *extra]
+        return sql, [*params, *extra]
+
+    def _run(self, part, extra=()):
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(*self.statement(part, extra))
             return cursor.fetchall()
 
     def names(self, pks):
