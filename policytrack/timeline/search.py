@@ -130,12 +130,25 @@ def _texts(instrument_ids):
 
 
 def reindex(instrument_ids):
-    """Rewrite the search documents of these instruments (those deleted are dropped)."""
+    """Bring the search documents of these instruments in step with them: those whose text
+    changed (or that have none yet) are written again, those of deleted instruments dropped,
+    the others left as they are (a full rebuild, which changes almost none, then writes none)."""
     instrument_ids = list(instrument_ids)
     if not instrument_ids:
         return
     documents = _texts(instrument_ids)
-    SearchDocument.objects.filter(instrument_id__in=instrument_ids).delete()
+    stored = {
+        pk: tuple(texts)
+        for pk, *texts in SearchDocument.objects.filter(instrument_id__in=instrument_ids).values_list(
+            "instrument_id", "identifiers", "titles", "body"
+        )
+    }
+    gone = [pk for pk in stored if pk not in documents]
+    documents = {pk: texts for pk, texts in documents.items() if stored.get(pk) != texts}
+    stale = [*documents, *gone]
+    if not stale:
+        return
+    SearchDocument.objects.filter(instrument_id__in=stale).delete()
     SearchDocument.objects.bulk_create(
         SearchDocument(instrument_id=pk, identifiers=ids, titles=titles, body=body)
         for pk, (ids, titles, body) in documents.items()
@@ -151,8 +164,8 @@ def reindex(instrument_ids):
         )
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            marks = ", ".join(["%s"] * len(instrument_ids))
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", instrument_ids)
+            marks = ", ".join(["%s"] * len(stale))
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", stale)
             cursor.executemany(
                 f"INSERT INTO {FTS_TABLE} (rowid, identifiers, titles, body) VALUES (%s, %s, %s, %s)",
                 [(pk, *texts) for pk, texts in documents.items()],
