@@ -189,7 +189,7 @@ def measure(size, generated, only=None, skip_writes=False):
 
     from bench import bare_sql
     from policytrack.timeline.models import Agency, Instrument
-    from policytrack.timeline.periods import rebuild_status_periods
+    from policytrack.timeline.periods import CORES, rebuild_status_periods
 
     _tidy()
     rng = random.Random(5)
@@ -317,7 +317,7 @@ def measure(size, generated, only=None, skip_writes=False):
             "floor_ms": floor,
         }
     started = time.perf_counter()
-    count = rebuild_status_periods(batch_size=1000)
+    count = rebuild_status_periods(batch_size=1000, jobs=CORES)
     rebuild = time.perf_counter() - started
     imported = _federal_register_throughput()
     rewrite = _rewrite_every_period()
@@ -449,14 +449,14 @@ def _rewrite_every_period():
     from django.db import connection, transaction
 
     from policytrack.timeline.models import PhaseTally, PhaseTallyYear, StatusPeriod
-    from policytrack.timeline.periods import rebuild_status_periods, tally_differences
+    from policytrack.timeline.periods import CORES, rebuild_status_periods, tally_differences
 
     before = StatusPeriod.objects.count()
     with transaction.atomic(), connection.cursor() as cursor:
         for model in (StatusPeriod, PhaseTally, PhaseTallyYear):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
     started = time.perf_counter()
-    rebuild_status_periods(batch_size=1000)
+    rebuild_status_periods(batch_size=1000, jobs=CORES)
     elapsed = time.perf_counter() - started
     assert StatusPeriod.objects.count() == before, "the rewrite did not write the periods it deleted"
     assert not tally_differences(), "the rewrite left the phase tally disagreeing with the periods"

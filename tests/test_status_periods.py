@@ -1,6 +1,8 @@
 """Stored status periods: always in step with the engine, so a list is one indexed query."""
 
 import datetime
+import io
+import os
 from collections import Counter
 
 import pytest
@@ -314,3 +316,47 @@ def test_a_csv_export_reads_disputes_by_index_and_leaves_the_planner_as_it_found
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == before
+
+
+def _record_pid(rebuild, into):
+    """``rebuild`` (a batch's rebuild) that first writes its process's id to the file ``into``."""
+
+    def rebuild_and_record(batch):
+        with open(into, "a") as file:
+            file.write(f"{os.getpid()}\n")
+        return rebuild(batch)
+
+    return rebuild_and_record
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_in_several_processes_writes_what_one_process_writes(tmp_path, monkeypatch):
+    """After a restore that lost the status periods, their tallies and the search documents,
+    a rebuild in two processes at once (PostgreSQL; elsewhere in this one, one batch after the
+    other) writes every row back as it was, and leaves nothing stale."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from policytrack.timeline import periods
+    from policytrack.timeline.models import PhaseTally, PhaseTallyYear
+    from policytrack.timeline.search import SearchDocument
+
+    call_command("generate_synthetic", "--instruments", "24", "--seed", "9", stdout=io.StringIO())
+    columns = ("instrument_id", "phase", "in_force", "enforced", "valid_from", "valid_to", "title")
+    before = list(StatusPeriod.objects.order_by("instrument_id", "valid_from").values_list(*columns))
+    documents = list(SearchDocument.objects.order_by("instrument_id").values_list("instrument_id", "titles", "body"))
+    for model in (StatusPeriod, PhaseTally, PhaseTallyYear, SearchDocument):
+        model.objects.all().delete()
+    pids = tmp_path / "pids"
+    monkeypatch.setattr(periods, "_rebuild_batch", _record_pid(periods._rebuild_batch, pids))
+
+    assert periods.rebuild_status_periods(batch_size=3, jobs=2) == Instrument.objects.count()
+
+    assert list(StatusPeriod.objects.order_by("instrument_id", "valid_from").values_list(*columns)) == before
+    assert list(SearchDocument.objects.order_by("instrument_id").values_list("instrument_id", "titles", "body")) == (
+        documents
+    )
+    assert not tally_differences() and not list(periods.find_stale_status_periods())
+    worked = set(pids.read_text().split())
+    assert len(worked) == (2 if connection.vendor == "postgresql" else 1)
+    assert (str(os.getpid()) in worked) == (connection.vendor != "postgresql")

@@ -87,12 +87,12 @@ def rebuild_for_rules(progress=None):
     """If the stored periods were derived by other rules than the code's, rebuild every
     instrument (only those whose periods differ are rewritten) and record the code's version.
     Returns the version found and how many instruments were rebuilt, or None when they agree."""
-    from .periods import rebuild_status_periods
+    from .periods import CORES, rebuild_status_periods
 
     stored = stored_rules_version()
     if stored == engine.RULES_VERSION:
         return None
-    rebuilt = rebuild_status_periods(progress=progress)
+    rebuilt = rebuild_status_periods(progress=progress, jobs=CORES)
     record_rules_version()
     return stored, rebuilt
 

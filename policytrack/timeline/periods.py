@@ -12,6 +12,8 @@ Bulk writes of the rows the engine reads mark their instruments too (``bulk.py``
 from __future__ import annotations
 
 import datetime
+import multiprocessing
+import os
 import weakref
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -120,24 +122,60 @@ def mark_changed(instrument_ids):
         rebuild_status_periods(ids)
 
 
-def rebuild_status_periods(instrument_ids=None, batch_size=500, progress=None):
-    """Rebuild the periods of the given instruments (all when None). Returns how many.
-    ``progress(done, total)`` is called after each batch."""
+# The processes a rebuild of many instruments uses at most: one per core.
+CORES = os.cpu_count() or 1
+
+
+def rebuild_status_periods(instrument_ids=None, batch_size=500, progress=None, jobs=1):
+    """Rebuild the periods of the given instruments (all when None), a transaction per batch.
+    Returns how many. ``progress(done, total)`` is called after each batch.
+
+    ``jobs`` > 1 rebuilds that many batches at once, each in a process of its own with its own
+    connection, where the database takes concurrent writers (PostgreSQL) and no transaction
+    is open (a batch must commit on its own); otherwise one after the other. Batches touch
+    disjoint instruments, and the tallies they share are updated in one lock order."""
     if instrument_ids is None:
         instrument_ids = list(Instrument.objects.values_list("pk", flat=True))
     instrument_ids = sorted(instrument_ids)
-    state = _state()
-    for start in range(0, len(instrument_ids), batch_size):
-        batch = instrument_ids[start : start + batch_size]
-        with transaction.atomic():
-            state.rebuilding = True
-            try:
-                _rebuild_batch(batch)
-            finally:
-                state.rebuilding = False
+    batches = [instrument_ids[start : start + batch_size] for start in range(0, len(instrument_ids), batch_size)]
+    done = 0
+    for count in _rebuilt_batches(batches, jobs):
+        done += count
         if progress:
-            progress(start + len(batch), len(instrument_ids))
+            progress(done, len(instrument_ids))
     return len(instrument_ids)
+
+
+def _rebuilt_batches(batches, jobs):
+    """Rebuild each batch, yielding its size as it is committed (in any order with ``jobs``)."""
+    connection = connections[router.db_for_write(StatusPeriod)]
+    if jobs > 1 and len(batches) > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        connections.close_all()  # each process opens its own; a forked socket would be shared
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(batches))) as pool:
+            yield from pool.imap_unordered(_rebuild_batch_in_process, batches)
+        return
+    for batch in batches:
+        yield _rebuild_committed(batch)
+
+
+def _rebuild_committed(batch):
+    state = _state()
+    with transaction.atomic():
+        state.rebuilding = True
+        try:
+            _rebuild_batch(batch)
+        finally:
+            state.rebuilding = False
+    return len(batch)
+
+
+def _rebuild_batch_in_process(batch):
+    """A worker process's batch: rebuilt and committed on the process's own connection, closed
+    after it (a worker may be ended between batches)."""
+    try:
+        return _rebuild_committed(batch)
+    finally:
+        connections.close_all()
 
 
 def reindex_status_periods():

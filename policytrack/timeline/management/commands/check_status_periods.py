@@ -11,6 +11,7 @@ from policytrack.timeline.knowledge import public_since
 from policytrack.timeline.models import BEGINNING_OF_TIME, END_OF_TIME, Event, Instrument, KnownPeriod, engine_input
 from policytrack.timeline.recorded import events_as_recorded
 from policytrack.timeline.periods import (
+    CORES,
     find_stale_status_periods,
     rebuild_status_periods,
     rebuild_tally,
@@ -36,6 +37,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--repair", action="store_true", help="Rebuild the periods that disagree.")
         parser.add_argument(
+            "--jobs",
+            type=int,
+            default=CORES,
+            metavar="N",
+            help=f"Rebuild in N processes at once on PostgreSQL (default {CORES}, one per core; 1: one process).",
+        )
+        parser.add_argument(
             "--samples",
             type=int,
             default=200,
@@ -45,9 +53,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("slugs", nargs="*", metavar="SLUG", help="Only these instruments (default: all).")
 
-    def handle(self, *args, repair, samples, slugs, **options):
+    def handle(self, *args, repair, samples, slugs, jobs, **options):
         if samples < 0:
             self.stderr.write(f"--samples must be 0 or more, not {samples}.")
+            raise SystemExit(2)
+        if jobs < 1:
+            self.stderr.write(f"--jobs must be 1 or more, not {jobs}.")
             raise SystemExit(2)
         instruments = Instrument.objects.order_by("pk")
         if slugs:
@@ -118,7 +129,9 @@ class Command(BaseCommand):
             self.stdout.write("The lists now answer recorded= only from now on; instrument pages answer any moment.")
         if stale:
             progress = self._progress if len(stale) >= PROGRESS_EVERY else None
-            rebuild_status_periods(stale, progress=progress and (lambda done, of: progress(done, of, "rebuilt")))
+            rebuild_status_periods(
+                stale, progress=progress and (lambda done, of: progress(done, of, "rebuilt")), jobs=jobs
+            )
             left = list(find_stale_status_periods(stale))
             if left:
                 self.stderr.write(f"{len(left):,} instruments are still stale after the rebuild.")
