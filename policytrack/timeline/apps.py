@@ -7,4 +7,4 @@ class TimelineConfig(AppConfig):
     verbose_name = "Timeline"
 
     def ready(self):
-        from . import periods  # noqa: F401  (connects the rebuild signals)
+        from . import lookups, periods  # noqa: F401  (registers ``__any``; connects the rebuild signals)

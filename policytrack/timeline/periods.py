@@ -195,7 +195,7 @@ def _engine_input(instrument_ids):
     """Yield each instrument's id, its events' stored ``(pk, date, precision)`` and its engine
     events (see ``engine_input``)."""
     with reads_by_index(router.db_for_read(Claim)):
-        found = engine_input(Event.objects.filter(instrument_id__in=instrument_ids))
+        found = engine_input(Event.objects.filter(instrument_id__any=instrument_ids))
     for instrument_id in instrument_ids:
         yield instrument_id, *found.get(instrument_id, ([], []))
 
@@ -235,7 +235,7 @@ _PERIOD_COLUMNS = (
 
 
 def _titles(instrument_ids):
-    return dict(Instrument.objects.filter(pk__in=instrument_ids).values_list("pk", "title"))
+    return dict(Instrument.objects.filter(pk__any=instrument_ids).values_list("pk", "title"))
 
 
 def _derived(instrument_ids, titles, sync_dates=False, inputs=None, events=None):
@@ -271,7 +271,7 @@ def _derived(instrument_ids, titles, sync_dates=False, inputs=None, events=None)
 def _stored(instrument_ids):
     stored = defaultdict(list)
     for row in (
-        StatusPeriod.objects.filter(instrument_id__in=instrument_ids)
+        StatusPeriod.objects.filter(instrument_id__any=instrument_ids)
         .order_by("instrument_id", "valid_from")
         .values_list(*_PERIOD_COLUMNS)
     ):
@@ -303,7 +303,7 @@ def _mistitled(instrument_ids, titles):
     instruments, which PostgreSQL answered by hashing all 100,000 of them, took 40–100 ms a
     batch against 11.)"""
     copies = (
-        Event.objects.filter(instrument_id__in=instrument_ids)
+        Event.objects.filter(instrument_id__any=instrument_ids)
         .order_by()
         .values_list("instrument_id", "instrument_title")
         .distinct()
@@ -334,7 +334,7 @@ def _rebuild_batch(instrument_ids):
         rows = [row for pk in changed for row in derived.get(pk, [])]
         tally = _tally_of(((row[1], row[6], row[7]) for pk in changed for row in stored.get(pk, [])), sign=-1)
         tally.update(_tally_of(((row[1], row[6], row[7]) for row in rows), sign=+1))
-        StatusPeriod.objects.filter(instrument_id__in=changed).delete()
+        StatusPeriod.objects.filter(instrument_id__any=changed).delete()
         insert_rows(rows, StatusPeriod, _PERIOD_COLUMNS)
         _add_to_tally(tally)
     known_tally.add(known_corners)  # after the tallies of days and years: every writer's lock order
@@ -360,7 +360,7 @@ def _stored_known_periods(instrument_ids, with_keys=False):
     stored = defaultdict(list)
     for row in (
         KnownPeriod.objects.current()
-        .filter(instrument_id__in=instrument_ids)
+        .filter(instrument_id__any=instrument_ids)
         .order_by("instrument_id", "known_from", "valid_from")
         .values_list(*knowledge.KNOWN_PERIOD_COLUMNS, "pk", "recorded_from")
     ):
@@ -399,9 +399,9 @@ def _rebuild_known_periods(instrument_ids, inputs, titles, now):
                 wanted[row] -= 1
                 adding.append(row)
     if dropping:
-        KnownPeriod.objects.filter(pk__in=dropping).delete()
+        KnownPeriod.objects.filter(pk__any=dropping).delete()
     if closing:
-        KnownPeriod.objects.filter(pk__in=closing).update(recorded_to=now)
+        KnownPeriod.objects.filter(pk__any=closing).update(recorded_to=now)
     if adding:
         connection = connections[router.db_for_write(KnownPeriod)]
         moment = connection.ops.adapt_datetimefield_value(now)

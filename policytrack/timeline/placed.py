@@ -72,7 +72,7 @@ def derived(inputs):
 
 def stored(instrument_ids, model=Event, fields=REBUILT_EVENT_FIELDS):
     """Event pk → its stored placing, for every event of these instruments."""
-    rows = model.objects.filter(instrument_id__in=instrument_ids).order_by().values_list("pk", *fields)
+    rows = model.objects.filter(instrument_id__any=instrument_ids).order_by().values_list("pk", *fields)
     return {pk: tuple(placing) for pk, *placing in rows}
 
 
@@ -196,7 +196,7 @@ def stored_over_knowledge(instrument_ids, model=KnownPlacing):
     ``KNOWN_PLACING_COLUMNS``) and its pk."""
     stored = {}
     rows = (
-        model.objects.filter(event__instrument_id__in=instrument_ids)
+        model.objects.filter(event__instrument_id__any=instrument_ids)
         .order_by()
         .values_list("event__instrument_id", *KNOWN_PLACING_COLUMNS, "pk")
     )
@@ -228,7 +228,7 @@ def rewrite_over_knowledge(instrument_ids, inputs, model=KnownPlacing):
                 dropping.append(pk)
         adding += [row for row, count in wanted.items() for _ in range(count)]
     if dropping:
-        model.objects.filter(pk__in=dropping).delete()
+        model.objects.filter(pk__any=dropping).delete()
     if adding:
         insert_rows(adding, model, KNOWN_PLACING_COLUMNS)
     return len(dropping) + len(adding)

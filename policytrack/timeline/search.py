@@ -89,7 +89,7 @@ def _texts(instrument_ids):
     """(identifiers, titles, body) of each instrument, by id: four queries for the batch."""
     parts = {}
     for pk, slug, title, short_title, aliases, rin, dockets, cfr, summary in Instrument.objects.filter(
-        pk__in=instrument_ids
+        pk__any=instrument_ids
     ).values_list("pk", "slug", "title", "short_title", "aliases", "rin", "docket_ids", "cfr_parts", "summary"):
         parts[pk] = (
             [slug, rin, *map(str, dockets or []), *map(str, cfr or [])],
@@ -97,19 +97,19 @@ def _texts(instrument_ids):
             [summary],
         )
     for instrument_id, note in (
-        Event.objects.filter(instrument_id__in=instrument_ids).exclude(note="").values_list("instrument_id", "note")
+        Event.objects.filter(instrument_id__any=instrument_ids).exclude(note="").values_list("instrument_id", "note")
     ):
         parts[instrument_id][2].append(note)
     cited = defaultdict(set)
-    for instrument_id, quote, document_id in Claim.objects.filter(event__instrument_id__in=instrument_ids).values_list(
+    for instrument_id, quote, document_id in Claim.objects.filter(event__instrument_id__any=instrument_ids).values_list(
         "event__instrument_id", "quote", "document_id"
     ):
         if quote:
             parts[instrument_id][2].append(quote)
         cited[document_id].add(instrument_id)
-    for pk, title, publisher, citation, number, excerpt, note in Document.objects.filter(pk__in=cited).values_list(
-        "pk", "title", "publisher", "citation", "fr_document_number", "excerpt", "note"
-    ):
+    for pk, title, publisher, citation, number, excerpt, note in Document.objects.filter(
+        pk__any=list(cited)
+    ).values_list("pk", "title", "publisher", "citation", "fr_document_number", "excerpt", "note"):
         for instrument_id in cited[pk]:
             identifiers, _, body = parts[instrument_id]
             identifiers += [citation, f"FR Doc. {number}" if number else ""]
@@ -139,7 +139,7 @@ def reindex(instrument_ids):
     documents = _texts(instrument_ids)
     stored = {
         pk: tuple(texts)
-        for pk, *texts in SearchDocument.objects.filter(instrument_id__in=instrument_ids).values_list(
+        for pk, *texts in SearchDocument.objects.filter(instrument_id__any=instrument_ids).values_list(
             "instrument_id", "identifiers", "titles", "body"
         )
     }
@@ -148,14 +148,14 @@ def reindex(instrument_ids):
     stale = [*documents, *gone]
     if not stale:
         return
-    SearchDocument.objects.filter(instrument_id__in=stale).delete()
+    SearchDocument.objects.filter(instrument_id__any=stale).delete()
     SearchDocument.objects.bulk_create(
         SearchDocument(instrument_id=pk, identifiers=ids, titles=titles, body=body)
         for pk, (ids, titles, body) in documents.items()
     )
     connection = connections[router.db_for_write(SearchDocument)]
     if connection.vendor == "postgresql":
-        SearchDocument.objects.filter(instrument_id__in=list(documents)).update(
+        SearchDocument.objects.filter(instrument_id__any=list(documents)).update(
             vector=(
                 SearchVector("identifiers", weight="A", config=CONFIG)
                 + SearchVector("titles", weight="B", config=CONFIG)
@@ -289,7 +289,7 @@ def snippets(instrument_ids, text, width=220):
         return {}
     finder = re.compile("|".join(_pattern(term) for term in terms), re.I)
     found = {}
-    for pk, titles, identifiers, body in SearchDocument.objects.filter(instrument_id__in=instrument_ids).values_list(
+    for pk, titles, identifiers, body in SearchDocument.objects.filter(instrument_id__any=instrument_ids).values_list(
         "instrument_id", "titles", "identifiers", "body"
     ):
         for source in (identifiers, titles, body):
