@@ -1,7 +1,12 @@
-"""What changed for the portfolio between two dates: the instruments whose phase on one date
-differs from their phase on the other, grouped by (from, to), read from the stored status
-periods (with every source known) or from the rows over knowledge time (as known on a date).
-A fixed number of queries whatever the number of instruments."""
+"""Comparing the portfolio at two times, grouped by (from, to), with a fixed number of queries
+whatever the number of instruments:
+
+- what changed between two dates: the instruments whose phase on one date differs from their
+  phase on the other, read from the stored status periods (with every source known) or from the
+  rows over knowledge time (as known on a date);
+- what was learned between two knowledge dates: the instruments whose phase on one date as known
+  on one knowledge date differs from their phase on it as known on the other, read from the rows
+  over knowledge time; an instrument nothing had been published about yet is "not yet public"."""
 
 from __future__ import annotations
 
@@ -58,33 +63,27 @@ def _sql(narrowed, part, known=False, recorded=False, reverse=False):
     return f"SELECT hi.instrument_id, {a}.phase, {b}.phase {joined} {order}{limit}"
 
 
-class PhaseComparison(Sequence):
-    """The instruments whose phase on ``a`` differs from their phase on ``b`` (either order),
-    as ``(instrument id, phase on a, phase on b)``, by phase on a, phase on b (listing order),
-    then title; ``groups`` counts them by (phase on a, phase on b). Sliced, it reads one page.
-    With ``known``, both phases are those known on that date (the sources published by then);
-    with ``recorded``, as this tracker recorded them at that moment."""
+class _Comparison(Sequence):
+    """Pairs of phases ``(instrument id, first, second)`` in listing order, read a part at a time
+    ("groups", "rows" given LIMIT and OFFSET, "all") by the SQL of ``_query``; ``groups`` counts
+    them by (first, second). Sliced, it reads one page."""
 
-    def __init__(self, a, b, instruments=None, known=None, recorded=None):
-        self.a, self.b, self.instruments, self.known, self.recorded = a, b, instruments, known, recorded
+    recorded = None
+
+    def _query(self, part):
+        """``part``'s SQL, the parameters ahead of the instruments' selection and those after it."""
+        raise NotImplementedError
 
     def statement(self, part, extra=()):
-        """The SQL of ``part`` (see ``_sql``) and its parameters."""
-        lo, hi = sorted((self.a, self.b))
-        knowing = [] if self.recorded is None else [self.recorded, self.recorded]
-        if self.known is not None:
-            knowing += [self.known, self.known]
-        elif self.recorded is not None:
-            knowing.append(END_OF_TIME)
-        sql = _sql(
-            self.instruments is not None, part, self.known is not None, self.recorded is not None, self.a > self.b
-        )
-        params = [lo, hi, lo, *knowing, lo, hi, hi, *knowing]
+        """``part``'s SQL and parameters (``extra`` last: a page's LIMIT and OFFSET), the
+        instruments' selection in it when narrowed."""
+        sql, before, after = self._query(part)
+        params = list(before)
         if self.instruments is not None:
             selection, selection_params = self.instruments.order_by().values("pk").query.sql_with_params()
             sql = sql.replace("{selection}", selection)
             params += list(selection_params)
-        return sql, [*params, *extra]
+        return sql, [*params, *after, *extra]
 
     def _run(self, part, extra=()):
         with connection.cursor() as cursor:
@@ -101,16 +100,9 @@ class PhaseComparison(Sequence):
             found.update((pk, held[:3]) for pk, held in rows_held_at(pks, self.recorded).items())
         return found
 
-    @property
-    def row_query(self):
-        """The query of a row's link: its instrument's page on ``b``, as known and recorded as
-        the comparison is."""
-        query = f"?on={self.b.isoformat()}" + (f"&known={self.known.isoformat()}" if self.known else "")
-        return query + (f"&recorded={quote(self.recorded.isoformat())}" if self.recorded else "")
-
     @functools.cached_property
     def groups(self):
-        """(phase on a, phase on b, how many), the largest group first."""
+        """(first phase, second phase, how many), the largest group first."""
         return self._run("groups")
 
     def __len__(self):
@@ -124,3 +116,95 @@ class PhaseComparison(Sequence):
 
     def __iter__(self):
         return iter(self._run("all"))
+
+
+class PhaseComparison(_Comparison):
+    """The instruments whose phase on ``a`` differs from their phase on ``b`` (either order),
+    as ``(instrument id, phase on a, phase on b)``, by phase on a, phase on b (listing order),
+    then title. With ``known``, both phases are those known on that date (the sources published
+    by then); with ``recorded``, as this tracker recorded them at that moment."""
+
+    def __init__(self, a, b, instruments=None, known=None, recorded=None):
+        self.a, self.b, self.instruments, self.known, self.recorded = a, b, instruments, known, recorded
+
+    def _query(self, part):
+        lo, hi = sorted((self.a, self.b))
+        knowing = [] if self.recorded is None else [self.recorded, self.recorded]
+        if self.known is not None:
+            knowing += [self.known, self.known]
+        elif self.recorded is not None:
+            knowing.append(END_OF_TIME)
+        sql = _sql(
+            self.instruments is not None, part, self.known is not None, self.recorded is not None, self.a > self.b
+        )
+        return sql, [lo, hi, lo, *knowing, lo, hi, hi, *knowing], []
+
+    @property
+    def row_query(self):
+        """The query of a row's link: its instrument's page on ``b``, as known and recorded as
+        the comparison is."""
+        query = f"?on={self.b.isoformat()}" + (f"&known={self.known.isoformat()}" if self.known else "")
+        return query + (f"&recorded={quote(self.recorded.isoformat())}" if self.recorded else "")
+
+
+# The phase of an instrument as known on a date before anything about it was published (no row
+# over knowledge time covers it): not a phase of the engine's, which would say "not yet issued".
+NOT_YET_PUBLIC = "not_yet_public"
+
+
+@functools.cache
+def _learned_sql(narrowed, part):
+    """The candidates are the instruments with a current row covering the valid date whose
+    knowledge starts after the earlier knowledge date and by the later one (on every knowledge
+    date from its first source on, an instrument's current rows tile valid time, so its phase as
+    known on the two dates can differ only if the row covering the later one starts in between —
+    an instrument first public in between included), found by ``known_period_learned_idx``; each
+    one's row covering the date as known on each knowledge date is then probed by the partial
+    unique index on (instrument, known_from, valid_from). A side with no row is not yet public."""
+    periods = connection.ops.quote_name(KnownPeriod._meta.db_table)
+    selected = " AND instrument_id IN ({selection})" if narrowed else ""
+    candidates = (
+        f"SELECT DISTINCT instrument_id, title FROM {periods} WHERE recorded_to IS NULL "
+        f"AND known_from > %s AND known_from <= %s AND valid_from <= %s AND valid_to > %s{selected}"
+    )
+    covering = "recorded_to IS NULL AND {p}.valid_from <= %s AND {p}.valid_to > %s AND {p}.known_from <= %s AND {p}.known_to > %s"
+    joined = (
+        f"FROM ({candidates}) c "
+        f"LEFT JOIN {periods} pa ON pa.instrument_id = c.instrument_id AND pa.{covering.format(p='pa')} "
+        f"LEFT JOIN {periods} pb ON pb.instrument_id = c.instrument_id AND pb.{covering.format(p='pb')} "
+        f"WHERE COALESCE(pa.phase, '') <> COALESCE(pb.phase, '')"
+    )
+    first, second = (f"COALESCE({p}.phase, '{NOT_YET_PUBLIC}')" for p in ("pa", "pb"))
+    if part == "groups":
+        return f"SELECT {first}, {second}, COUNT(*) {joined} GROUP BY {first}, {second} ORDER BY 3 DESC, 1, 2"
+    # Not yet public before every phase.
+    order = "ORDER BY COALESCE(pa.listing_rank, -1), COALESCE(pb.listing_rank, -1), c.title, c.instrument_id"
+    limit = " LIMIT %s OFFSET %s" if part == "rows" else ""
+    return f"SELECT c.instrument_id, {first}, {second} {joined} {order}{limit}"
+
+
+class LearnedComparison(_Comparison):
+    """What was learned between two knowledge dates about one valid date: the instruments whose
+    phase on ``on`` as known on ``known_a`` differs from their phase on it as known on
+    ``known_b`` (either order), as ``(instrument id, phase as known on a, as known on b)``, by
+    the first phase, the second (listing order, not yet public first), then title. A phase is
+    ``NOT_YET_PUBLIC`` as known on a date before any of the instrument's sources was published;
+    one public on neither date is left out. As recorded now."""
+
+    def __init__(self, on, known_a, known_b, instruments=None):
+        self.on, self.known_a, self.known_b, self.instruments = on, known_a, known_b, instruments
+
+    def _query(self, part):
+        lo, hi = sorted((self.known_a, self.known_b))
+        sides = [self.on, self.on, self.known_a, self.known_a, self.on, self.on, self.known_b, self.known_b]
+        return _learned_sql(self.instruments is not None, part), [lo, hi, self.on, self.on], sides
+
+    @property
+    def row_query(self):
+        """The query of a row's link: its instrument's page on ``on`` as known on ``known_b``."""
+        return f"?on={self.on.isoformat()}&known={self.known_b.isoformat()}"
+
+    @property
+    def compare_query(self):
+        """The query of a row's one-instrument comparison: the same three dates."""
+        return f"?on={self.on.isoformat()}&known_a={self.known_a.isoformat()}&known_b={self.known_b.isoformat()}"

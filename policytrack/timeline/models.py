@@ -839,6 +839,14 @@ class KnownPeriod(models.Model):
                 condition=OPEN,
                 name="known_period_end_idx",
             ),
+            # What was learned between two knowledge dates about a date: the rows whose knowledge
+            # starts between them, covering the date (``compare.LearnedComparison``).
+            models.Index(
+                fields=["known_from", "valid_from", "valid_to", "instrument"],
+                include=["title"],
+                condition=OPEN,
+                name="known_period_learned_idx",
+            ),
             # "Everything in phase P on D as known on K" (PostgreSQL 10,000: 25 → 4 ms).
             models.Index(
                 fields=["phase", "known_to", "valid_to", "known_from", "valid_from"],
