@@ -278,6 +278,7 @@ SPECTACULAR_SETTINGS = {
         "InstrumentKindEnum": "policytrack.timeline.models.Instrument.Kind",
         "DocumentKindEnum": "policytrack.timeline.models.Document.Kind",
         "RelationKindEnum": "policytrack.timeline.models.InstrumentRelation.Kind",
+        "KnownPhaseEnum": "policytrack.api.serializers.KNOWN_PHASES",
     },
 }
 

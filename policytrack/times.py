@@ -46,9 +46,47 @@ WINDOW_NOT_ON = (
 )
 
 
+# What was learned between two knowledge dates (/compare/ and /api/compare/ given these) takes
+# its knowledge times as known_a and known_b; what changed between two dates takes a and b.
+LEARNED = ("on", "known_a", "known_b")
+TWO_DATES = ("a", "b")
+
+
+def asks_learned(query):
+    """Whether a comparison's query asks what was learned between two knowledge dates."""
+    return bool(given(query, LEARNED))
+
+
+def learned_refusals(query):
+    """{parameter: why it is refused} for a query asking what was learned between two knowledge
+    dates: ``a`` and ``b`` (the other comparison's dates), ``known`` and ``recorded``. Empty when
+    there is nothing to refuse."""
+    refused = {}
+    if mixed := given(query, TWO_DATES):
+        names = " and ".join(f"“{name}”" for name in mixed)
+        message = (
+            f"Give either “a” and “b” (what changed between two dates) or “on”, “known_a” and “known_b” "
+            f"(what was learned about one date between two knowledge dates), not both: leave out {names}."
+        )
+        refused.update((name, message) for name in mixed)
+    if asked := given(query, TIMES):
+        names = " and ".join(f"“{name}”" for name in asked)
+        message = (
+            f"What was learned between two knowledge dates takes them as “known_a” and “known_b”, as "
+            f"recorded now: leave out {names}."
+        )
+        refused.update((name, message) for name in asked)
+    return refused
+
+
+def given(query, names):
+    """The ``names`` given a value in ``query``."""
+    return [name for name in names if query.get(name, "").strip()]
+
+
 def unanswered_times(request, times=TIMES):
     """The ``times`` asked of a view that cannot answer them."""
-    return [name for name in times if request.GET.get(name, "").strip()]
+    return given(request.GET, times)
 
 
 def refusal_message(asked, what="list"):

@@ -117,3 +117,26 @@ B = OpenApiParameter(
     OpenApiParameter.QUERY,
     description="The second date to compare (YYYY-MM-DD); today if left out.",
 )
+
+LEARNED_ON = OpenApiParameter(
+    "on",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
+    description="What was learned about this date (YYYY-MM-DD) between `known_a` and `known_b`; today if "
+    "left out. Given with `known_a` or `known_b`, it asks that comparison instead of `a` and `b` "
+    "(not with them, nor with `known` or `recorded`).",
+)
+KNOWN_A = OpenApiParameter(
+    "known_a",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
+    description="The first knowledge date (YYYY-MM-DD): the phase on `on` from the sources published by "
+    "then; 30 days before `known_b` if left out.",
+)
+KNOWN_B = OpenApiParameter(
+    "known_b",
+    OpenApiTypes.DATE,
+    OpenApiParameter.QUERY,
+    description="The second knowledge date (YYYY-MM-DD); today if left out. A date after today means every "
+    "source so far.",
+)

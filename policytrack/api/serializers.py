@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from policytrack.timeline.compare import NOT_YET_PUBLIC
 from policytrack.timeline.models import (
     Agency,
     Claim,
@@ -472,3 +473,36 @@ class CompareSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = CompareRowSerializer(many=True, help_text="A page of them: by phase on `a`, phase on `b`, title.")
+
+
+# One date as known on two knowledge dates (/api/compare/?on=&known_a=&known_b=).
+
+# A phase as known on a date, or "not_yet_public": nothing about the instrument published by then.
+KNOWN_PHASES = [*StatusPeriod.Phase.choices, (NOT_YET_PUBLIC, "not yet public")]
+
+
+class LearnedGroupSerializer(CompareGroupSerializer):
+    from_ = serializers.ChoiceField(choices=KNOWN_PHASES, help_text="The phase as known on `known_a`.")
+    to = serializers.ChoiceField(choices=KNOWN_PHASES, help_text="The phase as known on `known_b`.")
+
+
+class LearnedRowSerializer(serializers.Serializer):
+    instrument = serializers.SlugField()
+    title = serializers.CharField()
+    phase_a = serializers.ChoiceField(choices=KNOWN_PHASES, help_text="Its phase on `on` as known on `known_a`.")
+    phase_b = serializers.ChoiceField(choices=KNOWN_PHASES, help_text="Its phase on `on` as known on `known_b`.")
+    url = serializers.URLField(help_text="The instrument's page on `on` as known on `known_b`.")
+    compare_url = serializers.URLField(help_text="The instrument's own comparison of the two knowledge dates.")
+
+
+class LearnedSerializer(serializers.Serializer):
+    on = serializers.DateField(help_text="The date both phases are the phase on.")
+    known_a = serializers.DateField(help_text="The first knowledge date (the sources published by then).")
+    known_b = serializers.DateField(help_text="The second knowledge date.")
+    groups = LearnedGroupSerializer(many=True, help_text="How many instruments went from each phase to each other.")
+    count = serializers.IntegerField(help_text="How many instruments' phase differs in all.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = LearnedRowSerializer(
+        many=True, help_text="A page of them: by phase as known on `known_a`, then on `known_b`, then title."
+    )

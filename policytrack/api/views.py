@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import generics
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, ValidationError
@@ -24,10 +29,10 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from policytrack.times import WINDOW_NOT_ON, recorded_moment
+from policytrack.times import WINDOW_NOT_ON, asks_learned, learned_refusals, recorded_moment
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_between, changes_of
-from policytrack.timeline.compare import PhaseComparison
+from policytrack.timeline.compare import LearnedComparison, PhaseComparison
 from policytrack.timeline.dates import EARLIEST, BadDate, check_window
 from policytrack.timeline.filters import InstrumentFilter
 from policytrack.timeline.models import (
@@ -40,6 +45,7 @@ from policytrack.timeline.models import (
     engine_input,
 )
 from policytrack.timeline.recorded import events_as_recorded, held_rows, instrument_as_recorded
+from policytrack.web.compare import comparison_filters, learned_dates
 from policytrack.web.paths import path_maker
 from policytrack.timeline.wording import status_document
 from policytrack.web.hindsight import notes_as_known
@@ -369,15 +375,38 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
     @extend_schema(
         tags=["changes"],
         operation_id="compare",
-        parameters=[params.A, params.B, params.RECORDED, OpenApiParameter("page", int, OpenApiParameter.QUERY)],
-        responses={200: serializers.CompareSerializer, 400: ERRORS[400]},
+        parameters=[
+            params.A,
+            params.B,
+            params.RECORDED,
+            params.LEARNED_ON,
+            params.KNOWN_A,
+            params.KNOWN_B,
+            params.PAGE,
+            params.PAGE_SIZE,
+        ],
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="Comparison",
+                serializers=[serializers.CompareSerializer, serializers.LearnedSerializer],
+                resource_type_field_name=None,
+            ),
+            **ERRORS,
+        },
     )
     def get(self, request):
         """The instruments the filters select whose phase on `a` differs from their phase on
         `b`: counted by (from, to), and a page of 50 of them. With `known`, both phases are those
         known on that date (only the sources published by then); with `recorded`, as this
         tracker recorded them at that moment (each instrument's slug and title as they were
-        then; the filters select the instruments as they are now)."""
+        then; the filters select the instruments as they are now).
+
+        Given `on`, `known_a` or `known_b` instead: what was learned between two knowledge
+        dates about one date, the instruments whose phase on `on` as known on `known_a` differs
+        from their phase on it as known on `known_b` (`not_yet_public` as known on a date before
+        anything about it was published), as recorded now."""
+        if asks_learned(request.query_params):
+            return self.learned(request)
         dates = params.read_params(request, a="date", b="date")
         b = dates["b"] or timezone.localdate()
         a = dates["a"] or b - datetime.timedelta(days=30)
@@ -391,42 +420,60 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
         known = filterset.known_date
         narrowed = filterset.qs.order_by() if filterset.narrows else None
         comparison = PhaseComparison(a, b, narrowed, known=known, recorded=recorded)
-        page = DjangoPaginator(comparison, 50).get_page(request.GET.get("page"))
-        found = comparison.names([pk for pk, _, _ in page.object_list])
         instrument_path = path_maker("web:instrument_detail", "__slug__")
 
-        def page_url(number):
-            return request.build_absolute_uri(f"{request.path}?{_with_page(request.GET, number)}")
+        def row(slug, title, before, after):
+            url = request.build_absolute_uri(f"{instrument_path(slug)}{comparison.row_query}")
+            return {"instrument": slug, "title": title, "phase_a": before, "phase_b": after, "url": url}
 
-        return Response(
-            {
-                "a": a.isoformat(),
-                "b": b.isoformat(),
-                "known": known.isoformat() if known else None,
-                "recorded": recorded.isoformat() if recorded else None,
-                "groups": [{"from": before, "to": after, "count": count} for before, after, count in comparison.groups],
-                "count": len(comparison),
-                "next": page_url(page.next_page_number()) if page.has_next() else None,
-                "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-                "results": [
-                    {
-                        "instrument": found[pk][0],
-                        "title": found[pk][1],
-                        "phase_a": before,
-                        "phase_b": after,
-                        "url": request.build_absolute_uri(f"{instrument_path(found[pk][0])}{comparison.row_query}"),
-                    }
-                    for pk, before, after in page.object_list
-                    if pk in found
-                ],
+        times = {
+            "a": a.isoformat(),
+            "b": b.isoformat(),
+            "known": known.isoformat() if known else None,
+            "recorded": recorded.isoformat() if recorded else None,
+        }
+        return Response({**times, **_compared(request, comparison, row)})
+
+    def learned(self, request):
+        """What was learned between ``known_a`` and ``known_b`` about ``on``."""
+        if refused := learned_refusals(request.query_params):
+            raise ValidationError({name: [message] for name, message in refused.items()})
+        params.read_params(request, on="date", known_a="date", known_b="date")  # a 400 naming each bad one
+        on, known_a, known_b = learned_dates(request)
+        filterset = comparison_filters(request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        comparison = LearnedComparison(on, known_a, known_b, filterset.qs.order_by() if filterset.narrows else None)
+        instrument_path = path_maker("web:instrument_detail", "__slug__")
+        compare_path = path_maker("web:instrument_compare", "__slug__")
+
+        def row(slug, title, before, after):
+            return {
+                "instrument": slug,
+                "title": title,
+                "phase_a": before,
+                "phase_b": after,
+                "url": request.build_absolute_uri(f"{instrument_path(slug)}{comparison.row_query}"),
+                "compare_url": request.build_absolute_uri(f"{compare_path(slug)}{comparison.compare_query}"),
             }
-        )
+
+        times = {"on": on.isoformat(), "known_a": known_a.isoformat(), "known_b": known_b.isoformat()}
+        return Response({**times, **_compared(request, comparison, row)})
 
 
-def _with_page(query, number):
-    query = query.copy()
-    query["page"] = str(number)
-    return query.urlencode()
+def _compared(request, comparison, row):
+    """``groups``, ``count``, ``next``, ``previous`` and a page of ``results`` of ``comparison``
+    (paged as every list is), each ``row(slug, title, first phase, second phase)``."""
+    paginator = Page()
+    page = paginator.paginate_queryset(comparison, request)
+    found = comparison.names([pk for pk, _, _ in page])
+    return {
+        "groups": [{"from": before, "to": after, "count": count} for before, after, count in comparison.groups],
+        "count": len(comparison),
+        "next": paginator.get_next_link(),
+        "previous": paginator.get_previous_link(),
+        "results": [row(*found[pk][:2], before, after) for pk, before, after in page if pk in found],
+    }
 
 
 @method_decorator(polled, name="dispatch")

@@ -50,6 +50,11 @@ FLAG_LABELS = {
 }
 
 
+def phase_label(phase):
+    """A phase in words; a comparison's "not_yet_public" (no phase: nothing published yet) too."""
+    return PHASE_LABELS.get(phase, str(phase).replace("_", " "))
+
+
 def human_date(value, precision="day"):
     # Four-digit years: strftime prints the year 1 as "1", and a reader would see "1 January 1".
     year = f"{value.year:04d}"

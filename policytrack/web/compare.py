@@ -1,5 +1,7 @@
-"""Comparing two dates: the portfolio's phases on two valid dates (``/compare/``), and one
-instrument's status on one date as known on two knowledge dates (``/instruments/<slug>/compare/``)."""
+"""Comparing two dates: the portfolio's phases on two valid dates (``/compare/?a=&b=``), and its
+phases on one date as known on two knowledge dates (``/compare/?on=&known_a=&known_b=``, what
+was learned in between); one instrument's status on one date as known on two knowledge dates
+(``/instruments/<slug>/compare/``)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
-from policytrack.times import recorded_moment
+from policytrack.times import asks_learned, learned_refusals, recorded_moment
 from policytrack.timeline import engine
-from policytrack.timeline.compare import PhaseComparison
+from policytrack.timeline.compare import LearnedComparison, PhaseComparison
 from policytrack.timeline.dates import BadDate
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import Claim, Instrument, timeline_input
@@ -41,6 +43,16 @@ def _dates(request, first, second):
     return a, b
 
 
+def learned_dates(request):
+    """``on``, ``known_a`` and ``known_b`` of a comparison of two knowledge dates: ``on`` and
+    ``known_b`` default to today, ``known_a`` to 30 days before ``known_b``. Raises BadDate."""
+    today = timezone.localdate()
+    on = optional_date(request, "on") or today
+    known_b = optional_date(request, "known_b") or today
+    known_a = optional_date(request, "known_a") or known_b - datetime.timedelta(days=30)
+    return on, known_a, known_b
+
+
 def comparison_filters(request):
     """The instrument filters a comparison takes (q, agency, kind, topic); a phase is a date's."""
     data = query_without_blanks(request.GET)
@@ -53,6 +65,10 @@ def comparison_filters(request):
 @rate_limited("search", when=searching)
 @require_safe
 def portfolio_compare(request):
+    """What changed between two dates (``a``, ``b``), or what was learned between two knowledge
+    dates about one date (``on``, ``known_a``, ``known_b``)."""
+    if asks_learned(request.GET):
+        return _learned(request)
     try:
         a, b = _dates(request, "a", "b")
         recorded = recorded_moment(request)
@@ -68,15 +84,7 @@ def portfolio_compare(request):
         as_recorded = f"-recorded-{recorded:%Y%m%dT%H%M%SZ}" if recorded else ""
         name = f"compare-{a.isoformat()}-{b.isoformat()}{as_known}{as_recorded}.csv"
         return exports.compare_csv(request, comparison, name)
-    page = Paginator(comparison, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Each as the comparison shows it: as recorded at ``recorded``, under the slug its page had.
-    found = comparison.names([pk for pk, _, _ in page.object_list])
-    instrument_path = path_maker("web:instrument_detail", "__slug__")
-    rows = []
-    for pk, before, after in page.object_list:
-        if names := found.get(pk):
-            row = Compared(*names)
-            rows.append((row, f"{instrument_path(row.slug)}{comparison.row_query}", before, after))
+    page, rows = _page(request, comparison)
     context = {
         "a": a,
         "b": b,
@@ -91,6 +99,54 @@ def portfolio_compare(request):
         **filter_choices(filterset.form.cleaned_data),
     }
     return render(request, "timeline/compare.html", context)
+
+
+def _page(request, comparison):
+    """The page asked of ``comparison`` and its rows: (the instrument as the comparison names it,
+    its link, first phase, second phase)."""
+    page = Paginator(comparison, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each as the comparison shows it: as recorded at ``recorded``, under the slug its page had.
+    found = comparison.names([pk for pk, _, _ in page.object_list])
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
+    rows = []
+    for pk, before, after in page.object_list:
+        if names := found.get(pk):
+            row = Compared(*names)
+            rows.append((row, f"{instrument_path(row.slug)}{comparison.row_query}", before, after))
+    return page, rows
+
+
+def _learned(request):
+    """What was learned between ``known_a`` and ``known_b`` about ``on``: the instruments whose
+    phase on it as known on one differs from their phase on it as known on the other, counted by
+    the change, with the list's filters; a CSV of them with ``format=csv``."""
+    if refused := learned_refusals(request.GET):
+        return bad_request(request, message=" ".join(dict.fromkeys(refused.values())))
+    try:
+        on, known_a, known_b = learned_dates(request)
+    except BadDate as error:
+        return bad_request(request, message=f"{error}.")
+    filterset = comparison_filters(request)
+    if not filterset.is_valid():
+        return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
+    comparison = LearnedComparison(on, known_a, known_b, filterset.qs if filterset.narrows else None)
+    if request.GET.get("format") == "csv":
+        name = f"learned-on-{on.isoformat()}-known-{known_a.isoformat()}-and-{known_b.isoformat()}.csv"
+        return exports.learned_csv(request, comparison, name)
+    page, rows = _page(request, comparison)
+    context = {
+        "on": on,
+        "known_a": known_a,
+        "known_b": known_b,
+        "compare_query": comparison.compare_query,
+        "filtered": filterset.narrows,
+        "page": page,
+        "rows": rows,
+        "groups": comparison.groups,
+        "values": filterset.form.cleaned_data,
+        **filter_choices(filterset.form.cleaned_data),
+    }
+    return render(request, "timeline/compare_learned.html", context)
 
 
 @require_safe
@@ -114,9 +170,7 @@ def instrument_compare(request, slug):
             "answers as recorded at a moment (open it with the same recorded=…).",
         )
     try:
-        on = optional_date(request, "on") or timezone.localdate()
-        known_b = optional_date(request, "known_b") or timezone.localdate()
-        known_a = optional_date(request, "known_a") or known_b - datetime.timedelta(days=30)
+        on, known_a, known_b = learned_dates(request)
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
     events = timeline_input(instrument.pk)[0]

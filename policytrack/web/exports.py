@@ -467,28 +467,45 @@ def _phase_on(day):
     )
 
 
+def _compared_rows(comparison, header, row):
+    """``header``, then ``row(slug, title, first phase, second phase)`` for each instrument of
+    ``comparison`` in its order (the instruments read 2,000 at a time), named as it names them."""
+    yield header
+    for chunk in _chunks(comparison, CHUNK):
+        found = comparison.names([pk for pk, _, _ in chunk])
+        for pk, before, after in chunk:
+            if pk in found:
+                slug, title, _ = found[pk]
+                yield row(slug, title, before, after)
+
+
 def compare_csv(request, comparison, filename):
     """One row per instrument whose phase on ``a`` differs from its phase on ``b``, in the page's
-    order (the instruments read 2,000 at a time). As known on a date, the links carry it; as
-    recorded at a moment, each instrument's slug and title are its edit history's then, and
-    the links open its page as recorded then."""
+    order. As known on a date, the links carry it; as recorded at a moment, each instrument's
+    slug and title are its edit history's then, and the links open its page as recorded then."""
     instrument_path = path_maker("web:instrument_detail", "__slug__")
+    a, b = comparison.a.isoformat(), comparison.b.isoformat()
 
-    def rows():
-        yield ["slug", "title", "a", "phase_a", "b", "phase_b", "url"]
-        for chunk in _chunks(comparison, CHUNK):
-            found = comparison.names([pk for pk, _, _ in chunk])
-            for pk, before, after in chunk:
-                if pk in found:
-                    slug, title, _ = found[pk]
-                    yield [
-                        slug,
-                        title,
-                        comparison.a.isoformat(),
-                        before,
-                        comparison.b.isoformat(),
-                        after,
-                        request.build_absolute_uri(f"{instrument_path(slug)}{comparison.row_query}"),
-                    ]
+    def row(slug, title, before, after):
+        url = request.build_absolute_uri(f"{instrument_path(slug)}{comparison.row_query}")
+        return [slug, title, a, before, b, after, url]
 
-    return _stream(rows(), filename)
+    return _stream(_compared_rows(comparison, ["slug", "title", "a", "phase_a", "b", "phase_b", "url"], row), filename)
+
+
+def learned_csv(request, comparison, filename):
+    """One row per instrument whose phase on ``on`` as known on ``known_a`` differs from its phase
+    on it as known on ``known_b``, in the page's order ("not_yet_public" where nothing about it
+    had been published by then): ``url`` opens its page on ``on`` as known on ``known_b``,
+    ``compare_url`` its own comparison of the two knowledge dates."""
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
+    compare_path = path_maker("web:instrument_compare", "__slug__")
+    on, known_a, known_b = (day.isoformat() for day in (comparison.on, comparison.known_a, comparison.known_b))
+
+    def row(slug, title, before, after):
+        url = request.build_absolute_uri(f"{instrument_path(slug)}{comparison.row_query}")
+        compare_url = request.build_absolute_uri(f"{compare_path(slug)}{comparison.compare_query}")
+        return [slug, title, on, known_a, before, known_b, after, url, compare_url]
+
+    header = ["slug", "title", "on", "known_a", "phase_a", "known_b", "phase_b", "url", "compare_url"]
+    return _stream(_compared_rows(comparison, header, row), filename)

@@ -5,7 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from policytrack.timeline.wording import PHASE_LABELS
+from policytrack.timeline.wording import phase_label as _phase_label
 from policytrack.web import identifiers
 from policytrack.timeline.wording import human_date as _human_date
 
@@ -32,7 +32,7 @@ def kind_label(value):
 
 @register.filter
 def phase_label(value):
-    return PHASE_LABELS.get(value, str(value).replace("_", " "))
+    return _phase_label(value)
 
 
 def _methodology(anchor):
