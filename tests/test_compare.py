@@ -14,6 +14,8 @@ from policytrack.timeline.models import Instrument
 
 from conftest import text
 
+LEARNED = {"on": "2025-05-20", "known_a": "2025-05-01", "known_b": "2025-05-14"}
+
 
 def test_the_portfolio_compare_lists_what_changed_grouped_by_the_change(demo, client):
     response = client.get("/compare/", {"a": "2025-05-01", "b": "2025-05-20"})
@@ -140,6 +142,22 @@ def test_one_instrument_compared_as_known_on_two_dates(demo, client):
     ) in body
     assert "Department of Commerce Announces Rescission" in body  # learned in between
     assert "Enforced yes no (changed)" in body
+
+
+def test_one_instrument_not_yet_public_says_so_rather_than_not_yet_issued(demo, client):
+    """The guidance first published on 13 May: as known on 1 May nothing about it was public,
+    which the engine alone would call "not yet issued" (and the portfolio's comparison calls
+    "not yet public")."""
+    response = client.get("/instruments/gp10-guidance/compare/", LEARNED)
+    body = text(response)
+    assert (
+        "As known on 1 May 2025, on 20 May 2025 it would be not yet public; as known on 14 May 2025, in force." in body
+    )
+    assert "Nothing about it had been published by 1 May 2025." in body
+    assert "not yet issued" not in body
+    # Public on both dates: the engine's phases, as before.
+    body = text(client.get("/instruments/ai-diffusion-rule/compare/", LEARNED))
+    assert "it would be in force; as known on 14 May 2025, in force, not enforced." in body
 
 
 def test_one_instrument_compared_refuses_the_times_it_does_not_answer_instead_of_ignoring_them(demo, client):

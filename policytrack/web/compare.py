@@ -16,11 +16,19 @@ from django.views.decorators.http import require_safe
 from policytrack.throttling import exporting, rate_limited, searching
 from policytrack.times import asks_learned, learned_refusals, recorded_moment
 from policytrack.timeline import engine
-from policytrack.timeline.compare import LearnedComparison, PhaseComparison
+from policytrack.timeline.compare import NOT_YET_PUBLIC, LearnedComparison, PhaseComparison
 from policytrack.timeline.dates import BadDate
 from policytrack.timeline.filters import InstrumentFilter, error_messages
+from policytrack.timeline.knowledge import public_since
 from policytrack.timeline.models import Claim, Instrument, timeline_input
-from policytrack.timeline.wording import FLAG_LABELS, PHASE_LABELS, describe_status, disputed_spans, human_date
+from policytrack.timeline.wording import (
+    FLAG_LABELS,
+    PHASE_LABELS,
+    describe_status,
+    disputed_spans,
+    human_date,
+    phase_label,
+)
 
 from . import exports
 from .instruments import PAGE_SIZE, filter_choices
@@ -174,17 +182,27 @@ def instrument_compare(request, slug):
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
     events = timeline_input(instrument.pk)[0]
+    public = public_since(events)
     answers = []
     for known in (known_a, known_b):
         status = engine.status(events, on=on, known=known)
+        # Before its first source the engine would say "not yet issued": that it would exist was
+        # not yet known, and the portfolio's comparison says "not yet public" too.
+        phase = status.phase if known >= public else NOT_YET_PUBLIC
         answers.append(
             {
                 "known": known,
                 "status": status,
-                "sentence": describe_status(status, on, disputed_spans(status, events, known)),
+                "phase": phase,
+                "sentence": (
+                    describe_status(status, on, disputed_spans(status, events, known))
+                    if phase != NOT_YET_PUBLIC
+                    else f"Nothing about it had been published by {human_date(known)}."
+                ),
                 "flags": {name: getattr(status, name) for name in FLAG_LABELS},
             }
         )
+    first, second = ((answer["phase"], answer["status"].as_dict()) for answer in answers)
     lo, hi = sorted((known_a, known_b))
     learned = (
         Claim.objects.filter(
@@ -200,14 +218,14 @@ def instrument_compare(request, slug):
         "learned": learned,
         "lo": lo,
         "hi": hi,
-        "changed": answers[0]["status"].as_dict() != answers[1]["status"].as_dict(),
+        "changed": first != second,
         "flag_rows": [
             (label, answers[0]["flags"][name], answers[1]["flags"][name]) for name, label in FLAG_LABELS.items()
         ],
         "summary": (
             f"As known on {human_date(known_a)}, on {human_date(on)} it would be "
-            f"{PHASE_LABELS[answers[0]['status'].phase]}; as known on {human_date(known_b)}, "
-            f"{PHASE_LABELS[answers[1]['status'].phase]}."
+            f"{phase_label(answers[0]['phase'])}; as known on {human_date(known_b)}, "
+            f"{phase_label(answers[1]['phase'])}."
         ),
     }
     return render(request, "timeline/instrument_compare.html", context)
