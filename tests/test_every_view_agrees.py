@@ -39,6 +39,11 @@ The views, and how each is read:
   ``instruments``' ``slug``, ``phase_before``, ``phase_after``.
 - ``/compare/?a=V&b=W`` (page): each row's link and two badges, and the groups' counts; its CSV:
   ``slug``, ``phase_a``, ``phase_b``; ``/api/compare/``: ``results`` and ``groups``.
+- ``/compare/?on=V&known_a=K&known_b=W`` (what was learned about V between K and W), read as the
+  comparison of two dates is: each instrument public on K or W whose phase on V as known on K
+  differs from it as known on W, "not yet public" where nothing about it was published by then
+  (it takes its knowledge dates as ``known_a`` and ``known_b``: ``known`` and ``recorded`` are
+  refused); likewise its CSV and ``/api/compare/``.
 - ``/feeds/changes.atom?on=V`` and ``/instruments/<slug>/changes.atom?on=V``: each entry's
   instrument and event (its categories and its link's ``#event-`` anchor) and its published date:
   the events known on K dated (their best source known on K, before delays) up to V, newest
@@ -455,6 +460,20 @@ def compare_expected(oracle, ask, known, recorded):
     return rows, dict(Counter(rows.values()))
 
 
+def learned(oracle, ask, known, recorded):
+    """{slug: (phase on V as known on K, as known on W)} of every instrument whose two differ."""
+    pairs = {
+        oracle.slug(pk, None): tuple(oracle.known_phase(pk, ask.on, day) for day in (ask.known, ask.to))
+        for pk in oracle.instruments
+    }
+    return {slug: pair for slug, pair in pairs.items() if pair[0] != pair[1]}
+
+
+def learned_expected(oracle, ask, known, recorded):
+    rows = learned(oracle, ask, known, recorded)
+    return rows, dict(Counter(rows.values()))
+
+
 def compare_csv(response):
     return {row["slug"]: (row["phase_a"], row["phase_b"]) for row in csv_rows(response)}
 
@@ -627,6 +646,27 @@ VIEWS = [
     View("/compare/", lambda a, s: f"/compare/?{_q(a=a.on, b=a.to)}", compare_page, compare_expected, BOTH),
     View("/compare/ CSV", lambda a, s: f"/compare/?format=csv&{_q(a=a.on, b=a.to)}", compare_csv, changed, BOTH),
     View("/api/compare/", lambda a, s: f"/api/compare/?{_q(a=a.on, b=a.to)}", api_compare, compare_expected, BOTH),
+    View(
+        "/compare/ learned",
+        lambda a, s: f"/compare/?{_q(on=a.on, known_a=a.known, known_b=a.to)}",
+        compare_page,
+        learned_expected,
+        NONE,
+    ),
+    View(
+        "/compare/ learned CSV",
+        lambda a, s: f"/compare/?format=csv&{_q(on=a.on, known_a=a.known, known_b=a.to)}",
+        compare_csv,
+        learned,
+        NONE,
+    ),
+    View(
+        "/api/compare/ learned",
+        lambda a, s: f"/api/compare/?{_q(on=a.on, known_a=a.known, known_b=a.to)}",
+        api_compare,
+        learned_expected,
+        NONE,
+    ),
     View(
         "/feeds/changes.atom",
         lambda a, s: f"/feeds/changes.atom?{_q(on=a.on)}",

@@ -32,11 +32,15 @@ VIEWS = [
     ("/changes/", {"from": FROM, "to": TO, "format": "csv"}),
     ("/compare/", {"a": BEFORE, "b": ON}),
     ("/compare/", {"a": BEFORE, "b": ON, "format": "csv"}),
+    # What was learned about 20 May between 1 January and 1 May: known on 1 May is its known_b.
+    ("/compare/", {"on": ON, "known_a": BEFORE, "known_b": FROM}),
+    ("/compare/", {"on": ON, "known_a": BEFORE, "known_b": FROM, "format": "csv"}),
     ("/documents/", {}),
     ("/api/instruments/", {"on": ON}),
     ("/api/instruments/ai-diffusion-rule/status/", {"on": ON}),
     ("/api/changes/", {"from": FROM, "to": TO}),
     ("/api/compare/", {"a": BEFORE, "b": ON}),
+    ("/api/compare/", {"on": ON, "known_a": BEFORE, "known_b": FROM}),
     ("/api/documents/", {}),
     ("/feeds/changes.atom", {}),
     ("/instruments/ai-diffusion-rule/changes.atom", {}),
@@ -86,7 +90,9 @@ def test_as_known_on_1_may_nothing_published_later_shows_on_any_view(demo, demo_
     found = {}
     for path, params in VIEWS:
         asked = {} if path == "/" else params  # the home page's dates are its own
-        response = client.get(path, {**asked, "known": K.isoformat()})
+        # What was learned between two knowledge dates takes them as known_a and known_b.
+        times = {} if "known_b" in params else {"known": K.isoformat()}
+        response = client.get(path, {**asked, **times})
         if problems := hindsight(response, path, params, demo_data):
             found[f"{path}?{urlencode(asked)}"] = problems
     assert found == {}
