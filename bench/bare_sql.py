@@ -235,6 +235,16 @@ def run(page, address, params):
         _fetch(WINDOW_EVENTS.format(ids=_ids(listed[:50])), [start, end])  # the page's fifty
         for sql in FILTER_FORM:
             _fetch(sql, [])
+    elif page.startswith("/compare/?known_a="):
+        from policytrack.timeline.compare import LearnedComparison
+
+        comparison = LearnedComparison(
+            *(datetime.date.fromisoformat(params[name]) for name in ("on", "known_a", "known_b"))
+        )
+        _fetch(*comparison.statement("groups"))
+        _fetch(*comparison.statement("rows", [50, 0]))
+        for sql in FILTER_FORM:
+            _fetch(sql, [])
     elif page.startswith("/compare/"):
         from policytrack.timeline.compare import PhaseComparison
 

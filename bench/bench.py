@@ -80,6 +80,10 @@ ENDPOINTS = {
     ),
     "/api/instruments/<slug>/ (timeline)": ("/api/instruments/ai-diffusion-rule/", {}),
     "/api/compare/ (a year)": ("/api/compare/", {"a": "2019-01-01", "b": "2019-12-31", "page_size": "500"}),
+    "/api/compare/?known_a=&known_b= (a year learned)": (
+        "/api/compare/",
+        {"on": "2019-06-01", "known_a": "2019-01-01", "known_b": "2019-12-31", "page_size": "500"},
+    ),
     "/instruments/<slug>/calendar.ics": ("/instruments/ai-diffusion-rule/calendar.ics", {}),
     "/instruments/<slug>/changes.atom": ("/instruments/ai-diffusion-rule/changes.atom", {}),
     "/history/ (first page)": ("/history/", {}),
@@ -243,6 +247,16 @@ def measure(size, generated, only=None, skip_writes=False):
                 "a": str(day := some_day()),
                 "b": str(day + datetime.timedelta(days=365)),
                 "known": str(day + datetime.timedelta(days=rng.randint(0, 730))),
+            },
+        ),
+        # What was learned about a date over a year of knowledge: every row starting in that year
+        # (and covering the date) is a candidate.
+        "/compare/?known_a=&known_b= (a year learned)": lambda i: (
+            "/compare/",
+            {
+                "on": str(day := some_day()),
+                "known_a": str(known := day + datetime.timedelta(days=rng.randint(-365, 365))),
+                "known_b": str(known + datetime.timedelta(days=365)),
             },
         ),
         "/api/instruments/<slug>/status/": lambda i: (f"/api/instruments/{slugs[i]}/status/", {"on": str(some_day())}),
