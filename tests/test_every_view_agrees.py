@@ -81,13 +81,13 @@ from icalendar import Calendar
 
 from policytrack.timeline import engine
 from policytrack.timeline.compare import NOT_YET_PUBLIC
-from policytrack.timeline.knowledge import public_since
 from policytrack.timeline.models import Claim, Document, Event, Instrument
 from policytrack.timeline.placed import CALENDAR_KINDS
 from policytrack.timeline.recorded import snapshot
 from policytrack.timeline.wording import FLAG_LABELS, PHASE_LABELS, human_date
 
 from conftest import text
+from engine_lists import named_as_known
 from engine_strategies import FIRST_DAY, LAST_DAY, dates_in_range, timelines
 from test_compare_recorded import edit
 from test_instruments_recorded import HOUR, an_edit, edited
@@ -157,7 +157,7 @@ class Oracle:
     def known_phase(self, pk, on, known):
         """Its phase on ``on`` as known on ``known`` as a comparison of two knowledge dates says it:
         not yet public before its first source."""
-        if known < public_since(self.events(pk, None)):
+        if not named_as_known(self.events(pk, None), known):
             return NOT_YET_PUBLIC
         return self.status(pk, on, known, None).phase
 
