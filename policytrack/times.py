@@ -5,7 +5,9 @@ record time. The portfolio's lists, exports, feeds and calendars read the stored
 knowledge time (``KnownPeriod``) and the claims' publication dates, so they answer ``known``.
 The rows keep record time too, from ``records_from()`` on: /on/<date>/, /instruments/,
 /compare/ and their API answer ``recorded`` from them (and the edit history); the other
-portfolio views (whose events and claims the store does not version) do not yet. A request
+portfolio views (whose events and claims the store does not version) do not yet. What was
+learned between two knowledge dates takes them as ``known_a`` and ``known_b``, as recorded now,
+and refuses ``known`` and ``recorded``. A request
 that asks a view for a time it cannot answer is refused with a message saying so, never
 answered as if the parameter had been read.
 """
