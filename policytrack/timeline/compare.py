@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from django.db import connection
 
-from .models import END_OF_TIME, Instrument, KnownPeriod, StatusPeriod
+from .models import END_OF_TIME, LISTING_RANK, Instrument, KnownPeriod, StatusPeriod
 from .recorded import rows_held_at
 
 
@@ -152,6 +152,12 @@ class PhaseComparison(_Comparison):
 NOT_YET_PUBLIC = "not_yet_public"
 
 
+def _listing_rank(phase):
+    """The SQL of a phase's place in listing order (``LISTING_RANK``); not yet public (NULL) first."""
+    ranks = " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in LISTING_RANK.items())
+    return f"CASE {phase} {ranks} ELSE -1 END"
+
+
 @functools.cache
 def _learned_sql(narrowed, part):
     """The candidates are the instruments with a current row covering the valid date whose
@@ -159,28 +165,27 @@ def _learned_sql(narrowed, part):
     date from its first source on, an instrument's current rows tile valid time, so its phase as
     known on the two dates can differ only if the row covering the later one starts in between —
     an instrument first public in between included), found by ``known_period_learned_idx``; each
-    one's row covering the date as known on each knowledge date is then probed by the partial
-    unique index on (instrument, known_from, valid_from). A side with no row is not yet public."""
+    one's phase as known on each knowledge date is then read by its instrument, NULL where it has
+    no row (not yet public). Subqueries per candidate rather than joins: PostgreSQL joined the
+    two sides by scanning every row (10,000 instruments, a year of knowledge: 34 → 10 ms)."""
     periods = connection.ops.quote_name(KnownPeriod._meta.db_table)
     selected = " AND instrument_id IN ({selection})" if narrowed else ""
     candidates = (
         f"SELECT DISTINCT instrument_id, title FROM {periods} WHERE recorded_to IS NULL "
         f"AND known_from > %s AND known_from <= %s AND valid_from <= %s AND valid_to > %s{selected}"
     )
-    covering = "recorded_to IS NULL AND {p}.valid_from <= %s AND {p}.valid_to > %s AND {p}.known_from <= %s AND {p}.known_to > %s"
-    joined = (
-        f"FROM ({candidates}) c "
-        f"LEFT JOIN {periods} pa ON pa.instrument_id = c.instrument_id AND pa.{covering.format(p='pa')} "
-        f"LEFT JOIN {periods} pb ON pb.instrument_id = c.instrument_id AND pb.{covering.format(p='pb')} "
-        f"WHERE COALESCE(pa.phase, '') <> COALESCE(pb.phase, '')"
+    side = (
+        f"(SELECT p.phase FROM {periods} p WHERE p.instrument_id = c.instrument_id AND p.recorded_to IS NULL "
+        "AND p.valid_from <= %s AND p.valid_to > %s AND p.known_from <= %s AND p.known_to > %s)"
     )
-    first, second = (f"COALESCE({p}.phase, '{NOT_YET_PUBLIC}')" for p in ("pa", "pb"))
+    both = f"SELECT c.instrument_id, c.title, {side} AS pa, {side} AS pb FROM ({candidates}) c"
+    changed = f"FROM ({both}) s WHERE COALESCE(s.pa, '') <> COALESCE(s.pb, '')"
+    first, second = (f"COALESCE(s.{column}, '{NOT_YET_PUBLIC}')" for column in ("pa", "pb"))
     if part == "groups":
-        return f"SELECT {first}, {second}, COUNT(*) {joined} GROUP BY {first}, {second} ORDER BY 3 DESC, 1, 2"
-    # Not yet public before every phase.
-    order = "ORDER BY COALESCE(pa.listing_rank, -1), COALESCE(pb.listing_rank, -1), c.title, c.instrument_id"
+        return f"SELECT {first}, {second}, COUNT(*) {changed} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2"
+    order = f"ORDER BY {_listing_rank('s.pa')}, {_listing_rank('s.pb')}, s.title, s.instrument_id"
     limit = " LIMIT %s OFFSET %s" if part == "rows" else ""
-    return f"SELECT c.instrument_id, {first}, {second} {joined} {order}{limit}"
+    return f"SELECT s.instrument_id, {first}, {second} {changed} {order}{limit}"
 
 
 class LearnedComparison(_Comparison):
@@ -197,7 +202,7 @@ class LearnedComparison(_Comparison):
     def _query(self, part):
         lo, hi = sorted((self.known_a, self.known_b))
         sides = [self.on, self.on, self.known_a, self.known_a, self.on, self.on, self.known_b, self.known_b]
-        return _learned_sql(self.instruments is not None, part), [lo, hi, self.on, self.on], sides
+        return _learned_sql(self.instruments is not None, part), [*sides, lo, hi, self.on, self.on], []
 
     @property
     def row_query(self):
