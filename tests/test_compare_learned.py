@@ -12,6 +12,7 @@ from collections import Counter
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from policytrack.timeline import engine
 from policytrack.timeline.models import Instrument
@@ -66,6 +67,12 @@ def test_the_page_answers_either_order_and_a_knowledge_date_after_today(demo, cl
     later = datetime.date.today() + datetime.timedelta(days=400)
     body = text(client.get("/compare/", {**DEMO, "known_b": later.isoformat()}))
     assert "in force → in force, not enforced : 1 instrument" in body
+
+
+def test_a_date_left_out_is_today_or_30_days_before_the_second(demo, client):
+    body = text(client.get("/compare/", {"on": "2025-05-20", "known_b": "2025-05-14"}))
+    assert "What was learned between 14 April 2025 and 14 May 2025 about 20 May 2025" in body
+    assert client.get("/api/compare/", {"known_a": "2025-05-01"}).json()["on"] == timezone.localdate().isoformat()
 
 
 def test_an_instrument_public_on_neither_date_is_not_listed_and_filters_apply(demo, client):

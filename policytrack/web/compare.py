@@ -54,11 +54,8 @@ def _dates(request, first, second):
 def learned_dates(request):
     """``on``, ``known_a`` and ``known_b`` of a comparison of two knowledge dates: ``on`` and
     ``known_b`` default to today, ``known_a`` to 30 days before ``known_b``. Raises BadDate."""
-    today = timezone.localdate()
-    on = optional_date(request, "on") or today
-    known_b = optional_date(request, "known_b") or today
-    known_a = optional_date(request, "known_a") or known_b - datetime.timedelta(days=30)
-    return on, known_a, known_b
+    known_a, known_b = _dates(request, "known_a", "known_b")
+    return optional_date(request, "on") or timezone.localdate(), known_a, known_b
 
 
 def comparison_filters(request):
