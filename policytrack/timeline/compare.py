@@ -71,19 +71,18 @@ class _Comparison(Sequence):
     recorded = None
 
     def _query(self, part):
-        """``part``'s SQL, the parameters ahead of the instruments' selection and those after it."""
+        """``part``'s SQL and its parameters, but those of the instruments' selection (its end)."""
         raise NotImplementedError
 
     def statement(self, part, extra=()):
         """``part``'s SQL and parameters (``extra`` last: a page's LIMIT and OFFSET), the
         instruments' selection in it when narrowed."""
-        sql, before, after = self._query(part)
-        params = list(before)
+        sql, params = self._query(part)
         if self.instruments is not None:
             selection, selection_params = self.instruments.order_by().values("pk").query.sql_with_params()
             sql = sql.replace("{selection}", selection)
             params += list(selection_params)
-        return sql, [*params, *after, *extra]
+        return sql, [*params, *extra]
 
     def _run(self, part, extra=()):
         with connection.cursor() as cursor:
@@ -137,7 +136,7 @@ class PhaseComparison(_Comparison):
         sql = _sql(
             self.instruments is not None, part, self.known is not None, self.recorded is not None, self.a > self.b
         )
-        return sql, [lo, hi, lo, *knowing, lo, hi, hi, *knowing], []
+        return sql, [lo, hi, lo, *knowing, lo, hi, hi, *knowing]
 
     @property
     def row_query(self):
@@ -202,7 +201,7 @@ class LearnedComparison(_Comparison):
     def _query(self, part):
         lo, hi = sorted((self.known_a, self.known_b))
         sides = [self.on, self.on, self.known_a, self.known_a, self.on, self.on, self.known_b, self.known_b]
-        return _learned_sql(self.instruments is not None, part), [*sides, lo, hi, self.on, self.on], []
+        return _learned_sql(self.instruments is not None, part), [*sides, lo, hi, self.on, self.on]
 
     @property
     def row_query(self):
