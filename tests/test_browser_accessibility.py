@@ -168,6 +168,7 @@ def public_pages(site):
         ),
         ("changes", "/changes/?from=2025-05-01&to=2025-05-31"),
         ("compare", "/compare/?a=2025-05-01&b=2025-05-20"),
+        ("compare-learned", "/compare/?on=2025-05-20&known_a=2025-05-01&known_b=2025-05-14"),
         (
             "compare-recorded",
             f"/compare/?a=2025-05-01&b=2025-05-20&known=2025-05-14&recorded={quote(now().isoformat())}",
