@@ -22,6 +22,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from .models import Claim, Document, Event, Instrument
+from .planning import reads_by_index
 
 FTS_TABLE = "timeline_search_fts"  # SQLite only: created by migration 0012
 GIN_INDEX = "search_document_vector_gin"  # PostgreSQL only: created by migration 0012
@@ -96,14 +97,18 @@ def _texts(instrument_ids):
             [title, short_title, *map(str, aliases or [])],
             [summary],
         )
-    for instrument_id, note in (
-        Event.objects.filter(instrument_id__any=instrument_ids).exclude(note="").values_list("instrument_id", "note")
-    ):
+    # Each instrument's events and claims in their order on its page, without the join to the
+    # instruments their default order (by title) takes: 0.14 of a batch's 0.29 s in the database.
+    events = Event.objects.filter(instrument_id__any=instrument_ids).order_by("instrument_id", "date", "position")
+    for instrument_id, note in events.exclude(note="").values_list("instrument_id", "note"):
         parts[instrument_id][2].append(note)
     cited = defaultdict(set)
-    for instrument_id, quote, document_id in Claim.objects.filter(event__instrument_id__any=instrument_ids).values_list(
-        "event__instrument_id", "quote", "document_id"
-    ):
+    claims = Claim.objects.filter(event__instrument_id__any=instrument_ids).order_by(
+        "event__instrument_id", "event__date", "event__position", "position"
+    )
+    with reads_by_index(router.db_for_read(Claim)):  # by their events' index: not every claim
+        claims = list(claims.values_list("event__instrument_id", "quote", "document_id"))
+    for instrument_id, quote, document_id in claims:
         if quote:
             parts[instrument_id][2].append(quote)
         cited[document_id].add(instrument_id)
