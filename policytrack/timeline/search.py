@@ -53,10 +53,12 @@ _PART = re.compile(r"\bparts?\s+(\d{1,4})\b", re.I)
 _HYPHENATED = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+\b")
 _FR_DOC_PREFIX = re.compile(r"\bFR\s*Doc(?:ument)?\.?\s*(?:No\.?|number)?\s*", re.I)
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
 
 
 def _compact(text):
-    return re.sub(r"[^0-9a-z]", "", text.lower())
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def identifier_tokens(text):
@@ -67,7 +69,7 @@ def identifier_tokens(text):
     for match in _CFR.finditer(text):
         found += [f"{match[1]}cfr{match[2]}", f"part{match[2]}"]
     found += [f"part{match[1]}" for match in _PART.finditer(text)]
-    found += [_compact(match[0]) for match in _HYPHENATED.finditer(text) if re.search(r"\d", match[0])]
+    found += [_compact(match[0]) for match in _HYPHENATED.finditer(text) if _DIGIT.search(match[0])]
     return list(dict.fromkeys(found))
 
 
@@ -78,7 +80,7 @@ def query_terms(text):
     identifiers = identifier_tokens(text)
     for pattern in (_FR_CITATION, _CFR, _PART):
         text = pattern.sub(" ", text)
-    text = _HYPHENATED.sub(lambda m: " " if re.search(r"\d", m[0]) else m[0], text)
+    text = _HYPHENATED.sub(lambda m: " " if _DIGIT.search(m[0]) else m[0], text)
     words = [word.lower() for word in _WORD.findall(text.replace("_", " "))]
     return list(dict.fromkeys(identifiers + words))
 
