@@ -5,9 +5,9 @@ import datetime
 
 from hypothesis import HealthCheck, given, settings
 
-from policytrack.timeline import engine
+from policytrack.timeline import engine, knowledge
 from policytrack.timeline.knowledge import public_since
-from policytrack.timeline.models import END_OF_TIME, Claim, Document, Instrument, KnownPeriod
+from policytrack.timeline.models import BEGINNING_OF_TIME, END_OF_TIME, Claim, Document, Instrument, KnownPeriod
 from policytrack.timeline.periods import phase_counts_known
 
 from engine_strategies import FIRST_DAY, LAST_DAY, timelines
@@ -75,6 +75,28 @@ def test_renaming_an_instrument_renames_its_current_rows_and_keeps_the_old_title
     assert set(demo.known_periods.current().values_list("title", flat=True)) == {"A renamed rule"}
     closed = demo.known_periods.filter(recorded_to__isnull=False)
     assert set(closed.values_list("title", flat=True)) == {"Framework for Artificial Intelligence Diffusion"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(events=timelines(max_events=8))
+def test_the_rectangles_still_open_at_the_end_of_knowledge_are_the_engines_periods(events):
+    """The rebuild stores both from one engine run (``knowledge.rectangles``): the rectangles
+    known until the end of time must be the periods with every source known, period by period."""
+    periods = [
+        (
+            p.phase,
+            p.in_force,
+            p.enforced,
+            p.obligations_apply,
+            p.rescission_pending,
+            p.valid_from or BEGINNING_OF_TIME,
+            p.valid_to or END_OF_TIME,
+        )
+        for p in engine.periods(events)
+        if p.valid_from is None or p.valid_from < END_OF_TIME
+    ]
+    still_open = sorted((row[:7] for row in knowledge.rectangles(events) if row[8] == END_OF_TIME), key=lambda r: r[5])
+    assert still_open == periods
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

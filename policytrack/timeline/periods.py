@@ -29,7 +29,6 @@ from .derived import forget_records_before
 from .planning import reads_by_index
 from .writing import insert_rows, upsert_deltas
 from .models import (
-    BEGINNING_OF_TIME,
     END_OF_TIME,
     LISTING_RANK,
     OPEN,
@@ -214,12 +213,6 @@ def find_stale_status_periods(instrument_ids=None, batch_size=500):
         yield from _stale_in(batch)
 
 
-def _storable(periods):
-    """The engine's periods as stored: open ends become sentinel dates. A change dated on the
-    last representable day (9999-12-31) cannot start a half-open period, so it is not stored."""
-    return [period for period in periods if period.valid_from is None or period.valid_from < END_OF_TIME]
-
-
 _PERIOD_COLUMNS = (
     "instrument_id",
     "phase",
@@ -238,33 +231,30 @@ def _titles(instrument_ids):
     return dict(Instrument.objects.filter(pk__any=instrument_ids).values_list("pk", "title"))
 
 
-def _derived(instrument_ids, titles, sync_dates=False, inputs=None, events=None):
+def _derived(instrument_ids, titles, sync_dates=False, rectangles=None, events=None):
     """Each instrument's periods as the engine derives them now, as rows of ``_PERIOD_COLUMNS``
-    (open ends become sentinel dates), by instrument id. ``inputs``, a dict, receives each
-    instrument's engine events; ``events`` each instrument's (event pks, engine events)."""
+    (open ends become sentinel dates), by instrument id: its rectangles over knowledge time
+    (``knowledge.rectangles``) that are still open at the end of knowledge time, which are the
+    engine's periods with every source known — each instrument's engine run once for both.
+    ``rectangles``, a dict, receives each instrument's rectangles; ``events`` each instrument's
+    (event pks, engine events)."""
     derived = {}
     for instrument_id, stored_dates, engine_events in _engine_input(instrument_ids):
         if sync_dates:
             _sync_event_dates(stored_dates, engine_events)
-        if inputs is not None:
-            inputs[instrument_id] = engine_events
         if events is not None and engine_events:
             events[instrument_id] = ([pk for pk, _, _ in stored_dates], engine_events)
-        derived[instrument_id] = [
+        found = knowledge.rectangles(engine_events)
+        if rectangles is not None:
+            rectangles[instrument_id] = found
+        derived[instrument_id] = sorted(
             (
-                instrument_id,
-                period.phase,
-                period.in_force,
-                period.enforced,
-                period.obligations_apply,
-                period.rescission_pending,
-                period.valid_from or BEGINNING_OF_TIME,
-                period.valid_to or END_OF_TIME,
-                LISTING_RANK[period.phase],
-                titles.get(instrument_id, ""),
-            )
-            for period in _storable(engine.periods(engine_events))
-        ]
+                (instrument_id, *row[:7], LISTING_RANK[row[0]], titles.get(instrument_id, ""))
+                for row in found
+                if row[8] == END_OF_TIME
+            ),
+            key=lambda period: period[6],  # valid_from
+        )
     return derived
 
 
@@ -282,9 +272,9 @@ def _stored(instrument_ids):
 def _stale_in(instrument_ids):
     stored, titles = _stored(instrument_ids), _titles(instrument_ids)
     mistitled = _mistitled(instrument_ids, titles)
-    inputs, events = {}, {}
-    derived = _derived(instrument_ids, titles, inputs=inputs, events=events)
-    stale_known = set(_stale_known_periods(instrument_ids, inputs, titles))
+    rectangles, events = {}, {}
+    derived = _derived(instrument_ids, titles, rectangles=rectangles, events=events)
+    stale_known = set(_stale_known_periods(instrument_ids, rectangles, titles))
     misplaced = {instrument_id for instrument_id, _ in placed.misplaced(instrument_ids, events).values()}
     misplaced.update(placed.misplaced_over_knowledge(instrument_ids, events))
     for instrument_id, rows in derived.items():
@@ -321,10 +311,10 @@ def _rebuild_batch(instrument_ids):
         Event.objects.filter(instrument_id__in=mistitled).update(
             instrument_title=Case(*[When(instrument_id=pk, then=Value(titles[pk])) for pk in mistitled])
         )
-    inputs, events = {}, {}
-    derived = _derived(instrument_ids, titles, sync_dates=True, inputs=inputs, events=events)
+    rectangles, events = {}, {}
+    derived = _derived(instrument_ids, titles, sync_dates=True, rectangles=rectangles, events=events)
     stored = _stored(instrument_ids)
-    known_corners = _rebuild_known_periods(instrument_ids, inputs, titles, now)
+    known_corners = _rebuild_known_periods(instrument_ids, rectangles, titles, now)
     placed.rewrite(instrument_ids, events)
     placed.rewrite_over_knowledge(instrument_ids, events)
     # Only instruments whose periods differ are rewritten (most edits leave them as they were),
@@ -343,14 +333,11 @@ def _rebuild_batch(instrument_ids):
 # The status over valid × knowledge time (``KnownPeriod``, derived by ``knowledge.py``).
 
 
-def _derived_known_periods(inputs, titles):
-    """Each instrument's rectangles as rows of ``knowledge.KNOWN_PERIOD_COLUMNS``, by id."""
+def _derived_known_periods(rectangles, titles):
+    """Each instrument's ``rectangles`` as rows of ``knowledge.KNOWN_PERIOD_COLUMNS``, by id."""
     return {
-        instrument_id: [
-            (instrument_id, *row, LISTING_RANK[row[0]], titles.get(instrument_id, ""))
-            for row in knowledge.rectangles(engine_events)
-        ]
-        for instrument_id, engine_events in inputs.items()
+        instrument_id: [(instrument_id, *row, LISTING_RANK[row[0]], titles.get(instrument_id, "")) for row in rows]
+        for instrument_id, rows in rectangles.items()
     }
 
 
@@ -369,22 +356,20 @@ def _stored_known_periods(instrument_ids, with_keys=False):
     return stored
 
 
-def _stale_known_periods(instrument_ids, inputs, titles):
-    """The ids among ``instrument_ids`` whose stored rectangles differ from the engine's now
-    (an instrument without events has the engine's answer for no events)."""
-    inputs = {pk: inputs.get(pk, []) for pk in instrument_ids}
-    derived, stored = _derived_known_periods(inputs, titles), _stored_known_periods(instrument_ids)
+def _stale_known_periods(instrument_ids, rectangles, titles):
+    """The ids among ``instrument_ids`` whose stored rectangles differ from the engine's now,
+    ``rectangles`` (every one's, from ``_derived``)."""
+    derived, stored = _derived_known_periods(rectangles, titles), _stored_known_periods(instrument_ids)
     return [pk for pk in instrument_ids if derived[pk] != stored.get(pk, [])]
 
 
-def _rebuild_known_periods(instrument_ids, inputs, titles, now):
-    """Bring the open rectangles of these instruments in step with the engine as recorded at
-    ``now``: rows still derived stay open, the others are closed at ``now`` and the new ones
+def _rebuild_known_periods(instrument_ids, rectangles, titles, now):
+    """Bring the open rectangles of these instruments in step with ``rectangles`` (every one's,
+    from ``_derived``), as recorded at ``now``: rows still derived stay open, the others are closed at ``now`` and the new ones
     open from it (a rebuild that changes nothing writes nothing). A row opened at ``now`` and
     replaced at the same moment was never the record: it is deleted, not closed. Returns the
     corners of the rows opened and closed, for the tally over both axes (``known_tally``)."""
-    inputs = {pk: inputs.get(pk, []) for pk in instrument_ids}
-    derived, stored = _derived_known_periods(inputs, titles), _stored_known_periods(instrument_ids, with_keys=True)
+    derived, stored = _derived_known_periods(rectangles, titles), _stored_known_periods(instrument_ids, with_keys=True)
     closing, dropping, adding, gone = [], [], [], []
     for pk in instrument_ids:
         wanted = Counter(derived[pk])
