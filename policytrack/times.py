@@ -13,6 +13,7 @@ answered as if the parameter had been read.
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlencode
 
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -37,6 +38,13 @@ def times_label(on, known, on_words="on"):
     """ " (on 2025-05-20, as known on 2025-05-01)": the times a feed's or a calendar's title names."""
     parts = ([f"{on_words} {on:%Y-%m-%d}"] if on else []) + ([f"as known on {known:%Y-%m-%d}"] if known else [])
     return f" ({', '.join(parts)})" if parts else ""
+
+
+def times_suffix(known=None, recorded=None):
+    """ "&known=2025-05-01&recorded=2026-12-05T10%3A00%3A00%2B00%3A00": the times a link carries
+    after its own parameters (empty when neither is given)."""
+    times = {name: value.isoformat() for name, value in (("known", known), ("recorded", recorded)) if value}
+    return f"&{urlencode(times)}" if times else ""
 
 
 # The changes between two dates take their valid time as a window: a single ``on`` is refused.

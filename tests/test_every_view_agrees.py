@@ -596,7 +596,7 @@ VIEWS = [
         lambda a, s: f"/changes/?{_window(a)}",
         changes_page,
         changes_expected,
-        KNOWN,
+        BOTH,
         agree_with_changes,
     ),
     View(
@@ -604,7 +604,7 @@ VIEWS = [
         lambda a, s: f"/changes/?format=csv&{_window(a)}",
         changes_csv,
         changes_expected,
-        KNOWN,
+        BOTH,
         agree_with_changes,
     ),
     View(
@@ -612,7 +612,7 @@ VIEWS = [
         lambda a, s: f"/api/changes/?{_window(a)}",
         api_changes,
         changes_expected,
-        KNOWN,
+        BOTH,
         agree_with_changes,
     ),
     View("/compare/", lambda a, s: f"/compare/?{_q(a=a.on, b=a.to)}", compare_page, compare_expected, BOTH),

@@ -346,6 +346,16 @@ class ChangeList(Sequence):
             found.update((instrument.pk, instrument) for instrument in rows.prefetch_related(*related))
         return [InstrumentChange(found[pk], found[pk].phase_before, found[pk].phase_after) for pk in ids]
 
+    def events_of(self, items):
+        """The Event rows in the window of these InstrumentChanges, by date, with their sources;
+        as known on a date, the events known then (``known_events``), each with the date its
+        sources published by then give and only those sources."""
+        mine = [item.instrument.pk for item in items]
+        if self.known is not None:
+            return known_with_sources(self.known_events, self.known, mine)
+        events = Event.objects.between(self.start, self.end).filter(instrument_id__in=mine)
+        return list(_with_sources(events).order_by("date", "position", "pk"))
+
 
 def changes_of(listed, ids):
     """The Changes of ``listed`` (a ChangeList) for the instruments ``ids`` only — a page of
@@ -388,20 +398,11 @@ def _with_phases_sql(count, known=False):
 
 
 def _attach_events(changes, items, listed):
-    """Read the events in the window, with their sources, of these InstrumentChanges: each
-    item's by date, and all of them in ``changes.events``, by date then title. As known on a
-    date, the events known then (``listed.known_events``), each with the date its sources
-    published by then give and only those sources."""
+    """Read the events in the window, with their sources, of these InstrumentChanges
+    (``listed.events_of``): each item's by date, and all of them in ``changes.events``, by date
+    then title."""
     items = list(items)
-    mine = [item.instrument.pk for item in items]
-    if changes.known is None:
-        events = list(
-            _with_sources(Event.objects.between(changes.start, changes.end).filter(instrument_id__in=mine)).order_by(
-                "date", "position", "pk"
-            )
-        )
-    else:
-        events = known_with_sources(listed.known_events, changes.known, mine)
+    events = listed.events_of(items)
     by_instrument = {}
     for event in events:
         by_instrument.setdefault(event.instrument_id, []).append(event)
