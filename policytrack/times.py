@@ -12,6 +12,7 @@ answered as if the parameter had been read.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from urllib.parse import urlencode
 
@@ -24,27 +25,36 @@ from policytrack.timeline.derived import records_from
 TIMES = ("known", "recorded")
 
 
-def counted_from(on, known):
+def counted_from(on, known, recorded=None):
     """The day a view counted from today (the home page, the feeds, the calendars) counts from:
     ``on`` if given; else, as known on K, K — the view a reader could have had that day — or
-    today if K is later; else today."""
+    today if K is later; else today. As recorded at a moment, "today" is that moment's day (UTC):
+    the view as it stood then."""
     if on is not None:
         return on
-    today = timezone.localdate()
+    today = recorded.astimezone(datetime.timezone.utc).date() if recorded else timezone.localdate()
     return min(known, today) if known else today
 
 
-def times_label(on, known, on_words="on"):
-    """ " (on 2025-05-20, as known on 2025-05-01)": the times a feed's or a calendar's title names."""
+def times_label(on, known, on_words="on", recorded=None):
+    """ " (on 2025-05-20, as known on 2025-05-01, as recorded at 2026-12-05 10:00 UTC)": the times
+    a feed's or a calendar's title names."""
     parts = ([f"{on_words} {on:%Y-%m-%d}"] if on else []) + ([f"as known on {known:%Y-%m-%d}"] if known else [])
+    if recorded:
+        parts.append(f"as recorded at {recorded.astimezone(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
     return f" ({', '.join(parts)})" if parts else ""
 
 
+def times_query(known=None, recorded=None):
+    """ "known=2025-05-01&recorded=2026-12-05T10%3A00%3A00%2B00%3A00": the times a link carries
+    (empty when neither is given)."""
+    return urlencode({name: value.isoformat() for name, value in (("known", known), ("recorded", recorded)) if value})
+
+
 def times_suffix(known=None, recorded=None):
-    """ "&known=2025-05-01&recorded=2026-12-05T10%3A00%3A00%2B00%3A00": the times a link carries
-    after its own parameters (empty when neither is given)."""
-    times = {name: value.isoformat() for name, value in (("known", known), ("recorded", recorded)) if value}
-    return f"&{urlencode(times)}" if times else ""
+    """``times_query`` after a link's own parameters: "&known=…" (empty when neither is given)."""
+    query = times_query(known, recorded)
+    return f"&{query}" if query else ""
 
 
 # The changes between two dates take their valid time as a window: a single ``on`` is refused.

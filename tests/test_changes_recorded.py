@@ -201,3 +201,34 @@ def test_a_moment_before_the_rows_kept_is_refused_naming_it(client, history):
         response = client.get(f"{address}?{WINDOW}&recorded={quote((START - 2 * HOUR).isoformat())}")
         assert response.status_code == 400
         assert "recorded" in text(response) and "too early" in text(response)
+
+
+def home(client, query):
+    """The home page's counts, dates coming up and recent changes, each a list of links."""
+    with time_machine.travel(START + 8 * HOUR, tick=False):
+        response = client.get(f"/?{query}")
+    assert response.status_code == 200, text(response)
+    context = response.context
+    counts = {phase: count for phase, _, count in context["counts"]}
+    return counts, text(response), response.content.decode()
+
+
+def test_the_home_page_as_recorded_counts_and_lists_what_was_held_then(client, history):
+    counts, said, html = home(client, f"on=2025-04-22&recorded={at(2.5)}")
+    assert counts == {"in_force": 1, "rescinded": 1}  # the new rule not yet; the chip rule's end not yet deleted
+    assert f'href="/instruments/chip-rule/?on=2025-04-20&amp;recorded={at(2.5)}#event-end"' in html
+    assert f'href="/instruments/other-rule/?on=2025-04-05&amp;recorded={at(2.5)}#event-eff"' in html
+    assert "new-rule" not in html and "chip-rule-v2" not in html
+    assert "as recorded at 1 Mar 2032 12:30 UTC" in said
+    assert f'href="/?on=2025-04-22&amp;recorded={at(2.5)}"' in html  # the permalink
+
+
+def test_the_home_page_as_recorded_and_known_dates_coming_up_as_then(client, history):
+    _, said, html = home(client, f"on=2025-04-05&known=2025-04-18&recorded={at(2.5)}")
+    coming = html.split('id="upcoming-heading"')[1].split("</section>")[0]
+    assert (
+        f'href="/instruments/chip-rule/?on=2025-04-10&amp;known=2025-04-18&amp;recorded={at(2.5)}#event-eff"' in coming
+    )
+    assert "event-end" not in coming  # the rescission was published on 20 April
+    now = home(client, "on=2025-04-05")[2].split('id="upcoming-heading"')[1].split("</section>")[0]
+    assert "/instruments/chip-rule-v2/?on=2025-04-25" in now and "/instruments/new-rule/?on=2025-04-15" in now

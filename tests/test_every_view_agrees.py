@@ -642,7 +642,7 @@ VIEWS = [
         calendar_expected(the_instrument),
         KNOWN,
     ),
-    View("/ (home)", lambda a, s: f"/?{_q(on=a.on)}", home, home_expected, KNOWN, agree_with_home),
+    View("/ (home)", lambda a, s: f"/?{_q(on=a.on)}", home, home_expected, BOTH, agree_with_home),
 ]
 
 
