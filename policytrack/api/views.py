@@ -349,7 +349,7 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
         listed = change_list(start, end, instruments, dates["known"], recorded)
         ids = self.paginate_queryset(listed.listed)
         changes = changes_of(listed, ids)
-        notes_as_known(changes.events, dates["known"])
+        notes_as_known(changes.events, dates["known"], recorded)
         context = {"request": request, "known": dates["known"], "recorded": recorded}
         data = serializers.ChangesSerializer(changes, context=context).data
         paged = self.get_paginated_response([]).data
