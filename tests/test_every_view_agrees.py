@@ -623,7 +623,7 @@ VIEWS = [
         lambda a, s: f"/feeds/changes.atom?{_q(on=a.on)}",
         feed,
         feed_expected(everyone),
-        KNOWN,
+        BOTH,
         newest(FEED_LIMIT),
     ),
     View(
@@ -631,16 +631,16 @@ VIEWS = [
         lambda a, s: f"/instruments/{s}/changes.atom?{_q(on=a.on)}",
         feed,
         feed_expected(the_instrument),
-        KNOWN,
+        BOTH,
         newest(FEED_LIMIT),
     ),
-    View("/calendar.ics", lambda a, s: f"/calendar.ics?{_q(on=a.on)}", calendar, calendar_expected(everyone), KNOWN),
+    View("/calendar.ics", lambda a, s: f"/calendar.ics?{_q(on=a.on)}", calendar, calendar_expected(everyone), BOTH),
     View(
         "/instruments/<slug>/calendar.ics",
         lambda a, s: f"/instruments/{s}/calendar.ics?{_q(on=a.on)}",
         calendar,
         calendar_expected(the_instrument),
-        KNOWN,
+        BOTH,
     ),
     View("/ (home)", lambda a, s: f"/?{_q(on=a.on)}", home, home_expected, BOTH, agree_with_home),
 ]
