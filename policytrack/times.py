@@ -4,9 +4,11 @@ An instrument's page and its status in the API answer any valid time, knowledge 
 record time. The portfolio's lists, exports, feeds and calendars read the stored rows over
 knowledge time (``KnownPeriod``) and the claims' publication dates, so they answer ``known``.
 The rows keep record time too, from ``records_from()`` on: /on/<date>/, /instruments/,
-/compare/ and their API answer ``recorded`` from them (and the edit history); the other
-portfolio views (whose events and claims the store does not version) do not yet. A request
-that asks a view for a time it cannot answer is refused with a message saying so, never
+/compare/ and their API answer ``recorded`` from them (and the edit history); /changes/ (page,
+CSV and API), the home page, the feeds and the calendars answer it from the edit history, the
+instruments edited since the moment rebuilt as they were then
+(``timeline/recorded_changes.py``). The CSVs of /on/<date>/ and /instruments/ do not yet. A
+request that asks a view for a time it cannot answer is refused with a message saying so, never
 answered as if the parameter had been read.
 """
 
@@ -73,7 +75,8 @@ def refusal_message(asked, what="list"):
     names = " and ".join(f"“{name}”" for name in asked)
     shows = "as recorded now" if "known" not in asked else "what every source we hold says, as recorded now"
     elsewhere = (
-        " (/on/<date>/, /instruments/ and /compare/, and the last two in the API, answer “recorded” too)"
+        " (/on/<date>/, /instruments/, /compare/ and /changes/ — the last three in the API too — the home "
+        "page, the feeds and the calendars answer “recorded”)"
         if "recorded" in asked
         else ""
     )
