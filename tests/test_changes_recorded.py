@@ -47,7 +47,7 @@ NOTICE = ("notice", "Interim final rule", D(2025, 3, 1))
 def history(db):
     """Edited an hour apart from START: at +0 two rules (the chip rule in force from 10 April, the
     other from 5 April); +2 the chip rule rescinded on 20 April (published then); +3 renamed;
-    +4 its notice retitled; +5 its effective date's source retracted for one giving 25 April;
+    +4 both rules' notices retitled; +5 its effective date's source retracted for one giving 25 April;
     +6 the rescission deleted; +7 a third rule created with an event in the window."""
     DerivedRules.objects.filter(pk=1).update(records_from=START - HOUR)
     with time_machine.travel(START, tick=False):
@@ -68,9 +68,10 @@ def history(db):
         chip.slug, chip.title = "chip-rule-v2", "Chip Rule (renamed)"
         chip.save()
     with time_machine.travel(START + 4 * HOUR, tick=False):
-        notice = Document.objects.get(key="notice")
-        notice.title = "Retitled notice"
-        notice.save()
+        for key, title in (("notice", "Retitled notice"), ("other", "Other notice, corrected")):
+            notice = Document.objects.get(key=key)
+            notice.title = title
+            notice.save()
     with time_machine.travel(START + 5 * HOUR, tick=False):
         effective = Event.objects.get(instrument=chip, key="eff")
         Claim.objects.create(
@@ -120,12 +121,23 @@ def test_the_page_as_recorded_shows_the_events_sources_and_names_held_then(clien
         ("2025-04-10", f"/instruments/chip-rule/?on=2025-04-10&recorded={at(2.5)}#event-eff", ["Interim final rule"]),
         ("2025-04-20", f"/instruments/chip-rule/?on=2025-04-20&recorded={at(2.5)}#event-end", ["Rescission notice"]),
     ]  # dated by the claim retracted since, under the notice's title then
-    other = found["other-rule"]  # unchanged since: read from today's tables, links carrying the moment
+    other = found["other-rule"]  # its notice retitled since: under its title then
     assert other[3] == [
         ("2025-04-05", f"/instruments/other-rule/?on=2025-04-05&recorded={at(2.5)}#event-eff", ["Other notice"])
     ]
     assert "What changed from 1 April 2025 to 30 April 2025, as recorded at 1 Mar 2032 12:30 UTC" in said
     assert "Chip Rule" in said and "Chip Rule (renamed)" not in said
+
+
+def test_the_instruments_unchanged_since_are_read_as_now_with_links_carrying_the_moment(client, history):
+    found, _ = page(client, f"recorded={at(6.5)}")
+    assert set(found) == {"chip-rule-v2", "other-rule"}  # the rule created since is not there
+    assert found["chip-rule-v2"][1:] == (
+        "issued",
+        "in_force",
+        [("2025-04-25", f"/instruments/chip-rule-v2/?on=2025-04-25&recorded={at(6.5)}#event-eff", ["Late notice"])],
+    )
+    assert found["other-rule"][3][0][2] == ["Other notice, corrected"]
 
 
 def test_before_an_event_was_added_it_is_absent(client, history):
