@@ -11,6 +11,7 @@ import functools
 from contextlib import nullcontext
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from django.db import connection, router
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -53,30 +54,6 @@ class Changes:
 
 def _with_sources(events):
     return events.select_related("instrument").with_sources()
-
-
-def changes_between(start, end, instruments=None, with_events=True, known=None):
-    """Events dated ``start`` to ``end`` (both inclusive) and, per instrument, the phase on the
-    day before ``start`` against the phase on ``end``; with ``known``, as known on that date:
-    the phases from the rows over knowledge time, the events known then, each dated and sourced
-    as the documents published by then date it (``known_events_between``).
-
-    The window includes both ends because that is how people read "changes from 1 May to
-    31 May"; comparing with the day before ``start`` makes an event on ``start`` show up as a
-    change of phase too. An instrument is listed when an event falls in the window or its
-    phase differs (a delay can move a change into the window without an event dated there).
-    With ``with_events=False`` the events are left for the caller to read, page by page (a page
-    of fifty need not load a month of events across the whole portfolio).
-    """
-    if instruments is None:
-        instruments = Instrument.objects.all()
-    listed = ChangeList(start, end, instruments, known)
-    if not with_events:
-        return Changes(start, end, [], listed, known)
-    # The whole answer at once (API, CSV) names each instrument's agencies too.
-    changes = Changes(start, end, [], list(listed.read(listed.listed, "agencies")), known)
-    _attach_events(changes, changes.instruments, listed)
-    return changes
 
 
 @dataclass(frozen=True)
@@ -211,7 +188,16 @@ def _candidate_parts(start, end, known, instruments=None):
 
 
 class ChangeList(Sequence):
-    """The InstrumentChanges of a window, by title, for pages of them.
+    """The InstrumentChanges of a window, by title, for pages of them: per instrument, the phase
+    on the day before ``start`` against the phase on ``end``, and its events dated ``start`` to
+    ``end`` (both inclusive); with ``known``, as known on that date: the phases from the rows
+    over knowledge time, the events known then, each dated and sourced as the documents
+    published by then date it (``known_events_between``).
+
+    The window includes both ends because that is how people read "changes from 1 May to
+    31 May"; comparing with the day before ``start`` makes an event on ``start`` show up as a
+    change of phase too. An instrument is listed when an event falls in the window or its
+    phase differs (a delay can move a change into the window without an event dated there).
 
     One query finds the candidates — instruments with an event dated in the window, or a status
     period starting in it (a phase can only differ between the day before the window and its
@@ -229,6 +215,15 @@ class ChangeList(Sequence):
     def __init__(self, start, end, instruments, known=None, sources=False):
         self.start, self.end, self.instruments, self.known = start, end, instruments, known
         self.sources = sources  # whether ``known_events`` carry their keys and sources
+
+    # As recorded now, every instrument is read from today's tables: none is held as it was at
+    # another moment (``recorded_changes.RecordedChangeList`` holds those edited since one).
+    held = MappingProxyType({})
+
+    @property
+    def now(self):
+        """The instruments read from today's tables: all of them."""
+        return self
 
     @functools.cached_property
     def known_events(self):

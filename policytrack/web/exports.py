@@ -328,11 +328,10 @@ def changes_csv(request, start, end, instruments, filename, known=None, recorded
     pages as known and recorded then."""
     also = times_suffix(known, recorded)
     listed = change_list(start, end, instruments, known, recorded, sources=True)
-    now = getattr(listed, "now", listed)
     if known is None:
-        rows = _changes_rows(request, now, also)
+        rows = _changes_rows(request, listed.now, also)
     else:
-        rows = _changes_known_rows(request, now, also)
+        rows = _changes_known_rows(request, listed.now, also)
     if recorded is not None:
         rows = heapq.merge(rows, _held_change_rows(request, listed, also), key=_change_row_order)
     return _stream(itertools.chain([CHANGES_COLUMNS], rows), filename)

@@ -227,7 +227,7 @@ def _with_events(items, listed, recorded=None):
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     document_path = path_maker("web:document_detail", 2**31 - 1)
     also = times_suffix(known, recorded)
-    held = getattr(listed, "held", {})
+    held = listed.held
     paths = {}
     for item in items:
         paths[item.instrument.pk] = path = instrument_path(item.instrument.slug)
@@ -235,14 +235,13 @@ def _with_events(items, listed, recorded=None):
     held_labels = held_event_labels(change.instrument for change in held.values())
     for item in items:
         events = item.events if item.instrument.pk in held else []
-        item.events = [_held_event(event, paths, also, held_labels) for event in events]
-    listed = getattr(listed, "now", listed)
+        item.events = [_held_event(event, paths, also, held_labels, document_path) for event in events]
     mine = {pk for pk in paths if pk not in held}
     by_instrument = {item.instrument.pk: item.events for item in items}
     if known is None:
         events = Event.objects.between(start, end).filter(instrument_id__in=list(mine))
     else:
-        known_events = listed.known_events
+        known_events = listed.now.known_events
         events = Event.objects.filter(pk__in=[pk for pk, found in known_events.items() if found.instrument_id in mine])
     rows = (
         events.annotate(counted=counted_claims())
@@ -304,10 +303,9 @@ def _with_events(items, listed, recorded=None):
             )
 
 
-def _held_event(event, paths, also, labels):
+def _held_event(event, paths, also, labels, document_path):
     """A ``DatedEvent`` of an instrument edited since the moment asked (``HeldInstrument.event``),
     as ``_with_events`` gives one."""
-    document_path = path_maker("web:document_detail", 2**31 - 1)
     iso_date = event.date.isoformat()
     return DatedEvent(
         iso_date,
