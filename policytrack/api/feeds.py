@@ -60,7 +60,7 @@ class ChangesFeed(Feed):
         # 400 naming it), not a missing page; blanks are dropped, as a form sends them.
         filterset = InstrumentFilter(query_without_blanks(request.GET), queryset=Instrument.objects.none())
         problems = error_messages(filterset, only=("agency", "topic", "known", "on"))
-        try:
+        try:  # read once, checked here; ``get_object`` finds it on the request
             request.recorded = recorded_moment(request)
         except BadDate as error:
             problems.append(f"{error}.")
