@@ -11,6 +11,7 @@ engine, each under the slug and title it had then; those created since are left 
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from django.db.models import Q
 from . import due, engine
 from .changes import ONE_DAY, ChangeList, DueDate, InstrumentChange
 from .knowledge import public_since
-from .models import Claim, Document, Event, Instrument
+from .models import Claim, Document, Event, Instrument, KnownPeriod
 from .recorded import held_record, held_rows, snapshots
 
 
@@ -132,6 +133,20 @@ class Record:
         """``instruments`` (None: all) less those edited since the moment."""
         instruments = Instrument.objects.all() if instruments is None else instruments
         return instruments.exclude(pk__in=self.edited) if self.edited else instruments
+
+    def counts(self, on, known, now):
+        """{phase: how many} on ``on`` as known on ``known`` as recorded at the moment, from
+        ``now``, the same counted as recorded now: each instrument edited since counted by its
+        phase then rather than by its current row (one query), one that did not exist then not
+        at all."""
+        found = Counter(now)
+        found.subtract(
+            KnownPeriod.objects.covering(on, known)
+            .filter(instrument_id__in=self.edited)
+            .values_list("phase", flat=True)
+        )
+        found.update(held.phase(on, known) for held in self.listed(known))
+        return {phase: count for phase, count in found.items() if count > 0}
 
     def listed(self, known):
         """The held instruments a list as known on ``known`` names."""

@@ -79,7 +79,7 @@ def home(request):
     today = counted_from(on, known, recorded)
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
     record = Record(recorded) if recorded else None
-    counts = phase_counts(today, known=known, recorded=recorded)
+    counts = phase_counts(today, known=known, record=record)
     recent, upcoming, upcoming_total = _dated(today, horizon, known, record)
     # Two events of a kind in one instrument are told apart ("second compliance date").
     held = record.held if record else {}
@@ -143,18 +143,13 @@ def _dated(today, horizon, known, record=None):
     return recent, upcoming[:UPCOMING_SHOWN], upcoming_total + len(held_due)
 
 
-def phase_counts(on, instruments=None, known=None, recorded=None):
-    """How many instruments are in each phase on ``on`` (as known on ``known``, as recorded at
-    ``recorded``, if given), in the engine's phase order. The whole portfolio is counted from
-    the phase tally (a few thousand rows, not every period; as known on a date, corrected by
-    ``phase_counts_known``); a filtered selection by its periods covering ``on``, and the
-    portfolio as recorded at a moment by its rows over knowledge time covering ``on`` then."""
-    if recorded is not None:
-        rows = KnownPeriod.objects.covering(on, known, recorded)
-        if instruments is not None and instruments.query.where:
-            rows = rows.filter(instrument__in=instruments.values("pk"))
-        found = dict(rows.values_list("phase").order_by().annotate(n=Count("pk")))
-    elif instruments is not None and instruments.query.where:
+def phase_counts(on, instruments=None, known=None, record=None):
+    """How many instruments are in each phase on ``on`` (as known on ``known``, if given), in
+    the engine's phase order. The whole portfolio is counted from the phase tally (a few
+    thousand rows, not every period; as known on a date, corrected by ``phase_counts_known``);
+    a filtered selection by its periods covering ``on``. As recorded at a moment (``record``, a
+    ``recorded_changes.Record``), the instruments edited since are counted by their phase then."""
+    if instruments is not None and instruments.query.where:
         rows = StatusPeriod.objects.covering(on) if known is None else KnownPeriod.objects.covering(on, known)
         rows = rows.filter(instrument__in=instruments.values("pk"))
         found = dict(rows.values_list("phase").order_by().annotate(n=Count("pk")))
@@ -162,6 +157,8 @@ def phase_counts(on, instruments=None, known=None, recorded=None):
         found = phase_counts_known(on, known)
     else:
         found = phase_counts_on(on)
+    if record is not None:
+        found = record.counts(on, known, found)
     return [(phase, found[phase]) for phase in engine.PHASES if phase in found]
 
 
