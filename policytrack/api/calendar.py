@@ -106,7 +106,7 @@ def _due(start, end, instruments, known=None, recorded=None):
     if recorded is None:
         return upcoming_dates(start, end, instruments, known=known)
     record = Record(recorded, instruments)
-    due = upcoming_dates(start, end, record.unchanged(instruments), known=known)
+    due = upcoming_dates(start, end, instruments, known=known, excluding=record.edited)
     due += record.placed(start, end, known, CALENDAR_KINDS)
     return sorted(due, key=lambda d: (d.date, d.instrument.title, engine.EVENT_KINDS.index(d.kind)))
 

@@ -437,7 +437,7 @@ class DueDate:
     delayed: bool
 
 
-def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=None, known=None):
+def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=None, known=None, excluding=()):
     """Dates after ``start`` up to ``end`` (inclusive) on which something is due to happen, as
     the engine places them, so delays and pre-emption are honoured: a compliance date pre-empted
     by a rescission is not announced, and a delayed one appears on its new date. By date, then
@@ -448,7 +448,9 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
     ``known``, their ``KnownPlacing`` rows known then (``known_placing_date_idx``), each event
     dated and sourced as the documents published by then date it. Two queries, three with
     ``limit`` (which first finds the ``limit``-th date, so that the order by title stays
-    Python's rather than the database's collation)."""
+    Python's rather than the database's collation). The instruments ``excluding`` (ids) are left
+    out, row by row: asked as a subquery of the instruments kept, SQLite read every event placed
+    in the window (at 10,000 instruments, 160 of the home page's 270 ms)."""
     if known is None:
         placings = Event.objects.placed_between(start + ONE_DAY, end).filter(kind__in=kinds)
         event = ""  # the path from a placing to its event: the event itself
@@ -459,6 +461,8 @@ def upcoming_dates(start, end, instruments=None, kinds=CALENDAR_KINDS, limit=Non
         event = "event__"
     if instruments is not None and instruments.query.where:
         placings = placings.filter(**{f"{event}instrument__in": instruments.order_by().values("pk")})
+    if excluding:
+        placings = placings.exclude(**{f"{event}instrument_id__in": excluding})
     if limit is not None:
         last = placings.order_by("placed_date").values_list("placed_date", flat=True)[limit - 1 : limit]
         if last := list(last):

@@ -140,11 +140,8 @@ class Record:
         phase then rather than by its current row (one query), one that did not exist then not
         at all."""
         found = Counter(now)
-        found.subtract(
-            KnownPeriod.objects.covering(on, known)
-            .filter(instrument_id__in=self.edited)
-            .values_list("phase", flat=True)
-        )
+        rows = KnownPeriod.objects.covering(on, known).filter(instrument_id__in=self.edited).order_by()
+        found.subtract(rows.values_list("phase", flat=True))
         found.update(held.phase(on, known) for held in self.listed(known))
         return {phase: count for phase, count in found.items() if count > 0}
 

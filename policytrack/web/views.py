@@ -118,18 +118,18 @@ def _dated(today, horizon, known, record=None):
     ``horizon`` and how many are due then, as known on ``known``; as recorded at a moment
     (``record``, a ``recorded_changes.Record``), the instruments edited since as they held them
     then, and the others as now."""
-    instruments = record.unchanged() if record else None
+    edited = record.edited if record else set()
     where = claims = Q()  # without a moment (or none edited since), no condition to slow the walk
-    if record and record.edited:
-        where, claims = ~Q(instrument_id__in=record.edited), ~Q(event__instrument_id__in=record.edited)
+    if edited:
+        where, claims = ~Q(instrument_id__in=edited), ~Q(event__instrument_id__in=edited)
     recent = recent_events(today, limit=RECENT_SHOWN, where=where, known=known, claims=claims)
     for event in recent:  # the sources shown beside it
         event.sources = list(event.claims.all())
-    upcoming = upcoming_dates(today, horizon, instruments, limit=UPCOMING_SHOWN, known=known)
+    upcoming = upcoming_dates(today, horizon, limit=UPCOMING_SHOWN, known=known, excluding=edited)
     if known:
         # How many are dated in the window as known then (a delay may still move one).
-        dated = known_events_between(today + ONE_DAY, horizon, known, instruments).values()
-        upcoming_total = len([d for d in dated if d.kind in CALENDAR_KINDS])
+        dated = known_events_between(today + ONE_DAY, horizon, known).values()
+        upcoming_total = len([d for d in dated if d.kind in CALENDAR_KINDS and d.instrument_id not in edited])
     else:
         # How many are dated in the window, from the index on dates (a delay may still move one).
         upcoming_total = Event.objects.filter(where, date__gt=today, date__lte=horizon, kind__in=CALENDAR_KINDS).count()
