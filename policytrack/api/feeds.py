@@ -203,8 +203,8 @@ def instrument_by_slug(slug, recorded=None):
     else:
         instrument = instrument_as_recorded(slug, recorded)
     if instrument is None:
-        then = f" at {recorded:%Y-%m-%d %H:%M} UTC" if recorded else ""
-        raise Http404(f"No instrument had the slug “{slug}”{then}.")
+        when = f"had the slug “{slug}” at {recorded:%Y-%m-%d %H:%M} UTC" if recorded else f"has the slug “{slug}”"
+        raise Http404(f"No instrument {when}.")
     return instrument
 
 
