@@ -98,6 +98,30 @@ ENDPOINTS = {
         "/api/instruments/",
         {"on": "2020-06-01", "page_size": "500", "recorded": "NOW"},
     ),
+    # The views of dated events as recorded: at NOW (no instrument edited since: today's tables,
+    # less none) and at FIRST, the store's first moment (the AI Diffusion Rule, imported after it,
+    # is edited since: rebuilt from its history, and absent then), beside the same as known on.
+    "/changes/ (a year, as recorded)": ("/changes/", {"from": "2019-01-01", "to": "2019-12-31", "recorded": "NOW"}),
+    "/changes/ (a year, as known on, as recorded at the first moment)": (
+        "/changes/",
+        {"from": "2019-01-01", "to": "2019-12-31", "known": "2019-06-01", "recorded": "FIRST"},
+    ),
+    "/changes/?format=csv (a year, as known on, as recorded)": (
+        "/changes/",
+        {"from": "2019-01-01", "to": "2019-12-31", "format": "csv", "known": "2019-06-01", "recorded": "NOW"},
+    ),
+    "/api/changes/ (a year, largest page, as recorded)": (
+        "/api/changes/",
+        {"from": "2019-01-01", "to": "2019-12-31", "page_size": "500", "recorded": "FIRST"},
+    ),
+    "/?recorded=": ("/", {"recorded": "NOW"}),
+    "/?known=&recorded=": ("/", {"known": "2019-06-01", "recorded": "NOW"}),
+    "/feeds/changes.atom?known=&recorded=": ("/feeds/changes.atom", {"known": "2019-06-01", "recorded": "FIRST"}),
+    "/calendar.ics?known=&recorded=": ("/calendar.ics", {"known": "2019-06-01", "recorded": "FIRST"}),
+    "/instruments/<slug>/calendar.ics?known=&recorded=": (
+        "/instruments/ai-diffusion-rule/calendar.ics",
+        {"known": "2025-05-01", "recorded": "NOW"},
+    ),
     "/documents/?known= (last page)": ("/documents/", {"known": "2019-06-01", "page": "last"}),
     "/api/documents/?known= (largest page)": ("/api/documents/", {"known": "2019-06-01", "page_size": "500"}),
 }
@@ -358,11 +382,14 @@ def _endpoints(client, only):
 
     from django.utils import timezone
 
+    from policytrack.timeline.derived import records_from
+
     rows = []
     for name, (address, params) in ENDPOINTS.items():
         if only and not any(word in name for word in only):
             continue
-        params = {key: timezone.now().isoformat() if value == "NOW" else value for key, value in params.items()}
+        moments = {"NOW": timezone.now().isoformat(), "FIRST": records_from().isoformat()}
+        params = {key: moments.get(value, value) for key, value in params.items()}
         times, queries, size = [], [], 0
         for i in range(ENDPOINT_REQUESTS + 1):
             cache.clear()

@@ -4,17 +4,21 @@ An instrument's page and its status in the API answer any valid time, knowledge 
 record time. The portfolio's lists, exports, feeds and calendars read the stored rows over
 knowledge time (``KnownPeriod``) and the claims' publication dates, so they answer ``known``.
 The rows keep record time too, from ``records_from()`` on: /on/<date>/, /instruments/,
-/compare/ and their API answer ``recorded`` from them (and the edit history); the other
-portfolio views (whose events and claims the store does not version) do not yet. What was
-learned between two knowledge dates takes them as ``known_a`` and ``known_b``, as recorded now,
-and refuses ``known`` and ``recorded``. A request
-that asks a view for a time it cannot answer is refused with a message saying so, never
+/compare/ and their API answer ``recorded`` from them (and the edit history); /changes/ (page,
+CSV and API), the home page, the feeds and the calendars answer it from the edit history, the
+instruments edited since the moment rebuilt as they were then
+(``timeline/recorded_changes.py``). The CSVs of /on/<date>/ and /instruments/ do not yet. What
+was learned between two knowledge dates takes them as ``known_a`` and ``known_b``, as recorded
+now, and refuses ``known`` and ``recorded``. A
+request that asks a view for a time it cannot answer is refused with a message saying so, never
 answered as if the parameter had been read.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
+from urllib.parse import urlencode
 
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -25,20 +29,36 @@ from policytrack.timeline.derived import records_from
 TIMES = ("known", "recorded")
 
 
-def counted_from(on, known):
+def counted_from(on, known, recorded=None):
     """The day a view counted from today (the home page, the feeds, the calendars) counts from:
     ``on`` if given; else, as known on K, K — the view a reader could have had that day — or
-    today if K is later; else today."""
+    today if K is later; else today. As recorded at a moment, "today" is that moment's day (UTC):
+    the view as it stood then."""
     if on is not None:
         return on
-    today = timezone.localdate()
+    today = recorded.astimezone(datetime.timezone.utc).date() if recorded else timezone.localdate()
     return min(known, today) if known else today
 
 
-def times_label(on, known, on_words="on"):
-    """ " (on 2025-05-20, as known on 2025-05-01)": the times a feed's or a calendar's title names."""
+def times_label(on, known, on_words="on", recorded=None):
+    """ " (on 2025-05-20, as known on 2025-05-01, as recorded at 2026-12-05 10:00 UTC)": the times
+    a feed's or a calendar's title names."""
     parts = ([f"{on_words} {on:%Y-%m-%d}"] if on else []) + ([f"as known on {known:%Y-%m-%d}"] if known else [])
+    if recorded:
+        parts.append(f"as recorded at {recorded.astimezone(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
     return f" ({', '.join(parts)})" if parts else ""
+
+
+def times_query(known=None, recorded=None):
+    """ "known=2025-05-01&recorded=2026-12-05T10%3A00%3A00%2B00%3A00": the times a link carries
+    (empty when neither is given)."""
+    return urlencode({name: value.isoformat() for name, value in (("known", known), ("recorded", recorded)) if value})
+
+
+def times_suffix(known=None, recorded=None):
+    """``times_query`` after a link's own parameters: "&known=…" (empty when neither is given)."""
+    query = times_query(known, recorded)
+    return f"&{query}" if query else ""
 
 
 # The changes between two dates take their valid time as a window: a single ``on`` is refused.
@@ -95,7 +115,8 @@ def refusal_message(asked, what="list"):
     names = " and ".join(f"“{name}”" for name in asked)
     shows = "as recorded now" if "known" not in asked else "what every source we hold says, as recorded now"
     elsewhere = (
-        " (/on/<date>/, /instruments/ and /compare/, and the last two in the API, answer “recorded” too)"
+        " (/on/<date>/, /instruments/, /compare/ and /changes/ — the last three in the API too — the home "
+        "page, the feeds and the calendars answer “recorded”)"
         if "recorded" in asked
         else ""
     )

@@ -227,7 +227,7 @@ def test_every_bad_date_is_named_at_once(demo, client):
 def test_changes_in_may_2025(demo, client):
     changes = get_json(client, reverse("api:changes"), **{"from": "2025-05-01", "to": "2025-05-31"})
     assert (changes["from"], changes["to"]) == ("2025-05-01", "2025-05-31")
-    assert list(changes) == ["from", "to", "known", "count", "next", "previous", "events", "instruments"]
+    assert list(changes) == ["from", "to", "known", "recorded", "count", "next", "previous", "events", "instruments"]
     assert changes["known"] is None
     kinds = [(event["instrument"], event["kind"], event["date"]) for event in changes["events"]]
     assert ("ai-diffusion-rule", "enforcement_suspended", "2025-05-13") in kinds

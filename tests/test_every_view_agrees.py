@@ -624,7 +624,7 @@ VIEWS = [
         lambda a, s: f"/changes/?{_window(a)}",
         changes_page,
         changes_expected,
-        KNOWN,
+        BOTH,
         agree_with_changes,
     ),
     View(
@@ -632,7 +632,7 @@ VIEWS = [
         lambda a, s: f"/changes/?format=csv&{_window(a)}",
         changes_csv,
         changes_expected,
-        KNOWN,
+        BOTH,
         agree_with_changes,
     ),
     View(
@@ -640,7 +640,7 @@ VIEWS = [
         lambda a, s: f"/api/changes/?{_window(a)}",
         api_changes,
         changes_expected,
-        KNOWN,
+        BOTH,
         agree_with_changes,
     ),
     View("/compare/", lambda a, s: f"/compare/?{_q(a=a.on, b=a.to)}", compare_page, compare_expected, BOTH),
@@ -672,7 +672,7 @@ VIEWS = [
         lambda a, s: f"/feeds/changes.atom?{_q(on=a.on)}",
         feed,
         feed_expected(everyone),
-        KNOWN,
+        BOTH,
         newest(FEED_LIMIT),
     ),
     View(
@@ -680,18 +680,18 @@ VIEWS = [
         lambda a, s: f"/instruments/{s}/changes.atom?{_q(on=a.on)}",
         feed,
         feed_expected(the_instrument),
-        KNOWN,
+        BOTH,
         newest(FEED_LIMIT),
     ),
-    View("/calendar.ics", lambda a, s: f"/calendar.ics?{_q(on=a.on)}", calendar, calendar_expected(everyone), KNOWN),
+    View("/calendar.ics", lambda a, s: f"/calendar.ics?{_q(on=a.on)}", calendar, calendar_expected(everyone), BOTH),
     View(
         "/instruments/<slug>/calendar.ics",
         lambda a, s: f"/instruments/{s}/calendar.ics?{_q(on=a.on)}",
         calendar,
         calendar_expected(the_instrument),
-        KNOWN,
+        BOTH,
     ),
-    View("/ (home)", lambda a, s: f"/?{_q(on=a.on)}", home, home_expected, KNOWN, agree_with_home),
+    View("/ (home)", lambda a, s: f"/?{_q(on=a.on)}", home, home_expected, BOTH, agree_with_home),
 ]
 
 

@@ -71,8 +71,8 @@ def test_the_home_page_refuses_a_bad_knowledge_date_and_record_time(client, demo
     response = client.get("/?known=2025-02-30")
     assert response.status_code == 400
     assert "known must be a real date written YYYY-MM-DD, not '2025-02-30'." in text(response)
-    response = client.get(f"/?known={K}&recorded=2025-05-01T00:00Z")
-    assert response.status_code == 400 and "cannot answer “recorded” yet" in text(response)
+    response = client.get(f"/?known={K}&recorded=2025-05-01T00:00Z")  # before the store's first moment
+    assert response.status_code == 400 and "recorded 1 May 2025 00:00:00 UTC is too early" in text(response)
 
 
 def test_the_date_picker_keeps_the_knowledge_date(client, demo):

@@ -1,7 +1,10 @@
 """Views that answer only with everything known, as recorded now, refuse ``known`` and
 ``recorded`` with a message instead of silently answering with hindsight (issue 18)."""
 
+from urllib.parse import quote
+
 import pytest
+from django.utils import timezone
 
 from conftest import text
 from policytrack.timeline.models import Document
@@ -26,8 +29,15 @@ ANSWER_KNOWN = {
     "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
 }
 # /on/<date>/ and /instruments/ answer ``recorded`` from the rows' record time
-# (tests/test_portfolio_recorded.py, tests/test_instruments_recorded.py).
-ANSWER_RECORDED = {"/on/2025-05-20/", "/instruments/"}
+# (tests/test_portfolio_recorded.py, tests/test_instruments_recorded.py); the home page and the
+# changes from the edit history (tests/test_changes_recorded.py).
+ANSWER_RECORDED = {
+    "/",
+    "/on/2025-05-20/",
+    "/instruments/",
+    "/changes/?from=2025-05-01&to=2025-05-31",
+    "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
+}
 FEEDS = [
     "/feeds/changes.atom",
     "/instruments/ai-diffusion-rule/changes.atom",
@@ -55,20 +65,22 @@ def test_a_page_that_cannot_answer_a_time_says_so(client, demo, url, param):
 
 
 @pytest.mark.parametrize("url", FEEDS)
-def test_feeds_and_calendars_answer_known_and_refuse_record_time_in_plain_text(client, demo, url):
-    assert client.get(with_param(url, "known=2025-05-01")).status_code == 200
+def test_feeds_and_calendars_answer_both_times_and_refuse_a_moment_too_early_in_plain_text(client, demo, url):
+    now = quote(timezone.now().isoformat())
+    assert client.get(with_param(url, f"known=2025-05-01&recorded={now}")).status_code == 200
     response = client.get(with_param(url, "known=2025-05-01&recorded=2025-05-01T00:00Z"))
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
-    assert "cannot answer “recorded” yet" in response.content.decode()
+    assert "recorded 1 May 2025 00:00:00 UTC is too early" in response.content.decode()
 
 
-@pytest.mark.parametrize("url", API)
-def test_the_api_lists_answer_known_and_refuse_recorded_naming_it(client, demo, url):
-    response = client.get(with_param(url, "known=2025-05-01&recorded=2025-05-01"))
+@pytest.mark.parametrize("url", [*API, *(url for url in PAGES if url in ANSWER_RECORDED)])
+def test_the_views_answering_recorded_refuse_a_moment_too_early_naming_it(client, demo, url):
+    response = client.get(with_param(url, "recorded=2025-05-01T00:00Z"))
     assert response.status_code == 400
-    assert set(response.json()) == {"recorded"}
-    assert "cannot answer “recorded” yet" in response.json()["recorded"][0]
+    said = " ".join(response.json()["recorded"]) if url.startswith("/api/") else text(response)
+    assert "recorded 1 May 2025 00:00:00 UTC is too early" in said
+    assert client.get(with_param(url, f"recorded={quote(timezone.now().isoformat())}")).status_code == 200
 
 
 def test_an_empty_time_is_no_time(client, demo):

@@ -12,21 +12,24 @@ import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404
 from icalendar import Calendar, Timezone, TimezoneStandard, vDuration
 from icalendar.parser import escape_char
 
-from policytrack.times import counted_from, times_label
+from policytrack.times import counted_from, recorded_moment, times_label
+from policytrack.timeline import engine
 from policytrack.timeline.changes import upcoming_dates
 from policytrack.timeline.dates import BadDate
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import Instrument
+from policytrack.timeline.placed import CALENDAR_KINDS
+from policytrack.timeline.recorded_changes import Record
 from policytrack.timeline.wording import EVENT_KIND_LABELS, human_date
 from policytrack.web.hindsight import notes_as_known
 from policytrack.web.views import optional_date, query_without_blanks
 
 from .caching import polled, validators
 from .describe import event_path_maker, event_uid, sources_text
+from .feeds import instrument_by_slug
 
 # Recent dates stay visible for a month; dates are announced up to two years ahead.
 LOOK_BACK = datetime.timedelta(days=30)
@@ -43,25 +46,38 @@ def upcoming_calendar(request):
         return HttpResponseBadRequest(
             "\n".join(error_messages(filterset)) + "\n", content_type="text/plain; charset=utf-8"
         )
+    try:
+        recorded = recorded_moment(request)
+    except BadDate as error:
+        return HttpResponseBadRequest(f"{error}.\n", content_type="text/plain; charset=utf-8")
     on = filterset.form.cleaned_data.get("on")
     return _calendar_response(
-        request, "policytrack: upcoming dates", filterset.qs, "policytrack.ics", filterset.known_date, on
+        request, "policytrack: upcoming dates", filterset.qs, "policytrack.ics", filterset.known_date, on, recorded
     )
 
 
 @polled
 def instrument_calendar(request, slug):
-    instrument = get_object_or_404(Instrument, slug=slug)
+    """The dates coming up of one instrument (as recorded at ``recorded``: the one that had this
+    slug then)."""
     try:
         known, on = optional_date(request, "known"), optional_date(request, "on")
+        recorded = recorded_moment(request)
     except BadDate as error:
         return HttpResponseBadRequest(f"{error}.\n", content_type="text/plain; charset=utf-8")
+    instrument = instrument_by_slug(slug, recorded)
     return _calendar_response(
-        request, f"policytrack: {instrument}", Instrument.objects.filter(pk=instrument.pk), f"{slug}.ics", known, on
+        request,
+        f"policytrack: {instrument}",
+        Instrument.objects.filter(pk=instrument.pk),
+        f"{slug}.ics",
+        known,
+        on,
+        recorded,
     )
 
 
-def _calendar_response(request, name, instruments, filename, known=None, on=None):
+def _calendar_response(request, name, instruments, filename, known=None, on=None, recorded=None):
     # Built once per state of the record, day and address (the ETag says all three): calendar
     # apps poll it all day, and each build reads thousands of events (seconds at 100,000
     # instruments), with every source or as known on a date.
@@ -70,13 +86,13 @@ def _calendar_response(request, name, instruments, filename, known=None, on=None
     body = cache.get(key) if seconds else None
     if body is None:
         # As known on K, the calendar a subscriber could have had on K: its window around K (or
-        # ``on``), its dates and sources those published by then.
-        today = counted_from(on, known)
-        due = upcoming_dates(today - LOOK_BACK, today + LOOK_AHEAD, instruments, known=known)
-        name += times_label(on, known, "from")
-        if known:
-            notes_as_known([item.event for item in due], known)
-        body = build_calendar(request, name, due, stamp=stamp, known=known)
+        # ``on``), its dates and sources those published by then; as recorded at T, from what
+        # this tracker held at T.
+        today = counted_from(on, known, recorded)
+        due = _due(today - LOOK_BACK, today + LOOK_AHEAD, instruments, known, recorded)
+        name += times_label(on, known, "from", recorded)
+        notes_as_known([item.event for item in due], known, recorded)
+        body = build_calendar(request, name, due, stamp=stamp, known=known, recorded=recorded)
         if seconds:
             cache.set(key, body, timeout=seconds)
     response = HttpResponse(body, content_type=CONTENT_TYPE)
@@ -84,10 +100,21 @@ def _calendar_response(request, name, instruments, filename, known=None, on=None
     return response
 
 
-def build_calendar(request, name, due, stamp, known=None):
+def _due(start, end, instruments, known=None, recorded=None):
+    """``changes.upcoming_dates`` of ``instruments``; as recorded at ``recorded``, those edited
+    since as they held them then, the others as now."""
+    if recorded is None:
+        return upcoming_dates(start, end, instruments, known=known)
+    record = Record(recorded, instruments)
+    due = upcoming_dates(start, end, instruments, known=known, excluding=record.edited)
+    due += record.placed(start, end, known, CALENDAR_KINDS)
+    return sorted(due, key=lambda d: (d.date, d.instrument.title, engine.EVENT_KINDS.index(d.kind)))
+
+
+def build_calendar(request, name, due, stamp, known=None, recorded=None):
     """The VCALENDAR for ``due`` (``changes.DueDate`` items), as bytes. ``stamp`` is when the record last
     changed, so an unchanged record gives a byte-identical calendar. Each entry links to its
-    instrument's page as known on ``known``, if given."""
+    instrument's page as known on ``known`` and as recorded at ``recorded``, if given."""
     calendar = Calendar()
     calendar.add("prodid", "-//policytrack//upcoming dates//EN")
     calendar.add("version", "2.0")
@@ -102,7 +129,7 @@ def build_calendar(request, name, due, stamp, known=None):
     # every calendar carries the UTC time zone its stamps are in. A placeholder event would put
     # in subscribers' calendars a date no source gives.
     calendar.add_component(_utc())
-    path = event_path_maker(known)
+    path = event_path_maker(known, recorded)
     head, end = calendar.to_ical().rsplit(b"END:VCALENDAR", 1)
     # The events are written here rather than as icalendar components: building and writing
     # those took three quarters of the calendar's time (profiled, 556 events at 10,000

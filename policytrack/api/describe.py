@@ -7,6 +7,7 @@ from html import escape
 
 from django.utils.safestring import mark_safe
 
+from policytrack.times import times_query
 from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, EVENT_KIND_LABELS, human_date
 from policytrack.web.paths import path_maker
 
@@ -17,12 +18,12 @@ def event_title(instrument, event, date=None, precision=None):
     return f"{instrument}: {EVENT_KIND_LABELS.get(event.kind, event.kind)} ({when})"
 
 
-def event_path_maker(known=None):
+def event_path_maker(known=None, recorded=None):
     """A function giving an event's row on its timeline page (the page gives each row
     ``id="event-<key>"``), for many events, reversing the address once; the page as known on
-    ``known`` if given."""
+    ``known`` and as recorded at ``recorded`` if given."""
     instrument_path = path_maker("web:instrument_detail", "__slug__")
-    query = f"?known={known.isoformat()}" if known else ""
+    query = f"?{times_query(known, recorded)}" if known or recorded else ""
     return lambda instrument, event: f"{instrument_path(instrument.slug)}{query}#event-{event.key}"
 
 

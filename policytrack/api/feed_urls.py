@@ -2,7 +2,6 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import rate_limited
-from policytrack.times import answers_known_only
 
 from . import calendar, feeds
 from .caching import polled
@@ -13,9 +12,9 @@ limited = rate_limited("api")
 
 def served(view):
     """A feed or calendar: read only (GET and HEAD; anything else, TRACE and OPTIONS too, is a
-    405 before it counts against the rate limit), rate limited, refusing the record time it
-    cannot answer (it answers ``known``)."""
-    return require_safe(limited(answers_known_only(view)))
+    405 before it counts against the rate limit), rate limited. Each answers ``on``, ``known`` and
+    ``recorded`` itself."""
+    return require_safe(limited(view))
 
 
 app_name = "feeds"

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from policytrack.timeline.compare import NOT_YET_PUBLIC
+from policytrack.times import times_suffix
 from policytrack.timeline.models import (
     Agency,
     Claim,
@@ -346,9 +347,10 @@ class ChangeEventSerializer(EventSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, event):
-        """As known on a date, the event on its instrument's page as known then."""
-        known = self.context.get("known")
-        query = f"?on={event.date.isoformat()}&known={known.isoformat()}" if known else ""
+        """As known on a date or recorded at a moment, the event on its instrument's page as known
+        and recorded then."""
+        also = times_suffix(self.context.get("known"), self.context.get("recorded"))
+        query = f"?on={event.date.isoformat()}{also}" if also else ""
         return _absolute(self, f"{_instrument_path(self, event.instrument.slug)}{query}#event-{event.key}")
 
 
@@ -411,13 +413,16 @@ class ChangesSerializer(serializers.Serializer):
 class ChangesPageSerializer(ChangesSerializer):
     """A page of the instruments changed in the window (by title), with their events."""
 
+    recorded = serializers.DateTimeField(
+        allow_null=True, help_text="Record time: as this tracker held it at this moment (UTC); null means now."
+    )
     count = serializers.IntegerField(help_text="How many instruments changed in the window, on every page.")
     next = serializers.URLField(allow_null=True, help_text="The next page, if any.")
     previous = serializers.URLField(allow_null=True, help_text="The previous page, if any.")
 
     def get_fields(self):
         fields = super().get_fields()
-        order = ["from", "to", "known", "count", "next", "previous", "events", "instruments"]
+        order = ["from", "to", "known", "recorded", "count", "next", "previous", "events", "instruments"]
         return {name: fields[name] for name in order}
 
 

@@ -31,7 +31,7 @@ from rest_framework.reverse import reverse
 
 from policytrack.times import WINDOW_NOT_ON, asks_learned, learned_refusals, recorded_moment
 from policytrack.timeline import engine
-from policytrack.timeline.changes import changes_between, changes_of
+from policytrack.timeline.changes import changes_of
 from policytrack.timeline.compare import LearnedComparison, PhaseComparison
 from policytrack.timeline.dates import EARLIEST, BadDate, check_window
 from policytrack.timeline.filters import InstrumentFilter
@@ -44,6 +44,7 @@ from policytrack.timeline.models import (
     InstrumentRelation,
     engine_input,
 )
+from policytrack.timeline.recorded_changes import change_list
 from policytrack.timeline.recorded import events_as_recorded, held_rows, instrument_as_recorded
 from policytrack.web.compare import comparison_filters, learned_dates
 from policytrack.web.paths import path_maker
@@ -321,6 +322,7 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
             params.FROM,
             params.TO,
             params.KNOWN,
+            params.RECORDED,
             params.PAGE,
             params.PAGE_SIZE,
             OpenApiParameter("on", exclude=True),
@@ -333,10 +335,16 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
         phase before and after, and their events dated in the window. With `known`, as known on
         that date: the phases as known then, and the events known then, each dated as the
         sources published by then date it, with only those sources and the editor's note as
-        recorded by the end of that day."""
+        recorded by the end of that day. With `recorded`, as this tracker held the events, their
+        sources and the instruments' slugs and titles at that moment (the filters select the
+        instruments as they are now)."""
         if "on" in request.query_params:
             params.refuse("on", WINDOW_NOT_ON)
         dates = params.read_params(request, **{"from": "date", "to": "date", "known": "date"})
+        try:
+            recorded = recorded_moment(request)
+        except BadDate as error:
+            params.refuse("recorded", f"{error}.")
         end = dates["to"] or timezone.localdate()
         start = dates["from"] or max(end - datetime.timedelta(days=30), EARLIEST)
         instruments = self.filter_queryset(self.get_queryset())
@@ -344,17 +352,19 @@ class ChangesView(params.StrictQuery, generics.GenericAPIView):
             check_window(start, end)
         except BadDate as error:
             params.refuse("to", f"{error}.")
-        listed = changes_between(start, end, instruments, with_events=False, known=dates["known"]).instruments
+        listed = change_list(start, end, instruments, dates["known"], recorded)
         ids = self.paginate_queryset(listed.listed)
         changes = changes_of(listed, ids)
-        notes_as_known(changes.events, dates["known"])
-        data = serializers.ChangesSerializer(changes, context={"request": request, "known": dates["known"]}).data
+        notes_as_known(changes.events, dates["known"], recorded)
+        context = {"request": request, "known": dates["known"], "recorded": recorded}
+        data = serializers.ChangesSerializer(changes, context=context).data
         paged = self.get_paginated_response([]).data
         return Response(
             {
                 "from": data["from"],
                 "to": data["to"],
                 "known": data["known"],
+                "recorded": recorded and recorded.isoformat(),
                 "count": paged["count"],
                 "next": paged["next"],
                 "previous": paged["previous"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import heapq
 import io
 import itertools
 import operator
@@ -13,8 +14,10 @@ from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from policytrack.times import times_suffix
 from policytrack.timeline import engine
-from policytrack.timeline.changes import ONE_DAY, ChangeList
+from policytrack.timeline.changes import ONE_DAY
+from policytrack.timeline.recorded_changes import change_list
 from policytrack.timeline.models import Agency, Claim, Event, Instrument, StatusPeriod
 from policytrack.timeline.wording import PHASE_LABELS
 
@@ -301,16 +304,50 @@ def instrument_csv(request, instruments, on, filename, since=False, known=None):
     return _stream(rows(), filename)
 
 
-def changes_csv(request, start, end, instruments, filename, known=None):
+CHANGES_COLUMNS = [
+    "date",
+    "precision",
+    "instrument",
+    "title",
+    "event",
+    "phase_before",
+    "phase_after",
+    "sources",
+    "disputed",
+    "url",
+]
+
+
+def changes_csv(request, start, end, instruments, filename, known=None, recorded=None):
     """One row per event dated ``start`` to ``end`` of the ``instruments``, by date, with its
-    instrument's phase on the day before ``start`` and on ``end`` (read from the stored status
-    periods); then a row per instrument whose phase changed with no event in the window (a
-    delay moved it). Tuples, each event's sources joined to its row: Event instances with their
+    instrument's phase on the day before ``start`` and on ``end``; then a row per instrument
+    whose phase changed with no event in the window (a delay moved it). As known on ``known``,
+    the same rows from what was known then (``_changes_known_rows``). As recorded at
+    ``recorded``, the instruments edited since as they held them then (``_held_change_rows``),
+    merged by date and title with the others', read as without it. Rows link to the instruments'
+    pages as known and recorded then."""
+    also = times_suffix(known, recorded)
+    listed = change_list(start, end, instruments, known, recorded, sources=True)
+    if known is None:
+        rows = _changes_rows(request, listed.now, also)
+    else:
+        rows = _changes_known_rows(request, listed.now, also)
+    if recorded is not None:
+        rows = heapq.merge(rows, _held_change_rows(request, listed, also), key=_change_row_order)
+    return _stream(itertools.chain([CHANGES_COLUMNS], rows), filename)
+
+
+def _change_row_order(row):
+    """The rows of events by date and title, then those of instruments without one, by title."""
+    return (not row[0], row[0], row[3])
+
+
+def _changes_rows(request, listed, also):
+    """The rows of ``changes_csv`` with every source known, of the instruments of ``listed`` (a
+    ChangeList). Tuples, each event's sources joined to its row: Event instances with their
     claims prefetched took 1.3 s for a year at 10,000 instruments on SQLite, and reading each
-    2,000 events' sources in a query of their own 0.14 s of 0.6 on PostgreSQL. As known on
-    ``known``, the same rows from what was known then (``_changes_known_rows``)."""
-    if known is not None:
-        return _stream(_changes_known_rows(request, start, end, instruments, known), filename)
+    2,000 events' sources in a query of their own 0.14 s of 0.6 on PostgreSQL."""
+    start, end, instruments = listed.start, listed.end, listed.instruments
     before = start - ONE_DAY
     events = Event.objects.between(start, end)
     if instruments.query.where:
@@ -343,65 +380,48 @@ def changes_csv(request, start, end, instruments, filename, known=None):
     )
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     base = request.build_absolute_uri("/").rstrip("/")
-
-    def rows():
+    with_events = set()
+    for _, found in itertools.groupby(events.iterator(chunk_size=CHUNK), key=operator.itemgetter(0)):
+        found = list(found)
+        _, day, precision, instrument_id, slug, title, kind, phase_before, phase_after, key = found[0][:10]
+        sources = [source[10:] for source in found if source[13] is not None]
+        with_events.add(instrument_id)
         yield [
-            "date",
-            "precision",
-            "instrument",
-            "title",
-            "event",
-            "phase_before",
-            "phase_after",
-            "sources",
-            "disputed",
-            "url",
+            day.isoformat(),
+            precision,
+            slug,
+            title,
+            kind,
+            phase_before or "",
+            phase_after or "",
+            "; ".join(_source_name(publisher, named, citation) for publisher, named, citation, _, _ in sources),
+            _span_cell(kind, [(said, said_precision) for *_, said, said_precision in sources]),
+            f"{base}{instrument_path(slug)}?on={day.isoformat()}{also}#event-{key}",
         ]
-        with_events = set()
-        for _, found in itertools.groupby(events.iterator(chunk_size=CHUNK), key=operator.itemgetter(0)):
-            found = list(found)
-            _, day, precision, instrument_id, slug, title, kind, phase_before, phase_after, key = found[0][:10]
-            sources = [source[10:] for source in found if source[13] is not None]
-            with_events.add(instrument_id)
+    phases = listed.phases()
+    for pk in listed.listed:
+        if pk not in with_events:
+            slug, title, before, after = phases[pk]
             yield [
-                day.isoformat(),
-                precision,
+                "",
+                "",
                 slug,
                 title,
-                kind,
-                phase_before or "",
-                phase_after or "",
-                "; ".join(_source_name(publisher, named, citation) for publisher, named, citation, _, _ in sources),
-                _span_cell(kind, [(said, said_precision) for *_, said, said_precision in sources]),
-                f"{base}{instrument_path(slug)}?on={day.isoformat()}#event-{key}",
+                "",
+                before,
+                after,
+                "",
+                "",
+                f"{base}{instrument_path(slug)}?on={end.isoformat()}{also}",
             ]
-        listed = ChangeList(start, end, instruments)
-        phases = listed.phases()
-        for pk in listed.listed:
-            if pk not in with_events:
-                slug, title, before, after = phases[pk]
-                yield [
-                    "",
-                    "",
-                    slug,
-                    title,
-                    "",
-                    before,
-                    after,
-                    "",
-                    "",
-                    f"{base}{instrument_path(slug)}?on={end.isoformat()}",
-                ]
-
-    return _stream(rows(), filename)
 
 
-def _changes_known_rows(request, start, end, instruments, known):
-    """The rows of ``changes_csv`` as known on ``known``: the events known then whose date as
-    known then is in the window (``changes.known_events_between``), by that date, each with its
-    instrument's phases as known then and only the sources published by then; then the
-    instruments whose phase as known then changed with no such event. Links carry ``known``."""
-    listed = ChangeList(start, end, instruments, known, sources=True)
+def _changes_known_rows(request, listed, also):
+    """The rows of ``changes_csv`` as known on a date, of ``listed`` (a ChangeList as known on
+    it, with sources): the events known then whose date as known then is in the window
+    (``changes.known_events_between``), by that date, each with its instrument's phases as known
+    then and only the sources published by then; then the instruments whose phase as known then
+    changed with no such event."""
     # Each event's key and sources come with its date (one query of the candidates, where
     # reading names and sources again took two more of 1.5 s each at 100,000 instruments), its
     # instrument's slug with the phases.
@@ -410,18 +430,6 @@ def _changes_known_rows(request, start, end, instruments, known):
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     base = request.build_absolute_uri("/").rstrip("/")
     ordered = sorted(dates, key=lambda pk: (dates[pk].date, dates[pk].title, dates[pk].position, pk))
-    yield [
-        "date",
-        "precision",
-        "instrument",
-        "title",
-        "event",
-        "phase_before",
-        "phase_after",
-        "sources",
-        "disputed",
-        "url",
-    ]
     for pk in ordered:
         found = dates[pk]
         slug, _, before, after = phases[found.instrument_id]
@@ -435,7 +443,7 @@ def _changes_known_rows(request, start, end, instruments, known):
             after or "",
             "; ".join(_source_name(publisher, named, citation) for publisher, named, citation, _, _ in found.sources),
             _span_cell(found.kind, [(said, precision) for *_, said, precision in found.sources]),
-            f"{base}{instrument_path(slug)}?on={found.date.isoformat()}&known={known.isoformat()}#event-{found.key}",
+            f"{base}{instrument_path(slug)}?on={found.date.isoformat()}{also}#event-{found.key}",
         ]
     with_events = {found.instrument_id for found in dates.values()}
     for pk in listed.listed:
@@ -451,8 +459,39 @@ def _changes_known_rows(request, start, end, instruments, known):
                 after,
                 "",
                 "",
-                f"{base}{instrument_path(slug)}?on={end.isoformat()}&known={known.isoformat()}",
+                f"{base}{instrument_path(slug)}?on={listed.end.isoformat()}{also}",
             ]
+
+
+def _held_change_rows(request, listed, also):
+    """The rows of ``changes_csv`` of the instruments edited since the moment asked, as they held
+    them then (``RecordedChangeList.held``), in the order of ``_change_row_order``."""
+    instrument_path = path_maker("web:instrument_detail", "__slug__")
+    base = request.build_absolute_uri("/").rstrip("/")
+    changes = sorted(listed.held.values(), key=lambda change: (change.instrument.title, change.instrument.pk))
+    events = sorted(
+        ((event, change) for change in changes for event in change.events),
+        key=lambda pair: (pair[0].date, pair[1].instrument.title, pair[0].position),
+    )
+    for event, change in events:
+        slug = change.instrument.slug
+        yield [
+            event.date.isoformat(),
+            event.precision,
+            slug,
+            change.instrument.title,
+            event.kind,
+            change.before,
+            change.after,
+            "; ".join(_source_name(c.document.publisher, c.document.title, c.document.citation) for c in event.claims),
+            _span_cell(event.kind, [(claim.date, claim.precision) for claim in event.claims]),
+            f"{base}{instrument_path(slug)}?on={event.date.isoformat()}{also}#event-{event.key}",
+        ]
+    for change in changes:
+        if not change.events:
+            slug, title = change.instrument.slug, change.instrument.title
+            url = f"{base}{instrument_path(slug)}?on={listed.end.isoformat()}{also}"
+            yield ["", "", slug, title, "", change.before, change.after, "", "", url]
 
 
 def _source_name(publisher, title, citation):

@@ -60,13 +60,14 @@ def notes_as_recorded(instrument_id, moment):
     return {key: note for change, key, note in latest.values() if change != "-"}
 
 
-def notes_as_known(events, known):
+def notes_as_known(events, known, recorded=None):
     """Give each of ``events`` (Event rows, of any instruments: a list, a feed) the note this
-    tracker had recorded for it by the end of ``known`` (``knowledge_moment``): "" if none then.
-    One query; without ``known`` the notes are left as they are."""
-    if known is None or not events:
+    tracker had recorded for it by the end of ``known`` (``knowledge_moment``), or by
+    ``recorded`` if earlier: "" if none then. One query; without either the notes are left as
+    they are."""
+    if (known is None and recorded is None) or not events:
         return events
-    moment = knowledge_moment(known)
+    moment = knowledge_moment(known, recorded) or recorded
     latest = _latest_notes(Event.history.filter(id__in=[event.pk for event in events], history_date__lte=moment))
     for event in events:
         change, _, note = latest.get(event.pk, ("-", "", ""))

@@ -19,9 +19,26 @@ def event_labels(pairs):
         .order_by("instrument_id", "date", "position", "pk")
         .values_list("instrument_id", "kind", "key")
     )
+    return _numbered(rows, pairs)
+
+
+def held_event_labels(instruments):
+    """``event_labels`` of instruments as held at a moment (``recorded_changes.HeldInstrument``),
+    from their events then: no query."""
+    rows = sorted(
+        (held.pk, event.date, index, event.kind, event.key)
+        for held in instruments
+        for index, event in enumerate(held.events)
+    )
+    return _numbered([(pk, kind, key) for pk, _, _, kind, key in rows])
+
+
+def _numbered(rows, pairs=None):
+    """{(instrument id, event key): label} of ``rows`` (instrument id, kind, key), by date within
+    each instrument, for the kinds that repeat (of ``pairs``, if given)."""
     by_kind = {}
     for instrument_id, kind, key in rows:
-        if (instrument_id, kind) in pairs:
+        if pairs is None or (instrument_id, kind) in pairs:
             by_kind.setdefault((instrument_id, kind), []).append(key)
     labels = {}
     for (instrument_id, kind), keys in by_kind.items():

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
-from policytrack.times import WINDOW_NOT_ON, recorded_moment, refusal_message, unanswered_times
+from policytrack.times import WINDOW_NOT_ON, recorded_moment, refusal_message, times_suffix, unanswered_times
 from policytrack.timeline import engine
-from policytrack.timeline.changes import changes_between
+from policytrack.timeline.changes import ONE_DAY, Changes
+from policytrack.timeline.recorded_changes import change_list
 from policytrack.timeline.dates import BadDate, check_window, parse_date
 from policytrack.timeline.filters import InstrumentFilter, error_messages
 from policytrack.timeline.models import (
@@ -32,7 +33,7 @@ from policytrack.timeline.recorded import rows_held_at
 from policytrack.timeline.wording import PHASE_LABELS, human_date
 
 from . import exports
-from .labels import event_labels, label_of
+from .labels import event_labels, held_event_labels, label_of
 from .instruments import PAGE_SIZE, as_rows, filter_choices, filtered_instruments, listed_instruments
 from .paths import path_maker
 from .views import bad_request, optional_date, phase_counts, query_without_blanks
@@ -210,27 +211,37 @@ class DatedEvent(NamedTuple):
     sources: list  # (address, name, the date this source gives where it differs), in file order
 
 
-def _with_events(items, start, end, known=None, known_events=None):
-    """Give each instrument of a page of changes its ``link`` and its ``events`` dated from
-    ``start`` to ``end``, by date, as ``DatedEvent`` — read in one query of tuples, the events
-    left-joined to their claims and documents. Event instances with their claims and documents
-    prefetched (three queries) took 9 ms of the page's 30 at 100,000 instruments, of which 2 in
-    the database; working out each value from the models' methods in the template, 45 ms.
+def _with_events(items, listed, recorded=None):
+    """Give each instrument of a page of changes (``listed``, a ``ChangeList``) its ``link`` and
+    its ``events`` dated in the window, by date, as ``DatedEvent`` — read in one query of tuples,
+    the events left-joined to their claims and documents. Event instances with their claims and
+    documents prefetched (three queries) took 9 ms of the page's 30 at 100,000 instruments, of
+    which 2 in the database; working out each value from the models' methods in the template,
+    45 ms.
 
-    As known on ``known``: the events of ``known_events`` (pk → ``changes.KnownDate``), each
-    dated as known then, with only the sources published by then; links carry ``known``."""
+    As known on a date: the events known then (``listed.known_events``), each dated as known
+    then, with only the sources published by then. As recorded at ``recorded``
+    (``RecordedChangeList``): those of the instruments edited since as they held them then.
+    Links carry both times."""
+    start, end, known = listed.start, listed.end, listed.known
     instrument_path = path_maker("web:instrument_detail", "__slug__")
     document_path = path_maker("web:document_detail", 2**31 - 1)
-    also = f"&known={known.isoformat()}" if known else ""
+    also = times_suffix(known, recorded)
+    held = listed.held
     paths = {}
     for item in items:
         paths[item.instrument.pk] = path = instrument_path(item.instrument.slug)
-        item.link, item.events = f"{path}?on={end.isoformat()}{also}", []
+        item.link = f"{path}?on={end.isoformat()}{also}"
+    held_labels = held_event_labels(change.instrument for change in held.values())
+    for item in items:
+        events = item.events if item.instrument.pk in held else []
+        item.events = [_held_event(event, paths, also, held_labels, document_path) for event in events]
+    mine = {pk for pk in paths if pk not in held}
     by_instrument = {item.instrument.pk: item.events for item in items}
     if known is None:
-        events = Event.objects.between(start, end).filter(instrument_id__in=list(paths))
+        events = Event.objects.between(start, end).filter(instrument_id__in=list(mine))
     else:
-        mine = set(paths)
+        known_events = listed.now.known_events
         events = Event.objects.filter(pk__in=[pk for pk, found in known_events.items() if found.instrument_id in mine])
     rows = (
         events.annotate(counted=counted_claims())
@@ -292,6 +303,27 @@ def _with_events(items, start, end, known=None, known_events=None):
             )
 
 
+def _held_event(event, paths, also, labels, document_path):
+    """A ``DatedEvent`` of an instrument edited since the moment asked (``HeldInstrument.event``),
+    as ``_with_events`` gives one."""
+    iso_date = event.date.isoformat()
+    return DatedEvent(
+        iso_date,
+        human_date(event.date, event.precision),
+        f"{paths[event.instrument_id]}?on={iso_date}{also}#event-{event.key}",
+        capfirst(label_of(labels, event.instrument_id, event.key, event.kind)),
+        [
+            (
+                document_path(claim.document.id),
+                (claim.document.publisher or claim.document.title)
+                + (f" ({claim.document.citation})" if claim.document.citation else ""),
+                human_date(claim.date, claim.precision) if claim.date != event.date else "",
+            )
+            for claim in event.claims
+        ],
+    )
+
+
 @rate_limited("export", when=exporting)
 @rate_limited("search", when=searching)
 @require_safe
@@ -303,25 +335,29 @@ def changes(request):
         start = optional_date(request, "from") or end - DEFAULT_WINDOW
         known = optional_date(request, "known")
         check_window(start, end)
+        recorded = recorded_moment(request)
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
     filterset = filtered_instruments(request)
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
     if request.GET.get("format") == "csv":
-        return exports.changes_csv(
-            request, start, end, filterset.qs, f"changes-{start.isoformat()}-to-{end.isoformat()}.csv", known=known
-        )
-    found = changes_between(start, end, filterset.qs, with_events=False, known=known)
-    page = Paginator(found.instruments, PAGE_SIZE).get_page(request.GET.get("page"))
-    _with_events(page.object_list, start, end, known, found.instruments.known_events if known else None)
+        as_known = f"-as-known-on-{known.isoformat()}" if known else ""
+        as_recorded = f"-recorded-{recorded:%Y%m%dT%H%M%SZ}" if recorded else ""
+        name = f"changes-{start.isoformat()}-to-{end.isoformat()}{as_known}{as_recorded}.csv"
+        return exports.changes_csv(request, start, end, filterset.qs, name, known, recorded)
+    listed = change_list(start, end, filterset.qs, known, recorded)
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    _with_events(page.object_list, listed, recorded)
     context = {
-        "changes": found,
+        "changes": Changes(start, end, [], listed, known),
         "page": page,
         "start": start,
         "end": end,
         "known": known,
-        "before_label": human_date(found.before),  # shown on every row: worked out once
+        "recorded": recorded,
+        "filtered": filterset.narrows,
+        "before_label": human_date(start - ONE_DAY),  # shown on every row: worked out once
         "end_label": human_date(end),
         "phase_order": engine.PHASES,
         "labels": PHASE_LABELS,

@@ -7,25 +7,27 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from policytrack.times import counted_from
+from policytrack.times import counted_from, recorded_moment, times_suffix
 from policytrack.timeline import engine
 from policytrack.timeline.changes import CALENDAR_KINDS, ONE_DAY, known_events_between, recent_events, upcoming_dates
 from policytrack.timeline.dates import BadDate, parse_date
 from policytrack.timeline.models import Document, Event, KnownPeriod, StatusPeriod
 from policytrack.timeline.periods import phase_counts_known, phase_counts_on
+from policytrack.timeline.recorded_changes import Record
 from policytrack.timeline.engine import DOCUMENT_KIND_RANKS
 from policytrack.timeline.wording import DOCUMENT_KIND_LABELS, PHASE_LABELS, PHASE_MEANINGS
 
-from .labels import event_labels, label_of
+from .labels import event_labels, held_event_labels, label_of
 
 UPCOMING_DAYS = 90
 UPCOMING_SHOWN = 20
+RECENT_SHOWN = 12
 
 
 def bad_request(request, exception=None, message=None, problems=()):
@@ -68,37 +70,38 @@ def optional_date(request, name):
 def home(request):
     try:
         on, known = optional_date(request, "on"), optional_date(request, "known")
+        recorded = recorded_moment(request)
     except BadDate as error:
         return bad_request(request, message=f"{error}.")
     # As known on K, the home page a reader could have seen on K: its "today" is K (unless
-    # ``on`` says which day), and what it says is read from the sources published by then.
-    today = counted_from(on, known)
+    # ``on`` says which day), and what it says is read from the sources published by then. As
+    # recorded at T, the page as it stood at T, from what this tracker held then.
+    today = counted_from(on, known, recorded)
     horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
-    counts = phase_counts(today, known=known)
-    recent = recent_events(today, limit=12, known=known)
-    upcoming = upcoming_dates(today, horizon, limit=UPCOMING_SHOWN, known=known)
-    if known:
-        # How many are dated in the window as known then (a delay may still move one).
-        upcoming_total = len(
-            [d for d in known_events_between(today + ONE_DAY, horizon, known).values() if d.kind in CALENDAR_KINDS]
-        )
-    else:
-        # How many are dated in the window, from the index on dates (a delay may still move one).
-        upcoming_total = Event.objects.filter(date__gt=today, date__lte=horizon, kind__in=CALENDAR_KINDS).count()
+    record = Record(recorded) if recorded else None
+    counts = phase_counts(today, known=known, record=record)
+    recent, upcoming, upcoming_total = _dated(today, horizon, known, record)
     # Two events of a kind in one instrument are told apart ("second compliance date").
-    labels = event_labels(
-        [(e.instrument_id, e.kind) for e in recent] + [(d.event.instrument_id, d.kind) for d in upcoming]
-    )
+    held = record.held if record else {}
+    shown = [(e.instrument_id, e.kind) for e in recent] + [(d.event.instrument_id, d.kind) for d in upcoming]
+    labels = {
+        **event_labels([(pk, kind) for pk, kind in shown if pk not in held]),
+        **held_event_labels(held.values()),
+    }
     for event in recent:
         event.label = label_of(labels, event.instrument_id, event.key, event.kind)
     for due in upcoming:
         due.label = label_of(labels, due.event.instrument_id, due.event.key, due.kind)
+    times = {"on": on, "known": known, "recorded": recorded}
     context = {
         "today": today,
         "on": on,
         "known": known,
+        "recorded": recorded,
         # The times asked, for the permalink and the calendar (which count from the same day).
-        "times_query": urlencode({name: day.isoformat() for name, day in (("on", on), ("known", known)) if day}),
+        "times_query": urlencode({name: value.isoformat() for name, value in times.items() if value}),
+        # What the links to the lists and to the instruments' pages carry after their own date.
+        "also": times_suffix(known, recorded),
         "horizon": horizon,
         "upcoming_days": UPCOMING_DAYS,
         "recent": recent,
@@ -110,11 +113,42 @@ def home(request):
     return render(request, "web/home.html", context)
 
 
-def phase_counts(on, instruments=None, known=None):
+def _dated(today, horizon, known, record=None):
+    """The home page's events: the newest up to ``today``, the first dates due after it up to
+    ``horizon`` and how many are due then, as known on ``known``; as recorded at a moment
+    (``record``, a ``recorded_changes.Record``), the instruments edited since as they held them
+    then, and the others as now."""
+    edited = record.edited if record else set()
+    where = claims = Q()  # without a moment (or none edited since), no condition to slow the walk
+    if edited:
+        where, claims = ~Q(instrument_id__in=edited), ~Q(event__instrument_id__in=edited)
+    recent = recent_events(today, limit=RECENT_SHOWN, where=where, known=known, claims=claims)
+    for event in recent:  # the sources shown beside it
+        event.sources = list(event.claims.all())
+    upcoming = upcoming_dates(today, horizon, limit=UPCOMING_SHOWN, known=known, excluding=edited)
+    if known:
+        # How many are dated in the window as known then (a delay may still move one).
+        dated = known_events_between(today + ONE_DAY, horizon, known).values()
+        upcoming_total = len([d for d in dated if d.kind in CALENDAR_KINDS and d.instrument_id not in edited])
+    else:
+        # How many are dated in the window, from the index on dates (a delay may still move one).
+        upcoming_total = Event.objects.filter(where, date__gt=today, date__lte=horizon, kind__in=CALENDAR_KINDS).count()
+    if record is None:
+        return recent, upcoming, upcoming_total
+    recent += record.dated(None, today, known)
+    recent = sorted(recent, key=lambda e: (e.date, e.position, e.pk), reverse=True)[:RECENT_SHOWN]
+    upcoming += record.placed(today, horizon, known, CALENDAR_KINDS)
+    upcoming.sort(key=lambda d: (d.date, d.instrument.title, engine.EVENT_KINDS.index(d.kind)))
+    held_due = [event for event in record.dated(today + ONE_DAY, horizon, known) if event.kind in CALENDAR_KINDS]
+    return recent, upcoming[:UPCOMING_SHOWN], upcoming_total + len(held_due)
+
+
+def phase_counts(on, instruments=None, known=None, record=None):
     """How many instruments are in each phase on ``on`` (as known on ``known``, if given), in
     the engine's phase order. The whole portfolio is counted from the phase tally (a few
     thousand rows, not every period; as known on a date, corrected by ``phase_counts_known``);
-    a filtered selection by its periods covering ``on``."""
+    a filtered selection by its periods covering ``on``. As recorded at a moment (``record``, a
+    ``recorded_changes.Record``), the instruments edited since are counted by their phase then."""
     if instruments is not None and instruments.query.where:
         rows = StatusPeriod.objects.covering(on) if known is None else KnownPeriod.objects.covering(on, known)
         rows = rows.filter(instrument__in=instruments.values("pk"))
@@ -123,6 +157,8 @@ def phase_counts(on, instruments=None, known=None):
         found = phase_counts_known(on, known)
     else:
         found = phase_counts_on(on)
+    if record is not None:
+        found = record.counts(on, known, found)
     return [(phase, found[phase]) for phase in engine.PHASES if phase in found]
 
 

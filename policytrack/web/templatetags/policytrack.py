@@ -58,8 +58,8 @@ def explained(anchor):
 
 @register.simple_tag(takes_context=True)
 def changes_feed_url(context):
-    """The Atom feed of changes with the page's agency and topic filters and knowledge date (the
-    ones it takes), or "" when there is no feed."""
+    """The Atom feed of changes with the page's agency and topic filters, knowledge date and
+    record moment (the ones it takes), or "" when there is no feed."""
     from urllib.parse import urlencode
 
     from django.urls import NoReverseMatch
@@ -69,7 +69,12 @@ def changes_feed_url(context):
     except NoReverseMatch:
         return ""
     query = context["request"].GET
-    pairs = [(name, value) for name in ("agency", "topic", "known") for value in query.getlist(name) if value.strip()]
+    pairs = [
+        (name, value)
+        for name in ("agency", "topic", "known", "recorded")
+        for value in query.getlist(name)
+        if value.strip()
+    ]
     return f"{url}?{urlencode(pairs)}" if pairs else url
 
 
