@@ -131,6 +131,13 @@ def test_check_status_periods_reports_a_stale_date_and_repair_mends_it(moved, ru
     assert_every_row_as_the_engine_dates_it()
 
 
+def test_check_status_periods_samples_the_dates_as_known(moved, run):  # noqa: F811
+    KnownEventDate.objects.filter(event__key="compliance").update(date=D(2026, 1, 2))
+    code, out, _ = run("check_status_periods", "--samples", "300")
+    assert code == 1
+    assert "have events stored dated (as the changes as known on that date read them)" in out
+
+
 def test_the_migration_fills_every_row_as_the_engine_dates_it(portfolio):
     KnownEventDate.objects.all().delete()
     importlib.import_module("policytrack.timeline.migrations.0024_known_event_dates").fill(apps, SchemaEditor())

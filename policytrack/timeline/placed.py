@@ -28,7 +28,7 @@ from django.db import connections, router
 
 from . import engine
 from .writing import insert_rows
-from .models import BEGINNING_OF_TIME, END_OF_TIME, REBUILT_EVENT_FIELDS, Event, KnownPlacing
+from .models import BEGINNING_OF_TIME, END_OF_TIME, REBUILT_EVENT_FIELDS, Event, KnownEventDate, KnownPlacing
 
 # The dates an analyst plans around: the home page and the calendars show these.
 CALENDAR_KINDS = engine.UPCOMING_KINDS | {"comment_period_closes"}
@@ -201,6 +201,19 @@ def stored_as_known(instrument_id, known):
     rows = KnownPlacing.objects.filter(event__instrument_id=instrument_id)
     rows = rows.filter(known_to=END_OF_TIME) if known is None else rows.known_on(known)
     return {key: tuple(placing) for key, *placing in rows.values_list("event__key", *KNOWN_PLACING_COLUMNS[3:])}
+
+
+def dated_as_known(engine_events, known):
+    """Each event known on ``known`` (None: every source) dated as its best claim known then
+    dates it, before any delay: key → (date, precision)."""
+    return {item.event.key: (item.claimed_date, item.precision) for item in engine.timeline(engine_events, known)}
+
+
+def stored_dated_as_known(instrument_id, known):
+    """``dated_as_known`` as stored: the rows of the instrument's events covering ``known``."""
+    rows = KnownEventDate.objects.filter(event__instrument_id=instrument_id)
+    rows = rows.filter(known_to=END_OF_TIME) if known is None else rows.known_on(known)
+    return {key: (date, precision) for key, date, precision in rows.values_list("event__key", "date", "precision")}
 
 
 def derived_over_knowledge(inputs):
