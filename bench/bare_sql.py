@@ -135,16 +135,12 @@ SELECT instrument_id FROM (
 WHERE touched = 1 OR COALESCE(phase_before, '') <> COALESCE(phase_after, '')
 ORDER BY title, instrument_id"""
 
-# As known on K: the candidate events (dated in the window, or with a claim published by K dated
-# in it) with their counted claims, each dated in Python by its best claim known on K; the
-# instruments whose rows known on K start in the window, with their phases before and after.
+# As known on K: the events whose stored date as known on K falls in the window (one range of
+# ``known_event_date_idx``); the instruments whose rows known on K start in the window, with
+# their phases before and after.
 WINDOW_KNOWN_EVENTS = """
-SELECT e.id, e.instrument_id, e.instrument_title, e.date, c.date, c.precision, d.published_on, d.kind, d.rank
-FROM timeline_event e LEFT JOIN timeline_claim c ON c.event_id = e.id AND c.retracted_at IS NULL
-LEFT JOIN timeline_document d ON d.id = c.document_id
-WHERE e.id IN (SELECT w.id FROM timeline_event w WHERE w.date >= %s AND w.date <= %s
-  UNION SELECT k.event_id FROM timeline_claim k JOIN timeline_document kd ON kd.id = k.document_id
-  WHERE k.date >= %s AND k.date <= %s AND k.retracted_at IS NULL AND kd.published_on <= %s)"""
+SELECT event_id, instrument_id, title, position, date, precision, kind FROM timeline_knowneventdate
+WHERE date >= %s AND date <= %s AND known_from <= %s AND known_to > %s"""
 KNOWN_PHASE = (
     "(SELECT p.phase FROM timeline_knownperiod p WHERE p.instrument_id = s.instrument_id "
     "AND p.valid_from <= %s AND p.valid_to > %s AND p.known_from <= %s AND p.known_to > %s AND p.recorded_to IS NULL)"
@@ -224,7 +220,7 @@ def run(page, address, params):
     elif page.startswith("/changes/?known="):
         start, end, known = (datetime.date.fromisoformat(params[name]) for name in ("from", "to", "known"))
         before = start - ONE_DAY
-        events = _fetch(WINDOW_KNOWN_EVENTS, [start, end, start, end, known])
+        events = _fetch(WINDOW_KNOWN_EVENTS, [start, end, known, known])
         _fetch(WINDOW_KNOWN_PHASES, [before, before, known, known, end, end, known, known, start, end, known, known])
         _fetch(WINDOW_EVENTS.format(ids=_ids(sorted({(row[1],) for row in events})[:50])), [start, end])
         for sql in FILTER_FORM:

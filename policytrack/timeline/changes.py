@@ -18,7 +18,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from . import due as due_rows
 from . import engine
-from .models import Claim, Event, Instrument, KnownPeriod, KnownPlacing, StatusPeriod, counted_claims
+from .models import Claim, Event, Instrument, KnownEventDate, KnownPeriod, KnownPlacing, StatusPeriod, counted_claims
 from .placed import CALENDAR_KINDS
 from .planning import reads_by_index
 
@@ -145,46 +145,20 @@ def known_events_between(start, end, known, instruments=None, sources=False):
     (both inclusive), of the ``instruments`` (all by default): pk → KnownDate (with ``sources``,
     carrying their keys and sources known then).
 
-    The candidates' two parts are read as one UNION ALL, each row where its index finds it, with
-    random reads costed as an SSD's (``reads_by_index``): a year as known on a date at 100,000
-    instruments, 28,500 events, took 2.0 s as one query of the events whose id is among the
-    candidates (PostgreSQL hashed all 915,000 events to find them), 0.7 s so (load 4)."""
-    with reads_by_index(router.db_for_read(Event)):
-        found = known_event_dates(_candidate_parts(start, end, known, instruments), known, sources)
-    return {pk: found for pk, found in found.items() if start <= found.date <= end}
-
-
-# The longest window whose candidates are read without asking whether their claims disagree.
-SHORT_WINDOW = datetime.timedelta(days=120)
-
-
-def _candidate_parts(start, end, known, instruments=None):
-    """The events that ``known_events_between`` reads, those it returns and others, as two
-    querysets with no event in common: the events dated in
-    the window (``event_date_idx``), and those dated outside it with a counted claim published by
-    K dated in it (``claim_date_idx``), for an event's date as known on K is one of its claims'
-    dates (or its own, unsourced).
-
-    An event whose live claims agree is dated by them (its stored date is its best claim's), so a
-    claim of it dated in the window puts the event in the window: only the events whose claims
-    disagree (``Event.claims_disagree``) can be dated outside it — 1,100 of the 30,000 claims
-    dated in a year at 100,000 instruments, and 12 events.
-
-    That is asked of the claims only for a window longer than ``SHORT_WINDOW``: for a short one,
-    PostgreSQL joins the few claims dated in it to every disagreeing event by hash (45,650 at
-    100,000 instruments), where without the test it probes each claim's event by key. Quiet
-    machine, 100,000 instruments, 8 random windows each, median ms with / without the test: a
-    month 120–131 / 55–60, a quarter 161–180 / 144–155, half a year 257–260 / 282–290, a year
-    440–443 / 444–494. Both forms find the same events."""
-    events = Event.objects.all()
+    Read from each event's dates as known on every date, stored by the rebuild
+    (``KnownEventDate``): one range of ``known_event_date_idx``, which holds what a KnownDate
+    says. Reading every event dated in the window with its claims and documents, and dating each
+    by them, took 40 of a month's 60 ms at 100,000 instruments. With ``sources``, the claims are
+    read for the events found alone, under ``reads_by_index`` (PostgreSQL otherwise hashed all
+    915,000 events to find a year's)."""
+    rows = KnownEventDate.objects.known_on(known).filter(date__gte=start, date__lte=end)
     if instruments is not None and instruments.query.where:
-        events = events.filter(instrument__in=instruments.order_by().values("pk"))
-    in_window = Q(date__gte=start, date__lte=end)
-    claimed = Claim.objects.counting().filter(date__gte=start, date__lte=end, document__published_on__lte=known)
-    if end - start > SHORT_WINDOW:
-        claimed = claimed.filter(event__claims_disagree=True)
-    elsewhere = events.filter(~in_window, pk__in=claimed.order_by().values("event_id"))
-    return events.filter(in_window), elsewhere
+        rows = rows.filter(instrument__in=instruments.order_by().values("pk"))
+    if sources:
+        with reads_by_index(router.db_for_read(Event)):
+            return known_event_dates(Event.objects.filter(pk__in=rows.values("event_id")), known, sources=True)
+    fields = ("event_id", "instrument_id", "title", "position", "date", "precision", "kind")
+    return {pk: KnownDate(*found) for pk, *found in rows.order_by().values_list(*fields)}
 
 
 class ChangeList(Sequence):

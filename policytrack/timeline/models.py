@@ -601,8 +601,8 @@ class Claim(Versioned):
             ),
         ]
         indexes = [
-            # As known on K an event's date is one of its claims': the changes in a window as
-            # known on K look up the claims dated in it (``changes.known_events_between``).
+            # As known on K an event's date is one of its claims': the latest events as known on
+            # K look up the claims dated from the page's last date on (``changes.recent_events``).
             models.Index(fields=["date"], name="claim_date_idx"),
         ]
 
@@ -925,6 +925,74 @@ class KnownPlacing(models.Model):
 
     def __str__(self):
         return f"{self.event} placed on {self.placed_date} known [{self.known_from}, {self.known_to})"
+
+
+class KnownEventDateQuerySet(models.QuerySet):
+    def known_on(self, known):
+        """The events' dates as known on ``known``: at most one per event."""
+        return self.filter(known_from__lte=known, known_to__gt=known)
+
+
+class KnownEventDate(models.Model):
+    """Derived, never edited: an event's date and precision as known on any day of
+    [known_from, known_to) — its best claim known then (the engine's rules 1 and 2), or its own
+    date when it has no source. One row per stretch of knowledge time over which that is the
+    same; none while the event is unknown. The rows with ``known_to`` = ``END_OF_TIME`` are the
+    event's ``date``.
+
+    With copies of what the changes as known on a date list of each event (its instrument and
+    that instrument's title, its position and kind), so that "the events known on K dated from
+    a to b" is one range of ``known_event_date_idx``, read from the index alone, rather than
+    every event dated in the window with its claims and documents. Written by the rebuild in
+    ``periods.py`` (``placed.py`` derives them), in the transaction that rebuilds the
+    instrument's status periods; current only, like ``KnownPlacing``."""
+
+    # Looked up by event through the unique constraint's index: no index of its own.
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="known_dates", db_index=False)
+    known_from = models.DateField()
+    known_to = models.DateField()
+    date = models.DateField()
+    precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    # Copies of the event's. The rows go with their event: the instrument's own foreign key
+    # neither cascades nor constrains (an instrument's deletion would otherwise look the rows up
+    # by an instrument index the table does not need).
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=30)
+    title = models.CharField(max_length=500, help_text="The instrument's title.")
+
+    objects = KnownEventDateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "known_from"]
+        constraints = [
+            # Its index also serves the rebuild, which reads an instrument's rows by event.
+            models.UniqueConstraint(
+                fields=["event", "known_from"],
+                name="known_event_date_starts_once",
+                violation_error_message="An event's date as known on a date cannot start twice on one day; "
+                "rebuild it with check_status_periods --repair.",
+            ),
+            models.CheckConstraint(
+                condition=Q(known_from__lt=models.F("known_to")),
+                name="known_event_date_known_not_empty",
+                violation_error_message="A stretch of knowledge must end after it starts.",
+            ),
+        ]
+        indexes = [
+            # "The events known on K dated from a to b", with what the changes list of each, from
+            # the index alone (on SQLite, which has no INCLUDE, the copies are read from the row).
+            models.Index(
+                fields=["date", "known_from", "known_to"],
+                include=["event", "instrument", "position", "kind", "precision", "title"],
+                name="known_event_date_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event} dated {self.date} known [{self.known_from}, {self.known_to})"
 
 
 class PhaseTally(models.Model):

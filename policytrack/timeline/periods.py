@@ -1,6 +1,6 @@
 """Keeping stored status periods (and sourced events' dates, events' copies of their
 instrument's title, where the engine places them, with every source and as known on each date,
-and whether their sources disagree) in step with the evidence.
+their dates as known on each date, and whether their sources disagree) in step with the evidence.
 
 Any save or delete of an event, a claim or a cited document marks its instruments; they
 are rebuilt at once, inside the caller's transaction, so a list page never sees periods
@@ -36,6 +36,7 @@ from .models import (
     Document,
     Event,
     Instrument,
+    KnownEventDate,
     KnownPeriod,
     KnownPlacing,
     PhaseTally,
@@ -276,7 +277,10 @@ def _stale_in(instrument_ids):
     derived = _derived(instrument_ids, titles, rectangles=rectangles, events=events)
     stale_known = set(_stale_known_periods(instrument_ids, rectangles, titles))
     misplaced = {instrument_id for instrument_id, _ in placed.misplaced(instrument_ids, events).values()}
-    misplaced.update(placed.misplaced_over_knowledge(instrument_ids, events))
+    misplaced.update(placed.misplaced_over_knowledge(instrument_ids, placed.derived_over_knowledge(events)))
+    misplaced.update(
+        placed.misplaced_over_knowledge(instrument_ids, _derived_dates(instrument_ids, events, titles), *_DATES)
+    )
     for instrument_id, rows in derived.items():
         if (
             stored.get(instrument_id, []) != rows
@@ -285,6 +289,18 @@ def _stale_in(instrument_ids):
             or instrument_id in misplaced
         ):
             yield instrument_id
+
+
+# Each event's date as known on every date (``KnownEventDate``), stored and compared as the
+# placings are: the model and its columns for ``placed``'s helpers.
+_DATES = (KnownEventDate, placed.KNOWN_EVENT_DATE_COLUMNS)
+
+
+def _derived_dates(instrument_ids, events, titles):
+    """The ``KnownEventDate`` rows of these instruments' ``events`` (as for
+    ``placed.derived``) as their sources give them now, by instrument id."""
+    positions = dict(Event.objects.filter(instrument_id__any=instrument_ids).order_by().values_list("pk", "position"))
+    return placed.derived_dates_over_knowledge(events, titles, positions)
 
 
 def _mistitled(instrument_ids, titles):
@@ -316,7 +332,8 @@ def _rebuild_batch(instrument_ids):
     stored = _stored(instrument_ids)
     known_corners = _rebuild_known_periods(instrument_ids, rectangles, titles, now)
     placed.rewrite(instrument_ids, events)
-    placed.rewrite_over_knowledge(instrument_ids, events)
+    placed.rewrite_over_knowledge(instrument_ids, placed.derived_over_knowledge(events))
+    placed.rewrite_over_knowledge(instrument_ids, _derived_dates(instrument_ids, events, titles), *_DATES)
     # Only instruments whose periods differ are rewritten (most edits leave them as they were),
     # so that the rows, their six indexes and the tally are not churned for nothing.
     changed = [pk for pk in instrument_ids if derived.get(pk, []) != stored.get(pk, [])]
@@ -516,6 +533,7 @@ def _event_deleted(sender, instance, **kwargs):
     # Its claims went just before it, and the rebuild each of them started found it still there
     # and placed it again: rows written after the deletion collected its own, left to outlive it.
     KnownPlacing.objects.filter(event_id=instance.pk).delete()
+    KnownEventDate.objects.filter(event_id=instance.pk).delete()
 
 
 @receiver(post_save, sender=Claim)

@@ -12,7 +12,9 @@ only such an event can be disputed, so the CSV exports read the disputes from th
 rather than compare all 961,000 claims at 100,000 instruments (1.5 s of each export's 4).
 
 The same placing as known on each date, for the calendars as known on K, is stored as
-``KnownPlacing`` rows, one per stretch of knowledge time over which it holds (``over_knowledge``).
+``KnownPlacing`` rows, one per stretch of knowledge time over which it holds (``over_knowledge``);
+and each event's date as its sources known on each date give it, before any delay, for the
+changes as known on K, as ``KnownEventDate`` rows (``dated_over_knowledge``).
 
 Written only by the rebuild in ``periods.py``, in the transaction that rebuilds the instrument's
 status periods, and compared by ``check_status_periods`` like them.
@@ -26,7 +28,7 @@ from django.db import connections, router
 
 from . import engine
 from .writing import insert_rows
-from .models import BEGINNING_OF_TIME, END_OF_TIME, REBUILT_EVENT_FIELDS, Event, KnownPlacing
+from .models import BEGINNING_OF_TIME, END_OF_TIME, REBUILT_EVENT_FIELDS, Event, KnownEventDate, KnownPlacing
 
 # The dates an analyst plans around: the home page and the calendars show these.
 CALENDAR_KINDS = engine.UPCOMING_KINDS | {"comment_period_closes"}
@@ -38,6 +40,18 @@ _PLACING_KINDS = CALENDAR_KINDS | {"delayed"}
 
 # ``KnownPlacing``'s stored columns, in the order ``over_knowledge`` yields them after the key.
 KNOWN_PLACING_COLUMNS = ("event_id", "known_from", "known_to", "placed_date", "precision", "delayed_from")
+# ``KnownEventDate``'s, in the order ``derived_dates_over_knowledge`` yields them.
+KNOWN_EVENT_DATE_COLUMNS = (
+    "event_id",
+    "known_from",
+    "known_to",
+    "date",
+    "precision",
+    "instrument_id",
+    "position",
+    "kind",
+    "title",
+)
 
 
 def placings(engine_events):
@@ -131,20 +145,28 @@ def over_knowledge(engine_events):
     claim known then (rule 3), read from its own claims without the engine (most instruments;
     the engine over every knowledge date doubled the time the rebuild spends deriving)."""
     if not any(event.kind == "delayed" or event.kind in engine.END_KINDS for event in engine_events):
-        return [row for event in engine_events if event.kind in CALENDAR_KINDS for row in _on_its_own_claims(event)]
+        return [
+            (*row, None)
+            for event in engine_events
+            if event.kind in CALENDAR_KINDS
+            for row in dated_over_knowledge(event)
+        ]
     starts = [BEGINNING_OF_TIME, *(day for day in placing_dates(engine_events) if day > BEGINNING_OF_TIME)]
     return _stretches(((known_from, as_known(engine_events, known_from)) for known_from in starts))
 
 
-def _on_its_own_claims(event):
-    """``over_knowledge`` for an event nothing moves or pre-empts: dated by its best claim known
-    on each of its own sources' publication dates (and always known on its own date, unsourced)."""
+def dated_over_knowledge(event):
+    """The event's date as known on every date, before any delay (the engine's rules 1 and 2):
+    ``(key, known_from, known_to, date, precision)`` for each stretch of knowledge time over which
+    its best claim known then gives the same date and precision, from its first source's
+    publication; an unsourced event is always known, on its own date. Also ``over_knowledge``
+    for an event nothing moves or pre-empts."""
     if not event.claims:
-        return [(event.key, BEGINNING_OF_TIME, END_OF_TIME, event.date, event.precision, None)]
+        return [(event.key, BEGINNING_OF_TIME, END_OF_TIME, event.date, event.precision)]
     placings = []
     for known_from in sorted({claim.published_on for claim in event.claims}):
         best = engine.best_claim(event.claims, known_from)
-        placings.append((known_from, {event.key: (best.date, best.precision, None)}))
+        placings.append((known_from, {event.key: (best.date, best.precision)}))
     return _stretches(placings)
 
 
@@ -181,6 +203,19 @@ def stored_as_known(instrument_id, known):
     return {key: tuple(placing) for key, *placing in rows.values_list("event__key", *KNOWN_PLACING_COLUMNS[3:])}
 
 
+def dated_as_known(engine_events, known):
+    """Each event known on ``known`` (None: every source) dated as its best claim known then
+    dates it, before any delay: key → (date, precision)."""
+    return {item.event.key: (item.claimed_date, item.precision) for item in engine.timeline(engine_events, known)}
+
+
+def stored_dated_as_known(instrument_id, known):
+    """``dated_as_known`` as stored: the rows of the instrument's events covering ``known``."""
+    rows = KnownEventDate.objects.filter(event__instrument_id=instrument_id)
+    rows = rows.filter(known_to=END_OF_TIME) if known is None else rows.known_on(known)
+    return {key: (date, precision) for key, date, precision in rows.values_list("event__key", "date", "precision")}
+
+
 def derived_over_knowledge(inputs):
     """``inputs`` as for ``derived``: the rows of ``KNOWN_PLACING_COLUMNS`` the engine gives
     their events now, by instrument id."""
@@ -191,33 +226,49 @@ def derived_over_knowledge(inputs):
     return found
 
 
-def stored_over_knowledge(instrument_ids, model=KnownPlacing):
+def derived_dates_over_knowledge(inputs, titles, positions):
+    """``inputs`` as for ``derived``, ``titles`` instrument id → title, ``positions`` event pk →
+    position: the rows of ``KNOWN_EVENT_DATE_COLUMNS`` their events' sources give them now
+    (``dated_over_knowledge``), by instrument id."""
+    return {
+        instrument_id: [
+            (pk, *row, instrument_id, positions[pk], event.kind, titles.get(instrument_id, ""))
+            for pk, event in zip(pks, engine_events)
+            for _, *row in dated_over_knowledge(event)
+        ]
+        for instrument_id, (pks, engine_events) in inputs.items()
+    }
+
+
+def stored_over_knowledge(instrument_ids, model=KnownPlacing, columns=KNOWN_PLACING_COLUMNS):
     """The stored rows of these instruments' events, by instrument id: pairs of the row (as
-    ``KNOWN_PLACING_COLUMNS``) and its pk."""
+    ``columns``, ``model``'s) and its pk."""
     stored = {}
     rows = (
         model.objects.filter(event__instrument_id__any=instrument_ids)
         .order_by()
-        .values_list("event__instrument_id", *KNOWN_PLACING_COLUMNS, "pk")
+        .values_list("event__instrument_id", *columns, "pk")
     )
     for instrument_id, *row, pk in rows:
         stored.setdefault(instrument_id, []).append((tuple(row), pk))
     return stored
 
 
-def misplaced_over_knowledge(instrument_ids, inputs, model=KnownPlacing):
-    """The ids among ``instrument_ids`` whose stored rows differ from the engine's now."""
-    derived, stored = derived_over_knowledge(inputs), stored_over_knowledge(instrument_ids, model)
+def misplaced_over_knowledge(instrument_ids, derived, model=KnownPlacing, columns=KNOWN_PLACING_COLUMNS):
+    """The ids among ``instrument_ids`` whose stored rows differ from ``derived`` (rows by
+    instrument id: ``derived_over_knowledge``'s, or ``derived_dates_over_knowledge``'s with
+    ``KnownEventDate`` and its columns)."""
+    stored = stored_over_knowledge(instrument_ids, model, columns)
     return [
         pk for pk in instrument_ids if Counter(derived.get(pk, [])) != Counter(row for row, _ in stored.get(pk, []))
     ]
 
 
-def rewrite_over_knowledge(instrument_ids, inputs, model=KnownPlacing):
-    """Bring the stored rows of these instruments in step with the engine: the rows no longer
-    derived are deleted and the new ones inserted (after most edits, none of either). Returns
-    how many rows were written or deleted."""
-    derived, stored = derived_over_knowledge(inputs), stored_over_knowledge(instrument_ids, model)
+def rewrite_over_knowledge(instrument_ids, derived, model=KnownPlacing, columns=KNOWN_PLACING_COLUMNS):
+    """Bring the stored rows of these instruments in step with ``derived`` (as for
+    ``misplaced_over_knowledge``): the rows no longer derived are deleted and the new ones
+    inserted (after most edits, none of either). Returns how many rows were written or deleted."""
+    stored = stored_over_knowledge(instrument_ids, model, columns)
     dropping, adding = [], []
     for instrument_id in instrument_ids:
         wanted = Counter(derived.get(instrument_id, []))
@@ -230,5 +281,5 @@ def rewrite_over_knowledge(instrument_ids, inputs, model=KnownPlacing):
     if dropping:
         model.objects.filter(pk__any=dropping).delete()
     if adding:
-        insert_rows(adding, model, KNOWN_PLACING_COLUMNS)
+        insert_rows(adding, model, columns)
     return len(dropping) + len(adding)

@@ -171,7 +171,7 @@ class Command(BaseCommand):
             return []
         picked = list(instruments.order_by("?").values_list("pk", flat=True)[:samples])
         found = engine_input(Event.objects.filter(instrument_id__in=picked))
-        chance, wrong, examples, misplaced = random.Random(), [], [], []
+        chance, wrong, examples, misplaced, misdated = random.Random(), [], [], [], []
         for pk in (chance.choice(picked) for _ in range(samples if picked else 0)):
             events = found.get(pk, ([], []))[1]
             days = [d for e in events for d in (e.date, *(c.published_on for c in e.claims))] or [datetime.date.today()]
@@ -185,6 +185,8 @@ class Command(BaseCommand):
                 examples.append((pk, on, known, row, expected))
             if placed.stored_as_known(pk, known) != placed.as_known(events, known):
                 misplaced.append((pk, known))
+            if placed.stored_dated_as_known(pk, known) != placed.dated_as_known(events, known):
+                misdated.append((pk, known))
         if not picked:
             return []
         self.stdout.write(
@@ -210,7 +212,14 @@ class Command(BaseCommand):
                 f"that date read them) where the engine does not place them: "
                 + ", ".join(f"{slugs[pk]} as known on {known or 'today'}" for pk, known in misplaced[:5])
             )
-        return list(dict.fromkeys([*wrong, *(pk for pk, _ in misplaced)]))
+        if misdated:
+            slugs = dict(Instrument.objects.filter(pk__in=[pk for pk, _ in misdated[:5]]).values_list("pk", "slug"))
+            self.stdout.write(
+                f"{len(misdated):,} of {samples:,} have events stored dated (as the changes as known on that "
+                f"date read them) where their sources known then do not date them: "
+                + ", ".join(f"{slugs[pk]} as known on {known or 'today'}" for pk, known in misdated[:5])
+            )
+        return list(dict.fromkeys([*wrong, *(pk for pk, _ in misplaced), *(pk for pk, _ in misdated)]))
 
     def _sampled_past_disagreements(self, instruments, samples):
         """The closed rows, among ``samples`` random ones, that disagree with the engine at a
