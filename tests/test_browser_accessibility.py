@@ -167,6 +167,11 @@ def public_pages(site):
             f"/instruments/{rule.slug}/compare/?on=2025-05-20&known_a=2025-05-01&known_b=2025-06-30",
         ),
         ("changes", "/changes/?from=2025-05-01&to=2025-05-31"),
+        (
+            "changes-recorded",
+            f"/changes/?from=2025-05-01&to=2025-05-31&known=2025-05-14&recorded={quote(now().isoformat())}",
+        ),
+        ("home-recorded", f"/?known=2025-05-14&recorded={quote(now().isoformat())}"),
         ("compare", "/compare/?a=2025-05-01&b=2025-05-20"),
         ("compare-learned", "/compare/?on=2025-05-20&known_a=2025-05-01&known_b=2025-05-14"),
         (
