@@ -25,9 +25,9 @@ ANSWER_KNOWN = {
     "/changes/?from=2025-05-01&to=2025-05-31",
     "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
 }
-# /on/<date>/ and /instruments/ answer ``recorded`` from the rows' record time
-# (tests/test_portfolio_recorded.py, tests/test_instruments_recorded.py).
-ANSWER_RECORDED = {"/on/2025-05-20/", "/instruments/"}
+# /on/<date>/ and /instruments/, and their CSVs, answer ``recorded`` from the rows' record time
+# (tests/test_portfolio_recorded.py, tests/test_instruments_recorded.py, tests/test_csv_recorded.py).
+ANSWER_RECORDED = {"/on/2025-05-20/", "/on/2025-05-20/?format=csv", "/instruments/", "/instruments/?format=csv"}
 FEEDS = [
     "/feeds/changes.atom",
     "/instruments/ai-diffusion-rule/changes.atom",
@@ -110,7 +110,19 @@ def test_the_api_documents_as_known_on_a_date_are_those_published_by_then(client
     body = client.get("/api/documents/?known=2025-05-01&page_size=500").json()
     assert sorted(row["title"] for row in body["results"]) == held
     assert body["count"] == len(held)
-    response = client.get("/api/documents/?known=2025-05-01&recorded=2025-05-01T00:00Z")
-    assert response.status_code == 400 and set(response.json()) == {"recorded"}
     response = client.get("/api/documents/?known=May")
     assert response.status_code == 400 and set(response.json()) == {"known"}
+
+
+def test_the_documents_answer_recorded_and_refuse_a_malformed_moment_naming_it(client, demo):
+    """/documents/ and /api/documents/ answer ``recorded`` (tests/test_documents_recorded.py): at
+    a moment before the demo was recorded, they held no source; a malformed moment is a 400."""
+    body = client.get("/api/documents/?known=2025-05-01&recorded=2025-05-01T00:00Z").json()
+    assert body["count"] == 0 and body["results"] == []
+    assert "No source held then was published by 1 May 2025." in text(
+        client.get("/documents/?known=2025-05-01&recorded=2025-05-01T00:00Z")
+    )
+    response = client.get("/api/documents/?recorded=May")
+    assert response.status_code == 400 and set(response.json()) == {"recorded"}
+    response = client.get("/documents/?recorded=May")
+    assert response.status_code == 400 and "recorded must be a date and time" in text(response)

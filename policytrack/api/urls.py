@@ -18,7 +18,7 @@ urlpatterns = [
     path("instruments/<slug:slug>/status/", views.InstrumentStatus.as_view(), name="instrument-status"),
     path("changes/", answers_known_only(views.ChangesView.as_view()), name="changes"),
     path("compare/", views.CompareView.as_view(), name="compare"),  # answers known and recorded
-    path("documents/", answers_known_only(views.DocumentList.as_view()), name="document-list"),
+    path("documents/", views.DocumentList.as_view(), name="document-list"),  # answers known and recorded
     path(
         "documents/<int:pk>/", answers_now_only(views.DocumentDetail.as_view(), what="document"), name="document-detail"
     ),
