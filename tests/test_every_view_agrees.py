@@ -600,7 +600,9 @@ VIEWS = [
     View("/on/V/", lambda a, s: f"/on/{a.on}/?", on_page, on_expected, BOTH),
     View("/on/V/ CSV", lambda a, s: f"/on/{a.on}/?format=csv", on_csv, on_csv_expected, BOTH),
     View("/instruments/", lambda a, s: f"/instruments/?{_q(on=a.on)}", list_page, phases_on, BOTH),
-    View("/instruments/ CSV", lambda a, s: f"/instruments/?format=csv&{_q(on=a.on)}", list_csv, list_csv_expected, BOTH),
+    View(
+        "/instruments/ CSV", lambda a, s: f"/instruments/?format=csv&{_q(on=a.on)}", list_csv, list_csv_expected, BOTH
+    ),
     View("/api/instruments/", lambda a, s: f"/api/instruments/?{_q(on=a.on)}", api_list, api_list_expected, BOTH),
     View(
         "/api/instruments/<slug>/status/",
