@@ -3,9 +3,11 @@
 An instrument's page and its status in the API answer any valid time, knowledge time and
 record time. The portfolio's lists, exports, feeds and calendars read the stored rows over
 knowledge time (``KnownPeriod``) and the claims' publication dates, so they answer ``known``.
-The rows keep record time too, from ``records_from()`` on: /on/<date>/, /instruments/,
-/compare/ and their API answer ``recorded`` from them (and the edit history); the other
-portfolio views (whose events and claims the store does not version) do not yet. A request
+The rows keep record time too, from ``records_from()`` on: /on/<date>/, /instruments/ and
+/compare/, their CSVs and their API answer ``recorded`` from them (and the edit history: the
+CSVs' disputes from the claims as they were recorded then). /documents/ and its API answer it
+from the documents' own history, from any moment. The other portfolio views (the changes, the
+home page, feeds and calendars, whose events the store does not version) do not yet. A request
 that asks a view for a time it cannot answer is refused with a message saying so, never
 answered as if the parameter had been read.
 """
@@ -55,7 +57,8 @@ def refusal_message(asked, what="list"):
     names = " and ".join(f"“{name}”" for name in asked)
     shows = "as recorded now" if "known" not in asked else "what every source we hold says, as recorded now"
     elsewhere = (
-        " (/on/<date>/, /instruments/ and /compare/, and the last two in the API, answer “recorded” too)"
+        " (/on/<date>/, /instruments/ and /compare/ with their CSVs, /documents/, and the last three in the "
+        "API, answer “recorded” too)"
         if "recorded" in asked
         else ""
     )
