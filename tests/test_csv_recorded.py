@@ -213,3 +213,17 @@ def test_the_csvs_as_recorded_take_a_fixed_number_of_queries(edited, client):
     rows = rows_of(on_csv(client, RENAMED, "2025-05-14"))
     assert next(row for row in rows if row["slug"] == "extra-4")["disputed"] == "effective: 2025-02-01 to 2025-02-03"
     assert queries() == before
+
+
+def test_a_dispute_settled_since_is_still_shown_as_recorded_before(edited, client, django_user_model):
+    """The late report retracted: the effective date is no longer disputed now, but was between
+    the report and its retraction."""
+    with time_machine.travel(START + 3 * HOUR, tick=False):
+        Claim.objects.get(document__key="late-report").retract(django_user_model.objects.get(), "wrong rule")
+    with time_machine.travel(START + 4 * HOUR, tick=False):
+        now = rows_of(client.get("/on/2025-05-20/", {"format": "csv"}))
+        assert not next(row for row in now if row["slug"] == "diffusion-framework")["disputed"].startswith("effective")
+        for known in (None, "2025-05-14"):
+            rows = rows_of(on_csv(client, RENAMED, known))
+            disputed = next(row for row in rows if row["slug"] == "diffusion-framework")["disputed"]
+            assert disputed.startswith("effective: 2025-01-13 to 2025-01-20; "), disputed

@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 from urllib.parse import quote
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from policytrack.timeline import engine
 from policytrack.timeline.models import Claim, Document, Event, Instrument
@@ -40,34 +40,32 @@ def disputed_as_recorded(moment, on, known=None):
     (a claim retracted, or a document or event deleted, by then no longer counts), as
     ``recorded.snapshot`` reads one instrument — for every instrument at once, in three queries.
 
-    Only an event whose claims then give two different (date, precision) can be disputed: the
-    database finds those events (grouping the claims held then), and only their claims, events
-    and documents are read."""
-    claims = Claim.history.as_of(moment).filter(retracted_at__isnull=True)
-    split = (
-        claims.order_by()
-        .values("event_id")
-        .annotate(first=Min("date"), last=Max("date"), low=Min("precision"), high=Max("precision"))
-        .filter(Q(first__lt=F("last")) | Q(low__lt=F("high")))
-        .values("event_id")
+    Only an event whose claims held then give two different (date, precision) can be disputed.
+    Its claims either are those it has now, unchanged since (then they disagree now too:
+    ``Event.claims_disagree``), or one of them has a record written after ``moment``. Only those
+    events' claims, and their events and documents, are read from the history: as for the
+    export as known on a date, reading every claim held then took most of the export's time
+    (2.7 s at 10,000 instruments with a full history on SQLite, against 0.4 s for the whole
+    export as known on a date)."""
+    changed = Claim.history.filter(history_date__gt=moment).values("id")
+    candidates = Q(event_id__in=Event.objects.filter(claims_disagree=True).values("pk")) | Q(
+        event_id__in=Claim.history.filter(id__in=changed).values("event_id")
     )
-    split_claims = claims.filter(event_id__in=split)
+    claims = Claim.history.as_of(moment).filter(candidates, retracted_at__isnull=True)
     events = {
         pk: rest
         for pk, *rest in Event.history.as_of(moment)
-        .filter(id__in=split)
+        .filter(id__in=claims.values("event_id"))
         .values_list("id", "instrument_id", "kind", "date", "position")
     }
     documents = {
         pk: rest
         for pk, *rest in Document.history.as_of(moment)
-        .filter(id__in=split_claims.values("document_id"))
+        .filter(id__in=claims.values("document_id"))
         .values_list("id", "published_on", "kind", "rank")
     }
     sourced = defaultdict(list)  # event id -> (date, precision, published on, document kind, rank)
-    for event_id, document_id, day, precision in split_claims.values_list(
-        "event_id", "document_id", "date", "precision"
-    ):
+    for event_id, document_id, day, precision in claims.values_list("event_id", "document_id", "date", "precision"):
         document = documents.get(document_id)
         if document is not None and event_id in events and (known is None or document[0] <= known):
             sourced[event_id].append((day, precision, *document))
