@@ -85,14 +85,14 @@ def historical_links(name):
     return apps.get_model("timeline", f"HistoricalInstrument_{name}")
 
 
-def held_record(moment, field="history_id", of="pk"):
-    """For a query of instruments (or of rows naming one in ``of``): ``field`` of each one's
-    historical record current at ``moment`` (the latest written by then), as a subquery on
-    ``OuterRef(of)``. The history table's index on the instrument's id finds an instrument's few
-    records; the latest is taken of those."""
+def held_record(moment, field="history_id"):
+    """For a query of instruments: ``field`` of each one's historical record current at
+    ``moment`` (the latest written by then), as a subquery on ``OuterRef("pk")``. The history
+    table's index on the instrument's id finds an instrument's few records; the latest is taken
+    of those."""
     from django.db.models import OuterRef, Subquery
 
-    records = Instrument.history.filter(id=OuterRef(of), history_date__lte=moment)
+    records = Instrument.history.filter(id=OuterRef("pk"), history_date__lte=moment)
     return Subquery(records.order_by("-history_date", "-history_id").values(field)[:1])
 
 
@@ -146,7 +146,8 @@ def held_rows(history_ids, moment, topics=False):
     the number of rows."""
     if not isinstance(history_ids, QuerySet):
         history_ids = list(history_ids)
-    records = Instrument.history.filter(history_id__in=history_ids)
+    # By record: of two records of one instrument (written at one instant), the later is kept.
+    records = Instrument.history.filter(history_id__in=history_ids).order_by("history_id")
     held = {
         history_id: [pk, slug, title, short_title, kind, rin]
         for history_id, pk, slug, title, short_title, kind, rin in records.values_list(

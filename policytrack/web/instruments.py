@@ -200,10 +200,10 @@ def instrument_list(request):
         rows = instruments.values_list(
             "pk", "phase_on", "_phase_on_period__valid_from", "listed_title", "slug", "short_title", "kind", "rin"
         )
-        held_ids = instruments.order_by().values("held")
+        listed = instruments.order_by().values("pk")
         filename = f"{name}{moment_in_name(recorded)}.csv"
         return recorded_csv(
-            request, rows.iterator(chunk_size=exports.CHUNK), held_ids, on, known, recorded, filename, titles_held=True
+            request, rows.iterator(chunk_size=exports.CHUNK), listed, on, known, recorded, filename, titles_held=True
         )
     if recorded is not None:
         return _recorded_list(request, filterset, on, known, recorded)

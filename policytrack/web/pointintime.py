@@ -28,7 +28,7 @@ from policytrack.timeline.models import (
     counted_claims,
 )
 from policytrack.timeline.periods import phase_counts_known
-from policytrack.timeline.recorded import held_record, rows_held_at
+from policytrack.timeline.recorded import rows_held_at
 from policytrack.timeline.wording import PHASE_LABELS, human_date
 
 from . import exports
@@ -178,7 +178,7 @@ def on_date(request, date):
                 "instrument__rin",
             )
             .iterator(chunk_size=exports.CHUNK),
-            covering.order_by().annotate(held=held_record(recorded, of="instrument_id")).values("held"),
+            covering.order_by().values("instrument_id"),
             on,
             known,
             recorded,

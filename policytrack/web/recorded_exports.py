@@ -95,11 +95,11 @@ def disputed_as_recorded(moment, on, known=None):
     return {pk: "; ".join(found) for pk, found in cells.items()}
 
 
-def recorded_csv(request, rows, held_ids, on, known, moment, filename, since=False, titles_held=False):
+def recorded_csv(request, rows, listed, on, known, moment, filename, since=False, titles_held=False):
     """The CSV of a list as recorded at ``moment``, with ``instrument_csv``'s columns: ``rows``
     are (id, phase, the day the phase began, the title the stored rows held then, and the
-    instrument's slug, short title, kind and RIN now), in the page's order; ``held_ids`` the
-    query of the historical records current then (``recorded.held_record``). Each row's slug,
+    instrument's slug, short title, kind and RIN now), in the page's order; ``listed`` the query
+    of their ids. Each row's slug,
     short title, kind, RIN and agencies are its record's then (with ``titles_held``, its title
     too, as /instruments/ shows it; else the stored rows', as /on/<date>/ does); an instrument
     with no record then is as it is now, with its disputes now. Links open each instrument's
@@ -112,7 +112,9 @@ def recorded_csv(request, rows, held_ids, on, known, moment, filename, since=Fal
 
     def lines():
         yield CSV_HEADER if since else [name for name in CSV_HEADER if name != "since"]
-        held = held_rows(held_ids, moment)
+        # Each listed instrument's record current then, read at once (``held_record`` per row
+        # took three times as long: 0.45 against 0.15 s at 10,000 instruments on SQLite).
+        held = held_rows(Instrument.history.as_of(moment).filter(id__in=listed).values("history_id"), moment)
         disputed = disputed_as_recorded(moment, on, known)
         unheld = without_record(moment)
         agencies_now, disputed_now = agencies_by_instrument(unheld), disputed_by_instrument(unheld, on, known)
