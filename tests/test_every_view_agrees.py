@@ -3,11 +3,11 @@
 feed agrees with the engine's status for that instrument").
 
 The data: three instruments with random timelines (``engine_strategies.timelines``), saved as an
-editor saves them, then edited an hour apart (a new event that changes the phase, a source disputing its date, a
-new slug, then more new events, renames, kinds, agencies, sources added and retracted), so that each
-moment T between the edits has its own record. The oracle: the engine run on each instrument's events as this tracker recorded them
-at T (``recorded.snapshot``; now, when T is absent) as known on K (every source when K is absent);
-a list, count or comparison as known on K names only the instruments public by K (a source of
+editor saves them, then edited an hour apart (a new event that changes the phase, a source
+disputing its date, a new slug, then more new events, renames, kinds, agencies, sources added and
+retracted), so that each moment T between the edits has its own record. The oracle: the engine
+run on each instrument's events as this tracker recorded them at T (``recorded.snapshot``; now,
+when T is absent) as known on K (every source when K is absent); a list, count or comparison as known on K names only the instruments public by K (a source of
 theirs published by then, or an event with no source).
 
 Each random (instrument, V, K, T) — with a second date W after V for the views of two dates — is
@@ -22,9 +22,9 @@ The views, and how each is read:
 
 - ``/on/V/``: each phase section's heading badge, each row's instrument (its link) and "since"
   cell, and the counts by phase at the top.
-- ``/on/V/?format=csv``: the ``slug``, ``phase``, ``since`` and ``disputed`` columns (the events known on
-  K, dated by V by their best source known then, whose sources known then disagree, with the days
-  they claim: ``engine.claimed_span``).
+- ``/on/V/?format=csv``: the ``slug``, ``phase``, ``since`` and ``disputed`` columns (the events
+  known on K, dated by V by their best source known then, whose sources known then disagree, with
+  the days they claim: ``engine.claimed_span``).
 - ``/instruments/?on=V`` (page): each row's link and the badge in its status column.
 - ``/instruments/?on=V&format=csv``: ``slug``, ``phase`` and ``disputed``.
 - ``/api/instruments/?on=V``: each result's ``slug`` and ``phase``, and the list's ``on``, ``known``
@@ -52,9 +52,9 @@ The views, and how each is read:
   20) and the recent changes up to V (the newest 12), read from their links and ``<time>``.
 
 Not covered, as they state no phase or date of an instrument's status: ``/documents/`` and its
-API (sources: ``tests/test_documents_recorded.py`` reads them as known and recorded), ``/documents/<id>/``, ``/history/`` (edits), ``/methodology/``,
-``/api/instruments/<slug>/`` (the timeline as stored now), ``/api/agencies/``;
-``tests/test_times_refused.py`` checks that those refuse the times they do not answer.
+API (sources: ``tests/test_documents_recorded.py`` reads them as recorded), ``/documents/<id>/``,
+``/history/`` (edits), ``/methodology/``, ``/api/instruments/<slug>/`` (the timeline as stored
+now), ``/api/agencies/``; ``tests/test_times_refused.py`` checks that those refuse the times they do not answer.
 """
 
 from __future__ import annotations
