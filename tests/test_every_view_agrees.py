@@ -7,8 +7,9 @@ editor saves them, then edited an hour apart (a new event that changes the phase
 disputing its date, a new slug, then more new events, renames, kinds, agencies, sources added and
 retracted), so that each moment T between the edits has its own record. The oracle: the engine
 run on each instrument's events as this tracker recorded them at T (``recorded.snapshot``; now,
-when T is absent) as known on K (every source when K is absent); a list, count or comparison as known on K names only the instruments public by K (a source of
-theirs published by then, or an event with no source).
+when T is absent) as known on K (every source when K is absent); a list, count or comparison as
+known on K names only the instruments public by K (a source of theirs published by then, or an
+event with no source).
 
 Each random (instrument, V, K, T) — with a second date W after V for the views of two dates — is
 asked of every view in ``VIEWS`` with each combination of the times it is given (none, ``known``
