@@ -124,6 +124,30 @@ ENDPOINTS = {
     ),
     "/documents/?known= (last page)": ("/documents/", {"known": "2019-06-01", "page": "last"}),
     "/api/documents/?known= (largest page)": ("/api/documents/", {"known": "2019-06-01", "page_size": "500"}),
+    # The whole exports as recorded, beside the same as known on (above): each row's record and its
+    # disputes are read from the edit history.
+    "/instruments/?format=csv&on=&recorded=": (
+        "/instruments/",
+        {"format": "csv", "on": "2020-06-01", "recorded": "NOW"},
+    ),
+    "/instruments/?format=csv&on=&known=&recorded=": (
+        "/instruments/",
+        {"format": "csv", "on": "2020-06-01", "known": "2019-06-01", "recorded": "NOW"},
+    ),
+    "/on/<date>/?format=csv&recorded=": ("/on/2020-06-01/", {"format": "csv", "recorded": "NOW"}),
+    "/on/<date>/?format=csv&known=&recorded=": (
+        "/on/2020-06-01/",
+        {"format": "csv", "known": "2019-06-01", "recorded": "NOW"},
+    ),
+    "/documents/?recorded= (a publisher, last page)": (
+        "/documents/",
+        {"publisher": "Federal Register", "page": "last", "recorded": "NOW"},
+    ),
+    "/documents/?known=&recorded= (last page)": (
+        "/documents/",
+        {"known": "2019-06-01", "page": "last", "recorded": "NOW"},
+    ),
+    "/api/documents/?recorded= (largest page)": ("/api/documents/", {"page_size": "500", "recorded": "NOW"}),
 }
 ENDPOINT_REQUESTS = 3
 

@@ -3,14 +3,15 @@
 An instrument's page and its status in the API answer any valid time, knowledge time and
 record time. The portfolio's lists, exports, feeds and calendars read the stored rows over
 knowledge time (``KnownPeriod``) and the claims' publication dates, so they answer ``known``.
-The rows keep record time too, from ``records_from()`` on: /on/<date>/, /instruments/,
-/compare/ and their API answer ``recorded`` from them (and the edit history); /changes/ (page,
-CSV and API), the home page, the feeds and the calendars answer it from the edit history, the
-instruments edited since the moment rebuilt as they were then
-(``timeline/recorded_changes.py``). The CSVs of /on/<date>/ and /instruments/ do not yet. What
-was learned between two knowledge dates takes them as ``known_a`` and ``known_b``, as recorded
-now, and refuses ``known`` and ``recorded``. A
-request that asks a view for a time it cannot answer is refused with a message saying so, never
+The rows keep record time too, from ``records_from()`` on: /on/<date>/, /instruments/ and
+/compare/, their CSVs and their API answer ``recorded`` from them (and the edit history: the
+CSVs' disputes from the claims as they were recorded then); /changes/ (page, CSV and API), the
+home page, the feeds and the calendars answer it from the edit history, the instruments edited
+since the moment rebuilt as they were then (``timeline/recorded_changes.py``); /documents/ and
+its API from the documents' own history, from any moment. What was learned between two
+knowledge dates takes them as ``known_a`` and ``known_b``, as recorded now, and refuses
+``known`` and ``recorded``. A request that asks a view for a time it cannot answer is refused
+with a message saying so, never
 answered as if the parameter had been read.
 """
 
@@ -115,8 +116,8 @@ def refusal_message(asked, what="list"):
     names = " and ".join(f"“{name}”" for name in asked)
     shows = "as recorded now" if "known" not in asked else "what every source we hold says, as recorded now"
     elsewhere = (
-        " (/on/<date>/, /instruments/, /compare/ and /changes/ — the last three in the API too — the home "
-        "page, the feeds and the calendars answer “recorded”)"
+        " (/on/<date>/, /instruments/, /compare/ and /changes/ with their CSVs — the last three in the API "
+        "too — /documents/, the home page, the feeds and the calendars answer “recorded”)"
         if "recorded" in asked
         else ""
     )
@@ -145,11 +146,6 @@ def recorded_moment(request):
             f"history: open the instrument with recorded={raw}"
         )
     return moment
-
-
-def answers_known_only(view, what="list"):
-    """Refuse ``recorded`` with a 400 in the view's own format; the view reads ``known``."""
-    return answers_now_only(view, times=("recorded",), what=what)
 
 
 def answers_now_only(view, times=TIMES, what="list"):

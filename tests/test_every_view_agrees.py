@@ -3,12 +3,13 @@
 feed agrees with the engine's status for that instrument").
 
 The data: three instruments with random timelines (``engine_strategies.timelines``), saved as an
-editor saves them, then edited an hour apart (a new event that changes the phase, a new slug,
-then more new events, renames, kinds, agencies, sources added and retracted), so that each
-moment T between the edits has its own record. The oracle: the engine run on each instrument's events as this tracker recorded them
-at T (``recorded.snapshot``; now, when T is absent) as known on K (every source when K is absent);
-a list, count or comparison as known on K names only the instruments public by K (a source of
-theirs published by then, or an event with no source).
+editor saves them, then edited an hour apart (a new event that changes the phase, a source
+disputing its date, a new slug, then more new events, renames, kinds, agencies, sources added and
+retracted), so that each moment T between the edits has its own record. The oracle: the engine
+run on each instrument's events as this tracker recorded them at T (``recorded.snapshot``; now,
+when T is absent) as known on K (every source when K is absent); a list, count or comparison as
+known on K names only the instruments public by K (a source of theirs published by then, or an
+event with no source).
 
 Each random (instrument, V, K, T) — with a second date W after V for the views of two dates — is
 asked of every view in ``VIEWS`` with each combination of the times it is given (none, ``known``
@@ -22,9 +23,11 @@ The views, and how each is read:
 
 - ``/on/V/``: each phase section's heading badge, each row's instrument (its link) and "since"
   cell, and the counts by phase at the top.
-- ``/on/V/?format=csv``: the ``slug``, ``phase`` and ``since`` columns.
+- ``/on/V/?format=csv``: the ``slug``, ``phase``, ``since`` and ``disputed`` columns (the events
+  known on K, dated by V by their best source known then, whose sources known then disagree, with
+  the days they claim: ``engine.claimed_span``).
 - ``/instruments/?on=V`` (page): each row's link and the badge in its status column.
-- ``/instruments/?on=V&format=csv``: ``slug`` and ``phase``.
+- ``/instruments/?on=V&format=csv``: ``slug``, ``phase`` and ``disputed``.
 - ``/api/instruments/?on=V``: each result's ``slug`` and ``phase``, and the list's ``on``, ``known``
   and ``recorded``.
 - ``/api/instruments/<slug>/status/?on=V``: ``phase`` and the four flags.
@@ -55,9 +58,9 @@ The views, and how each is read:
   20) and the recent changes up to V (the newest 12), read from their links and ``<time>``.
 
 Not covered, as they state no phase or date of an instrument's status: ``/documents/`` and its
-API (sources), ``/documents/<id>/``, ``/history/`` (edits), ``/methodology/``,
-``/api/instruments/<slug>/`` (the timeline as stored now), ``/api/agencies/``;
-``tests/test_times_refused.py`` checks that those refuse the times they do not answer.
+API (sources: ``tests/test_documents_recorded.py`` reads them as recorded), ``/documents/<id>/``,
+``/history/`` (edits), ``/methodology/``, ``/api/instruments/<slug>/`` (the timeline as stored
+now), ``/api/agencies/``; ``tests/test_times_refused.py`` checks that those refuse the times they do not answer.
 """
 
 from __future__ import annotations
@@ -174,6 +177,16 @@ class Oracle:
                 period.valid_to is None or on < period.valid_to
             ):
                 return period.valid_from
+
+    def disputed(self, pk, on, known, recorded):
+        """The CSVs' ``disputed`` cells of an instrument, sorted: each event known on ``known`` and
+        dated by ``on`` (by its best source known then) whose sources known then disagree, with
+        the days they claim between them."""
+        return sorted(
+            f"{item.event.kind}: {span.start.isoformat()} to {span.end.isoformat()}"
+            for item in engine.timeline(self.events(pk, recorded), known)
+            if item.claimed_date <= on and (span := engine.claimed_span(item.event.claims, known))
+        )
 
     def dated(self, pks, known, recorded, up_to):
         """{(slug, event key, date)} of the events known on ``known`` dated up to ``up_to``, each by
@@ -318,8 +331,13 @@ def on_expected(oracle, ask, known, recorded):
     return rows, dict(Counter(phase for phase, _ in rows.values()))
 
 
+def disputes(row):
+    """A CSV row's ``disputed`` cell as its disputes, sorted."""
+    return sorted(row["disputed"].split("; ")) if row["disputed"] else []
+
+
 def on_csv(response):
-    return {row["slug"]: (row["phase"], row["since"]) for row in csv_rows(response)}
+    return {row["slug"]: (row["phase"], row["since"], disputes(row)) for row in csv_rows(response)}
 
 
 def on_csv_expected(oracle, ask, known, recorded):
@@ -329,6 +347,13 @@ def on_csv_expected(oracle, ask, known, recorded):
         rows[oracle.slug(pk, recorded)] = (
             oracle.status(pk, ask.on, known, recorded).phase,
             since.isoformat() if since else "",
+            oracle.disputed(pk, ask.on, known, recorded),
+        )
+    SEEN["a CSV shows a dispute"] += any(row[2] for row in rows.values())
+    if recorded is not None:  # the sources as recorded then: the disputes of some instrument differ from now
+        SEEN["T changes a CSV's disputes"] += any(
+            oracle.disputed(pk, ask.on, known, recorded) != oracle.disputed(pk, ask.on, known, None)
+            for pk in oracle.listed(known, recorded)
         )
     return rows
 
@@ -338,7 +363,17 @@ def list_page(response):
 
 
 def list_csv(response):
-    return {row["slug"]: row["phase"] for row in csv_rows(response)}
+    return {row["slug"]: (row["phase"], disputes(row)) for row in csv_rows(response)}
+
+
+def list_csv_expected(oracle, ask, known, recorded):
+    return {
+        oracle.slug(pk, recorded): (
+            oracle.status(pk, ask.on, known, recorded).phase,
+            oracle.disputed(pk, ask.on, known, recorded),
+        )
+        for pk in oracle.listed(known, recorded)
+    }
 
 
 def api_list(response):
@@ -594,9 +629,11 @@ def _window(asked):
 
 VIEWS = [
     View("/on/V/", lambda a, s: f"/on/{a.on}/?", on_page, on_expected, BOTH),
-    View("/on/V/ CSV", lambda a, s: f"/on/{a.on}/?format=csv", on_csv, on_csv_expected, KNOWN),
+    View("/on/V/ CSV", lambda a, s: f"/on/{a.on}/?format=csv", on_csv, on_csv_expected, BOTH),
     View("/instruments/", lambda a, s: f"/instruments/?{_q(on=a.on)}", list_page, phases_on, BOTH),
-    View("/instruments/ CSV", lambda a, s: f"/instruments/?format=csv&{_q(on=a.on)}", list_csv, phases_on, KNOWN),
+    View(
+        "/instruments/ CSV", lambda a, s: f"/instruments/?format=csv&{_q(on=a.on)}", list_csv, list_csv_expected, BOTH
+    ),
     View("/api/instruments/", lambda a, s: f"/api/instruments/?{_q(on=a.on)}", api_list, api_list_expected, BOTH),
     View(
         "/api/instruments/<slug>/status/",
@@ -772,6 +809,14 @@ edits = st.lists(
 
 
 def edit_or_add(change, instruments, number, agency):
+    if change[0] == "dispute":  # a news report dating the newest event three days later
+        event = Event.objects.filter(instrument_id=instruments[change[1]]).latest("pk")
+        published_on = event.claims.order_by("pk").values_list("document__published_on", flat=True).first()
+        source = Document.objects.create(
+            key=f"d{instruments[change[1]]}-{number}", kind="news", title="Report", published_on=published_on
+        )
+        Claim.objects.create(event=event, document=source, date=event.date + 3 * DAY)
+        return
     if change[0] != "event":
         return edit(change, instruments, number, agency)
     _, which, kind, day, published_on = change
@@ -814,9 +859,10 @@ def test_every_view_agrees_with_the_engine_for_random_instruments_dates_and_mome
         asks=asks,
     )
     def check(histories, first, edits, asks):
-        # A new event first (T before it: the phase changes from its date on), and a slug changed:
-        # the views as recorded then must name the instrument as it was.
-        edits = [first, ("slug", 0), *edits]
+        # A new event first (T before it: the phase changes from its date on), a source disputing
+        # its date (the CSVs' disputes as recorded before it have none), and a slug changed: the
+        # views as recorded then must name the instrument as it was.
+        edits = [first, ("dispute", first[1]), ("slug", 0), *edits]
         start, instruments, _ = edited(histories, edits, edit_or_add)
         now = start + (len(edits) + 1) * HOUR
         with time_machine.travel(now, tick=False):
@@ -836,3 +882,4 @@ def test_every_view_agrees_with_the_engine_for_random_instruments_dates_and_mome
     assert all(SEEN[view.name] for view in VIEWS), SEEN
     assert SEEN["answers known changes"] >= 20 and SEEN["answers recorded changes"] >= 10, SEEN
     assert SEEN["K changes a phase"] >= 2 and SEEN["T changes a phase"] >= 2, SEEN
+    assert SEEN["a CSV shows a dispute"] >= 5 and SEEN["T changes a CSV's disputes"] >= 3, SEEN

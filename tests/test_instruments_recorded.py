@@ -232,7 +232,7 @@ def test_a_rename_a_new_agency_and_a_change_of_kind_show_from_their_moment_on(de
         html = response.content.decode()
         assert f"recorded={at(before)}" in html  # the rows' links, the permalink and the form carry it
         assert 'name="recorded"' in html
-        assert "format=csv" not in html  # the CSV does not answer it
+        assert f"recorded={at(before)}&amp;known=2025-05-01&amp;format=csv" in html  # its CSV answers it too
 
 
 def test_the_api_lists_each_instrument_with_its_slug_agencies_and_topics_as_recorded(demo, client):
@@ -293,7 +293,10 @@ def test_a_moment_before_the_store_kept_record_time_is_refused_naming_its_start(
     assert "1 Jan 2032 09:00:00 UTC" in text(client.get("/instruments/?recorded=2032-01-01T08:00"))
 
 
-def test_the_csv_still_refuses_recorded(demo, client):
-    response = client.get("/instruments/?format=csv&recorded=2032-01-01")
-    assert response.status_code == 400
-    assert "cannot answer “recorded”" in text(response)
+def test_the_csv_answers_recorded_and_refuses_a_search_as_the_page_does(demo, client):
+    """Its rows are the page's (tests/test_csv_recorded.py)."""
+    moment = at(datetime.datetime.now(UTC))
+    response = client.get(f"/instruments/?format=csv&recorded={moment}")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    response = client.get(f"/instruments/?format=csv&q=diffusion&recorded={moment}")
+    assert response.status_code == 400 and "q: " in text(response)

@@ -165,13 +165,3 @@ def test_a_malformed_moment_is_refused(demo, client):
         response = client.get(f"/on/2025-05-20/?recorded={bad}")
         assert response.status_code == 400, bad
         assert "recorded must be" in text(response)
-
-
-def test_the_csvs_of_the_lists_still_refuse_recorded(demo, client):
-    for path in [
-        "/on/2025-05-20/?format=csv&recorded=2031-01-01",
-        "/instruments/?format=csv&recorded=2031-01-01",
-    ]:
-        response = client.get(path)
-        assert response.status_code == 400, path
-        assert "cannot answer “recorded”" in text(response), path

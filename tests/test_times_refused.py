@@ -1,5 +1,5 @@
-"""Views that answer only with everything known, as recorded now, refuse ``known`` and
-``recorded`` with a message instead of silently answering with hindsight (issue 18)."""
+"""Every portfolio view answers ``known`` and ``recorded``; the views that hold no time of their
+own refuse them with a message instead of silently answering with hindsight (issue 18)."""
 
 from urllib.parse import quote
 
@@ -18,26 +18,9 @@ PAGES = [
     "/changes/?from=2025-05-01&to=2025-05-31",
     "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
 ]
-# These read ``known`` (tests/test_on_date_known.py, test_changes_known.py, test_portfolio_known.py).
-ANSWER_KNOWN = {
-    "/",
-    "/on/2025-05-20/",
-    "/on/2025-05-20/?format=csv",
-    "/instruments/",
-    "/instruments/?format=csv",
-    "/changes/?from=2025-05-01&to=2025-05-31",
-    "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
-}
-# /on/<date>/ and /instruments/ answer ``recorded`` from the rows' record time
-# (tests/test_portfolio_recorded.py, tests/test_instruments_recorded.py); the home page and the
-# changes from the edit history (tests/test_changes_recorded.py).
-ANSWER_RECORDED = {
-    "/",
-    "/on/2025-05-20/",
-    "/instruments/",
-    "/changes/?from=2025-05-01&to=2025-05-31",
-    "/changes/?from=2025-05-01&to=2025-05-31&format=csv",
-}
+# Each answers ``known`` and ``recorded`` (tests/test_portfolio_known.py, test_changes_known.py,
+# test_portfolio_recorded.py, test_instruments_recorded.py, test_csv_recorded.py,
+# test_changes_recorded.py; what each says: tests/test_every_view_agrees.py).
 FEEDS = [
     "/feeds/changes.atom",
     "/instruments/ai-diffusion-rule/changes.atom",
@@ -51,17 +34,13 @@ def with_param(url, param):
     return f"{url}{'&' if '?' in url else '?'}{param}"
 
 
-@pytest.mark.parametrize(
-    "url,param",
-    [(url, "recorded=2025-05-01T00:00Z") for url in PAGES if url not in ANSWER_RECORDED]
-    + [(url, "known=2025-05-01") for url in PAGES if url not in ANSWER_KNOWN],
-)
-def test_a_page_that_cannot_answer_a_time_says_so(client, demo, url, param):
-    response = client.get(with_param(url, param))
-    assert response.status_code == 400
-    name = param.split("=")[0]
-    assert f"cannot answer “{name}” yet" in text(response)
-    assert "AI Diffusion Rule" not in text(response)  # no list answered with hindsight
+@pytest.mark.parametrize("url", PAGES)
+def test_every_portfolio_page_and_export_answers_both_times(client, demo, url):
+    """No portfolio list refuses a time any more: as known on 1 May 2025, as recorded now, each
+    answers (the views with no time of their own refuse them: ``NOW_ONLY`` below)."""
+    response = client.get(with_param(url, f"known=2025-05-01&recorded={quote(timezone.now().isoformat())}"))
+    assert response.status_code == 200
+    assert "cannot answer" not in (text(response) if "format=csv" not in url else "")
 
 
 @pytest.mark.parametrize("url", FEEDS)
@@ -74,7 +53,7 @@ def test_feeds_and_calendars_answer_both_times_and_refuse_a_moment_too_early_in_
     assert "recorded 1 May 2025 00:00:00 UTC is too early" in response.content.decode()
 
 
-@pytest.mark.parametrize("url", [*API, *(url for url in PAGES if url in ANSWER_RECORDED)])
+@pytest.mark.parametrize("url", [*API, *PAGES])
 def test_the_views_answering_recorded_refuse_a_moment_too_early_naming_it(client, demo, url):
     response = client.get(with_param(url, "recorded=2025-05-01T00:00Z"))
     assert response.status_code == 400
@@ -122,7 +101,19 @@ def test_the_api_documents_as_known_on_a_date_are_those_published_by_then(client
     body = client.get("/api/documents/?known=2025-05-01&page_size=500").json()
     assert sorted(row["title"] for row in body["results"]) == held
     assert body["count"] == len(held)
-    response = client.get("/api/documents/?known=2025-05-01&recorded=2025-05-01T00:00Z")
-    assert response.status_code == 400 and set(response.json()) == {"recorded"}
     response = client.get("/api/documents/?known=May")
     assert response.status_code == 400 and set(response.json()) == {"known"}
+
+
+def test_the_documents_answer_recorded_and_refuse_a_malformed_moment_naming_it(client, demo):
+    """/documents/ and /api/documents/ answer ``recorded`` (tests/test_documents_recorded.py): at
+    a moment before the demo was recorded, they held no source; a malformed moment is a 400."""
+    body = client.get("/api/documents/?known=2025-05-01&recorded=2025-05-01T00:00Z").json()
+    assert body["count"] == 0 and body["results"] == []
+    assert "No source held then was published by 1 May 2025." in text(
+        client.get("/documents/?known=2025-05-01&recorded=2025-05-01T00:00Z")
+    )
+    response = client.get("/api/documents/?recorded=May")
+    assert response.status_code == 400 and set(response.json()) == {"recorded"}
+    response = client.get("/documents/?recorded=May")
+    assert response.status_code == 400 and "recorded must be a date and time" in text(response)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -45,7 +46,7 @@ from policytrack.timeline.models import (
     engine_input,
 )
 from policytrack.timeline.recorded_changes import change_list
-from policytrack.timeline.recorded import events_as_recorded, held_rows, instrument_as_recorded
+from policytrack.timeline.recorded import documents_held, events_as_recorded, held_rows, instrument_as_recorded
 from policytrack.web.compare import comparison_filters, learned_dates
 from policytrack.web.paths import path_maker
 from policytrack.timeline.wording import status_document
@@ -486,23 +487,35 @@ def _compared(request, comparison, row):
     }
 
 
+DOCUMENTS_RECORDED = OpenApiParameter(
+    "recorded",
+    OpenApiTypes.DATETIME,
+    OpenApiParameter.QUERY,
+    description="Record time: the documents as this tracker held them at that moment (e.g. 2025-05-20T14:30Z): "
+    "one added later is left out, one edited since has its fields then, one deleted since is listed. "
+    "`page_url` and `api_url` open each as it is now. Now if left out.",
+)
+
+
 @method_decorator(polled, name="dispatch")
 @extend_schema(
-    tags=["documents"], parameters=[params.KNOWN], responses={200: serializers.DocumentSerializer(many=True), **ERRORS}
+    tags=["documents"],
+    parameters=[params.KNOWN, DOCUMENTS_RECORDED],
+    responses={200: serializers.DocumentSerializer(many=True), **ERRORS},
 )
 class DocumentList(params.StrictQuery, generics.ListAPIView):
     """The documents held as evidence, latest published first; with `known`, those published by
-    that date only."""
+    that date only; with `recorded`, as this tracker held them at that moment."""
 
-    queryset = Document.objects.order_by("-published_on", "title", "pk")
+    # By ``id``, the document's own key (a historical record's ``pk`` is the record's).
+    queryset = Document.objects.order_by("-published_on", "title", "id")
     serializer_class = serializers.DocumentSerializer
     filterset_fields = ["kind"]
     pagination_class = Page
 
     def get_queryset(self):
-        known = params.read_params(self.request, known="date")["known"]
-        documents = super().get_queryset()
-        return documents if known is None else documents.filter(published_on__lte=known)
+        dates = params.read_params(self.request, known="date", recorded="datetime")
+        return documents_held(dates["known"], dates["recorded"]).order_by(*self.queryset.query.order_by)
 
 
 @method_decorator(polled, name="dispatch")

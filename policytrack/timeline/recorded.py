@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.db.models import QuerySet
 
 from . import engine
 from .models import Agency, Claim, Document, Event, Instrument, Topic
@@ -75,6 +76,16 @@ def snapshots(instrument_ids, moment):
     return found
 
 
+def documents_held(known=None, recorded=None):
+    """The documents as this tracker held them at ``recorded`` (None: now) — each one's latest
+    historical record by then, so that one added later is absent, one edited since has its
+    fields then and one deleted since is still there — of those published by ``known`` then
+    (None: all). Ordered and filtered by ``id``, the document's own key: a historical row's
+    ``pk`` is its record's."""
+    held = Document.history.as_of(recorded) if recorded is not None else Document.objects.all()
+    return held if known is None else held.filter(published_on__lte=known)
+
+
 def events_as_recorded(instrument_id, moment):
     """The engine's input for an instrument exactly as the tracker held it at ``moment``."""
     return snapshot(instrument_id, moment)[2]
@@ -140,11 +151,15 @@ def rows_held_at(pks, moment):
 
 def held_rows(history_ids, moment, topics=False):
     """{instrument id: (slug, title, short_title, kind, rin, agencies[, topics])} of the
-    historical records ``history_ids``, as recorded at ``moment``: agencies as (slug, name,
-    short name) and topics as (slug, name), each as they were then, in the order the lists
-    give them now (agencies by name, short name and slug; topics by name). Three queries, five
-    with the topics, whatever the number of rows."""
-    records = Instrument.history.filter(history_id__in=list(history_ids))
+    historical records ``history_ids`` (ids, or a query of them: a whole export's, read in the
+    database), as recorded at ``moment``: agencies as (slug, name, short name) and topics as
+    (slug, name), each as they were then, in the order the lists give them now (agencies by
+    name, short name and slug; topics by name). Three queries, five with the topics, whatever
+    the number of rows."""
+    if not isinstance(history_ids, QuerySet):
+        history_ids = list(history_ids)
+    # By record: of two records of one instrument (written at one instant), the later is kept.
+    records = Instrument.history.filter(history_id__in=history_ids).order_by("history_id")
     held = {
         history_id: [pk, slug, title, short_title, kind, rin]
         for history_id, pk, slug, title, short_title, kind, rin in records.values_list(
@@ -155,7 +170,9 @@ def held_rows(history_ids, moment, topics=False):
     if topics:
         linked.append(("topics", Topic, "topic_id", ("slug", "name")))
     for name, model, column, fields in linked:
-        links = list(historical_links(name).objects.filter(history_id__in=list(held)).values_list("history_id", column))
+        links = list(
+            historical_links(name).objects.filter(history_id__in=history_ids).values_list("history_id", column)
+        )
         then = model.history.as_of(moment).filter(id__in={pk for _, pk in links})
         named = {pk: tuple(values) for pk, *values in then.values_list("id", *fields)}
         found = {history_id: [] for history_id in held}

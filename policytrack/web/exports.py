@@ -228,6 +228,23 @@ def agencies_by_instrument(instruments):
     return cells
 
 
+# The instrument CSVs' columns; "since" only in /on/<date>/'s.
+CSV_HEADER = [
+    "slug",
+    "title",
+    "short_title",
+    "kind",
+    "agencies",
+    "rin",
+    "on",
+    "phase",
+    "status",
+    "since",
+    "disputed",
+    "url",
+]
+
+
 def instrument_csv(request, instruments, on, filename, since=False, known=None):
     """One row per instrument with its phase on ``on`` (read from the stored status periods by
     the queryset's ``phase_on``), in the page's order, each linking to its page as of ``on``; with
@@ -250,20 +267,7 @@ def instrument_csv(request, instruments, on, filename, since=False, known=None):
     width = 12 if since else 11
 
     def rows():
-        yield [
-            "slug",
-            "title",
-            "short_title",
-            "kind",
-            "agencies",
-            "rin",
-            "on",
-            "phase",
-            "status",
-            *(["since"] if since else []),
-            "disputed",
-            "url",
-        ]
+        yield CSV_HEADER if since else [name for name in CSV_HEADER if name != "since"]
         disputed = disputed_by_instrument(instruments, on, known)
         agencies = agencies_by_instrument(instruments)
         # Ties in a sort chosen on the page (``-title``) are broken by the key in the sort's

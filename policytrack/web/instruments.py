@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
-from policytrack.times import recorded_moment, refusal_message, unanswered_times
+from policytrack.times import recorded_moment
 from policytrack.timeline import engine, search
 from policytrack.timeline.dates import BadDate, parse_datetime
 from policytrack.timeline.filters import InstrumentFilter, error_messages
@@ -49,6 +49,7 @@ from .drawing import draw_instrument
 from .knowledge import knowledge_chart
 from .hindsight import editors_text, fr_documents, knowledge_moment, known_relations
 from .paths import path_maker
+from .recorded_exports import moment_in_name, recorded_csv
 from .timeline import timeline_rows
 from .views import bad_request, not_found, optional_date, query_without_blanks
 
@@ -185,8 +186,6 @@ def filter_choices(values):
 @rate_limited("search", when=searching)
 @require_safe
 def instrument_list(request):
-    if request.GET.get("format") == "csv" and unanswered_times(request, ["recorded"]):
-        return bad_request(request, message=refusal_message(["recorded"]))  # the CSV does not, yet
     try:
         recorded = recorded_moment(request)
     except BadDate as error:
@@ -196,10 +195,19 @@ def instrument_list(request):
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
     on, known = filterset.on_date, filterset.known_date
     instruments = filterset.qs
+    name = f"instruments-on-{on.isoformat()}" + (f"-as-known-on-{known.isoformat()}" if known else "")
+    if recorded is not None and request.GET.get("format") == "csv":
+        rows = instruments.values_list(
+            "pk", "phase_on", "_phase_on_period__valid_from", "listed_title", "slug", "short_title", "kind", "rin"
+        )
+        listed = instruments.order_by().values("pk")
+        filename = f"{name}{moment_in_name(recorded)}.csv"
+        return recorded_csv(
+            request, rows.iterator(chunk_size=exports.CHUNK), listed, on, known, recorded, filename, titles_held=True
+        )
     if recorded is not None:
         return _recorded_list(request, filterset, on, known, recorded)
     if request.GET.get("format") == "csv":
-        name = f"instruments-on-{on.isoformat()}" + (f"-as-known-on-{known.isoformat()}" if known else "")
         return exports.instrument_csv(request, instruments, on, f"{name}.csv", known=known)
     more_than = False
     if filterset.search_ranked:

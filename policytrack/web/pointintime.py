@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
-from policytrack.times import WINDOW_NOT_ON, recorded_moment, refusal_message, times_suffix, unanswered_times
+from policytrack.times import WINDOW_NOT_ON, recorded_moment, times_suffix
 from policytrack.timeline import engine
 from policytrack.timeline.changes import ONE_DAY, Changes
 from policytrack.timeline.recorded_changes import change_list
@@ -36,6 +36,7 @@ from . import exports
 from .labels import event_labels, held_event_labels, label_of
 from .instruments import PAGE_SIZE, as_rows, filter_choices, filtered_instruments, listed_instruments
 from .paths import path_maker
+from .recorded_exports import moment_in_name, recorded_csv
 from .views import bad_request, optional_date, phase_counts, query_without_blanks
 
 DEFAULT_WINDOW = datetime.timedelta(days=30)
@@ -84,15 +85,11 @@ def _listed_page(request, on, selection, count):
     return page, previous, following
 
 
-def _known_listing(request, on, known, filterset, recorded=None):
-    """The page of the instruments the filters leave as they stood on ``on`` as known on
-    ``known`` (None: every source) as recorded at ``recorded`` (None: now), read from the rows
-    over knowledge time: ``(counts, page, previous, next)``, counts as (phase, count) in the
-    engine's order. The phase filter is applied to those rows, not to the status with every
-    source known that the filter set reads; the other filters to the instruments as they are
-    now. As recorded at a moment, each row shows the title the rows held then, and the slug,
-    kind and agencies of its edit history then (its link opens its page as recorded then, under
-    the slug it had: today's may not have existed)."""
+def _known_rows(request, on, known, filterset, recorded):
+    """The rows over knowledge time of the instruments the filters leave (the phase filter
+    aside), and of those the rows covering (on, known) as recorded at ``recorded``, the phase
+    filter applied: ``(rows, covering, whether any filter narrows)``. The page and its CSV as
+    recorded list ``covering``."""
     phases = filterset.form.cleaned_data.get("phase") or []
     data = query_without_blanks(request.GET)
     data.pop("phase", None)
@@ -103,7 +100,20 @@ def _known_listing(request, on, known, filterset, recorded=None):
     covering = rows.covering(on, known, recorded)
     if phases:
         covering = covering.filter(phase__in=phases)
-    if not unphased.narrows and not phases and recorded is None:
+    return rows, covering, unphased.narrows or bool(phases)
+
+
+def _known_listing(request, on, known, filterset, recorded=None):
+    """The page of the instruments the filters leave as they stood on ``on`` as known on
+    ``known`` (None: every source) as recorded at ``recorded`` (None: now), read from the rows
+    over knowledge time: ``(counts, page, previous, next)``, counts as (phase, count) in the
+    engine's order. The phase filter is applied to those rows, not to the status with every
+    source known that the filter set reads; the other filters to the instruments as they are
+    now. As recorded at a moment, each row shows the title the rows held then, and the slug,
+    kind and agencies of its edit history then (its link opens its page as recorded then, under
+    the slug it had: today's may not have existed)."""
+    rows, covering, narrowed = _known_rows(request, on, known, filterset, recorded)
+    if not narrowed and recorded is None:
         found = phase_counts_known(on, known)
     else:
         found = dict(covering.order_by().values_list("phase").annotate(n=Count("pk")))
@@ -143,8 +153,6 @@ def _known_listing(request, on, known, filterset, recorded=None):
 @rate_limited("search", when=searching)
 @require_safe
 def on_date(request, date):
-    if request.GET.get("format") == "csv" and unanswered_times(request, ["recorded"]):
-        return bad_request(request, message=refusal_message(["recorded"]))  # the CSV does not, yet
     try:
         on = parse_date(date, "the date in the address")
         known = optional_date(request, "known")
@@ -154,6 +162,30 @@ def on_date(request, date):
     filterset = filtered_instruments(request, on=on.isoformat())
     if not filterset.is_valid():
         return bad_request(request, message="Some filters could not be used:", problems=error_messages(filterset))
+    name = f"status-on-{on.isoformat()}" + (f"-as-known-on-{known.isoformat()}" if known else "")
+    if recorded is not None and request.GET.get("format") == "csv":
+        _, covering, _ = _known_rows(request, on, known, filterset, recorded)
+        return recorded_csv(
+            request,
+            covering.listed()
+            .values_list(
+                "instrument_id",
+                "phase",
+                "valid_from",
+                "title",
+                "instrument__slug",
+                "instrument__short_title",
+                "instrument__kind",
+                "instrument__rin",
+            )
+            .iterator(chunk_size=exports.CHUNK),
+            covering.order_by().values("instrument_id"),
+            on,
+            known,
+            recorded,
+            f"{name}{moment_in_name(recorded)}.csv",
+            since=True,
+        )
     if (known is not None or recorded is not None) and request.GET.get("format") != "csv":
         counts, page, previous, following = _known_listing(request, on, known, filterset, recorded)
         return render(
@@ -181,7 +213,6 @@ def on_date(request, date):
             output_field=IntegerField(),
         )
         instruments = filterset.qs.annotate(rank=rank).order_by("rank", "title", "pk")
-        name = f"status-on-{on.isoformat()}" + (f"-as-known-on-{known.isoformat()}" if known else "")
         return exports.instrument_csv(request, instruments, on, f"{name}.csv", since=True, known=known)
     # The instruments the filters leave, or None for all of them (without building the query).
     selection = filterset.qs if filterset.narrows else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from policytrack.times import answers_known_only, answers_now_only
+from policytrack.times import answers_now_only
 
 from . import compare, documents, history, instruments, pointintime, views
 
@@ -17,6 +17,6 @@ urlpatterns = [
     path("changes/", pointintime.changes, name="changes"),  # answers known and recorded itself
     path("history/", answers_now_only(history.site_history, what="page"), name="history"),
     path("methodology/", views.methodology, name="methodology"),
-    path("documents/", answers_known_only(documents.document_list), name="document_list"),
+    path("documents/", documents.document_list, name="document_list"),  # answers known and recorded itself
     path("documents/<int:pk>/", answers_now_only(views.document_detail, what="page"), name="document_detail"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from policytrack.times import counted_from, recorded_moment, times_suffix
 from policytrack.timeline import engine
 from policytrack.timeline.changes import CALENDAR_KINDS, ONE_DAY, known_events_between, recent_events, upcoming_dates
-from policytrack.timeline.dates import BadDate, parse_date
+from policytrack.timeline.dates import BadDate, parse_date, parse_datetime
 from policytrack.timeline.models import Document, Event, KnownPeriod, StatusPeriod
 from policytrack.timeline.periods import phase_counts_known, phase_counts_on
 from policytrack.timeline.recorded_changes import Record
@@ -64,6 +64,13 @@ def optional_date(request, name):
     """``?name=YYYY-MM-DD`` as a date, None when absent; raises BadDate when malformed."""
     value = request.GET.get(name, "").strip()
     return parse_date(value, name) if value else None
+
+
+def optional_moment(request, name):
+    """``?name=`` a moment (``dates.parse_datetime``: UTC, a bare date the end of that day) as an
+    aware datetime, None when absent; raises BadDate when malformed."""
+    value = request.GET.get(name, "").strip()
+    return parse_datetime(value, name) if value else None
 
 
 @require_safe
