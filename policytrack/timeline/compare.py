@@ -177,7 +177,11 @@ def _learned_sql(narrowed, part):
         f"(SELECT p.phase FROM {periods} p WHERE p.instrument_id = c.instrument_id AND p.recorded_to IS NULL "
         "AND p.valid_from <= %s AND p.valid_to > %s AND p.known_from <= %s AND p.known_to > %s)"
     )
-    both = f"SELECT c.instrument_id, c.title, {side} AS pa, {side} AS pb FROM ({candidates}) c"
+    # An OFFSET keeps the subquery whole on PostgreSQL: flattened, each side was probed twice
+    # per candidate, once to compare the phases and once to sort them (100,000 instruments, a
+    # year of knowledge: 94 → 70 ms). SQLite takes an OFFSET only after a LIMIT.
+    whole = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    both = f"SELECT c.instrument_id, c.title, {side} AS pa, {side} AS pb FROM ({candidates}) c{whole}"
     changed = f"FROM ({both}) s WHERE COALESCE(s.pa, '') <> COALESCE(s.pb, '')"
     first, second = (f"COALESCE(s.{column}, '{NOT_YET_PUBLIC}')" for column in ("pa", "pb"))
     if part == "groups":
