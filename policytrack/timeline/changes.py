@@ -161,7 +161,22 @@ def known_events_between(start, end, known, instruments=None, sources=False):
     return {pk: KnownDate(*found) for pk, *found in rows.order_by().values_list(*fields)}
 
 
-class ChangeList(Sequence):
+class PagedChanges(Sequence):
+    """Changes read a page at a time: a subclass gives ``listed`` (every listed instrument's id,
+    in order) and ``read(ids)`` (their InstrumentChanges, in that order)."""
+
+    def __len__(self):
+        return len(self.listed)
+
+    def __getitem__(self, index):
+        found = self.read(self.listed[index] if isinstance(index, slice) else [self.listed[index]])
+        return found if isinstance(index, slice) else found[0]
+
+    def __iter__(self):
+        return iter(self.read(self.listed))
+
+
+class ChangeList(PagedChanges):
     """The InstrumentChanges of a window, by title, for pages of them: per instrument, the phase
     on the day before ``start`` against the phase on ``end``, and its events dated ``start`` to
     ``end`` (both inclusive); with ``known``, as known on that date: the phases from the rows
@@ -263,16 +278,6 @@ class ChangeList(Sequence):
                 if pk not in titles and phase_before != phase_after:
                     titles[pk] = title
         return [pk for pk, _ in sorted(titles.items(), key=lambda item: (item[1], item[0]))]
-
-    def __len__(self):
-        return len(self.listed)
-
-    def __getitem__(self, index):
-        found = self.read(self.listed[index] if isinstance(index, slice) else [self.listed[index]])
-        return found if isinstance(index, slice) else found[0]
-
-    def __iter__(self):
-        return iter(self.read(self.listed))
 
     def phases(self):
         """Every listed instrument's slug, title and phases on the day before the window and on

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from . import due, engine
-from .changes import ONE_DAY, ChangeList, DueDate, InstrumentChange
+from .changes import ONE_DAY, ChangeList, DueDate, InstrumentChange, PagedChanges
 from .knowledge import public_since
 from .models import Claim, Document, Event, Instrument, KnownPeriod
 from .recorded import held_record, held_rows, snapshots
@@ -195,7 +194,7 @@ def held_at(pks, moment):
     return found
 
 
-class RecordedChangeList(Sequence):
+class RecordedChangeList(PagedChanges):
     """``changes.ChangeList`` as recorded at ``record.moment``: the instruments unchanged since
     from today's tables (a ChangeList of them, ``now``), those edited since from the engine run on
     their record then (``held``: pk → InstrumentChange, of those listed), merged by title."""
@@ -224,16 +223,6 @@ class RecordedChangeList(Sequence):
         titles = {pk: title for pk, (_, title, _, _) in self.now_phases.items()}
         titles.update((pk, change.instrument.title) for pk, change in self.held.items())
         return sorted(titles, key=lambda pk: (titles[pk], pk))
-
-    def __len__(self):
-        return len(self.listed)
-
-    def __getitem__(self, index):
-        found = self.read(self.listed[index] if isinstance(index, slice) else [self.listed[index]])
-        return found if isinstance(index, slice) else found[0]
-
-    def __iter__(self):
-        return iter(self.read(self.listed))
 
     def phases(self):
         """``ChangeList.phases`` of every listed instrument, as recorded."""
