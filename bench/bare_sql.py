@@ -141,17 +141,6 @@ ORDER BY title, instrument_id"""
 WINDOW_KNOWN_EVENTS = """
 SELECT event_id, instrument_id, title, position, date, precision, kind FROM timeline_knowneventdate
 WHERE date >= %s AND date <= %s AND known_from <= %s AND known_to > %s"""
-KNOWN_PHASE = (
-    "(SELECT p.phase FROM timeline_knownperiod p WHERE p.instrument_id = s.instrument_id "
-    "AND p.valid_from <= %s AND p.valid_to > %s AND p.known_from <= %s AND p.known_to > %s AND p.recorded_to IS NULL)"
-)
-WINDOW_KNOWN_PHASES = f"""
-SELECT s.instrument_id, MAX(s.title), {KNOWN_PHASE}, {KNOWN_PHASE}
-FROM (SELECT instrument_id, title FROM timeline_knownperiod
-      WHERE valid_from >= %s AND valid_from <= %s AND known_from <= %s AND known_to > %s
-        AND recorded_to IS NULL) s
-GROUP BY s.instrument_id"""
-
 FEED = """
 SELECT e.id, e.key, e.kind, e.date, i.slug, i.title, d.title, d.publisher, d.citation
 FROM timeline_event e JOIN timeline_instrument i ON i.id = e.instrument_id
@@ -221,7 +210,9 @@ def run(page, address, params):
         start, end, known = (datetime.date.fromisoformat(params[name]) for name in ("from", "to", "known"))
         before = start - ONE_DAY
         events = _fetch(WINDOW_KNOWN_EVENTS, [start, end, known, known])
-        _fetch(WINDOW_KNOWN_PHASES, [before, before, known, known, end, end, known, known, start, end, known, known])
+        from policytrack.timeline.compare import PhaseComparison
+
+        _fetch(*PhaseComparison(before, end, known=known).statement("titles"))
         _fetch(WINDOW_EVENTS.format(ids=_ids(sorted({(row[1],) for row in events})[:50])), [start, end])
         for sql in FILTER_FORM:
             _fetch(sql, [])

@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from . import due as due_rows
 from . import engine
+from .compare import PhaseComparison
 from .models import Claim, Event, Instrument, KnownEventDate, KnownPeriod, KnownPlacing, StatusPeriod, counted_claims
 from .placed import CALENDAR_KINDS
 from .planning import reads_by_index
@@ -258,25 +259,14 @@ class ChangeList(PagedChanges):
 
     def _listed_known(self):
         """``listed`` as known on ``known``: the instruments of the events known then in the
-        window, and those with a row known then starting in it whose phase differs between the
-        day before the window and its last day (one query, each phase probed by index)."""
+        window, and those whose phase known then differs between the day before the window and
+        its last day, read as the comparison of those two dates reads them (two index ranges
+        joined: the rows ending in the window and those starting in it)."""
         titles = {found.instrument_id: found.title for found in self.known_events.values()}
-        starting = KnownPeriod.objects.current().filter(
-            valid_from__gte=self.start, valid_from__lte=self.end, known_from__lte=self.known, known_to__gt=self.known
-        )
-        if self.instruments.query.where:
-            starting = starting.filter(instrument__in=self.instruments.order_by().values("pk"))
-        started, started_params = starting.order_by().values("instrument_id", "title").query.sql_with_params()
-        phase_on = _phase_on_sql(known=True).replace("i.id", "s.instrument_id")
-        sql = (
-            f"SELECT s.instrument_id, MAX(s.title), {phase_on}, {phase_on} FROM ({started}) s GROUP BY s.instrument_id"
-        )
-        before, known = self.start - ONE_DAY, self.known
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [before, before, known, known, self.end, self.end, known, known, *started_params])
-            for pk, title, phase_before, phase_after in cursor.fetchall():
-                if pk not in titles and phase_before != phase_after:
-                    titles[pk] = title
+        narrowed = self.instruments.order_by() if self.instruments.query.where else None
+        changed = PhaseComparison(self.start - ONE_DAY, self.end, narrowed, known=self.known)
+        for pk, title in changed.titles():
+            titles.setdefault(pk, title)
         return [pk for pk, _ in sorted(titles.items(), key=lambda item: (item[1], item[0]))]
 
     def phases(self):

@@ -27,8 +27,9 @@ def _sql(narrowed, part, known=False, recorded=False, reverse=False):
     starts after ``lo``: the query joins those two ranges, each read from one index
     (period_end_idx by valid_to, period_start_idx by valid_from, each with the phase and the
     listing rank), on the instrument. ``part`` is "groups" (counts by the phase on a, on b),
-    "rows" (a page, by those phases, then title) or "all" (every row, for a CSV); ``reverse``
-    when ``a`` is the later date.
+    "rows" (a page, by those phases, then title), "all" (every row, for a CSV) or "titles"
+    (each instrument's id and title, in no order: the changes in a window as known on a date);
+    ``reverse`` when ``a`` is the later date.
 
     ``known``: the same over the current rows known on a date (``KnownPeriod``), which tile
     valid time on every knowledge date as the periods do. ``recorded``: over the rows as
@@ -56,6 +57,8 @@ def _sql(narrowed, part, known=False, recorded=False, reverse=False):
         f"AND lo.phase <> hi.phase"
     )
     a, b = ("hi", "lo") if reverse else ("lo", "hi")
+    if part == "titles":
+        return f"SELECT hi.instrument_id, hi.title {joined}"
     if part == "groups":
         return f"SELECT {a}.phase, {b}.phase, COUNT(*) {joined} GROUP BY {a}.phase, {b}.phase ORDER BY 3 DESC, 1, 2"
     order = f"ORDER BY {a}.listing_rank, {b}.listing_rank, hi.title, hi.instrument_id"
@@ -137,6 +140,10 @@ class PhaseComparison(_Comparison):
             self.instruments is not None, part, self.known is not None, self.recorded is not None, self.a > self.b
         )
         return sql, [lo, hi, lo, *knowing, lo, hi, hi, *knowing]
+
+    def titles(self):
+        """(instrument id, title) of every instrument compared, in no order."""
+        return self._run("titles")
 
     @property
     def row_query(self):
