@@ -197,3 +197,65 @@ def test_a_single_on_date_is_refused_with_a_message_never_ignored(client, demo):
         assert "take “from” and “to” (both days included), not “on”" in text(response)
     response = client.get(f"/api/changes/?{MAY}&on=2025-05-20")
     assert response.status_code == 400 and "not “on”" in response.json()["on"][0]
+
+
+def test_a_phase_changed_by_a_delay_is_listed_though_no_event_known_then_is_dated_in_the_window(client, db):
+    """An effective date of 1 March 2025 delayed to 10 June by a notice of 20 February: as known
+    on 1 July, the rule comes into force in June, yet none of its events is dated in June (the
+    effective date its sources give is in March, the delay's own in February). The changes of
+    June must list it; as known on 1 February, before the delay, June changed nothing."""
+    from policytrack.timeline.models import Event
+
+    D = datetime.date
+    rule = Instrument.objects.create(slug="delayed-rule", title="A delayed rule", kind="rule")
+    notice = Document.objects.create(
+        key="fr-1",
+        kind="federal_register",
+        title="Final rule",
+        publisher="Federal Register",
+        url="https://www.federalregister.gov/d/2025-00001",
+        published_on=D(2025, 1, 10),
+    )
+    delay = Document.objects.create(
+        key="fr-2",
+        kind="federal_register",
+        title="Delay of effective date",
+        publisher="Federal Register",
+        url="https://www.federalregister.gov/d/2025-00002",
+        published_on=D(2025, 2, 20),
+    )
+    issued = Event.objects.create(instrument=rule, key="issued", kind="issued", date=D(2025, 1, 10), position=0)
+    effective = Event.objects.create(instrument=rule, key="effective", kind="effective", date=D(2025, 3, 1), position=1)
+    delayed = Event.objects.create(
+        instrument=rule,
+        key="delay",
+        kind="delayed",
+        date=D(2025, 2, 20),
+        position=2,
+        target=effective,
+        new_date=D(2025, 6, 10),
+    )
+    Claim.objects.create(event=issued, document=notice, date=D(2025, 1, 10))
+    Claim.objects.create(event=effective, document=notice, date=D(2025, 3, 1))
+    Claim.objects.create(event=delayed, document=delay, date=D(2025, 2, 20))
+    events = rule.engine_events()
+    assert (
+        engine.status(events, D(2025, 5, 31), D(2025, 7, 1)).phase
+        != engine.status(events, D(2025, 6, 30), D(2025, 7, 1)).phase
+    )
+
+    june = "from=2025-06-01&to=2025-06-30"
+    listed = [
+        item.instrument.slug for item in client.get(f"/changes/?{june}&known=2025-07-01").context["page"].object_list
+    ]
+    assert listed == ["delayed-rule"]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                b"".join(client.get(f"/changes/?{june}&known=2025-07-01&format=csv").streaming_content).decode()
+            )
+        )
+    )
+    assert {row["instrument"] for row in rows} == {"delayed-rule"}
+    before_the_delay = client.get(f"/changes/?{june}&known=2025-02-01").context["page"].object_list
+    assert not list(before_the_delay)
