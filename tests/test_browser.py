@@ -95,16 +95,17 @@ def test_the_list_filters_by_kind_and_phase_on_a_date(demo_server, page):
     page.get_by_role("button", name="Apply").click()
 
     rows = page.locator("table.list tbody tr")
-    assert rows.count() == 3
+    expect(rows).to_have_count(3)  # waits for the new page: count() alone may read a half-loaded one
     assert "AI Diffusion Rule" not in page.locator("table.list").inner_text()
     page.get_by_label("Kind").select_option("interim_final_rule")
     page.get_by_label("Phase on that date").select_option("")
     page.get_by_role("button", name="Apply").click()
-    assert rows.count() == 1 and "in force, not enforced" in rows.first.inner_text()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("in force, not enforced")
 
     page.get_by_role("link", name="Permalink").click()
     assert "kind=interim_final_rule" in page.url and "on=2025-05-20" in page.url
-    assert page.locator("table.list tbody tr").count() == 1
+    expect(page.locator("table.list tbody tr")).to_have_count(1)
 
 
 def test_the_changes_page_compares_two_dates(demo_server, page):
@@ -140,7 +141,7 @@ def test_pages_work_without_javascript(demo_server):
         page.goto(f"{demo_server.url}/")
         page.get_by_label("Find an instrument").fill("0694-AJ90")
         page.get_by_role("button", name="Search").last.click()
-        assert page.locator("table.list tbody tr").count() == 1
+        expect(page.locator("table.list tbody tr")).to_have_count(1)
         page.get_by_role("link", name="AI Diffusion Rule").click()
         expect(page.locator(".drawing-wide svg")).to_be_visible()
         browser.close()
