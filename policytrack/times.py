@@ -75,6 +75,25 @@ LEARNED = ("on", "known_a", "known_b")
 TWO_DATES = ("a", "b")
 
 
+# A comparison lists the instruments whose phase differs between its two dates, counted by both
+# phases, in its own order: the list's "phase" and "sort" would mean something else there.
+NOT_COMPARED = {
+    "phase": (
+        "A comparison lists the instruments whose phase differs between its two dates, counted by both "
+        "phases: leave out “phase” (the instrument list takes “on” and “phase” for one date)."
+    ),
+    "sort": "A comparison is ordered by its two phases, then by title: leave out “sort”.",
+}
+
+
+def comparison_refusals(query):
+    """{parameter: why it is refused} for either comparison (``/compare/``, ``/api/compare/``):
+    what was learned refuses what ``learned_refusals`` names too; both refuse ``NOT_COMPARED``."""
+    refused = learned_refusals(query) if asks_learned(query) else {}
+    refused.update((name, NOT_COMPARED[name]) for name in given(query, NOT_COMPARED))
+    return refused
+
+
 def asks_learned(query):
     """Whether a comparison's query asks what was learned between two knowledge dates."""
     return bool(given(query, LEARNED))

@@ -168,3 +168,19 @@ def test_one_instrument_compared_refuses_the_times_it_does_not_answer_instead_of
     response = client.get(page, {"on": "2025-05-20", "recorded": "2026-01-01T00:00:00Z"})
     assert response.status_code == 400
     assert "answers as recorded now only, not recorded" in text(response)
+
+
+def test_a_phase_or_an_order_is_refused_by_the_page_its_csv_and_the_api_alike(demo, client):
+    """A comparison lists the instruments whose phase differs between its two dates, counted by
+    both phases and in its own order: "phase" and "sort", which the list takes, would mean
+    something else here, so every form of the comparison refuses them rather than one dropping
+    them and another applying them."""
+    for query in ({"a": "2025-05-01", "b": "2025-05-20"}, LEARNED):
+        for extra, named in (({"phase": "in_force"}, "“phase”"), ({"sort": "title"}, "“sort”")):
+            for path, form in (("/compare/", {}), ("/compare/", {"format": "csv"}), ("/api/compare/", {})):
+                refused = client.get(path, {**query, **extra, **form})
+                assert refused.status_code == 400, (path, extra, form)
+                said = refused.content.decode()
+                assert named in said and "leave out" in said, (path, extra, form, said)
+    parameters = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]["/api/compare/"]["get"]
+    assert not {"phase", "sort"} & {parameter["name"] for parameter in parameters["parameters"]}

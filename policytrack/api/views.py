@@ -30,7 +30,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from policytrack.times import WINDOW_NOT_ON, asks_learned, learned_refusals, recorded_moment
+from policytrack.times import NOT_COMPARED, WINDOW_NOT_ON, asks_learned, comparison_refusals, recorded_moment
 from policytrack.timeline import engine
 from policytrack.timeline.changes import changes_of
 from policytrack.timeline.compare import LearnedComparison, PhaseComparison
@@ -395,6 +395,7 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
             params.KNOWN_B,
             params.PAGE,
             params.PAGE_SIZE,
+            *(OpenApiParameter(name, exclude=True) for name in NOT_COMPARED),  # the list's, refused here
         ],
         responses={
             200: PolymorphicProxySerializer(
@@ -415,7 +416,10 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
         Given `on`, `known_a` or `known_b` instead: what was learned between two knowledge
         dates about one date, the instruments whose phase on `on` as known on `known_a` differs
         from their phase on it as known on `known_b` (`not_yet_public` as known on a date before
-        anything about it was published), as recorded now."""
+        anything about it was published), as recorded now. Both refuse `phase` and `sort`: a
+        comparison is counted by both phases, in its own order."""
+        if refused := comparison_refusals(request.query_params):
+            raise ValidationError({name: [message] for name, message in refused.items()})
         if asks_learned(request.query_params):
             return self.learned(request)
         dates = params.read_params(request, a="date", b="date")
@@ -447,8 +451,6 @@ class CompareView(params.StrictQuery, generics.GenericAPIView):
 
     def learned(self, request):
         """What was learned between ``known_a`` and ``known_b`` about ``on``."""
-        if refused := learned_refusals(request.query_params):
-            raise ValidationError({name: [message] for name, message in refused.items()})
         params.read_params(request, on="date", known_a="date", known_b="date")  # a 400 naming each bad one
         on, known_a, known_b = learned_dates(request)
         filterset = comparison_filters(request)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from policytrack.throttling import exporting, rate_limited, searching
-from policytrack.times import asks_learned, learned_refusals, recorded_moment
+from policytrack.times import asks_learned, comparison_refusals, recorded_moment
 from policytrack.timeline import engine
 from policytrack.timeline.compare import NOT_YET_PUBLIC, LearnedComparison, PhaseComparison
 from policytrack.timeline.dates import BadDate
@@ -59,10 +59,10 @@ def learned_dates(request):
 
 
 def comparison_filters(request):
-    """The instrument filters a comparison takes (q, agency, kind, topic); a phase is a date's."""
+    """The instrument filters a comparison takes (q, agency, kind, topic): not its ``on``, which
+    is the date of what was learned (``comparison_refusals`` refuses a phase and an order)."""
     data = query_without_blanks(request.GET)
-    for name in ("phase", "on", "sort"):
-        data.pop(name, None)
+    data.pop("on", None)
     return InstrumentFilter(data, queryset=Instrument.objects.order_by())
 
 
@@ -72,6 +72,8 @@ def comparison_filters(request):
 def portfolio_compare(request):
     """What changed between two dates (``a``, ``b``), or what was learned between two knowledge
     dates about one date (``on``, ``known_a``, ``known_b``)."""
+    if refused := comparison_refusals(request.GET):
+        return bad_request(request, message=" ".join(dict.fromkeys(refused.values())))
     if asks_learned(request.GET):
         return _learned(request)
     try:
@@ -125,8 +127,6 @@ def _learned(request):
     """What was learned between ``known_a`` and ``known_b`` about ``on``: the instruments whose
     phase on it as known on one differs from their phase on it as known on the other, counted by
     the change, with the list's filters; a CSV of them with ``format=csv``."""
-    if refused := learned_refusals(request.GET):
-        return bad_request(request, message=" ".join(dict.fromkeys(refused.values())))
     try:
         on, known_a, known_b = learned_dates(request)
     except BadDate as error:
