@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from django.db import connection, router
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from . import due as due_rows
 from . import engine
@@ -100,15 +100,13 @@ _SOURCE_FIELDS = (
 
 
 def known_event_dates(events, known, sources=False):
-    """The events of ``events`` (an Event queryset, or several holding no event in common) known
-    on ``known``, each dated by its best claim known then — the engine's rules 1 and 2
-    (``engine.best_claim``), on its counted claims: pk → KnownDate. An event with no counted
-    claim is unsourced, known, and keeps its date. One query of tuples; with ``sources``, each
+    """The events of ``events`` (an Event queryset) known on ``known``, each dated by its best
+    claim known then — the engine's rules 1 and 2 (``engine.best_claim``), on its counted
+    claims: pk → KnownDate. An event with no counted claim is unsourced, known, and keeps its
+    date. One query of tuples; with ``sources``, each
     KnownDate also carries the event's key and its sources known then (read in the same rows)."""
     fields = _KNOWN_DATE_FIELDS + (_SOURCE_FIELDS if sources else ())
-    parts = [events] if isinstance(events, QuerySet) else list(events)
-    rows = [part.annotate(counted=counted_claims()).order_by().values_list(*fields) for part in parts]
-    rows = rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0]
+    rows = events.annotate(counted=counted_claims()).order_by().values_list(*fields)
     read, named = {}, {}
     for pk, instrument_id, title, position, kind, day, precision, claim_pk, *claim in rows:
         _, claims = read.setdefault(pk, ((instrument_id, title, position, kind, day, precision), []))
