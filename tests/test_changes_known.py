@@ -12,6 +12,7 @@ from policytrack.timeline import engine
 from policytrack.timeline.models import Claim, Document, Instrument
 
 from conftest import text
+from test_status_periods import store
 
 MAY = "from=2025-05-01&to=2025-05-31"
 
@@ -204,40 +205,21 @@ def test_a_phase_changed_by_a_delay_is_listed_though_no_event_known_then_is_date
     on 1 July, the rule comes into force in June, yet none of its events is dated in June (the
     effective date its sources give is in March, the delay's own in February). The changes of
     June must list it; as known on 1 February, before the delay, June changed nothing."""
-    from policytrack.timeline.models import Event
-
     D = datetime.date
     rule = Instrument.objects.create(slug="delayed-rule", title="A delayed rule", kind="rule")
-    notice = Document.objects.create(
-        key="fr-1",
-        kind="federal_register",
-        title="Final rule",
-        publisher="Federal Register",
-        url="https://www.federalregister.gov/d/2025-00001",
-        published_on=D(2025, 1, 10),
+    final, delay = D(2025, 1, 10), D(2025, 2, 20)  # the rule's notice, and the delay's
+
+    def said(key, day, published_on, **moved):
+        return engine.Event(key, key, day, claims=(engine.Claim(f"fr-{key}", day, published_on, rank=1),), **moved)
+
+    store(
+        rule,
+        [
+            said("issued", final, final),
+            said("effective", D(2025, 3, 1), final),
+            said("delayed", delay, delay, target="effective", new_date=D(2025, 6, 10)),
+        ],
     )
-    delay = Document.objects.create(
-        key="fr-2",
-        kind="federal_register",
-        title="Delay of effective date",
-        publisher="Federal Register",
-        url="https://www.federalregister.gov/d/2025-00002",
-        published_on=D(2025, 2, 20),
-    )
-    issued = Event.objects.create(instrument=rule, key="issued", kind="issued", date=D(2025, 1, 10), position=0)
-    effective = Event.objects.create(instrument=rule, key="effective", kind="effective", date=D(2025, 3, 1), position=1)
-    delayed = Event.objects.create(
-        instrument=rule,
-        key="delay",
-        kind="delayed",
-        date=D(2025, 2, 20),
-        position=2,
-        target=effective,
-        new_date=D(2025, 6, 10),
-    )
-    Claim.objects.create(event=issued, document=notice, date=D(2025, 1, 10))
-    Claim.objects.create(event=effective, document=notice, date=D(2025, 3, 1))
-    Claim.objects.create(event=delayed, document=delay, date=D(2025, 2, 20))
     events = rule.engine_events()
     assert (
         engine.status(events, D(2025, 5, 31), D(2025, 7, 1)).phase
